@@ -1,0 +1,12 @@
+//! The procedure catalog: reading the crawled national data, parsing each page
+//! into a structured `Procedure`, bundling a catalog version, and keeping
+//! versioned bundles in the local store.
+
+pub mod bundle;
+mod model;
+pub mod parse;
+pub mod source;
+pub mod stats;
+pub mod store;
+
+pub use model::*;

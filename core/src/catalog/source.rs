@@ -1,0 +1,140 @@
+//! Reading the crawled national-portal data: one JSON object a line with
+//! Vietnamese keys, optionally gzip-compressed. Owns the raw record type and
+//! the typed errors for unreadable input; parsing the page text into a
+//! `Procedure` lives in `parse`.
+
+use flate2::read::MultiGzDecoder;
+use serde::Deserialize;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// One crawled procedure page, with the source's own keys.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SourceRecord {
+    pub ma_thu_tuc: String,
+    pub detail_url: String,
+    pub formality_id: String,
+    pub ten_thu_tuc: String,
+    pub so_quyet_dinh: String,
+    pub cap_thuc_hien: String,
+    pub loai_thu_tuc: String,
+    pub linh_vuc: String,
+    pub doi_tuong_thuc_hien: String,
+    pub co_quan_co_tham_quyen: String,
+    pub dia_chi_tiep_nhan: String,
+    pub co_quan_duoc_uy_quyen: String,
+    pub co_quan_phoi_hop: String,
+    pub thu_tuc_lien_quan: String,
+    pub trinh_tu_thuc_hien: String,
+    pub cach_thuc_thuc_hien: String,
+    pub thanh_phan_ho_so: String,
+    pub can_cu_phap_ly: String,
+    pub co_quan_thuc_hien: String,
+    pub yeu_cau_dieu_kien: String,
+    pub ket_qua_xu_ly: String,
+    pub raw_text: String,
+    #[serde(rename = "_ministry_folder")]
+    pub ministry_folder: String,
+}
+
+/// Why a source file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("không mở được tệp nguồn {path} / cannot open source file {path}: {source}")]
+    Open {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("tệp nguồn bị cắt cụt hoặc hỏng ở dòng {line} / source file truncated or corrupt at line {line}: {source}")]
+    Read { line: usize, source: std::io::Error },
+    #[error("dòng {line} không phải JSON hợp lệ / line {line} is not valid JSON: {message}")]
+    Json { line: usize, message: String },
+    #[error("dòng {line} thiếu mã thủ tục / line {line} has no procedure code (ma_thu_tuc)")]
+    MissingCode { line: usize },
+    #[error("mã thủ tục {code} lặp lại ở dòng {line} / procedure code {code} repeated at line {line}")]
+    DuplicateCode { code: String, line: usize },
+    #[error("tệp nguồn không có bản ghi nào / source file holds no records")]
+    Empty,
+}
+
+/// Reads every record of a `.jsonl` or `.jsonl.gz` file (detected by the gzip
+/// magic bytes, not the name). Fails as a whole on the first bad line so a
+/// truncated download never replaces a good catalog.
+pub fn read_records(path: &Path) -> Result<Vec<SourceRecord>, SourceError> {
+    let open_err = |source| SourceError::Open {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut file = BufReader::new(File::open(path).map_err(open_err)?);
+    let is_gzip = file.fill_buf().map_err(open_err)?.starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn Read> = if is_gzip {
+        Box::new(MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    parse_lines(BufReader::new(reader))
+}
+
+fn parse_lines(reader: impl BufRead) -> Result<Vec<SourceRecord>, SourceError> {
+    let mut records = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (index, line) in reader.lines().enumerate() {
+        let line_no = index + 1;
+        let line = line.map_err(|source| SourceError::Read {
+            line: line_no,
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: SourceRecord =
+            serde_json::from_str(&line).map_err(|e| SourceError::Json {
+                line: line_no,
+                message: e.to_string(),
+            })?;
+        let code = record.ma_thu_tuc.trim().to_string();
+        if code.is_empty() {
+            return Err(SourceError::MissingCode { line: line_no });
+        }
+        if !seen.insert(code.clone()) {
+            return Err(SourceError::DuplicateCode {
+                code,
+                line: line_no,
+            });
+        }
+        records.push(record);
+    }
+    if records.is_empty() {
+        return Err(SourceError::Empty);
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_json_line_is_reported_with_its_number() {
+        let input = "{\"ma_thu_tuc\":\"1.000001\"}\n{\"ma_thu_tuc\": \"1.0";
+        let err = parse_lines(input.as_bytes()).unwrap_err();
+        assert!(matches!(err, SourceError::Json { line: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn duplicate_and_missing_codes_are_rejected() {
+        let dup = "{\"ma_thu_tuc\":\"1.1\"}\n{\"ma_thu_tuc\":\"1.1\"}";
+        assert!(matches!(
+            parse_lines(dup.as_bytes()),
+            Err(SourceError::DuplicateCode { line: 2, .. })
+        ));
+        let missing = "{\"ten_thu_tuc\":\"x\"}";
+        assert!(matches!(
+            parse_lines(missing.as_bytes()),
+            Err(SourceError::MissingCode { line: 1 })
+        ));
+        assert!(matches!(parse_lines("\n".as_bytes()), Err(SourceError::Empty)));
+    }
+}

@@ -1,0 +1,10 @@
+//! hoso-core: the shared domain logic of hoso — the procedure catalog and its
+//! offline search today; drafts, attachments, sync and receipts as they land.
+//! No FFI here: the uniffi surface lives in the `bindings/` crate.
+
+pub mod catalog;
+pub mod search;
+mod storage;
+pub mod text;
+
+pub use storage::StorageError;
