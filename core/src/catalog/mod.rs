@@ -3,6 +3,7 @@
 //! versioned bundles in the local store.
 
 pub mod bundle;
+mod import;
 mod model;
 pub mod parse;
 pub mod source;
@@ -10,3 +11,4 @@ pub mod stats;
 pub mod store;
 
 pub use model::*;
+pub use import::{import, ImportReport};

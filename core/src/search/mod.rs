@@ -1,1 +1,182 @@
-//! stub
+//! Offline procedure search, the way people type: without or with any mix of
+//! diacritics, `đ`/`d`, kí/ký, any case, words cut off while typing, one typo
+//! per word, words run together, procedure codes, and colloquial words and
+//! abbreviations from a maintained synonym table.
+
+mod index;
+mod query;
+mod rank;
+mod synonyms;
+mod terms;
+mod vocab;
+
+use crate::catalog::{Level, Procedure};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// What the index keeps of one procedure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchEntry {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub levels: Vec<Level>,
+    pub online: bool,
+    /// Secondary text that helps find the procedure (e.g. its result
+    /// documents: "Giấy khai sinh").
+    pub keywords: Vec<String>,
+}
+
+impl From<&Procedure> for SearchEntry {
+    fn from(p: &Procedure) -> Self {
+        SearchEntry {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            field: p.field.clone(),
+            levels: p.levels.clone(),
+            online: p.online,
+            keywords: p.results.iter().map(|r| r.name.clone()).collect(),
+        }
+    }
+}
+
+/// A search request.
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
+    pub text: String,
+    pub limit: usize,
+    /// Only procedures carried out at this level.
+    pub level: Option<Level>,
+    /// Only procedures whose field (lĩnh vực) contains this text (folded).
+    pub field: Option<String>,
+    /// Only procedures that can be filed online.
+    pub online_only: bool,
+}
+
+impl SearchQuery {
+    pub fn new(text: impl Into<String>) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            limit: 10,
+            level: None,
+            field: None,
+            online_only: false,
+        }
+    }
+}
+
+/// One result, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub code: String,
+    pub name: String,
+    pub levels: Vec<Level>,
+    pub field: String,
+    pub online: bool,
+    pub score: f32,
+}
+
+/// The searchable catalog. Build once per catalog version; search from any
+/// thread.
+pub struct SearchIndex {
+    index: index::Index,
+    synonyms: synonyms::Synonyms,
+    scratch: Mutex<Vec<rank::Scratch>>,
+}
+
+/// Score given to an exact code match, above any text score.
+const CODE_EXACT: f32 = 1000.0;
+const CODE_PREFIX: f32 = 500.0;
+
+impl SearchIndex {
+    pub fn build(entries: &[SearchEntry]) -> SearchIndex {
+        SearchIndex {
+            index: index::Index::build(entries),
+            synonyms: synonyms::Synonyms::built_in(),
+            scratch: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// How many procedures the index holds.
+    pub fn len(&self) -> usize {
+        self.index.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.docs.is_empty()
+    }
+
+    pub fn search(&self, query: &SearchQuery) -> Vec<SearchHit> {
+        if query.limit == 0 || query.text.trim().is_empty() {
+            return Vec::new();
+        }
+        let plan = query::plan(&query.text, &self.index, &self.synonyms);
+        let mut best: HashMap<u32, f32> = HashMap::new();
+        for code in &plan.codes {
+            for doc in self.index.codes_with_prefix(code) {
+                let exact = self.index.docs[doc as usize].code.as_ref() == code;
+                best.insert(doc, if exact { CODE_EXACT } else { CODE_PREFIX });
+            }
+        }
+        let mut scratch = self
+            .scratch
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_else(|| rank::Scratch::new(self.index.docs.len()));
+        for variant in &plan.variants {
+            let mut text_scores = HashMap::new();
+            rank::score_variant(&self.index, variant, &mut scratch, &mut text_scores);
+            for (doc, s) in text_scores {
+                let e = best.entry(doc).or_insert(0.0);
+                // A code match stays on top; words typed with it order ties.
+                *e = if *e >= CODE_PREFIX { *e + s } else { e.max(s) };
+            }
+        }
+        if let Ok(mut pool) = self.scratch.lock() {
+            pool.push(scratch);
+        }
+
+        let field_filter = query.field.as_deref().map(crate::text::fold);
+        let level_bit = query.level.map(index::level_bit);
+        let mut hits: Vec<(u32, f32)> = best
+            .into_iter()
+            .filter(|&(doc, _)| {
+                let d = &self.index.docs[doc as usize];
+                level_bit.is_none_or(|b| d.levels & b != 0)
+                    && (!query.online_only || d.online)
+                    && field_filter
+                        .as_deref()
+                        .is_none_or(|f| d.field_key.contains(f))
+            })
+            .collect();
+        let by_rank = |a: &(u32, f32), b: &(u32, f32)| {
+            let (da, db) = (&self.index.docs[a.0 as usize], &self.index.docs[b.0 as usize]);
+            b.1.total_cmp(&a.1)
+                .then(da.name_terms.len().cmp(&db.name_terms.len()))
+                .then(da.code.cmp(&db.code))
+        };
+        if hits.len() > query.limit {
+            hits.select_nth_unstable_by(query.limit, by_rank);
+            hits.truncate(query.limit);
+        }
+        hits.sort_unstable_by(by_rank);
+        hits.into_iter()
+            .map(|(doc, score)| {
+                let d = &self.index.docs[doc as usize];
+                SearchHit {
+                    code: d.code.to_string(),
+                    name: d.name.to_string(),
+                    levels: Level::ALL
+                        .into_iter()
+                        .filter(|l| d.levels & index::level_bit(*l) != 0)
+                        .collect(),
+                    field: d.field.to_string(),
+                    online: d.online,
+                    score,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,46 @@
+//! How the CLI reports a failure: a stable error code and the bilingual
+//! message, as text on stderr or as a JSON object on stdout with `--json`.
+
+use hoso_core::catalog::store::CatalogError;
+use std::process::ExitCode;
+
+/// A command's failure, with a stable code scripts can switch on.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("không đọc được đầu vào / cannot read input: {0}")]
+    Input(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Failure {
+    fn code(&self) -> &'static str {
+        use hoso_core::catalog::bundle::BundleError as B;
+        match self {
+            Failure::Catalog(e) => match e {
+                CatalogError::Storage(_) => "storage",
+                CatalogError::NoCatalog => "no_catalog",
+                CatalogError::NotFound(_) => "not_found",
+                CatalogError::Damaged { .. } => "catalog_damaged",
+                CatalogError::Stale { .. } => "stale_bundle",
+                CatalogError::Source(_) => "bad_source",
+                CatalogError::Bundle(B::Io { .. }) => "io",
+                CatalogError::Bundle(_) => "bad_bundle",
+            },
+            Failure::Input(_) => "io",
+            Failure::Usage(_) => "usage",
+        }
+    }
+
+    pub fn report(&self, json: bool) -> ExitCode {
+        if json {
+            let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
+            println!("{body}");
+        } else {
+            eprintln!("hoso: lỗi / error [{}]: {self}", self.code());
+        }
+        ExitCode::from(if matches!(self, Failure::Usage(_)) { 2 } else { 1 })
+    }
+}
