@@ -12,6 +12,11 @@ use super::terms::{as_code, terms};
 const EXACT: f32 = 1.0;
 const PREFIX: f32 = 0.8;
 const TYPO: f32 = 0.6;
+/// A typo that happens to spell another real word ("thong" for "thuong"):
+/// the word as typed wins unless the neighbour fits the rest of the query.
+const TYPO_OF_KNOWN_WORD: f32 = 0.45;
+/// Known words shorter than this are not second-guessed.
+const MIN_KNOWN_WORD_TYPO_LEN: usize = 4;
 /// Completions considered for the word being typed, most common first.
 const MAX_COMPLETIONS: usize = 24;
 /// Query variants (original + synonym expansions) evaluated at most.
@@ -161,8 +166,13 @@ fn slots(words: &[String], expanded: &[std::ops::Range<usize>], typing: bool, in
                     completions.truncate(MAX_COMPLETIONS);
                     alternatives.extend(completions.into_iter().map(|t| (t, PREFIX)));
                 }
-                if exact.is_none() {
-                    alternatives.extend(index.vocab.one_edit_away(w).into_iter().map(|t| (t, TYPO)));
+                let typo_weight = match exact {
+                    None => Some(TYPO),
+                    Some(_) if w.len() >= MIN_KNOWN_WORD_TYPO_LEN => Some(TYPO_OF_KNOWN_WORD),
+                    Some(_) => None,
+                };
+                if let Some(weight) = typo_weight {
+                    alternatives.extend(index.vocab.one_edit_away(w).into_iter().map(|t| (t, weight)));
                 }
             }
             let importance = if FILLER.contains(&w.as_str()) {

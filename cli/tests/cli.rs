@@ -1,0 +1,205 @@
+//! The `hoso` binary as users and scripts drive it: `--data-dir`, `--json`,
+//! catalog import/show/stats/info/export, search (including stdin mode), the
+//! demo, and clear errors on bad input.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const SOURCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/data/tthc-national-2642.jsonl.gz"
+);
+
+fn hoso(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("run hoso")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn imported() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hoso(dir.path(), &["catalog", "import", SOURCE, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+#[test]
+fn import_show_stats_info_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("catalog.bundle");
+    let out = hoso(
+        &dir.path().join("data"),
+        &["catalog", "import", SOURCE, "--out", bundle.to_str().unwrap(), "--json"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out);
+    assert_eq!(report["procedures"], 2642);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["changed"], true);
+    assert!(bundle.is_file());
+
+    let data = dir.path().join("data");
+    let shown = json(&hoso(&data, &["catalog", "show", "1.004222", "--json"]));
+    for key in [
+        "code", "name", "decision_number", "kind", "field", "source_url", "levels",
+        "target_groups", "agencies", "channels", "documents", "steps", "legal_basis",
+        "results", "conditions", "online",
+    ] {
+        assert!(shown.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(shown["name"], "Đăng ký thường trú");
+    assert_eq!(shown["levels"], serde_json::json!(["commune"]));
+    for key in ["competent", "implementing", "authorized", "coordinating"] {
+        assert!(shown["agencies"][key].is_array(), "agencies.{key}");
+    }
+
+    let stats = json(&hoso(&data, &["catalog", "stats", "--json"]));
+    assert_eq!(stats["procedures"], 2642);
+
+    let info = json(&hoso(&data, &["catalog", "info", "--json"]));
+    assert_eq!(info["version"], 1);
+    assert_eq!(info["content_hash"], report["content_hash"]);
+
+    let exported = dir.path().join("exported.bundle");
+    let out = hoso(&data, &["catalog", "export", exported.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    assert!(exported.is_file());
+
+    // Human output is readable text, not JSON.
+    let human = hoso(&data, &["catalog", "show", "1.004222"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("1.004222 — Đăng ký thường trú"), "{text}");
+}
+
+#[test]
+fn search_prints_json_with_code_name_levels_score() {
+    let dir = imported();
+    let out = hoso(dir.path(), &["search", "--limit", "3", "--json", "dang", "ky", "khai", "sinh"]);
+    assert!(out.status.success());
+    let hits = json(&out);
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    assert_eq!(hits[0]["code"], "1.001193");
+    for h in hits {
+        assert!(h["name"].is_string() && h["levels"].is_array() && h["score"].is_number());
+    }
+
+    let out = hoso(dir.path(), &["search", "--level", "ministry", "--json", "can cuoc"]);
+    let hits = json(&out);
+    assert!(hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["levels"].as_array().unwrap().contains(&"ministry".into())));
+}
+
+#[test]
+fn search_dash_reads_queries_from_stdin_one_json_array_a_line() {
+    let dir = imported();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["search", "--limit", "2", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("dang ky khai sinh\n1.004222\n\nđăng kí kết hôn\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0][0]["code"], "1.001193");
+    assert_eq!(lines[1][0]["code"], "1.004222");
+    assert_eq!(lines[2], serde_json::json!([]));
+    assert_eq!(lines[3][0]["code"], "1.000894");
+}
+
+#[test]
+fn bad_input_gets_a_clear_typed_error_and_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let out = hoso(dir.path(), &["search", "--json", "khai sinh"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "no_catalog");
+
+    let out = hoso(dir.path(), &["catalog", "import", "/no/such/file.jsonl.gz"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot open") && err.contains("không mở được"), "{err}");
+
+    let garbage = dir.path().join("garbage.jsonl");
+    std::fs::write(&garbage, "not json at all\n").unwrap();
+    let out = hoso(dir.path(), &["catalog", "import", garbage.to_str().unwrap(), "--json"]);
+    assert_eq!(json(&out)["error"]["code"], "bad_source");
+
+    let imported = imported();
+    let out = hoso(imported.path(), &["catalog", "show", "9.999999", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "not_found");
+
+    let out = hoso(imported.path(), &["search", "--level", "planet", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown level"));
+
+    for q in ["", "!!!", "😀", "\u{301}"] {
+        let out = hoso(imported.path(), &["search", "--json", q]);
+        assert!(out.status.success(), "{q:?}");
+        assert!(json(&out).is_array());
+    }
+    let garbage = dir.path().join("garbage.jsonl");
+    let out = hoso(imported.path(), &["catalog", "import", garbage.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let still = json(&hoso(imported.path(), &["catalog", "info", "--json"]));
+    assert_eq!(still["procedure_count"], 2642);
+}
+
+#[test]
+fn data_dir_comes_from_the_environment_too() {
+    let dir = imported();
+    let out = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .env("HOSO_DATA_DIR", dir.path())
+        .args(["catalog", "info", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(json(&out)["procedure_count"], 2642);
+}
+
+#[test]
+fn demo_runs_on_embedded_defaults() {
+    let out = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .env_remove("HOSO_DATA_DIR")
+        .args(["demo", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let demo = json(&out);
+    assert_eq!(demo["procedures"], 2642);
+    assert_eq!(demo["searches"][0]["query"], "dang ky khai sinh");
+    assert_eq!(demo["searches"][0]["results"][0]["code"], "1.001193");
+}

@@ -1,0 +1,213 @@
+//! Search behaviour over the real national catalog: folding rules, typing in
+//! progress, typos, codes, synonyms, ranking, filters and hostile input.
+
+use hoso_core::catalog::{parse::parse_record, source::read_records, Level};
+use hoso_core::search::{SearchEntry, SearchHit, SearchIndex, SearchQuery};
+use std::path::Path;
+use std::sync::OnceLock;
+
+const SOURCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/data/tthc-national-2642.jsonl.gz"
+);
+
+fn index() -> &'static SearchIndex {
+    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let records = read_records(Path::new(SOURCE)).expect("shared catalog data");
+        let entries: Vec<SearchEntry> = records
+            .iter()
+            .map(|r| SearchEntry::from(&parse_record(r)))
+            .collect();
+        SearchIndex::build(&entries)
+    })
+}
+
+fn search(text: &str) -> Vec<SearchHit> {
+    index().search(&SearchQuery::new(text))
+}
+
+fn codes(text: &str, n: usize) -> Vec<String> {
+    search(text).into_iter().take(n).map(|h| h.code).collect()
+}
+
+fn top(text: &str) -> String {
+    codes(text, 1).pop().unwrap_or_default()
+}
+
+#[track_caller]
+fn assert_in_top(text: &str, code: &str, n: usize) {
+    let got = codes(text, n);
+    assert!(
+        got.iter().any(|c| c == code),
+        "{code} not in top {n} for {text:?}: {got:?}"
+    );
+}
+
+const BIRTH: &str = "1.001193";
+const BIRTH_BORDER: &str = "1.000110";
+const MARRIAGE: &str = "1.000894";
+const PERMANENT_RESIDENCE: &str = "1.004222";
+const CRIMINAL_RECORD: &str = "3.000333";
+
+#[test]
+fn the_whole_catalog_is_indexed() {
+    assert_eq!(index().len(), 2642);
+}
+
+#[test]
+fn diacritics_any_mix_and_case_fold_alike() {
+    for q in [
+        "dang ky khai sinh",
+        "Đăng ký khai sinh",
+        "ĐĂNG KÝ KHAI SINH",
+        "đăng ky khai sinh",
+        "dăng ký khải sính",
+        "DANG KY KHAI SINH",
+    ] {
+        assert_eq!(top(q), BIRTH, "{q}");
+    }
+    // Decomposed Unicode (as some keyboards send) is the same text.
+    assert_eq!(top("d\u{103}ng ky\u{301} khai sinh"), BIRTH);
+}
+
+#[test]
+fn d_and_dd_and_the_i_y_variant_are_the_same_letter() {
+    assert_eq!(top("dang ki ket hon"), MARRIAGE);
+    assert_eq!(top("đăng kí kết hôn"), MARRIAGE);
+    assert_eq!(top("dang ky ket hon"), MARRIAGE);
+    assert_in_top("li lich tu phap", CRIMINAL_RECORD, 3);
+}
+
+#[test]
+fn words_cut_off_while_typing_still_find_the_procedure() {
+    assert_in_top("dang ky khai si", BIRTH, 3);
+    assert_in_top("dang ky thuong t", PERMANENT_RESIDENCE, 3);
+    assert_in_top("ly lich tu ph", CRIMINAL_RECORD, 3);
+    // A trailing space means the last word is finished: no completion.
+    assert!(search("ket ").iter().all(|h| !h.name.to_lowercase().contains("kết quả")
+        || h.name.to_lowercase().contains("kết ")));
+}
+
+#[test]
+fn one_typo_per_word_is_forgiven() {
+    assert_eq!(top("dang ky khia sinh"), BIRTH); // transposition
+    assert_eq!(top("dnag ky ket hon"), MARRIAGE); // transposition
+    assert_in_top("dang ky thuongg tru", PERMANENT_RESIDENCE, 3); // extra letter
+    assert_in_top("dang ky thong tru", PERMANENT_RESIDENCE, 3); // missing letter
+    assert_in_top("ly lich tu phep", CRIMINAL_RECORD, 3); // substitution
+}
+
+#[test]
+fn words_run_together_are_split() {
+    assert_eq!(top("dangkykhaisinh"), BIRTH);
+    assert_in_top("dang ky thuongtru", PERMANENT_RESIDENCE, 3);
+}
+
+#[test]
+fn procedure_codes_find_the_procedure_first() {
+    assert_eq!(top("1.004222"), PERMANENT_RESIDENCE);
+    assert_eq!(top(" 1.001193 "), BIRTH);
+    let by_prefix = codes("1.00422", 20);
+    assert!(by_prefix.contains(&PERMANENT_RESIDENCE.to_string()));
+    assert!(by_prefix.iter().all(|c| c.starts_with("1.00422")));
+}
+
+#[test]
+fn the_general_procedure_ranks_above_its_narrow_variants() {
+    let got = codes("dang ky khai sinh", 50);
+    let general = got.iter().position(|c| c == BIRTH).expect("general found");
+    let border = got.iter().position(|c| c == BIRTH_BORDER).expect("border variant found");
+    assert_eq!(general, 0);
+    assert!(general < border);
+    assert_eq!(top("dang ky thuong tru"), PERMANENT_RESIDENCE);
+    assert_eq!(top("dang ky ket hon"), MARRIAGE);
+}
+
+#[test]
+fn colloquial_words_and_abbreviations_reach_official_names() {
+    let cccd = search("lam cccd");
+    assert!(
+        cccd.iter().take(5).any(|h| h.name.to_lowercase().contains("căn cước")),
+        "{cccd:?}"
+    );
+    let land = search("so do");
+    assert!(
+        land.iter()
+            .take(5)
+            .any(|h| h.name.to_lowercase().contains("giấy chứng nhận")),
+        "{land:?}"
+    );
+    let licence = search("bang lai xe");
+    assert!(
+        licence
+            .iter()
+            .take(3)
+            .any(|h| h.name.to_lowercase().contains("giấy phép lái xe")),
+        "{licence:?}"
+    );
+}
+
+#[test]
+fn filters_narrow_results() {
+    let mut q = SearchQuery::new("cap the can cuoc");
+    q.limit = 50;
+    q.level = Some(Level::Ministry);
+    let hits = index().search(&q);
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.levels.contains(&Level::Ministry)));
+
+    let mut q = SearchQuery::new("khai sinh");
+    q.limit = 50;
+    q.field = Some("ho tich".into());
+    let hits = index().search(&q);
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.field == "Hộ tịch"), "{hits:?}");
+
+    let mut q = SearchQuery::new("dang ky");
+    q.limit = 50;
+    q.online_only = true;
+    assert!(index().search(&q).iter().all(|h| h.online));
+
+    let mut q = SearchQuery::new("dang ky khai sinh");
+    q.limit = 3;
+    assert_eq!(index().search(&q).len(), 3);
+    q.limit = 0;
+    assert!(index().search(&q).is_empty());
+}
+
+#[test]
+fn results_are_sorted_and_carry_what_a_list_shows() {
+    let hits = search("giay phep");
+    assert!(!hits.is_empty());
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+    for h in &hits {
+        assert!(!h.code.is_empty() && !h.name.is_empty() && !h.levels.is_empty());
+    }
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let long = "khai sinh ".repeat(2000);
+    let weird = [
+        "",
+        "   ",
+        "!!!@@@###",
+        "\u{0}\u{1}\u{7f}",
+        "😀 đăng ký 😀",
+        "1.",
+        ".",
+        "..1..2..",
+        "漢字 ひらがな",
+        "\u{301}\u{301}\u{301}",
+        long.as_str(),
+        "a",
+        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+    ];
+    for q in weird {
+        let hits = search(q);
+        assert!(hits.len() <= 10);
+    }
+    assert!(search("").is_empty());
+    assert!(search("!!!@@@###").is_empty());
+}
