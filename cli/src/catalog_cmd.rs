@@ -42,7 +42,11 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
                     "bundle": out,
                 }));
             } else {
-                let what = if switched { "đã nhập / imported" } else { "không đổi / unchanged" };
+                let what = if switched {
+                    "đã nhập / imported"
+                } else {
+                    "không đổi / unchanged"
+                };
                 println!(
                     "{what}: {} thủ tục / procedures, phiên bản / version {}, sha256 {}",
                     report.procedures, report.version, report.content_hash
@@ -69,7 +73,9 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
             }
         }
         CatalogCommand::Info => {
-            let info = store.current()?.ok_or(catalog::store::CatalogError::NoCatalog)?;
+            let info = store
+                .current()?
+                .ok_or(catalog::store::CatalogError::NoCatalog)?;
             if ctx.json {
                 print_json(&info);
             } else {
@@ -81,7 +87,9 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
         }
         CatalogCommand::Export { out } => {
             let bundle = store.bundle()?;
-            bundle.write_to(&out).map_err(catalog::store::CatalogError::from)?;
+            bundle
+                .write_to(&out)
+                .map_err(catalog::store::CatalogError::from)?;
             if ctx.json {
                 print_json(&serde_json::json!({ "bundle": out, "version": bundle.info.version }));
             } else {
@@ -128,7 +136,12 @@ fn print_procedure(p: &catalog::Procedure) {
                 None => f.text.clone(),
             })
             .collect();
-        println!("  {:?}: {} · {}", c.channel, c.processing_time.text, fees.join("; "));
+        println!(
+            "  {:?}: {} · {}",
+            c.channel,
+            c.processing_time.text,
+            fees.join("; ")
+        );
     }
     if !p.documents.is_empty() {
         println!("  Thành phần hồ sơ / documents: {}", p.documents.len());
@@ -137,7 +150,11 @@ fn print_procedure(p: &catalog::Procedure) {
         }
     }
     for r in &p.results {
-        println!("  Kết quả / result: {} {}", r.name, r.code.as_deref().unwrap_or(""));
+        println!(
+            "  Kết quả / result: {} {}",
+            r.name,
+            r.code.as_deref().unwrap_or("")
+        );
     }
     println!("  {}", p.source_url);
 }

@@ -42,7 +42,11 @@ fn find_source(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
     if let Ok(cwd) = std::env::current_dir() {
         candidates.extend(cwd.ancestors().map(|a| a.join("..").join(SHARED_SOURCE)));
     }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(SHARED_SOURCE));
+    candidates.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(SHARED_SOURCE),
+    );
     candidates.into_iter().find(|p| p.is_file()).ok_or_else(|| {
         Failure::Usage(format!(
             "không tìm thấy dữ liệu danh mục ../{SHARED_SOURCE}; dùng --source / cannot find the catalog data ../{SHARED_SOURCE}; pass --source"

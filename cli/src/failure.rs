@@ -41,6 +41,10 @@ impl Failure {
         } else {
             eprintln!("hoso: lỗi / error [{}]: {self}", self.code());
         }
-        ExitCode::from(if matches!(self, Failure::Usage(_)) { 2 } else { 1 })
+        ExitCode::from(if matches!(self, Failure::Usage(_)) {
+            2
+        } else {
+            1
+        })
     }
 }

@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "hoso", version, about = "hoso — hồ sơ thủ tục hành chính, offline-first")]
+#[command(
+    name = "hoso",
+    version,
+    about = "hoso — hồ sơ thủ tục hành chính, offline-first"
+)]
 struct Cli {
     /// Where hoso keeps its state (default: the platform's data directory).
     #[arg(long, global = true, env = "HOSO_DATA_DIR", value_name = "DIR")]

@@ -72,7 +72,17 @@ fn stream(index: &SearchIndex, make: impl Fn(String) -> SearchQuery) -> Result<(
 pub fn print_hits(hits: &[SearchHit]) {
     for h in hits {
         let levels: Vec<&str> = h.levels.iter().map(|l| l.as_str()).collect();
-        let online = if h.online { " · trực tuyến/online" } else { "" };
-        println!("{:<10} {}  [{}{}]", h.code, h.name, levels.join(","), online);
+        let online = if h.online {
+            " · trực tuyến/online"
+        } else {
+            ""
+        };
+        println!(
+            "{:<10} {}  [{}{}]",
+            h.code,
+            h.name,
+            levels.join(","),
+            online
+        );
     }
 }

@@ -34,7 +34,11 @@ fn json(out: &Output) -> Value {
 fn imported() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let out = hoso(dir.path(), &["catalog", "import", SOURCE, "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     dir
 }
 
@@ -44,9 +48,20 @@ fn import_show_stats_info_and_export() {
     let bundle = dir.path().join("catalog.bundle");
     let out = hoso(
         &dir.path().join("data"),
-        &["catalog", "import", SOURCE, "--out", bundle.to_str().unwrap(), "--json"],
+        &[
+            "catalog",
+            "import",
+            SOURCE,
+            "--out",
+            bundle.to_str().unwrap(),
+            "--json",
+        ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = json(&out);
     assert_eq!(report["procedures"], 2642);
     assert_eq!(report["version"], 1);
@@ -56,9 +71,22 @@ fn import_show_stats_info_and_export() {
     let data = dir.path().join("data");
     let shown = json(&hoso(&data, &["catalog", "show", "1.004222", "--json"]));
     for key in [
-        "code", "name", "decision_number", "kind", "field", "source_url", "levels",
-        "target_groups", "agencies", "channels", "documents", "steps", "legal_basis",
-        "results", "conditions", "online",
+        "code",
+        "name",
+        "decision_number",
+        "kind",
+        "field",
+        "source_url",
+        "levels",
+        "target_groups",
+        "agencies",
+        "channels",
+        "documents",
+        "steps",
+        "legal_basis",
+        "results",
+        "conditions",
+        "online",
     ] {
         assert!(shown.get(key).is_some(), "missing key {key}");
     }
@@ -76,7 +104,10 @@ fn import_show_stats_info_and_export() {
     assert_eq!(info["content_hash"], report["content_hash"]);
 
     let exported = dir.path().join("exported.bundle");
-    let out = hoso(&data, &["catalog", "export", exported.to_str().unwrap(), "--json"]);
+    let out = hoso(
+        &data,
+        &["catalog", "export", exported.to_str().unwrap(), "--json"],
+    );
     assert!(out.status.success());
     assert!(exported.is_file());
 
@@ -89,7 +120,12 @@ fn import_show_stats_info_and_export() {
 #[test]
 fn search_prints_json_with_code_name_levels_score() {
     let dir = imported();
-    let out = hoso(dir.path(), &["search", "--limit", "3", "--json", "dang", "ky", "khai", "sinh"]);
+    let out = hoso(
+        dir.path(),
+        &[
+            "search", "--limit", "3", "--json", "dang", "ky", "khai", "sinh",
+        ],
+    );
     assert!(out.status.success());
     let hits = json(&out);
     let hits = hits.as_array().unwrap();
@@ -99,7 +135,10 @@ fn search_prints_json_with_code_name_levels_score() {
         assert!(h["name"].is_string() && h["levels"].is_array() && h["score"].is_number());
     }
 
-    let out = hoso(dir.path(), &["search", "--level", "ministry", "--json", "can cuoc"]);
+    let out = hoso(
+        dir.path(),
+        &["search", "--level", "ministry", "--json", "can cuoc"],
+    );
     let hits = json(&out);
     assert!(hits
         .as_array()
@@ -150,11 +189,17 @@ fn bad_input_gets_a_clear_typed_error_and_no_panic() {
     let out = hoso(dir.path(), &["catalog", "import", "/no/such/file.jsonl.gz"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot open") && err.contains("không mở được"), "{err}");
+    assert!(
+        err.contains("cannot open") && err.contains("không mở được"),
+        "{err}"
+    );
 
     let garbage = dir.path().join("garbage.jsonl");
     std::fs::write(&garbage, "not json at all\n").unwrap();
-    let out = hoso(dir.path(), &["catalog", "import", garbage.to_str().unwrap(), "--json"]);
+    let out = hoso(
+        dir.path(),
+        &["catalog", "import", garbage.to_str().unwrap(), "--json"],
+    );
     assert_eq!(json(&out)["error"]["code"], "bad_source");
 
     let imported = imported();
@@ -172,7 +217,10 @@ fn bad_input_gets_a_clear_typed_error_and_no_panic() {
         assert!(json(&out).is_array());
     }
     let garbage = dir.path().join("garbage.jsonl");
-    let out = hoso(imported.path(), &["catalog", "import", garbage.to_str().unwrap()]);
+    let out = hoso(
+        imported.path(),
+        &["catalog", "import", garbage.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(1));
     let still = json(&hoso(imported.path(), &["catalog", "info", "--json"]));
     assert_eq!(still["procedure_count"], 2642);
@@ -197,7 +245,11 @@ fn demo_runs_on_embedded_defaults() {
         .args(["demo", "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let demo = json(&out);
     assert_eq!(demo["procedures"], 2642);
     assert_eq!(demo["searches"][0]["query"], "dang ky khai sinh");

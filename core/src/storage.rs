@@ -20,7 +20,9 @@ const STORE_DIR: &str = "store";
 /// Why the local store could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("không tạo được thư mục dữ liệu {path} / cannot create data directory {path}: {source}")]
+    #[error(
+        "không tạo được thư mục dữ liệu {path} / cannot create data directory {path}: {source}"
+    )]
     CreateDir {
         path: String,
         source: std::io::Error,
@@ -31,7 +33,9 @@ pub enum StorageError {
     Engine(String),
     #[error("kho dữ liệu được tạo bởi phiên bản mới hơn (lược đồ {found}, bản này hỗ trợ {supported}) / the store was written by a newer hoso (schema {found}, this build supports {supported})")]
     NewerSchema { found: u32, supported: u32 },
-    #[error("không cách ly được kho hỏng {path} / cannot quarantine corrupt store {path}: {source}")]
+    #[error(
+        "không cách ly được kho hỏng {path} / cannot quarantine corrupt store {path}: {source}"
+    )]
     Quarantine {
         path: String,
         source: std::io::Error,
@@ -79,7 +83,9 @@ impl Store {
         let key = std::fs::canonicalize(data_dir)
             .unwrap_or_else(|_| data_dir.to_path_buf())
             .join(STORE_DIR);
-        let mut open = open_dbs().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut open = open_dbs()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(db) = open.get(&key) {
             return Ok(Store {
                 db: db.clone(),
@@ -90,7 +96,10 @@ impl Store {
             Ok(db) => (db, None),
             Err(Failure::Corrupt(reason)) => {
                 let moved_to = quarantine(&path)?;
-                (open_checked(&path).map_err(Failure::into_error)?, Some(Quarantined { moved_to, reason }))
+                (
+                    open_checked(&path).map_err(Failure::into_error)?,
+                    Some(Quarantined { moved_to, reason }),
+                )
             }
             Err(other) => return Err(other.into_error()),
         };
@@ -132,8 +141,8 @@ impl Failure {
 fn open_checked(path: &Path) -> Result<sled::Db, Failure> {
     // sled 0.34 can panic while recovering a damaged log; that is corruption
     // to quarantine, never a crash of the app.
-    let opened = std::panic::catch_unwind(|| sled::Config::new().path(path).open())
-        .map_err(|panic| {
+    let opened =
+        std::panic::catch_unwind(|| sled::Config::new().path(path).open()).map_err(|panic| {
             let what = panic
                 .downcast_ref::<String>()
                 .cloned()

@@ -40,7 +40,10 @@ mod tests {
         assert_eq!(fold("ĐƯỜNG Bộ"), "duong bo");
         assert_eq!(fold("Ủy ban nhân dân Xã"), "uy ban nhan dan xa");
         assert_eq!(fold("ắằẳẵặấầẩẫậéèẻẽẹếềểễệ"), "aaaaaaaaaaeeeeeeeeee");
-        assert_eq!(fold("ỉịĩìíòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"), "iiiiiooooooooooooooouuuuuuuuuuyyyyy");
+        assert_eq!(
+            fold("ỉịĩìíòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"),
+            "iiiiiooooooooooooooouuuuuuuuuuyyyyy"
+        );
     }
 
     #[test]

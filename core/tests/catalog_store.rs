@@ -32,7 +32,10 @@ fn assert_still_usable(store: &CatalogStore, version: u64) {
     assert_eq!(info.version, version);
     assert_eq!(info.procedure_count, 2642);
     assert_eq!(first_hit(store, "dang ky thuong tru"), "1.004222");
-    assert_eq!(store.procedure("1.004222").unwrap().name, "Đăng ký thường trú");
+    assert_eq!(
+        store.procedure("1.004222").unwrap().name,
+        "Đăng ký thường trú"
+    );
 }
 
 #[test]
@@ -42,11 +45,21 @@ fn import_stores_every_procedure_and_shows_the_example() {
     assert_eq!((info.version, info.procedure_count), (1, 2642));
     assert_eq!(info.content_hash.len(), 64);
     let p = store.procedure("1.004222").unwrap();
-    let online = p.channels.iter().find(|c| c.channel == ChannelKind::Online).unwrap();
+    let online = p
+        .channels
+        .iter()
+        .find(|c| c.channel == ChannelKind::Online)
+        .unwrap();
     assert_eq!(online.fees[0].amount_vnd, Some(10_000));
-    assert!(p.results.iter().any(|r| r.code.as_deref() == Some("KQ.G01.000064")));
+    assert!(p
+        .results
+        .iter()
+        .any(|r| r.code.as_deref() == Some("KQ.G01.000064")));
     assert_eq!(store.procedures().unwrap().len(), 2642);
-    assert!(matches!(store.procedure("9.999999"), Err(CatalogError::NotFound(_))));
+    assert!(matches!(
+        store.procedure("9.999999"),
+        Err(CatalogError::NotFound(_))
+    ));
 }
 
 #[test]
@@ -55,7 +68,10 @@ fn empty_store_says_there_is_no_catalog() {
     let store = CatalogStore::open(dir.path()).unwrap();
     assert!(store.current().unwrap().is_none());
     assert!(matches!(store.search_index(), Err(CatalogError::NoCatalog)));
-    assert!(matches!(store.procedure("1.004222"), Err(CatalogError::NoCatalog)));
+    assert!(matches!(
+        store.procedure("1.004222"),
+        Err(CatalogError::NoCatalog)
+    ));
 }
 
 #[test]
@@ -77,12 +93,18 @@ fn a_new_version_switches_atomically_and_keeps_one_for_rollback() {
         let bundle = Bundle::new(v, ps);
         assert_eq!(
             store.install(&bundle).unwrap(),
-            Installed::Switched { from: Some(v - 1), to: v }
+            Installed::Switched {
+                from: Some(v - 1),
+                to: v
+            }
         );
     }
     let info = store.current().unwrap().unwrap();
     assert_eq!((info.version, info.procedure_count), (4, 2641));
-    assert!(matches!(store.procedure("1.004222"), Err(CatalogError::NotFound(_))));
+    assert!(matches!(
+        store.procedure("1.004222"),
+        Err(CatalogError::NotFound(_))
+    ));
 
     // Reopen from disk in a fresh process-equivalent: the switch persisted.
     drop(store);
@@ -98,13 +120,25 @@ fn an_older_bundle_is_refused() {
     store.install(&Bundle::new(5, ps.clone())).unwrap();
     ps[0].name.push_str(" (cũ)");
     let err = store.install(&Bundle::new(3, ps)).unwrap_err();
-    assert!(matches!(err, CatalogError::Stale { offered: 3, current: 5 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            CatalogError::Stale {
+                offered: 3,
+                current: 5
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(store.current().unwrap().unwrap().version, 5);
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
-    std::fs::File::create(&path).unwrap().write_all(bytes).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
     path
 }
 
@@ -116,7 +150,10 @@ fn a_truncated_source_file_is_refused_and_the_old_catalog_stays() {
     let err = catalog::import(&store, &cut, None).unwrap_err();
     assert!(matches!(err, CatalogError::Source(_)), "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("truncated") && msg.contains("cắt cụt"), "{msg}");
+    assert!(
+        msg.contains("truncated") && msg.contains("cắt cụt"),
+        "{msg}"
+    );
     assert_still_usable(&store, 1);
 
     // An uncompressed file cut mid-record.
@@ -154,7 +191,13 @@ fn a_corrupt_bundle_is_refused_and_the_old_catalog_stays() {
 
     // The intact bundle installs.
     let report = catalog::import(&store, &bundle_path, None).unwrap();
-    assert_eq!(report.installed, Installed::Switched { from: Some(1), to: 2 });
+    assert_eq!(
+        report.installed,
+        Installed::Switched {
+            from: Some(1),
+            to: 2
+        }
+    );
 }
 
 #[test]

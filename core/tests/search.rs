@@ -85,8 +85,10 @@ fn words_cut_off_while_typing_still_find_the_procedure() {
     assert_in_top("dang ky thuong t", PERMANENT_RESIDENCE, 3);
     assert_in_top("ly lich tu ph", CRIMINAL_RECORD, 3);
     // A trailing space means the last word is finished: no completion.
-    assert!(search("ket ").iter().all(|h| !h.name.to_lowercase().contains("kết quả")
-        || h.name.to_lowercase().contains("kết ")));
+    assert!(search("ket ")
+        .iter()
+        .all(|h| !h.name.to_lowercase().contains("kết quả")
+            || h.name.to_lowercase().contains("kết ")));
 }
 
 #[test]
@@ -117,7 +119,10 @@ fn procedure_codes_find_the_procedure_first() {
 fn the_general_procedure_ranks_above_its_narrow_variants() {
     let got = codes("dang ky khai sinh", 50);
     let general = got.iter().position(|c| c == BIRTH).expect("general found");
-    let border = got.iter().position(|c| c == BIRTH_BORDER).expect("border variant found");
+    let border = got
+        .iter()
+        .position(|c| c == BIRTH_BORDER)
+        .expect("border variant found");
     assert_eq!(general, 0);
     assert!(general < border);
     assert_eq!(top("dang ky thuong tru"), PERMANENT_RESIDENCE);
@@ -128,7 +133,9 @@ fn the_general_procedure_ranks_above_its_narrow_variants() {
 fn colloquial_words_and_abbreviations_reach_official_names() {
     let cccd = search("lam cccd");
     assert!(
-        cccd.iter().take(5).any(|h| h.name.to_lowercase().contains("căn cước")),
+        cccd.iter()
+            .take(5)
+            .any(|h| h.name.to_lowercase().contains("căn cước")),
         "{cccd:?}"
     );
     let land = search("so do");

@@ -123,8 +123,8 @@ impl Bundle {
         MultiGzDecoder::new(reader)
             .read_to_end(&mut json)
             .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-        let head: serde_json::Value = serde_json::from_slice(&json)
-            .map_err(|e| BundleError::Corrupt(e.to_string()))?;
+        let head: serde_json::Value =
+            serde_json::from_slice(&json).map_err(|e| BundleError::Corrupt(e.to_string()))?;
         if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(BundleError::NotABundle);
         }
@@ -248,7 +248,9 @@ mod tests {
 
         // Re-encode with an edited name but the old hash.
         let mut json = String::new();
-        MultiGzDecoder::new(&bytes[..]).read_to_string(&mut json).unwrap();
+        MultiGzDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .unwrap();
         let edited = json.replace("\"name\":\"B\"", "\"name\":\"X\"");
         let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(edited.as_bytes()).unwrap();

@@ -50,6 +50,10 @@ pub fn import(
         version: bundle.info.version,
         content_hash: bundle.info.content_hash.clone(),
         procedures: bundle.procedures.len(),
-        with_raw_sections: bundle.procedures.iter().filter(|p| !p.raw.is_empty()).count(),
+        with_raw_sections: bundle
+            .procedures
+            .iter()
+            .filter(|p| !p.raw.is_empty())
+            .count(),
     })
 }

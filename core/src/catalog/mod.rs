@@ -10,5 +10,5 @@ pub mod source;
 pub mod stats;
 pub mod store;
 
-pub use model::*;
 pub use import::{import, ImportReport};
+pub use model::*;

@@ -55,7 +55,12 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 4] = [Level::Ministry, Level::Province, Level::Commune, Level::Other];
+    pub const ALL: [Level; 4] = [
+        Level::Ministry,
+        Level::Province,
+        Level::Commune,
+        Level::Other,
+    ];
 
     /// The JSON / CLI name (`ministry`, `province`, `commune`, `other`).
     pub fn as_str(self) -> &'static str {

@@ -53,7 +53,9 @@ pub enum SourceError {
     Json { line: usize, message: String },
     #[error("dòng {line} thiếu mã thủ tục / line {line} has no procedure code (ma_thu_tuc)")]
     MissingCode { line: usize },
-    #[error("mã thủ tục {code} lặp lại ở dòng {line} / procedure code {code} repeated at line {line}")]
+    #[error(
+        "mã thủ tục {code} lặp lại ở dòng {line} / procedure code {code} repeated at line {line}"
+    )]
     DuplicateCode { code: String, line: usize },
     #[error("tệp nguồn không có bản ghi nào / source file holds no records")]
     Empty,
@@ -68,7 +70,10 @@ pub fn read_records(path: &Path) -> Result<Vec<SourceRecord>, SourceError> {
         source,
     };
     let mut file = BufReader::new(File::open(path).map_err(open_err)?);
-    let is_gzip = file.fill_buf().map_err(open_err)?.starts_with(&[0x1f, 0x8b]);
+    let is_gzip = file
+        .fill_buf()
+        .map_err(open_err)?
+        .starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read> = if is_gzip {
         Box::new(MultiGzDecoder::new(file))
     } else {
@@ -89,11 +94,10 @@ fn parse_lines(reader: impl BufRead) -> Result<Vec<SourceRecord>, SourceError> {
         if line.trim().is_empty() {
             continue;
         }
-        let record: SourceRecord =
-            serde_json::from_str(&line).map_err(|e| SourceError::Json {
-                line: line_no,
-                message: e.to_string(),
-            })?;
+        let record: SourceRecord = serde_json::from_str(&line).map_err(|e| SourceError::Json {
+            line: line_no,
+            message: e.to_string(),
+        })?;
         let code = record.ma_thu_tuc.trim().to_string();
         if code.is_empty() {
             return Err(SourceError::MissingCode { line: line_no });
@@ -135,6 +139,9 @@ mod tests {
             parse_lines(missing.as_bytes()),
             Err(SourceError::MissingCode { line: 1 })
         ));
-        assert!(matches!(parse_lines("\n".as_bytes()), Err(SourceError::Empty)));
+        assert!(matches!(
+            parse_lines("\n".as_bytes()),
+            Err(SourceError::Empty)
+        ));
     }
 }

@@ -7,7 +7,7 @@
 use super::bundle::{Bundle, BundleInfo};
 use super::Procedure;
 use crate::search::{SearchEntry, SearchIndex};
-use crate::storage::{Quarantined, Store, StorageError};
+use crate::storage::{Quarantined, StorageError, Store};
 use std::path::Path;
 
 const TREE: &str = "catalog";
@@ -82,10 +82,14 @@ impl CatalogStore {
         match self.tree.get(CURRENT)? {
             None => Ok(None),
             Some(bytes) => {
-                let arr: [u8; 8] = bytes.as_ref().try_into().map_err(|_| CatalogError::Damaged {
-                    key: "current".into(),
-                    reason: format!("{} bytes, expected 8", bytes.len()),
-                })?;
+                let arr: [u8; 8] =
+                    bytes
+                        .as_ref()
+                        .try_into()
+                        .map_err(|_| CatalogError::Damaged {
+                            key: "current".into(),
+                            reason: format!("{} bytes, expected 8", bytes.len()),
+                        })?;
                 Ok(Some(u64::from_be_bytes(arr)))
             }
         }
@@ -126,7 +130,8 @@ impl CatalogStore {
         }
         self.tree.apply_batch(batch)?;
         self.store.flush()?;
-        self.tree.insert(CURRENT, &bundle.info.version.to_be_bytes())?;
+        self.tree
+            .insert(CURRENT, &bundle.info.version.to_be_bytes())?;
         self.store.flush()?;
         let from = current.map(|c| c.version);
         self.collect_old(bundle.info.version, from)?;
@@ -143,10 +148,7 @@ impl CatalogStore {
         let mut any = false;
         for key in self.tree.scan_prefix(b"v/").keys() {
             let key = key?;
-            let owned = keep
-                .iter()
-                .flatten()
-                .any(|p| key.starts_with(p.as_bytes()));
+            let owned = keep.iter().flatten().any(|p| key.starts_with(p.as_bytes()));
             if !owned {
                 batch.remove(key);
                 any = true;
@@ -200,10 +202,13 @@ impl CatalogStore {
     }
 
     fn read_json<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, CatalogError> {
-        let value = self.tree.get(key.as_bytes())?.ok_or_else(|| CatalogError::Damaged {
-            key: key.to_string(),
-            reason: "missing".into(),
-        })?;
+        let value = self
+            .tree
+            .get(key.as_bytes())?
+            .ok_or_else(|| CatalogError::Damaged {
+                key: key.to_string(),
+                reason: "missing".into(),
+            })?;
         decode(key.as_bytes(), &value)
     }
 }

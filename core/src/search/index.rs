@@ -157,7 +157,10 @@ impl Index {
     }
 
     /// Documents whose code starts with `prefix`, in code order.
-    pub(crate) fn codes_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = u32> + 'a {
+    pub(crate) fn codes_with_prefix<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = u32> + 'a {
         let start = self.codes.partition_point(|(c, _)| c.as_ref() < prefix);
         self.codes[start..]
             .iter()

@@ -152,7 +152,10 @@ impl SearchIndex {
             })
             .collect();
         let by_rank = |a: &(u32, f32), b: &(u32, f32)| {
-            let (da, db) = (&self.index.docs[a.0 as usize], &self.index.docs[b.0 as usize]);
+            let (da, db) = (
+                &self.index.docs[a.0 as usize],
+                &self.index.docs[b.0 as usize],
+            );
             b.1.total_cmp(&a.1)
                 .then(da.name_terms.len().cmp(&db.name_terms.len()))
                 .then(da.code.cmp(&db.code))

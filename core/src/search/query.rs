@@ -147,7 +147,12 @@ fn segment(word: &str, index: &Index) -> Option<Vec<String>> {
 
 /// Builds the slots of one variant. Words inside `expanded` ranges come from
 /// the synonym table and are matched exactly.
-fn slots(words: &[String], expanded: &[std::ops::Range<usize>], typing: bool, index: &Index) -> Vec<Slot> {
+fn slots(
+    words: &[String],
+    expanded: &[std::ops::Range<usize>],
+    typing: bool,
+    index: &Index,
+) -> Vec<Slot> {
     let last = words.len().saturating_sub(1);
     words
         .iter()
@@ -172,7 +177,13 @@ fn slots(words: &[String], expanded: &[std::ops::Range<usize>], typing: bool, in
                     Some(_) => None,
                 };
                 if let Some(weight) = typo_weight {
-                    alternatives.extend(index.vocab.one_edit_away(w).into_iter().map(|t| (t, weight)));
+                    alternatives.extend(
+                        index
+                            .vocab
+                            .one_edit_away(w)
+                            .into_iter()
+                            .map(|t| (t, weight)),
+                    );
                 }
             }
             let importance = if FILLER.contains(&w.as_str()) {

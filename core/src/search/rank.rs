@@ -37,7 +37,12 @@ impl Scratch {
 }
 
 /// Scores one query variant; raises `best[doc]` where this variant scores higher.
-pub(crate) fn score_variant(index: &Index, slots: &[Slot], scratch: &mut Scratch, best: &mut HashMap<u32, f32>) {
+pub(crate) fn score_variant(
+    index: &Index,
+    slots: &[Slot],
+    scratch: &mut Scratch,
+    best: &mut HashMap<u32, f32>,
+) {
     let importance: f32 = slots.iter().map(|s| s.importance).sum();
     if importance == 0.0 {
         return;
@@ -100,7 +105,10 @@ pub(crate) fn score_variant(index: &Index, slots: &[Slot], scratch: &mut Scratch
     let slot_of = slot_masks(slots);
     for (doc, score) in candidates {
         let name = &index.docs[doc as usize].name_terms;
-        let masks: Vec<u64> = name.iter().map(|t| slot_of.get(t).copied().unwrap_or(0)).collect();
+        let masks: Vec<u64> = name
+            .iter()
+            .map(|t| slot_of.get(t).copied().unwrap_or(0))
+            .collect();
         let explained = masks.iter().filter(|&&m| m != 0).count() as f32 / name.len().max(1) as f32;
         let mut adjacent = 0u32;
         for i in 0..slots.len().saturating_sub(1).min(63) {

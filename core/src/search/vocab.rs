@@ -113,10 +113,12 @@ mod tests {
 
     fn vocab() -> Vocab {
         Vocab::new(
-            ["khai", "khao", "sinh", "thuong", "tru", "tam", "khaithac", "kinh"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            [
+                "khai", "khao", "sinh", "thuong", "tru", "tam", "khaithac", "kinh",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         )
     }
 
@@ -127,7 +129,10 @@ mod tests {
     #[test]
     fn prefix_lookup_is_strict_and_sorted() {
         let v = vocab();
-        assert_eq!(words(&v, v.with_prefix("kha")), ["khai", "khaithac", "khao"]);
+        assert_eq!(
+            words(&v, v.with_prefix("kha")),
+            ["khai", "khaithac", "khao"]
+        );
         assert_eq!(words(&v, v.with_prefix("khai")), ["khaithac"]);
         assert!(v.with_prefix("z").next().is_none());
     }

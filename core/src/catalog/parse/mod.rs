@@ -15,7 +15,11 @@ pub fn parse_record(src: &SourceRecord) -> Procedure {
         field: src.linh_vuc.trim().to_string(),
         source_url: src.detail_url.trim().to_string(),
         ministry: src.ministry_folder.trim().to_string(),
-        levels: src.cap_thuc_hien.split(',').filter_map(Level::parse).collect(),
+        levels: src
+            .cap_thuc_hien
+            .split(',')
+            .filter_map(Level::parse)
+            .collect(),
         target_groups: vec![],
         agencies: Agencies::default(),
         receiving_address: String::new(),
