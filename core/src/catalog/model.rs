@@ -84,7 +84,7 @@ impl Level {
 
     /// Parses the CLI / JSON name or the Vietnamese label (with or without diacritics).
     pub fn parse(s: &str) -> Option<Level> {
-        let folded = crate::text::fold(s);
+        let folded = crate::text::fold(s.trim());
         match folded.as_str() {
             "ministry" | "cap bo" | "bo" => Some(Level::Ministry),
             "province" | "cap tinh" | "tinh" => Some(Level::Province),

@@ -30,6 +30,8 @@ pub(crate) struct Doc {
     pub(crate) field_key: Box<str>,
     /// The name as term ids, in order (for phrase and coverage scoring).
     pub(crate) name_terms: Box<[u32]>,
+    /// Narrow-variant markers in the name (see `variants`).
+    pub(crate) variant_markers: u32,
 }
 
 pub(crate) struct Index {
@@ -111,6 +113,7 @@ impl Index {
                 field: entry.field.as_str().into(),
                 field_key: fold(&entry.field).into(),
                 name_terms,
+                variant_markers: super::variants::in_name(&entry.name),
             });
         }
 

@@ -8,6 +8,7 @@ mod query;
 mod rank;
 mod synonyms;
 mod terms;
+mod variants;
 mod vocab;
 
 use crate::catalog::{Level, Procedure};
@@ -127,7 +128,13 @@ impl SearchIndex {
             .unwrap_or_else(|| rank::Scratch::new(self.index.docs.len()));
         for variant in &plan.variants {
             let mut text_scores = HashMap::new();
-            rank::score_variant(&self.index, variant, &mut scratch, &mut text_scores);
+            rank::score_variant(
+                &self.index,
+                variant,
+                plan.markers,
+                &mut scratch,
+                &mut text_scores,
+            );
             for (doc, s) in text_scores {
                 let e = best.entry(doc).or_insert(0.0);
                 // A code match stays on top; words typed with it order ties.

@@ -42,6 +42,8 @@ pub(crate) struct Plan {
     pub(crate) codes: Vec<String>,
     /// The query and its synonym variants, each a list of slots.
     pub(crate) variants: Vec<Vec<Slot>>,
+    /// Narrow-variant markers the query asks for (see `variants`).
+    pub(crate) markers: u32,
 }
 
 pub(crate) fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
@@ -56,6 +58,7 @@ pub(crate) fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
     // The last word is still being typed unless the query ends in a space.
     let typing = !text.ends_with(char::is_whitespace);
     let words = split_run_together(words, index, synonyms);
+    let markers = super::variants::in_query(&words);
 
     let mut variants = vec![slots(&words, &[], typing, index)];
     let matches = synonyms.find(&words);
@@ -87,7 +90,11 @@ pub(crate) fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
         replaced.extend(words[at..].iter().cloned());
         variants.push(slots(&replaced, &ranges, typing, index));
     }
-    Plan { codes, variants }
+    Plan {
+        codes,
+        variants,
+        markers,
+    }
 }
 
 /// Splits words the vocabulary does not know into known words when possible

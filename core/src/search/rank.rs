@@ -4,8 +4,10 @@
 //! the query explains — which is what puts the general, most-used procedure
 //! ("Thủ tục đăng ký khai sinh") above its narrow variants.
 
-use super::index::Index;
+use super::index::{level_bit, Index};
 use super::query::Slot;
+use super::variants;
+use crate::catalog::Level;
 use std::collections::HashMap;
 
 const K1: f32 = 1.2;
@@ -14,6 +16,9 @@ const B: f32 = 0.75;
 const OTHER_WEIGHT: f32 = 0.3;
 /// Candidates that get the (costlier) phrase and coverage scoring.
 const RERANK: usize = 300;
+/// Prior for commune-level procedures, where most citizens file since the
+/// 2025 two-tier reorganization.
+const COMMUNE_PRIOR: f32 = 1.08;
 
 /// Reusable per-search buffers, sized to the index.
 pub(crate) struct Scratch {
@@ -40,6 +45,7 @@ impl Scratch {
 pub(crate) fn score_variant(
     index: &Index,
     slots: &[Slot],
+    query_markers: u32,
     scratch: &mut Scratch,
     best: &mut HashMap<u32, f32>,
 ) {
@@ -104,7 +110,8 @@ pub(crate) fn score_variant(
     // Second pass on the best: phrase order and how much of the name is explained.
     let slot_of = slot_masks(slots);
     for (doc, score) in candidates {
-        let name = &index.docs[doc as usize].name_terms;
+        let d = &index.docs[doc as usize];
+        let name = &d.name_terms;
         let masks: Vec<u64> = name
             .iter()
             .map(|t| slot_of.get(t).copied().unwrap_or(0))
@@ -120,7 +127,13 @@ pub(crate) fn score_variant(
         let pairs = slots.len().saturating_sub(1).max(1) as f32;
         let phrase = 1.0 + 0.4 * adjacent as f32 / pairs;
         let general = 1.0 + 0.6 * explained;
-        let final_score = score * phrase * general;
+        let prior = if d.levels & level_bit(Level::Commune) != 0 {
+            COMMUNE_PRIOR
+        } else {
+            1.0
+        };
+        let narrow = variants::factor(d.variant_markers, query_markers);
+        let final_score = score * phrase * general * prior * narrow;
         let entry = best.entry(doc).or_insert(0.0);
         if final_score > *entry {
             *entry = final_score;
