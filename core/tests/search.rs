@@ -218,3 +218,16 @@ fn hostile_input_never_panics() {
     assert!(search("").is_empty());
     assert!(search("!!!@@@###").is_empty());
 }
+
+#[test]
+fn run_together_words_split_into_the_common_reading() {
+    // "hochieu" could be "học hiểu"; people mean "hộ chiếu".
+    assert!(
+        search("hochieu")
+            .iter()
+            .take(3)
+            .any(|h| h.name.to_lowercase().contains("hộ chiếu")),
+        "{:?}",
+        search("hochieu")
+    );
+}

@@ -114,37 +114,40 @@ fn split_run_together(words: Vec<String>, index: &Index, synonyms: &Synonyms) ->
 }
 
 fn segment(word: &str, index: &Index) -> Option<Vec<String>> {
-    let bytes = word.as_bytes();
     if !word.is_ascii() {
         return None;
     }
-    let n = bytes.len();
-    // best[i] = fewest pieces covering word[..i], with the split point.
-    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
-    best[0] = Some((0, 0));
+    let n = word.len();
+    // best[i]: fewest pieces covering word[..i]; among those, the most common
+    // words (sum of ln(1 + df)), so "hochieu" is hộ chiếu, not học hiểu.
+    let mut best: Vec<Option<(usize, f32, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0.0, 0));
     for end in 2..=n {
         for start in (0..end.saturating_sub(1)).rev() {
             if end - start > 8 {
                 break;
             }
-            let Some((count, _)) = best[start] else {
+            let (Some((count, common, _)), Some(id)) =
+                (best[start], index.vocab.id(&word[start..end]))
+            else {
                 continue;
             };
-            if index.vocab.id(&word[start..end]).is_some()
-                && best[end].is_none_or(|(c, _)| count + 1 < c)
-            {
-                best[end] = Some((count + 1, start));
+            let candidate = (count + 1, common + (1.0 + index.df(id) as f32).ln(), start);
+            let better = best[end]
+                .is_none_or(|(c, w, _)| candidate.0 < c || (candidate.0 == c && candidate.1 > w));
+            if better {
+                best[end] = Some(candidate);
             }
         }
     }
-    let (count, _) = best[n]?;
+    let (count, _, _) = best[n]?;
     if count < 2 {
         return None;
     }
     let mut pieces = Vec::with_capacity(count);
     let mut end = n;
     while end > 0 {
-        let (_, start) = best[end]?;
+        let (_, _, start) = best[end]?;
         pieces.push(word[start..end].to_string());
         end = start;
     }
