@@ -258,16 +258,3 @@ fn truncated_sections_never_panic() {
         }
     }
 }
-
-#[test]
-#[ignore]
-fn dump() {
-    let (_, procedures) = catalog();
-    let out = serde_json::to_string_pretty(&procedures).unwrap_or_default();
-    std::fs::write("/tmp/study/parsed.json", out).ok();
-    let stats = compute(procedures);
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&stats).unwrap_or_default()
-    );
-}

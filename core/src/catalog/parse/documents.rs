@@ -5,9 +5,10 @@
 //!
 //! A row ends at its count ("1 bản chính", "0 bản chính,1 bản sao", "1 bản
 //! sao") when the count is glued to what follows; a count followed by a space
-//! or punctuation is part of the name ("nộp 02 bản chính Danh mục…"). Text
-//! after a group's last count is the next group's heading. The form column
-//! holds attachment file names ("Mẫu số 01.docx") glued to the name.
+//! or punctuation is, with one exception (see `ends_row`), part of the name
+//! ("nộp 02 bản chính Danh mục…"). Text after a group's last count is the
+//! next group's heading. The form column holds attachment file names
+//! ("Mẫu số 01.docx") glued to the name; several are joined with "; ".
 
 use super::scan::{char_at, char_before, is_blank, strip_bullet};
 use super::Parsed;
@@ -40,14 +41,13 @@ pub(super) fn parse(text: &str) -> Parsed<Document> {
         }
         let mut pos = 0;
         for count in &counts {
-            let cell = table[pos..count.start].trim();
+            let cell = strip_bullet(&table[pos..count.start]);
             pos = count.end;
             if cell.is_empty() {
                 complete = false;
                 continue;
             }
             let (name, form) = split_form(cell);
-            let name = strip_bullet(&name).to_string();
             items.push(Document {
                 group: heading.clone(),
                 name,

@@ -65,7 +65,7 @@ pub(super) fn parse(text: &str) -> Parsed<LegalDocument> {
             .trim_end();
         items.push(LegalDocument {
             number: number.to_string(),
-            title: if title.is_empty() { number } else { title }.to_string(),
+            title: title.to_string(),
         });
         row_start = row_end;
     }
@@ -235,11 +235,18 @@ fn ends_row(s: &str, numbers: &[Num], k: usize, row_start: usize) -> bool {
         // before it and followed by a capitalised word is a number cell; a
         // reference inside a title has a space before it.
         Some(c) if c.is_whitespace() => {
-            let glued_left = number_cell_start(s, row_start, start) < start
-                || char_before(s, start).is_some_and(|p| {
-                    !(p.is_whitespace() || p.is_ascii_digit() || matches!(p, '(' | '/'))
-                });
-            glued_left && s[end..].trim_start().starts_with(char::is_uppercase)
+            glued_left(s, row_start, start) && s[end..].trim_start().starts_with(char::is_uppercase)
+        }
+        // Another number follows at once: "…bởi Nghị định số 232/2025/NĐ-CP"
+        // + "34/2025/TT-NHNN" ends the title with a reference, while
+        // "…tín dụngLuật số 32/2024/QH15" + "50/2025/TT-NHNN…" is a cell.
+        // Also after a full stop: "…số 123/2020/NĐ-CP." + "32/2025/TT-BTC".
+        Some(c)
+            if numbers
+                .get(k + 1)
+                .is_some_and(|n| n.start == end || (c == '.' && n.start == end + 1)) =>
+        {
+            glued_left(s, row_start, start)
         }
         Some(',' | ';' | ':' | ')' | '(' | '/') => false,
         Some(c) if c.is_lowercase() => {
@@ -253,10 +260,19 @@ fn ends_row(s: &str, numbers: &[Num], k: usize, row_start: usize) -> bool {
     }
 }
 
-/// True for "", "số ", "Nghị định số ", "NĐ " …: what may sit between a
+/// A number cell glued to the text before it (possibly through a prefix:
+/// "…tiền mặtNghị định 52/…"), unlike a reference inside a title, which has
+/// a space before it.
+fn glued_left(s: &str, row_start: usize, start: usize) -> bool {
+    number_cell_start(s, row_start, start) < start
+        || char_before(s, start)
+            .is_some_and(|p| !(p.is_whitespace() || p.is_ascii_digit() || matches!(p, '(' | '/')))
+}
+
+/// True for "", ".", "số ", "Nghị định số ", "NĐ " …: what may sit between a
 /// title's copy of a number and the number cell.
 fn is_cell_prefix(gap: &str) -> bool {
-    let g = gap.trim();
+    let g = gap.trim().trim_start_matches('.').trim_start();
     let g = g
         .strip_suffix("số")
         .or_else(|| g.strip_suffix("Số"))
@@ -418,6 +434,21 @@ mod tests {
                 ),
                 ("14/2025/TT-BNNMT", "14/2025/TT-BNNMT"),
                 ("Nghị định số 46/2020/NĐ-CP", "46/2020"),
+            ]
+        );
+        let got = rows("Thông tư hướng dẫn được sửa đổi, bổ sung bởi Nghị định số 232/2025/NĐ-CP34/2025/TT-NHNNLuật 35/2018/QH14.35/2018/QH14.Thông tư sửa đổi Nghị định số 123/2020/NĐ-CP.32/2025/TT-BTC");
+        assert_eq!(
+            pairs(&got),
+            [
+                (
+                    "Thông tư hướng dẫn được sửa đổi, bổ sung bởi Nghị định số 232/2025/NĐ-CP",
+                    "34/2025/TT-NHNN"
+                ),
+                ("Luật 35/2018/QH14.", "35/2018/QH14"),
+                (
+                    "Thông tư sửa đổi Nghị định số 123/2020/NĐ-CP.",
+                    "32/2025/TT-BTC"
+                ),
             ]
         );
         let got = rows("ngoại giao, tư pháp, ngân hàng.24/2026/NQ-CP Hướng dẫn về quản lý ngoại hối10/2017/TT-NHNNthực hiện Nghị định 52/2024/NĐ-CP Về kinh doanh casino03/2017/NĐ-CP");

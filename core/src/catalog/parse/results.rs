@@ -44,10 +44,10 @@ pub(super) fn parse(text: &str) -> Parsed<ProcedureResult> {
     Parsed::new(items, complete)
 }
 
-/// Byte length of the result code at the start of `s` ("KQ.G01.000064",
-/// "000.00.00.G04-KQ3347", "VBTT"). The next name follows without a space,
-/// so a capital letter directly followed by a lower-case one ("…KQ3347Văn
-/// bản") starts the name, not the code.
+/// Byte length of the result code at the start of `s`: capitals, digits and
+/// ".-_" ("KQ.G01.000064", "000.00.00.G04-KQ3347", "VBTT"). The next name
+/// follows without a space, so a capital directly followed by a lower-case
+/// letter ("…KQ3347Văn bản") starts the name, not the code.
 fn code_len(s: &str) -> usize {
     let len = s
         .bytes()
