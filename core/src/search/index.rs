@@ -41,10 +41,16 @@ pub(crate) struct Index {
     offsets: Vec<u32>,
     postings: Vec<Posting>,
     pub(crate) idf: Vec<f32>,
-    pub(crate) avg_name_len: f32,
+    /// BM25 length normalisation of each document's name,
+    /// `K1 * (1 - B + B * len / avg_len)`, flat for the scoring loop.
+    pub(crate) name_norm: Vec<f32>,
     /// (code, doc), sorted by code, for code and code-prefix lookups.
     codes: Vec<(Box<str>, u32)>,
 }
+
+/// BM25 term-frequency saturation and length normalisation.
+pub(crate) const BM25_K1: f32 = 1.2;
+const BM25_B: f32 = 0.75;
 
 pub(crate) fn level_bit(level: Level) -> u8 {
     match level {
@@ -135,8 +141,13 @@ impl Index {
             .map(|(i, d)| (d.code.clone(), i as u32))
             .collect();
         codes.sort_unstable();
+        let avg_name_len = (total_name_len as f32 / n).max(1.0);
+        let name_norm = docs
+            .iter()
+            .map(|d| BM25_K1 * (1.0 - BM25_B + BM25_B * d.name_terms.len() as f32 / avg_name_len))
+            .collect();
         Index {
-            avg_name_len: total_name_len as f32 / n,
+            name_norm,
             docs,
             vocab,
             offsets,

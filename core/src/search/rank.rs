@@ -4,18 +4,16 @@
 //! the query explains — which is what puts the general, most-used procedure
 //! ("Thủ tục đăng ký khai sinh") above its narrow variants.
 
-use super::index::{level_bit, Index};
+use super::index::{level_bit, Index, BM25_K1};
 use super::query::Slot;
 use super::variants;
 use crate::catalog::Level;
 use std::collections::HashMap;
 
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
 /// Weight of a match in the field / result names relative to the name.
 const OTHER_WEIGHT: f32 = 0.3;
 /// Candidates that get the (costlier) phrase and coverage scoring.
-const RERANK: usize = 300;
+const RERANK: usize = 150;
 /// Prior for commune-level procedures, where most citizens file since the
 /// 2025 two-tier reorganization.
 const COMMUNE_PRIOR: f32 = 1.08;
@@ -27,6 +25,8 @@ pub(crate) struct Scratch {
     covered: Vec<f32>,
     touched: Vec<u32>,
     slot_touched: Vec<u32>,
+    /// Per name position, the query slots its term answers (rerank pass).
+    masks: Vec<u64>,
 }
 
 impl Scratch {
@@ -37,6 +37,7 @@ impl Scratch {
             covered: vec![0.0; docs],
             touched: Vec::new(),
             slot_touched: Vec::new(),
+            masks: Vec::new(),
         }
     }
 }
@@ -58,10 +59,9 @@ pub(crate) fn score_variant(
             let idf = index.idf.get(term as usize).copied().unwrap_or(0.0);
             for p in index.postings(term) {
                 let d = p.doc as usize;
-                let name_len = index.docs[d].name_terms.len() as f32;
                 let tf = f32::from(p.in_name);
                 let name_part = if tf > 0.0 {
-                    tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * name_len / index.avg_name_len))
+                    tf * (BM25_K1 + 1.0) / (tf + index.name_norm[d])
                 } else {
                     0.0
                 };
@@ -112,10 +112,11 @@ pub(crate) fn score_variant(
     for (doc, score) in candidates {
         let d = &index.docs[doc as usize];
         let name = &d.name_terms;
-        let masks: Vec<u64> = name
-            .iter()
-            .map(|t| slot_of.get(t).copied().unwrap_or(0))
-            .collect();
+        scratch.masks.clear();
+        scratch
+            .masks
+            .extend(name.iter().map(|t| slot_of.get(t).copied().unwrap_or(0)));
+        let masks = &scratch.masks;
         let explained = masks.iter().filter(|&&m| m != 0).count() as f32 / name.len().max(1) as f32;
         let mut adjacent = 0u32;
         for i in 0..slots.len().saturating_sub(1).min(63) {

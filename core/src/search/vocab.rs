@@ -21,7 +21,9 @@ impl Vocab {
     pub(crate) fn new(mut terms: Vec<String>) -> Vocab {
         terms.sort_unstable();
         terms.dedup();
-        let terms: Vec<Box<str>> = terms.into_iter().map(String::into_boxed_str).collect();
+        let mut terms: Vec<Box<str>> = terms.into_iter().map(String::into_boxed_str).collect();
+        // The collect reuses the buffer that held every token of the catalog.
+        terms.shrink_to_fit();
         let mut deletions: HashMap<Box<str>, Vec<u32>> = HashMap::new();
         for (id, term) in terms.iter().enumerate() {
             if term.chars().count() < MIN_TYPO_LEN {
