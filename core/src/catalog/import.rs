@@ -31,9 +31,10 @@ pub fn import(
         Bundle::read_from(source)?
     } else {
         let procedures = read_records(source)?.iter().map(parse_record).collect();
-        let fresh = Bundle::new(store.next_version()?, procedures);
+        let current = store.current()?;
+        let fresh = Bundle::new(current.as_ref().map_or(1, |c| c.version + 1), procedures);
         // Re-importing the same data keeps the current version number.
-        match store.current()? {
+        match current {
             Some(cur) if cur.content_hash == fresh.info.content_hash => Bundle {
                 info: cur,
                 procedures: fresh.procedures,

@@ -95,11 +95,6 @@ impl CatalogStore {
         }
     }
 
-    /// The version a newly imported catalog gets: one past the current.
-    pub fn next_version(&self) -> Result<u64, CatalogError> {
-        Ok(self.current_version()?.map_or(1, |v| v + 1))
-    }
-
     /// Makes `bundle` the current catalog (see the module doc for atomicity).
     pub fn install(&self, bundle: &Bundle) -> Result<Installed, CatalogError> {
         let current = self.current()?;
