@@ -1,7 +1,7 @@
 //! `hoso catalog …`: import the national data or a bundle, show a procedure,
 //! report parse coverage, describe and export the current catalog.
 
-use crate::{Context, Failure};
+use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::catalog::{self, stats, store::CatalogStore, store::Installed};
 use std::path::PathBuf;
@@ -112,13 +112,6 @@ pub fn open(ctx: &Context) -> Result<CatalogStore, Failure> {
         );
     }
     Ok(store)
-}
-
-pub fn print_json<T: serde::Serialize>(value: &T) {
-    match serde_json::to_string(value) {
-        Ok(s) => println!("{s}"),
-        Err(e) => eprintln!("hoso: cannot encode JSON: {e}"),
-    }
 }
 
 fn print_procedure(p: &catalog::Procedure) {

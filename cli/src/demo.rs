@@ -2,7 +2,7 @@
 //! the shared national catalog into a scratch data directory (or the one
 //! given) and run searches the way people type them.
 
-use crate::catalog_cmd::print_json;
+use crate::print_json;
 use crate::search_cmd::print_hits;
 use crate::{Context, Failure};
 use clap::Args;

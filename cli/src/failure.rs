@@ -2,6 +2,8 @@
 //! message, as text on stderr or as a JSON object on stdout with `--json`.
 
 use hoso_core::catalog::store::CatalogError;
+use hoso_core::draft::DraftError;
+use hoso_core::profile::ProfileError;
 use std::process::ExitCode;
 
 /// A command's failure, with a stable code scripts can switch on.
@@ -9,6 +11,10 @@ use std::process::ExitCode;
 pub enum Failure {
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
     #[error("không đọc được đầu vào / cannot read input: {0}")]
     Input(#[from] std::io::Error),
     #[error("{0}")]
@@ -29,6 +35,8 @@ impl Failure {
                 CatalogError::Bundle(B::Io { .. }) => "io",
                 CatalogError::Bundle(_) => "bad_bundle",
             },
+            Failure::Draft(e) => e.code(),
+            Failure::Profile(e) => e.code(),
             Failure::Input(_) => "io",
             Failure::Usage(_) => "usage",
         }

@@ -5,7 +5,11 @@
 
 mod catalog_cmd;
 mod demo;
+mod draft_cmd;
 mod failure;
+mod form_cmd;
+mod keyfile;
+mod profile_cmd;
 mod search_cmd;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +27,10 @@ struct Cli {
     /// Where hoso keeps its state (default: the platform's data directory).
     #[arg(long, global = true, env = "HOSO_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// The file holding the key that seals personal data (default:
+    /// DIR/key, created owner-only on first use).
+    #[arg(long, global = true, env = "HOSO_KEY_FILE", value_name = "FILE")]
+    key_file: Option<PathBuf>,
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     json: bool,
@@ -37,6 +45,15 @@ enum Command {
     Catalog(catalog_cmd::CatalogCommand),
     /// Search the catalog the way people type.
     Search(search_cmd::SearchArgs),
+    /// Dossier drafts: new, set, clear, show, list, duplicate, delete, validate.
+    #[command(subcommand)]
+    Draft(draft_cmd::DraftCommand),
+    /// Your own data and family members, prefilled into new drafts.
+    #[command(subcommand)]
+    Profile(profile_cmd::ProfileCommand),
+    /// The form a procedure asks you to fill.
+    #[command(subcommand)]
+    Form(form_cmd::FormCommand),
     /// Import the shared catalog into a scratch directory and search it.
     Demo(demo::DemoArgs),
 }
@@ -46,6 +63,26 @@ pub struct Context {
     pub data_dir: PathBuf,
     pub data_dir_given: bool,
     pub json: bool,
+    pub key_file: Option<PathBuf>,
+}
+
+impl Context {
+    /// The key provider sealing personal data under this data directory.
+    pub fn keys(&self) -> keyfile::KeyFile {
+        keyfile::KeyFile::new(
+            self.key_file
+                .clone()
+                .unwrap_or_else(|| self.data_dir.join("key")),
+        )
+    }
+}
+
+/// Prints one value as a line of JSON.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("hoso: cannot encode JSON: {e}"),
+    }
 }
 
 fn default_data_dir() -> PathBuf {
@@ -60,10 +97,14 @@ fn main() -> ExitCode {
         data_dir_given: cli.data_dir.is_some(),
         data_dir: cli.data_dir.unwrap_or_else(default_data_dir),
         json: cli.json,
+        key_file: cli.key_file,
     };
     let result = match cli.command {
         Command::Catalog(cmd) => catalog_cmd::run(&ctx, cmd),
         Command::Search(args) => search_cmd::run(&ctx, args),
+        Command::Draft(cmd) => draft_cmd::run(&ctx, cmd),
+        Command::Profile(cmd) => profile_cmd::run(&ctx, cmd),
+        Command::Form(cmd) => form_cmd::run(&ctx, cmd),
         Command::Demo(args) => demo::run(&ctx, args),
     };
     match result {

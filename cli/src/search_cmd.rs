@@ -2,7 +2,8 @@
 //! line from stdin answered with one JSON array a line (for scripts and
 //! as-you-type front ends).
 
-use crate::catalog_cmd::{open, print_json};
+use crate::catalog_cmd::open;
+use crate::print_json;
 use crate::{Context, Failure};
 use clap::Args;
 use hoso_core::catalog::Level;

@@ -3,8 +3,13 @@
 //! No FFI here: the uniffi surface lives in the `bindings/` crate.
 
 pub mod catalog;
+pub mod draft;
+pub mod form;
+pub mod profile;
 pub mod search;
 mod storage;
 pub mod text;
+pub mod vault;
+pub mod validate;
 
 pub use storage::StorageError;

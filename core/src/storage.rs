@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The schema this build writes. Bump it and add a step to `migrate` when the
 /// layout of any tree changes.
@@ -57,15 +57,59 @@ pub struct Quarantined {
     pub reason: String,
 }
 
-/// A handle on the local store. Cheap to clone; all clones share one `Db`.
+/// What a storage engine must do for hoso: named key spaces, point reads,
+/// ordered prefix scans, and atomic durable commits across spaces. sled
+/// implements it today; another engine can replace it here without touching
+/// any other module.
+pub(crate) trait Engine: Send + Sync {
+    fn get(&self, space: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError>;
+    /// Calls `visit` for each entry whose key starts with `prefix`, in key
+    /// order, until it returns `false`.
+    fn scan(
+        &self,
+        space: &str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StorageError>;
+    /// Applies every change at once (all or nothing, across spaces) and makes
+    /// it durable before returning.
+    fn commit(&self, changes: &Changes) -> Result<(), StorageError>;
+}
+
+/// A set of writes committed atomically by [`Store::commit`].
+#[derive(Default)]
+pub(crate) struct Changes {
+    ops: Vec<(String, Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl Changes {
+    pub(crate) fn put(&mut self, space: &str, key: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) {
+        self.ops
+            .push((space.to_string(), key.into(), Some(value.into())));
+    }
+
+    pub(crate) fn remove(&mut self, space: &str, key: impl Into<Vec<u8>>) {
+        self.ops.push((space.to_string(), key.into(), None));
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// A handle on the local store. Cheap to clone; all clones share one engine
+/// (one `sled::Db` per directory per process).
 #[derive(Clone)]
 pub struct Store {
-    db: sled::Db,
+    engine: Arc<dyn Engine>,
+    edits: Arc<Mutex<()>>,
     quarantined: Option<Quarantined>,
 }
 
-fn open_dbs() -> &'static Mutex<HashMap<PathBuf, sled::Db>> {
-    static OPEN: OnceLock<Mutex<HashMap<PathBuf, sled::Db>>> = OnceLock::new();
+type Opened = (Arc<SledEngine>, Arc<Mutex<()>>);
+
+fn open_dbs() -> &'static Mutex<HashMap<PathBuf, Opened>> {
+    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Opened>>> = OnceLock::new();
     OPEN.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
@@ -86,9 +130,10 @@ impl Store {
         let mut open = open_dbs()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(db) = open.get(&key) {
+        if let Some((engine, edits)) = open.get(&key) {
             return Ok(Store {
-                db: db.clone(),
+                engine: engine.clone(),
+                edits: edits.clone(),
                 quarantined: None,
             });
         }
@@ -103,8 +148,17 @@ impl Store {
             }
             Err(other) => return Err(other.into_error()),
         };
-        open.insert(key, db.clone());
-        Ok(Store { db, quarantined })
+        let engine = Arc::new(SledEngine {
+            db,
+            trees: Mutex::new(HashMap::new()),
+        });
+        let edits = Arc::new(Mutex::new(()));
+        open.insert(key, (engine.clone(), edits.clone()));
+        Ok(Store {
+            engine,
+            edits,
+            quarantined,
+        })
     }
 
     /// Set when opening had to move a corrupt store aside.
@@ -112,13 +166,139 @@ impl Store {
         self.quarantined.as_ref()
     }
 
-    /// A named key space.
-    pub fn tree(&self, name: &str) -> Result<sled::Tree, StorageError> {
-        Ok(self.db.open_tree(name)?)
+    /// Serialises read-modify-write edits within this process (other
+    /// processes are kept out by the engine's own lock on the directory).
+    pub(crate) fn edit_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.edits
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Makes every write so far durable. Call before acknowledging a change.
-    pub fn flush(&self) -> Result<(), StorageError> {
+    pub(crate) fn get(&self, space: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        self.engine.get(space, key)
+    }
+
+    /// Every entry under `prefix`, in key order.
+    pub(crate) fn scan(
+        &self,
+        space: &str,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        let mut out = Vec::new();
+        self.engine.scan(space, prefix, &mut |k, v| {
+            out.push((k.to_vec(), v.to_vec()));
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Visits entries under `prefix` in key order without collecting them.
+    pub(crate) fn visit(
+        &self,
+        space: &str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StorageError> {
+        self.engine.scan(space, prefix, visit)
+    }
+
+    /// Every key under `prefix`, in key order.
+    pub(crate) fn keys(&self, space: &str, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StorageError> {
+        let mut out = Vec::new();
+        self.engine.scan(space, prefix, &mut |k, _| {
+            out.push(k.to_vec());
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Applies `changes` atomically and durably; only then may the caller
+    /// acknowledge them.
+    pub(crate) fn commit(&self, changes: &Changes) -> Result<(), StorageError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.engine.commit(changes)
+    }
+}
+
+/// The sled engine behind [`Store`].
+struct SledEngine {
+    db: sled::Db,
+    trees: Mutex<HashMap<String, sled::Tree>>,
+}
+
+impl SledEngine {
+    fn tree(&self, space: &str) -> Result<sled::Tree, StorageError> {
+        let mut trees = self
+            .trees
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(t) = trees.get(space) {
+            return Ok(t.clone());
+        }
+        let t = self.db.open_tree(space)?;
+        trees.insert(space.to_string(), t.clone());
+        Ok(t)
+    }
+}
+
+impl Engine for SledEngine {
+    fn get(&self, space: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.tree(space)?.get(key)?.map(|v| v.to_vec()))
+    }
+
+    fn scan(
+        &self,
+        space: &str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StorageError> {
+        for item in self.tree(space)?.scan_prefix(prefix) {
+            let (k, v) = item?;
+            if !visit(&k, &v) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(&self, changes: &Changes) -> Result<(), StorageError> {
+        let mut names: Vec<&str> = changes.ops.iter().map(|(s, _, _)| s.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        if let [only] = names.as_slice() {
+            let mut batch = sled::Batch::default();
+            for (_, k, v) in &changes.ops {
+                match v {
+                    Some(v) => batch.insert(k.as_slice(), v.as_slice()),
+                    None => batch.remove(k.as_slice()),
+                }
+            }
+            self.tree(only)?.apply_batch(batch)?;
+        } else {
+            let trees = names
+                .iter()
+                .map(|n| self.tree(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            let refs: Vec<&sled::Tree> = trees.iter().collect();
+            use sled::transaction::{TransactionError, Transactional};
+            refs.as_slice()
+                .transaction(|view| {
+                    for (space, k, v) in &changes.ops {
+                        let i = names.binary_search(&space.as_str()).unwrap_or(0);
+                        match v {
+                            Some(v) => view[i].insert(k.as_slice(), v.as_slice())?,
+                            None => view[i].remove(k.as_slice())?,
+                        };
+                    }
+                    Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
+                })
+                .map_err(|e| match e {
+                    TransactionError::Storage(e) => StorageError::from(e),
+                    TransactionError::Abort(()) => StorageError::Engine("transaction aborted".into()),
+                })?;
+        }
         self.db.flush()?;
         Ok(())
     }
@@ -222,16 +402,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = Store::open(dir.path()).unwrap();
         let b = Store::open(dir.path()).unwrap();
-        a.tree("t").unwrap().insert("k", "v").unwrap();
-        assert_eq!(b.tree("t").unwrap().get("k").unwrap().unwrap(), "v");
+        let mut c = Changes::default();
+        c.put("t", "k", "v");
+        a.commit(&c).unwrap();
+        assert_eq!(b.get("t", b"k").unwrap().unwrap(), b"v");
     }
 
     #[test]
     fn schema_version_is_written() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let v = store.db.get(SCHEMA_KEY).unwrap().unwrap();
-        assert_eq!(v.as_ref(), &SCHEMA_VERSION.to_be_bytes());
+        let v = store.get("__sled__default", SCHEMA_KEY).unwrap().unwrap();
+        assert_eq!(v.as_slice(), &SCHEMA_VERSION.to_be_bytes());
     }
 
     #[test]
@@ -245,7 +427,9 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let q = store.quarantined().expect("corrupt store reported");
         assert!(q.moved_to.exists());
-        store.tree("t").unwrap().insert("k", "v").unwrap();
+        let mut c = Changes::default();
+        c.put("t", "k", "v");
+        store.commit(&c).unwrap();
     }
 
     #[test]
@@ -254,11 +438,11 @@ mod tests {
         let sub = dir.path().join("d");
         {
             let store = Store::open(&sub).unwrap();
-            let t = store.tree("t").unwrap();
+            let mut c = Changes::default();
             for i in 0..2000u32 {
-                t.insert(i.to_be_bytes(), vec![7u8; 100]).unwrap();
+                c.put("t", i.to_be_bytes(), vec![7u8; 100]);
             }
-            store.flush().unwrap();
+            store.commit(&c).unwrap();
             // Forget this store's cached handle so the next open reads from disk.
             let key = std::fs::canonicalize(&sub).unwrap().join(STORE_DIR);
             open_dbs().lock().unwrap().remove(&key);
@@ -272,6 +456,8 @@ mod tests {
         std::fs::write(&db_file, &bytes).unwrap();
         // Either sled recovers up to the damage, or the store is moved aside.
         let store = Store::open(&sub).unwrap();
-        store.tree("t").unwrap().insert("k", "v").unwrap();
+        let mut c = Changes::default();
+        c.put("t", "k", "v");
+        store.commit(&c).unwrap();
     }
 }

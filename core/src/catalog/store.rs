@@ -7,7 +7,7 @@
 use super::bundle::{Bundle, BundleInfo};
 use super::Procedure;
 use crate::search::{SearchEntry, SearchIndex};
-use crate::storage::{Quarantined, StorageError, Store};
+use crate::storage::{Changes, Quarantined, StorageError, Store};
 use std::path::Path;
 
 const TREE: &str = "catalog";
@@ -32,12 +32,6 @@ pub enum CatalogError {
     Source(#[from] super::source::SourceError),
 }
 
-impl From<sled::Error> for CatalogError {
-    fn from(e: sled::Error) -> Self {
-        CatalogError::Storage(e.into())
-    }
-}
-
 /// What installing a bundle did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Installed {
@@ -50,7 +44,6 @@ pub enum Installed {
 /// The catalog kept under a data directory.
 pub struct CatalogStore {
     store: Store,
-    tree: sled::Tree,
 }
 
 fn version_prefix(version: u64) -> String {
@@ -59,9 +52,9 @@ fn version_prefix(version: u64) -> String {
 
 impl CatalogStore {
     pub fn open(data_dir: &Path) -> Result<CatalogStore, CatalogError> {
-        let store = Store::open(data_dir)?;
-        let tree = store.tree(TREE)?;
-        Ok(CatalogStore { store, tree })
+        Ok(CatalogStore {
+            store: Store::open(data_dir)?,
+        })
     }
 
     /// Set when opening found a corrupt store and moved it aside.
@@ -79,12 +72,12 @@ impl CatalogStore {
     }
 
     fn current_version(&self) -> Result<Option<u64>, CatalogError> {
-        match self.tree.get(CURRENT)? {
+        match self.store.get(TREE, CURRENT)? {
             None => Ok(None),
             Some(bytes) => {
                 let arr: [u8; 8] =
                     bytes
-                        .as_ref()
+                        .as_slice()
                         .try_into()
                         .map_err(|_| CatalogError::Damaged {
                             key: "current".into(),
@@ -112,22 +105,21 @@ impl CatalogStore {
             }
         }
         let prefix = version_prefix(bundle.info.version);
-        let mut batch = sled::Batch::default();
+        let mut batch = Changes::default();
         // Leftovers of an interrupted install of the same version go first.
-        for key in self.tree.scan_prefix(prefix.as_bytes()).keys() {
-            batch.remove(key?);
+        for key in self.store.keys(TREE, prefix.as_bytes())? {
+            batch.remove(TREE, key);
         }
-        batch.insert(format!("{prefix}info").as_bytes(), to_json(&bundle.info));
+        batch.put(TREE, format!("{prefix}info"), to_json(&bundle.info));
         let entries: Vec<SearchEntry> = bundle.procedures.iter().map(SearchEntry::from).collect();
-        batch.insert(format!("{prefix}entries").as_bytes(), to_json(&entries));
+        batch.put(TREE, format!("{prefix}entries"), to_json(&entries));
         for p in &bundle.procedures {
-            batch.insert(format!("{prefix}p/{}", p.code).as_bytes(), to_json(p));
+            batch.put(TREE, format!("{prefix}p/{}", p.code), to_json(p));
         }
-        self.tree.apply_batch(batch)?;
-        self.store.flush()?;
-        self.tree
-            .insert(CURRENT, &bundle.info.version.to_be_bytes())?;
-        self.store.flush()?;
+        self.store.commit(&batch)?;
+        let mut switch = Changes::default();
+        switch.put(TREE, CURRENT, bundle.info.version.to_be_bytes());
+        self.store.commit(&switch)?;
         let from = current.map(|c| c.version);
         self.collect_old(bundle.info.version, from)?;
         Ok(Installed::Switched {
@@ -139,20 +131,14 @@ impl CatalogStore {
     /// Removes every version except `keep` and `previous`.
     fn collect_old(&self, keep: u64, previous: Option<u64>) -> Result<(), CatalogError> {
         let keep = [Some(version_prefix(keep)), previous.map(version_prefix)];
-        let mut batch = sled::Batch::default();
-        let mut any = false;
-        for key in self.tree.scan_prefix(b"v/").keys() {
-            let key = key?;
+        let mut batch = Changes::default();
+        for key in self.store.keys(TREE, b"v/")? {
             let owned = keep.iter().flatten().any(|p| key.starts_with(p.as_bytes()));
             if !owned {
-                batch.remove(key);
-                any = true;
+                batch.remove(TREE, key);
             }
         }
-        if any {
-            self.tree.apply_batch(batch)?;
-            self.store.flush()?;
-        }
+        self.store.commit(&batch)?;
         Ok(())
     }
 
@@ -160,7 +146,7 @@ impl CatalogStore {
     pub fn procedure(&self, code: &str) -> Result<Procedure, CatalogError> {
         let version = self.current_version()?.ok_or(CatalogError::NoCatalog)?;
         let key = format!("{}p/{}", version_prefix(version), code.trim());
-        if self.tree.get(key.as_bytes())?.is_none() {
+        if self.store.get(TREE, key.as_bytes())?.is_none() {
             return Err(CatalogError::NotFound(code.trim().to_string()));
         }
         self.read_json(&key)
@@ -171,11 +157,18 @@ impl CatalogStore {
         let version = self.current_version()?.ok_or(CatalogError::NoCatalog)?;
         let prefix = format!("{}p/", version_prefix(version));
         let mut out = Vec::new();
-        for item in self.tree.scan_prefix(prefix.as_bytes()) {
-            let (key, value) = item?;
-            out.push(decode(&key, &value)?);
+        let mut damaged = None;
+        self.store.visit(TREE, prefix.as_bytes(), &mut |key, value| {
+            match decode(key, value) {
+                Ok(p) => out.push(p),
+                Err(e) => damaged = Some(e),
+            }
+            damaged.is_none()
+        })?;
+        match damaged {
+            Some(e) => Err(e),
+            None => Ok(out),
         }
-        Ok(out)
     }
 
     /// The current catalog as a bundle (e.g. to serve or back up).
@@ -198,8 +191,8 @@ impl CatalogStore {
 
     fn read_json<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, CatalogError> {
         let value = self
-            .tree
-            .get(key.as_bytes())?
+            .store
+            .get(TREE, key.as_bytes())?
             .ok_or_else(|| CatalogError::Damaged {
                 key: key.to_string(),
                 reason: "missing".into(),

@@ -1,0 +1,170 @@
+//! What changed in a procedure's document requirements between the catalog
+//! version a draft was made against and the current one: a snapshot of the
+//! requirements is kept in the draft, and compared on validation.
+
+use crate::form::{FormSchema, Requirement};
+use crate::text::fold;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One document requirement as it stood when the draft was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementSnapshot {
+    pub slot: String,
+    #[serde(default)]
+    pub group: String,
+    pub name: String,
+    pub originals: u32,
+    pub copies: u32,
+    /// `required`, `optional` or `conditional`.
+    pub requirement: String,
+}
+
+/// One difference between the draft's requirements and the current ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementChange {
+    /// `document_added`, `document_removed`, `document_changed` or
+    /// `procedure_removed`.
+    pub code: &'static str,
+    /// The document concerned (empty for `procedure_removed`).
+    pub document: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+fn requirement_name(r: &Requirement) -> &'static str {
+    match r {
+        Requirement::Required => "required",
+        Requirement::Optional => "optional",
+        Requirement::Conditional { .. } => "conditional",
+    }
+}
+
+/// The document requirements of `schema`, to keep in a draft.
+pub(crate) fn snapshot(schema: &FormSchema) -> Vec<RequirementSnapshot> {
+    schema
+        .slots
+        .iter()
+        .map(|s| RequirementSnapshot {
+            slot: s.id.clone(),
+            group: s.group.clone(),
+            name: s.name.clone(),
+            originals: s.originals,
+            copies: s.copies,
+            requirement: requirement_name(&s.requirement).to_string(),
+        })
+        .collect()
+}
+
+fn identity(r: &RequirementSnapshot) -> String {
+    format!("{}\u{1}{}", fold(&r.group), fold(&r.name))
+}
+
+fn counts(r: &RequirementSnapshot) -> String {
+    format!("{} bản chính, {} bản sao", r.originals, r.copies)
+}
+
+fn counts_en(r: &RequirementSnapshot) -> String {
+    format!("{} original(s), {} copy(ies)", r.originals, r.copies)
+}
+
+/// The differences from `then` to `now`, in the order of `now` (additions
+/// and changes) followed by removals.
+pub(crate) fn diff(then: &[RequirementSnapshot], now: &[RequirementSnapshot]) -> Vec<RequirementChange> {
+    let before: BTreeMap<String, &RequirementSnapshot> =
+        then.iter().map(|r| (identity(r), r)).collect();
+    let after: BTreeMap<String, &RequirementSnapshot> =
+        now.iter().map(|r| (identity(r), r)).collect();
+    let mut out = Vec::new();
+    for r in now {
+        match before.get(&identity(r)) {
+            None => out.push(RequirementChange {
+                code: "document_added",
+                document: r.name.clone(),
+                message_vi: format!("Thủ tục nay yêu cầu thêm giấy tờ: {} ({})", r.name, counts(r)),
+                message_en: format!("The procedure now also asks for: {} ({})", r.name, counts_en(r)),
+            }),
+            Some(old) => {
+                if old.originals != r.originals
+                    || old.copies != r.copies
+                    || old.requirement != r.requirement
+                {
+                    out.push(RequirementChange {
+                        code: "document_changed",
+                        document: r.name.clone(),
+                        message_vi: format!(
+                            "Yêu cầu về {} đã đổi: trước {} ({}), nay {} ({})",
+                            r.name,
+                            counts(old),
+                            old.requirement,
+                            counts(r),
+                            r.requirement
+                        ),
+                        message_en: format!(
+                            "The requirement for {} changed: was {} ({}), now {} ({})",
+                            r.name,
+                            counts_en(old),
+                            old.requirement,
+                            counts_en(r),
+                            r.requirement
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    for r in then {
+        if !after.contains_key(&identity(r)) {
+            out.push(RequirementChange {
+                code: "document_removed",
+                document: r.name.clone(),
+                message_vi: format!("Thủ tục không còn yêu cầu giấy tờ: {}", r.name),
+                message_en: format!("The procedure no longer asks for: {}", r.name),
+            });
+        }
+    }
+    out
+}
+
+/// The change reported when the draft's procedure left the catalog.
+pub(crate) fn procedure_removed(code: &str) -> RequirementChange {
+    RequirementChange {
+        code: "procedure_removed",
+        document: String::new(),
+        message_vi: format!("Thủ tục {code} không còn trong danh mục hiện hành; không thể nộp bản nháp này"),
+        message_en: format!("Procedure {code} is no longer in the current catalog; this draft cannot be submitted"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(name: &str, originals: u32, copies: u32) -> RequirementSnapshot {
+        RequirementSnapshot {
+            slot: String::new(),
+            group: "Giấy tờ phải nộp".into(),
+            name: name.into(),
+            originals,
+            copies,
+            requirement: "required".into(),
+        }
+    }
+
+    #[test]
+    fn added_removed_and_changed_are_named() {
+        let then = vec![req("Tờ khai", 1, 0), req("Giấy chứng sinh", 1, 0)];
+        let now = vec![req("Tờ khai", 1, 1), req("Văn bản ủy quyền", 1, 0)];
+        let d = diff(&then, &now);
+        let codes: Vec<_> = d.iter().map(|c| (c.code, c.document.as_str())).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("document_changed", "Tờ khai"),
+                ("document_added", "Văn bản ủy quyền"),
+                ("document_removed", "Giấy chứng sinh"),
+            ]
+        );
+        assert!(diff(&then, &then).is_empty());
+    }
+}

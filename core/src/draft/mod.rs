@@ -1,0 +1,16 @@
+//! Dossier drafts (bản nháp hồ sơ): created offline against a procedure's
+//! form schema, prefilled from the profile, edited field by field with every
+//! change sealed and durably saved before it is acknowledged, validated as a
+//! partial or a complete draft, and checked against catalog updates.
+
+mod changes;
+mod id;
+mod model;
+mod prefill;
+mod store;
+mod view;
+
+pub use changes::{RequirementChange, RequirementSnapshot};
+pub use model::{AttachmentRef, Draft, DraftSummary, ValueSource};
+pub use store::{DraftError, Drafts, SetOutcome, ValidationReport};
+pub use view::{DraftView, EntryView, FieldView, GroupView, SlotView};

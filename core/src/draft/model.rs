@@ -1,0 +1,100 @@
+//! The draft record: which procedure and catalog version it was made
+//! against, the raw values the user entered keyed by field path, where each
+//! prefilled value came from, the documents attached per slot, and the
+//! requirement snapshot used to explain later catalog changes.
+
+use super::changes::RequirementSnapshot;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One draft dossier. Sealed as a whole in the vault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub id: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    /// Catalog version the draft was made (or last upgraded) against.
+    pub catalog_version: u64,
+    /// True when the procedure has a hand-written field set.
+    pub builtin_schema: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Incremented by every saved change.
+    pub revision: u64,
+    /// Field path → value, as normalised when it was valid, else as typed.
+    pub values: BTreeMap<String, String>,
+    /// Field path → where a prefilled value came from (`profile:me`,
+    /// `profile:m1`). A path leaves this map once the user changes it.
+    #[serde(default)]
+    pub prefilled: BTreeMap<String, String>,
+    /// Document slot id → files attached to it.
+    #[serde(default)]
+    pub documents: BTreeMap<String, Vec<AttachmentRef>>,
+    /// The procedure's document requirements when the draft was made.
+    #[serde(default)]
+    pub requirements: Vec<RequirementSnapshot>,
+}
+
+/// A file attached to a document slot (filled in by the attachment store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    /// Hex SHA-256 of the plaintext.
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    pub file_name: String,
+}
+
+/// Where a draft value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ValueSource {
+    User,
+    Profile { person: String },
+}
+
+/// A draft in a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DraftSummary {
+    pub id: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub revision: u64,
+    /// How many values are filled.
+    pub filled: usize,
+}
+
+impl Draft {
+    pub fn source_of(&self, path: &str) -> Option<ValueSource> {
+        self.values.get(path)?;
+        Some(match self.prefilled.get(path) {
+            Some(p) => ValueSource::Profile {
+                person: p.trim_start_matches("profile:").to_string(),
+            },
+            None => ValueSource::User,
+        })
+    }
+
+    pub fn summary(&self) -> DraftSummary {
+        DraftSummary {
+            id: self.id.clone(),
+            procedure_code: self.procedure_code.clone(),
+            procedure_name: self.procedure_name.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            revision: self.revision,
+            filled: self.values.len(),
+        }
+    }
+
+    /// Files attached per slot, as the form check counts them.
+    pub(crate) fn document_counts(&self) -> BTreeMap<String, u32> {
+        self.documents
+            .iter()
+            .map(|(slot, files)| (slot.clone(), files.len() as u32))
+            .collect()
+    }
+}

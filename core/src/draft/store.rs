@@ -1,0 +1,425 @@
+//! Drafts kept in the vault: one sealed record per draft, so every change —
+//! set, clear, prefill, duplicate — is a single atomic write, flushed before
+//! it is acknowledged. Killing the process at any instant leaves each draft
+//! either as it was or with the change, never half-written.
+
+use super::changes::{self, RequirementChange, RequirementSnapshot};
+use super::id::{looks_like_id, new_id};
+use super::model::{Draft, DraftSummary};
+use super::prefill::prefill;
+use crate::catalog::store::{CatalogError, CatalogStore};
+use crate::form::{self, CheckMode, FieldIssue, FormError, FormSchema};
+use crate::profile::{ProfileError, Profiles};
+use crate::storage::{Changes, Store};
+use crate::validate::{self, Problem};
+use crate::vault::{KeyProvider, Vault, VaultError};
+use ring::rand::SystemRandom;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const SPACE: &str = "drafts";
+const PREFIX: &str = "d/";
+
+/// Why a draft operation failed. Nothing saved is lost by any of these.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Form(#[from] FormError),
+    #[error("không có bản nháp {0} / no draft {0}")]
+    NotFound(String),
+    #[error("mã {prefix} khớp với {count} bản nháp; hãy gõ thêm ký tự / {prefix} matches {count} drafts; type more of the id")]
+    Ambiguous { prefix: String, count: usize },
+    #[error("thủ tục {0} không còn trong danh mục hiện hành / procedure {0} is no longer in the current catalog")]
+    ProcedureGone(String),
+    #[error("bản nháp {id} không đọc được / draft {id} is unreadable: {reason}")]
+    Damaged { id: String, reason: String },
+    #[error("hệ thống không cấp được số ngẫu nhiên / the system could not provide randomness")]
+    Randomness,
+}
+
+impl DraftError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DraftError::Vault(VaultError::WrongKey) => "wrong_key",
+            DraftError::Vault(VaultError::Damaged { .. }) => "damaged",
+            DraftError::Vault(VaultError::Key(_)) => "key_unavailable",
+            DraftError::Vault(VaultError::Storage(_)) => "storage",
+            DraftError::Catalog(CatalogError::NoCatalog) => "no_catalog",
+            DraftError::Catalog(CatalogError::NotFound(_)) => "not_found",
+            DraftError::Catalog(_) => "catalog",
+            DraftError::Profile(e) => e.code(),
+            DraftError::Form(_) => "unknown_field",
+            DraftError::NotFound(_) => "not_found",
+            DraftError::Ambiguous { .. } => "ambiguous_id",
+            DraftError::ProcedureGone(_) => "procedure_removed",
+            DraftError::Damaged { .. } => "damaged",
+            DraftError::Randomness => "randomness",
+        }
+    }
+}
+
+/// The result of setting a field: the saved draft, and what is wrong with
+/// the value if it is malformed (it is saved as typed all the same, so
+/// nothing the user entered is lost).
+#[derive(Debug, Clone, Serialize)]
+pub struct SetOutcome {
+    pub draft: Draft,
+    pub field: String,
+    pub value: String,
+    pub problem: Option<Problem>,
+}
+
+/// What `validate` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidationReport {
+    pub draft_id: String,
+    pub procedure_code: String,
+    /// `partial` or `complete`.
+    pub mode: &'static str,
+    /// True when the draft can be submitted as it is.
+    pub ready: bool,
+    pub missing: Vec<FieldIssue>,
+    pub invalid: Vec<FieldIssue>,
+    /// Catalog version the draft was made against.
+    pub draft_catalog_version: u64,
+    /// Catalog version installed now.
+    pub current_catalog_version: u64,
+    /// What changed in the procedure's requirements since the draft was made.
+    pub requirement_changes: Vec<RequirementChange>,
+}
+
+/// The drafts kept under a data directory.
+pub struct Drafts {
+    vault: Vault,
+    catalog: CatalogStore,
+    profiles: Profiles,
+    rng: SystemRandom,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn record_key(id: &str) -> Vec<u8> {
+    format!("{PREFIX}{id}").into_bytes()
+}
+
+impl Drafts {
+    pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Drafts, DraftError> {
+        let store = Store::open(data_dir).map_err(VaultError::from)?;
+        let vault = Vault::open(store, keys)?;
+        Ok(Drafts {
+            profiles: Profiles::with_vault(vault.clone()),
+            vault,
+            catalog: CatalogStore::open(data_dir)?,
+            rng: SystemRandom::new(),
+        })
+    }
+
+    /// The form schema a draft is filled against (from the current catalog).
+    pub fn schema(&self, draft: &Draft) -> Result<FormSchema, DraftError> {
+        match self.catalog.procedure(&draft.procedure_code) {
+            Ok(p) => Ok(form::schema_for(&p)),
+            Err(CatalogError::NotFound(code)) => Err(DraftError::ProcedureGone(code)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A draft laid out along its current form, for display.
+    pub fn view(&self, draft: &Draft) -> Result<super::view::DraftView, DraftError> {
+        let schema = match self.schema(draft) {
+            Ok(s) => s,
+            // The procedure left the catalog: show every value as unknown
+            // rather than hiding the draft.
+            Err(DraftError::ProcedureGone(_)) => FormSchema {
+                procedure_code: draft.procedure_code.clone(),
+                title_vi: draft.procedure_name.clone(),
+                title_en: draft.procedure_name.clone(),
+                builtin: false,
+                groups: Vec::new(),
+                slots: Vec::new(),
+            },
+            Err(e) => return Err(e),
+        };
+        Ok(super::view::view(draft, &schema))
+    }
+
+    /// Starts a draft for `procedure_code`, prefilled from the profile when
+    /// `use_profile` is set.
+    pub fn create(&self, procedure_code: &str, use_profile: bool) -> Result<Draft, DraftError> {
+        let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
+        let procedure = self.catalog.procedure(procedure_code)?;
+        let schema = form::schema_for(&procedure);
+        let mut values = BTreeMap::new();
+        let mut prefilled = BTreeMap::new();
+        if use_profile {
+            prefill(&schema, &self.profiles.get()?, &mut values, &mut prefilled);
+        }
+        let at = now();
+        let draft = Draft {
+            id: new_id(&self.rng).ok_or(DraftError::Randomness)?,
+            procedure_code: procedure.code.clone(),
+            procedure_name: procedure.name.clone(),
+            catalog_version: info.version,
+            builtin_schema: schema.builtin,
+            created_at: at,
+            updated_at: at,
+            revision: 1,
+            values,
+            prefilled,
+            documents: BTreeMap::new(),
+            requirements: changes::snapshot(&schema),
+        };
+        let _guard = self.vault.store().edit_lock();
+        self.save(&draft)?;
+        Ok(draft)
+    }
+
+    /// Resolves a full id or a unique prefix of one.
+    fn resolve_id(&self, id_or_prefix: &str) -> Result<String, DraftError> {
+        let wanted = id_or_prefix.trim().to_ascii_lowercase();
+        if !looks_like_id(&wanted) {
+            return Err(DraftError::NotFound(id_or_prefix.trim().to_string()));
+        }
+        let keys = self
+            .vault
+            .store()
+            .keys(SPACE, &record_key(&wanted))
+            .map_err(VaultError::from)?;
+        match keys.as_slice() {
+            [] => Err(DraftError::NotFound(wanted)),
+            [one] => Ok(String::from_utf8_lossy(&one[PREFIX.len()..]).into_owned()),
+            many => {
+                let exact = record_key(&wanted);
+                if many.iter().any(|k| *k == exact) {
+                    Ok(wanted)
+                } else {
+                    Err(DraftError::Ambiguous {
+                        prefix: wanted,
+                        count: many.len(),
+                    })
+                }
+            }
+        }
+    }
+
+    fn load(&self, id: &str) -> Result<Draft, DraftError> {
+        let bytes = self
+            .vault
+            .get(SPACE, &record_key(id))?
+            .ok_or_else(|| DraftError::NotFound(id.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| DraftError::Damaged {
+            id: id.to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn save(&self, draft: &Draft) -> Result<(), DraftError> {
+        let bytes = serde_json::to_vec(draft).map_err(|e| DraftError::Damaged {
+            id: draft.id.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut changes = Changes::default();
+        self.vault
+            .put(&mut changes, SPACE, &record_key(&draft.id), &bytes)?;
+        self.vault
+            .store()
+            .commit(&changes)
+            .map_err(VaultError::from)?;
+        Ok(())
+    }
+
+    /// Loads, changes and durably saves one draft under the edit lock.
+    fn edit<T>(
+        &self,
+        id_or_prefix: &str,
+        change: impl FnOnce(&mut Draft) -> Result<T, DraftError>,
+    ) -> Result<(Draft, T), DraftError> {
+        let _guard = self.vault.store().edit_lock();
+        let id = self.resolve_id(id_or_prefix)?;
+        let mut draft = self.load(&id)?;
+        let out = change(&mut draft)?;
+        draft.revision += 1;
+        draft.updated_at = now();
+        self.save(&draft)?;
+        Ok((draft, out))
+    }
+
+    /// One draft by id or unique id prefix.
+    pub fn get(&self, id_or_prefix: &str) -> Result<Draft, DraftError> {
+        let id = self.resolve_id(id_or_prefix)?;
+        self.load(&id)
+    }
+
+    /// Every draft, most recently changed first.
+    pub fn list(&self) -> Result<Vec<DraftSummary>, DraftError> {
+        let mut out = Vec::new();
+        for (key, bytes) in self.vault.scan(SPACE, PREFIX.as_bytes())? {
+            let draft: Draft = serde_json::from_slice(&bytes).map_err(|e| DraftError::Damaged {
+                id: String::from_utf8_lossy(&key[PREFIX.len()..]).into_owned(),
+                reason: e.to_string(),
+            })?;
+            out.push(draft.summary());
+        }
+        out.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Sets one field. An empty value clears it. A malformed value is saved
+    /// as typed and its problem returned; a valid one is saved normalised.
+    pub fn set(&self, id_or_prefix: &str, path: &str, raw: &str) -> Result<SetOutcome, DraftError> {
+        if raw.trim().is_empty() {
+            let draft = self.clear(id_or_prefix, path)?;
+            return Ok(SetOutcome {
+                draft,
+                field: path.to_string(),
+                value: String::new(),
+                problem: None,
+            });
+        }
+        let (draft, (field, value, problem)) = self.edit(id_or_prefix, |draft| {
+            let schema = self.schema(draft)?;
+            let resolved = schema.resolve(path)?;
+            let (value, problem) = match form::normalize(&resolved, raw) {
+                Ok(v) => (v, None),
+                Err(p) => (raw.trim().to_string(), Some(p)),
+            };
+            let field = resolved.path.clone();
+            draft.values.insert(field.clone(), value.clone());
+            draft.prefilled.remove(&field);
+            Ok((field, value, problem))
+        })?;
+        Ok(SetOutcome {
+            draft,
+            field,
+            value,
+            problem,
+        })
+    }
+
+    /// Removes one field's value (a path the schema no longer knows can be
+    /// cleared too, so stale values never get stuck).
+    pub fn clear(&self, id_or_prefix: &str, path: &str) -> Result<Draft, DraftError> {
+        let (draft, ()) = self.edit(id_or_prefix, |draft| {
+            let path = path.trim();
+            if draft.values.contains_key(path) {
+                draft.values.remove(path);
+                draft.prefilled.remove(path);
+                return Ok(());
+            }
+            let schema = self.schema(draft)?;
+            let resolved = schema.resolve(path)?;
+            // Clearing an address clears its parts.
+            let prefix = format!("{}.", resolved.path);
+            draft
+                .values
+                .retain(|k, _| *k != resolved.path && !k.starts_with(&prefix));
+            draft
+                .prefilled
+                .retain(|k, _| *k != resolved.path && !k.starts_with(&prefix));
+            Ok(())
+        })?;
+        Ok(draft)
+    }
+
+    /// A copy of a draft under a new id, e.g. to file the same procedure for
+    /// another family member.
+    pub fn duplicate(&self, id_or_prefix: &str) -> Result<Draft, DraftError> {
+        let _guard = self.vault.store().edit_lock();
+        let id = self.resolve_id(id_or_prefix)?;
+        let mut copy = self.load(&id)?;
+        copy.id = new_id(&self.rng).ok_or(DraftError::Randomness)?;
+        let at = now();
+        copy.created_at = at;
+        copy.updated_at = at;
+        copy.revision = 1;
+        self.save(&copy)?;
+        Ok(copy)
+    }
+
+    /// Deletes a draft; returns its id.
+    pub fn delete(&self, id_or_prefix: &str) -> Result<String, DraftError> {
+        let _guard = self.vault.store().edit_lock();
+        let id = self.resolve_id(id_or_prefix)?;
+        let mut changes = Changes::default();
+        changes.remove(SPACE, record_key(&id));
+        self.vault
+            .store()
+            .commit(&changes)
+            .map_err(VaultError::from)?;
+        Ok(id)
+    }
+
+    /// Adopts the current catalog's requirements after the user has seen
+    /// what changed.
+    pub fn accept_catalog_update(&self, id_or_prefix: &str) -> Result<Draft, DraftError> {
+        let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
+        let (draft, ()) = self.edit(id_or_prefix, |draft| {
+            let schema = self.schema(draft)?;
+            draft.catalog_version = info.version;
+            draft.builtin_schema = schema.builtin;
+            draft.requirements = changes::snapshot(&schema);
+            Ok(())
+        })?;
+        Ok(draft)
+    }
+
+    /// Checks a draft: `Partial` lists what is missing and what is malformed
+    /// so far; `Complete` answers whether it is ready to submit. Either way
+    /// it reports what changed in the procedure since the draft was made.
+    pub fn validate(&self, id_or_prefix: &str, mode: CheckMode) -> Result<ValidationReport, DraftError> {
+        let draft = self.get(id_or_prefix)?;
+        let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
+        let mode_name = match mode {
+            CheckMode::Partial => "partial",
+            CheckMode::Complete => "complete",
+        };
+        let mut report = ValidationReport {
+            draft_id: draft.id.clone(),
+            procedure_code: draft.procedure_code.clone(),
+            mode: mode_name,
+            ready: false,
+            missing: Vec::new(),
+            invalid: Vec::new(),
+            draft_catalog_version: draft.catalog_version,
+            current_catalog_version: info.version,
+            requirement_changes: Vec::new(),
+        };
+        let schema = match self.schema(&draft) {
+            Ok(s) => s,
+            Err(DraftError::ProcedureGone(code)) => {
+                report
+                    .requirement_changes
+                    .push(changes::procedure_removed(&code));
+                return Ok(report);
+            }
+            Err(e) => return Err(e),
+        };
+        let now_requirements: Vec<RequirementSnapshot> = changes::snapshot(&schema);
+        if draft.catalog_version != info.version {
+            report.requirement_changes = changes::diff(&draft.requirements, &now_requirements);
+        }
+        let check = form::check(
+            &schema,
+            &draft.values,
+            &draft.document_counts(),
+            mode,
+            validate::today_vn(),
+        );
+        report.ready = check.ready;
+        report.missing = check.missing;
+        report.invalid = check.invalid;
+        Ok(report)
+    }
+}

@@ -1,0 +1,69 @@
+//! Form schemas per procedure: the fields a dossier asks for and the
+//! documents it needs, and checking a draft's values against them.
+//!
+//! Every catalog procedure gets a schema ([`schema_for`]): a hand-written
+//! field set for the most-filed procedures ([`builtin_codes`], JSON in
+//! `core/data/forms/`), otherwise a generic applicant block; document slots
+//! always come from the procedure's catalog rows. Drafts store raw strings
+//! by value path (`child.full_name`, `members[0].full_name`,
+//! `applicant.address.province`); [`FormSchema::resolve`] and [`normalize`]
+//! turn them into canonical values, and [`check`] says what is missing or
+//! wrong before submission.
+
+mod builtin;
+mod check;
+mod condition;
+mod error;
+mod generic;
+mod lint;
+mod model;
+mod normalize;
+mod prefill;
+mod resolve;
+mod slots;
+
+pub use builtin::{builtin_codes, builtin_form, builtin_source, BuiltinForm, SlotOverride};
+pub use check::{check, CheckMode, CheckReport, FieldIssue};
+pub use condition::Answers;
+pub use error::FormError;
+pub use generic::{applicant_group, generic_schema, APPLICANT, PERSON_FIELDS};
+pub use model::*;
+pub use normalize::{normalize, normalize_address_part, normalize_kind};
+pub use prefill::{choose_source, prefill_paths, prefill_targets};
+pub use resolve::{field_path, value_paths, AddressPart, ResolvedField};
+pub use slots::{classify as classify_document, derive_slots, slot_id};
+
+use crate::catalog::Procedure;
+
+/// The form for `procedure`: its builtin field set when it has one, else the
+/// generic one. Document slots are derived from the procedure's rows either way.
+pub fn schema_for(procedure: &Procedure) -> FormSchema {
+    match builtin_form(&procedure.code) {
+        Some(form) => FormSchema {
+            procedure_code: procedure.code.clone(),
+            title_vi: form.title_vi.clone(),
+            title_en: form.title_en.clone(),
+            builtin: true,
+            groups: form.groups.clone(),
+            slots: form.adjust_slots(derive_slots(procedure)),
+        },
+        None => generic_schema(procedure),
+    }
+}
+
+impl FormSchema {
+    /// Resolves `path` and also requires the field to be visible with the
+    /// current `values` ([`FormError::Hidden`] otherwise) — for setting a value.
+    pub fn resolve_visible(
+        &self,
+        path: &str,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> Result<ResolvedField<'_>, FormError> {
+        let r = self.resolve(path)?;
+        if Answers::new(self, values).field_visible(r.group, r.index, r.field) {
+            Ok(r)
+        } else {
+            Err(FormError::Hidden { path: r.path })
+        }
+    }
+}

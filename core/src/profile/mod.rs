@@ -1,0 +1,10 @@
+//! The citizen profile ("một việc một lần làm"): the user's own data and
+//! their family members, saved once — sealed in the vault — and prefilled
+//! into new drafts.
+
+mod model;
+mod store;
+
+pub use model::{person_fields, FamilyMember, PersonValues, Profile, Relation};
+pub(crate) use model::is_person_field;
+pub use store::{ProfileError, Profiles};

@@ -1,0 +1,176 @@
+//! Reading and changing the profile. The whole profile is one sealed record,
+//! so every change is a single atomic, flushed write: acknowledged means
+//! durable.
+
+use super::model::{normalize_person_value, person_consistency, FamilyMember, Profile, Relation};
+use crate::storage::{Changes, Store};
+use crate::validate::{self, Problem};
+use crate::vault::{KeyProvider, Vault, VaultError};
+use std::path::Path;
+
+const SPACE: &str = "profile";
+const KEY: &[u8] = b"profile";
+
+/// Why a profile change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("hồ sơ cá nhân không có trường {0} / the profile has no field {0}")]
+    UnknownField(String),
+    #[error("không có thành viên gia đình {0} / no family member {0}")]
+    UnknownMember(String),
+    #[error("quan hệ không hợp lệ: {0} (dùng vo/chong, cha, me, con, anh/chi/em, khac) / unknown relation: {0} (use spouse, father, mother, child, sibling, other)")]
+    UnknownRelation(String),
+    #[error("{field}: {} / {}", problem.message_vi, problem.message_en)]
+    Invalid { field: String, problem: Problem },
+    #[error("hồ sơ cá nhân đã lưu không đọc được / the saved profile is unreadable: {0}")]
+    Damaged(String),
+}
+
+impl ProfileError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProfileError::Vault(VaultError::WrongKey) => "wrong_key",
+            ProfileError::Vault(_) => "storage",
+            ProfileError::UnknownField(_) => "unknown_field",
+            ProfileError::UnknownMember(_) => "unknown_member",
+            ProfileError::UnknownRelation(_) => "unknown_relation",
+            ProfileError::Invalid { problem, .. } => problem.code,
+            ProfileError::Damaged(_) => "damaged",
+        }
+    }
+}
+
+/// The profile kept under a data directory.
+#[derive(Clone)]
+pub struct Profiles {
+    vault: Vault,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl Profiles {
+    pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Profiles, ProfileError> {
+        let store = Store::open(data_dir).map_err(VaultError::from)?;
+        Ok(Profiles {
+            vault: Vault::open(store, keys)?,
+        })
+    }
+
+    pub(crate) fn with_vault(vault: Vault) -> Profiles {
+        Profiles { vault }
+    }
+
+    /// The saved profile (empty if none was saved yet).
+    pub fn get(&self) -> Result<Profile, ProfileError> {
+        match self.vault.get(SPACE, KEY)? {
+            None => Ok(Profile::default()),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|e| ProfileError::Damaged(e.to_string()))
+            }
+        }
+    }
+
+    /// Sets one field of the user (`member` = None) or of a family member.
+    /// The value is checked and normalised first; nothing is saved if it is
+    /// malformed or contradicts the person's other values.
+    pub fn set(
+        &self,
+        member: Option<&str>,
+        field: &str,
+        raw: &str,
+    ) -> Result<Profile, ProfileError> {
+        let value = match normalize_person_value(field, raw, validate::today_vn()) {
+            None => return Err(ProfileError::UnknownField(field.to_string())),
+            Some(Err(problem)) => {
+                return Err(ProfileError::Invalid {
+                    field: field.to_string(),
+                    problem,
+                })
+            }
+            Some(Ok(v)) => v,
+        };
+        self.edit(|profile| {
+            let person = profile
+                .person_mut(member)
+                .ok_or_else(|| ProfileError::UnknownMember(member.unwrap_or("").to_string()))?;
+            let mut next = person.clone();
+            next.insert(field.to_string(), value.clone());
+            if let Some(problem) = person_consistency(&next).into_iter().next() {
+                return Err(ProfileError::Invalid {
+                    field: field.to_string(),
+                    problem,
+                });
+            }
+            *person = next;
+            Ok(())
+        })
+    }
+
+    /// Removes one field's value.
+    pub fn clear(&self, member: Option<&str>, field: &str) -> Result<Profile, ProfileError> {
+        if !super::is_person_field(field) {
+            return Err(ProfileError::UnknownField(field.to_string()));
+        }
+        self.edit(|profile| {
+            let person = profile
+                .person_mut(member)
+                .ok_or_else(|| ProfileError::UnknownMember(member.unwrap_or("").to_string()))?;
+            person.remove(field);
+            Ok(())
+        })
+    }
+
+    /// Adds a family member and returns its id.
+    pub fn add_member(&self, relation: &str) -> Result<(String, Profile), ProfileError> {
+        let relation = Relation::parse(relation)
+            .ok_or_else(|| ProfileError::UnknownRelation(relation.to_string()))?;
+        let mut id = String::new();
+        let profile = self.edit(|profile| {
+            id = profile.next_member_id();
+            profile.family.push(FamilyMember {
+                id: id.clone(),
+                relation,
+                values: Default::default(),
+            });
+            Ok(())
+        })?;
+        Ok((id, profile))
+    }
+
+    /// Removes a family member.
+    pub fn remove_member(&self, id: &str) -> Result<Profile, ProfileError> {
+        self.edit(|profile| {
+            let before = profile.family.len();
+            profile.family.retain(|m| m.id != id);
+            if profile.family.len() == before {
+                return Err(ProfileError::UnknownMember(id.to_string()));
+            }
+            Ok(())
+        })
+    }
+
+    /// Read, change, seal and durably write the profile as one record.
+    fn edit(
+        &self,
+        change: impl FnOnce(&mut Profile) -> Result<(), ProfileError>,
+    ) -> Result<Profile, ProfileError> {
+        let _guard = self.vault.store().edit_lock();
+        let mut profile = self.get()?;
+        change(&mut profile)?;
+        profile.updated_at = now();
+        let bytes =
+            serde_json::to_vec(&profile).map_err(|e| ProfileError::Damaged(e.to_string()))?;
+        let mut changes = Changes::default();
+        self.vault.put(&mut changes, SPACE, KEY, &bytes)?;
+        self.vault.store().commit(&changes).map_err(VaultError::from)?;
+        Ok(profile)
+    }
+}

@@ -1,0 +1,285 @@
+//! Encryption at rest for personal data. Owns the `KeyProvider` trait the host
+//! implements (Android Keystore, iOS Keychain, a 0600 key file in the CLI),
+//! the record key derived from the host's key, and sealing every personal
+//! value with AES-256-GCM before it reaches the store.
+//!
+//! A sealed record is `[format 1][12-byte random nonce][ciphertext + tag]`,
+//! authenticated together with the space and key it is stored under, so a
+//! record copied to another key fails to open. A key-check record written on
+//! first use tells a wrong key ("this is not the key this data was sealed
+//! with") apart from a damaged record. The core never writes the host's key.
+
+use crate::storage::{Changes, StorageError, Store};
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use ring::hkdf;
+use ring::rand::{SecureRandom, SystemRandom};
+use zeroize::Zeroizing;
+
+const FORMAT: u8 = 1;
+const META: &str = "meta";
+const KEY_CHECK: &[u8] = b"key_check";
+const KEY_CHECK_PLAINTEXT: &[u8] = b"hoso key check v1";
+const RECORD_KEY_INFO: &[u8] = b"hoso/records/aes-256-gcm/v1";
+
+/// The 32-byte key the host supplies. Wiped from memory when dropped.
+pub struct DataKey(Zeroizing<[u8; 32]>);
+
+impl DataKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> DataKey {
+        DataKey(Zeroizing::new(bytes))
+    }
+
+    /// A fresh random key, for hosts creating their key on first run.
+    pub fn generate() -> Result<DataKey, KeyError> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        SystemRandom::new()
+            .fill(bytes.as_mut())
+            .map_err(|_| KeyError::Unavailable("no system randomness".into()))?;
+        Ok(DataKey(bytes))
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+/// Supplies the data key. Implemented by the host: the platform keystore on
+/// phones, a key file on laptops.
+pub trait KeyProvider: Send + Sync {
+    fn data_key(&self) -> Result<DataKey, KeyError>;
+}
+
+/// Why the host could not supply a key.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("không lấy được khóa mã hóa / the encryption key is unavailable: {0}")]
+    Unavailable(String),
+    #[error("khóa mã hóa không hợp lệ / the encryption key is malformed: {0}")]
+    Malformed(String),
+}
+
+/// Why sealed data could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("sai khóa mã hóa: dữ liệu này được mã hóa bằng một khóa khác; dữ liệu không bị thay đổi / wrong encryption key: this data was sealed with a different key; nothing was changed")]
+    WrongKey,
+    #[error("bản ghi {space}/{key} bị hỏng hoặc bị sửa đổi và không mở được / record {space}/{key} is damaged or was tampered with and cannot be opened")]
+    Damaged { space: String, key: String },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The store seen through the record key: every value sealed on the way in
+/// and opened on the way out.
+#[derive(Clone)]
+pub struct Vault {
+    store: Store,
+    key: std::sync::Arc<LessSafeKey>,
+    rng: SystemRandom,
+}
+
+struct KeyLen;
+
+impl hkdf::KeyType for KeyLen {
+    fn len(&self) -> usize {
+        32
+    }
+}
+
+fn record_key(data_key: &DataKey) -> Result<LessSafeKey, KeyError> {
+    let salt = hkdf::Salt::new(hkdf::HKDF_SHA256, b"hoso");
+    let prk = salt.extract(data_key.as_bytes());
+    let okm = prk
+        .expand(&[RECORD_KEY_INFO], KeyLen)
+        .map_err(|_| KeyError::Malformed("key derivation failed".into()))?;
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    okm.fill(bytes.as_mut())
+        .map_err(|_| KeyError::Malformed("key derivation failed".into()))?;
+    let unbound = UnboundKey::new(&AES_256_GCM, bytes.as_ref())
+        .map_err(|_| KeyError::Malformed("not an AES-256 key".into()))?;
+    Ok(LessSafeKey::new(unbound))
+}
+
+fn aad(space: &str, key: &[u8]) -> Vec<u8> {
+    let mut a = Vec::with_capacity(space.len() + 1 + key.len());
+    a.extend_from_slice(space.as_bytes());
+    a.push(0);
+    a.extend_from_slice(key);
+    a
+}
+
+impl Vault {
+    /// Opens the vault over `store` with the host's key. The first open
+    /// writes a key-check record; later opens with another key fail with
+    /// [`VaultError::WrongKey`] before anything is read or written.
+    pub(crate) fn open(store: Store, keys: &dyn KeyProvider) -> Result<Vault, VaultError> {
+        let data_key = keys.data_key()?;
+        let vault = Vault {
+            store,
+            key: std::sync::Arc::new(record_key(&data_key)?),
+            rng: SystemRandom::new(),
+        };
+        match vault.store.get(META, KEY_CHECK)? {
+            Some(sealed) => match vault.unseal(META, KEY_CHECK, &sealed) {
+                Ok(plain) if plain == KEY_CHECK_PLAINTEXT => {}
+                _ => return Err(VaultError::WrongKey),
+            },
+            None => {
+                let mut changes = Changes::default();
+                vault.put(&mut changes, META, KEY_CHECK, KEY_CHECK_PLAINTEXT)?;
+                vault.store.commit(&changes)?;
+            }
+        }
+        Ok(vault)
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Opens the record at `space`/`key`, if there is one.
+    pub(crate) fn get(&self, space: &str, key: &[u8]) -> Result<Option<Vec<u8>>, VaultError> {
+        match self.store.get(space, key)? {
+            None => Ok(None),
+            Some(sealed) => self.unseal(space, key, &sealed).map(Some),
+        }
+    }
+
+    /// Every record under `prefix`, opened, in key order.
+    pub(crate) fn scan(
+        &self,
+        space: &str,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError> {
+        self.store
+            .scan(space, prefix)?
+            .into_iter()
+            .map(|(k, sealed)| {
+                let plain = self.unseal(space, &k, &sealed)?;
+                Ok((k, plain))
+            })
+            .collect()
+    }
+
+    /// Adds a sealed write of `plaintext` to `changes`.
+    pub(crate) fn put(
+        &self,
+        changes: &mut Changes,
+        space: &str,
+        key: &[u8],
+        plaintext: &[u8],
+    ) -> Result<(), VaultError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        self.rng
+            .fill(&mut nonce)
+            .map_err(|_| KeyError::Unavailable("no system randomness".into()))?;
+        let mut out = Vec::with_capacity(1 + NONCE_LEN + plaintext.len() + 16);
+        out.push(FORMAT);
+        out.extend_from_slice(&nonce);
+        let mut body = plaintext.to_vec();
+        self.key
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad(space, key)),
+                &mut body,
+            )
+            .map_err(|_| VaultError::Damaged {
+                space: space.to_string(),
+                key: String::from_utf8_lossy(key).into_owned(),
+            })?;
+        out.extend_from_slice(&body);
+        changes.put(space, key, out);
+        Ok(())
+    }
+
+    fn unseal(&self, space: &str, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let damaged = || VaultError::Damaged {
+            space: space.to_string(),
+            key: String::from_utf8_lossy(key).into_owned(),
+        };
+        if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != FORMAT {
+            return Err(damaged());
+        }
+        let nonce: [u8; NONCE_LEN] = sealed[1..1 + NONCE_LEN]
+            .try_into()
+            .map_err(|_| damaged())?;
+        let mut body = sealed[1 + NONCE_LEN..].to_vec();
+        let plain = self
+            .key
+            .open_in_place(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad(space, key)),
+                &mut body,
+            )
+            .map_err(|_| damaged())?;
+        Ok(plain.to_vec())
+    }
+}
+
+/// A fixed key, for tests and benchmarks.
+#[cfg(test)]
+pub(crate) struct FixedKey(pub [u8; 32]);
+
+#[cfg(test)]
+impl KeyProvider for FixedKey {
+    fn data_key(&self) -> Result<DataKey, KeyError> {
+        Ok(DataKey::from_bytes(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(dir: &std::path::Path, key: u8) -> Result<Vault, VaultError> {
+        Vault::open(Store::open(dir).unwrap(), &FixedKey([key; 32]))
+    }
+
+    #[test]
+    fn round_trip_and_ciphertext_hides_plaintext() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = open(dir.path(), 1).unwrap();
+        let mut c = Changes::default();
+        v.put(&mut c, "t", b"k", b"Nguyen Van A 001099012345").unwrap();
+        v.store.commit(&c).unwrap();
+        assert_eq!(
+            v.get("t", b"k").unwrap().unwrap(),
+            b"Nguyen Van A 001099012345"
+        );
+        let raw = v.store.get("t", b"k").unwrap().unwrap();
+        assert!(!raw.windows(12).any(|w| w == b"001099012345"));
+    }
+
+    #[test]
+    fn wrong_key_is_refused_up_front() {
+        let dir = tempfile::tempdir().unwrap();
+        open(dir.path(), 1).unwrap();
+        assert!(matches!(open(dir.path(), 2), Err(VaultError::WrongKey)));
+        // The right key still works afterwards.
+        open(dir.path(), 1).unwrap();
+    }
+
+    #[test]
+    fn moved_or_flipped_record_is_damaged_not_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = open(dir.path(), 1).unwrap();
+        let mut c = Changes::default();
+        v.put(&mut c, "t", b"a", b"secret").unwrap();
+        v.store.commit(&c).unwrap();
+        let mut sealed = v.store.get("t", b"a").unwrap().unwrap();
+        // The same bytes under another key do not open.
+        let mut c = Changes::default();
+        c.put("t", b"b".to_vec(), sealed.clone());
+        v.store.commit(&c).unwrap();
+        assert!(matches!(v.get("t", b"b"), Err(VaultError::Damaged { .. })));
+        // A flipped bit does not open.
+        let last = sealed.len() - 1;
+        sealed[last] ^= 1;
+        let mut c = Changes::default();
+        c.put("t", b"a".to_vec(), sealed);
+        v.store.commit(&c).unwrap();
+        assert!(matches!(v.get("t", b"a"), Err(VaultError::Damaged { .. })));
+    }
+}

@@ -1,0 +1,258 @@
+//! Drafts and the profile over a real catalog: prefill, set/clear with
+//! normalisation, invalid values kept with their problem, duplicate, delete,
+//! id prefixes, catalog updates explained, encryption at rest (no personal
+//! data in any file under the data directory) and a wrong key refused.
+
+mod common;
+
+use common::{install_catalog, procedures, FixedKey};
+use hoso_core::catalog::bundle::Bundle;
+use hoso_core::catalog::store::CatalogStore;
+use hoso_core::draft::{DraftError, Drafts, ValueSource};
+use hoso_core::form::CheckMode;
+use hoso_core::profile::{ProfileError, Profiles};
+use hoso_core::vault::VaultError;
+use std::path::Path;
+
+const KEY: FixedKey = FixedKey([7; 32]);
+
+fn setup() -> (tempfile::TempDir, Drafts) {
+    let dir = tempfile::tempdir().unwrap();
+    install_catalog(dir.path(), 1);
+    let drafts = Drafts::open(dir.path(), &KEY).unwrap();
+    (dir, drafts)
+}
+
+#[test]
+fn set_normalises_and_keeps_malformed_values_with_their_problem() {
+    let (_dir, drafts) = setup();
+    let d = drafts.create("1.000656", false).unwrap();
+    assert_eq!(d.revision, 1);
+    let ok = drafts.set(&d.id, "applicant.phone", "+84 912 345 678").unwrap();
+    assert_eq!(ok.value, "0912345678");
+    assert!(ok.problem.is_none());
+    let bad = drafts
+        .set(&d.id, "applicant.date_of_birth", "31/02/1990")
+        .unwrap();
+    let problem = bad.problem.expect("impossible date flagged");
+    assert!(!problem.message_vi.is_empty() && !problem.message_en.is_empty());
+    // Saved as typed all the same: nothing the user entered is lost.
+    let again = drafts.get(&d.id).unwrap();
+    assert_eq!(again.values["applicant.date_of_birth"], "31/02/1990");
+    assert_eq!(again.revision, 3);
+    // Unknown fields are refused and nothing changes.
+    assert!(matches!(
+        drafts.set(&d.id, "applicant.shoe_size", "42"),
+        Err(DraftError::Form(_))
+    ));
+    assert_eq!(drafts.get(&d.id).unwrap().revision, 3);
+    // Clearing, including by setting an empty value.
+    drafts.clear(&d.id, "applicant.phone").unwrap();
+    drafts.set(&d.id, "applicant.date_of_birth", " ").unwrap();
+    let cleared = drafts.get(&d.id).unwrap();
+    assert!(!cleared.values.contains_key("applicant.phone"));
+    assert!(!cleared.values.contains_key("applicant.date_of_birth"));
+}
+
+#[test]
+fn profile_prefills_new_drafts_and_marks_the_source() {
+    let (dir, drafts) = setup();
+    let profiles = Profiles::open(dir.path(), &KEY).unwrap();
+    profiles.set(None, "full_name", "Nguyễn Văn An").unwrap();
+    profiles.set(None, "sex", "nam").unwrap();
+    profiles.set(None, "date_of_birth", "15/03/1990").unwrap();
+    profiles.set(None, "id_number", "001090012345").unwrap();
+    profiles.set(None, "phone", "0912 345 678").unwrap();
+    profiles.set(None, "address.province", "ha noi").unwrap();
+    profiles.set(None, "address.commune", "Phường Ba Đình").unwrap();
+    let (wife, _) = profiles.add_member("vợ").unwrap();
+    profiles
+        .set(Some(&wife), "full_name", "Trần Thị Bình")
+        .unwrap();
+    profiles.set(Some(&wife), "sex", "nữ").unwrap();
+    profiles
+        .set(Some(&wife), "date_of_birth", "02/09/1992")
+        .unwrap();
+
+    // The ID number must agree with the date of birth and sex.
+    let err = profiles
+        .set(Some(&wife), "id_number", "001090012345")
+        .unwrap_err();
+    assert!(matches!(err, ProfileError::Invalid { .. }), "{err}");
+
+    let d = drafts.create("1.001193", true).unwrap();
+    assert_eq!(d.values.get("father.full_name").unwrap(), "Nguyễn Văn An");
+    assert_eq!(d.values.get("mother.full_name").unwrap(), "Trần Thị Bình");
+    assert_eq!(
+        d.source_of("father.full_name"),
+        Some(ValueSource::Profile {
+            person: "me".into()
+        })
+    );
+    assert_eq!(
+        d.source_of("mother.full_name"),
+        Some(ValueSource::Profile {
+            person: wife.clone()
+        })
+    );
+    // The user changes a prefilled value: it is theirs now.
+    drafts
+        .set(&d.id, "father.full_name", "Nguyễn Văn Anh")
+        .unwrap();
+    let d = drafts.get(&d.id).unwrap();
+    assert_eq!(d.source_of("father.full_name"), Some(ValueSource::User));
+    // Opting out of prefill.
+    let plain = drafts.create("1.001193", false).unwrap();
+    assert!(plain.values.is_empty());
+}
+
+#[test]
+fn list_duplicate_delete_and_id_prefixes() {
+    let (_dir, drafts) = setup();
+    let a = drafts.create("1.000656", false).unwrap();
+    drafts.set(&a.id, "applicant.full_name", "Lê Văn C").unwrap();
+    let b = drafts.duplicate(&a.id[..6]).unwrap();
+    assert_ne!(a.id, b.id);
+    assert_eq!(b.values.get("applicant.full_name").unwrap(), "Lê Văn C");
+    assert_eq!(drafts.list().unwrap().len(), 2);
+    assert_eq!(drafts.delete(&b.id).unwrap(), b.id);
+    assert!(matches!(drafts.get(&b.id), Err(DraftError::NotFound(_))));
+    assert_eq!(drafts.list().unwrap().len(), 1);
+    assert!(matches!(drafts.get("zzzz"), Err(DraftError::NotFound(_))));
+    assert!(matches!(drafts.get("../x"), Err(DraftError::NotFound(_))));
+}
+
+#[test]
+fn partial_and_complete_validation() {
+    let (_dir, drafts) = setup();
+    let d = drafts.create("1.000656", false).unwrap();
+    let partial = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    assert!(!partial.ready);
+    assert!(partial
+        .missing
+        .iter()
+        .any(|i| i.field == "applicant.full_name" && i.code == "required"));
+    drafts
+        .set(&d.id, "applicant.id_number", "12345")
+        .unwrap();
+    let complete = drafts.validate(&d.id, CheckMode::Complete).unwrap();
+    assert!(!complete.ready);
+    assert!(complete
+        .invalid
+        .iter()
+        .any(|i| i.field == "applicant.id_number"));
+    assert!(complete.requirement_changes.is_empty());
+}
+
+#[test]
+fn catalog_update_is_explained_and_can_be_adopted() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.001193", false).unwrap();
+    // Version 2 of the catalog drops the first document of 1.001193 and
+    // asks for a new one.
+    let mut procs = procedures().to_vec();
+    let p = procs.iter_mut().find(|p| p.code == "1.001193").unwrap();
+    let dropped = p.documents.remove(0).name;
+    let mut added = p.documents[0].clone();
+    added.name = "Giấy xác nhận mới theo quy định 2026".into();
+    p.documents.push(added);
+    CatalogStore::open(dir.path())
+        .unwrap()
+        .install(&Bundle::new(2, procs))
+        .unwrap();
+    let report = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    assert_eq!(report.draft_catalog_version, 1);
+    assert_eq!(report.current_catalog_version, 2);
+    let changes: Vec<_> = report
+        .requirement_changes
+        .iter()
+        .map(|c| (c.code, c.document.clone()))
+        .collect();
+    assert!(changes.contains(&("document_removed", dropped)), "{changes:?}");
+    assert!(
+        changes.contains(&(
+            "document_added",
+            "Giấy xác nhận mới theo quy định 2026".to_string()
+        )),
+        "{changes:?}"
+    );
+    drafts.accept_catalog_update(&d.id).unwrap();
+    let after = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    assert!(after.requirement_changes.is_empty());
+}
+
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn personal_data_never_reaches_disk_in_plaintext() {
+    let (dir, drafts) = setup();
+    let id_number = "079301234567";
+    let name = "Phạm Thị Hồng Nhung";
+    let phone = "0987654321";
+    let profiles = Profiles::open(dir.path(), &KEY).unwrap();
+    profiles.set(None, "full_name", name).unwrap();
+    profiles.set(None, "phone", phone).unwrap();
+    let d = drafts.create("1.001193", true).unwrap();
+    drafts.set(&d.id, "applicant.id_number", id_number).unwrap();
+    drafts.set(&d.id, "applicant.full_name", name).unwrap();
+    drafts.set(&d.id, "applicant.phone", phone).unwrap();
+    drafts.duplicate(&d.id).unwrap();
+    let mut files = Vec::new();
+    files_under(dir.path(), &mut files);
+    let mut bytes_seen = 0;
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        bytes_seen += bytes.len();
+        for needle in [id_number.as_bytes(), name.as_bytes(), phone.as_bytes()] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{} holds personal data in plaintext",
+                file.display()
+            );
+        }
+    }
+    assert!(bytes_seen > 0, "the store wrote nothing");
+    // The catalog (public data) is there in the clear, so the search above
+    // really looked at the store's contents.
+    let mut catalog_seen = false;
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        catalog_seen |= bytes.windows(8).any(|w| w == b"1.001193");
+    }
+    assert!(catalog_seen);
+}
+
+#[test]
+fn a_wrong_key_is_a_clear_error_never_garbage() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.000656", false).unwrap();
+    drafts.set(&d.id, "applicant.full_name", "Đỗ Văn D").unwrap();
+    let wrong = FixedKey([8; 32]);
+    let err = match Drafts::open(dir.path(), &wrong) {
+        Err(e) => e,
+        Ok(_) => panic!("a wrong key was accepted"),
+    };
+    assert!(matches!(err, DraftError::Vault(VaultError::WrongKey)));
+    assert_eq!(err.code(), "wrong_key");
+    let msg = err.to_string();
+    assert!(msg.contains("sai khóa") && msg.contains("wrong encryption key"), "{msg}");
+    assert!(matches!(
+        Profiles::open(dir.path(), &wrong),
+        Err(ProfileError::Vault(VaultError::WrongKey))
+    ));
+    // Nothing was lost: the right key still reads the draft.
+    let again = Drafts::open(dir.path(), &KEY).unwrap();
+    assert_eq!(
+        again.get(&d.id).unwrap().values["applicant.full_name"],
+        "Đỗ Văn D"
+    );
+}
