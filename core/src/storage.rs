@@ -76,6 +76,9 @@ pub(crate) trait Engine: Send + Sync {
     fn commit(&self, changes: &Changes) -> Result<(), StorageError>;
 }
 
+/// A key and its value.
+pub(crate) type Entry = (Vec<u8>, Vec<u8>);
+
 /// A set of writes committed atomically by [`Store::commit`].
 #[derive(Default)]
 pub(crate) struct Changes {
@@ -183,7 +186,7 @@ impl Store {
         &self,
         space: &str,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    ) -> Result<Vec<Entry>, StorageError> {
         let mut out = Vec::new();
         self.engine.scan(space, prefix, &mut |k, v| {
             out.push((k.to_vec(), v.to_vec()));

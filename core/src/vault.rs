@@ -9,7 +9,7 @@
 //! first use tells a wrong key ("this is not the key this data was sealed
 //! with") apart from a damaged record. The core never writes the host's key.
 
-use crate::storage::{Changes, StorageError, Store};
+use crate::storage::{Changes, Entry, StorageError, Store};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::hkdf;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -152,7 +152,7 @@ impl Vault {
         &self,
         space: &str,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError> {
+    ) -> Result<Vec<Entry>, VaultError> {
         self.store
             .scan(space, prefix)?
             .into_iter()

@@ -71,7 +71,7 @@ impl CatalogStore {
             .map(Some)
     }
 
-    fn current_version(&self) -> Result<Option<u64>, CatalogError> {
+    pub(crate) fn current_version(&self) -> Result<Option<u64>, CatalogError> {
         match self.store.get(TREE, CURRENT)? {
             None => Ok(None),
             Some(bytes) => {

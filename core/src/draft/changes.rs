@@ -1,6 +1,8 @@
 //! What changed in a procedure's document requirements between the catalog
-//! version a draft was made against and the current one: a snapshot of the
-//! requirements is kept in the draft, and compared on validation.
+//! version a draft was made against and the current one. A snapshot of each
+//! procedure's requirements is kept per catalog version the drafts use —
+//! public catalog data, so stored unsealed and shared by every draft rather
+//! than copied into each — and compared on validation.
 
 use crate::form::{FormSchema, Requirement};
 use crate::text::fold;
@@ -23,8 +25,8 @@ pub struct RequirementSnapshot {
 /// One difference between the draft's requirements and the current ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequirementChange {
-    /// `document_added`, `document_removed`, `document_changed` or
-    /// `procedure_removed`.
+    /// `document_added`, `document_removed`, `document_changed`,
+    /// `requirements_changed` or `procedure_removed`.
     pub code: &'static str,
     /// The document concerned (empty for `procedure_removed`).
     pub document: String,
@@ -40,7 +42,7 @@ fn requirement_name(r: &Requirement) -> &'static str {
     }
 }
 
-/// The document requirements of `schema`, to keep in a draft.
+/// The document requirements of `schema`, to keep for its catalog version.
 pub(crate) fn snapshot(schema: &FormSchema) -> Vec<RequirementSnapshot> {
     schema
         .slots
@@ -124,6 +126,17 @@ pub(crate) fn diff(then: &[RequirementSnapshot], now: &[RequirementSnapshot]) ->
         }
     }
     out
+}
+
+/// The change reported when the requirements of the draft's catalog version
+/// were not kept (the catalog changed, but what changed cannot be told).
+pub(crate) fn requirements_unknown(version: u64) -> RequirementChange {
+    RequirementChange {
+        code: "requirements_changed",
+        document: String::new(),
+        message_vi: format!("Danh mục đã được cập nhật từ phiên bản {version}; hãy kiểm tra lại thành phần hồ sơ"),
+        message_en: format!("The catalog was updated since version {version}; check the required documents again"),
+    }
 }
 
 /// The change reported when the draft's procedure left the catalog.

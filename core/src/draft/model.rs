@@ -1,9 +1,7 @@
 //! The draft record: which procedure and catalog version it was made
 //! against, the raw values the user entered keyed by field path, where each
-//! prefilled value came from, the documents attached per slot, and the
-//! requirement snapshot used to explain later catalog changes.
+//! prefilled value came from, and the documents attached per slot.
 
-use super::changes::RequirementSnapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -31,9 +29,6 @@ pub struct Draft {
     /// Document slot id → files attached to it.
     #[serde(default)]
     pub documents: BTreeMap<String, Vec<AttachmentRef>>,
-    /// The procedure's document requirements when the draft was made.
-    #[serde(default)]
-    pub requirements: Vec<RequirementSnapshot>,
 }
 
 /// A file attached to a document slot (filled in by the attachment store).

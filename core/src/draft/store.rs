@@ -15,11 +15,14 @@ use crate::validate::{self, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
 use ring::rand::SystemRandom;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 const SPACE: &str = "drafts";
 const PREFIX: &str = "d/";
+/// Requirement snapshots per procedure and catalog version (public data).
+const REQUIREMENTS: &str = "requirements";
 
 /// Why a draft operation failed. Nothing saved is lost by any of these.
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +105,9 @@ pub struct Drafts {
     catalog: CatalogStore,
     profiles: Profiles,
     rng: SystemRandom,
+    /// Form schemas by procedure code, with the catalog version they were
+    /// derived from; rebuilt when the catalog changes.
+    schemas: Mutex<HashMap<String, (u64, Arc<FormSchema>)>>,
 }
 
 fn now() -> i64 {
@@ -115,6 +121,10 @@ fn record_key(id: &str) -> Vec<u8> {
     format!("{PREFIX}{id}").into_bytes()
 }
 
+fn requirements_key(code: &str, version: u64) -> Vec<u8> {
+    format!("{code}@{version:020}").into_bytes()
+}
+
 impl Drafts {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Drafts, DraftError> {
         let store = Store::open(data_dir).map_err(VaultError::from)?;
@@ -124,16 +134,70 @@ impl Drafts {
             vault,
             catalog: CatalogStore::open(data_dir)?,
             rng: SystemRandom::new(),
+            schemas: Mutex::new(HashMap::new()),
         })
     }
 
     /// The form schema a draft is filled against (from the current catalog).
-    pub fn schema(&self, draft: &Draft) -> Result<FormSchema, DraftError> {
-        match self.catalog.procedure(&draft.procedure_code) {
-            Ok(p) => Ok(form::schema_for(&p)),
-            Err(CatalogError::NotFound(code)) => Err(DraftError::ProcedureGone(code)),
-            Err(e) => Err(e.into()),
+    pub fn schema(&self, draft: &Draft) -> Result<Arc<FormSchema>, DraftError> {
+        let version = self
+            .catalog
+            .current_version()?
+            .ok_or(CatalogError::NoCatalog)?;
+        let code = &draft.procedure_code;
+        let mut cache = self
+            .schemas
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((v, schema)) = cache.get(code) {
+            if *v == version {
+                return Ok(schema.clone());
+            }
         }
+        let schema = match self.catalog.procedure(code) {
+            Ok(p) => Arc::new(form::schema_for(&p)),
+            Err(CatalogError::NotFound(code)) => return Err(DraftError::ProcedureGone(code)),
+            Err(e) => return Err(e.into()),
+        };
+        cache.insert(code.clone(), (version, schema.clone()));
+        Ok(schema)
+    }
+
+    /// Adds the requirement snapshot of `schema` for catalog `version` to
+    /// `changes`, unless it is already kept.
+    fn keep_requirements(
+        &self,
+        changes: &mut Changes,
+        schema: &FormSchema,
+        version: u64,
+    ) -> Result<(), DraftError> {
+        let key = requirements_key(&schema.procedure_code, version);
+        if self
+            .vault
+            .store()
+            .get(REQUIREMENTS, &key)
+            .map_err(VaultError::from)?
+            .is_none()
+        {
+            let bytes = serde_json::to_vec(&changes::snapshot(schema)).map_err(|e| {
+                DraftError::Damaged {
+                    id: schema.procedure_code.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
+            changes.put(REQUIREMENTS, key, bytes);
+        }
+        Ok(())
+    }
+
+    /// The requirements a procedure had at catalog `version`, if kept.
+    fn requirements_at(&self, code: &str, version: u64) -> Option<Vec<RequirementSnapshot>> {
+        let bytes = self
+            .vault
+            .store()
+            .get(REQUIREMENTS, &requirements_key(code, version))
+            .ok()??;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// A draft laid out along its current form, for display.
@@ -142,14 +206,14 @@ impl Drafts {
             Ok(s) => s,
             // The procedure left the catalog: show every value as unknown
             // rather than hiding the draft.
-            Err(DraftError::ProcedureGone(_)) => FormSchema {
+            Err(DraftError::ProcedureGone(_)) => Arc::new(FormSchema {
                 procedure_code: draft.procedure_code.clone(),
                 title_vi: draft.procedure_name.clone(),
                 title_en: draft.procedure_name.clone(),
                 builtin: false,
                 groups: Vec::new(),
                 slots: Vec::new(),
-            },
+            }),
             Err(e) => return Err(e),
         };
         Ok(super::view::view(draft, &schema))
@@ -179,10 +243,13 @@ impl Drafts {
             values,
             prefilled,
             documents: BTreeMap::new(),
-            requirements: changes::snapshot(&schema),
         };
         let _guard = self.vault.store().edit_lock();
-        self.save(&draft)?;
+        // The draft and its requirement snapshot land together.
+        let mut changes = Changes::default();
+        self.keep_requirements(&mut changes, &schema, info.version)?;
+        self.stage(&mut changes, &draft)?;
+        self.commit(&changes)?;
         Ok(draft)
     }
 
@@ -202,7 +269,7 @@ impl Drafts {
             [one] => Ok(String::from_utf8_lossy(&one[PREFIX.len()..]).into_owned()),
             many => {
                 let exact = record_key(&wanted);
-                if many.iter().any(|k| *k == exact) {
+                if many.contains(&exact) {
                     Ok(wanted)
                 } else {
                     Err(DraftError::Ambiguous {
@@ -225,19 +292,29 @@ impl Drafts {
         })
     }
 
-    fn save(&self, draft: &Draft) -> Result<(), DraftError> {
+    /// Adds the sealed draft record to `changes`.
+    fn stage(&self, changes: &mut Changes, draft: &Draft) -> Result<(), DraftError> {
         let bytes = serde_json::to_vec(draft).map_err(|e| DraftError::Damaged {
             id: draft.id.clone(),
             reason: e.to_string(),
         })?;
-        let mut changes = Changes::default();
         self.vault
-            .put(&mut changes, SPACE, &record_key(&draft.id), &bytes)?;
+            .put(changes, SPACE, &record_key(&draft.id), &bytes)?;
+        Ok(())
+    }
+
+    fn commit(&self, changes: &Changes) -> Result<(), DraftError> {
         self.vault
             .store()
-            .commit(&changes)
+            .commit(changes)
             .map_err(VaultError::from)?;
         Ok(())
+    }
+
+    fn save(&self, draft: &Draft) -> Result<(), DraftError> {
+        let mut changes = Changes::default();
+        self.stage(&mut changes, draft)?;
+        self.commit(&changes)
     }
 
     /// Loads, changes and durably saves one draft under the edit lock.
@@ -365,13 +442,18 @@ impl Drafts {
     /// what changed.
     pub fn accept_catalog_update(&self, id_or_prefix: &str) -> Result<Draft, DraftError> {
         let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
-        let (draft, ()) = self.edit(id_or_prefix, |draft| {
-            let schema = self.schema(draft)?;
-            draft.catalog_version = info.version;
-            draft.builtin_schema = schema.builtin;
-            draft.requirements = changes::snapshot(&schema);
-            Ok(())
-        })?;
+        let _guard = self.vault.store().edit_lock();
+        let id = self.resolve_id(id_or_prefix)?;
+        let mut draft = self.load(&id)?;
+        let schema = self.schema(&draft)?;
+        draft.catalog_version = info.version;
+        draft.builtin_schema = schema.builtin;
+        draft.revision += 1;
+        draft.updated_at = now();
+        let mut changes = Changes::default();
+        self.keep_requirements(&mut changes, &schema, info.version)?;
+        self.stage(&mut changes, &draft)?;
+        self.commit(&changes)?;
         Ok(draft)
     }
 
@@ -406,9 +488,13 @@ impl Drafts {
             }
             Err(e) => return Err(e),
         };
-        let now_requirements: Vec<RequirementSnapshot> = changes::snapshot(&schema);
         if draft.catalog_version != info.version {
-            report.requirement_changes = changes::diff(&draft.requirements, &now_requirements);
+            let now_requirements = changes::snapshot(&schema);
+            report.requirement_changes =
+                match self.requirements_at(&draft.procedure_code, draft.catalog_version) {
+                    Some(then) => changes::diff(&then, &now_requirements),
+                    None => vec![changes::requirements_unknown(draft.catalog_version)],
+                };
         }
         let check = form::check(
             &schema,
