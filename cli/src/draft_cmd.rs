@@ -145,10 +145,16 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                 print_json(&report);
             } else {
                 for c in &report.requirement_changes {
-                    println!("thay đổi / changed [{}]: {} / {}", c.code, c.message_vi, c.message_en);
+                    println!(
+                        "thay đổi / changed [{}]: {} / {}",
+                        c.code, c.message_vi, c.message_en
+                    );
                 }
                 for i in &report.missing {
-                    println!("thiếu / missing  {}: {} / {}", i.field, i.message_vi, i.message_en);
+                    println!(
+                        "thiếu / missing  {}: {} / {}",
+                        i.field, i.message_vi, i.message_en
+                    );
                 }
                 for i in &report.invalid {
                     println!(

@@ -119,10 +119,14 @@ fn six_procedures_draft_end_to_end_from_the_cli() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    for code in ["1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612"] {
+    for code in [
+        "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612",
+    ] {
         assert!(codes.contains(&code), "{code} has no hand-written form");
     }
-    for code in ["1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656"] {
+    for code in [
+        "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656",
+    ] {
         let schema = ok_json(data, &["form", "show", code]);
         assert_eq!(schema["builtin"], code != "1.000656", "{code}");
         let created = ok_json(data, &["draft", "new", code, "--no-prefill"]);
@@ -247,5 +251,8 @@ fn profile_prefill_show_duplicate_delete_and_errors() {
     assert_eq!(out.status.code(), Some(1));
     let err: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(err["error"]["code"], "wrong_key");
-    assert_eq!(ok_json(data, &["draft", "list"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        ok_json(data, &["draft", "list"]).as_array().unwrap().len(),
+        1
+    );
 }

@@ -313,7 +313,8 @@ fn main() {
         )
         .unwrap();
     }
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
     let sqlite_size_created = dir_size(&sqlite_dir);
     let mut sqlite_edit = Vec::with_capacity(n_edits);
     {
@@ -342,9 +343,24 @@ fn main() {
     println!("| store | edit p50 | edit p99 | edit max | edits/s | size, {n_drafts} drafts | size after {n_edits} edits |");
     println!("|---|---|---|---|---|---|---|");
     for (name, lat, created, edited) in [
-        ("hoso (sled, sealed record per draft)", hoso_edit, hoso_size_created, hoso_size_edited),
-        ("file per draft (temp + fsync + rename)", files_edit, files_size_created, files_size_edited),
-        ("SQLite (WAL, synchronous=FULL)", sqlite_edit, sqlite_size_created, sqlite_size_edited),
+        (
+            "hoso (sled, sealed record per draft)",
+            hoso_edit,
+            hoso_size_created,
+            hoso_size_edited,
+        ),
+        (
+            "file per draft (temp + fsync + rename)",
+            files_edit,
+            files_size_created,
+            files_size_edited,
+        ),
+        (
+            "SQLite (WAL, synchronous=FULL)",
+            sqlite_edit,
+            sqlite_size_created,
+            sqlite_size_edited,
+        ),
     ] {
         let s = stats(lat);
         println!(

@@ -9,7 +9,7 @@ pub mod profile;
 pub mod search;
 mod storage;
 pub mod text;
-pub mod vault;
 pub mod validate;
+pub mod vault;
 
 pub use storage::StorageError;

@@ -182,11 +182,7 @@ impl Store {
     }
 
     /// Every entry under `prefix`, in key order.
-    pub(crate) fn scan(
-        &self,
-        space: &str,
-        prefix: &[u8],
-    ) -> Result<Vec<Entry>, StorageError> {
+    pub(crate) fn scan(&self, space: &str, prefix: &[u8]) -> Result<Vec<Entry>, StorageError> {
         let mut out = Vec::new();
         self.engine.scan(space, prefix, &mut |k, v| {
             out.push((k.to_vec(), v.to_vec()));
@@ -299,7 +295,9 @@ impl Engine for SledEngine {
                 })
                 .map_err(|e| match e {
                     TransactionError::Storage(e) => StorageError::from(e),
-                    TransactionError::Abort(()) => StorageError::Engine("transaction aborted".into()),
+                    TransactionError::Abort(()) => {
+                        StorageError::Engine("transaction aborted".into())
+                    }
                 })?;
         }
         self.db.flush()?;

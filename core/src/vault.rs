@@ -148,11 +148,7 @@ impl Vault {
     }
 
     /// Every record under `prefix`, opened, in key order.
-    pub(crate) fn scan(
-        &self,
-        space: &str,
-        prefix: &[u8],
-    ) -> Result<Vec<Entry>, VaultError> {
+    pub(crate) fn scan(&self, space: &str, prefix: &[u8]) -> Result<Vec<Entry>, VaultError> {
         self.store
             .scan(space, prefix)?
             .into_iter()
@@ -202,9 +198,7 @@ impl Vault {
         if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != FORMAT {
             return Err(damaged());
         }
-        let nonce: [u8; NONCE_LEN] = sealed[1..1 + NONCE_LEN]
-            .try_into()
-            .map_err(|_| damaged())?;
+        let nonce: [u8; NONCE_LEN] = sealed[1..1 + NONCE_LEN].try_into().map_err(|_| damaged())?;
         let mut body = sealed[1 + NONCE_LEN..].to_vec();
         let plain = self
             .key
@@ -242,7 +236,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let v = open(dir.path(), 1).unwrap();
         let mut c = Changes::default();
-        v.put(&mut c, "t", b"k", b"Nguyen Van A 001099012345").unwrap();
+        v.put(&mut c, "t", b"k", b"Nguyen Van A 001099012345")
+            .unwrap();
         v.store.commit(&c).unwrap();
         assert_eq!(
             v.get("t", b"k").unwrap().unwrap(),

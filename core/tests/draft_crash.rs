@@ -182,7 +182,10 @@ fn killed_editor_never_loses_an_acknowledged_edit() {
             .find_map(|l| l.strip_prefix("REVISION "))
             .and_then(|r| r.trim().parse().ok())
             .unwrap();
-        assert!(revision >= last_revision, "round {round}: revision went back");
+        assert!(
+            revision >= last_revision,
+            "round {round}: revision went back"
+        );
         last_revision = revision;
         assert!(
             text.lines().any(|l| l == "DRAFTS 2"),

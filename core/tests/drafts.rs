@@ -28,7 +28,9 @@ fn set_normalises_and_keeps_malformed_values_with_their_problem() {
     let (_dir, drafts) = setup();
     let d = drafts.create("1.000656", false).unwrap();
     assert_eq!(d.revision, 1);
-    let ok = drafts.set(&d.id, "applicant.phone", "+84 912 345 678").unwrap();
+    let ok = drafts
+        .set(&d.id, "applicant.phone", "+84 912 345 678")
+        .unwrap();
     assert_eq!(ok.value, "0912345678");
     assert!(ok.problem.is_none());
     let bad = drafts
@@ -64,7 +66,9 @@ fn profile_prefills_new_drafts_and_marks_the_source() {
     profiles.set(None, "id_number", "001090012345").unwrap();
     profiles.set(None, "phone", "0912 345 678").unwrap();
     profiles.set(None, "address.province", "ha noi").unwrap();
-    profiles.set(None, "address.commune", "Phường Ba Đình").unwrap();
+    profiles
+        .set(None, "address.commune", "Phường Ba Đình")
+        .unwrap();
     let (wife, _) = profiles.add_member("vợ").unwrap();
     profiles
         .set(Some(&wife), "full_name", "Trần Thị Bình")
@@ -110,7 +114,9 @@ fn profile_prefills_new_drafts_and_marks_the_source() {
 fn list_duplicate_delete_and_id_prefixes() {
     let (_dir, drafts) = setup();
     let a = drafts.create("1.000656", false).unwrap();
-    drafts.set(&a.id, "applicant.full_name", "Lê Văn C").unwrap();
+    drafts
+        .set(&a.id, "applicant.full_name", "Lê Văn C")
+        .unwrap();
     let b = drafts.duplicate(&a.id[..6]).unwrap();
     assert_ne!(a.id, b.id);
     assert_eq!(b.values.get("applicant.full_name").unwrap(), "Lê Văn C");
@@ -132,9 +138,7 @@ fn partial_and_complete_validation() {
         .missing
         .iter()
         .any(|i| i.field == "applicant.full_name" && i.code == "required"));
-    drafts
-        .set(&d.id, "applicant.id_number", "12345")
-        .unwrap();
+    drafts.set(&d.id, "applicant.id_number", "12345").unwrap();
     let complete = drafts.validate(&d.id, CheckMode::Complete).unwrap();
     assert!(!complete.ready);
     assert!(complete
@@ -168,7 +172,10 @@ fn catalog_update_is_explained_and_can_be_adopted() {
         .iter()
         .map(|c| (c.code, c.document.clone()))
         .collect();
-    assert!(changes.contains(&("document_removed", dropped)), "{changes:?}");
+    assert!(
+        changes.contains(&("document_removed", dropped)),
+        "{changes:?}"
+    );
     assert!(
         changes.contains(&(
             "document_added",
@@ -235,7 +242,9 @@ fn personal_data_never_reaches_disk_in_plaintext() {
 fn a_wrong_key_is_a_clear_error_never_garbage() {
     let (dir, drafts) = setup();
     let d = drafts.create("1.000656", false).unwrap();
-    drafts.set(&d.id, "applicant.full_name", "Đỗ Văn D").unwrap();
+    drafts
+        .set(&d.id, "applicant.full_name", "Đỗ Văn D")
+        .unwrap();
     let wrong = FixedKey([8; 32]);
     let err = match Drafts::open(dir.path(), &wrong) {
         Err(e) => e,
@@ -244,7 +253,10 @@ fn a_wrong_key_is_a_clear_error_never_garbage() {
     assert!(matches!(err, DraftError::Vault(VaultError::WrongKey)));
     assert_eq!(err.code(), "wrong_key");
     let msg = err.to_string();
-    assert!(msg.contains("sai khóa") && msg.contains("wrong encryption key"), "{msg}");
+    assert!(
+        msg.contains("sai khóa") && msg.contains("wrong encryption key"),
+        "{msg}"
+    );
     assert!(matches!(
         Profiles::open(dir.path(), &wrong),
         Err(ProfileError::Vault(VaultError::WrongKey))

@@ -118,7 +118,7 @@ fn builtin_fields_and_slots_are_sane() {
             .groups
             .iter()
             .flat_map(|g| &g.fields)
-            .filter(|f| f.label_vi.chars().any(|c| !c.is_ascii()))
+            .filter(|f| !f.label_vi.is_ascii())
             .count();
         assert!(has_diacritics * 2 > schema.groups.iter().map(|g| g.fields.len()).sum::<usize>());
         // Slots come from the catalog rows, with at least one required document.
@@ -127,9 +127,10 @@ fn builtin_fields_and_slots_are_sane() {
             let row: usize = slot.id.trim_start_matches("doc").parse().unwrap();
             assert_eq!(p.documents[row - 1].name.trim(), slot.name);
         }
-        // (Permanent residence lists every document under one residence case.)
+        // (Permanent residence lists every document under one residence
+        // case; marriage needs only the declaration, paper or electronic.)
         assert!(
-            *code == "1.004222"
+            ["1.004222", "1.000894"].contains(code)
                 || schema
                     .slots
                     .iter()
@@ -150,6 +151,9 @@ fn builtin_slots_match_the_real_requirements() {
             .map(|s| s.name)
             .collect()
     };
+    // Marriage: the declaration depends on the channel; identity papers are
+    // shown only in person.
+    assert!(required("1.000894").is_empty());
     // Birth registration: only the birth certificate is always needed.
     let birth = required("1.001193");
     assert_eq!(birth.len(), 1, "{birth:#?}");
@@ -201,7 +205,13 @@ fn every_procedure_gets_a_valid_schema() {
         let back: FormSchema = serde_json::from_str(&json).unwrap();
         assert_eq!(back, schema);
         // An empty draft is never ready when something is required.
-        let report = check(&schema, &BTreeMap::new(), &BTreeMap::new(), CheckMode::Complete, TODAY);
+        let report = check(
+            &schema,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+            CheckMode::Complete,
+            TODAY,
+        );
         assert!(!report.ready);
     }
     assert_eq!(builtins, 6);
@@ -299,9 +309,18 @@ fn birth_registration_partial_then_complete() {
     assert!(!r.ready);
     assert_eq!(r.mode, CheckMode::Partial);
     assert!(r.invalid.is_empty(), "{:#?}", r.invalid);
-    assert!(r.missing.iter().any(|i| i.field == "mother.full_name" && i.code == "required"));
-    assert!(r.missing.iter().any(|i| i.field == "father.address.commune"));
-    assert!(r.missing.iter().all(|i| !i.message_vi.is_empty() && !i.message_en.is_empty()));
+    assert!(r
+        .missing
+        .iter()
+        .any(|i| i.field == "mother.full_name" && i.code == "required"));
+    assert!(r
+        .missing
+        .iter()
+        .any(|i| i.field == "father.address.commune"));
+    assert!(r
+        .missing
+        .iter()
+        .all(|i| !i.message_vi.is_empty() && !i.message_en.is_empty()));
 
     // Complete values: ready except the birth certificate.
     let r = check(&schema, &full, &BTreeMap::new(), CheckMode::Complete, TODAY);
@@ -327,11 +346,23 @@ fn hidden_father_is_not_required_and_not_checked() {
     v.insert("child.father_known".into(), "không".into());
     // A stale, malformed father value is ignored while the father is hidden.
     v.insert("father.id_number".into(), "12ab".into());
-    let r = check(&schema, &v, &all_documents(&schema), CheckMode::Complete, TODAY);
+    let r = check(
+        &schema,
+        &v,
+        &all_documents(&schema),
+        CheckMode::Complete,
+        TODAY,
+    );
     assert!(r.ready, "{r:#?}");
     // … and counts again once the father is known.
     v.insert("child.father_known".into(), "có".into());
-    let r = check(&schema, &v, &all_documents(&schema), CheckMode::Complete, TODAY);
+    let r = check(
+        &schema,
+        &v,
+        &all_documents(&schema),
+        CheckMode::Complete,
+        TODAY,
+    );
     assert!(r.missing.iter().any(|i| i.field == "father.full_name"));
     assert!(r.invalid.iter().any(|i| i.field == "father.id_number"));
 }
@@ -350,7 +381,10 @@ fn id_number_must_match_birth_year_and_sex() {
     assert!(!r.ready);
     assert_eq!(
         codes(&r.invalid),
-        [("applicant.id_number".to_string(), "id_birth_year_mismatch".to_string())]
+        [(
+            "applicant.id_number".to_string(),
+            "id_birth_year_mismatch".to_string()
+        )]
     );
     // The mother group has no sex field: its sex comes from its prefill rules.
     let mut v = birth_values();
@@ -358,7 +392,10 @@ fn id_number_must_match_birth_year_and_sex() {
     let r = check(&schema, &v, &docs, CheckMode::Complete, TODAY);
     assert_eq!(
         codes(&r.invalid),
-        [("mother.id_number".to_string(), "id_sex_mismatch".to_string())]
+        [(
+            "mother.id_number".to_string(),
+            "id_sex_mismatch".to_string()
+        )]
     );
 }
 
@@ -367,13 +404,28 @@ fn dates_of_birth_cannot_be_in_the_future() {
     let schema = schema_for(procedure("1.001193"));
     let mut v = birth_values();
     v.insert("child.date_of_birth".into(), "01/01/2026".into());
-    let r = check(&schema, &v, &all_documents(&schema), CheckMode::Complete, TODAY);
+    let r = check(
+        &schema,
+        &v,
+        &all_documents(&schema),
+        CheckMode::Complete,
+        TODAY,
+    );
     assert_eq!(
         codes(&r.invalid),
-        [("child.date_of_birth".to_string(), "date_in_future".to_string())]
+        [(
+            "child.date_of_birth".to_string(),
+            "date_in_future".to_string()
+        )]
     );
     v.insert("child.date_of_birth".into(), "31/02/2025".into());
-    let r = check(&schema, &v, &all_documents(&schema), CheckMode::Complete, TODAY);
+    let r = check(
+        &schema,
+        &v,
+        &all_documents(&schema),
+        CheckMode::Complete,
+        TODAY,
+    );
     assert_eq!(r.invalid.len(), 1);
     assert_eq!(r.invalid[0].field, "child.date_of_birth");
 }
@@ -472,9 +524,17 @@ fn repeat_group_bounds_and_entries() {
     let missing: Vec<_> = r.missing.iter().map(|i| i.field.as_str()).collect();
     assert_eq!(
         missing,
-        ["members[7].date_of_birth", "members[7].sex", "members[7].id_number"]
+        [
+            "members[7].date_of_birth",
+            "members[7].sex",
+            "members[7].id_number"
+        ]
     );
-    assert!(r.missing[0].message_vi.contains("8"), "{}", r.missing[0].message_vi);
+    assert!(
+        r.missing[0].message_vi.contains("8"),
+        "{}",
+        r.missing[0].message_vi
+    );
 
     // Beyond the 20-entry maximum.
     v.insert("members[20].full_name".into(), "Người thứ 21".into());
@@ -508,7 +568,10 @@ fn unknown_paths_and_documents_after_a_catalog_update() {
             "{invalid:?}"
         );
     }
-    assert!(invalid.contains(&("documents.doc99".to_string(), "unknown_document".to_string())));
+    assert!(invalid.contains(&(
+        "documents.doc99".to_string(),
+        "unknown_document".to_string()
+    )));
 }
 
 #[test]
@@ -572,16 +635,28 @@ fn visible_when_examples_in_the_builtins() {
 fn normalize_through_resolved_fields() {
     let schema = schema_for(procedure("1.004222"));
     let n = |path: &str, raw: &str| normalize(&schema.resolve(path).unwrap(), raw);
-    assert_eq!(n("applicant.date_of_birth", "5-6-1990").unwrap(), "05/06/1990");
-    assert_eq!(n("applicant.phone", "+84 912 345 678").unwrap(), "0912345678");
+    assert_eq!(
+        n("applicant.date_of_birth", "5-6-1990").unwrap(),
+        "05/06/1990"
+    );
+    assert_eq!(
+        n("applicant.phone", "+84 912 345 678").unwrap(),
+        "0912345678"
+    );
     assert_eq!(n("applicant.sex", "Nữ").unwrap(), "female");
-    assert_eq!(n("residence.basis", "cho o hop phap do thue, muon, o nho").unwrap(), "rented");
+    assert_eq!(
+        n("residence.basis", "cho o hop phap do thue, muon, o nho").unwrap(),
+        "rented"
+    );
     assert_eq!(n("residence.floor_area_m2", "45.5").unwrap(), "45.5");
     assert_eq!(
         n("members[3].full_name", "  Nguyễn   Văn An ").unwrap(),
         "Nguyễn Văn An"
     );
-    assert_eq!(n("residence.basis", "lâu đài").unwrap_err().code, "choice_unknown");
+    assert_eq!(
+        n("residence.basis", "lâu đài").unwrap_err().code,
+        "choice_unknown"
+    );
     assert!(n("applicant.id_number", "12345").is_err());
     assert!(matches!(
         schema.resolve("members[20].full_name"),
@@ -606,16 +681,4 @@ fn reports_serialize_for_the_cli() {
     assert_eq!(json["invalid"][0]["field"], "child.sex");
     let ids: HashSet<&str> = schema.slots.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids.len(), schema.slots.len());
-}
-
-#[test]
-#[ignore]
-fn zz_dump_slots() {
-    let mut out = String::new();
-    for p in catalog() {
-        let s = schema_for(p);
-        out.push_str(&serde_json::to_string(&s).unwrap());
-        out.push('\n');
-    }
-    std::fs::write("/tmp/schemas.jsonl", out).unwrap();
 }

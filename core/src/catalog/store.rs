@@ -158,13 +158,14 @@ impl CatalogStore {
         let prefix = format!("{}p/", version_prefix(version));
         let mut out = Vec::new();
         let mut damaged = None;
-        self.store.visit(TREE, prefix.as_bytes(), &mut |key, value| {
-            match decode(key, value) {
-                Ok(p) => out.push(p),
-                Err(e) => damaged = Some(e),
-            }
-            damaged.is_none()
-        })?;
+        self.store
+            .visit(TREE, prefix.as_bytes(), &mut |key, value| {
+                match decode(key, value) {
+                    Ok(p) => out.push(p),
+                    Err(e) => damaged = Some(e),
+                }
+                damaged.is_none()
+            })?;
         match damaged {
             Some(e) => Err(e),
             None => Ok(out),

@@ -72,7 +72,10 @@ fn counts_en(r: &RequirementSnapshot) -> String {
 
 /// The differences from `then` to `now`, in the order of `now` (additions
 /// and changes) followed by removals.
-pub(crate) fn diff(then: &[RequirementSnapshot], now: &[RequirementSnapshot]) -> Vec<RequirementChange> {
+pub(crate) fn diff(
+    then: &[RequirementSnapshot],
+    now: &[RequirementSnapshot],
+) -> Vec<RequirementChange> {
     let before: BTreeMap<String, &RequirementSnapshot> =
         then.iter().map(|r| (identity(r), r)).collect();
     let after: BTreeMap<String, &RequirementSnapshot> =
@@ -83,8 +86,16 @@ pub(crate) fn diff(then: &[RequirementSnapshot], now: &[RequirementSnapshot]) ->
             None => out.push(RequirementChange {
                 code: "document_added",
                 document: r.name.clone(),
-                message_vi: format!("Thủ tục nay yêu cầu thêm giấy tờ: {} ({})", r.name, counts(r)),
-                message_en: format!("The procedure now also asks for: {} ({})", r.name, counts_en(r)),
+                message_vi: format!(
+                    "Thủ tục nay yêu cầu thêm giấy tờ: {} ({})",
+                    r.name,
+                    counts(r)
+                ),
+                message_en: format!(
+                    "The procedure now also asks for: {} ({})",
+                    r.name,
+                    counts_en(r)
+                ),
             }),
             Some(old) => {
                 if old.originals != r.originals
@@ -134,8 +145,12 @@ pub(crate) fn requirements_unknown(version: u64) -> RequirementChange {
     RequirementChange {
         code: "requirements_changed",
         document: String::new(),
-        message_vi: format!("Danh mục đã được cập nhật từ phiên bản {version}; hãy kiểm tra lại thành phần hồ sơ"),
-        message_en: format!("The catalog was updated since version {version}; check the required documents again"),
+        message_vi: format!(
+            "Danh mục đã được cập nhật từ phiên bản {version}; hãy kiểm tra lại thành phần hồ sơ"
+        ),
+        message_en: format!(
+            "The catalog was updated since version {version}; check the required documents again"
+        ),
     }
 }
 
@@ -144,8 +159,12 @@ pub(crate) fn procedure_removed(code: &str) -> RequirementChange {
     RequirementChange {
         code: "procedure_removed",
         document: String::new(),
-        message_vi: format!("Thủ tục {code} không còn trong danh mục hiện hành; không thể nộp bản nháp này"),
-        message_en: format!("Procedure {code} is no longer in the current catalog; this draft cannot be submitted"),
+        message_vi: format!(
+            "Thủ tục {code} không còn trong danh mục hiện hành; không thể nộp bản nháp này"
+        ),
+        message_en: format!(
+            "Procedure {code} is no longer in the current catalog; this draft cannot be submitted"
+        ),
     }
 }
 

@@ -460,7 +460,11 @@ impl Drafts {
     /// Checks a draft: `Partial` lists what is missing and what is malformed
     /// so far; `Complete` answers whether it is ready to submit. Either way
     /// it reports what changed in the procedure since the draft was made.
-    pub fn validate(&self, id_or_prefix: &str, mode: CheckMode) -> Result<ValidationReport, DraftError> {
+    pub fn validate(
+        &self,
+        id_or_prefix: &str,
+        mode: CheckMode,
+    ) -> Result<ValidationReport, DraftError> {
         let draft = self.get(id_or_prefix)?;
         let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
         let mode_name = match mode {

@@ -2,7 +2,21 @@
 //! `core/data/forms/<code>.json` and embedded at build time. A builtin file
 //! gives the groups and fields; document slots still come from the catalog
 //! rows (so a catalog update keeps them current), optionally adjusted by
-//! `slot_overrides` matched on the row text.
+//! `slot_overrides` matched on the row text. The format (unknown keys are
+//! rejected, so a typo fails the tests instead of being ignored):
+//!
+//! ```json
+//! { "procedure_code": "1.014064", "title_vi": "Cấp lại thẻ căn cước", "title_en": "ID card reissue",
+//!   "groups": [
+//!     { "id": "applicant", "label_vi": "…", "label_en": "…", "prefill": [{"who": "self"}],
+//!       "fields": [
+//!         {"id": "full_name", "label_vi": "Họ, chữ đệm và tên", "label_en": "Full name", "kind": {"type": "person_name"}},
+//!         {"id": "email", "label_vi": "Thư điện tử", "label_en": "Email", "kind": {"type": "email"}, "required": false} ] },
+//!     { "id": "members", "label_vi": "…", "label_en": "…", "repeat": {"min": 0, "max": 20},
+//!       "visible_when": {"type": "equals", "field": "request.for_minor", "value": "true"}, "fields": [ … ] } ],
+//!   "slot_overrides": [{"name_contains": "nguoi duoi 14 tuoi", "requirement": {"type": "conditional", "when_vi": "…"}},
+//!                      {"name_contains": "phieu nay la bieu mau", "skip": true}] }
+//! ```
 
 use super::model::{DocumentSlot, Group, Requirement};
 use crate::text::fold;
@@ -35,7 +49,10 @@ pub fn builtin_codes() -> &'static [&'static str] {
 
 /// The embedded JSON of a builtin form.
 pub fn builtin_source(code: &str) -> Option<&'static str> {
-    SOURCES.iter().find(|(c, _)| *c == code).map(|(_, json)| *json)
+    SOURCES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, json)| *json)
 }
 
 /// One builtin form file.
@@ -158,7 +175,10 @@ mod tests {
         };
         let out = form.adjust_slots(vec![
             slot("doc01", "Phiếu này là biểu mẫu điện tử"),
-            slot("doc02", "Giấy tờ chứng minh đại diện của người dưới 14 tuổi"),
+            slot(
+                "doc02",
+                "Giấy tờ chứng minh đại diện của người dưới 14 tuổi",
+            ),
             slot("doc03", "Tờ khai"),
         ]);
         assert_eq!(out.len(), 2);

@@ -160,7 +160,8 @@ fn missing_parts(
 ) -> Vec<FieldIssue> {
     let paths = value_paths(group, index, field);
     let started = paths.iter().any(|(p, _)| answers.get(p).is_some());
-    if !field.required && !(started && matches!(field.kind, FieldKind::Address)) {
+    let partly_filled_address = started && matches!(field.kind, FieldKind::Address);
+    if !field.required && !partly_filled_address {
         return Vec::new();
     }
     paths
@@ -242,19 +243,18 @@ impl Entry<'_> {
             out.extend(validate::min_age(d, self.today, years));
         }
         if let Some(years) = max_age {
-            if validate::age_on(d, self.today) > i32::from(years) {
-                out.push(super::normalize::problem(
-                    "over_age",
-                    format!("Người này phải không quá {years} tuổi."),
-                    format!("This person must be at most {years} years old."),
-                ));
-            }
+            out.extend(validate::max_age(d, self.today, years));
         }
         out
     }
 
-    fn id_rules(&self, id: &str, birth_field: Option<&str>, sex_field: Option<&str>) -> Vec<Problem> {
-        let Ok(id) = validate::id_number(id) else {
+    fn id_rules(
+        &self,
+        id: &str,
+        birth_field: Option<&str>,
+        sex_field: Option<&str>,
+    ) -> Vec<Problem> {
+        let Ok(id) = validate::id_number_on(id, self.today) else {
             return Vec::new();
         };
         let birth = birth_field
@@ -267,7 +267,7 @@ impl Entry<'_> {
         if birth.is_none() && sex.is_none() {
             return Vec::new();
         }
-        validate::id_matches_person(&id, birth, sex)
+        validate::id_matches_person_on(&id, birth, sex, self.today)
     }
 }
 
@@ -275,10 +275,7 @@ fn too_few(group: &Group, min: u32, count: u32) -> FieldIssue {
     FieldIssue {
         field: group.id.clone(),
         code: "too_few_entries".into(),
-        message_vi: format!(
-            "{}: cần ít nhất {min} mục, mới có {count}",
-            group.label_vi
-        ),
+        message_vi: format!("{}: cần ít nhất {min} mục, mới có {count}", group.label_vi),
         message_en: format!(
             "{}: at least {min} entries needed, {count} given",
             group.label_en
@@ -315,5 +312,155 @@ fn short(s: &str, max_chars: usize) -> String {
         let mut out: String = s.chars().take(max_chars).collect();
         out.push('…');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::model::{Condition, DocumentSlot, MediaType, DEFAULT_MAX_BYTES};
+    use time::macros::date;
+
+    fn field(id: &str, kind: FieldKind, required: bool) -> Field {
+        Field {
+            id: id.into(),
+            label_vi: format!("Trường {id}"),
+            label_en: format!("Field {id}"),
+            kind,
+            required,
+            visible_when: None,
+            help_vi: None,
+        }
+    }
+
+    fn schema() -> FormSchema {
+        let mut reason = field("lost_where", FieldKind::Text { max_chars: 20 }, true);
+        reason.visible_when = Some(Condition::Equals {
+            field: "lost".into(),
+            value: "true".into(),
+        });
+        FormSchema {
+            procedure_code: "x".into(),
+            title_vi: "x".into(),
+            title_en: "x".into(),
+            builtin: true,
+            groups: vec![Group {
+                id: "g".into(),
+                label_vi: "Nhóm".into(),
+                label_en: "Group".into(),
+                repeat: None,
+                prefill: vec![],
+                visible_when: None,
+                fields: vec![
+                    field("lost", FieldKind::Boolean, true),
+                    reason,
+                    field("old_address", FieldKind::Address, false),
+                    field(
+                        "dob",
+                        FieldKind::Date {
+                            not_future: true,
+                            min_age: None,
+                            max_age: Some(60),
+                        },
+                        false,
+                    ),
+                ],
+            }],
+            slots: vec![DocumentSlot {
+                id: "doc01".into(),
+                name: "Tờ khai".into(),
+                group: String::new(),
+                form: None,
+                originals: 1,
+                copies: 0,
+                requirement: Requirement::Required,
+                accepted: vec![MediaType::Pdf],
+                max_bytes: DEFAULT_MAX_BYTES,
+            }],
+        }
+    }
+
+    fn run(pairs: &[(&str, &str)], docs: &[(&str, u32)]) -> CheckReport {
+        let values = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let docs = docs.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        check(
+            &schema(),
+            &values,
+            &docs,
+            CheckMode::Complete,
+            date!(2025 - 11 - 20),
+        )
+    }
+
+    fn fields(issues: &[FieldIssue]) -> Vec<(&str, &str)> {
+        issues
+            .iter()
+            .map(|i| (i.field.as_str(), i.code.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn empty_draft_lists_required_values_and_documents() {
+        let r = run(&[], &[]);
+        assert!(!r.ready);
+        assert_eq!(
+            fields(&r.missing),
+            [
+                ("g.lost", "required"),
+                ("documents.doc01", "document_missing")
+            ]
+        );
+        assert_eq!(r.missing[0].message_vi, "Chưa nhập Trường lost (Nhóm)");
+        assert_eq!(r.missing[0].message_en, "Field lost (Group) is required");
+    }
+
+    #[test]
+    fn conditional_field_required_only_when_shown() {
+        let r = run(&[("g.lost", "không")], &[("doc01", 1)]);
+        assert!(r.ready, "{r:#?}");
+        let r = run(&[("g.lost", "có")], &[("doc01", 1)]);
+        assert_eq!(fields(&r.missing), [("g.lost_where", "required")]);
+        // Whitespace-only counts as absent.
+        let r = run(
+            &[("g.lost", "có"), ("g.lost_where", "   ")],
+            &[("doc01", 1)],
+        );
+        assert_eq!(fields(&r.missing), [("g.lost_where", "required")]);
+    }
+
+    #[test]
+    fn optional_address_once_started_needs_every_part() {
+        let r = run(
+            &[("g.lost", "no"), ("g.old_address.province", "Hà Nội")],
+            &[("doc01", 1)],
+        );
+        assert_eq!(
+            fields(&r.missing),
+            [
+                ("g.old_address.commune", "required"),
+                ("g.old_address.detail", "required")
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_and_out_of_range_values_are_invalid() {
+        let r = run(
+            &[("g.lost", "maybe"), ("g.dob", "01/01/1950")],
+            &[("doc01", 1), ("doc02", 1), ("doc03", 0)],
+        );
+        assert!(r.missing.is_empty(), "{r:#?}");
+        assert_eq!(
+            fields(&r.invalid),
+            [
+                ("g.lost", "boolean_invalid"),
+                ("g.dob", "over_age"),
+                ("documents.doc02", "unknown_document")
+            ]
+        );
+        assert!(r.invalid[0].message_vi.starts_with("Trường lost (Nhóm): "));
     }
 }

@@ -88,7 +88,13 @@ impl<'s> Answers<'s> {
         }
     }
 
-    fn field_visible_at(&self, group: &Group, index: Option<u32>, field: &Field, depth: u8) -> bool {
+    fn field_visible_at(
+        &self,
+        group: &Group,
+        index: Option<u32>,
+        field: &Field,
+        depth: u8,
+    ) -> bool {
         if !self.group_visible_at(group, depth) {
             return false;
         }
@@ -181,7 +187,11 @@ mod tests {
                     visible_when: None,
                     fields: vec![
                         field("father_known", FieldKind::Boolean, None),
-                        field("note", FieldKind::Text { max_chars: 10 }, Some(eq("father_known", "false"))),
+                        field(
+                            "note",
+                            FieldKind::Text { max_chars: 10 },
+                            Some(eq("father_known", "false")),
+                        ),
                     ],
                 },
                 Group {
@@ -202,10 +212,22 @@ mod tests {
                     visible_when: None,
                     fields: vec![
                         field("sex", FieldKind::Sex, None),
-                        field("maiden_name", FieldKind::PersonName, Some(eq("sex", "female"))),
+                        field(
+                            "maiden_name",
+                            FieldKind::PersonName,
+                            Some(eq("sex", "female")),
+                        ),
                         // A cycle: each visible only when the other is set.
-                        field("a", FieldKind::Boolean, Some(Condition::IsSet { field: "b".into() })),
-                        field("b", FieldKind::Boolean, Some(Condition::IsSet { field: "a".into() })),
+                        field(
+                            "a",
+                            FieldKind::Boolean,
+                            Some(Condition::IsSet { field: "b".into() }),
+                        ),
+                        field(
+                            "b",
+                            FieldKind::Boolean,
+                            Some(Condition::IsSet { field: "a".into() }),
+                        ),
                     ],
                 },
             ],
@@ -214,7 +236,10 @@ mod tests {
     }
 
     fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -226,7 +251,10 @@ mod tests {
         let a = Answers::new(&s, &values(&[("child.father_known", "có")]));
         assert!(a.group_visible(father));
         assert!(!a.field_visible(child, None, note));
-        let a = Answers::new(&s, &values(&[("child.father_known", "không"), ("father.full_name", "An")]));
+        let a = Answers::new(
+            &s,
+            &values(&[("child.father_known", "không"), ("father.full_name", "An")]),
+        );
         assert!(!a.group_visible(father));
         assert!(a.field_visible(child, None, note));
         // The hidden father's name counts as unset.
@@ -241,7 +269,14 @@ mod tests {
         let s = schema();
         let members = s.group("members").unwrap();
         let maiden = members.field("maiden_name").unwrap();
-        let a = Answers::new(&s, &values(&[("members[0].sex", "nữ"), ("members[3].sex", "nam"), ("members[3].a", "")]));
+        let a = Answers::new(
+            &s,
+            &values(&[
+                ("members[0].sex", "nữ"),
+                ("members[3].sex", "nam"),
+                ("members[3].a", ""),
+            ]),
+        );
         assert!(a.field_visible(members, Some(0), maiden));
         assert!(!a.field_visible(members, Some(3), maiden));
         assert_eq!(a.indices(members), vec![0, 3]);
@@ -252,7 +287,10 @@ mod tests {
         let s = schema();
         let members = s.group("members").unwrap();
         let fa = members.field("a").unwrap();
-        let a = Answers::new(&s, &values(&[("members[0].a", "có"), ("members[0].b", "có")]));
+        let a = Answers::new(
+            &s,
+            &values(&[("members[0].a", "có"), ("members[0].b", "có")]),
+        );
         assert!(!a.field_visible(members, Some(0), fa));
     }
 }

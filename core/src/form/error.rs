@@ -54,15 +54,15 @@ impl FormError {
             FormError::IndexNotAllowed { group } => {
                 format!("nhóm `{group}` không lặp lại, không dùng chỉ số")
             }
-            FormError::BadIndex { group, index, max } => format!(
-                "chỉ số {index} vượt quá số mục tối đa ({max}) của nhóm `{group}`"
-            ),
-            FormError::AddressPartRequired { path } => format!(
-                "địa chỉ `{path}` cần ghi rõ phần: .province, .commune hoặc .detail"
-            ),
-            FormError::UnknownAddressPart { part } => format!(
-                "`{part}` không phải là phần của địa chỉ (province, commune, detail)"
-            ),
+            FormError::BadIndex { group, index, max } => {
+                format!("chỉ số {index} vượt quá số mục tối đa ({max}) của nhóm `{group}`")
+            }
+            FormError::AddressPartRequired { path } => {
+                format!("địa chỉ `{path}` cần ghi rõ phần: .province, .commune hoặc .detail")
+            }
+            FormError::UnknownAddressPart { part } => {
+                format!("`{part}` không phải là phần của địa chỉ (province, commune, detail)")
+            }
             FormError::NoSubValue { path, sub } => {
                 format!("trường `{path}` không có giá trị con `{sub}`")
             }

@@ -48,7 +48,12 @@ pub fn applicant_group() -> Group {
         }],
         visible_when: None,
         fields: vec![
-            field("full_name", "Họ, chữ đệm và tên", "Full name", FieldKind::PersonName),
+            field(
+                "full_name",
+                "Họ, chữ đệm và tên",
+                "Full name",
+                FieldKind::PersonName,
+            ),
             field(
                 "date_of_birth",
                 "Ngày, tháng, năm sinh",

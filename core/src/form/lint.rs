@@ -146,7 +146,10 @@ impl FormSchema {
             Condition::IsSet { field } => (field, None),
             Condition::All { conditions } | Condition::Any { conditions } => {
                 if conditions.is_empty() {
-                    out.push(format!("an empty all/any condition in group `{}`", group.id));
+                    out.push(format!(
+                        "an empty all/any condition in group `{}`",
+                        group.id
+                    ));
                 }
                 for c in conditions {
                     self.lint_condition(c, group, on_group, out);
@@ -157,7 +160,10 @@ impl FormSchema {
         let path = if field.contains('.') {
             field.clone()
         } else if on_group {
-            out.push(format!("group `{}` condition uses a bare id `{field}`", group.id));
+            out.push(format!(
+                "group `{}` condition uses a bare id `{field}`",
+                group.id
+            ));
             return;
         } else {
             field_path(&group.id, group.repeat.map(|_| 0), field, None)
@@ -165,7 +171,11 @@ impl FormSchema {
         let target = match self.resolve(&path) {
             Ok(r) => r,
             Err(e) => {
-                out.push(format!("condition in group `{}`: {}", group.id, e.message_en()));
+                out.push(format!(
+                    "condition in group `{}`: {}",
+                    group.id,
+                    e.message_en()
+                ));
                 return;
             }
         };

@@ -67,3 +67,69 @@ impl FormSchema {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Document, Procedure};
+
+    fn procedure(code: &str) -> Procedure {
+        let doc = |name: &str| Document {
+            group: String::new(),
+            name: name.into(),
+            form: None,
+            originals: 1,
+            copies: 0,
+        };
+        Procedure {
+            code: code.into(),
+            name: "Thủ tục thử".into(),
+            decision_number: String::new(),
+            kind: String::new(),
+            field: String::new(),
+            source_url: String::new(),
+            ministry: String::new(),
+            levels: vec![],
+            target_groups: vec![],
+            agencies: Default::default(),
+            receiving_address: String::new(),
+            channels: vec![],
+            documents: vec![doc("Tờ khai"), doc("Giấy tờ khác (nếu có)")],
+            steps: vec![],
+            legal_basis: vec![],
+            results: vec![],
+            conditions: vec![],
+            related: vec![],
+            online: true,
+            raw: Default::default(),
+        }
+    }
+
+    #[test]
+    fn builtin_codes_get_their_field_set_others_the_generic_one() {
+        let generic = schema_for(&procedure("9.000001"));
+        assert!(!generic.builtin);
+        assert_eq!(generic.title_vi, "Thủ tục thử");
+        assert_eq!(generic.groups.len(), 1);
+        assert_eq!(generic.slots.len(), 2);
+        for code in builtin_codes() {
+            let s = schema_for(&procedure(code));
+            assert!(s.builtin);
+            assert_eq!(&s.procedure_code, code);
+            // Slots still come from the procedure's rows.
+            assert_eq!(s.slots.len(), 2);
+            assert!(s.lint().is_empty(), "{code}: {:?}", s.lint());
+        }
+    }
+
+    #[test]
+    fn resolve_visible_refuses_hidden_fields() {
+        let s = schema_for(&procedure("1.001193"));
+        let mut values = std::collections::BTreeMap::new();
+        values.insert("child.father_known".to_string(), "không".to_string());
+        let err = s.resolve_visible("father.full_name", &values).unwrap_err();
+        assert_eq!(err.code(), "hidden_field");
+        values.insert("child.father_known".to_string(), "có".to_string());
+        assert!(s.resolve_visible("father.full_name", &values).is_ok());
+    }
+}

@@ -192,7 +192,13 @@ pub enum Who {
 }
 
 impl Who {
-    pub const ALL: [Who; 5] = [Who::Self_, Who::Spouse, Who::Father, Who::Mother, Who::Child];
+    pub const ALL: [Who; 5] = [
+        Who::Self_,
+        Who::Spouse,
+        Who::Father,
+        Who::Mother,
+        Who::Child,
+    ];
 
     /// The JSON name (`self`, `spouse`, `father`, `mother`, `child`).
     pub fn as_str(self) -> &'static str {
@@ -254,7 +260,9 @@ pub enum Requirement {
     Required,
     Optional,
     /// Needed only in the case described (Vietnamese text from the catalog).
-    Conditional { when_vi: String },
+    Conditional {
+        when_vi: String,
+    },
 }
 
 /// File types accepted for an attached document.

@@ -84,7 +84,10 @@ pub fn choice<'a>(options: &'a [ChoiceOption], raw: &str) -> Result<&'a ChoiceOp
 /// The one option whose label contains `wanted` as whole words ("bi hu
 /// hong" for "Thẻ căn cước bị hư hỏng không sử dụng được"); none when the
 /// words are too short or fit several options.
-fn only_option_containing<'a>(options: &'a [ChoiceOption], wanted: &str) -> Option<&'a ChoiceOption> {
+fn only_option_containing<'a>(
+    options: &'a [ChoiceOption],
+    wanted: &str,
+) -> Option<&'a ChoiceOption> {
     if wanted.chars().count() < 3 {
         return None;
     }
@@ -104,7 +107,11 @@ pub fn boolean(raw: &str) -> Result<bool, Problem> {
     match loose(raw).as_str() {
         "co" | "yes" | "y" | "true" | "1" | "dung" | "x" => Ok(true),
         "khong" | "no" | "n" | "false" | "0" | "sai" => Ok(false),
-        "" => Err(problem("empty", "Chưa trả lời có/không.", "No yes/no answer given.")),
+        "" => Err(problem(
+            "empty",
+            "Chưa trả lời có/không.",
+            "No yes/no answer given.",
+        )),
         _ => Err(problem(
             "boolean_invalid",
             "Cần trả lời “có” hoặc “không”.",
@@ -195,7 +202,10 @@ mod tests {
         assert_eq!(normalize_kind(&date, "2020-02-01").unwrap(), "01/02/2020");
         assert!(normalize_kind(&date, "31/02/2020").is_err());
         assert_eq!(normalize_kind(&FieldKind::Sex, "Nữ").unwrap(), "female");
-        assert_eq!(normalize_kind(&FieldKind::Phone, "+84 912 345 678").unwrap(), "0912345678");
+        assert_eq!(
+            normalize_kind(&FieldKind::Phone, "+84 912 345 678").unwrap(),
+            "0912345678"
+        );
         assert_eq!(
             normalize_kind(&FieldKind::PersonName, "  Nguyễn Văn An ").unwrap(),
             "Nguyễn Văn An"
@@ -210,7 +220,10 @@ mod tests {
         assert!(normalize_kind(&number, "inf").is_err());
         assert!(normalize_kind(&number, "NaN").is_err());
         assert_eq!(normalize_kind(&FieldKind::Boolean, "có").unwrap(), "true");
-        assert_eq!(normalize_kind(&FieldKind::Address, "x").unwrap_err().code, "address_part_required");
+        assert_eq!(
+            normalize_kind(&FieldKind::Address, "x").unwrap_err().code,
+            "address_part_required"
+        );
     }
 
     #[test]

@@ -51,7 +51,10 @@ pub fn prefill_paths(group: &Group) -> Vec<(String, String)> {
                 ));
             }
         } else {
-            out.push((field.id.clone(), field_path(&group.id, None, &field.id, None)));
+            out.push((
+                field.id.clone(),
+                field_path(&group.id, None, &field.id, None),
+            ));
         }
     }
     out
@@ -74,9 +77,15 @@ mod tests {
                 sex: Some(Sex::Male),
             },
         ];
-        let me_woman = [(Who::Self_, Some(Sex::Female)), (Who::Spouse, Some(Sex::Male))];
+        let me_woman = [
+            (Who::Self_, Some(Sex::Female)),
+            (Who::Spouse, Some(Sex::Male)),
+        ];
         assert_eq!(choose_source(&father, &me_woman), Some(Who::Spouse));
-        let me_man = [(Who::Self_, Some(Sex::Male)), (Who::Spouse, Some(Sex::Female))];
+        let me_man = [
+            (Who::Self_, Some(Sex::Male)),
+            (Who::Spouse, Some(Sex::Female)),
+        ];
         assert_eq!(choose_source(&father, &me_man), Some(Who::Self_));
         assert_eq!(choose_source(&father, &[(Who::Self_, None)]), None);
         let any = [PrefillRule {
@@ -90,10 +99,7 @@ mod tests {
     fn applicant_paths_expand_the_address() {
         let paths = prefill_paths(&applicant_group());
         assert!(paths.contains(&("full_name".into(), "applicant.full_name".into())));
-        assert!(paths.contains(&(
-            "address.commune".into(),
-            "applicant.address.commune".into()
-        )));
+        assert!(paths.contains(&("address.commune".into(), "applicant.address.commune".into())));
         assert_eq!(paths.len(), 6 + 3);
     }
 }

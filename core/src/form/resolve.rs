@@ -100,7 +100,12 @@ impl ResolvedField<'_> {
 }
 
 /// Builds a value path.
-pub fn field_path(group: &str, index: Option<u32>, field: &str, part: Option<AddressPart>) -> String {
+pub fn field_path(
+    group: &str,
+    index: Option<u32>,
+    field: &str,
+    part: Option<AddressPart>,
+) -> String {
     let mut s = String::from(group);
     if let Some(i) = index {
         s.push_str(&format!("[{i}]"));
@@ -116,7 +121,11 @@ pub fn field_path(group: &str, index: Option<u32>, field: &str, part: Option<Add
 
 /// Every value path of one field in one group entry: one, or three for an
 /// address.
-pub fn value_paths(group: &Group, index: Option<u32>, field: &Field) -> Vec<(String, Option<AddressPart>)> {
+pub fn value_paths(
+    group: &Group,
+    index: Option<u32>,
+    field: &Field,
+) -> Vec<(String, Option<AddressPart>)> {
     if matches!(field.kind, FieldKind::Address) {
         AddressPart::ALL
             .into_iter()
@@ -148,7 +157,9 @@ impl FormSchema {
     /// Resolves a value path, or says (in Vietnamese and English) why it does
     /// not name a value of this form.
     pub fn resolve(&self, path: &str) -> Result<ResolvedField<'_>, FormError> {
-        let malformed = || FormError::MalformedPath { path: path.to_string() };
+        let malformed = || FormError::MalformedPath {
+            path: path.to_string(),
+        };
         let mut segments = path.split('.');
         let head = segments.next().unwrap_or_default();
         let field_id = segments.next().ok_or_else(malformed)?;
@@ -160,9 +171,11 @@ impl FormSchema {
         if group_id.is_empty() || field_id.is_empty() {
             return Err(malformed());
         }
-        let group = self.group(group_id).ok_or_else(|| FormError::UnknownGroup {
-            group: group_id.to_string(),
-        })?;
+        let group = self
+            .group(group_id)
+            .ok_or_else(|| FormError::UnknownGroup {
+                group: group_id.to_string(),
+            })?;
         let index = match (group.repeat, index) {
             (Some(_), None) => {
                 return Err(FormError::IndexRequired {
@@ -187,21 +200,25 @@ impl FormSchema {
                 Some(u32::try_from(i).map_err(|_| malformed())?)
             }
         };
-        let field = group.field(field_id).ok_or_else(|| FormError::UnknownField {
-            group: group.id.clone(),
-            field: field_id.to_string(),
-        })?;
+        let field = group
+            .field(field_id)
+            .ok_or_else(|| FormError::UnknownField {
+                group: group.id.clone(),
+                field: field_id.to_string(),
+            })?;
         let part = match (&field.kind, sub) {
             (FieldKind::Address, None) => {
                 return Err(FormError::AddressPartRequired {
                     path: path.to_string(),
                 })
             }
-            (FieldKind::Address, Some(s)) => Some(AddressPart::parse(s).ok_or_else(|| {
-                FormError::UnknownAddressPart {
-                    part: s.to_string(),
-                }
-            })?),
+            (FieldKind::Address, Some(s)) => {
+                Some(
+                    AddressPart::parse(s).ok_or_else(|| FormError::UnknownAddressPart {
+                        part: s.to_string(),
+                    })?,
+                )
+            }
             (_, Some(s)) => {
                 return Err(FormError::NoSubValue {
                     path: field_path(&group.id, index, &field.id, None),
@@ -223,7 +240,7 @@ impl FormSchema {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::model::{Repeat, Field};
+    use crate::form::model::{Field, Repeat};
 
     fn schema() -> FormSchema {
         let f = |id: &str, kind| Field {
@@ -286,15 +303,52 @@ mod tests {
     fn rejects_bad_paths_with_typed_errors() {
         let s = schema();
         let code = |p: &str| s.resolve(p).unwrap_err().code();
-        assert!(matches!(s.resolve("child.full_name"), Err(FormError::UnknownGroup { .. })));
-        assert!(matches!(s.resolve("applicant.nick"), Err(FormError::UnknownField { .. })));
-        assert!(matches!(s.resolve("members.full_name"), Err(FormError::IndexRequired { .. })));
-        assert!(matches!(s.resolve("applicant[0].full_name"), Err(FormError::IndexNotAllowed { .. })));
-        assert!(matches!(s.resolve("members[3].full_name"), Err(FormError::BadIndex { index: 3, max: 3, .. })));
-        assert!(matches!(s.resolve("applicant.address"), Err(FormError::AddressPartRequired { .. })));
-        assert!(matches!(s.resolve("applicant.address.street"), Err(FormError::UnknownAddressPart { .. })));
-        assert!(matches!(s.resolve("applicant.full_name.first"), Err(FormError::NoSubValue { .. })));
-        for p in ["", "applicant", ".x", "members[].full_name", "members[x].full_name", "members[1.full_name", "a.b.c.d", "members[99999999999999999999].full_name"] {
+        assert!(matches!(
+            s.resolve("child.full_name"),
+            Err(FormError::UnknownGroup { .. })
+        ));
+        assert!(matches!(
+            s.resolve("applicant.nick"),
+            Err(FormError::UnknownField { .. })
+        ));
+        assert!(matches!(
+            s.resolve("members.full_name"),
+            Err(FormError::IndexRequired { .. })
+        ));
+        assert!(matches!(
+            s.resolve("applicant[0].full_name"),
+            Err(FormError::IndexNotAllowed { .. })
+        ));
+        assert!(matches!(
+            s.resolve("members[3].full_name"),
+            Err(FormError::BadIndex {
+                index: 3,
+                max: 3,
+                ..
+            })
+        ));
+        assert!(matches!(
+            s.resolve("applicant.address"),
+            Err(FormError::AddressPartRequired { .. })
+        ));
+        assert!(matches!(
+            s.resolve("applicant.address.street"),
+            Err(FormError::UnknownAddressPart { .. })
+        ));
+        assert!(matches!(
+            s.resolve("applicant.full_name.first"),
+            Err(FormError::NoSubValue { .. })
+        ));
+        for p in [
+            "",
+            "applicant",
+            ".x",
+            "members[].full_name",
+            "members[x].full_name",
+            "members[1.full_name",
+            "a.b.c.d",
+            "members[99999999999999999999].full_name",
+        ] {
             assert_eq!(code(p), "malformed_path", "{p}");
         }
     }

@@ -10,6 +10,7 @@ use super::model::{DocumentSlot, MediaType, Requirement, DEFAULT_MAX_BYTES};
 use crate::catalog::{Document, Procedure};
 use crate::text::push_folded;
 use std::collections::HashSet;
+use unicode_normalization::UnicodeNormalization;
 
 /// Longest case description kept in `Requirement::Conditional::when_vi`.
 const MAX_WHEN_CHARS: usize = 220;
@@ -118,9 +119,9 @@ fn classify_in(doc: &Document, group_is_case: bool) -> Option<Requirement> {
     let names_case = ["truong hop ", "doi voi "]
         .iter()
         .any(|w| find_word(group_head, w).is_some())
-        || find_conditional_neu(group_head).is_some();
+        || find_conditional_neu(&group, group_head).is_some();
     if names_case || group_is_case {
-        return conditional(clause_from(strip_enumerator(group.original)));
+        return conditional(clause_from(strip_enumerator(group.original), HEADING_STOPS));
     }
     Some(Requirement::Required)
 }
@@ -128,8 +129,12 @@ fn classify_in(doc: &Document, group_is_case: bool) -> Option<Requirement> {
 /// Notes ("Lưu ý"), list headings ending in ":", "không quy định", and
 /// zero-count rows that only say when something need not be submitted.
 fn is_note(doc: &Document, name: &Folded, group: &Folded) -> bool {
-    let n = name.folded.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let g = group.folded.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let n = name
+        .folded
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    let g = group
+        .folded
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
     if n.is_empty() {
         return true;
     }
@@ -181,11 +186,12 @@ fn is_neu_co_at(s: &str) -> bool {
 fn leading_case(text: &Folded) -> Option<String> {
     let head = head(&text.folded);
     let body = strip_enumerator(head);
-    let starts = ["truong hop ", "doi voi ", "neu "]
+    let at = head.len() - body.len();
+    let starts = ["truong hop ", "doi voi "]
         .iter()
         .any(|w| body.starts_with(w))
-        && !is_neu_co_at(body);
-    starts.then(|| clause_at(text, head.len() - body.len()))
+        || (body.starts_with("neu ") && !is_neu_co_at(body) && text.is_neu_at(at));
+    starts.then(|| clause_at(text, at))
 }
 
 /// A case named inside a row's first clause: "… trong trường hợp …",
@@ -198,14 +204,14 @@ fn inner_case(text: &Folded) -> Option<String> {
     ];
     let head = head(&text.folded);
     let at = find_word(head, "truong hop ")
-        .or_else(|| find_conditional_neu(head))
+        .or_else(|| find_conditional_neu(text, head))
         .or_else(|| CHANNELS.iter().find_map(|w| find_word(head, w)))?;
     Some(clause_at(text, at))
 }
 
 /// The case phrase starting at folded byte `at`.
 fn clause_at(text: &Folded, at: usize) -> String {
-    clause_from(&text.original[text.original_offset(at)..])
+    clause_from(&text.original[text.original_offset(at)..], ROW_STOPS)
 }
 
 /// The first clause of folded text.
@@ -229,21 +235,26 @@ fn first_clause_end(folded: &str) -> usize {
     folded.len()
 }
 
-/// Drops a leading list marker: "(1.3) ", "a) ", "1.3.1.2. ", "- ", "(".
+/// Drops leading list markers: "(1.3) ", "a) ", "1.3.1.2. ", "2/ ", "- ",
+/// "(*)", private-use bullet glyphs.
 fn strip_enumerator(s: &str) -> &str {
     let mut t = s.trim_start();
     loop {
         let before = t;
-        t = t.trim_start_matches(['-', '+', '*', '•', '(', ' ', '.', ':', '\t']);
+        t = t.trim_start_matches(|c: char| {
+            matches!(c, '-' | '+' | '*' | '•' | '(' | ')' | '.' | ':' | '/')
+                || c.is_whitespace()
+                || ('\u{e000}'..='\u{f8ff}').contains(&c)
+        });
         let marker_len = t
-            .find([')', '.', ' '])
+            .find([')', '.', ' ', '/'])
             .filter(|&end| {
+                let short_number = end <= 2 && t[..end].bytes().all(|b| b.is_ascii_digit());
                 end > 0
                     && end <= 8
-                    && t[..end]
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || c == '.' || (c.is_ascii_lowercase() && end <= 3))
-                    && t[end..].starts_with([')', '.'])
+                    && is_marker(&t[..end])
+                    && (t[end..].starts_with([')', '.', '/'])
+                        || (short_number && t[end..].starts_with(' ') && end < t.len() - 1))
             })
             .map(|end| end + 1);
         if let Some(len) = marker_len {
@@ -253,6 +264,15 @@ fn strip_enumerator(s: &str) -> &str {
             return t.trim_start();
         }
     }
+}
+
+/// "1", "1.3", "a", "iii", "IV", "B": a list marker before ")" or ".".
+fn is_marker(s: &str) -> bool {
+    let numeric = s.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let lower = s.len() <= 3 && s.chars().all(|c| c.is_ascii_lowercase());
+    let roman = s.len() <= 4 && s.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+    let letter = s.len() == 1 && s.chars().all(|c| c.is_ascii_uppercase());
+    numeric || lower || roman || letter
 }
 
 /// Byte offset of `word` in `s` at a word start.
@@ -272,12 +292,18 @@ fn find_word(s: &str, word: &str) -> Option<usize> {
     None
 }
 
-/// "nếu …" introducing a condition (not "nếu có" = optional).
-fn find_conditional_neu(head: &str) -> Option<usize> {
+/// "nếu …" introducing a condition in `head` (a prefix of `text.folded`):
+/// not "nếu có" (= optional), not "nêu" (= state), and not after a comma
+/// outside parentheses ("Giấy miễn thị thực, nếu mất phải có đơn trình
+/// báo": an alternative; "(do người yêu cầu cung cấp …, nếu … trực tuyến)"
+/// is a condition).
+fn find_conditional_neu(text: &Folded, head: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(rel) = find_word(&head[from..], "neu ") {
         let at = from + rel;
-        if !is_neu_co_at(&head[at..]) {
+        let in_parens = head[..at].matches('(').count() > head[..at].matches(')').count();
+        let after_comma = head[..at].trim_end().ends_with(',') && !in_parens;
+        if !is_neu_co_at(&head[at..]) && text.is_neu_at(at) && !after_comma {
             return Some(at);
         }
         from = at + "neu ".len();
@@ -285,27 +311,42 @@ fn find_conditional_neu(head: &str) -> Option<usize> {
     None
 }
 
-/// The case phrase starting at `s`: up to "thì", "phải có/nộp/gửi", "(hồ sơ)
-/// (bao) gồm", ":", ";", a sentence end or an unmatched ")", capitalised and at most
-/// `MAX_WHEN_CHARS` characters.
-fn clause_from(s: &str) -> String {
-    const STOPS: [&str; 13] = [
-        " thì ",
-        " phải có ",
-        " phải nộp ",
-        " phải gửi ",
-        ", kèm theo ",
-        ", hồ sơ",
-        " hồ sơ gồm",
-        " hồ sơ bao gồm",
-        ", gồm",
-        " bao gồm",
-        ":",
-        ";",
-        ". ",
-    ];
+/// Where a case phrase inside a row ends.
+const ROW_STOPS: &[&str] = &[
+    " thì ",
+    " phải có ",
+    " phải nộp ",
+    " phải gửi ",
+    ", kèm theo ",
+    ", hồ sơ",
+    " hồ sơ gồm",
+    " hồ sơ bao gồm",
+    ", gồm",
+    " bao gồm",
+    ":",
+    ";",
+    ". ",
+];
+
+/// Where a case heading ends ("… gồm:", "… thì hồ sơ phải kèm theo …").
+const HEADING_STOPS: &[&str] = &[
+    " thì ",
+    ", hồ sơ",
+    " hồ sơ gồm",
+    " hồ sơ bao gồm",
+    ", gồm",
+    " gồm các",
+    " bao gồm",
+    ":",
+    ";",
+    ". ",
+];
+
+/// The case phrase starting at `s`: up to the first of `stops` or an
+/// unmatched ")", capitalised and at most `MAX_WHEN_CHARS` characters.
+fn clause_from(s: &str, stops: &[&str]) -> String {
     let mut end = s.len();
-    for stop in STOPS {
+    for stop in stops {
         if let Some(at) = s.find(stop) {
             end = end.min(at);
         }
@@ -388,6 +429,14 @@ impl<'a> Folded<'a> {
         }
     }
 
+    /// Whether the folded "neu" at `folded_at` is "nếu" (if) in the
+    /// original, not "nêu" (state).
+    fn is_neu_at(&self, folded_at: usize) -> bool {
+        let start = self.original_offset(folded_at);
+        let word: String = self.original[start..].chars().take(8).nfc().collect();
+        word.to_lowercase().starts_with("nếu")
+    }
+
     fn original_offset(&self, folded_at: usize) -> usize {
         self.origin
             .get(folded_at)
@@ -433,7 +482,11 @@ mod tests {
             cond("Nếu người có yêu cầu lựa chọn nộp hồ sơ theo hình thức trực tiếp hoặc gửi hồ sơ qua hệ thống bưu chính")
         );
         assert_eq!(
-            classify(&doc("", "Đối với Quân đội nhân dân: Giấy giới thiệu đăng ký thường trú", 1)),
+            classify(&doc(
+                "",
+                "Đối với Quân đội nhân dân: Giấy giới thiệu đăng ký thường trú",
+                1
+            )),
             cond("Đối với Quân đội nhân dân")
         );
     }
@@ -446,7 +499,11 @@ mod tests {
         );
         // "(nếu có)" outside the first clause does not make the row optional.
         assert_eq!(
-            classify(&doc("", "Danh sách cổ đông. Kèm theo giấy tờ khác (nếu có)", 1)),
+            classify(&doc(
+                "",
+                "Danh sách cổ đông. Kèm theo giấy tờ khác (nếu có)",
+                1
+            )),
             Some(Requirement::Required)
         );
         assert_eq!(
@@ -454,8 +511,45 @@ mod tests {
             cond("Khi làm thủ tục trực tiếp tại cơ quan đăng ký hộ tịch")
         );
         assert_eq!(
-            classify(&doc("3) Hồ sơ đối với tàu được mua bán, tặng cho, gồm:", "Giấy chứng nhận đăng ký tàu cá cũ", 1)),
+            classify(&doc(
+                "3) Hồ sơ đối với tàu được mua bán, tặng cho, gồm:",
+                "Giấy chứng nhận đăng ký tàu cá cũ",
+                1
+            )),
             cond("Hồ sơ đối với tàu được mua bán, tặng cho")
+        );
+    }
+
+    #[test]
+    fn neu_is_if_but_neu_is_not() {
+        // "Nêu rõ" (state clearly) folds like "nếu" (if).
+        assert_eq!(
+            classify(&doc(
+                "",
+                "Nêu rõ các nghiệp vụ bảo hiểm dự kiến triển khai",
+                1
+            )),
+            Some(Requirement::Required)
+        );
+        assert_eq!(
+            classify(&doc(
+                "",
+                "Giấy miễn thị thực, nếu mất phải có đơn trình báo.",
+                1
+            )),
+            Some(Requirement::Required)
+        );
+        assert_eq!(
+            classify(&doc("", "Nếu là tổ chức: bản sao quyết định thành lập", 1)),
+            cond("Nếu là tổ chức")
+        );
+        assert_eq!(
+            classify(&doc(
+                "Các giấy tờ phải nộp đối với tàu biển, tàu công vụ:",
+                "Nhật ký tàu",
+                1
+            )),
+            cond("Các giấy tờ phải nộp đối với tàu biển, tàu công vụ")
         );
     }
 
@@ -478,11 +572,19 @@ mod tests {
             cond("Trường hợp ủy quyền thực hiện thủ tục")
         );
         assert_eq!(
-            classify(&doc("(1.3) Đối với công trình tôn giáo", "Bản vẽ thiết kế", 1)),
+            classify(&doc(
+                "(1.3) Đối với công trình tôn giáo",
+                "Bản vẽ thiết kế",
+                1
+            )),
             cond("Đối với công trình tôn giáo")
         );
         assert_eq!(
-            classify(&doc("Đăng ký thường trú vào chỗ ở hợp pháp do thuê, mượn, ở nhờ", "Hợp đồng cho thuê", 1)),
+            classify(&doc(
+                "Đăng ký thường trú vào chỗ ở hợp pháp do thuê, mượn, ở nhờ",
+                "Hợp đồng cho thuê",
+                1
+            )),
             Some(Requirement::Required)
         );
     }
@@ -490,7 +592,11 @@ mod tests {
     #[test]
     fn optional_rows() {
         assert_eq!(
-            classify(&doc("", "Các giấy tờ để chứng minh đối tượng miễn, hoặc giảm phí (nếu có).", 1)),
+            classify(&doc(
+                "",
+                "Các giấy tờ để chứng minh đối tượng miễn, hoặc giảm phí (nếu có).",
+                1
+            )),
             Some(Requirement::Optional)
         );
         assert_eq!(
@@ -506,9 +612,26 @@ mod tests {
 
     #[test]
     fn notes_and_headings_are_not_slots() {
-        assert_eq!(classify(&doc("Lưu ý", "Người tiếp nhận có trách nhiệm tiếp nhận đúng, đủ hồ sơ", 0)), None);
-        assert_eq!(classify(&doc("", "Người có yêu cầu thực hiện việc nộp các giấy tờ sau:", 0)), None);
-        assert_eq!(classify(&doc("Thành phần hồ sơ", "không quy định", 0)), None);
+        assert_eq!(
+            classify(&doc(
+                "Lưu ý",
+                "Người tiếp nhận có trách nhiệm tiếp nhận đúng, đủ hồ sơ",
+                0
+            )),
+            None
+        );
+        assert_eq!(
+            classify(&doc(
+                "",
+                "Người có yêu cầu thực hiện việc nộp các giấy tờ sau:",
+                0
+            )),
+            None
+        );
+        assert_eq!(
+            classify(&doc("Thành phần hồ sơ", "không quy định", 0)),
+            None
+        );
         assert_eq!(
             classify(&doc("", "Trường hợp các thông tin cá nhân đã có trong Cơ sở dữ liệu quốc gia về dân cư thì không phải tải lên", 0)),
             None
@@ -555,8 +678,16 @@ mod tests {
     #[test]
     fn several_case_headings_make_their_rows_conditional() {
         let docs = [
-            doc("Đăng ký thường trú vào chỗ ở hợp pháp thuộc quyền sở hữu của mình", "Giấy tờ chứng minh chỗ ở hợp pháp", 1),
-            doc("Đăng ký thường trú vào chỗ ở hợp pháp do thuê, mượn, ở nhờ", "Hợp đồng cho thuê", 1),
+            doc(
+                "Đăng ký thường trú vào chỗ ở hợp pháp thuộc quyền sở hữu của mình",
+                "Giấy tờ chứng minh chỗ ở hợp pháp",
+                1,
+            ),
+            doc(
+                "Đăng ký thường trú vào chỗ ở hợp pháp do thuê, mượn, ở nhờ",
+                "Hợp đồng cho thuê",
+                1,
+            ),
             doc("Giấy tờ phải nộp", "Tờ khai", 1),
             doc("", "Bản sao giấy khai sinh", 1),
         ];
@@ -566,15 +697,30 @@ mod tests {
             classify_in(&docs[1], cases.contains(docs[1].group.as_str())),
             cond("Đăng ký thường trú vào chỗ ở hợp pháp do thuê, mượn, ở nhờ")
         );
-        assert_eq!(classify_in(&docs[2], cases.contains(docs[2].group.as_str())), Some(Requirement::Required));
+        assert_eq!(
+            classify_in(&docs[2], cases.contains(docs[2].group.as_str())),
+            Some(Requirement::Required)
+        );
         // One non-generic heading alone is a part of the dossier, not a case.
         assert!(case_groups(&docs[1..]).is_empty());
-        assert!(is_generic_heading("Các giấy tờ phải nộp (bản chính), mỗi loại 01 bản, gồm"));
+        assert!(is_generic_heading(
+            "Các giấy tờ phải nộp (bản chính), mỗi loại 01 bản, gồm"
+        ));
         assert!(is_generic_heading("a) Thành phần hồ sơ"));
         assert!(is_generic_heading("Hồ sơ của người nhận con nuôi"));
-        assert_eq!(strip_enumerator("(iii). Đăng ký thay đổi"), "Đăng ký thay đổi");
+        assert_eq!(
+            strip_enumerator("(iii). Đăng ký thay đổi"),
+            "Đăng ký thay đổi"
+        );
         assert_eq!(strip_enumerator("1.3.1.2. Quy định"), "Quy định");
-        assert_eq!(clause_from(": rồi"), ": rồi");
+        assert_eq!(clause_from(": rồi", ROW_STOPS), ": rồi");
+        assert_eq!(strip_enumerator("(*) Trường hợp"), "Trường hợp");
+        assert_eq!(strip_enumerator("II. Đối với"), "Đối với");
+        assert_eq!(strip_enumerator("\u{f0d8} Trường hợp 1"), "Trường hợp 1");
+        assert_eq!(strip_enumerator("2/ Hồ sơ"), "Hồ sơ");
+        assert_eq!(strip_enumerator("1 Trường hợp"), "Trường hợp");
+        assert_eq!(strip_enumerator("3"), "3");
+        assert_eq!(strip_enumerator("02 ảnh màu"), "ảnh màu");
     }
 
     #[test]

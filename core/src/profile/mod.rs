@@ -5,6 +5,6 @@
 mod model;
 mod store;
 
-pub use model::{person_fields, FamilyMember, PersonValues, Profile, Relation};
 pub(crate) use model::is_person_field;
+pub use model::{person_fields, FamilyMember, PersonValues, Profile, Relation};
 pub use store::{ProfileError, Profiles};

@@ -114,16 +114,41 @@ enum Kind {
 /// English label.
 const PERSON_FIELDS: &[(&str, Kind, &str, &str)] = &[
     ("full_name", Kind::Name, "Họ, chữ đệm và tên", "Full name"),
-    ("date_of_birth", Kind::Date, "Ngày, tháng, năm sinh", "Date of birth"),
+    (
+        "date_of_birth",
+        Kind::Date,
+        "Ngày, tháng, năm sinh",
+        "Date of birth",
+    ),
     ("sex", Kind::Sex, "Giới tính", "Sex"),
-    ("id_number", Kind::IdNumber, "Số định danh cá nhân", "Personal ID number"),
+    (
+        "id_number",
+        Kind::IdNumber,
+        "Số định danh cá nhân",
+        "Personal ID number",
+    ),
     ("phone", Kind::Phone, "Số điện thoại", "Phone number"),
     ("email", Kind::Email, "Thư điện tử", "Email"),
     ("nationality", Kind::Text, "Quốc tịch", "Nationality"),
     ("ethnicity", Kind::Text, "Dân tộc", "Ethnicity"),
-    ("address.province", Kind::Province, "Tỉnh/thành phố thường trú", "Province of permanent residence"),
-    ("address.commune", Kind::Commune, "Xã/phường thường trú", "Commune/ward of permanent residence"),
-    ("address.detail", Kind::Text, "Số nhà, đường, thôn/tổ dân phố", "House number, street, village"),
+    (
+        "address.province",
+        Kind::Province,
+        "Tỉnh/thành phố thường trú",
+        "Province of permanent residence",
+    ),
+    (
+        "address.commune",
+        Kind::Commune,
+        "Xã/phường thường trú",
+        "Commune/ward of permanent residence",
+    ),
+    (
+        "address.detail",
+        Kind::Text,
+        "Số nhà, đường, thôn/tổ dân phố",
+        "House number, street, village",
+    ),
 ];
 
 /// The field ids a profile person accepts, with their labels.

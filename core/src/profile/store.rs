@@ -170,7 +170,10 @@ impl Profiles {
             serde_json::to_vec(&profile).map_err(|e| ProfileError::Damaged(e.to_string()))?;
         let mut changes = Changes::default();
         self.vault.put(&mut changes, SPACE, KEY, &bytes)?;
-        self.vault.store().commit(&changes).map_err(VaultError::from)?;
+        self.vault
+            .store()
+            .commit(&changes)
+            .map_err(VaultError::from)?;
         Ok(profile)
     }
 }
