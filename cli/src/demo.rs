@@ -1,6 +1,7 @@
 //! `hoso demo`: the main job until the end-to-end filing demo lands — import
 //! the shared national catalog into a scratch data directory (or the one
-//! given) and run searches the way people type them.
+//! given), run searches the way people type them, and draft a birth
+//! registration offline from a sample profile.
 
 use crate::print_json;
 use crate::search_cmd::print_hits;
@@ -79,6 +80,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
         let hits = index.search(&query);
         runs.push((*q, hits, t.elapsed().as_secs_f64() * 1e6));
     }
+    let drafting = crate::demo_draft::run(&data_dir)?;
     if ctx.json {
         let searches: Vec<_> = runs
             .iter()
@@ -92,6 +94,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
             "import_ms": import_ms,
             "index_open_ms": open_ms,
             "searches": searches,
+            "draft": drafting,
         }));
         return Ok(());
     }
@@ -109,5 +112,6 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
         print_hits(hits);
         println!();
     }
+    crate::demo_draft::print(&drafting);
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod catalog_cmd;
 mod demo;
+mod demo_draft;
 mod draft_cmd;
 mod failure;
 mod form_cmd;

@@ -254,4 +254,17 @@ fn demo_runs_on_embedded_defaults() {
     assert_eq!(demo["procedures"], 2642);
     assert_eq!(demo["searches"][0]["query"], "dang ky khai sinh");
     assert_eq!(demo["searches"][0]["results"][0]["code"], "1.001193");
+    // The offline draft: prefilled from the sample profile, the old phone
+    // number caught, and only the birth certificate left to attach.
+    let draft = &demo["draft"];
+    assert_eq!(draft["procedure_code"], "1.001193");
+    assert!(draft["prefilled"].as_u64().unwrap() >= 10, "{draft}");
+    assert_eq!(draft["mistake"]["code"], "phone_old_prefix");
+    assert!(draft["complete"]["invalid"].as_array().unwrap().is_empty());
+    let missing = draft["complete"]["missing"].as_array().unwrap();
+    assert!(!missing.is_empty());
+    assert!(
+        missing.iter().all(|m| m["code"] == "document_missing"),
+        "{missing:?}"
+    );
 }
