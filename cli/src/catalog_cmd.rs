@@ -103,14 +103,7 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
 /// Opens the catalog, telling the user when a corrupt store was moved aside.
 pub fn open(ctx: &Context) -> Result<CatalogStore, Failure> {
     let store = CatalogStore::open(&ctx.data_dir)?;
-    if let Some(q) = store.quarantined() {
-        eprintln!(
-            "hoso: kho dữ liệu hỏng đã được chuyển sang {} / a corrupt store was moved to {} ({})",
-            q.moved_to.display(),
-            q.moved_to.display(),
-            q.reason
-        );
-    }
+    crate::warn_quarantined(store.quarantined());
     Ok(store)
 }
 

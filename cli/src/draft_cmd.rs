@@ -49,6 +49,7 @@ pub enum DraftCommand {
 
 pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    crate::warn_quarantined(drafts.quarantined());
     match cmd {
         DraftCommand::New {
             procedure_code,

@@ -78,6 +78,18 @@ impl Context {
     }
 }
 
+/// Tells the user on stderr when opening moved a corrupt store aside.
+pub fn warn_quarantined(q: Option<&hoso_core::Quarantined>) {
+    if let Some(q) = q {
+        eprintln!(
+            "hoso: kho dữ liệu hỏng đã được chuyển sang {} / a corrupt store was moved to {} ({})",
+            q.moved_to.display(),
+            q.moved_to.display(),
+            q.reason
+        );
+    }
+}
+
 /// Prints one value as a line of JSON.
 pub fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string(value) {

@@ -49,6 +49,7 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
         return Ok(());
     }
     let profiles = Profiles::open(&ctx.data_dir, &ctx.keys())?;
+    crate::warn_quarantined(profiles.quarantined());
     let profile = match cmd {
         ProfileCommand::Show | ProfileCommand::Fields => profiles.get()?,
         ProfileCommand::Set {

@@ -4,22 +4,11 @@
 
 use serde_json::Value;
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const SOURCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/tthc-national-2642.jsonl.gz"
-);
+mod common;
 
-fn hoso(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .output()
-        .expect("run hoso")
-}
+use common::{hoso, SOURCE};
 
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

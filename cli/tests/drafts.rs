@@ -7,22 +7,11 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const SOURCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/tthc-national-2642.jsonl.gz"
-);
+mod common;
 
-fn hoso(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("HOSO_KEY_FILE")
-        .output()
-        .expect("run hoso")
-}
+use common::{hoso, SOURCE};
 
 #[track_caller]
 fn ok_json(data_dir: &Path, args: &[&str]) -> Value {

@@ -12,7 +12,9 @@
 //! before it returns, as hoso does, so the comparison is like for like.
 //! The drafts are birth registrations (1.001193) prefilled from a profile
 //! plus a few user fields. Latency is measured per edit over random drafts
-//! and fields (p50, p99, max), after a warm-up.
+//! and fields (p50, p99, max), after a warm-up; disk use (allocated blocks,
+//! as `du` counts) after creating the drafts, after the timed edits, and
+//! after ten times as many, to show whether a store keeps growing.
 //!
 //! Run: `cargo bench -p hoso-core --bench drafts`. Environment:
 //! `HOSO_BENCH_DRAFTS` (default 1000), `HOSO_BENCH_EDITS` (default 2000),
@@ -28,7 +30,6 @@ use hoso_core::profile::Profiles;
 use hoso_core::vault::{DataKey, KeyError, KeyProvider};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use ring::rand::{SecureRandom, SystemRandom};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -94,7 +95,10 @@ fn stats(mut v: Vec<Duration>) -> Stats {
     }
 }
 
+/// Disk space used under `path`, as `du` counts it (allocated blocks), so
+/// a small file costs its filesystem block like it does on a phone.
 fn dir_size(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
     let Ok(entries) = std::fs::read_dir(path) else {
         return 0;
     };
@@ -105,7 +109,7 @@ fn dir_size(path: &Path) -> u64 {
             if p.is_dir() {
                 dir_size(&p)
             } else {
-                e.metadata().map(|m| m.len()).unwrap_or(0)
+                e.metadata().map(|m| m.blocks() * 512).unwrap_or(0)
             }
         })
         .sum()
@@ -160,17 +164,35 @@ impl Sealer {
     }
 }
 
-/// One draft as the baselines keep it: the same JSON shape as hoso's.
-fn baseline_draft(values: &BTreeMap<String, String>) -> serde_json::Value {
-    serde_json::json!({ "procedure_code": CODE, "revision": 1, "values": values })
-}
-
 fn edit_json(bytes: &[u8], field: &str, value: &str) -> Vec<u8> {
     let mut v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
     v["values"][field] = serde_json::Value::String(value.to_string());
     let rev = v["revision"].as_u64().unwrap_or(0) + 1;
     v["revision"] = rev.into();
     serde_json::to_vec(&v).unwrap()
+}
+
+/// Untimed extra rounds over the same edits, to see whether the store keeps
+/// growing (sled's space amplification) or settles.
+const SOAK_ROUNDS: usize = 9;
+
+fn timed(picks: &[(usize, usize)], edit: impl Fn(usize, usize)) -> Vec<Duration> {
+    picks
+        .iter()
+        .map(|&(d, f)| {
+            let t = Instant::now();
+            edit(d, f);
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn soak(picks: &[(usize, usize)], edit: impl Fn(usize, usize)) {
+    for _ in 0..SOAK_ROUNDS {
+        for &(d, f) in picks {
+            edit(d, f);
+        }
+    }
 }
 
 fn fsync_dir(dir: &Path) {
@@ -252,12 +274,10 @@ fn main() {
     for &(d, f) in picks.iter().take(50) {
         drafts.set(&ids[d], FIELDS[f].0, FIELDS[f].1).unwrap();
     }
-    let mut hoso_edit = Vec::with_capacity(n_edits);
-    for &(d, f) in &picks {
-        let t = Instant::now();
+    let hoso_one = |d: usize, f: usize| {
         drafts.set(&ids[d], FIELDS[f].0, FIELDS[f].1).unwrap();
-        hoso_edit.push(t.elapsed());
-    }
+    };
+    let hoso_edit = timed(&picks, hoso_one);
     let mut hoso_open = Vec::with_capacity(n_edits);
     for &(d, _) in &picks {
         let t = Instant::now();
@@ -265,9 +285,10 @@ fn main() {
         hoso_open.push(t.elapsed());
     }
     let hoso_size_edited = dir_size(&data) - size_before;
+    soak(&picks, hoso_one);
+    let hoso_size_soaked = dir_size(&data) - size_before;
 
-    // Baselines hold the same values per draft.
-    let values = sample.values.clone();
+    // Baselines hold the very same draft record (hoso's JSON) per draft.
     let sealer = Sealer::new();
 
     // files: one sealed file per draft, atomic replace.
@@ -281,21 +302,21 @@ fn main() {
         std::fs::rename(&tmp, files.join(name)).unwrap();
         fsync_dir(&files);
     };
-    let body = serde_json::to_vec(&baseline_draft(&values)).unwrap();
+    let body = serde_json::to_vec(&sample).unwrap();
     for i in 0..n_drafts {
         write_file(&format!("d{i}.json"), &sealer.seal(&body));
     }
     let files_size_created = dir_size(&files);
-    let mut files_edit = Vec::with_capacity(n_edits);
-    for &(d, f) in &picks {
-        let t = Instant::now();
+    let files_one = |d: usize, f: usize| {
         let name = format!("d{d}.json");
         let plain = sealer.open(&std::fs::read(files.join(&name)).unwrap());
         let next = edit_json(&plain, FIELDS[f].0, FIELDS[f].1);
         write_file(&name, &sealer.seal(&next));
-        files_edit.push(t.elapsed());
-    }
+    };
+    let files_edit = timed(&picks, files_one);
     let files_size_edited = dir_size(&files);
+    soak(&picks, files_one);
+    let files_size_soaked = dir_size(&files);
 
     // SQLite: WAL, synchronous FULL, a transaction per edit.
     let sqlite_dir = root.join("sqlite");
@@ -316,61 +337,59 @@ fn main() {
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
         .unwrap();
     let sqlite_size_created = dir_size(&sqlite_dir);
-    let mut sqlite_edit = Vec::with_capacity(n_edits);
-    {
-        let mut get = conn
+    let sqlite_one = |d: usize, f: usize| {
+        let sealed: Vec<u8> = conn
             .prepare_cached("SELECT body FROM drafts WHERE id = ?1")
+            .unwrap()
+            .query_row([d as i64], |r| r.get(0))
             .unwrap();
-        for &(d, f) in &picks {
-            let t = Instant::now();
-            let sealed: Vec<u8> = get.query_row([d as i64], |r| r.get(0)).unwrap();
-            let next = edit_json(&sealer.open(&sealed), FIELDS[f].0, FIELDS[f].1);
-            conn.execute(
-                "UPDATE drafts SET body = ?2 WHERE id = ?1",
-                rusqlite::params![d as i64, sealer.seal(&next)],
-            )
+        let next = edit_json(&sealer.open(&sealed), FIELDS[f].0, FIELDS[f].1);
+        conn.prepare_cached("UPDATE drafts SET body = ?2 WHERE id = ?1")
+            .unwrap()
+            .execute(rusqlite::params![d as i64, sealer.seal(&next)])
             .unwrap();
-            sqlite_edit.push(t.elapsed());
-        }
-    }
+    };
+    let sqlite_edit = timed(&picks, sqlite_one);
     let sqlite_size_edited = dir_size(&sqlite_dir);
+    soak(&picks, sqlite_one);
+    let sqlite_size_soaked = dir_size(&sqlite_dir);
 
     println!("## Drafts: autosaved edit latency and store size\n");
     println!(
         "{n_drafts} birth-registration drafts ({values_per_draft} values each, {record_bytes} B of JSON per draft before sealing); {n_edits} timed edits over random drafts and fields; every edit durable before it returns. Created {n_drafts} hoso drafts in {:.2} s.\n",
         create_time.as_secs_f64()
     );
-    println!("| store | edit p50 | edit p99 | edit max | edits/s | size, {n_drafts} drafts | size after {n_edits} edits |");
-    println!("|---|---|---|---|---|---|---|");
-    for (name, lat, created, edited) in [
+    let soaked = n_edits * (SOAK_ROUNDS + 1);
+    println!("| store | edit p50 | edit p99 | edit max | edits/s | on disk, {n_drafts} drafts | after {n_edits} edits | after {soaked} edits |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let rows = [
         (
             "hoso (sled, sealed record per draft)",
             hoso_edit,
-            hoso_size_created,
-            hoso_size_edited,
+            [hoso_size_created, hoso_size_edited, hoso_size_soaked],
         ),
         (
             "file per draft (temp + fsync + rename)",
             files_edit,
-            files_size_created,
-            files_size_edited,
+            [files_size_created, files_size_edited, files_size_soaked],
         ),
         (
             "SQLite (WAL, synchronous=FULL)",
             sqlite_edit,
-            sqlite_size_created,
-            sqlite_size_edited,
+            [sqlite_size_created, sqlite_size_edited, sqlite_size_soaked],
         ),
-    ] {
+    ];
+    for (name, lat, [created, edited, soaked]) in rows {
         let s = stats(lat);
         println!(
-            "| {name} | {} | {} | {} | {:.0} | {} | {} |",
+            "| {name} | {} | {} | {} | {:.0} | {} | {} | {} |",
             fmt(s.p50),
             fmt(s.p99),
             fmt(s.max),
             s.per_sec,
             mb(created),
-            mb(edited)
+            mb(edited),
+            mb(soaked)
         );
     }
     let o = stats(hoso_open);

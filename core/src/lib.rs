@@ -12,4 +12,4 @@ pub mod text;
 pub mod validate;
 pub mod vault;
 
-pub use storage::StorageError;
+pub use storage::{Quarantined, StorageError};

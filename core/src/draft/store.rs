@@ -138,6 +138,11 @@ impl Drafts {
         })
     }
 
+    /// Set when opening found a corrupt store and moved it aside.
+    pub fn quarantined(&self) -> Option<&crate::Quarantined> {
+        self.vault.store().quarantined()
+    }
+
     /// The form schema a draft is filled against (from the current catalog).
     pub fn schema(&self, draft: &Draft) -> Result<Arc<FormSchema>, DraftError> {
         let version = self

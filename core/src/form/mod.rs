@@ -84,24 +84,9 @@ mod tests {
         Procedure {
             code: code.into(),
             name: "Thủ tục thử".into(),
-            decision_number: String::new(),
-            kind: String::new(),
-            field: String::new(),
-            source_url: String::new(),
-            ministry: String::new(),
-            levels: vec![],
-            target_groups: vec![],
-            agencies: Default::default(),
-            receiving_address: String::new(),
-            channels: vec![],
             documents: vec![doc("Tờ khai"), doc("Giấy tờ khác (nếu có)")],
-            steps: vec![],
-            legal_basis: vec![],
-            results: vec![],
-            conditions: vec![],
-            related: vec![],
             online: true,
-            raw: Default::default(),
+            ..Default::default()
         }
     }
 

@@ -644,28 +644,12 @@ mod tests {
         let p = Procedure {
             code: "9.999999".into(),
             name: "Thử".into(),
-            decision_number: String::new(),
-            kind: String::new(),
-            field: String::new(),
-            source_url: String::new(),
-            ministry: String::new(),
-            levels: vec![],
-            target_groups: vec![],
-            agencies: Default::default(),
-            receiving_address: String::new(),
-            channels: vec![],
             documents: vec![
                 doc("Lưu ý", "Ghi chú", 0),
                 doc("", "Tờ khai", 1),
                 doc("", "Bản sao giấy tờ (nếu có)", 1),
             ],
-            steps: vec![],
-            legal_basis: vec![],
-            results: vec![],
-            conditions: vec![],
-            related: vec![],
-            online: false,
-            raw: Default::default(),
+            ..Default::default()
         };
         let slots = derive_slots(&p);
         let ids: Vec<_> = slots.iter().map(|s| s.id.as_str()).collect();

@@ -68,6 +68,11 @@ impl Profiles {
         Profiles { vault }
     }
 
+    /// Set when opening found a corrupt store and moved it aside.
+    pub fn quarantined(&self) -> Option<&crate::Quarantined> {
+        self.vault.store().quarantined()
+    }
+
     /// The saved profile (empty if none was saved yet).
     pub fn get(&self) -> Result<Profile, ProfileError> {
         match self.vault.get(SPACE, KEY)? {
