@@ -20,6 +20,13 @@ const META: &str = "meta";
 const KEY_CHECK: &[u8] = b"key_check";
 const KEY_CHECK_PLAINTEXT: &[u8] = b"hoso key check v1";
 const RECORD_KEY_INFO: &[u8] = b"hoso/records/aes-256-gcm/v1";
+/// Every space whose records are sealed by the vault. A new kind of sealed
+/// record must be listed here so the key check can fall back on it.
+pub(crate) const SEALED_SPACES: &[&str] = &[DRAFTS_SPACE, PROFILE_SPACE];
+/// Where drafts are kept (one sealed record each).
+pub(crate) const DRAFTS_SPACE: &str = "drafts";
+/// Where the profile is kept (one sealed record).
+pub(crate) const PROFILE_SPACE: &str = "profile";
 
 /// The 32-byte key the host supplies. Wiped from memory when dropped.
 pub struct DataKey(Zeroizing<[u8; 32]>);
@@ -127,12 +134,35 @@ impl Vault {
                 _ => return Err(VaultError::WrongKey),
             },
             None => {
+                // No key check yet (first use, or it was lost): if sealed
+                // records exist, the key must open one before it is trusted,
+                // so a lost key check never lets a wrong key write.
+                if let Some((space, key, sealed)) = vault.any_sealed_record()? {
+                    if vault.unseal(&space, &key, &sealed).is_err() {
+                        return Err(VaultError::WrongKey);
+                    }
+                }
                 let mut changes = Changes::default();
                 vault.put(&mut changes, META, KEY_CHECK, KEY_CHECK_PLAINTEXT)?;
                 vault.store.commit(&changes)?;
             }
         }
         Ok(vault)
+    }
+
+    /// The first sealed record found in any space that holds them.
+    fn any_sealed_record(&self) -> Result<Option<(String, Vec<u8>, Vec<u8>)>, VaultError> {
+        for space in SEALED_SPACES {
+            let mut found = None;
+            self.store.visit(space, b"", &mut |k, v| {
+                found = Some((space.to_string(), k.to_vec(), v.to_vec()));
+                false
+            })?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -254,6 +284,21 @@ mod tests {
         assert!(matches!(open(dir.path(), 2), Err(VaultError::WrongKey)));
         // The right key still works afterwards.
         open(dir.path(), 1).unwrap();
+    }
+
+    #[test]
+    fn lost_key_check_does_not_let_a_wrong_key_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = open(dir.path(), 1).unwrap();
+        let mut c = Changes::default();
+        v.put(&mut c, SEALED_SPACES[0], b"d/x", b"draft").unwrap();
+        c.remove(META, KEY_CHECK);
+        v.store.commit(&c).unwrap();
+        assert!(matches!(open(dir.path(), 2), Err(VaultError::WrongKey)));
+        // The right key re-creates the key check and reads the record.
+        let v = open(dir.path(), 1).unwrap();
+        assert!(v.store.get(META, KEY_CHECK).unwrap().is_some());
+        assert_eq!(v.get(SEALED_SPACES[0], b"d/x").unwrap().unwrap(), b"draft");
     }
 
     #[test]

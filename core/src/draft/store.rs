@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const SPACE: &str = "drafts";
+const SPACE: &str = crate::vault::DRAFTS_SPACE;
 const PREFIX: &str = "d/";
 /// Requirement snapshots per procedure and catalog version (public data).
 const REQUIREMENTS: &str = "requirements";

@@ -8,7 +8,7 @@ use crate::validate::{self, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
 use std::path::Path;
 
-const SPACE: &str = "profile";
+const SPACE: &str = crate::vault::PROFILE_SPACE;
 const KEY: &[u8] = b"profile";
 
 /// Why a profile change was refused.
