@@ -76,6 +76,17 @@ pub(crate) trait Engine: Send + Sync {
     fn commit(&self, changes: &Changes) -> Result<(), StorageError>;
 }
 
+/// Why a stored JSON record did not parse, without quoting any of its
+/// content (serde's messages can quote values, which may be personal data).
+pub(crate) fn json_error_reason(e: &serde_json::Error) -> String {
+    format!(
+        "{:?} at line {}, column {}",
+        e.classify(),
+        e.line(),
+        e.column()
+    )
+}
+
 /// A key and its value.
 pub(crate) type Entry = (Vec<u8>, Vec<u8>);
 

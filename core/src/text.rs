@@ -30,9 +30,53 @@ pub fn push_folded(c: char, out: &mut String) {
     }
 }
 
+/// `text` if it reads like an identifier or value path (`full_name`,
+/// `members[0].address.province`, `m1`, a procedure code `1.001193`), else
+/// `…`. Error messages echo
+/// what the user passed as a name through this, so a value typed in the
+/// wrong place (an ID number, a name) is never shown or logged.
+pub(crate) fn shown_if_identifier(text: &str) -> String {
+    let identifier = !text.is_empty()
+        && text.len() <= 80
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '-'))
+        && !text
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|run| run.len() >= 7);
+    if identifier {
+        text.to_string()
+    } else {
+        "…".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, shown_if_identifier};
+
+    #[test]
+    fn identifiers_shown_typed_values_not() {
+        for ok in [
+            "child.full_name",
+            "members[0].address.province",
+            "m1",
+            "1.001193",
+            "5zxq",
+        ] {
+            assert_eq!(shown_if_identifier(ok), ok);
+        }
+        for hidden in [
+            "079301234567",
+            "0912345678",
+            "0912 345 678",
+            "Nguyễn Văn An",
+            "",
+            "a@b.vn",
+        ] {
+            assert_eq!(shown_if_identifier(hidden), "…", "{hidden}");
+        }
+    }
 
     #[test]
     fn strips_every_vietnamese_diacritic() {

@@ -20,7 +20,7 @@ pub enum CatalogError {
     Storage(#[from] StorageError),
     #[error("chưa có danh mục thủ tục; hãy chạy `hoso catalog import` / no procedure catalog yet; run `hoso catalog import`")]
     NoCatalog,
-    #[error("không tìm thấy thủ tục {0} / procedure {0} not found")]
+    #[error("không tìm thấy thủ tục {shown} / procedure {shown} not found", shown = crate::text::shown_if_identifier(.0))]
     NotFound(String),
     #[error("dữ liệu danh mục bị hỏng ở khóa {key} / catalog data damaged at key {key}: {reason}")]
     Damaged { key: String, reason: String },

@@ -35,7 +35,7 @@ pub enum DraftError {
     Profile(#[from] ProfileError),
     #[error(transparent)]
     Form(#[from] FormError),
-    #[error("không có bản nháp {0} / no draft {0}")]
+    #[error("không có bản nháp {shown} / no draft {shown}", shown = crate::text::shown_if_identifier(.0))]
     NotFound(String),
     #[error("mã {prefix} khớp với {count} bản nháp; hãy gõ thêm ký tự / {prefix} matches {count} drafts; type more of the id")]
     Ambiguous { prefix: String, count: usize },
@@ -187,7 +187,7 @@ impl Drafts {
             let bytes = serde_json::to_vec(&changes::snapshot(schema)).map_err(|e| {
                 DraftError::Damaged {
                     id: schema.procedure_code.clone(),
-                    reason: e.to_string(),
+                    reason: crate::storage::json_error_reason(&e),
                 }
             })?;
             changes.put(REQUIREMENTS, key, bytes);
@@ -293,7 +293,7 @@ impl Drafts {
             .ok_or_else(|| DraftError::NotFound(id.to_string()))?;
         serde_json::from_slice(&bytes).map_err(|e| DraftError::Damaged {
             id: id.to_string(),
-            reason: e.to_string(),
+            reason: crate::storage::json_error_reason(&e),
         })
     }
 
@@ -301,7 +301,7 @@ impl Drafts {
     fn stage(&self, changes: &mut Changes, draft: &Draft) -> Result<(), DraftError> {
         let bytes = serde_json::to_vec(draft).map_err(|e| DraftError::Damaged {
             id: draft.id.clone(),
-            reason: e.to_string(),
+            reason: crate::storage::json_error_reason(&e),
         })?;
         self.vault
             .put(changes, SPACE, &record_key(&draft.id), &bytes)?;
@@ -350,7 +350,7 @@ impl Drafts {
         for (key, bytes) in self.vault.scan(SPACE, PREFIX.as_bytes())? {
             let draft: Draft = serde_json::from_slice(&bytes).map_err(|e| DraftError::Damaged {
                 id: String::from_utf8_lossy(&key[PREFIX.len()..]).into_owned(),
-                reason: e.to_string(),
+                reason: crate::storage::json_error_reason(&e),
             })?;
             out.push(draft.summary());
         }

@@ -36,9 +36,42 @@ impl FormError {
         }
     }
 
+    /// The same error with every piece of user text that might be personal
+    /// data (a value typed where a path belongs, such as an ID number) left
+    /// out, so messages can be shown and logged safely.
+    fn redacted(&self) -> FormError {
+        let s = |v: &String| crate::text::shown_if_identifier(v);
+        match self {
+            FormError::MalformedPath { path } => FormError::MalformedPath { path: s(path) },
+            FormError::UnknownGroup { group } => FormError::UnknownGroup { group: s(group) },
+            FormError::UnknownField { group, field } => FormError::UnknownField {
+                group: s(group),
+                field: s(field),
+            },
+            FormError::IndexRequired { group } => FormError::IndexRequired { group: s(group) },
+            FormError::IndexNotAllowed { group } => FormError::IndexNotAllowed { group: s(group) },
+            FormError::BadIndex { group, index, max } => FormError::BadIndex {
+                group: s(group),
+                index: *index,
+                max: *max,
+            },
+            FormError::AddressPartRequired { path } => {
+                FormError::AddressPartRequired { path: s(path) }
+            }
+            FormError::UnknownAddressPart { part } => {
+                FormError::UnknownAddressPart { part: s(part) }
+            }
+            FormError::NoSubValue { path, sub } => FormError::NoSubValue {
+                path: s(path),
+                sub: s(sub),
+            },
+            FormError::Hidden { path } => FormError::Hidden { path: s(path) },
+        }
+    }
+
     /// The Vietnamese message.
     pub fn message_vi(&self) -> String {
-        match self {
+        match self.redacted() {
             FormError::MalformedPath { path } => {
                 format!("đường dẫn trường không hợp lệ: `{path}`")
             }
@@ -74,7 +107,7 @@ impl FormError {
 
     /// The English message.
     pub fn message_en(&self) -> String {
-        match self {
+        match self.redacted() {
             FormError::MalformedPath { path } => format!("malformed field path: `{path}`"),
             FormError::UnknownGroup { group } => format!("the form has no group `{group}`"),
             FormError::UnknownField { group, field } => {
@@ -108,6 +141,18 @@ impl FormError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_values_in_place_of_paths_are_not_echoed() {
+        for value in ["079301234567", "Nguyễn Văn An", "0912 345 678", "a@b.vn"] {
+            let e = FormError::MalformedPath { path: value.into() };
+            assert!(!e.to_string().contains(value), "{e}");
+        }
+        let e = FormError::MalformedPath {
+            path: "child..name".into(),
+        };
+        assert!(e.to_string().contains("child..name"));
+    }
 
     #[test]
     fn messages_in_two_languages() {

@@ -16,11 +16,11 @@ const KEY: &[u8] = b"profile";
 pub enum ProfileError {
     #[error(transparent)]
     Vault(#[from] VaultError),
-    #[error("hồ sơ cá nhân không có trường {0} / the profile has no field {0}")]
+    #[error("hồ sơ cá nhân không có trường {shown} / the profile has no field {shown}", shown = crate::text::shown_if_identifier(.0))]
     UnknownField(String),
-    #[error("không có thành viên gia đình {0} / no family member {0}")]
+    #[error("không có thành viên gia đình {shown} / no family member {shown}", shown = crate::text::shown_if_identifier(.0))]
     UnknownMember(String),
-    #[error("quan hệ không hợp lệ: {0} (dùng vo/chong, cha, me, con, anh/chi/em, khac) / unknown relation: {0} (use spouse, father, mother, child, sibling, other)")]
+    #[error("quan hệ không hợp lệ: {shown} (dùng vo/chong, cha, me, con, anh/chi/em, khac) / unknown relation: {shown} (use spouse, father, mother, child, sibling, other)", shown = crate::text::shown_if_identifier(.0))]
     UnknownRelation(String),
     #[error("{field}: {} / {}", problem.message_vi, problem.message_en)]
     Invalid { field: String, problem: Problem },
@@ -77,9 +77,8 @@ impl Profiles {
     pub fn get(&self) -> Result<Profile, ProfileError> {
         match self.vault.get(SPACE, KEY)? {
             None => Ok(Profile::default()),
-            Some(bytes) => {
-                serde_json::from_slice(&bytes).map_err(|e| ProfileError::Damaged(e.to_string()))
-            }
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| ProfileError::Damaged(crate::storage::json_error_reason(&e))),
         }
     }
 
@@ -171,8 +170,8 @@ impl Profiles {
         let mut profile = self.get()?;
         change(&mut profile)?;
         profile.updated_at = now();
-        let bytes =
-            serde_json::to_vec(&profile).map_err(|e| ProfileError::Damaged(e.to_string()))?;
+        let bytes = serde_json::to_vec(&profile)
+            .map_err(|e| ProfileError::Damaged(crate::storage::json_error_reason(&e)))?;
         let mut changes = Changes::default();
         self.vault.put(&mut changes, SPACE, KEY, &bytes)?;
         self.vault
