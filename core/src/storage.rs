@@ -120,7 +120,10 @@ pub struct Store {
     quarantined: Option<Quarantined>,
 }
 
-type Opened = (Arc<SledEngine>, Arc<Mutex<()>>);
+/// What the process keeps per open directory: the engine, the edit lock,
+/// and the quarantine (if any) that opening it caused, so every handle —
+/// not only the first — can tell the user.
+type Opened = (Arc<SledEngine>, Arc<Mutex<()>>, Option<Quarantined>);
 
 fn open_dbs() -> &'static Mutex<HashMap<PathBuf, Opened>> {
     static OPEN: OnceLock<Mutex<HashMap<PathBuf, Opened>>> = OnceLock::new();
@@ -144,11 +147,11 @@ impl Store {
         let mut open = open_dbs()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((engine, edits)) = open.get(&key) {
+        if let Some((engine, edits, quarantined)) = open.get(&key) {
             return Ok(Store {
                 engine: engine.clone(),
                 edits: edits.clone(),
-                quarantined: None,
+                quarantined: quarantined.clone(),
             });
         }
         let (db, quarantined) = match open_checked(&path) {
@@ -167,7 +170,7 @@ impl Store {
             trees: Mutex::new(HashMap::new()),
         });
         let edits = Arc::new(Mutex::new(()));
-        open.insert(key, (engine.clone(), edits.clone()));
+        open.insert(key, (engine.clone(), edits.clone(), quarantined.clone()));
         Ok(Store {
             engine,
             edits,
@@ -343,8 +346,22 @@ fn open_checked(path: &Path) -> Result<sled::Db, Failure> {
             Failure::Corrupt(what)
         })?;
     let db = opened.map_err(|e| match e {
+        // hoso has only ever written sled 0.34.7 (pinned), so "unsupported"
+        // means a damaged config (sled reads garbage as a pre-0.29 store).
+        // Either way the store is moved aside, never deleted: a future
+        // engine change ships an explicit migration instead.
         sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
             Failure::Corrupt(e.to_string())
+        }
+        // sled reports a directory held by another process as a plain I/O
+        // error with this text.
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::Other
+                && io.to_string().contains("could not acquire lock") =>
+        {
+            Failure::Other(StorageError::Locked {
+                path: path.display().to_string(),
+            })
         }
         sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
             Failure::Other(StorageError::Locked {
@@ -418,6 +435,19 @@ mod tests {
         c.put("t", "k", "v");
         a.commit(&c).unwrap();
         assert_eq!(b.get("t", b"k").unwrap().unwrap(), b"v");
+    }
+
+    #[test]
+    fn a_store_held_by_another_process_is_locked_not_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STORE_DIR);
+        let _held = sled::Config::new().path(&path).open().unwrap();
+        match open_checked(&path) {
+            Err(Failure::Other(StorageError::Locked { .. })) => {}
+            Err(Failure::Other(e)) => panic!("expected Locked, got {e}"),
+            Err(Failure::Corrupt(r)) => panic!("a held store was called corrupt: {r}"),
+            Ok(_) => panic!("opened a store held elsewhere"),
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ const FORMAT: u8 = 1;
 const META: &str = "meta";
 const KEY_CHECK: &[u8] = b"key_check";
 const KEY_CHECK_PLAINTEXT: &[u8] = b"hoso key check v1";
+/// How many sealed records to try when the key check does not decide.
+const KEY_CHECK_SAMPLE: usize = 8;
 const RECORD_KEY_INFO: &[u8] = b"hoso/records/aes-256-gcm/v1";
 /// Every space whose records are sealed by the vault. A new kind of sealed
 /// record must be listed here so the key check can fall back on it.
@@ -128,41 +130,46 @@ impl Vault {
             key: std::sync::Arc::new(record_key(&data_key)?),
             rng: SystemRandom::new(),
         };
-        match vault.store.get(META, KEY_CHECK)? {
-            Some(sealed) => match vault.unseal(META, KEY_CHECK, &sealed) {
-                Ok(plain) if plain == KEY_CHECK_PLAINTEXT => {}
-                _ => return Err(VaultError::WrongKey),
-            },
-            None => {
-                // No key check yet (first use, or it was lost): if sealed
-                // records exist, the key must open one before it is trusted,
-                // so a lost key check never lets a wrong key write.
-                if let Some((space, key, sealed)) = vault.any_sealed_record()? {
-                    if vault.unseal(&space, &key, &sealed).is_err() {
-                        return Err(VaultError::WrongKey);
-                    }
-                }
-                let mut changes = Changes::default();
-                vault.put(&mut changes, META, KEY_CHECK, KEY_CHECK_PLAINTEXT)?;
-                vault.store.commit(&changes)?;
+        let checked = match vault.store.get(META, KEY_CHECK)? {
+            Some(sealed) => matches!(
+                vault.unseal(META, KEY_CHECK, &sealed),
+                Ok(plain) if plain == KEY_CHECK_PLAINTEXT
+            ),
+            None => false,
+        };
+        if !checked {
+            // No key check (first use, or lost), or one this key does not
+            // open — a wrong key, or a damaged check. The key is trusted only
+            // if it opens one of the sealed records, or if there are none;
+            // then the check is (re)written. A damaged check never locks the
+            // right key out, and a lost one never lets a wrong key write.
+            let sample = vault.sealed_records(KEY_CHECK_SAMPLE)?;
+            let opens = sample
+                .iter()
+                .any(|(space, key, sealed)| vault.unseal(space, key, sealed).is_ok());
+            if !sample.is_empty() && !opens {
+                return Err(VaultError::WrongKey);
             }
+            let mut changes = Changes::default();
+            vault.put(&mut changes, META, KEY_CHECK, KEY_CHECK_PLAINTEXT)?;
+            vault.store.commit(&changes)?;
         }
         Ok(vault)
     }
 
-    /// The first sealed record found in any space that holds them.
-    fn any_sealed_record(&self) -> Result<Option<(String, Vec<u8>, Vec<u8>)>, VaultError> {
+    /// Up to `limit` sealed records, from every space that holds them.
+    fn sealed_records(&self, limit: usize) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, VaultError> {
+        let mut found = Vec::new();
         for space in SEALED_SPACES {
-            let mut found = None;
             self.store.visit(space, b"", &mut |k, v| {
-                found = Some((space.to_string(), k.to_vec(), v.to_vec()));
-                false
+                found.push((space.to_string(), k.to_vec(), v.to_vec()));
+                found.len() < limit
             })?;
-            if found.is_some() {
-                return Ok(found);
+            if found.len() >= limit {
+                break;
             }
         }
-        Ok(None)
+        Ok(found)
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -280,10 +287,23 @@ mod tests {
     #[test]
     fn wrong_key_is_refused_up_front() {
         let dir = tempfile::tempdir().unwrap();
-        open(dir.path(), 1).unwrap();
+        let v = open(dir.path(), 1).unwrap();
+        let mut c = Changes::default();
+        v.put(&mut c, SEALED_SPACES[1], b"profile", b"me").unwrap();
+        v.store.commit(&c).unwrap();
         assert!(matches!(open(dir.path(), 2), Err(VaultError::WrongKey)));
         // The right key still works afterwards.
         open(dir.path(), 1).unwrap();
+    }
+
+    #[test]
+    fn with_nothing_sealed_yet_a_new_key_is_adopted() {
+        // Nothing can be lost, so a replaced key on an empty vault is not
+        // an error: the key check is rewritten for it.
+        let dir = tempfile::tempdir().unwrap();
+        open(dir.path(), 1).unwrap();
+        open(dir.path(), 2).unwrap();
+        assert!(matches!(open(dir.path(), 1), Ok(_)));
     }
 
     #[test]
@@ -299,6 +319,26 @@ mod tests {
         let v = open(dir.path(), 1).unwrap();
         assert!(v.store.get(META, KEY_CHECK).unwrap().is_some());
         assert_eq!(v.get(SEALED_SPACES[0], b"d/x").unwrap().unwrap(), b"draft");
+    }
+
+    #[test]
+    fn damaged_key_check_does_not_lock_the_right_key_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = open(dir.path(), 1).unwrap();
+        let mut c = Changes::default();
+        v.put(&mut c, SEALED_SPACES[0], b"d/x", b"draft").unwrap();
+        v.store.commit(&c).unwrap();
+        let mut check = v.store.get(META, KEY_CHECK).unwrap().unwrap();
+        check[20] ^= 1;
+        let mut c = Changes::default();
+        c.put(META, KEY_CHECK.to_vec(), check);
+        v.store.commit(&c).unwrap();
+        // A wrong key is still refused; the right one repairs the check.
+        assert!(matches!(open(dir.path(), 2), Err(VaultError::WrongKey)));
+        let v = open(dir.path(), 1).unwrap();
+        assert_eq!(v.get(SEALED_SPACES[0], b"d/x").unwrap().unwrap(), b"draft");
+        assert!(matches!(open(dir.path(), 2), Err(VaultError::WrongKey)));
+        open(dir.path(), 1).unwrap();
     }
 
     #[test]
