@@ -9,10 +9,10 @@
 //! first use tells a wrong key ("this is not the key this data was sealed
 //! with") apart from a damaged record. The core never writes the host's key.
 
-use crate::storage::{Changes, Entry, StorageError, Store};
+use crate::storage::{Changes, StorageError, Store};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
-use ring::hkdf;
 use ring::rand::{SecureRandom, SystemRandom};
+use ring::{hkdf, hmac};
 use zeroize::Zeroizing;
 
 const FORMAT: u8 = 1;
@@ -22,9 +22,13 @@ const KEY_CHECK_PLAINTEXT: &[u8] = b"hoso key check v1";
 /// How many sealed records to try when the key check does not decide.
 const KEY_CHECK_SAMPLE: usize = 8;
 const RECORD_KEY_INFO: &[u8] = b"hoso/records/aes-256-gcm/v1";
+const NAMING_KEY_INFO: &[u8] = b"hoso/names/hmac-sha256/v1";
 /// Every space whose records are sealed by the vault. A new kind of sealed
 /// record must be listed here so the key check can fall back on it.
-pub(crate) const SEALED_SPACES: &[&str] = &[DRAFTS_SPACE, PROFILE_SPACE];
+pub(crate) const SEALED_SPACES: &[&str] = &[DRAFTS_SPACE, PROFILE_SPACE, REQUIREMENTS_SPACE];
+/// Requirement snapshots per procedure and catalog version, under blinded
+/// keys (which procedures someone drafts is personal).
+pub(crate) const REQUIREMENTS_SPACE: &str = "requirements";
 /// Where drafts are kept (one sealed record each).
 pub(crate) const DRAFTS_SPACE: &str = "drafts";
 /// Where the profile is kept (one sealed record).
@@ -86,6 +90,7 @@ pub enum VaultError {
 pub struct Vault {
     store: Store,
     key: std::sync::Arc<LessSafeKey>,
+    naming: hmac::Key,
     rng: SystemRandom,
 }
 
@@ -97,15 +102,27 @@ impl hkdf::KeyType for KeyLen {
     }
 }
 
-fn record_key(data_key: &DataKey) -> Result<LessSafeKey, KeyError> {
+/// 32 bytes derived from the host's key for one purpose (`info`).
+fn derive(data_key: &DataKey, info: &[u8]) -> Result<Zeroizing<[u8; 32]>, KeyError> {
     let salt = hkdf::Salt::new(hkdf::HKDF_SHA256, b"hoso");
     let prk = salt.extract(data_key.as_bytes());
+    let infos = [info];
     let okm = prk
-        .expand(&[RECORD_KEY_INFO], KeyLen)
+        .expand(&infos, KeyLen)
         .map_err(|_| KeyError::Malformed("key derivation failed".into()))?;
     let mut bytes = Zeroizing::new([0u8; 32]);
     okm.fill(bytes.as_mut())
         .map_err(|_| KeyError::Malformed("key derivation failed".into()))?;
+    Ok(bytes)
+}
+
+fn naming_key(data_key: &DataKey) -> Result<hmac::Key, KeyError> {
+    let bytes = derive(data_key, NAMING_KEY_INFO)?;
+    Ok(hmac::Key::new(hmac::HMAC_SHA256, bytes.as_ref()))
+}
+
+fn record_key(data_key: &DataKey) -> Result<LessSafeKey, KeyError> {
+    let bytes = derive(data_key, RECORD_KEY_INFO)?;
     let unbound = UnboundKey::new(&AES_256_GCM, bytes.as_ref())
         .map_err(|_| KeyError::Malformed("not an AES-256 key".into()))?;
     Ok(LessSafeKey::new(unbound))
@@ -128,6 +145,7 @@ impl Vault {
         let vault = Vault {
             store,
             key: std::sync::Arc::new(record_key(&data_key)?),
+            naming: naming_key(&data_key)?,
             rng: SystemRandom::new(),
         };
         let checked = match vault.store.get(META, KEY_CHECK)? {
@@ -172,6 +190,20 @@ impl Vault {
         Ok(found)
     }
 
+    /// A record key for `name` that does not reveal it (HMAC-SHA256 under a
+    /// key derived from the host's, hex, 128 bits): for records whose
+    /// natural key is itself telling, such as which procedure a draft is for.
+    pub(crate) fn blind(&self, name: &str) -> Vec<u8> {
+        let tag = hmac::sign(&self.naming, name.as_bytes());
+        tag.as_ref()[..16]
+            .iter()
+            .flat_map(|b| {
+                let hex = b"0123456789abcdef";
+                [hex[(b >> 4) as usize], hex[(b & 15) as usize]]
+            })
+            .collect()
+    }
+
     pub(crate) fn store(&self) -> &Store {
         &self.store
     }
@@ -184,16 +216,22 @@ impl Vault {
         }
     }
 
-    /// Every record under `prefix`, opened, in key order.
-    pub(crate) fn scan(&self, space: &str, prefix: &[u8]) -> Result<Vec<Entry>, VaultError> {
-        self.store
+    /// Every record under `prefix` in key order, each opened on its own: one
+    /// damaged record does not hide the others.
+    pub(crate) fn scan_each(
+        &self,
+        space: &str,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Result<Vec<u8>, VaultError>)>, VaultError> {
+        Ok(self
+            .store
             .scan(space, prefix)?
             .into_iter()
             .map(|(k, sealed)| {
-                let plain = self.unseal(space, &k, &sealed)?;
-                Ok((k, plain))
+                let plain = self.unseal(space, &k, &sealed);
+                (k, plain)
             })
-            .collect()
+            .collect())
     }
 
     /// Adds a sealed write of `plaintext` to `changes`.

@@ -60,6 +60,9 @@ pub struct DraftSummary {
     pub revision: u64,
     /// How many values are filled.
     pub filled: usize,
+    /// True when the draft's record is damaged and cannot be opened (only
+    /// `id` is meaningful then); the other drafts are listed all the same.
+    pub damaged: bool,
 }
 
 impl Draft {
@@ -82,6 +85,21 @@ impl Draft {
             updated_at: self.updated_at,
             revision: self.revision,
             filled: self.values.len(),
+            damaged: false,
+        }
+    }
+
+    /// The list entry of a draft whose record cannot be opened.
+    pub(crate) fn damaged_summary(id: String) -> DraftSummary {
+        DraftSummary {
+            id,
+            procedure_code: String::new(),
+            procedure_name: String::new(),
+            created_at: 0,
+            updated_at: 0,
+            revision: 0,
+            filled: 0,
+            damaged: true,
         }
     }
 

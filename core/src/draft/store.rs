@@ -21,8 +21,9 @@ use std::sync::{Arc, Mutex};
 
 const SPACE: &str = crate::vault::DRAFTS_SPACE;
 const PREFIX: &str = "d/";
-/// Requirement snapshots per procedure and catalog version (public data).
-const REQUIREMENTS: &str = "requirements";
+/// Requirement snapshots per procedure and catalog version, sealed under
+/// blinded keys.
+const REQUIREMENTS: &str = crate::vault::REQUIREMENTS_SPACE;
 
 /// Why a draft operation failed. Nothing saved is lost by any of these.
 #[derive(Debug, thiserror::Error)]
@@ -121,8 +122,8 @@ fn record_key(id: &str) -> Vec<u8> {
     format!("{PREFIX}{id}").into_bytes()
 }
 
-fn requirements_key(code: &str, version: u64) -> Vec<u8> {
-    format!("{code}@{version:020}").into_bytes()
+fn requirements_name(code: &str, version: u64) -> String {
+    format!("{code}@{version}")
 }
 
 impl Drafts {
@@ -176,7 +177,9 @@ impl Drafts {
         schema: &FormSchema,
         version: u64,
     ) -> Result<(), DraftError> {
-        let key = requirements_key(&schema.procedure_code, version);
+        let key = self
+            .vault
+            .blind(&requirements_name(&schema.procedure_code, version));
         if self
             .vault
             .store()
@@ -190,18 +193,37 @@ impl Drafts {
                     reason: crate::storage::json_error_reason(&e),
                 }
             })?;
-            changes.put(REQUIREMENTS, key, bytes);
+            self.vault.put(changes, REQUIREMENTS, &key, &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the removal of the snapshot for (`code`, `version`) to `changes`
+    /// when no draft other than `leaving` uses it any more.
+    fn release_requirements(
+        &self,
+        changes: &mut Changes,
+        code: &str,
+        version: u64,
+        leaving: &str,
+    ) -> Result<(), DraftError> {
+        let still_used =
+            self.all_drafts()?.0.iter().any(|d| {
+                d.id != leaving && d.procedure_code == code && d.catalog_version == version
+            });
+        if !still_used {
+            changes.remove(
+                REQUIREMENTS,
+                self.vault.blind(&requirements_name(code, version)),
+            );
         }
         Ok(())
     }
 
     /// The requirements a procedure had at catalog `version`, if kept.
     fn requirements_at(&self, code: &str, version: u64) -> Option<Vec<RequirementSnapshot>> {
-        let bytes = self
-            .vault
-            .store()
-            .get(REQUIREMENTS, &requirements_key(code, version))
-            .ok()??;
+        let key = self.vault.blind(&requirements_name(code, version));
+        let bytes = self.vault.get(REQUIREMENTS, &key).ok()??;
         serde_json::from_slice(&bytes).ok()
     }
 
@@ -345,17 +367,28 @@ impl Drafts {
     }
 
     /// Every draft, most recently changed first.
+    /// A damaged draft is listed as such (`damaged: true`) instead of
+    /// hiding the others.
     pub fn list(&self) -> Result<Vec<DraftSummary>, DraftError> {
-        let mut out = Vec::new();
-        for (key, bytes) in self.vault.scan(SPACE, PREFIX.as_bytes())? {
-            let draft: Draft = serde_json::from_slice(&bytes).map_err(|e| DraftError::Damaged {
-                id: String::from_utf8_lossy(&key[PREFIX.len()..]).into_owned(),
-                reason: crate::storage::json_error_reason(&e),
-            })?;
-            out.push(draft.summary());
-        }
+        let (drafts, damaged) = self.all_drafts()?;
+        let mut out: Vec<DraftSummary> = drafts.iter().map(Draft::summary).collect();
         out.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        out.extend(damaged.into_iter().map(Draft::damaged_summary));
         Ok(out)
+    }
+
+    /// Every draft that opens, and the ids of those that do not.
+    fn all_drafts(&self) -> Result<(Vec<Draft>, Vec<String>), DraftError> {
+        let mut drafts = Vec::new();
+        let mut damaged = Vec::new();
+        for (key, opened) in self.vault.scan_each(SPACE, PREFIX.as_bytes())? {
+            let id = String::from_utf8_lossy(&key[PREFIX.len()..]).into_owned();
+            match opened.map(|bytes| serde_json::from_slice::<Draft>(&bytes)) {
+                Ok(Ok(draft)) => drafts.push(draft),
+                _ => damaged.push(id),
+            }
+        }
+        Ok((drafts, damaged))
     }
 
     /// Sets one field. An empty value clears it. A malformed value is saved
@@ -436,10 +469,17 @@ impl Drafts {
         let id = self.resolve_id(id_or_prefix)?;
         let mut changes = Changes::default();
         changes.remove(SPACE, record_key(&id));
-        self.vault
-            .store()
-            .commit(&changes)
-            .map_err(VaultError::from)?;
+        // A damaged draft can still be deleted; only a readable one says
+        // which requirement snapshot it held.
+        if let Ok(draft) = self.load(&id) {
+            self.release_requirements(
+                &mut changes,
+                &draft.procedure_code,
+                draft.catalog_version,
+                &id,
+            )?;
+        }
+        self.commit(&changes)?;
         Ok(id)
     }
 
@@ -451,11 +491,19 @@ impl Drafts {
         let id = self.resolve_id(id_or_prefix)?;
         let mut draft = self.load(&id)?;
         let schema = self.schema(&draft)?;
+        let mut changes = Changes::default();
+        if draft.catalog_version != info.version {
+            self.release_requirements(
+                &mut changes,
+                &draft.procedure_code,
+                draft.catalog_version,
+                &id,
+            )?;
+        }
         draft.catalog_version = info.version;
         draft.builtin_schema = schema.builtin;
         draft.revision += 1;
         draft.updated_at = now();
-        let mut changes = Changes::default();
         self.keep_requirements(&mut changes, &schema, info.version)?;
         self.stage(&mut changes, &draft)?;
         self.commit(&changes)?;
@@ -516,5 +564,88 @@ impl Drafts {
         report.missing = check.missing;
         report.invalid = check.invalid;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::bundle::Bundle;
+    use crate::catalog::{Document, Procedure};
+    use crate::vault::FixedKey;
+
+    fn setup() -> (tempfile::TempDir, Drafts) {
+        let dir = tempfile::tempdir().unwrap();
+        let procedure = Procedure {
+            code: "1.000001".into(),
+            name: "Thủ tục thử".into(),
+            documents: vec![Document {
+                group: String::new(),
+                name: "Tờ khai".into(),
+                form: None,
+                originals: 1,
+                copies: 0,
+            }],
+            ..Default::default()
+        };
+        CatalogStore::open(dir.path())
+            .unwrap()
+            .install(&Bundle::new(1, vec![procedure]))
+            .unwrap();
+        let drafts = Drafts::open(dir.path(), &FixedKey([3; 32])).unwrap();
+        (dir, drafts)
+    }
+
+    fn requirement_keys(drafts: &Drafts) -> Vec<Vec<u8>> {
+        drafts.vault.store().keys(REQUIREMENTS, b"").unwrap()
+    }
+
+    #[test]
+    fn requirement_snapshots_are_blinded_shared_and_released() {
+        let (_dir, drafts) = setup();
+        let a = drafts.create("1.000001", false).unwrap();
+        let b = drafts.create("1.000001", false).unwrap();
+        let keys = requirement_keys(&drafts);
+        assert_eq!(keys.len(), 1, "one snapshot shared by both drafts");
+        assert!(!String::from_utf8_lossy(&keys[0]).contains("1.000001"));
+        let sealed = drafts
+            .vault
+            .store()
+            .get(REQUIREMENTS, &keys[0])
+            .unwrap()
+            .unwrap();
+        assert!(!sealed.windows(7).any(|w| w == "Tờ khai".as_bytes()));
+        drafts.delete(&a.id).unwrap();
+        assert_eq!(requirement_keys(&drafts).len(), 1, "still used by b");
+        drafts.delete(&b.id).unwrap();
+        assert!(
+            requirement_keys(&drafts).is_empty(),
+            "released with the last draft"
+        );
+    }
+
+    #[test]
+    fn a_damaged_draft_is_listed_as_such_and_hides_nothing() {
+        let (_dir, drafts) = setup();
+        let good = drafts.create("1.000001", false).unwrap();
+        let bad = drafts.create("1.000001", false).unwrap();
+        let key = record_key(&bad.id);
+        let mut sealed = drafts.vault.store().get(SPACE, &key).unwrap().unwrap();
+        let last = sealed.len() - 1;
+        sealed[last] ^= 0x40;
+        let mut c = Changes::default();
+        c.put(SPACE, key, sealed);
+        drafts.vault.store().commit(&c).unwrap();
+        let list = drafts.list().unwrap();
+        assert_eq!(list.len(), 2);
+        assert!(list.iter().any(|d| d.id == good.id && !d.damaged));
+        assert!(list.iter().any(|d| d.id == bad.id && d.damaged));
+        assert!(matches!(
+            drafts.get(&bad.id),
+            Err(DraftError::Vault(VaultError::Damaged { .. }))
+        ));
+        // It can still be deleted.
+        drafts.delete(&bad.id).unwrap();
+        assert_eq!(drafts.list().unwrap().len(), 1);
     }
 }
