@@ -23,6 +23,8 @@ pub enum DraftCommand {
     Set {
         id: String,
         field: String,
+        /// The value; `-` reads it from standard input, which keeps ID and
+        /// phone numbers out of shell history and the process list.
         value: String,
     },
     /// Clear one field.
@@ -68,6 +70,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
             show(ctx, &drafts, &draft)?;
         }
         DraftCommand::Set { id, field, value } => {
+            let value = crate::value_arg(value)?;
             let outcome = drafts.set(&id, &field, &value)?;
             if ctx.json {
                 print_json(&serde_json::json!({

@@ -90,6 +90,17 @@ pub fn warn_quarantined(q: Option<&hoso_core::Quarantined>) {
     }
 }
 
+/// A value argument: itself, or with `-` the first line of standard input
+/// (so personal data need not appear in shell history or `ps`).
+pub fn value_arg(value: String) -> Result<String, Failure> {
+    if value != "-" {
+        return Ok(value);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 /// Prints one value as a line of JSON.
 pub fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string(value) {

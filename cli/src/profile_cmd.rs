@@ -1,7 +1,7 @@
 //! `hoso profile …`: the citizen's own data and family members, saved once
 //! (sealed) and prefilled into new drafts.
 
-use crate::{Context, Failure};
+use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::profile::{person_fields, Profile, Profiles};
 
@@ -18,6 +18,8 @@ pub enum ProfileCommand {
         /// nationality, ethnicity, address.province, address.commune,
         /// address.detail
         field: String,
+        /// The value; `-` reads it from standard input, which keeps ID and
+        /// phone numbers out of shell history and the process list.
         value: String,
     },
     /// Remove one field's value.
@@ -40,7 +42,7 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
             .map(|(id, vi, en)| serde_json::json!({"field": id, "label_vi": vi, "label_en": en}))
             .collect();
         if ctx.json {
-            crate::print_json(&fields);
+            print_json(&fields);
         } else {
             for (id, vi, en) in person_fields() {
                 println!("{id:<18} {vi} / {en}");
@@ -56,7 +58,21 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
             member,
             field,
             value,
-        } => profiles.set(member.as_deref(), &field, &value)?,
+        } => {
+            let value = crate::value_arg(value)?;
+            let change = profiles.set(member.as_deref(), &field, &value)?;
+            if ctx.json {
+                print_json(&change);
+                return Ok(());
+            }
+            if let Some(p) = &change.warning {
+                println!(
+                    "đã lưu, nhưng / saved, but [{}]: {} / {}",
+                    p.code, p.message_vi, p.message_en
+                );
+            }
+            change.profile
+        }
         ProfileCommand::Clear { member, field } => profiles.clear(member.as_deref(), &field)?,
         ProfileCommand::AddMember { relation } => {
             let (id, profile) = profiles.add_member(&relation)?;
@@ -68,7 +84,7 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
         ProfileCommand::RemoveMember { id } => profiles.remove_member(&id)?,
     };
     if ctx.json {
-        crate::print_json(&profile);
+        print_json(&profile);
     } else {
         print_text(&profile);
     }

@@ -183,8 +183,29 @@ fn profile_prefill_show_duplicate_delete_and_errors() {
     ok_json(data, &["profile", "set", "sex", "nam"]);
     ok_json(data, &["profile", "set", "date_of_birth", "15/3/1990"]);
     let p = ok_json(data, &["profile", "set", "id_number", "001 090 012 345"]);
-    assert_eq!(p["me"]["id_number"], "001090012345");
-    assert_eq!(p["me"]["date_of_birth"], "15/03/1990");
+    assert_eq!(p["profile"]["me"]["id_number"], "001090012345");
+    assert_eq!(p["profile"]["me"]["date_of_birth"], "15/03/1990");
+    assert!(p["warning"].is_null());
+
+    // `-` reads the value from stdin (kept out of argv and shell history).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["profile", "set", "phone", "-", "--json"])
+        .env_remove("HOSO_KEY_FILE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all("+84 912 345 678\n".as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["profile"]["me"]["phone"], "0912345678");
 
     // A malformed profile value is refused with a typed, bilingual error.
     let out = hoso(data, &["profile", "set", "phone", "0123", "--json"]);

@@ -78,10 +78,19 @@ fn profile_prefills_new_drafts_and_marks_the_source() {
         .set(Some(&wife), "date_of_birth", "02/09/1992")
         .unwrap();
 
-    // The ID number must agree with the date of birth and sex.
-    let err = profiles
+    // An ID number that contradicts the date of birth and sex is saved
+    // with a warning, so either can then be corrected.
+    let change = profiles
         .set(Some(&wife), "id_number", "001090012345")
-        .unwrap_err();
+        .unwrap();
+    let warning = change.warning.expect("inconsistency reported");
+    assert!(warning.code.starts_with("id_"), "{}", warning.code);
+    let fixed = profiles
+        .set(Some(&wife), "id_number", "001192012345")
+        .unwrap();
+    assert!(fixed.warning.is_none());
+    // A malformed value is refused and nothing is saved.
+    let err = profiles.set(Some(&wife), "phone", "12345").unwrap_err();
     assert!(matches!(err, ProfileError::Invalid { .. }), "{err}");
 
     let d = drafts.create("1.001193", true).unwrap();

@@ -1,8 +1,8 @@
 //! What changed in a procedure's document requirements between the catalog
 //! version a draft was made against and the current one. A snapshot of each
 //! procedure's requirements is kept per catalog version the drafts use —
-//! public catalog data, so stored unsealed and shared by every draft rather
-//! than copied into each — and compared on validation.
+//! shared by those drafts rather than copied into each, sealed under a
+//! blinded key — and compared on validation.
 
 use crate::form::{FormSchema, Requirement};
 use crate::text::fold;

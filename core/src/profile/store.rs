@@ -43,6 +43,14 @@ impl ProfileError {
     }
 }
 
+/// The saved profile after a change, and what is inconsistent in the
+/// changed person, if anything.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProfileChange {
+    pub profile: Profile,
+    pub warning: Option<Problem>,
+}
+
 /// The profile kept under a data directory.
 #[derive(Clone)]
 pub struct Profiles {
@@ -84,13 +92,15 @@ impl Profiles {
 
     /// Sets one field of the user (`member` = None) or of a family member.
     /// The value is checked and normalised first; nothing is saved if it is
-    /// malformed or contradicts the person's other values.
+    /// malformed. A value that contradicts the person's other values (an ID
+    /// number that says another birth year) is saved with a warning, so the
+    /// two can be corrected one after the other.
     pub fn set(
         &self,
         member: Option<&str>,
         field: &str,
         raw: &str,
-    ) -> Result<Profile, ProfileError> {
+    ) -> Result<ProfileChange, ProfileError> {
         let value = match normalize_person_value(field, raw, validate::today_vn()) {
             None => return Err(ProfileError::UnknownField(field.to_string())),
             Some(Err(problem)) => {
@@ -101,21 +111,16 @@ impl Profiles {
             }
             Some(Ok(v)) => v,
         };
-        self.edit(|profile| {
+        let mut warning = None;
+        let profile = self.edit(|profile| {
             let person = profile
                 .person_mut(member)
                 .ok_or_else(|| ProfileError::UnknownMember(member.unwrap_or("").to_string()))?;
-            let mut next = person.clone();
-            next.insert(field.to_string(), value.clone());
-            if let Some(problem) = person_consistency(&next).into_iter().next() {
-                return Err(ProfileError::Invalid {
-                    field: field.to_string(),
-                    problem,
-                });
-            }
-            *person = next;
+            person.insert(field.to_string(), value.clone());
+            warning = person_consistency(person).into_iter().next();
             Ok(())
-        })
+        })?;
+        Ok(ProfileChange { profile, warning })
     }
 
     /// Removes one field's value.
