@@ -84,6 +84,11 @@ pub enum VaultError {
     Storage(#[from] StorageError),
 }
 
+/// A sealed record: its space, key and sealed bytes.
+type SealedRecord = (String, Vec<u8>, Vec<u8>);
+/// A record's key and its plaintext, or why it did not open.
+pub(crate) type OpenedRecord = (Vec<u8>, Result<Vec<u8>, VaultError>);
+
 /// The store seen through the record key: every value sealed on the way in
 /// and opened on the way out.
 #[derive(Clone)]
@@ -176,7 +181,7 @@ impl Vault {
     }
 
     /// Up to `limit` sealed records, from every space that holds them.
-    fn sealed_records(&self, limit: usize) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>, VaultError> {
+    fn sealed_records(&self, limit: usize) -> Result<Vec<SealedRecord>, VaultError> {
         let mut found = Vec::new();
         for space in SEALED_SPACES {
             self.store.visit(space, b"", &mut |k, v| {
@@ -222,7 +227,7 @@ impl Vault {
         &self,
         space: &str,
         prefix: &[u8],
-    ) -> Result<Vec<(Vec<u8>, Result<Vec<u8>, VaultError>)>, VaultError> {
+    ) -> Result<Vec<OpenedRecord>, VaultError> {
         Ok(self
             .store
             .scan(space, prefix)?
