@@ -16,29 +16,42 @@ impl KeyFile {
         KeyFile { path }
     }
 
+    /// Creates the key file atomically: the key is written to a temporary
+    /// file beside it, synced, then hard-linked into place (which fails if
+    /// another process got there first — theirs is used) and the directory
+    /// synced. A crash leaves no key file or a whole one, never a partial key.
     fn create(&self) -> Result<(), KeyError> {
-        if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| unavailable(&self.path, e))?;
-        }
+        let dir = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| unavailable(&dir, e))?;
         let key = DataKey::generate()?;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".key-");
         #[cfg(unix)]
         {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o600));
         }
-        match options.open(&self.path) {
-            Ok(mut f) => {
-                f.write_all(key.as_bytes())
-                    .and_then(|_| f.sync_all())
-                    .map_err(|e| unavailable(&self.path, e))?;
-                Ok(())
-            }
-            // Another process created it first: use theirs.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-            Err(e) => Err(unavailable(&self.path, e)),
+        let tmp = builder
+            .tempfile_in(&dir)
+            .map_err(|e| unavailable(&dir, e))?;
+        tmp.as_file()
+            .write_all(key.as_bytes())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| unavailable(tmp.path(), e))?;
+        match std::fs::hard_link(tmp.path(), &self.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(unavailable(&self.path, e)),
         }
+        drop(tmp);
+        if let Ok(d) = std::fs::File::open(&dir) {
+            // Best effort: not every platform can sync a directory.
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
 }
 
