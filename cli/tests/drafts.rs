@@ -242,11 +242,31 @@ fn profile_prefill_show_duplicate_delete_and_errors() {
     let out = hoso(data, &["draft", "show", &copy_id, "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let err: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(err["error"]["code"], "not_found");
+    assert_eq!(err["error"]["code"], "draft_not_found");
 
     let out = hoso(data, &["draft", "new", "9.999999", "--json"]);
     let err: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(err["error"]["code"], "not_found");
+    assert_eq!(err["error"]["code"], "procedure_not_found");
+
+    // A value typed where the field path belongs is refused without being
+    // echoed back.
+    let out = hoso(
+        data,
+        &[
+            "draft",
+            "set",
+            &id,
+            "079301234567",
+            "child.full_name",
+            "--json",
+        ],
+    );
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "malformed_path");
+    assert!(!err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("079301234567"));
 
     // Another key file: a clear error, and the data is intact afterwards.
     let other_key = data.join("other.key");

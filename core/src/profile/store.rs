@@ -33,7 +33,9 @@ impl ProfileError {
     pub fn code(&self) -> &'static str {
         match self {
             ProfileError::Vault(VaultError::WrongKey) => "wrong_key",
-            ProfileError::Vault(_) => "storage",
+            ProfileError::Vault(VaultError::Damaged { .. }) => "damaged",
+            ProfileError::Vault(VaultError::Key(_)) => "key_unavailable",
+            ProfileError::Vault(VaultError::Storage(_)) => "storage",
             ProfileError::UnknownField(_) => "unknown_field",
             ProfileError::UnknownMember(_) => "unknown_member",
             ProfileError::UnknownRelation(_) => "unknown_relation",
