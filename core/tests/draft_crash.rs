@@ -1,7 +1,9 @@
 //! Crash safety of drafts: a child process applying edits is killed with
 //! SIGKILL at 100 random points; after each kill a fresh process reopens the
 //! store and must find every acknowledged edit, no corruption, and nothing
-//! quarantined.
+//! quarantined. The editor also creates and deletes drafts of another
+//! procedure (multi-record commits); a deleted draft must never come back and
+//! a surviving one must be whole.
 //!
 //! The test binary re-runs itself as the child (`crash_child`, inert unless
 //! `HOSO_CRASH_CHILD` is set), so no helper binary is needed.
@@ -17,6 +19,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CHILD: &str = "HOSO_CRASH_CHILD";
+/// Drafts of this procedure are created and deleted in the edit loop.
+const CHURN_CODE: &str = "1.004222";
+const BYSTANDER_NAME: &str = "Trần Thị Bystander";
 const KEY: [u8; 32] = [42; 32];
 /// Fields of the generic applicant block the child cycles through.
 const FIELDS: [&str; 4] = [
@@ -43,6 +48,16 @@ fn crash_child() {
     match mode.as_str() {
         "edit" => {
             for j in 0u64.. {
+                if j % 5 == 4 {
+                    // Multi-record commits too: creating a draft of another
+                    // procedure writes it and its requirement snapshot in one
+                    // transaction; deleting it removes both.
+                    let churn = drafts.create(CHURN_CODE, false).unwrap();
+                    writeln!(out.lock(), "CREATED {}", churn.id).unwrap();
+                    drafts.delete(&churn.id).unwrap();
+                    writeln!(out.lock(), "DELETED {}", churn.id).unwrap();
+                    continue;
+                }
                 let field = FIELDS[(j % FIELDS.len() as u64) as usize];
                 let value = format!("r{round}e{j}");
                 writeln!(out.lock(), "BEGIN {field} {value}").unwrap();
@@ -53,11 +68,25 @@ fn crash_child() {
         "verify" => {
             let draft = drafts.get(&id).unwrap();
             let mut lock = out.lock();
+            writeln!(lock, "QUARANTINED {}", drafts.quarantined().is_some()).unwrap();
             writeln!(lock, "REVISION {}", draft.revision).unwrap();
             for (k, v) in &draft.values {
                 writeln!(lock, "VALUE {k} {v}").unwrap();
             }
-            writeln!(lock, "DRAFTS {}", drafts.list().unwrap().len()).unwrap();
+            for d in drafts.list().unwrap() {
+                assert!(!d.damaged, "draft {} is damaged", d.id);
+                if d.procedure_code == CHURN_CODE {
+                    // A surviving churn draft is whole: it opens and its
+                    // requirement snapshot came with it.
+                    drafts
+                        .validate(&d.id, hoso_core::form::CheckMode::Partial)
+                        .unwrap();
+                    writeln!(lock, "CHURN {}", d.id).unwrap();
+                } else if d.id != id {
+                    let other = drafts.get(&d.id).unwrap();
+                    writeln!(lock, "BYSTANDER {}", other.values["applicant.full_name"]).unwrap();
+                }
+            }
             writeln!(lock, "END").unwrap();
         }
         _ => panic!("unknown child mode"),
@@ -128,6 +157,7 @@ fn killed_editor_never_loses_an_acknowledged_edit() {
     // field → value that must be there (last acknowledged), and a value
     // that may be there instead (written but not yet acknowledged).
     let mut acked: BTreeMap<String, String> = BTreeMap::new();
+    let mut deleted = std::collections::BTreeSet::new();
     let mut total_acks = 0usize;
     let mut last_revision = 0u64;
     for round in 0..100u32 {
@@ -155,6 +185,9 @@ fn killed_editor_never_loses_an_acknowledged_edit() {
             match (parts.next(), parts.next(), parts.next()) {
                 (Some("BEGIN"), Some(f), Some(v)) => {
                     pending.insert(f.to_string(), v.to_string());
+                }
+                (Some("DELETED"), Some(d), None) => {
+                    deleted.insert(d.to_string());
                 }
                 (Some("ACK"), Some(f), Some(v)) => {
                     pending.remove(f);
@@ -188,9 +221,20 @@ fn killed_editor_never_loses_an_acknowledged_edit() {
         );
         last_revision = revision;
         assert!(
-            text.lines().any(|l| l == "DRAFTS 2"),
-            "round {round}: the other draft was lost: {text}"
+            text.lines().any(|l| l == "QUARANTINED false"),
+            "round {round}: the store was quarantined: {text}"
         );
+        assert!(
+            text.lines()
+                .any(|l| l == format!("BYSTANDER {BYSTANDER_NAME}")),
+            "round {round}: the other draft was lost or changed: {text}"
+        );
+        for churn in text.lines().filter_map(|l| l.strip_prefix("CHURN ")) {
+            assert!(
+                !deleted.contains(churn),
+                "round {round}: deleted draft {churn} came back"
+            );
+        }
         for field in FIELDS {
             let found = values.get(field);
             let ok = match (acked.get(field), pending.get(field)) {
@@ -224,7 +268,7 @@ fn crash_setup() {
     let draft = drafts.create("1.000656", false).unwrap();
     let other = drafts.create("1.001193", false).unwrap();
     drafts
-        .set(&other.id, "applicant.full_name", "Trần Thị Bystander")
+        .set(&other.id, "applicant.full_name", BYSTANDER_NAME)
         .unwrap();
     println!("\nDRAFT {}", draft.id);
 }

@@ -210,40 +210,58 @@ fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn personal_data_never_reaches_disk_in_plaintext() {
+    use unicode_normalization::UnicodeNormalization;
     let (dir, drafts) = setup();
     let id_number = "079301234567";
     let name = "Phạm Thị Hồng Nhung";
     let phone = "0987654321";
+    let member_id = "001092012345";
+    let member_name = "Lê Quang Vũ";
+    let typo = "Ngõ 7 ngách 3 Quỳnh Mai (sai)";
     let profiles = Profiles::open(dir.path(), &KEY).unwrap();
     profiles.set(None, "full_name", name).unwrap();
     profiles.set(None, "phone", phone).unwrap();
+    let (m, _) = profiles.add_member("chồng").unwrap();
+    profiles.set(Some(&m), "full_name", member_name).unwrap();
+    profiles.set(Some(&m), "id_number", member_id).unwrap();
     let d = drafts.create("1.001193", true).unwrap();
     drafts.set(&d.id, "applicant.id_number", id_number).unwrap();
     drafts.set(&d.id, "applicant.full_name", name).unwrap();
     drafts.set(&d.id, "applicant.phone", phone).unwrap();
+    // A malformed value is kept as typed: sealed like the rest.
+    drafts.set(&d.id, "child.date_of_birth", typo).unwrap();
     drafts.duplicate(&d.id).unwrap();
     let mut files = Vec::new();
     files_under(dir.path(), &mut files);
+    let mut needles: Vec<Vec<u8>> = Vec::new();
+    for text in [id_number, name, phone, member_id, member_name, typo] {
+        needles.push(text.as_bytes().to_vec());
+        // Other spellings a leak could take: decomposed, folded.
+        needles.push(text.nfd().collect::<String>().into_bytes());
+        needles.push(hoso_core::text::fold(text).into_bytes());
+    }
+    // The phone number as the normalised and the international form.
+    needles.push(b"+84987654321".to_vec());
     let mut bytes_seen = 0;
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         bytes_seen += bytes.len();
-        for needle in [id_number.as_bytes(), name.as_bytes(), phone.as_bytes()] {
+        for needle in &needles {
             assert!(
-                !bytes.windows(needle.len()).any(|w| w == needle),
-                "{} holds personal data in plaintext",
-                file.display()
+                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                "{} holds personal data in plaintext ({})",
+                file.display(),
+                String::from_utf8_lossy(needle)
             );
         }
     }
     assert!(bytes_seen > 0, "the store wrote nothing");
     // The catalog (public data) is there in the clear, so the search above
     // really looked at the store's contents.
-    let mut catalog_seen = false;
-    for file in &files {
-        let bytes = std::fs::read(file).unwrap();
-        catalog_seen |= bytes.windows(8).any(|w| w == b"1.001193");
-    }
+    let catalog_seen = files.iter().any(|f| {
+        let bytes = std::fs::read(f).unwrap();
+        bytes.windows(8).any(|w| w == b"1.001193")
+    });
     assert!(catalog_seen);
 }
 
