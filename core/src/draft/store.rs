@@ -198,19 +198,17 @@ impl Drafts {
         Ok(())
     }
 
-    /// Adds the removal of the snapshot for (`code`, `version`) to `changes`
-    /// when no draft other than `leaving` uses it any more.
+    /// Adds the removal of the requirement snapshot `leaving` uses to
+    /// `changes` when no other draft uses it.
     fn release_requirements(
         &self,
         changes: &mut Changes,
-        code: &str,
-        version: u64,
-        leaving: &str,
+        leaving: &Draft,
     ) -> Result<(), DraftError> {
-        let still_used =
-            self.all_drafts()?.0.iter().any(|d| {
-                d.id != leaving && d.procedure_code == code && d.catalog_version == version
-            });
+        let (code, version) = (&leaving.procedure_code, leaving.catalog_version);
+        let still_used = self.all_drafts()?.0.iter().any(|d| {
+            d.id != leaving.id && d.procedure_code == *code && d.catalog_version == version
+        });
         if !still_used {
             changes.remove(
                 REQUIREMENTS,
@@ -472,12 +470,7 @@ impl Drafts {
         // A damaged draft can still be deleted; only a readable one says
         // which requirement snapshot it held.
         if let Ok(draft) = self.load(&id) {
-            self.release_requirements(
-                &mut changes,
-                &draft.procedure_code,
-                draft.catalog_version,
-                &id,
-            )?;
+            self.release_requirements(&mut changes, &draft)?;
         }
         self.commit(&changes)?;
         Ok(id)
@@ -493,12 +486,7 @@ impl Drafts {
         let schema = self.schema(&draft)?;
         let mut changes = Changes::default();
         if draft.catalog_version != info.version {
-            self.release_requirements(
-                &mut changes,
-                &draft.procedure_code,
-                draft.catalog_version,
-                &id,
-            )?;
+            self.release_requirements(&mut changes, &draft)?;
         }
         draft.catalog_version = info.version;
         draft.builtin_schema = schema.builtin;
