@@ -80,6 +80,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                     "value": outcome.value,
                     "saved": true,
                     "problem": outcome.problem,
+                    "issues": outcome.issues,
                 }));
             } else {
                 println!(
@@ -90,6 +91,12 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                     println!(
                         "cảnh báo / warning [{}]: {} / {}",
                         p.code, p.message_vi, p.message_en
+                    );
+                }
+                for i in &outcome.issues {
+                    println!(
+                        "cảnh báo / warning [{}]: {} / {}",
+                        i.code, i.message_vi, i.message_en
                     );
                 }
             }

@@ -42,12 +42,32 @@ fn set_normalises_and_keeps_malformed_values_with_their_problem() {
     let again = drafts.get(&d.id).unwrap();
     assert_eq!(again.values["applicant.date_of_birth"], "31/02/1990");
     assert_eq!(again.revision, 3);
+    // A well-formed value that breaks a rule in context is flagged at once.
+    let id = drafts
+        .set(&d.id, "applicant.id_number", "001099012345")
+        .unwrap();
+    assert!(id.problem.is_none() && id.issues.is_empty());
+    let dob = drafts
+        .set(&d.id, "applicant.date_of_birth", "02/02/2100")
+        .unwrap();
+    assert!(dob.problem.is_none(), "{:?}", dob.problem);
+    assert!(
+        dob.issues
+            .iter()
+            .any(|i| i.field == "applicant.date_of_birth"),
+        "{:?}",
+        dob.issues
+    );
+    drafts.clear(&d.id, "applicant.id_number").unwrap();
+    drafts
+        .set(&d.id, "applicant.date_of_birth", "31/02/1990")
+        .unwrap();
     // Unknown fields are refused and nothing changes.
     assert!(matches!(
         drafts.set(&d.id, "applicant.shoe_size", "42"),
         Err(DraftError::Form(_))
     ));
-    assert_eq!(drafts.get(&d.id).unwrap().revision, 3);
+    assert_eq!(drafts.get(&d.id).unwrap().revision, 7);
     // Clearing, including by setting an empty value.
     drafts.clear(&d.id, "applicant.phone").unwrap();
     drafts.set(&d.id, "applicant.date_of_birth", " ").unwrap();

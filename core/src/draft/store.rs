@@ -78,7 +78,12 @@ pub struct SetOutcome {
     pub draft: Draft,
     pub field: String,
     pub value: String,
+    /// What is wrong with the value itself (its format).
     pub problem: Option<Problem>,
+    /// What the draft's check now finds wrong with this field in context
+    /// (an age the law does not allow, an ID number that contradicts the
+    /// date of birth …), for feedback as the user types.
+    pub issues: Vec<FieldIssue>,
 }
 
 /// What `validate` found.
@@ -399,6 +404,7 @@ impl Drafts {
                 field: path.to_string(),
                 value: String::new(),
                 problem: None,
+                issues: Vec::new(),
             });
         }
         let (draft, (field, value, problem)) = self.edit(id_or_prefix, |draft| {
@@ -413,11 +419,31 @@ impl Drafts {
             draft.prefilled.remove(&field);
             Ok((field, value, problem))
         })?;
+        // Cross-field findings about this field (its own format problem is
+        // already `problem`).
+        let issues = match &problem {
+            Some(_) => Vec::new(),
+            None => {
+                let schema = self.schema(&draft)?;
+                form::check(
+                    &schema,
+                    &draft.values,
+                    &draft.document_counts(),
+                    CheckMode::Partial,
+                    validate::today_vn(),
+                )
+                .invalid
+                .into_iter()
+                .filter(|i| i.field == field)
+                .collect()
+            }
+        };
         Ok(SetOutcome {
             draft,
             field,
             value,
             problem,
+            issues,
         })
     }
 
