@@ -86,15 +86,12 @@ impl KeyProvider for KeyFile {
         let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(33));
         f.read_to_end(&mut bytes)
             .map_err(|e| unavailable(&self.path, e))?;
-        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
-            KeyError::Malformed(format!(
-                "{}: {} byte, cần 32 / {} bytes, expected 32",
-                self.path.display(),
-                bytes.len(),
-                bytes.len()
-            ))
-        })?;
-        Ok(DataKey::from_bytes(key))
+        DataKey::from_slice(&bytes).map_err(|e| match e {
+            KeyError::Malformed(why) => {
+                KeyError::Malformed(format!("{}: {why}", self.path.display()))
+            }
+            other => other,
+        })
     }
 }
 

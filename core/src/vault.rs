@@ -42,6 +42,21 @@ impl DataKey {
         DataKey(Zeroizing::new(bytes))
     }
 
+    /// A key from bytes the host holds (a keystore blob, a key file),
+    /// copied straight into wiped-on-drop memory.
+    pub fn from_slice(bytes: &[u8]) -> Result<DataKey, KeyError> {
+        if bytes.len() != 32 {
+            return Err(KeyError::Malformed(format!(
+                "{} byte, cần 32 / {} bytes, expected 32",
+                bytes.len(),
+                bytes.len()
+            )));
+        }
+        let mut key = Zeroizing::new([0u8; 32]);
+        key.copy_from_slice(bytes);
+        Ok(DataKey(key))
+    }
+
     /// A fresh random key, for hosts creating their key on first run.
     pub fn generate() -> Result<DataKey, KeyError> {
         let mut bytes = Zeroizing::new([0u8; 32]);
