@@ -2,6 +2,7 @@
 //! offline search today; drafts, attachments, sync and receipts as they land.
 //! No FFI here: the uniffi surface lives in the `bindings/` crate.
 
+pub mod attachment;
 pub mod catalog;
 pub mod draft;
 pub mod form;

@@ -23,6 +23,7 @@ const KEY_CHECK_PLAINTEXT: &[u8] = b"hoso key check v1";
 const KEY_CHECK_SAMPLE: usize = 8;
 const RECORD_KEY_INFO: &[u8] = b"hoso/records/aes-256-gcm/v1";
 const NAMING_KEY_INFO: &[u8] = b"hoso/names/hmac-sha256/v1";
+const BLOB_KEY_INFO: &[u8] = b"hoso/blobs/aes-256-gcm/v1";
 /// Every space whose records are sealed by the vault. A new kind of sealed
 /// record must be listed here so the key check can fall back on it.
 pub(crate) const SEALED_SPACES: &[&str] = &[DRAFTS_SPACE, PROFILE_SPACE, REQUIREMENTS_SPACE];
@@ -111,6 +112,7 @@ pub struct Vault {
     store: Store,
     key: std::sync::Arc<LessSafeKey>,
     naming: hmac::Key,
+    blobs: std::sync::Arc<LessSafeKey>,
     rng: SystemRandom,
 }
 
@@ -142,7 +144,11 @@ fn naming_key(data_key: &DataKey) -> Result<hmac::Key, KeyError> {
 }
 
 fn record_key(data_key: &DataKey) -> Result<LessSafeKey, KeyError> {
-    let bytes = derive(data_key, RECORD_KEY_INFO)?;
+    aead_key(data_key, RECORD_KEY_INFO)
+}
+
+fn aead_key(data_key: &DataKey, info: &[u8]) -> Result<LessSafeKey, KeyError> {
+    let bytes = derive(data_key, info)?;
     let unbound = UnboundKey::new(&AES_256_GCM, bytes.as_ref())
         .map_err(|_| KeyError::Malformed("not an AES-256 key".into()))?;
     Ok(LessSafeKey::new(unbound))
@@ -166,6 +172,7 @@ impl Vault {
             store,
             key: std::sync::Arc::new(record_key(&data_key)?),
             naming: naming_key(&data_key)?,
+            blobs: std::sync::Arc::new(aead_key(&data_key, BLOB_KEY_INFO)?),
             rng: SystemRandom::new(),
         };
         let checked = match vault.store.get(META, KEY_CHECK)? {
@@ -222,6 +229,12 @@ impl Vault {
                 [hex[(b >> 4) as usize], hex[(b & 15) as usize]]
             })
             .collect()
+    }
+
+    /// The AES-256-GCM key attachment chunks are sealed with (derived from
+    /// the host's key for that purpose only).
+    pub(crate) fn blob_key(&self) -> &LessSafeKey {
+        &self.blobs
     }
 
     pub(crate) fn store(&self) -> &Store {

@@ -1,0 +1,2 @@
+//! Attachments (being written for issue #4): streaming SHA-256, type
+//! sniffing, and the encrypted, chunked, content-addressed blob store.
