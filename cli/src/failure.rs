@@ -2,7 +2,7 @@
 //! message, as text on stderr or as a JSON object on stdout with `--json`.
 
 use hoso_core::catalog::store::CatalogError;
-use hoso_core::draft::DraftError;
+use hoso_core::draft::{AttachError, DraftError};
 use hoso_core::profile::ProfileError;
 use std::process::ExitCode;
 
@@ -15,6 +15,10 @@ pub enum Failure {
     Draft(#[from] DraftError),
     #[error(transparent)]
     Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Attach(#[from] AttachError),
+    #[error("{0} tệp đính kèm bị hỏng hoặc mất / {0} attachments are damaged or missing")]
+    Damaged(usize),
     #[error("không đọc được đầu vào / cannot read input: {0}")]
     Input(#[from] std::io::Error),
     #[error("{0}")]
@@ -37,13 +41,18 @@ impl Failure {
             },
             Failure::Draft(e) => e.code(),
             Failure::Profile(e) => e.code(),
+            Failure::Attach(e) => e.code(),
+            Failure::Damaged(_) => "damaged",
             Failure::Input(_) => "io",
             Failure::Usage(_) => "usage",
         }
     }
 
     pub fn report(&self, json: bool) -> ExitCode {
-        if json {
+        if json && matches!(self, Failure::Damaged(_)) {
+            // The command already printed its report as JSON; only the
+            // exit status says something was wrong.
+        } else if json {
             let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
             println!("{body}");
         } else {

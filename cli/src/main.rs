@@ -3,12 +3,14 @@
 //! reviewers. Owns argument parsing and dispatch; each command group has its
 //! own module.
 
+mod attach_cmd;
 mod catalog_cmd;
 mod demo;
 mod demo_draft;
 mod draft_cmd;
 mod failure;
 mod form_cmd;
+mod hash_cmd;
 mod keyfile;
 mod profile_cmd;
 mod search_cmd;
@@ -49,12 +51,17 @@ enum Command {
     /// Dossier drafts: new, set, clear, show, list, duplicate, delete, validate.
     #[command(subcommand)]
     Draft(draft_cmd::DraftCommand),
+    /// Files attached to a draft's document slots: add, list, verify, remove, gc.
+    #[command(subcommand)]
+    Attach(attach_cmd::AttachCommand),
     /// Your own data and family members, prefilled into new drafts.
     #[command(subcommand)]
     Profile(profile_cmd::ProfileCommand),
     /// The form a procedure asks you to fill.
     #[command(subcommand)]
     Form(form_cmd::FormCommand),
+    /// Print SHA-256 digests exactly like sha256sum.
+    Hash(hash_cmd::HashArgs),
     /// Import the shared catalog into a scratch directory and search it.
     Demo(demo::DemoArgs),
 }
@@ -128,7 +135,9 @@ fn main() -> ExitCode {
         Command::Search(args) => search_cmd::run(&ctx, args),
         Command::Draft(cmd) => draft_cmd::run(&ctx, cmd),
         Command::Profile(cmd) => profile_cmd::run(&ctx, cmd),
+        Command::Attach(cmd) => attach_cmd::run(&ctx, cmd),
         Command::Form(cmd) => form_cmd::run(&ctx, cmd),
+        Command::Hash(args) => hash_cmd::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     };
     match result {

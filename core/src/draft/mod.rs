@@ -3,6 +3,7 @@
 //! change sealed and durably saved before it is acknowledged, validated as a
 //! partial or a complete draft, and checked against catalog updates.
 
+mod attach;
 mod changes;
 mod id;
 mod model;
@@ -10,6 +11,7 @@ mod prefill;
 mod store;
 mod view;
 
+pub use attach::{AttachError, AttachmentView, VerifiedAttachment};
 pub use changes::{RequirementChange, RequirementSnapshot};
 pub use model::{AttachmentRef, Draft, DraftSummary, ValueSource};
 pub use store::{DraftError, Drafts, SetOutcome, ValidationReport};

@@ -103,6 +103,11 @@ impl Draft {
         }
     }
 
+    /// Every attached file, all slots together.
+    pub(crate) fn attached(&self) -> Vec<AttachmentRef> {
+        self.documents.values().flatten().cloned().collect()
+    }
+
     /// Files attached per slot, as the form check counts them.
     pub(crate) fn document_counts(&self) -> BTreeMap<String, u32> {
         self.documents

@@ -7,6 +7,7 @@ use super::changes::{self, RequirementChange, RequirementSnapshot};
 use super::id::{looks_like_id, new_id};
 use super::model::{Draft, DraftSummary};
 use super::prefill::prefill;
+use crate::attachment::blobs::{BlobError, BlobStore};
 use crate::catalog::store::{CatalogError, CatalogStore};
 use crate::form::{self, CheckMode, FieldIssue, FormError, FormSchema};
 use crate::profile::{ProfileError, Profiles};
@@ -46,6 +47,8 @@ pub enum DraftError {
     Damaged { id: String, reason: String },
     #[error("hệ thống không cấp được số ngẫu nhiên / the system could not provide randomness")]
     Randomness,
+    #[error(transparent)]
+    Blob(#[from] BlobError),
 }
 
 impl DraftError {
@@ -66,6 +69,7 @@ impl DraftError {
             DraftError::ProcedureGone(_) => "procedure_removed",
             DraftError::Damaged { .. } => "damaged",
             DraftError::Randomness => "randomness",
+            DraftError::Blob(_) => "storage",
         }
     }
 }
@@ -107,7 +111,8 @@ pub struct ValidationReport {
 
 /// The drafts kept under a data directory.
 pub struct Drafts {
-    vault: Vault,
+    pub(super) vault: Vault,
+    pub(super) blobs: BlobStore,
     catalog: CatalogStore,
     profiles: Profiles,
     rng: SystemRandom,
@@ -116,7 +121,7 @@ pub struct Drafts {
     schemas: Mutex<HashMap<String, (u64, Arc<FormSchema>)>>,
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -137,6 +142,7 @@ impl Drafts {
         let vault = Vault::open(store, keys)?;
         Ok(Drafts {
             profiles: Profiles::with_vault(vault.clone()),
+            blobs: BlobStore::open(data_dir, &vault)?,
             vault,
             catalog: CatalogStore::open(data_dir)?,
             rng: SystemRandom::new(),
@@ -284,7 +290,7 @@ impl Drafts {
     }
 
     /// Resolves a full id or a unique prefix of one.
-    fn resolve_id(&self, id_or_prefix: &str) -> Result<String, DraftError> {
+    pub(super) fn resolve_id(&self, id_or_prefix: &str) -> Result<String, DraftError> {
         let wanted = id_or_prefix.trim().to_ascii_lowercase();
         if !looks_like_id(&wanted) {
             return Err(DraftError::NotFound(id_or_prefix.trim().to_string()));
@@ -311,7 +317,7 @@ impl Drafts {
         }
     }
 
-    fn load(&self, id: &str) -> Result<Draft, DraftError> {
+    pub(super) fn load(&self, id: &str) -> Result<Draft, DraftError> {
         let bytes = self
             .vault
             .get(SPACE, &record_key(id))?
@@ -323,7 +329,7 @@ impl Drafts {
     }
 
     /// Adds the sealed draft record to `changes`.
-    fn stage(&self, changes: &mut Changes, draft: &Draft) -> Result<(), DraftError> {
+    pub(super) fn stage(&self, changes: &mut Changes, draft: &Draft) -> Result<(), DraftError> {
         let bytes = serde_json::to_vec(draft).map_err(|e| DraftError::Damaged {
             id: draft.id.clone(),
             reason: crate::storage::json_error_reason(&e),
@@ -333,7 +339,7 @@ impl Drafts {
         Ok(())
     }
 
-    fn commit(&self, changes: &Changes) -> Result<(), DraftError> {
+    pub(super) fn commit(&self, changes: &Changes) -> Result<(), DraftError> {
         self.vault
             .store()
             .commit(changes)
@@ -483,7 +489,11 @@ impl Drafts {
         copy.created_at = at;
         copy.updated_at = at;
         copy.revision = 1;
-        self.save(&copy)?;
+        // The copy refers to the same stored files: one more reference each.
+        let mut changes = Changes::default();
+        self.add_refs(&mut changes, &copy.attached(), 1)?;
+        self.stage(&mut changes, &copy)?;
+        self.commit(&changes)?;
         Ok(copy)
     }
 
@@ -495,10 +505,14 @@ impl Drafts {
         changes.remove(SPACE, record_key(&id));
         // A damaged draft can still be deleted; only a readable one says
         // which requirement snapshot it held.
+        let mut emptied = Vec::new();
         if let Ok(draft) = self.load(&id) {
             self.release_requirements(&mut changes, &draft)?;
+            emptied = self.add_refs(&mut changes, &draft.attached(), -1)?;
         }
         self.commit(&changes)?;
+        // Files no draft refers to any more go once the commit is durable.
+        self.drop_blobs(&emptied);
         Ok(id)
     }
 
@@ -570,7 +584,7 @@ impl Drafts {
         let check = form::check(
             &schema,
             &draft.values,
-            &draft.document_counts(),
+            &self.usable_document_counts(&draft)?,
             mode,
             validate::today_vn(),
         );

@@ -32,11 +32,34 @@ pub fn derive_slots(procedure: &Procedure) -> Vec<DocumentSlot> {
                 originals: doc.originals,
                 copies: doc.copies,
                 requirement,
-                accepted: MediaType::ALL.to_vec(),
+                accepted: accepted_types(&doc.name),
                 max_bytes: DEFAULT_MAX_BYTES,
             })
         })
         .collect()
+}
+
+/// The file types a document may be sent as: a row that is a portrait
+/// photo ("02 ảnh 4x6cm mới chụp …") only as an image; anything else as a
+/// scan (PDF) or a photo of the paper.
+fn accepted_types(name: &str) -> Vec<MediaType> {
+    let lower = name.trim().to_lowercase();
+    // "02 ảnh 4x6cm …", "Ảnh chân dung …", "+ 01 ảnh màu …": the row is the
+    // photo itself, not a form that has a photo attached.
+    let rest = lower.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c.is_whitespace() || matches!(c, '+' | '-' | '–' | '.')
+    });
+    let photo = rest.split_whitespace().next() == Some("ảnh");
+    if photo {
+        vec![
+            MediaType::Jpeg,
+            MediaType::Png,
+            MediaType::Heic,
+            MediaType::Webp,
+        ]
+    } else {
+        MediaType::ALL.to_vec()
+    }
 }
 
 /// Group headings that name alternative cases: when a procedure's rows sit
@@ -656,6 +679,13 @@ mod tests {
         assert_eq!(ids, ["doc02", "doc03"]);
         assert_eq!(slots[0].requirement, Requirement::Required);
         assert_eq!(slots[0].accepted.len(), 5);
+        assert!(
+            !accepted_types("02 ảnh mới chụp, cỡ 4cm x 6cm, phông nền trắng")
+                .contains(&MediaType::Pdf)
+        );
+        assert!(accepted_types("Giấy khai sinh (bản sao)").contains(&MediaType::Pdf));
+        assert!(accepted_types("Bản sao giấy tờ có dán ảnh").contains(&MediaType::Pdf));
+        assert!(accepted_types("Đơn đề nghị kèm theo 02 ảnh màu").contains(&MediaType::Pdf));
         assert_eq!(slots[0].max_bytes, 10 * 1024 * 1024);
     }
 

@@ -16,10 +16,10 @@ pub const SOURCE: &str = concat!(
     "/../../shared/data/tthc-national-2642.jsonl.gz"
 );
 
-/// The six procedures with hand-written forms, and one generic one
-/// (1.000656 death registration).
-pub const CODES: [&str; 7] = [
-    "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656",
+/// The six procedures with hand-written forms, one generic one (1.000656
+/// death registration) and one with a photo slot (1.000807, "02 ảnh …").
+pub const CODES: [&str; 8] = [
+    "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656", "1.000807",
 ];
 
 /// The procedures of `CODES`, parsed once per test binary.

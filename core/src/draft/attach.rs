@@ -1,0 +1,364 @@
+//! Attaching files to a draft's document slots. A file is streamed once —
+//! hashed, sniffed and sealed in chunks into a temp blob — then checked
+//! against the slot (size limit, type from magic bytes, never the file
+//! name), published under its blinded content address (stored once however
+//! often it is attached), and only then referenced: the draft and the blob's
+//! reference count change in one commit. A process killed at any point
+//! leaves no half attachment visible; leftovers are collected.
+
+use super::model::{AttachmentRef, Draft};
+use super::store::{DraftError, Drafts};
+use crate::attachment::blobs::BlobError;
+use crate::attachment::refs::{self, BlobRecord};
+use crate::attachment::sniff::{self, Sniffed};
+use crate::storage::Changes;
+use crate::vault::VaultError;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Why a file was not attached. Nothing saved is changed by any of these.
+#[derive(Debug, thiserror::Error)]
+pub enum AttachError {
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error("biểu mẫu không có ô giấy tờ {shown} / the form has no document slot {shown}", shown = crate::text::shown_if_identifier(.0))]
+    UnknownSlot(String),
+    #[error("không đọc được tệp {path} / cannot read file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("tệp lớn hơn mức cho phép {limit} byte / the file is larger than the {limit}-byte limit for this document")]
+    TooLarge { limit: u64 },
+    #[error("tệp là {found}, ô này chỉ nhận {allowed} (loại tệp được xác định từ nội dung, không theo tên) / the file is {found}; this slot accepts {allowed} (the type is read from the content, not the name)")]
+    WrongType { found: String, allowed: String },
+    #[error("tệp là chương trình ({0}), không phải giấy tờ / the file is a program ({0}), not a document")]
+    Executable(String),
+    #[error("không nhận ra loại tệp; hãy dùng PDF, JPEG, PNG, HEIC hoặc WebP / unrecognised file type; use PDF, JPEG, PNG, HEIC or WebP")]
+    UnknownType,
+    #[error("không có tệp {0} trong bản nháp / the draft has no attachment {0}")]
+    NoSuchAttachment(String),
+}
+
+impl AttachError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AttachError::Draft(e) => e.code(),
+            AttachError::Blob(BlobError::Cancelled) => "cancelled",
+            AttachError::Blob(BlobError::TooLarge { .. }) | AttachError::TooLarge { .. } => {
+                "too_large"
+            }
+            AttachError::Blob(BlobError::Damaged { .. }) => "damaged",
+            AttachError::Blob(_) => "storage",
+            AttachError::UnknownSlot(_) => "unknown_slot",
+            AttachError::File { .. } => "io",
+            AttachError::WrongType { .. } => "wrong_type",
+            AttachError::Executable(_) => "executable",
+            AttachError::UnknownType => "unknown_type",
+            AttachError::NoSuchAttachment(_) => "not_found",
+        }
+    }
+}
+
+/// One attached file, as a list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentView {
+    pub slot: String,
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    pub file_name: String,
+    /// Set when verification found the stored copy damaged.
+    pub damaged: bool,
+}
+
+/// What verification found for one attachment.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifiedAttachment {
+    pub slot: String,
+    pub sha256: String,
+    /// `ok`, `damaged` or `missing`.
+    pub status: &'static str,
+}
+
+fn unhex(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
+        let pair = std::str::from_utf8(chunk).ok()?;
+        out[i] = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(out)
+}
+
+impl Drafts {
+    /// Attaches the file at `path` to document slot `slot` of a draft.
+    /// `progress(bytes_done)` is called as the file streams in; returning
+    /// false cancels.
+    pub fn attach(
+        &self,
+        id_or_prefix: &str,
+        slot: &str,
+        path: &Path,
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<AttachmentRef, AttachError> {
+        let draft = self.get(id_or_prefix)?;
+        let schema = self.schema(&draft)?;
+        let slot_def = schema
+            .slot(slot)
+            .ok_or_else(|| AttachError::UnknownSlot(slot.to_string()))?
+            .clone();
+        let file_err = |e: std::io::Error| AttachError::File {
+            path: path.display().to_string(),
+            reason: e.kind().to_string(),
+        };
+        let file = std::fs::File::open(path).map_err(file_err)?;
+        let size = file.metadata().map_err(file_err)?.len();
+        if size > slot_def.max_bytes {
+            return Err(AttachError::TooLarge {
+                limit: slot_def.max_bytes,
+            });
+        }
+        let pending = self
+            .blobs
+            .ingest(std::io::BufReader::new(file), slot_def.max_bytes, progress)
+            .map_err(|e| match e {
+                BlobError::TooLarge { limit } => AttachError::TooLarge { limit },
+                other => AttachError::Blob(other),
+            })?;
+        let media = match sniff::sniff(&pending.head) {
+            Sniffed::Media(m) if slot_def.accepted.contains(&m) => m,
+            Sniffed::Media(m) => {
+                self.blobs.discard(pending);
+                return Err(AttachError::WrongType {
+                    found: sniff::media_label(m).to_string(),
+                    allowed: slot_def
+                        .accepted
+                        .iter()
+                        .map(|m| sniff::media_label(*m))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            Sniffed::Executable(kind) => {
+                self.blobs.discard(pending);
+                return Err(AttachError::Executable(kind.to_string()));
+            }
+            Sniffed::Unknown => {
+                self.blobs.discard(pending);
+                return Err(AttachError::UnknownType);
+            }
+        };
+        let sha = crate::attachment::blobs::hex(&pending.sha256);
+        let attached = AttachmentRef {
+            sha256: sha.clone(),
+            size: pending.size,
+            media_type: media.mime().to_string(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        // Under the edit lock, so garbage collection cannot run between the
+        // blob becoming visible and the commit that refers to it. The file
+        // is visible under its content address before anything refers to
+        // it; a crash here leaves an unreferenced blob that
+        // `collect_garbage` removes.
+        let _guard = self.vault.store().edit_lock();
+        self.blobs.publish(pending)?;
+        let mut draft = self.load(&draft.id)?;
+        let files = draft.documents.entry(slot.to_string()).or_default();
+        if files.iter().any(|f| f.sha256 == sha) {
+            return Ok(attached);
+        }
+        files.push(attached.clone());
+        let mut changes = Changes::default();
+        self.add_refs(&mut changes, std::slice::from_ref(&attached), 1)?;
+        draft.revision += 1;
+        draft.updated_at = super::store::now();
+        self.stage(&mut changes, &draft)?;
+        self.commit(&changes)?;
+        Ok(attached)
+    }
+
+    /// Stages adding `delta` references to each of `files`' blobs (a new
+    /// record for a blob seen the first time). Returns the blobs whose count
+    /// reached zero.
+    pub(super) fn add_refs(
+        &self,
+        changes: &mut Changes,
+        files: &[AttachmentRef],
+        delta: i64,
+    ) -> Result<Vec<String>, DraftError> {
+        let mut emptied = Vec::new();
+        let mut counted: std::collections::HashMap<&str, i64> = Default::default();
+        for f in files {
+            *counted.entry(f.sha256.as_str()).or_default() += delta;
+        }
+        for (sha, d) in counted {
+            let file = files.iter().find(|f| f.sha256 == sha);
+            let mut record = refs::get(&self.vault, sha)?.unwrap_or_else(|| BlobRecord {
+                sha256: sha.to_string(),
+                size: file.map(|f| f.size).unwrap_or(0),
+                media_type: file.map(|f| f.media_type.clone()).unwrap_or_default(),
+                refs: 0,
+                damaged: false,
+            });
+            let refs_now = (record.refs as i64 + d).max(0) as u64;
+            if refs_now == 0 {
+                refs::remove(&self.vault, changes, sha);
+                emptied.push(sha.to_string());
+            } else {
+                record.refs = refs_now;
+                refs::put(&self.vault, changes, &record)?;
+            }
+        }
+        Ok(emptied)
+    }
+
+    /// Removes blob files whose last reference went away (after the commit
+    /// that dropped it). A failure only leaves an orphan for the collector.
+    pub(super) fn drop_blobs(&self, emptied: &[String]) {
+        for sha in emptied {
+            if let Some(bytes) = unhex(sha) {
+                let _ = self.blobs.remove(&bytes);
+            }
+        }
+    }
+
+    /// Files attached per slot that can be sent: one whose stored copy was
+    /// found damaged does not count, so the slot shows as missing again.
+    pub(super) fn usable_document_counts(
+        &self,
+        draft: &Draft,
+    ) -> Result<std::collections::BTreeMap<String, u32>, DraftError> {
+        let mut counts = std::collections::BTreeMap::new();
+        for (slot, files) in &draft.documents {
+            let mut n = 0;
+            for f in files {
+                let damaged = refs::get(&self.vault, &f.sha256)?
+                    .map(|r| r.damaged)
+                    .unwrap_or(true);
+                if !damaged {
+                    n += 1;
+                }
+            }
+            counts.insert(slot.clone(), n);
+        }
+        Ok(counts)
+    }
+
+    /// Removes one attachment (by a prefix of its SHA-256) from a slot.
+    pub fn detach(
+        &self,
+        id_or_prefix: &str,
+        slot: &str,
+        sha256_prefix: &str,
+    ) -> Result<Draft, AttachError> {
+        let _guard = self.vault.store().edit_lock();
+        let id = self.resolve_id(id_or_prefix)?;
+        let mut draft = self.load(&id)?;
+        let wanted = sha256_prefix.trim().to_ascii_lowercase();
+        let files = draft
+            .documents
+            .get_mut(slot)
+            .ok_or_else(|| AttachError::NoSuchAttachment(wanted.clone()))?;
+        let at = files
+            .iter()
+            .position(|f| !wanted.is_empty() && f.sha256.starts_with(&wanted))
+            .ok_or_else(|| AttachError::NoSuchAttachment(wanted.clone()))?;
+        let removed = files.remove(at);
+        if files.is_empty() {
+            draft.documents.remove(slot);
+        }
+        let mut changes = Changes::default();
+        let emptied = self.add_refs(&mut changes, &[removed], -1)?;
+        draft.revision += 1;
+        draft.updated_at = super::store::now();
+        self.stage(&mut changes, &draft)?;
+        self.commit(&changes)?;
+        self.drop_blobs(&emptied);
+        Ok(draft)
+    }
+
+    /// The files attached to a draft, slot by slot.
+    pub fn attachments(&self, id_or_prefix: &str) -> Result<Vec<AttachmentView>, DraftError> {
+        let draft = self.get(id_or_prefix)?;
+        let mut out = Vec::new();
+        for (slot, files) in &draft.documents {
+            for f in files {
+                let damaged = refs::get(&self.vault, &f.sha256)?
+                    .map(|r| r.damaged)
+                    .unwrap_or(true);
+                out.push(AttachmentView {
+                    slot: slot.clone(),
+                    sha256: f.sha256.clone(),
+                    size: f.size,
+                    media_type: f.media_type.clone(),
+                    file_name: f.file_name.clone(),
+                    damaged,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Re-reads and re-hashes every file attached to a draft. A damaged or
+    /// missing copy is named and marked damaged, so it is never sent.
+    pub fn verify_attachments(
+        &self,
+        id_or_prefix: &str,
+    ) -> Result<Vec<VerifiedAttachment>, DraftError> {
+        let draft = self.get(id_or_prefix)?;
+        let mut out = Vec::new();
+        let mut changes = Changes::default();
+        for (slot, files) in &draft.documents {
+            for f in files {
+                let status = match unhex(&f.sha256).map(|b| self.blobs.verify(&b)) {
+                    Some(Ok(())) => "ok",
+                    Some(Err(BlobError::Missing { .. })) | None => "missing",
+                    Some(Err(_)) => "damaged",
+                };
+                if status != "ok" {
+                    if let Some(mut record) = refs::get(&self.vault, &f.sha256)? {
+                        if !record.damaged {
+                            record.damaged = true;
+                            refs::put(&self.vault, &mut changes, &record)?;
+                        }
+                    }
+                }
+                out.push(VerifiedAttachment {
+                    slot: slot.clone(),
+                    sha256: f.sha256.clone(),
+                    status,
+                });
+            }
+        }
+        let _guard = self.vault.store().edit_lock();
+        self.commit(&changes)?;
+        Ok(out)
+    }
+
+    /// Deletes leftovers: temp files of interrupted adds, blob files nothing
+    /// refers to, and records whose count fell to zero. Returns how many
+    /// files were removed.
+    pub fn collect_garbage(&self) -> Result<usize, AttachError> {
+        let _guard = self.vault.store().edit_lock();
+        let keep: HashSet<[u8; 32]> = refs::all(&self.vault)
+            .map_err(DraftError::from)?
+            .iter()
+            .filter(|r| r.refs > 0)
+            .filter_map(|r| unhex(&r.sha256))
+            .collect();
+        Ok(self.blobs.collect(&keep)?)
+    }
+}
+
+impl From<VaultError> for AttachError {
+    fn from(e: VaultError) -> Self {
+        AttachError::Draft(DraftError::Vault(e))
+    }
+}

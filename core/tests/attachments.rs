@@ -1,0 +1,203 @@
+//! Attachments on drafts over a real catalog: content-addressed storage with
+//! deduplication and reference counts (duplicate, detach, delete), damaged
+//! files detected and marked, types read from the content (a PDF renamed
+//! .jpg, a program renamed .pdf), size limits, and leftovers collected.
+
+mod common;
+
+use common::{install_catalog, FixedKey};
+use hoso_core::draft::{AttachError, Drafts};
+use hoso_core::form::MediaType;
+use std::path::{Path, PathBuf};
+
+const KEY: FixedKey = FixedKey([5; 32]);
+
+fn setup() -> (tempfile::TempDir, Drafts) {
+    let dir = tempfile::tempdir().unwrap();
+    install_catalog(&dir.path().join("data"), 1);
+    let drafts = Drafts::open(&dir.path().join("data"), &KEY).unwrap();
+    (dir, drafts)
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// A small but real-looking PDF of `n` KiB.
+fn pdf(n: usize, seed: u8) -> Vec<u8> {
+    let mut v = b"%PDF-1.7\n".to_vec();
+    v.extend((0..n * 1024).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    v.extend_from_slice(b"\n%%EOF\n");
+    v
+}
+
+fn blob_files(data: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(data.join("blobs")) else {
+        return out;
+    };
+    for d in dirs.flatten() {
+        if d.file_name() == "tmp" || !d.path().is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(d.path()).unwrap().flatten() {
+            out.push(f.path());
+        }
+    }
+    out
+}
+
+fn ok(_: u64) -> bool {
+    true
+}
+
+#[test]
+fn same_file_is_stored_once_and_counted() {
+    let (dir, drafts) = setup();
+    let data = dir.path().join("data");
+    let file = write(dir.path(), "giay-chung-sinh.pdf", &pdf(200, 1));
+    let a = drafts.create("1.001193", false).unwrap();
+    let b = drafts.create("1.001193", false).unwrap();
+    let ra = drafts.attach(&a.id, "doc05", &file, &mut ok).unwrap();
+    let rb = drafts.attach(&b.id, "doc05", &file, &mut ok).unwrap();
+    assert_eq!(ra.sha256, rb.sha256);
+    assert_eq!(ra.media_type, "application/pdf");
+    // Attaching it again to the same slot changes nothing.
+    drafts.attach(&a.id, "doc05", &file, &mut ok).unwrap();
+    assert_eq!(drafts.attachments(&a.id).unwrap().len(), 1);
+    assert_eq!(blob_files(&data).len(), 1, "stored once");
+    let c = drafts.duplicate(&a.id).unwrap();
+    assert_eq!(drafts.attachments(&c.id).unwrap().len(), 1);
+    // Three references; the file stays until the last goes.
+    drafts.delete(&a.id).unwrap();
+    drafts.detach(&b.id, "doc05", &rb.sha256[..8]).unwrap();
+    assert_eq!(blob_files(&data).len(), 1, "still referenced by the copy");
+    drafts.delete(&c.id).unwrap();
+    assert!(
+        blob_files(&data).is_empty(),
+        "released with the last reference"
+    );
+    // The stored file never holds the plaintext.
+    let content = pdf(200, 1);
+    for f in blob_files(&data) {
+        let bytes = std::fs::read(f).unwrap();
+        assert!(!bytes.windows(64).any(|w| w == &content[4096..4160]));
+    }
+}
+
+#[test]
+fn a_bit_flip_on_disk_is_detected_named_and_marked() {
+    let (dir, drafts) = setup();
+    let data = dir.path().join("data");
+    let d = drafts.create("1.001193", false).unwrap();
+    let file = write(dir.path(), "scan.pdf", &pdf(300, 2));
+    let r = drafts.attach(&d.id, "doc05", &file, &mut ok).unwrap();
+    let report = drafts.verify_attachments(&d.id).unwrap();
+    assert_eq!(report[0].status, "ok");
+    let stored = blob_files(&data).pop().unwrap();
+    let mut bytes = std::fs::read(&stored).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&stored, bytes).unwrap();
+    let report = drafts.verify_attachments(&d.id).unwrap();
+    assert_eq!(report[0].sha256, r.sha256);
+    assert_eq!(report[0].status, "damaged");
+    let listed = drafts.attachments(&d.id).unwrap();
+    assert!(listed[0].damaged, "marked damaged so it is never sent");
+    // … and the slot counts as missing again until it is replaced.
+    let report = drafts
+        .validate(&d.id, hoso_core::form::CheckMode::Complete)
+        .unwrap();
+    assert!(report
+        .missing
+        .iter()
+        .any(|m| m.field == "documents.doc05" && m.code == "document_missing"));
+    std::fs::remove_file(&stored).unwrap();
+    assert_eq!(
+        drafts.verify_attachments(&d.id).unwrap()[0].status,
+        "missing"
+    );
+}
+
+#[test]
+fn the_type_comes_from_the_content_never_the_name() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.000807", false).unwrap();
+    let schema = drafts.schema(&d).unwrap();
+    let photo = schema
+        .slots
+        .iter()
+        .find(|s| !s.accepted.contains(&MediaType::Pdf))
+        .expect("a photo slot")
+        .id
+        .clone();
+    // A PDF renamed .jpg is a PDF, and a photo slot does not take it.
+    let fake_jpg = write(dir.path(), "anh-4x6.jpg", &pdf(10, 3));
+    let err = drafts
+        .attach(&d.id, &photo, &fake_jpg, &mut ok)
+        .unwrap_err();
+    assert!(matches!(err, AttachError::WrongType { .. }), "{err}");
+    assert_eq!(err.code(), "wrong_type");
+    // A program renamed .pdf is refused anywhere.
+    let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
+    elf.extend(std::iter::repeat_n(0u8, 4096));
+    let fake_pdf = write(dir.path(), "to-khai.pdf", &elf);
+    let any_slot = schema.slots[0].id.clone();
+    let err = drafts
+        .attach(&d.id, &any_slot, &fake_pdf, &mut ok)
+        .unwrap_err();
+    assert_eq!(err.code(), "executable", "{err}");
+    // Unknown content is refused too; a real JPEG is taken.
+    let txt = write(dir.path(), "note.pdf", b"just some text, not a document");
+    assert_eq!(
+        drafts
+            .attach(&d.id, &any_slot, &txt, &mut ok)
+            .unwrap_err()
+            .code(),
+        "unknown_type"
+    );
+    let mut jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+    ];
+    jpeg.extend(std::iter::repeat_n(7u8, 2048));
+    let real = write(dir.path(), "photo.bin", &jpeg);
+    let r = drafts.attach(&d.id, &photo, &real, &mut ok).unwrap();
+    assert_eq!(r.media_type, "image/jpeg");
+    // Nothing refused was stored, and nothing was left behind.
+    assert_eq!(drafts.attachments(&d.id).unwrap().len(), 1);
+    assert_eq!(drafts.collect_garbage().unwrap(), 0);
+    assert_eq!(blob_files(&dir.path().join("data")).len(), 1);
+}
+
+#[test]
+fn size_limits_unknown_slots_and_cancellation() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.001193", false).unwrap();
+    let big = write(dir.path(), "big.pdf", &pdf(11 * 1024, 4));
+    let err = drafts.attach(&d.id, "doc05", &big, &mut ok).unwrap_err();
+    assert_eq!(err.code(), "too_large", "{err}");
+    let small = write(dir.path(), "small.pdf", &pdf(600, 5));
+    let err = drafts.attach(&d.id, "doc99", &small, &mut ok).unwrap_err();
+    assert_eq!(err.code(), "unknown_slot");
+    let mut calls = 0;
+    let mut cancel = |_done: u64| {
+        calls += 1;
+        calls < 2
+    };
+    let err = drafts
+        .attach(&d.id, "doc05", &small, &mut cancel)
+        .unwrap_err();
+    assert_eq!(err.code(), "cancelled", "{err}");
+    assert!(drafts.attachments(&d.id).unwrap().is_empty());
+    assert!(blob_files(&dir.path().join("data")).is_empty());
+    let missing = dir.path().join("nope.pdf");
+    assert_eq!(
+        drafts
+            .attach(&d.id, "doc05", &missing, &mut ok)
+            .unwrap_err()
+            .code(),
+        "io"
+    );
+}
