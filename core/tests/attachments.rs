@@ -174,10 +174,21 @@ fn the_type_comes_from_the_content_never_the_name() {
 #[test]
 fn size_limits_unknown_slots_and_cancellation() {
     let (dir, drafts) = setup();
-    let d = drafts.create("1.001193", false).unwrap();
-    let big = write(dir.path(), "big.pdf", &pdf(11 * 1024, 4));
-    let err = drafts.attach(&d.id, "doc05", &big, &mut ok).unwrap_err();
+    // A photo slot takes at most 10 MiB.
+    let p = drafts.create("1.000807", false).unwrap();
+    let schema = drafts.schema(&p).unwrap();
+    let photo = schema
+        .slots
+        .iter()
+        .find(|s| !s.accepted.contains(&MediaType::Pdf))
+        .unwrap();
+    assert_eq!(photo.max_bytes, 10 << 20);
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    jpeg.resize((10 << 20) + 1, 9);
+    let big = write(dir.path(), "big.jpg", &jpeg);
+    let err = drafts.attach(&p.id, &photo.id, &big, &mut ok).unwrap_err();
     assert_eq!(err.code(), "too_large", "{err}");
+    let d = drafts.create("1.001193", false).unwrap();
     let small = write(dir.path(), "small.pdf", &pdf(600, 5));
     let err = drafts.attach(&d.id, "doc99", &small, &mut ok).unwrap_err();
     assert_eq!(err.code(), "unknown_slot");

@@ -297,8 +297,12 @@ impl MediaType {
     }
 }
 
-/// Largest file accepted per attached document: 10 MiB.
-pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest file accepted for an ordinary document (a multi-page scan): 50 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
+/// Largest portrait photo accepted: 10 MiB.
+pub const PHOTO_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest technical document (drawings, maps, design dossiers) accepted: 2 GiB.
+pub const TECHNICAL_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 impl FormSchema {
     /// The group with this id.

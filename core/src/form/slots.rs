@@ -6,7 +6,9 @@
 //! Slot ids are `docNN`, NN the row's 1-based position in the catalog list,
 //! so a slot keeps its id whatever rows around it are skipped as notes.
 
-use super::model::{DocumentSlot, MediaType, Requirement, DEFAULT_MAX_BYTES};
+use super::model::{
+    DocumentSlot, MediaType, Requirement, DEFAULT_MAX_BYTES, PHOTO_MAX_BYTES, TECHNICAL_MAX_BYTES,
+};
 use crate::catalog::{Document, Procedure};
 use crate::text::push_folded;
 use std::collections::HashSet;
@@ -33,10 +35,37 @@ pub fn derive_slots(procedure: &Procedure) -> Vec<DocumentSlot> {
                 copies: doc.copies,
                 requirement,
                 accepted: accepted_types(&doc.name),
-                max_bytes: DEFAULT_MAX_BYTES,
+                max_bytes: max_bytes_for(&doc.name),
             })
         })
         .collect()
+}
+
+/// The largest file a document may be: a portrait photo 10 MiB, technical
+/// documents that are big by nature (drawings, maps, design dossiers,
+/// environmental impact reports) 2 GiB, anything else (a multi-page scan)
+/// 50 MiB.
+fn max_bytes_for(name: &str) -> u64 {
+    let lower = name.trim().to_lowercase();
+    let rest = lower.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c.is_whitespace() || matches!(c, '+' | '-' | '–' | '.')
+    });
+    const TECHNICAL: [&str; 7] = [
+        "bản vẽ",
+        "các bản vẽ",
+        "bộ bản vẽ",
+        "bản đồ",
+        "hồ sơ thiết kế",
+        "thiết kế",
+        "báo cáo đánh giá tác động môi trường",
+    ];
+    if rest.split_whitespace().next() == Some("ảnh") {
+        PHOTO_MAX_BYTES
+    } else if TECHNICAL.iter().any(|t| rest.starts_with(t)) {
+        TECHNICAL_MAX_BYTES
+    } else {
+        DEFAULT_MAX_BYTES
+    }
 }
 
 /// The file types a document may be sent as: a row that is a portrait
@@ -686,7 +715,17 @@ mod tests {
         assert!(accepted_types("Giấy khai sinh (bản sao)").contains(&MediaType::Pdf));
         assert!(accepted_types("Bản sao giấy tờ có dán ảnh").contains(&MediaType::Pdf));
         assert!(accepted_types("Đơn đề nghị kèm theo 02 ảnh màu").contains(&MediaType::Pdf));
-        assert_eq!(slots[0].max_bytes, 10 * 1024 * 1024);
+        assert_eq!(max_bytes_for("02 ảnh 4x6"), PHOTO_MAX_BYTES);
+        assert_eq!(
+            max_bytes_for("Bản vẽ mặt bằng tổng thể"),
+            TECHNICAL_MAX_BYTES
+        );
+        assert_eq!(
+            max_bytes_for("Hồ sơ thiết kế tàu (03 bộ)"),
+            TECHNICAL_MAX_BYTES
+        );
+        assert_eq!(max_bytes_for("Giấy chứng sinh"), DEFAULT_MAX_BYTES);
+        assert_eq!(slots[0].max_bytes, DEFAULT_MAX_BYTES);
     }
 
     #[test]
