@@ -1,11 +1,12 @@
 //! The drafting part of `hoso demo`: save a sample citizen profile, draft a
 //! birth registration (1.001193) offline with the profile prefilled, make a
-//! typical mistake and correct it, and validate — all sealed on disk under a
-//! key file created for the scratch directory.
+//! typical mistake and correct it, validate, attach the birth certificate
+//! (a generated PDF) and validate again — all sealed on disk under a key
+//! file created for the scratch directory.
 
 use crate::keyfile::KeyFile;
 use crate::Failure;
-use hoso_core::draft::{Drafts, ValidationReport};
+use hoso_core::draft::{AttachmentRef, Drafts, ValidationReport};
 use hoso_core::form::CheckMode;
 use hoso_core::profile::Profiles;
 use hoso_core::validate::{format_date, today_vn, Problem};
@@ -46,7 +47,12 @@ pub struct DraftDemo {
     /// The mistake made on purpose and what hoso said about it.
     pub mistake: Option<Problem>,
     pub partial: ValidationReport,
+    /// Before any document is attached.
     pub complete: ValidationReport,
+    /// The birth certificate (a generated PDF) as attached.
+    pub attached: AttachmentRef,
+    /// After attaching it.
+    pub ready: ValidationReport,
 }
 
 pub fn run(data_dir: &Path) -> Result<DraftDemo, Failure> {
@@ -81,6 +87,18 @@ pub fn run(data_dir: &Path) -> Result<DraftDemo, Failure> {
     let mistake = drafts.set(&id, "applicant.phone", "0168 123 4567")?.problem;
     drafts.set(&id, "applicant.phone", "038 123 4567")?;
     let complete = drafts.validate(&id, CheckMode::Complete)?;
+    // The birth certificate, as a phone would scan it to PDF.
+    let scan = data_dir.join("giay-chung-sinh.pdf");
+    std::fs::write(&scan, sample_pdf("Giay chung sinh - Nguyen Minh Khang"))?;
+    let slot = complete
+        .missing
+        .iter()
+        .find_map(|m| m.field.strip_prefix("documents."))
+        .unwrap_or("doc05")
+        .to_string();
+    let attached = drafts.attach(&id, &slot, &scan, &mut |_| true)?;
+    std::fs::remove_file(&scan)?;
+    let ready = drafts.validate(&id, CheckMode::Complete)?;
     Ok(DraftDemo {
         draft_id: id,
         procedure_code: draft.procedure_code,
@@ -88,7 +106,42 @@ pub fn run(data_dir: &Path) -> Result<DraftDemo, Failure> {
         mistake,
         partial,
         complete,
+        attached,
+        ready,
     })
+}
+
+/// A minimal one-page PDF showing `text`.
+fn sample_pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }
 
 pub fn print(demo: &DraftDemo) {
@@ -122,5 +175,17 @@ pub fn print(demo: &DraftDemo) {
     for m in &demo.complete.missing {
         println!("    - {}: {}", m.field, m.message_vi);
     }
+    println!(
+        "  đính kèm giấy chứng sinh / attached the birth certificate: sha256 {}… ({} byte, {})",
+        &demo.attached.sha256[..16],
+        demo.attached.size,
+        demo.attached.media_type
+    );
+    println!(
+        "  sẵn sàng nộp / ready to submit: {} (thiếu / missing {}, sai / invalid {})",
+        demo.ready.ready,
+        demo.ready.missing.len(),
+        demo.ready.invalid.len()
+    );
     println!("  dữ liệu cá nhân được mã hóa AES-256-GCM trên đĩa / personal data sealed with AES-256-GCM on disk");
 }
