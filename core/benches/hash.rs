@@ -202,6 +202,15 @@ fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1e3)
 }
 
+/// "1 GiB", "512 MiB".
+fn size_label(bytes: u64) -> String {
+    if bytes % (1024 * MIB) == 0 {
+        format!("{} GiB", bytes / (1024 * MIB))
+    } else {
+        format!("{} MiB", bytes / MIB)
+    }
+}
+
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
@@ -335,10 +344,10 @@ fn main() {
         .unwrap_or("?");
     let sha_ni = cpu.split_whitespace().any(|w| w == "sha_ni");
     let nproc = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("### Hashing: report as measured\n");
+    println!("#### Report as measured\n");
     println!(
-        "- file: {} MiB of xorshift bytes in `{}` (written and fsynced in {:.1} s), in the page cache",
-        size / MIB,
+        "- file: {} of xorshift bytes in `{}` (written and fsynced in {:.1} s), in the page cache",
+        size_label(size),
         base.display(),
         wrote.as_secs_f64()
     );
@@ -417,9 +426,9 @@ fn main() {
     );
     match rss[0] {
         Some(kb) => println!(
-            "- {}: peak resident memory of `hoso hash` on the {} MiB file < 32 MB ({:.1} MB)",
+            "- {}: peak resident memory of `hoso hash` on the {} file < 32 MB ({:.1} MB)",
             verdict(kb * 1024 < 32_000_000),
-            size / MIB,
+            size_label(size),
             (kb * 1024) as f64 / 1e6
         ),
         None => println!("- not measured: peak resident memory (no /usr/bin/time)"),

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// Bytes read and hashed per step. Of 64 KiB, 256 KiB and 1 MiB, 256 KiB
-/// was fastest (by a few percent: hashing, not the reads, is the cost) on
-/// the reference machine; see `docs/performance.md`.
+/// was fastest on the reference machine, though all three are within 2 %
+/// (hashing, not the reads, is the cost); see `docs/performance.md`.
 pub const BUFFER_LEN: usize = 256 * 1024;
 
 /// A SHA-256 digest: 32 bytes, shown as 64 lower-case hex digits.
