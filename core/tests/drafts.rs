@@ -181,6 +181,20 @@ fn partial_and_complete_validation() {
 fn catalog_update_is_explained_and_can_be_adopted() {
     let (dir, drafts) = setup();
     let d = drafts.create("1.001193", false).unwrap();
+    let scan = dir.path().join("giay-chung-sinh.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\nbirth certificate scan\n%%EOF\n").unwrap();
+    let birth_slot = drafts
+        .schema(&d)
+        .unwrap()
+        .slots
+        .iter()
+        .find(|s| s.name.starts_with("Giấy chứng sinh"))
+        .unwrap()
+        .id
+        .clone();
+    drafts
+        .attach(&d.id, &birth_slot, &scan, &mut |_| true)
+        .unwrap();
     // Version 2 of the catalog drops the first document of 1.001193 and
     // asks for a new one.
     let mut procs = procedures().to_vec();
@@ -212,9 +226,25 @@ fn catalog_update_is_explained_and_can_be_adopted() {
         )),
         "{changes:?}"
     );
-    drafts.accept_catalog_update(&d.id).unwrap();
+    let upgraded = drafts.accept_catalog_update(&d.id).unwrap();
     let after = drafts.validate(&d.id, CheckMode::Partial).unwrap();
     assert!(after.requirement_changes.is_empty());
+    // The attached birth certificate followed its document to its new slot.
+    let new_slot = drafts
+        .schema(&upgraded)
+        .unwrap()
+        .slots
+        .iter()
+        .find(|s| s.name.starts_with("Giấy chứng sinh"))
+        .unwrap()
+        .id
+        .clone();
+    assert_ne!(new_slot, birth_slot);
+    assert_eq!(upgraded.documents[&new_slot].len(), 1);
+    assert!(!after
+        .missing
+        .iter()
+        .any(|m| m.field == format!("documents.{new_slot}")));
 }
 
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -139,6 +139,33 @@ pub(crate) fn diff(
     out
 }
 
+/// Moves attached files from each slot of `then` to the slot of `now` that
+/// holds the same document (same group and name), when its id changed.
+/// Files of a document that is gone move to `<old id>-removed`, a slot no
+/// form has, where the check reports them (never under an id another
+/// document now uses).
+pub(crate) fn remap_documents<T>(
+    documents: &mut BTreeMap<String, Vec<T>>,
+    then: &[RequirementSnapshot],
+    now: &[RequirementSnapshot],
+) {
+    let new_ids: BTreeMap<String, &str> =
+        now.iter().map(|r| (identity(r), r.slot.as_str())).collect();
+    let mut moved: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    let old = std::mem::take(documents);
+    for (slot, files) in old {
+        let known_then = then.iter().find(|r| r.slot == slot);
+        let target = match known_then.map(|r| new_ids.get(&identity(r))) {
+            Some(Some(id)) => id.to_string(),
+            Some(None) => format!("{slot}-removed"),
+            // Not a slot of the old form either: leave it as it is.
+            None => slot,
+        };
+        moved.entry(target).or_default().extend(files);
+    }
+    *documents = moved;
+}
+
 /// The change reported when the requirements of the draft's catalog version
 /// were not kept (the catalog changed, but what changed cannot be told).
 pub(crate) fn requirements_unknown(version: u64) -> RequirementChange {
@@ -181,6 +208,25 @@ mod tests {
             copies,
             requirement: "required".into(),
         }
+    }
+
+    #[test]
+    fn attached_files_follow_their_document_to_its_new_slot() {
+        let mut then = vec![req("Tờ khai", 1, 0), req("Giấy chứng sinh", 1, 0)];
+        then[0].slot = "doc01".into();
+        then[1].slot = "doc02".into();
+        let mut now = vec![req("Giấy chứng sinh", 1, 0), req("Giấy mới", 1, 0)];
+        now[0].slot = "doc01".into();
+        now[1].slot = "doc02".into();
+        let mut docs: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        docs.insert("doc01".into(), vec!["to-khai.pdf"]);
+        docs.insert("doc02".into(), vec!["chung-sinh.pdf"]);
+        remap_documents(&mut docs, &then, &now);
+        // The birth certificate moved to doc01; the form, whose row is gone,
+        // is set aside where the check reports it.
+        assert_eq!(docs["doc01"], vec!["chung-sinh.pdf"]);
+        assert_eq!(docs["doc01-removed"], vec!["to-khai.pdf"]);
+        assert_eq!(docs.len(), 2);
     }
 
     #[test]

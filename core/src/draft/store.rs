@@ -517,7 +517,8 @@ impl Drafts {
     }
 
     /// Adopts the current catalog's requirements after the user has seen
-    /// what changed.
+    /// what changed; files attached to a document whose row moved follow it
+    /// to its new slot.
     pub fn accept_catalog_update(&self, id_or_prefix: &str) -> Result<Draft, DraftError> {
         let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
         let _guard = self.vault.store().edit_lock();
@@ -526,6 +527,11 @@ impl Drafts {
         let schema = self.schema(&draft)?;
         let mut changes = Changes::default();
         if draft.catalog_version != info.version {
+            // Slot ids follow row positions; move attached files to the
+            // slot that now holds the same document.
+            if let Some(then) = self.requirements_at(&draft.procedure_code, draft.catalog_version) {
+                changes::remap_documents(&mut draft.documents, &then, &changes::snapshot(&schema));
+            }
             self.release_requirements(&mut changes, &draft)?;
         }
         draft.catalog_version = info.version;
