@@ -53,11 +53,6 @@ pub fn media_label(m: MediaType) -> &'static str {
     }
 }
 
-/// HEIF brands (ISO/IEC 23008-12): HEVC-coded images and sequences, and the
-/// generic image / sequence brands.
-const HEIF_BRANDS: [&[u8; 4]; 8] = [
-    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
-];
 /// AVIF major brands: AV1 in a HEIF container (lists `mif1` too), which is
 /// not what a slot accepting HEIC means.
 const AVIF_BRANDS: [&[u8; 4]; 2] = [b"avif", b"avis"];
@@ -112,17 +107,26 @@ fn is_heif(head: &[u8]) -> bool {
     if end < start + 8 {
         return false;
     }
-    if AVIF_BRANDS.iter().any(|b| major == &b[..]) {
-        return false;
-    }
-    let is_heif_brand = |brand: &[u8]| HEIF_BRANDS.iter().any(|b| brand == &b[..]);
-    if is_heif_brand(major) {
-        return true;
-    }
     let brands_end = end.min(head.len());
     let brands = head.get(start + 8..brands_end).unwrap_or(&[]);
-    brands.chunks_exact(4).any(is_heif_brand)
+    let all = || std::iter::once(major).chain(brands.chunks_exact(4));
+    // AVIF (and AV1 sequences) also list the generic HEIF brands: not HEIC.
+    if all().any(|b| AVIF_BRANDS.iter().any(|a| b == &a[..])) {
+        return false;
+    }
+    // HEIC is HEVC-coded HEIF: an HEVC brand as the major brand, or listed
+    // under a generic HEIF major brand (mif1 / msf1). A generic brand alone
+    // (JPEG-in-HEIF, an MP4 listing msf1) is not enough.
+    let hevc = |b: &[u8]| HEVC_BRANDS.iter().any(|h| b == &h[..]);
+    if hevc(major) {
+        return true;
+    }
+    let generic_major = major == b"mif1" || major == b"msf1";
+    generic_major && brands.chunks_exact(4).any(hevc)
 }
+
+/// HEVC-coded HEIF brands (ISO/IEC 23008-12 Annex B).
+const HEVC_BRANDS: [&[u8; 4]; 6] = [b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"];
 
 fn executable(head: &[u8]) -> Option<&'static str> {
     let magic4 = head.get(0..4);
@@ -196,15 +200,21 @@ mod tests {
         // An iPhone photo: major heic, compatible mif1 heic.
         let iphone = ftyp(b"heic", &[b"mif1", b"heic"]);
         assert_eq!(sniff(&iphone), Sniffed::Media(MediaType::Heic));
-        for brand in HEIF_BRANDS {
+        for brand in HEVC_BRANDS {
             assert_eq!(sniff(&ftyp(brand, &[])), Sniffed::Media(MediaType::Heic));
         }
+        // A generic HEIF brand alone is not HEIC: JPEG-in-HEIF, AVIF listing
+        // only compatible brands, an MP4 listing msf1.
+        assert_eq!(sniff(&ftyp(b"mif1", &[b"mif1", b"jpeg"])), Sniffed::Unknown);
+        assert_eq!(sniff(&ftyp(b"mif1", &[b"avif"])), Sniffed::Unknown);
+        assert_eq!(sniff(&ftyp(b"msf1", &[b"avis"])), Sniffed::Unknown);
+        assert_eq!(sniff(&ftyp(b"isom", &[b"msf1"])), Sniffed::Unknown);
         // Samsung style: major mif1, HEVC brands listed as compatible.
         let samsung = ftyp(b"mif1", &[b"mif1", b"heic"]);
         assert_eq!(sniff(&samsung).label(), "HEIC/HEIF");
-        // Only a compatible brand says HEIF.
+        // An HEVC brand listed under a foreign major brand does not count.
         let compatible = ftyp(b"abcd", &[b"isom", b"heix"]);
-        assert_eq!(sniff(&compatible), Sniffed::Media(MediaType::Heic));
+        assert_eq!(sniff(&compatible), Sniffed::Unknown);
         // MP4 video and AVIF are not HEIC.
         assert_eq!(sniff(&ftyp(b"isom", &[b"isom", b"mp41"])), Sniffed::Unknown);
         assert_eq!(
@@ -223,7 +233,7 @@ mod tests {
         assert_eq!(sniff(&large), Sniffed::Media(MediaType::Heic));
         // Size 0: the box runs to the end.
         let mut open = vec![0, 0, 0, 0];
-        open.extend_from_slice(b"ftypisom\0\0\0\0mif1");
+        open.extend_from_slice(b"ftypmif1\0\0\0\0heic");
         assert_eq!(sniff(&open), Sniffed::Media(MediaType::Heic));
         // A box too small to hold a brand.
         let mut tiny = 8u32.to_be_bytes().to_vec();
