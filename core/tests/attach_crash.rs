@@ -123,6 +123,7 @@ fn killed_while_adding_leaves_no_half_attachment() {
         | 1;
     eprintln!("attach crash seed {seed}");
     let mut acked = BTreeSet::new();
+    let mut collected = 0usize;
     for round in 0..30u32 {
         let mut child = run("add", &id, round).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -150,6 +151,11 @@ fn killed_while_adding_leaves_no_half_attachment() {
         let out = run("verify", &id, round).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("END"), "round {round}: reopen failed: {text}");
+        collected += text
+            .lines()
+            .find_map(|l| l.strip_prefix("GC "))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or(0);
         let attached: BTreeSet<String> = text
             .lines()
             .filter_map(|l| l.strip_prefix("ATT "))
@@ -181,5 +187,8 @@ fn killed_while_adding_leaves_no_half_attachment() {
         acked.extend(attached);
     }
     assert!(!acked.is_empty(), "no add was ever acknowledged");
+    // The kills must have landed mid-add: some left a temp file or an
+    // unreferenced blob for the collector.
+    assert!(collected > 0, "no kill interrupted an add (seed {seed})");
     eprintln!("{} attachments acknowledged over 30 kills", acked.len());
 }

@@ -68,6 +68,13 @@ fn same_file_is_stored_once_and_counted() {
     drafts.attach(&a.id, "doc05", &file, &mut ok).unwrap();
     assert_eq!(drafts.attachments(&a.id).unwrap().len(), 1);
     assert_eq!(blob_files(&data).len(), 1, "stored once");
+    // The stored file never holds the plaintext.
+    let content = pdf(200, 1);
+    for f in blob_files(&data) {
+        let bytes = std::fs::read(f).unwrap();
+        assert!(!bytes.windows(64).any(|w| w == &content[4096..4160]));
+        assert!(!bytes.windows(8).any(|w| w == b"%PDF-1.7"));
+    }
     let c = drafts.duplicate(&a.id).unwrap();
     assert_eq!(drafts.attachments(&c.id).unwrap().len(), 1);
     // Three references; the file stays until the last goes.
@@ -79,12 +86,6 @@ fn same_file_is_stored_once_and_counted() {
         blob_files(&data).is_empty(),
         "released with the last reference"
     );
-    // The stored file never holds the plaintext.
-    let content = pdf(200, 1);
-    for f in blob_files(&data) {
-        let bytes = std::fs::read(f).unwrap();
-        assert!(!bytes.windows(64).any(|w| w == &content[4096..4160]));
-    }
 }
 
 #[test]
@@ -114,10 +115,64 @@ fn a_bit_flip_on_disk_is_detected_named_and_marked() {
         .missing
         .iter()
         .any(|m| m.field == "documents.doc05" && m.code == "document_missing"));
+    // Re-adding the original file repairs it: stored anew, mark cleared,
+    // the slot counts again.
+    drafts.attach(&d.id, "doc05", &file, &mut ok).unwrap();
+    assert_eq!(drafts.verify_attachments(&d.id).unwrap()[0].status, "ok");
+    assert!(!drafts.attachments(&d.id).unwrap()[0].damaged);
+    let report = drafts
+        .validate(&d.id, hoso_core::form::CheckMode::Complete)
+        .unwrap();
+    assert!(!report.missing.iter().any(|m| m.field == "documents.doc05"));
+    let stored = blob_files(&data).pop().unwrap();
     std::fs::remove_file(&stored).unwrap();
     assert_eq!(
         drafts.verify_attachments(&d.id).unwrap()[0].status,
         "missing"
+    );
+}
+
+#[test]
+fn re_adding_repairs_a_copy_damaged_inside_a_chunk() {
+    let (dir, drafts) = setup();
+    let data = dir.path().join("data");
+    let d = drafts.create("1.001193", false).unwrap();
+    let file = write(dir.path(), "scan.pdf", &pdf(300, 8));
+    drafts.attach(&d.id, "doc05", &file, &mut ok).unwrap();
+    let stored = blob_files(&data).pop().unwrap();
+    let mut bytes = std::fs::read(&stored).unwrap();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 0x10;
+    std::fs::write(&stored, bytes).unwrap();
+    assert_eq!(
+        drafts.verify_attachments(&d.id).unwrap()[0].status,
+        "damaged"
+    );
+    drafts.attach(&d.id, "doc05", &file, &mut ok).unwrap();
+    assert_eq!(drafts.verify_attachments(&d.id).unwrap()[0].status, "ok");
+    assert!(!drafts.attachments(&d.id).unwrap()[0].damaged);
+}
+
+#[test]
+fn garbage_collection_recounts_from_the_drafts() {
+    let (dir, drafts) = setup();
+    let data = dir.path().join("data");
+    let d = drafts.create("1.001193", false).unwrap();
+    let file = write(dir.path(), "scan.pdf", &pdf(50, 6));
+    drafts.attach(&d.id, "doc05", &file, &mut ok).unwrap();
+    let other = write(dir.path(), "other.pdf", &pdf(40, 7));
+    let e = drafts.create("1.001193", false).unwrap();
+    drafts.attach(&e.id, "doc05", &other, &mut ok).unwrap();
+    assert_eq!(blob_files(&data).len(), 2);
+    drafts.delete(&e.id).unwrap();
+    assert_eq!(blob_files(&data).len(), 1, "released on delete");
+    assert_eq!(drafts.collect_garbage().unwrap(), 0, "nothing to collect");
+    assert_eq!(drafts.verify_attachments(&d.id).unwrap()[0].status, "ok");
+    // A quarantined store beside the live one stops collection.
+    std::fs::create_dir(data.join("store.corrupt-1")).unwrap();
+    assert_eq!(
+        drafts.collect_garbage().unwrap_err().code(),
+        "quarantine_present"
     );
 }
 

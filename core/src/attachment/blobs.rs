@@ -484,12 +484,23 @@ impl BlobStore {
     /// otherwise the temp file is fsynced, renamed into place (replacing a
     /// file whose header is damaged) and the directory fsynced. Idempotent.
     pub(crate) fn publish(&self, pending: Pending) -> Result<(), BlobError> {
+        self.publish_with(pending, false)
+    }
+
+    /// Like [`BlobStore::publish`], but always replaces the stored copy:
+    /// re-adding the original file repairs a blob found damaged anywhere,
+    /// not only in its header.
+    pub(crate) fn republish(&self, pending: Pending) -> Result<(), BlobError> {
+        self.publish_with(pending, true)
+    }
+
+    fn publish_with(&self, pending: Pending, replace: bool) -> Result<(), BlobError> {
         let Pending {
             sha256, mut temp, ..
         } = pending;
         let name = self.name(&sha256);
         let target = self.path_of(&name);
-        if self.open_blob(&sha256, &name).is_ok() {
+        if !replace && self.open_blob(&sha256, &name).is_ok() {
             return Ok(()); // dropping `temp` removes it
         }
         if let Some(file) = temp.file.take() {

@@ -32,9 +32,16 @@ fn key(vault: &Vault, sha256_hex: &str) -> Vec<u8> {
 
 /// The record of a blob, if any.
 pub(crate) fn get(vault: &Vault, sha256_hex: &str) -> Result<Option<BlobRecord>, VaultError> {
-    match vault.get(SPACE, &key(vault, sha256_hex))? {
+    let key = key(vault, sha256_hex);
+    match vault.get(SPACE, &key)? {
         None => Ok(None),
-        Some(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        // An unreadable count must stop the caller, never read as "none".
+        Some(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|_| VaultError::Damaged {
+                space: SPACE.to_string(),
+                key: String::from_utf8_lossy(&key).into_owned(),
+            }),
     }
 }
 
@@ -44,11 +51,12 @@ pub(crate) fn put(
     changes: &mut Changes,
     record: &BlobRecord,
 ) -> Result<(), VaultError> {
+    let key = key(vault, &record.sha256);
     let bytes = serde_json::to_vec(record).map_err(|_| VaultError::Damaged {
         space: SPACE.to_string(),
-        key: String::new(),
+        key: String::from_utf8_lossy(&key).into_owned(),
     })?;
-    vault.put(changes, SPACE, &key(vault, &record.sha256), &bytes)
+    vault.put(changes, SPACE, &key, &bytes)
 }
 
 /// Stages the removal of a blob's record.

@@ -38,6 +38,10 @@ pub enum AttachError {
     UnknownType,
     #[error("không có tệp {0} trong bản nháp / the draft has no attachment {0}")]
     NoSuchAttachment(String),
+    #[error("mã {0} khớp với nhiều tệp; hãy gõ thêm ký tự / {0} matches several attachments; type more of the hash")]
+    AmbiguousAttachment(String),
+    #[error("có kho dữ liệu hỏng đã cách ly ({0}); không dọn tệp khi các bản nháp trong đó có thể còn dùng chúng / a quarantined store exists ({0}); not collecting files its drafts may still use")]
+    QuarantinePresent(String),
 }
 
 impl AttachError {
@@ -57,6 +61,8 @@ impl AttachError {
             AttachError::Executable(_) => "executable",
             AttachError::UnknownType => "unknown_type",
             AttachError::NoSuchAttachment(_) => "not_found",
+            AttachError::AmbiguousAttachment(_) => "ambiguous_id",
+            AttachError::QuarantinePresent(_) => "quarantine_present",
         }
     }
 }
@@ -168,15 +174,35 @@ impl Drafts {
         // it; a crash here leaves an unreferenced blob that
         // `collect_garbage` removes.
         let _guard = self.vault.store().edit_lock();
-        self.blobs.publish(pending)?;
+        let mut record = refs::get(&self.vault, &sha)?.unwrap_or_else(|| BlobRecord {
+            sha256: sha.clone(),
+            size: attached.size,
+            media_type: attached.media_type.clone(),
+            refs: 0,
+            damaged: false,
+        });
+        // A copy found damaged is replaced by this good one, and its mark
+        // cleared in the same commit as the reference.
+        let repairing = record.damaged;
+        if repairing {
+            self.blobs.republish(pending)?;
+        } else {
+            self.blobs.publish(pending)?;
+        }
+        record.damaged = false;
+        let mut changes = Changes::default();
         let mut draft = self.load(&draft.id)?;
         let files = draft.documents.entry(slot.to_string()).or_default();
         if files.iter().any(|f| f.sha256 == sha) {
+            if repairing {
+                refs::put(&self.vault, &mut changes, &record)?;
+                self.commit(&changes)?;
+            }
             return Ok(attached);
         }
         files.push(attached.clone());
-        let mut changes = Changes::default();
-        self.add_refs(&mut changes, std::slice::from_ref(&attached), 1)?;
+        record.refs += 1;
+        refs::put(&self.vault, &mut changes, &record)?;
         draft.revision += 1;
         draft.updated_at = super::store::now();
         self.stage(&mut changes, &draft)?;
@@ -200,7 +226,13 @@ impl Drafts {
         }
         for (sha, d) in counted {
             let file = files.iter().find(|f| f.sha256 == sha);
-            let mut record = refs::get(&self.vault, sha)?.unwrap_or_else(|| BlobRecord {
+            let existing = refs::get(&self.vault, sha)?;
+            if existing.is_none() && d < 0 {
+                // Nothing counted this blob: leave it to the collector,
+                // which recounts from the drafts, rather than guess.
+                continue;
+            }
+            let mut record = existing.unwrap_or_else(|| BlobRecord {
                 sha256: sha.to_string(),
                 size: file.map(|f| f.size).unwrap_or(0),
                 media_type: file.map(|f| f.media_type.clone()).unwrap_or_default(),
@@ -266,10 +298,17 @@ impl Drafts {
             .documents
             .get_mut(slot)
             .ok_or_else(|| AttachError::NoSuchAttachment(wanted.clone()))?;
-        let at = files
+        let matching: Vec<usize> = files
             .iter()
-            .position(|f| !wanted.is_empty() && f.sha256.starts_with(&wanted))
-            .ok_or_else(|| AttachError::NoSuchAttachment(wanted.clone()))?;
+            .enumerate()
+            .filter(|(_, f)| !wanted.is_empty() && f.sha256.starts_with(&wanted))
+            .map(|(i, _)| i)
+            .collect();
+        let at = match matching.as_slice() {
+            [one] => *one,
+            [] => return Err(AttachError::NoSuchAttachment(wanted)),
+            _ => return Err(AttachError::AmbiguousAttachment(wanted)),
+        };
         let removed = files.remove(at);
         if files.is_empty() {
             draft.documents.remove(slot);
@@ -307,29 +346,23 @@ impl Drafts {
     }
 
     /// Re-reads and re-hashes every file attached to a draft. A damaged or
-    /// missing copy is named and marked damaged, so it is never sent.
+    /// missing copy is named and marked damaged, so it is never sent; an
+    /// I/O error that says nothing about the copy (`error`) marks nothing.
     pub fn verify_attachments(
         &self,
         id_or_prefix: &str,
     ) -> Result<Vec<VerifiedAttachment>, DraftError> {
         let draft = self.get(id_or_prefix)?;
         let mut out = Vec::new();
-        let mut changes = Changes::default();
+        // The slow part, without the lock.
         for (slot, files) in &draft.documents {
             for f in files {
                 let status = match unhex(&f.sha256).map(|b| self.blobs.verify(&b)) {
                     Some(Ok(())) => "ok",
                     Some(Err(BlobError::Missing { .. })) | None => "missing",
-                    Some(Err(_)) => "damaged",
+                    Some(Err(BlobError::Damaged { .. })) => "damaged",
+                    Some(Err(_)) => "error",
                 };
-                if status != "ok" {
-                    if let Some(mut record) = refs::get(&self.vault, &f.sha256)? {
-                        if !record.damaged {
-                            record.damaged = true;
-                            refs::put(&self.vault, &mut changes, &record)?;
-                        }
-                    }
-                }
                 out.push(VerifiedAttachment {
                     slot: slot.clone(),
                     sha256: f.sha256.clone(),
@@ -337,22 +370,83 @@ impl Drafts {
                 });
             }
         }
+        // Then mark, re-reading each record under the lock so a count
+        // changed meanwhile is never overwritten.
         let _guard = self.vault.store().edit_lock();
+        let mut changes = Changes::default();
+        let bad: HashSet<&str> = out
+            .iter()
+            .filter(|v| v.status == "damaged" || v.status == "missing")
+            .map(|v| v.sha256.as_str())
+            .collect();
+        for sha in bad {
+            if let Some(mut record) = refs::get(&self.vault, sha)? {
+                if !record.damaged {
+                    record.damaged = true;
+                    refs::put(&self.vault, &mut changes, &record)?;
+                }
+            }
+        }
         self.commit(&changes)?;
         Ok(out)
     }
 
-    /// Deletes leftovers: temp files of interrupted adds, blob files nothing
-    /// refers to, and records whose count fell to zero. Returns how many
-    /// files were removed.
+    /// Deletes leftovers: temp files of interrupted adds and blob files no
+    /// draft refers to; recounts the references from the drafts themselves
+    /// (so a count left wrong, say by deleting an unreadable draft, is set
+    /// right). With an unreadable draft it keeps every blob a count still
+    /// names; while a quarantined store exists (its drafts may refer to
+    /// blobs) it refuses. Returns how many files were removed.
     pub fn collect_garbage(&self) -> Result<usize, AttachError> {
+        if let Some(q) = self.quarantine_on_disk() {
+            return Err(AttachError::QuarantinePresent(q));
+        }
         let _guard = self.vault.store().edit_lock();
-        let keep: HashSet<[u8; 32]> = refs::all(&self.vault)
-            .map_err(DraftError::from)?
-            .iter()
-            .filter(|r| r.refs > 0)
-            .filter_map(|r| unhex(&r.sha256))
-            .collect();
+        let (drafts, damaged) = self.all_drafts()?;
+        let mut referenced: std::collections::HashMap<String, (u64, AttachmentRef)> =
+            Default::default();
+        for d in &drafts {
+            for f in d.attached() {
+                referenced.entry(f.sha256.clone()).or_insert((0, f)).0 += 1;
+            }
+        }
+        let records = refs::all(&self.vault).map_err(DraftError::from)?;
+        let mut keep: HashSet<[u8; 32]> = referenced.keys().filter_map(|s| unhex(s)).collect();
+        let mut changes = Changes::default();
+        if damaged.is_empty() {
+            // The drafts are the truth: fix every count to match them.
+            for r in &records {
+                match referenced.get(&r.sha256) {
+                    None => refs::remove(&self.vault, &mut changes, &r.sha256),
+                    Some((n, _)) if *n != r.refs => {
+                        let mut fixed = r.clone();
+                        fixed.refs = *n;
+                        refs::put(&self.vault, &mut changes, &fixed)?;
+                    }
+                    Some(_) => {}
+                }
+            }
+            for (sha, (n, f)) in &referenced {
+                if !records.iter().any(|r| &r.sha256 == sha) {
+                    let record = BlobRecord {
+                        sha256: sha.clone(),
+                        size: f.size,
+                        media_type: f.media_type.clone(),
+                        refs: *n,
+                        damaged: false,
+                    };
+                    refs::put(&self.vault, &mut changes, &record)?;
+                }
+            }
+        } else {
+            keep.extend(
+                records
+                    .iter()
+                    .filter(|r| r.refs > 0)
+                    .filter_map(|r| unhex(&r.sha256)),
+            );
+        }
+        self.commit(&changes)?;
         Ok(self.blobs.collect(&keep)?)
     }
 }

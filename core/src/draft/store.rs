@@ -113,6 +113,7 @@ pub struct ValidationReport {
 pub struct Drafts {
     pub(super) vault: Vault,
     pub(super) blobs: BlobStore,
+    data_dir: std::path::PathBuf,
     catalog: CatalogStore,
     profiles: Profiles,
     rng: SystemRandom,
@@ -143,6 +144,7 @@ impl Drafts {
         Ok(Drafts {
             profiles: Profiles::with_vault(vault.clone()),
             blobs: BlobStore::open(data_dir, &vault)?,
+            data_dir: data_dir.to_path_buf(),
             vault,
             catalog: CatalogStore::open(data_dir)?,
             rng: SystemRandom::new(),
@@ -153,6 +155,16 @@ impl Drafts {
     /// Set when opening found a corrupt store and moved it aside.
     pub fn quarantined(&self) -> Option<&crate::Quarantined> {
         self.vault.store().quarantined()
+    }
+
+    /// A quarantined store left beside the live one (`store.corrupt-*`), if
+    /// any: its drafts may still refer to blobs.
+    pub(super) fn quarantine_on_disk(&self) -> Option<String> {
+        std::fs::read_dir(&self.data_dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with("store.corrupt-"))
     }
 
     /// The form schema a draft is filled against (from the current catalog).
@@ -387,7 +399,7 @@ impl Drafts {
     }
 
     /// Every draft that opens, and the ids of those that do not.
-    fn all_drafts(&self) -> Result<(Vec<Draft>, Vec<String>), DraftError> {
+    pub(super) fn all_drafts(&self) -> Result<(Vec<Draft>, Vec<String>), DraftError> {
         let mut drafts = Vec::new();
         let mut damaged = Vec::new();
         for (key, opened) in self.vault.scan_each(SPACE, PREFIX.as_bytes())? {
