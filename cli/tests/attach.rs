@@ -5,22 +5,9 @@
 
 mod common;
 
-use common::{hoso, SOURCE};
+use common::{hoso, ok_json, SOURCE};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn ok_json(data: &Path, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.push("--json");
-    let out = hoso(data, &all);
-    assert!(
-        out.status.success(),
-        "hoso {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn blob_files(data: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

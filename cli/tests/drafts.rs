@@ -6,31 +6,11 @@
 //! duplicate/delete, typed JSON errors, and a wrong key.
 
 use serde_json::Value;
-use std::path::Path;
 use std::process::Command;
 
 mod common;
 
-use common::{hoso, SOURCE};
-
-#[track_caller]
-fn ok_json(data_dir: &Path, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.push("--json");
-    let out = hoso(data_dir, &all);
-    assert!(
-        out.status.success(),
-        "hoso {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "hoso {args:?}: not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
-}
+use common::{hoso, ok_json, SOURCE};
 
 fn imported() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

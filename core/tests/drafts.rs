@@ -177,21 +177,26 @@ fn partial_and_complete_validation() {
     assert!(complete.requirement_changes.is_empty());
 }
 
-#[test]
-fn catalog_update_is_explained_and_can_be_adopted() {
-    let (dir, drafts) = setup();
-    let d = drafts.create("1.001193", false).unwrap();
-    let scan = dir.path().join("giay-chung-sinh.pdf");
-    std::fs::write(&scan, b"%PDF-1.4\nbirth certificate scan\n%%EOF\n").unwrap();
-    let birth_slot = drafts
-        .schema(&d)
+/// The slot of the birth certificate ("Giấy chứng sinh") in a draft's form.
+fn birth_certificate_slot(drafts: &Drafts, draft: &hoso_core::draft::Draft) -> String {
+    drafts
+        .schema(draft)
         .unwrap()
         .slots
         .iter()
         .find(|s| s.name.starts_with("Giấy chứng sinh"))
         .unwrap()
         .id
-        .clone();
+        .clone()
+}
+
+#[test]
+fn catalog_update_is_explained_and_can_be_adopted() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.001193", false).unwrap();
+    let scan = dir.path().join("giay-chung-sinh.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\nbirth certificate scan\n%%EOF\n").unwrap();
+    let birth_slot = birth_certificate_slot(&drafts, &d);
     drafts
         .attach(&d.id, &birth_slot, &scan, &mut |_| true)
         .unwrap();
@@ -230,15 +235,7 @@ fn catalog_update_is_explained_and_can_be_adopted() {
     let after = drafts.validate(&d.id, CheckMode::Partial).unwrap();
     assert!(after.requirement_changes.is_empty());
     // The attached birth certificate followed its document to its new slot.
-    let new_slot = drafts
-        .schema(&upgraded)
-        .unwrap()
-        .slots
-        .iter()
-        .find(|s| s.name.starts_with("Giấy chứng sinh"))
-        .unwrap()
-        .id
-        .clone();
+    let new_slot = birth_certificate_slot(&drafts, &upgraded);
     assert_ne!(new_slot, birth_slot);
     assert_eq!(upgraded.documents[&new_slot].len(), 1);
     assert!(!after

@@ -2,6 +2,7 @@
 //! `hoso` binary on a data directory.
 #![allow(dead_code)]
 
+use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -19,4 +20,24 @@ pub fn hoso(data_dir: &Path, args: &[&str]) -> Output {
         .env_remove("HOSO_KEY_FILE")
         .output()
         .expect("run hoso")
+}
+
+/// Runs `hoso … --json`, insists on success, and parses the JSON it prints.
+#[track_caller]
+pub fn ok_json(data_dir: &Path, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = hoso(data_dir, &all);
+    assert!(
+        out.status.success(),
+        "hoso {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "hoso {args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
