@@ -98,7 +98,7 @@ const NAME_LEN: usize = 32;
 /// Why a blob could not be stored or read. Messages never quote file
 /// contents or the plaintext hash (which would identify a document in logs);
 /// the hash is in the fields for callers that need it.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum BlobError {
     #[error("lỗi đọc/ghi tệp {path} / file error at {path}: {source}")]
     Io {
@@ -196,11 +196,19 @@ pub(crate) struct Pending {
 
 impl std::fmt::Debug for Pending {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // No plaintext (`head`) in debug output.
+        // Neither plaintext (`head`) nor the document's hash in debug output:
+        // hosts log errors and values with `{:?}`.
         f.debug_struct("Pending")
-            .field("sha256", &hex(&self.sha256))
             .field("size", &self.size)
             .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for BlobError {
+    /// The message, as `Display` gives it: no document hash, which a host
+    /// logging `{:?}` would otherwise write out from the `sha256` fields.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BlobError({self})")
     }
 }
 
@@ -776,6 +784,23 @@ fn remove_if_file(path: &Path) -> Result<usize, BlobError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_never_carries_the_document_hash() {
+        let sha = "ab".repeat(32);
+        let e = BlobError::Damaged {
+            sha256: sha.clone(),
+            chunk: 3,
+        };
+        assert!(!format!("{e:?}").contains(&sha));
+        assert!(!format!(
+            "{:?}",
+            BlobError::Missing {
+                sha256: sha.clone()
+            }
+        )
+        .contains(&sha));
+    }
     use crate::storage::Store;
     use crate::vault::FixedKey;
 
