@@ -4,7 +4,9 @@
 //! next (issue #5).
 
 mod catalog;
+pub mod dossier_code;
 mod error;
+pub mod receipt_keys;
 
 pub use error::ApiError;
 
