@@ -7,6 +7,7 @@ mod catalog;
 pub mod dossier_code;
 mod error;
 pub mod receipt_keys;
+pub mod workdays;
 
 pub use error::ApiError;
 
