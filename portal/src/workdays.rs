@@ -12,8 +12,11 @@
 
 use time::{Date, Duration, Month, Weekday};
 
+/// A (month, day) in a given year.
+type MonthDay = (u8, u8);
+
 /// (first day of the lunar new year, Hùng Kings' day) by year.
-const LUNAR: [(i32, (u8, u8), (u8, u8)); 7] = [
+const LUNAR: [(i32, MonthDay, MonthDay); 7] = [
     (2024, (2, 10), (4, 18)),
     (2025, (1, 29), (4, 7)),
     (2026, (2, 17), (4, 26)),
@@ -23,7 +26,7 @@ const LUNAR: [(i32, (u8, u8), (u8, u8)); 7] = [
     (2030, (2, 3), (4, 12)),
 ];
 
-fn date(year: i32, (month, day): (u8, u8)) -> Option<Date> {
+fn date(year: i32, (month, day): MonthDay) -> Option<Date> {
     Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
 }
 
