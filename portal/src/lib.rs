@@ -4,6 +4,7 @@
 //! next (issue #5).
 
 mod catalog;
+pub mod db;
 pub mod dossier_code;
 mod error;
 pub mod receipt_keys;
