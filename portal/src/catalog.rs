@@ -1,14 +1,16 @@
-//! Catalog endpoints: the current bundle (gzip JSON, as `hoso catalog
-//! import` reads it) with an ETag so clients download it only when it
-//! changed, and its identity.
+//! Catalog endpoints (`docs/portal-api.yaml`): `GET /v1/catalog` (what the
+//! current catalog is, cheap to poll) and `GET /v1/catalog/bundle` (the
+//! bundle itself: the stored gzip JSON sent with `Content-Encoding: gzip`,
+//! a strong ETag, 304 on `If-None-Match`).
 
 use crate::Portal;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde_json::json;
 use std::sync::Arc;
 
-/// `GET /v1/catalog`: the bundle, or 304 when `If-None-Match` names it.
+/// `GET /v1/catalog/bundle`.
 pub async fn bundle(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Response {
     let etag = portal.catalog_etag();
     let unchanged = headers
@@ -16,26 +18,50 @@ pub async fn bundle(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Re
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == etag || t.trim() == "*");
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*");
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let cache = HeaderValue::from_static("no-cache");
     if unchanged {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response();
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response();
     }
     (
         StatusCode::OK,
         [
             (header::ETAG, etag_value),
+            (header::CACHE_CONTROL, cache),
             (
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.hoso.catalog-bundle+gzip"),
+                HeaderValue::from_static("application/json"),
             ),
+            (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
         ],
         portal.catalog.bytes.clone(),
     )
         .into_response()
 }
 
-/// `GET /v1/catalog/info`: version, content hash, size, creation time.
+/// `GET /v1/catalog`.
 pub async fn info(State(portal): State<Arc<Portal>>) -> Response {
-    axum::Json(&portal.catalog.info).into_response()
+    let info = &portal.catalog.info;
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        axum::Json(json!({
+            "format": "hoso-catalog-bundle",
+            "format_version": 1,
+            "version": info.version,
+            "content_hash": info.content_hash,
+            "procedure_count": info.procedure_count,
+            "created_at": info.created_at,
+            "bundle_etag": portal.catalog_etag(),
+            "bundle_bytes": portal.catalog.bytes.len(),
+            "delta_from": [],
+            "key_set_version": 1,
+        })),
+    )
+        .into_response()
 }

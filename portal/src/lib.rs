@@ -52,20 +52,48 @@ impl Portal {
         })
     }
 
-    /// The strong ETag of the current catalog: its content hash.
+    /// The strong ETag of the current catalog bundle:
+    /// `"cat-{version}-{first 16 hex of its content hash}"`.
     pub fn catalog_etag(&self) -> String {
-        format!("\"{}\"", self.catalog.info.content_hash)
+        let hash = &self.catalog.info.content_hash;
+        format!(
+            "\"cat-{}-{}\"",
+            self.catalog.info.version,
+            &hash[..hash.len().min(16)]
+        )
     }
 }
 
 /// The API's routes.
 pub fn router(portal: Arc<Portal>) -> Router {
     Router::new()
-        .route("/v1/health", get(|| async { "ok" }))
-        .route("/v1/catalog", get(catalog::bundle))
-        .route("/v1/catalog/info", get(catalog::info))
+        .route("/v1/health", get(health))
+        .route("/v1/catalog", get(catalog::info))
+        .route("/v1/catalog/bundle", get(catalog::bundle))
         .fallback(|| async { ApiError::not_found() })
+        .layer(axum::middleware::map_response(api_version))
         .with_state(portal)
+}
+
+/// Every response says it is the API's own (a captive portal's page will
+/// not carry this), so clients can tell the two apart.
+async fn api_version(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        "hoso-api-version",
+        axum::http::HeaderValue::from_static("1"),
+    );
+    response
+}
+
+/// `GET /v1/health`.
+async fn health() -> axum::Json<serde_json::Value> {
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let now = now
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    axum::Json(serde_json::json!({ "status": "ok", "api_version": "1.0.0", "now": now }))
 }
 
 /// Binds `addr` (port 0 picks a free one) and serves until the future is

@@ -1,6 +1,6 @@
 //! The portal over real HTTP on loopback: the catalog bundle with its ETag
-//! (304 when unchanged), its info, and the JSON error body for an unknown
-//! path.
+//! (304 when unchanged), the catalog info, health, the API-version header,
+//! and the JSON error body for an unknown path.
 
 use hoso_core::catalog::bundle::Bundle;
 use hoso_core::catalog::parse::parse_record;
@@ -36,20 +36,26 @@ async fn catalog_bundle_with_etag_and_info() {
     let (_dir, base, bundle) = start().await;
     let client = reqwest::Client::new();
     let res = client
-        .get(format!("{base}/v1/catalog"))
+        .get(format!("{base}/v1/catalog/bundle"))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["hoso-api-version"], "1");
+    assert_eq!(res.headers()["content-encoding"], "gzip");
     let etag = res.headers()["etag"].to_str().unwrap().to_string();
-    assert_eq!(etag, format!("\"{}\"", bundle.info.content_hash));
+    assert_eq!(
+        etag,
+        format!("\"cat-3-{}\"", &bundle.info.content_hash[..16])
+    );
+    // The stored gzip file as sent (this client does not decode gzip).
     let body = res.bytes().await.unwrap();
     let served = Bundle::from_reader(&body[..]).unwrap();
     assert_eq!(served.info, bundle.info);
     assert_eq!(served.procedures.len(), 40);
 
     let again = client
-        .get(format!("{base}/v1/catalog"))
+        .get(format!("{base}/v1/catalog/bundle"))
         .header("If-None-Match", &etag)
         .send()
         .await
@@ -57,7 +63,7 @@ async fn catalog_bundle_with_etag_and_info() {
     assert_eq!(again.status(), 304);
     assert!(again.bytes().await.unwrap().is_empty());
     let stale = client
-        .get(format!("{base}/v1/catalog"))
+        .get(format!("{base}/v1/catalog/bundle"))
         .header("If-None-Match", "\"older\"")
         .send()
         .await
@@ -65,7 +71,7 @@ async fn catalog_bundle_with_etag_and_info() {
     assert_eq!(stale.status(), 200);
 
     let info: serde_json::Value = client
-        .get(format!("{base}/v1/catalog/info"))
+        .get(format!("{base}/v1/catalog"))
         .send()
         .await
         .unwrap()
@@ -74,6 +80,14 @@ async fn catalog_bundle_with_etag_and_info() {
         .unwrap();
     assert_eq!(info["version"], 3);
     assert_eq!(info["procedure_count"], 40);
+    assert_eq!(info["bundle_etag"], etag.as_str());
+    let health: serde_json::Value = reqwest::get(format!("{base}/v1/health"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
 }
 
 #[tokio::test]
