@@ -445,7 +445,7 @@ impl BlobStore {
             .finish()
             .as_ref()
             .try_into()
-            .expect("SHA-256 is 32 bytes");
+            .map_err(|_| BlobError::Crypto)?;
         let name = self.name(&sha256);
         let header = self.seal_header(&id, cs as u32, total, &name)?;
         file.seek(SeekFrom::Start(0))
@@ -568,7 +568,7 @@ impl BlobStore {
                 version: h[8],
             });
         }
-        let nonce: [u8; NONCE_LEN] = h[24..36].try_into().expect("12 bytes");
+        let nonce: [u8; NONCE_LEN] = h[24..36].try_into().map_err(|_| damaged())?;
         let aad = header_aad(&h[..HEADER_FIXED], name);
         let id: [u8; ID_LEN] = {
             let sealed = &mut h[36..HEADER_LEN];
@@ -578,14 +578,14 @@ impl BlobStore {
                 .map_err(|_| damaged())?;
             (&*opened).try_into().map_err(|_| damaged())?
         };
-        let chunk_size = u32::from_be_bytes(h[12..16].try_into().expect("4 bytes"));
+        let chunk_size = u32::from_be_bytes(h[12..16].try_into().map_err(|_| damaged())?);
         if chunk_size == 0 || chunk_size > MAX_CHUNK_SIZE {
             return Err(damaged());
         }
         let header = Header {
             id,
             chunk_size: u64::from(chunk_size),
-            size: u64::from_be_bytes(h[16..24].try_into().expect("8 bytes")),
+            size: u64::from_be_bytes(h[16..24].try_into().map_err(|_| damaged())?),
         };
         if header.file_len() != Some(actual_len) {
             return Err(damaged());
@@ -617,7 +617,10 @@ impl BlobStore {
             }
         })?;
         let (nonce, body) = sealed.split_at_mut(NONCE_LEN);
-        let nonce: [u8; NONCE_LEN] = (&*nonce).try_into().expect("12 bytes");
+        let nonce: [u8; NONCE_LEN] = (&*nonce).try_into().map_err(|_| BlobError::Damaged {
+            sha256: hex(sha256),
+            chunk: i,
+        })?;
         let last = i + 1 == header.chunks();
         let plain = self
             .key()
