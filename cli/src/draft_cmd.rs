@@ -87,17 +87,19 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                     "đã lưu / saved {} = {} (bản nháp / draft {}, lần sửa / revision {})",
                     outcome.field, outcome.value, outcome.draft.id, outcome.draft.revision
                 );
-                if let Some(p) = outcome.problem {
-                    println!(
-                        "cảnh báo / warning [{}]: {} / {}",
-                        p.code, p.message_vi, p.message_en
-                    );
-                }
-                for i in &outcome.issues {
-                    println!(
-                        "cảnh báo / warning [{}]: {} / {}",
-                        i.code, i.message_vi, i.message_en
-                    );
+                let problem = outcome
+                    .problem
+                    .iter()
+                    .map(|p| (p.code, p.message_vi.as_str(), p.message_en.as_str()));
+                let issues = outcome.issues.iter().map(|i| {
+                    (
+                        i.code.as_str(),
+                        i.message_vi.as_str(),
+                        i.message_en.as_str(),
+                    )
+                });
+                for (code, vi, en) in problem.chain(issues) {
+                    println!("cảnh báo / warning [{code}]: {vi} / {en}");
                 }
             }
         }

@@ -225,13 +225,7 @@ impl Vault {
     /// natural key is itself telling, such as which procedure a draft is for.
     pub(crate) fn blind(&self, name: &str) -> Vec<u8> {
         let tag = hmac::sign(&self.naming, name.as_bytes());
-        tag.as_ref()[..16]
-            .iter()
-            .flat_map(|b| {
-                let hex = b"0123456789abcdef";
-                [hex[(b >> 4) as usize], hex[(b & 15) as usize]]
-            })
-            .collect()
+        crate::hex::encode(&tag.as_ref()[..16]).into_bytes()
     }
 
     /// The AES-256-GCM key attachment chunks are sealed with (derived from

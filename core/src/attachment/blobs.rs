@@ -141,13 +141,7 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BlobError + '_ {
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
+    crate::hex::encode(bytes)
 }
 
 /// Names of temp files of ingests still running in this process, which

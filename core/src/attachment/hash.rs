@@ -38,13 +38,7 @@ impl Digest {
 
     /// 64 lower-case hex digits, as `sha256sum` prints them.
     pub fn to_hex(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(64);
-        for b in self.0 {
-            s.push(HEX[usize::from(b >> 4)] as char);
-            s.push(HEX[usize::from(b & 0x0f)] as char);
-        }
-        s
+        crate::hex::encode(&self.0)
     }
 
     /// Parses 64 hex digits (either case).

@@ -190,11 +190,7 @@ pub fn content_hash(procedures: &[Procedure]) -> String {
         }
         ctx.update(b"\n");
     }
-    hex(ctx.finish().as_ref())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(ctx.finish().as_ref())
 }
 
 #[cfg(test)]

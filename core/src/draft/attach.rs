@@ -88,16 +88,11 @@ pub struct VerifiedAttachment {
     pub status: &'static str,
 }
 
+/// The raw SHA-256 of a hex digest as drafts store it.
 fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
-        let pair = std::str::from_utf8(chunk).ok()?;
-        out[i] = u8::from_str_radix(pair, 16).ok()?;
-    }
-    Some(out)
+    crate::attachment::hash::Digest::from_hex(s)
+        .ok()
+        .map(|d| *d.as_bytes())
 }
 
 impl Drafts {

@@ -107,12 +107,4 @@ impl Draft {
     pub(crate) fn attached(&self) -> Vec<AttachmentRef> {
         self.documents.values().flatten().cloned().collect()
     }
-
-    /// Files attached per slot, as the form check counts them.
-    pub(crate) fn document_counts(&self) -> BTreeMap<String, u32> {
-        self.documents
-            .iter()
-            .map(|(slot, files)| (slot.clone(), files.len() as u32))
-            .collect()
-    }
 }

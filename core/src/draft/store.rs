@@ -438,7 +438,7 @@ impl Drafts {
             Ok((field, value, problem))
         })?;
         // Cross-field findings about this field (its own format problem is
-        // already `problem`).
+        // already `problem`). Documents do not matter to a value's issues.
         let issues = match &problem {
             Some(_) => Vec::new(),
             None => {
@@ -446,7 +446,7 @@ impl Drafts {
                 form::check(
                     &schema,
                     &draft.values,
-                    &draft.document_counts(),
+                    &BTreeMap::new(),
                     CheckMode::Partial,
                     validate::today_vn(),
                 )
