@@ -7,12 +7,21 @@ use crate::Portal;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use serde_json::json;
 use std::sync::Arc;
 
+pub(crate) fn routes() -> Router<Arc<Portal>> {
+    Router::new()
+        .route("/v1/catalog", get(info))
+        .route("/v1/catalog/bundle", get(bundle))
+}
+
 /// `GET /v1/catalog/bundle`.
-pub async fn bundle(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Response {
-    let etag = portal.catalog_etag();
+async fn bundle(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Response {
+    let catalog = portal.catalog();
+    let etag = catalog.etag();
     let unchanged = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -40,14 +49,15 @@ pub async fn bundle(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Re
             ),
             (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
         ],
-        portal.catalog.bytes.clone(),
+        catalog.bytes.clone(),
     )
         .into_response()
 }
 
 /// `GET /v1/catalog`.
-pub async fn info(State(portal): State<Arc<Portal>>) -> Response {
-    let info = &portal.catalog.info;
+async fn info(State(portal): State<Arc<Portal>>) -> Response {
+    let catalog = portal.catalog();
+    let info = &catalog.info;
     (
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
         axum::Json(json!({
@@ -57,8 +67,8 @@ pub async fn info(State(portal): State<Arc<Portal>>) -> Response {
             "content_hash": info.content_hash,
             "procedure_count": info.procedure_count,
             "created_at": info.created_at,
-            "bundle_etag": portal.catalog_etag(),
-            "bundle_bytes": portal.catalog.bytes.len(),
+            "bundle_etag": catalog.etag(),
+            "bundle_bytes": catalog.bytes.len(),
             "delta_from": [],
             "key_set_version": 1,
         })),

@@ -1,14 +1,19 @@
 //! The portal's persistence: the one place hoso-portal touches sled. One
 //! `Db` per data directory, a schema-version key, JSON records in named
-//! trees, and multi-record changes in one transaction, flushed before the
-//! request is answered.
+//! trees sealed with the portal's data key (bound to tree and key, so no
+//! personal data reaches disk in clear), multi-record changes in one
+//! transaction flushed before the request is answered, and a corrupt store
+//! quarantined (moved aside) rather than a crash.
 
+use crate::seal::Sealer;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"hoso-portal/schema_version";
+const STORE_DIR: &str = "portal.sled";
 
 /// Why the portal's store failed.
 #[derive(Debug, thiserror::Error)]
@@ -19,17 +24,88 @@ pub enum DbError {
     NewerSchema(u32),
     #[error("bản ghi {0} bị hỏng / record {0} is damaged")]
     Damaged(String),
+    #[error("không cách ly được kho hỏng / cannot move the corrupt store aside: {0}")]
+    Quarantine(std::io::Error),
+}
+
+/// One change of a [`Db::commit`].
+pub enum Write {
+    Put(&'static str, String, serde_json::Value),
+    Remove(&'static str, String),
+}
+
+impl Write {
+    /// A record to store; a value that cannot be serialised is a bug in the
+    /// caller's types and is reported, not stored.
+    pub fn put<T: Serialize>(tree: &'static str, key: impl Into<String>, value: &T) -> Write {
+        Write::Put(
+            tree,
+            key.into(),
+            serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    fn tree(&self) -> &'static str {
+        match self {
+            Write::Put(t, _, _) | Write::Remove(t, _) => t,
+        }
+    }
 }
 
 /// The portal's store.
 #[derive(Clone)]
 pub struct Db {
     db: sled::Db,
+    sealer: Arc<Sealer>,
+    /// Where a corrupt store found at start-up was moved.
+    pub quarantined: Option<PathBuf>,
+}
+
+fn context(tree: &str, key: &str) -> Vec<u8> {
+    let mut c = Vec::with_capacity(tree.len() + key.len() + 1);
+    c.extend_from_slice(tree.as_bytes());
+    c.push(0);
+    c.extend_from_slice(key.as_bytes());
+    c
+}
+
+fn open_engine(path: &Path) -> Result<sled::Db, String> {
+    // sled 0.34 can panic while recovering a damaged log.
+    match std::panic::catch_unwind(|| sled::Config::new().path(path).open()) {
+        Err(_) => Err("panic while opening".into()),
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(e)) => Err(e.to_string()),
+    }
 }
 
 impl Db {
-    pub fn open(dir: &Path) -> Result<Db, DbError> {
-        let db = sled::Config::new().path(dir.join("portal.sled")).open()?;
+    pub fn open(dir: &Path, sealer: Arc<Sealer>) -> Result<Db, DbError> {
+        let path = dir.join(STORE_DIR);
+        let (db, quarantined) = match open_engine(&path) {
+            Ok(db) => (db, None),
+            Err(reason) if reason.contains("could not acquire lock") => {
+                return Err(DbError::Engine(sled::Error::Io(std::io::Error::other(
+                    reason,
+                ))))
+            }
+            Err(reason) => {
+                let stamp = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let target = dir.join(format!("{STORE_DIR}.corrupt-{stamp}"));
+                std::fs::rename(&path, &target).map_err(DbError::Quarantine)?;
+                eprintln!(
+                    "hoso-portal: kho hỏng đã được cách ly / corrupt store moved aside to {} ({reason})",
+                    target.display()
+                );
+                let db = sled::Config::new()
+                    .path(&path)
+                    .open()
+                    .map_err(DbError::Engine)?;
+                (db, Some(target))
+            }
+        };
         match db.get(SCHEMA_KEY)? {
             Some(v) => {
                 let found = <[u8; 4]>::try_from(v.as_ref())
@@ -44,25 +120,52 @@ impl Db {
                 db.flush()?;
             }
         }
-        Ok(Db { db })
+        Ok(Db {
+            db,
+            sealer,
+            quarantined,
+        })
     }
 
-    /// A JSON record.
+    fn decode<T: DeserializeOwned>(&self, tree: &str, key: &str, raw: &[u8]) -> Result<T, DbError> {
+        let plain = self
+            .sealer
+            .open_sealed(&context(tree, key), raw)
+            .map_err(|_| DbError::Damaged(format!("{tree}/{key}")))?;
+        serde_json::from_slice(&plain).map_err(|_| DbError::Damaged(format!("{tree}/{key}")))
+    }
+
+    fn encode(&self, tree: &str, key: &str, value: &serde_json::Value) -> Result<Vec<u8>, DbError> {
+        let plain =
+            serde_json::to_vec(value).map_err(|_| DbError::Damaged(format!("{tree}/{key}")))?;
+        self.sealer
+            .seal(&context(tree, key), &plain)
+            .map_err(|_| DbError::Damaged(format!("{tree}/{key}")))
+    }
+
+    /// A record.
     pub fn get<T: DeserializeOwned>(&self, tree: &str, key: &str) -> Result<Option<T>, DbError> {
         match self.db.open_tree(tree)?.get(key)? {
             None => Ok(None),
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|_| DbError::Damaged(format!("{tree}/{key}"))),
+            Some(raw) => self.decode(tree, key, &raw).map(Some),
         }
     }
 
-    /// Writes JSON records (tree, key, value) atomically and durably.
-    pub fn put_all(&self, records: &[(&str, String, serde_json::Value)]) -> Result<(), DbError> {
+    /// Applies every change atomically and durably (flushed before return).
+    pub fn commit(&self, writes: &[Write]) -> Result<(), DbError> {
         use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
-        let mut names: Vec<&str> = records.iter().map(|(t, _, _)| *t).collect();
+        let mut names: Vec<&str> = writes.iter().map(Write::tree).collect();
         names.sort_unstable();
         names.dedup();
+        let mut sealed = Vec::with_capacity(writes.len());
+        for w in writes {
+            match w {
+                Write::Put(tree, key, value) => {
+                    sealed.push((*tree, key.as_str(), Some(self.encode(tree, key, value)?)))
+                }
+                Write::Remove(tree, key) => sealed.push((*tree, key.as_str(), None)),
+            }
+        }
         let trees = names
             .iter()
             .map(|n| self.db.open_tree(n))
@@ -70,10 +173,12 @@ impl Db {
         let refs: Vec<&sled::Tree> = trees.iter().collect();
         refs.as_slice()
             .transaction(|view| {
-                for (tree, key, value) in records {
+                for (tree, key, value) in &sealed {
                     let i = names.binary_search(tree).unwrap_or(0);
-                    let bytes = serde_json::to_vec(value).unwrap_or_default();
-                    view[i].insert(key.as_bytes(), bytes)?;
+                    match value {
+                        Some(v) => view[i].insert(key.as_bytes(), v.as_slice())?,
+                        None => view[i].remove(key.as_bytes())?,
+                    };
                 }
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
@@ -85,11 +190,70 @@ impl Db {
         Ok(())
     }
 
-    /// One JSON record, durably.
-    pub fn put<T: Serialize>(&self, tree: &str, key: &str, value: &T) -> Result<(), DbError> {
-        let v =
-            serde_json::to_value(value).map_err(|_| DbError::Damaged(format!("{tree}/{key}")))?;
-        self.put_all(&[(tree, key.to_string(), v)])
+    /// One record, durably.
+    pub fn put<T: Serialize>(
+        &self,
+        tree: &'static str,
+        key: &str,
+        value: &T,
+    ) -> Result<(), DbError> {
+        self.commit(&[Write::put(tree, key, value)])
+    }
+
+    /// Removes one record, durably.
+    pub fn remove(&self, tree: &'static str, key: &str) -> Result<(), DbError> {
+        self.commit(&[Write::Remove(tree, key.to_string())])
+    }
+
+    /// Records whose key starts with `prefix` and sorts after `after`, in
+    /// key order, at most `limit`.
+    pub fn scan<T: DeserializeOwned>(
+        &self,
+        tree: &str,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, T)>, DbError> {
+        let t = self.db.open_tree(tree)?;
+        let mut out = Vec::new();
+        let iter = match after {
+            Some(a) => {
+                let mut start = a.as_bytes().to_vec();
+                start.push(0);
+                t.range(start..)
+            }
+            None => t.range(prefix.as_bytes()..),
+        };
+        for item in iter {
+            if out.len() >= limit {
+                break;
+            }
+            let (k, v) = item?;
+            if !k.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            let key = String::from_utf8(k.to_vec())
+                .map_err(|_| DbError::Damaged(format!("{tree}/<key>")))?;
+            let value = self.decode(tree, &key, &v)?;
+            out.push((key, value));
+        }
+        Ok(out)
+    }
+
+    /// Keys of a tree starting with `prefix` (no records opened).
+    pub fn keys(&self, tree: &str, prefix: &str) -> Result<Vec<String>, DbError> {
+        let t = self.db.open_tree(tree)?;
+        let mut out = Vec::new();
+        for item in t.scan_prefix(prefix.as_bytes()) {
+            let (k, _) = item?;
+            out.push(String::from_utf8_lossy(&k).into_owned());
+        }
+        Ok(out)
+    }
+
+    /// How many records a tree holds.
+    pub fn len(&self, tree: &str) -> Result<usize, DbError> {
+        Ok(self.db.open_tree(tree)?.len())
     }
 
     /// Atomically increments a counter and returns its new value.
@@ -107,31 +271,85 @@ impl Db {
             .map(u64::from_be_bytes)
             .ok_or_else(|| DbError::Damaged(format!("{tree}/{key}")))
     }
+
+    /// The portal's data key (for modules that seal files, not records).
+    pub fn sealer(&self) -> &Arc<Sealer> {
+        &self.sealer
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn sealer(dir: &Path) -> Arc<Sealer> {
+        Arc::new(Sealer::open(dir).unwrap())
+    }
+
     #[test]
-    fn records_counters_and_reopen() {
+    fn records_counters_scans_and_reopen() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let db = Db::open(dir.path()).unwrap();
-            db.put("accounts", "a1", &serde_json::json!({"name": "x"}))
-                .unwrap();
+            let db = Db::open(dir.path(), sealer(dir.path())).unwrap();
+            db.put(
+                "accounts",
+                "a1",
+                &serde_json::json!({"name": "Nguyễn Văn An"}),
+            )
+            .unwrap();
             assert_eq!(db.next("seq", "H40.22-261123").unwrap(), 1);
             assert_eq!(db.next("seq", "H40.22-261123").unwrap(), 2);
-            db.put_all(&[
-                ("a", "k".into(), serde_json::json!(1)),
-                ("b", "k".into(), serde_json::json!(2)),
+            db.commit(&[
+                Write::put("a", "k1", &1),
+                Write::put("a", "k2", &2),
+                Write::put("a", "z", &3),
+                Write::put("b", "k", &2),
             ])
             .unwrap();
         }
-        let db = Db::open(dir.path()).unwrap();
+        let db = Db::open(dir.path(), sealer(dir.path())).unwrap();
         let v: serde_json::Value = db.get("accounts", "a1").unwrap().unwrap();
-        assert_eq!(v["name"], "x");
+        assert_eq!(v["name"], "Nguyễn Văn An");
         assert_eq!(db.next("seq", "H40.22-261123").unwrap(), 3);
         assert_eq!(db.get::<i32>("b", "k").unwrap(), Some(2));
+        let all: Vec<(String, i32)> = db.scan("a", "k", None, 10).unwrap();
+        assert_eq!(all, vec![("k1".into(), 1), ("k2".into(), 2)]);
+        let after: Vec<(String, i32)> = db.scan("a", "", Some("k1"), 1).unwrap();
+        assert_eq!(after, vec![("k2".into(), 2)]);
+        db.remove("a", "k1").unwrap();
+        assert_eq!(db.len("a").unwrap(), 2);
+        // Nothing personal on disk in clear.
+        drop(db);
+        let mut found = false;
+        for entry in walk(&dir.path().join(STORE_DIR)) {
+            let bytes = std::fs::read(entry).unwrap();
+            found |= bytes.windows(6).any(|w| w == "Nguyễn".as_bytes());
+        }
+        assert!(!found);
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_corrupt_store_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join(STORE_DIR);
+        std::fs::create_dir_all(&store).unwrap();
+        std::fs::write(store.join("conf"), b"\xff\xfe garbage").unwrap();
+        std::fs::write(store.join("db"), vec![0xAB; 4096]).unwrap();
+        let db = Db::open(dir.path(), sealer(dir.path())).unwrap();
+        assert!(db.quarantined.as_ref().is_some_and(|p| p.exists()));
+        db.put("a", "k", &1).unwrap();
     }
 }

@@ -1,28 +1,65 @@
 //! hoso-portal: the reference server for Portal API v1 (`docs/portal-api.yaml`),
-//! for development, end-to-end tests, demos and pilots. This first slice
-//! serves the catalog; accounts, uploads, dossiers, receipts and status land
-//! next (issue #5).
+//! for development, end-to-end tests, demos and pilots: the catalog,
+//! accounts, resumable uploads, idempotent dossier submission with signed
+//! receipts, status tracking with an officer simulation, public lookup,
+//! limits and fault injection.
 
+mod accounts;
 mod catalog;
+pub mod clock;
+pub mod config;
 pub mod db;
 pub mod dossier_code;
+mod dossiers;
 mod error;
+mod extract;
+mod keys;
+mod limits;
 pub mod receipt_keys;
+pub mod seal;
+mod uploads;
 pub mod workdays;
 
-pub use error::ApiError;
+pub use config::{Config, Faults};
+pub use error::{ApiError, FieldIssue};
 
 use axum::routing::get;
 use axum::Router;
 use hoso_core::catalog::bundle::{Bundle, BundleInfo};
 use std::net::SocketAddr;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
-/// The catalog the portal serves: the bundle file's bytes and its identity.
+/// The catalog the portal serves: the bundle file's bytes, its identity and
+/// its procedures.
 pub struct ServedCatalog {
     pub bytes: axum::body::Bytes,
     pub info: BundleInfo,
+    pub bundle: Bundle,
+}
+
+impl ServedCatalog {
+    /// Reads and verifies a bundle file.
+    pub fn read(path: &Path) -> Result<ServedCatalog, PortalError> {
+        let bundle = Bundle::read_from(path)?;
+        let bytes = std::fs::read(path)?;
+        Ok(ServedCatalog {
+            bytes: bytes.into(),
+            info: bundle.info.clone(),
+            bundle,
+        })
+    }
+
+    /// The strong ETag of this bundle: `"cat-{version}-{first 16 hex of
+    /// its content hash}"`.
+    pub fn etag(&self) -> String {
+        let hash = &self.info.content_hash;
+        format!(
+            "\"cat-{}-{}\"",
+            self.info.version,
+            &hash[..hash.len().min(16)]
+        )
+    }
 }
 
 /// Why the portal could not start.
@@ -32,45 +69,105 @@ pub enum PortalError {
     Catalog(#[from] hoso_core::catalog::bundle::BundleError),
     #[error("lỗi vào/ra / I/O error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Db(#[from] db::DbError),
+    #[error("{0}")]
+    Seal(#[from] seal::SealError),
+    #[error("không khởi tạo được {module} / cannot set up {module}: {source}")]
+    Module {
+        module: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// Where the portal keeps its state, what it serves, and how it behaves.
+pub struct Options {
+    /// The data directory (store, data key, blobs, catalog versions).
+    pub data_dir: PathBuf,
+    /// The catalog bundle to serve.
+    pub catalog: PathBuf,
+    pub config: Config,
 }
 
 /// The portal's state, shared by every request.
 pub struct Portal {
-    pub catalog: ServedCatalog,
+    pub config: Config,
+    pub db: db::Db,
+    pub clock: clock::Clock,
+    pub data_dir: PathBuf,
+    catalog: RwLock<Arc<ServedCatalog>>,
+    accounts_lock: tokio::sync::Mutex<()>,
+    login_throttle: accounts::LoginThrottle,
+    uploads: uploads::Uploads,
+    keys: keys::KeyRing,
+    limits: limits::Limits,
+    dossiers: dossiers::Dossiers,
 }
 
 impl Portal {
-    /// Loads the catalog bundle to serve (verified like any bundle).
-    pub fn open(bundle: &Path) -> Result<Portal, PortalError> {
-        let parsed = Bundle::read_from(bundle)?;
-        let bytes = std::fs::read(bundle)?;
+    /// Opens (or creates) the portal's data directory and loads the catalog.
+    pub fn open(options: Options) -> Result<Portal, PortalError> {
+        let Options {
+            data_dir,
+            catalog,
+            config,
+        } = options;
+        std::fs::create_dir_all(&data_dir)?;
+        let sealer = Arc::new(seal::Sealer::open(&data_dir)?);
+        let db = db::Db::open(&data_dir, sealer)?;
+        let clock = clock::Clock::open(db.clone(), config.clock_speed)?;
+        let served = ServedCatalog::read(&catalog)?;
         Ok(Portal {
-            catalog: ServedCatalog {
-                bytes: bytes.into(),
-                info: parsed.info,
-            },
+            uploads: uploads::Uploads::open(&db, &config, &data_dir)?,
+            keys: keys::KeyRing::open(&db, &config, &data_dir)?,
+            limits: limits::Limits::open(&config),
+            dossiers: dossiers::Dossiers::open(&db, &config)?,
+            catalog: RwLock::new(Arc::new(served)),
+            accounts_lock: tokio::sync::Mutex::new(()),
+            login_throttle: accounts::LoginThrottle::default(),
+            config,
+            db,
+            clock,
+            data_dir,
         })
     }
 
-    /// The strong ETag of the current catalog bundle:
-    /// `"cat-{version}-{first 16 hex of its content hash}"`.
+    /// The catalog served now.
+    pub fn catalog(&self) -> Arc<ServedCatalog> {
+        match self.catalog.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the catalog served (admin install).
+    fn set_catalog(&self, served: ServedCatalog) {
+        let served = Arc::new(served);
+        match self.catalog.write() {
+            Ok(mut c) => *c = served,
+            Err(poisoned) => *poisoned.into_inner() = served,
+        }
+    }
+
+    /// The strong ETag of the current catalog bundle.
     pub fn catalog_etag(&self) -> String {
-        let hash = &self.catalog.info.content_hash;
-        format!(
-            "\"cat-{}-{}\"",
-            self.catalog.info.version,
-            &hash[..hash.len().min(16)]
-        )
+        self.catalog().etag()
     }
 }
 
-/// The API's routes.
+/// The API's routes, with the API-version header, limits and fault
+/// injection around them.
 pub fn router(portal: Arc<Portal>) -> Router {
-    Router::new()
+    let api = Router::new()
         .route("/v1/health", get(health))
-        .route("/v1/catalog", get(catalog::info))
-        .route("/v1/catalog/bundle", get(catalog::bundle))
-        .fallback(|| async { ApiError::not_found() })
+        .merge(catalog::routes())
+        .merge(keys::routes())
+        .merge(accounts::routes())
+        .merge(uploads::routes())
+        .merge(dossiers::routes())
+        .fallback(|| async { ApiError::not_found() });
+    limits::apply(api, &portal)
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::map_response(api_version))
         .with_state(portal)
 }
@@ -86,17 +183,14 @@ async fn api_version(mut response: axum::response::Response) -> axum::response::
 }
 
 /// `GET /v1/health`.
-async fn health() -> axum::Json<serde_json::Value> {
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    let now = now
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+async fn health(
+    axum::extract::State(portal): axum::extract::State<Arc<Portal>>,
+) -> axum::Json<serde_json::Value> {
+    let now = clock::rfc3339(portal.clock.now());
     axum::Json(serde_json::json!({ "status": "ok", "api_version": "1.0.0", "now": now }))
 }
 
-/// Binds `addr` (port 0 picks a free one) and serves until the future is
+/// Binds `addr` (port 0 picks a free one) and serves until the task is
 /// dropped; returns the bound address and the server task.
 pub async fn start(
     portal: Arc<Portal>,
@@ -104,7 +198,7 @@ pub async fn start(
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
-    let app = router(portal);
+    let app = router(portal).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok((bound, task))
 }

@@ -1,8 +1,9 @@
-//! `hoso-portal serve`: starts the reference portal on a loopback port. With
-//! no flags it serves the catalog imported from the shared national data
-//! into a temporary directory.
+//! `hoso-portal serve`: starts the reference portal. With no flags it keeps
+//! its state in a temporary directory and serves the catalog imported from
+//! the shared national data, on 127.0.0.1:8088.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use hoso_portal::{Config, Faults, Options};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 #[command(
     name = "hoso-portal",
     version,
-    about = "Portal API v1 reference server"
+    about = "Portal API v1 reference server (docs/portal-api.yaml)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -22,18 +23,79 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve Portal API v1.
-    Serve {
-        /// Where to listen.
-        #[arg(long, default_value = "127.0.0.1:8088")]
-        addr: SocketAddr,
-        /// The catalog bundle to serve (default: import ../shared/data).
-        #[arg(long, value_name = "BUNDLE")]
-        catalog: Option<PathBuf>,
-        /// Crawled national data to build the bundle from when --catalog is
-        /// not given.
-        #[arg(long, env = "HOSO_CATALOG_SOURCE")]
-        source: Option<PathBuf>,
-    },
+    Serve(Serve),
+}
+
+#[derive(Args)]
+struct Serve {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8088")]
+    addr: SocketAddr,
+    /// The data directory (default: a temporary one, removed on exit).
+    #[arg(long, value_name = "DIR", env = "HOSO_PORTAL_DATA")]
+    data: Option<PathBuf>,
+    /// The catalog bundle to serve (default: import ../shared/data).
+    #[arg(long, value_name = "BUNDLE")]
+    catalog: Option<PathBuf>,
+    /// Crawled national data to build the bundle from when --catalog is
+    /// not given.
+    #[arg(long, env = "HOSO_CATALOG_SOURCE")]
+    source: Option<PathBuf>,
+    /// The bearer token of /v1/admin/… (default: generated and printed).
+    #[arg(long, env = "HOSO_PORTAL_ADMIN_TOKEN")]
+    admin_token: Option<String>,
+    /// Cap on JSON request bodies, bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    max_body_bytes: u64,
+    /// Cap on one upload chunk, bytes.
+    #[arg(long, default_value_t = 16 << 20)]
+    max_chunk_bytes: u64,
+    /// Cap on a declared upload, bytes (Tus-Max-Size).
+    #[arg(long, default_value_t = 2 << 30)]
+    max_upload_bytes: u64,
+    /// Requests per second per access token (or client IP), sustained.
+    #[arg(long, default_value_t = 50.0)]
+    rate_limit: f64,
+    /// Burst size of the rate limit.
+    #[arg(long, default_value_t = 200)]
+    rate_burst: u32,
+    /// Portal seconds per real second.
+    #[arg(long, default_value_t = 1.0)]
+    clock_speed: f64,
+    /// The officer simulation: on or off.
+    #[arg(long, default_value = "on", value_parser = ["on", "off"])]
+    sim: String,
+    /// Seed of the officer simulation.
+    #[arg(long, default_value_t = 20261123)]
+    sim_seed: u64,
+    /// PBKDF2 iterations for new passwords.
+    #[arg(long, default_value_t = 600_000, hide = true)]
+    password_iterations: u32,
+    #[command(flatten)]
+    faults: FaultArgs,
+}
+
+/// Fault injection, for tests (off by default).
+#[derive(Args)]
+struct FaultArgs {
+    /// Added latency per request, ms.
+    #[arg(long, default_value_t = 0)]
+    fault_latency_ms: u64,
+    /// Uniform extra delay per request, up to this many ms.
+    #[arg(long, default_value_t = 0)]
+    fault_jitter_ms: u64,
+    /// Fraction of requests answered 500/503.
+    #[arg(long, default_value_t = 0.0)]
+    fault_5xx_rate: f64,
+    /// Fraction of connections reset mid-body.
+    #[arg(long, default_value_t = 0.0)]
+    fault_reset_rate: f64,
+    /// Fraction of requests answered 429.
+    #[arg(long, default_value_t = 0.0)]
+    fault_429_rate: f64,
+    /// Seed of the fault injection.
+    #[arg(long, default_value_t = 1)]
+    fault_seed: u64,
 }
 
 const SHARED_SOURCE: &str = concat!(
@@ -52,29 +114,74 @@ fn main() -> ExitCode {
     }
 }
 
+fn random_token() -> Result<String, Box<dyn std::error::Error>> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 24];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| "system random source failed")?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let Command::Serve {
-        addr,
-        catalog,
-        source,
-    } = cli.command;
+    let Command::Serve(args) = cli.command;
     let scratch = tempfile::tempdir()?;
-    let bundle = match catalog {
+    let data_dir = args
+        .data
+        .clone()
+        .unwrap_or_else(|| scratch.path().join("portal"));
+    let bundle = match args.catalog.clone() {
         Some(b) => b,
         None => {
             let out = scratch.path().join("catalog.bundle");
             let store =
-                hoso_core::catalog::store::CatalogStore::open(&scratch.path().join("data"))?;
-            let source = source.unwrap_or_else(|| PathBuf::from(SHARED_SOURCE));
+                hoso_core::catalog::store::CatalogStore::open(&scratch.path().join("import"))?;
+            let source = args
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(SHARED_SOURCE));
             hoso_core::catalog::import(&store, &source, Some(&out))?;
             out
         }
     };
-    let portal = Arc::new(hoso_portal::Portal::open(&bundle)?);
+    let (admin_token, generated) = match args.admin_token.clone() {
+        Some(t) => (t, false),
+        None => (random_token()?, true),
+    };
+    let config = Config {
+        max_body_bytes: args.max_body_bytes,
+        max_chunk_bytes: args.max_chunk_bytes,
+        max_upload_bytes: args.max_upload_bytes,
+        rate_limit: args.rate_limit,
+        rate_burst: args.rate_burst,
+        admin_token: admin_token.clone(),
+        password_iterations: args.password_iterations,
+        clock_speed: args.clock_speed,
+        simulation: args.sim == "on",
+        sim_seed: args.sim_seed,
+        faults: Faults {
+            latency_ms: args.faults.fault_latency_ms,
+            jitter_ms: args.faults.fault_jitter_ms,
+            rate_5xx: args.faults.fault_5xx_rate,
+            reset_rate: args.faults.fault_reset_rate,
+            rate_429: args.faults.fault_429_rate,
+            seed: args.faults.fault_seed,
+        },
+        ..Config::default()
+    };
+    let portal = Arc::new(hoso_portal::Portal::open(Options {
+        data_dir: data_dir.clone(),
+        catalog: bundle,
+        config,
+    })?);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
-        let (bound, task) = hoso_portal::start(portal, addr).await?;
+        let (bound, task) = hoso_portal::start(portal, args.addr).await?;
         println!("hoso-portal: http://{bound}/v1/ (Ctrl-C to stop)");
+        println!("hoso-portal: data {}", data_dir.display());
+        if generated {
+            println!("hoso-portal: admin token {admin_token}");
+        }
         tokio::select! {
             r = task => r.map_err(std::io::Error::other)?,
             _ = tokio::signal::ctrl_c() => Ok(()),

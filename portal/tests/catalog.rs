@@ -2,38 +2,15 @@
 //! (304 when unchanged), the catalog info, health, the API-version header,
 //! and the JSON error body for an unknown path.
 
+mod common;
+
+use common::TestPortal;
 use hoso_core::catalog::bundle::Bundle;
-use hoso_core::catalog::parse::parse_record;
-use hoso_core::catalog::source::read_records;
-use std::path::Path;
-use std::sync::Arc;
-
-const SOURCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/tthc-national-2642.jsonl.gz"
-);
-
-async fn start() -> (tempfile::TempDir, String, Bundle) {
-    let dir = tempfile::tempdir().unwrap();
-    let procedures = read_records(Path::new(SOURCE))
-        .unwrap()
-        .iter()
-        .take(40)
-        .map(parse_record)
-        .collect();
-    let bundle = Bundle::new(3, procedures);
-    let path = dir.path().join("catalog.bundle");
-    bundle.write_to(&path).unwrap();
-    let portal = Arc::new(hoso_portal::Portal::open(&path).unwrap());
-    let (addr, _task) = hoso_portal::start(portal, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    (dir, format!("http://{addr}"), bundle)
-}
 
 #[tokio::test]
 async fn catalog_bundle_with_etag_and_info() {
-    let (_dir, base, bundle) = start().await;
+    let tp = TestPortal::start().await;
+    let (base, bundle) = (tp.base.clone(), tp.bundle.clone());
     let client = reqwest::Client::new();
     let res = client
         .get(format!("{base}/v1/catalog/bundle"))
@@ -52,7 +29,7 @@ async fn catalog_bundle_with_etag_and_info() {
     let body = res.bytes().await.unwrap();
     let served = Bundle::from_reader(&body[..]).unwrap();
     assert_eq!(served.info, bundle.info);
-    assert_eq!(served.procedures.len(), 40);
+    assert_eq!(served.procedures.len(), bundle.procedures.len());
 
     let again = client
         .get(format!("{base}/v1/catalog/bundle"))
@@ -79,7 +56,7 @@ async fn catalog_bundle_with_etag_and_info() {
         .await
         .unwrap();
     assert_eq!(info["version"], 3);
-    assert_eq!(info["procedure_count"], 40);
+    assert_eq!(info["procedure_count"], bundle.procedures.len());
     assert_eq!(info["bundle_etag"], etag.as_str());
     let health: serde_json::Value = reqwest::get(format!("{base}/v1/health"))
         .await
@@ -92,7 +69,8 @@ async fn catalog_bundle_with_etag_and_info() {
 
 #[tokio::test]
 async fn unknown_paths_get_the_json_error_body() {
-    let (_dir, base, _) = start().await;
+    let tp = TestPortal::start().await;
+    let base = tp.base.clone();
     let res = reqwest::get(format!("{base}/v1/nothing-here"))
         .await
         .unwrap();

@@ -1,0 +1,564 @@
+//! Accounts and sessions: citizen and volunteer registration, login with a
+//! PBKDF2 password check, opaque bearer access tokens (15 minutes) and
+//! rotating single-use refresh tokens (30 days; a spent one presented again
+//! revokes the whole session), logout, and token authentication for every
+//! other endpoint. Times are the portal clock.
+//!
+//! Storage: `accounts/{id}` (sealed, with the password hash), `phones/{blind
+//! (phone)}` → id, `tokens/{blind(token)}`, `sessions/{id}`. Tokens are
+//! stored only blinded, so a copy of the store yields no usable token.
+
+use crate::clock::rfc3339;
+use crate::db::Write;
+use crate::error::{ApiError, FieldIssue};
+use crate::extract::{ApiJson, Caller, ClientIp};
+use crate::Portal;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use time::OffsetDateTime;
+
+const ACCOUNTS: &str = "accounts";
+const PHONES: &str = "phones";
+const TOKENS: &str = "tokens";
+const SESSIONS: &str = "sessions";
+
+/// Failed logins allowed per phone number or client IP in a window.
+const LOGIN_FAILURES: u32 = 10;
+const LOGIN_WINDOW_SECS: i64 = 15 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Citizen,
+    Volunteer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerProfile {
+    pub team: String,
+    pub province: String,
+    pub commune: String,
+}
+
+/// `CitizenRegistration` / `VolunteerRegistration`, selected by `kind`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Registration {
+    kind: AccountKind,
+    phone: String,
+    password: String,
+    full_name: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    volunteer: Option<VolunteerProfile>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct PasswordHash {
+    iterations: u32,
+    salt: String,
+    hash: String,
+}
+
+/// A stored account (sealed).
+#[derive(Serialize, Deserialize, Clone)]
+pub struct AccountRecord {
+    pub id: String,
+    pub kind: AccountKind,
+    pub phone: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub volunteer: Option<VolunteerProfile>,
+    pub created_at: String,
+    password: PasswordHash,
+}
+
+impl AccountRecord {
+    /// The `Account` schema.
+    pub fn public(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "kind": self.kind,
+            "phone": self.phone,
+            "full_name": self.full_name,
+            "email": self.email,
+            "volunteer": self.volunteer,
+            "created_at": self.created_at,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum TokenKind {
+    Access,
+    Refresh,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct TokenRecord {
+    kind: TokenKind,
+    account_id: String,
+    session: String,
+    expires_at: i64,
+    spent: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct SessionRecord {
+    account_id: String,
+    revoked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    phone: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefreshRequest {
+    refresh_token: String,
+}
+
+/// Failed logins by phone (blinded) and by client IP, for throttling.
+#[derive(Default)]
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, (i64, u32)>>,
+}
+
+impl LoginThrottle {
+    fn blocked(&self, key: &str, now: i64) -> Option<u64> {
+        let map = self.failures.lock().ok()?;
+        let (since, count) = map.get(key)?;
+        let ends = since + LOGIN_WINDOW_SECS;
+        (*count >= LOGIN_FAILURES && now < ends).then(|| (ends - now).max(1) as u64)
+    }
+
+    fn fail(&self, key: String, now: i64) {
+        if let Ok(mut map) = self.failures.lock() {
+            let entry = map.entry(key).or_insert((now, 0));
+            if now >= entry.0 + LOGIN_WINDOW_SECS {
+                *entry = (now, 0);
+            }
+            entry.1 += 1;
+        }
+    }
+
+    fn clear(&self, key: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(key);
+        }
+    }
+}
+
+pub(crate) fn routes() -> Router<Arc<Portal>> {
+    Router::new()
+        .route("/v1/accounts", post(register))
+        .route("/v1/accounts/me", get(me))
+        .route("/v1/auth/login", post(login))
+        .route("/v1/auth/refresh", post(refresh))
+        .route("/v1/auth/logout", post(logout))
+}
+
+fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
+    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
+}
+
+fn problem_issue(field: &str, p: hoso_core::validate::Problem) -> FieldIssue {
+    FieldIssue::new(field, p.code, p.message_vi, p.message_en)
+}
+
+fn hash_password(portal: &Portal, password: &str) -> Result<PasswordHash, ApiError> {
+    let salt: [u8; 16] = portal
+        .db
+        .sealer()
+        .random()
+        .map_err(|e| ApiError::internal(&e))?;
+    let iterations = portal.config.password_iterations.max(1);
+    let mut out = [0u8; 32];
+    ring::pbkdf2::derive(
+        ring::pbkdf2::PBKDF2_HMAC_SHA256,
+        NonZeroU32::new(iterations).unwrap_or(NonZeroU32::MIN),
+        &salt,
+        password.as_bytes(),
+        &mut out,
+    );
+    Ok(PasswordHash {
+        iterations,
+        salt: URL_SAFE_NO_PAD.encode(salt),
+        hash: URL_SAFE_NO_PAD.encode(out),
+    })
+}
+
+fn password_matches(stored: &PasswordHash, password: &str) -> bool {
+    let (Ok(salt), Ok(hash)) = (
+        URL_SAFE_NO_PAD.decode(&stored.salt),
+        URL_SAFE_NO_PAD.decode(&stored.hash),
+    ) else {
+        return false;
+    };
+    ring::pbkdf2::verify(
+        ring::pbkdf2::PBKDF2_HMAC_SHA256,
+        NonZeroU32::new(stored.iterations).unwrap_or(NonZeroU32::MIN),
+        &salt,
+        password.as_bytes(),
+        &hash,
+    )
+    .is_ok()
+}
+
+/// A password check that costs the same when there is no such account.
+fn dummy_check(portal: &Portal, password: &str) {
+    let dummy = PasswordHash {
+        iterations: portal.config.password_iterations.max(1),
+        salt: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
+    };
+    let _ = password_matches(&dummy, password);
+}
+
+/// `POST /v1/accounts`.
+async fn register(
+    State(portal): State<Arc<Portal>>,
+    ApiJson(reg): ApiJson<Registration>,
+) -> Result<Response, ApiError> {
+    let mut issues = Vec::new();
+    let phone = hoso_core::validate::phone(&reg.phone)
+        .map_err(|p| issues.push(problem_issue("phone", p)))
+        .ok();
+    let full_name = hoso_core::validate::person_name(&reg.full_name)
+        .map_err(|p| issues.push(problem_issue("full_name", p)))
+        .ok();
+    let email = match reg.email.as_deref() {
+        None => None,
+        Some(e) => hoso_core::validate::email(e)
+            .map_err(|p| issues.push(problem_issue("email", p)))
+            .ok(),
+    };
+    let chars = reg.password.chars().count();
+    if chars < 8 {
+        issues.push(FieldIssue::new(
+            "password",
+            "password_too_short",
+            "Mật khẩu cần ít nhất 8 ký tự",
+            "The password needs at least 8 characters",
+        ));
+    } else if chars > 128 {
+        issues.push(FieldIssue::new(
+            "password",
+            "password_too_long",
+            "Mật khẩu dài tối đa 128 ký tự",
+            "The password has at most 128 characters",
+        ));
+    }
+    match (reg.kind, &reg.volunteer) {
+        (AccountKind::Volunteer, None) => issues.push(FieldIssue::new(
+            "volunteer",
+            "missing_field",
+            "Tài khoản tình nguyện viên cần tên tổ công nghệ số cộng đồng",
+            "A volunteer account names its community digital-tech team",
+        )),
+        (AccountKind::Citizen, Some(_)) => issues.push(FieldIssue::new(
+            "volunteer",
+            "unknown_field",
+            "Tài khoản công dân không có thông tin tổ công nghệ số",
+            "A citizen account has no volunteer team",
+        )),
+        (AccountKind::Volunteer, Some(v)) => {
+            for (field, value) in [
+                ("volunteer.team", &v.team),
+                ("volunteer.province", &v.province),
+                ("volunteer.commune", &v.commune),
+            ] {
+                if value.trim().is_empty() || value.chars().count() > 200 {
+                    issues.push(FieldIssue::new(
+                        field,
+                        "empty",
+                        "Chưa nhập thông tin này",
+                        "This is empty or too long",
+                    ));
+                }
+            }
+        }
+        (AccountKind::Citizen, None) => {}
+    }
+    let (Some(phone), Some(full_name), true) = (phone, full_name, issues.is_empty()) else {
+        return Err(ApiError::validation(issues));
+    };
+    let password = hash_password(&portal, &reg.password)?;
+    let _guard = portal.accounts_lock.lock().await;
+    let phone_key = portal.db.sealer().blind(&format!("phone:{phone}"));
+    if portal.db.get::<String>(PHONES, &phone_key)?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "account_exists",
+            "Số điện thoại này đã được đăng ký",
+            "This phone number is already registered",
+        ));
+    }
+    let account = AccountRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        kind: reg.kind,
+        phone,
+        full_name,
+        email,
+        volunteer: reg.volunteer,
+        created_at: rfc3339(portal.clock.now()),
+        password,
+    };
+    portal.db.commit(&[
+        Write::put(ACCOUNTS, account.id.clone(), &account),
+        Write::put(PHONES, phone_key, &account.id),
+    ])?;
+    let location =
+        HeaderValue::from_str("/v1/accounts/me").unwrap_or(HeaderValue::from_static("/"));
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        no_store(),
+        axum::Json(account.public()),
+    )
+        .into_response())
+}
+
+/// The account record of an id.
+pub fn account(portal: &Portal, id: &str) -> Result<Option<AccountRecord>, ApiError> {
+    Ok(portal.db.get(ACCOUNTS, id)?)
+}
+
+/// How many accounts exist (admin stats).
+pub fn count(portal: &Portal) -> Result<usize, ApiError> {
+    Ok(portal.db.len(ACCOUNTS)?)
+}
+
+/// `GET /v1/accounts/me`.
+async fn me(State(portal): State<Arc<Portal>>, caller: Caller) -> Result<Response, ApiError> {
+    let account = account(&portal, &caller.account_id)?.ok_or_else(ApiError::unauthorized)?;
+    Ok((no_store(), axum::Json(account.public())).into_response())
+}
+
+/// `POST /v1/auth/login`.
+async fn login(
+    State(portal): State<Arc<Portal>>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let now = portal.clock.now().unix_timestamp();
+    let ip_key = format!("ip:{ip}");
+    let phone = hoso_core::validate::phone(&req.phone).unwrap_or_default();
+    let phone_key = portal.db.sealer().blind(&format!("phone:{phone}"));
+    let throttle_key = format!("phone:{phone_key}");
+    for key in [&ip_key, &throttle_key] {
+        if let Some(wait) = portal.login_throttle.blocked(key, now) {
+            return Err(ApiError::rate_limited(wait));
+        }
+    }
+    let found = match portal.db.get::<String>(PHONES, &phone_key)? {
+        Some(id) => account(&portal, &id)?,
+        None => None,
+    };
+    let account = match found {
+        Some(a) if password_matches(&a.password, &req.password) => a,
+        other => {
+            if other.is_none() {
+                dummy_check(&portal, &req.password);
+            }
+            portal.login_throttle.fail(ip_key, now);
+            portal.login_throttle.fail(throttle_key, now);
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "Số điện thoại hoặc mật khẩu không đúng",
+                "Wrong phone number or password",
+            ));
+        }
+    };
+    portal.login_throttle.clear(&throttle_key);
+    let session = uuid::Uuid::new_v4().to_string();
+    let (pair, writes) = issue_pair(&portal, &account, &session)?;
+    let mut all = vec![Write::put(
+        SESSIONS,
+        session.clone(),
+        &SessionRecord {
+            account_id: account.id.clone(),
+            revoked: false,
+        },
+    )];
+    all.extend(writes);
+    portal.db.commit(&all)?;
+    Ok((no_store(), axum::Json(pair)).into_response())
+}
+
+fn new_token(portal: &Portal, prefix: &str) -> Result<String, ApiError> {
+    let bytes: [u8; 32] = portal
+        .db
+        .sealer()
+        .random()
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+fn token_key(portal: &Portal, token: &str) -> String {
+    portal.db.sealer().blind(&format!("token:{token}"))
+}
+
+/// A fresh access + refresh token for a session, and the writes storing them.
+fn issue_pair(
+    portal: &Portal,
+    account: &AccountRecord,
+    session: &str,
+) -> Result<(serde_json::Value, Vec<Write>), ApiError> {
+    let now = portal.clock.now();
+    let access = new_token(portal, "at_")?;
+    let refresh = new_token(portal, "rt_")?;
+    let access_ttl = portal.config.access_token_ttl.as_secs().max(1) as i64;
+    let refresh_ttl = portal.config.refresh_token_ttl.as_secs().max(1) as i64;
+    let access_expires = now + time::Duration::seconds(access_ttl);
+    let refresh_expires = now + time::Duration::seconds(refresh_ttl);
+    let record = |kind, expires: OffsetDateTime| TokenRecord {
+        kind,
+        account_id: account.id.clone(),
+        session: session.to_string(),
+        expires_at: expires.unix_timestamp(),
+        spent: false,
+    };
+    let writes = vec![
+        Write::put(
+            TOKENS,
+            token_key(portal, &access),
+            &record(TokenKind::Access, access_expires),
+        ),
+        Write::put(
+            TOKENS,
+            token_key(portal, &refresh),
+            &record(TokenKind::Refresh, refresh_expires),
+        ),
+    ];
+    let pair = serde_json::json!({
+        "token_type": "Bearer",
+        "access_token": access,
+        "expires_in": access_ttl,
+        "expires_at": rfc3339(access_expires),
+        "refresh_token": refresh,
+        "refresh_expires_at": rfc3339(refresh_expires),
+        "account": account.public(),
+    });
+    Ok((pair, writes))
+}
+
+fn refresh_invalid() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "refresh_token_invalid",
+        "Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại",
+        "Your session has expired; please log in again",
+    )
+}
+
+/// `POST /v1/auth/refresh`.
+async fn refresh(
+    State(portal): State<Arc<Portal>>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> Result<Response, ApiError> {
+    let _guard = portal.accounts_lock.lock().await;
+    let key = token_key(&portal, &req.refresh_token);
+    let Some(mut token) = portal.db.get::<TokenRecord>(TOKENS, &key)? else {
+        return Err(refresh_invalid());
+    };
+    if token.kind != TokenKind::Refresh {
+        return Err(refresh_invalid());
+    }
+    let Some(mut session) = portal.db.get::<SessionRecord>(SESSIONS, &token.session)? else {
+        return Err(refresh_invalid());
+    };
+    if token.spent {
+        // A spent token presented again was copied: end the whole session.
+        session.revoked = true;
+        portal.db.put(SESSIONS, &token.session.clone(), &session)?;
+        return Err(refresh_invalid());
+    }
+    if session.revoked || token.expires_at <= portal.clock.now().unix_timestamp() {
+        return Err(refresh_invalid());
+    }
+    let Some(account) = account(&portal, &token.account_id)? else {
+        return Err(refresh_invalid());
+    };
+    token.spent = true;
+    let (pair, mut writes) = issue_pair(&portal, &account, &token.session)?;
+    writes.push(Write::put(TOKENS, key, &token));
+    portal.db.commit(&writes)?;
+    Ok((no_store(), axum::Json(pair)).into_response())
+}
+
+/// `POST /v1/auth/logout`.
+async fn logout(State(portal): State<Arc<Portal>>, caller: Caller) -> Result<Response, ApiError> {
+    portal.db.put(
+        SESSIONS,
+        &caller.session,
+        &SessionRecord {
+            account_id: caller.account_id,
+            revoked: true,
+        },
+    )?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The account an access token stands for.
+pub fn authenticate(portal: &Portal, token: &str) -> Result<Caller, ApiError> {
+    if token.len() > 512 {
+        return Err(invalid_token());
+    }
+    let key = token_key(portal, token);
+    let Some(record) = portal.db.get::<TokenRecord>(TOKENS, &key)? else {
+        return Err(invalid_token());
+    };
+    if record.kind != TokenKind::Access {
+        return Err(invalid_token());
+    }
+    let session = portal.db.get::<SessionRecord>(SESSIONS, &record.session)?;
+    if session.is_none_or(|s| s.revoked) {
+        return Err(invalid_token());
+    }
+    if record.expires_at <= portal.clock.now().unix_timestamp() {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "token_expired",
+            "Phiên làm việc đã hết hạn; đang đăng nhập lại",
+            "The access token has expired; refresh it",
+        )
+        .with_header(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        ));
+    }
+    let Some(account) = account(portal, &record.account_id)? else {
+        return Err(invalid_token());
+    };
+    Ok(Caller {
+        account_id: account.id,
+        kind: account.kind,
+        session: record.session,
+        token_key: key,
+    })
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::unauthorized().with_header(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+    )
+}

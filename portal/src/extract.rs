@@ -1,0 +1,237 @@
+//! Request extractors shared by every endpoint: a JSON body held to the
+//! spec's rules (`415` for another content type, `413` over the cap, `400`
+//! with a JSON-pointer issue per problem), the calling account from its
+//! bearer token, and the admin token.
+
+use crate::error::{ApiError, FieldIssue};
+use crate::Portal;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// A JSON request body, parsed into `T` (whose shape denies unknown fields).
+pub struct ApiJson<T>(pub T);
+
+/// Is the request's `Content-Type` `application/json` (parameters allowed)?
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Reads a whole body up to `max` bytes (`413 body_too_large` past it).
+pub async fn read_body(body: axum::body::Body, max: u64) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, usize::try_from(max).unwrap_or(usize::MAX))
+        .await
+        .map_err(|_| ApiError::body_too_large(max))
+}
+
+/// Parses JSON into `T`, turning serde's complaint into a located issue.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let pointer = pointer(&e.path().to_string());
+        let inner = e.into_inner();
+        let text = inner.to_string();
+        let (code, vi, en) = if inner.is_syntax() || inner.is_eof() {
+            ("json_syntax", "JSON không hợp lệ", "Malformed JSON")
+        } else if text.starts_with("unknown field") {
+            ("unknown_field", "Trường không được hỗ trợ", "Unknown field")
+        } else if text.starts_with("missing field") {
+            (
+                "missing_field",
+                "Thiếu trường bắt buộc",
+                "A required field is missing",
+            )
+        } else {
+            (
+                "type",
+                "Giá trị không đúng kiểu hoặc định dạng",
+                "Wrong type or format",
+            )
+        };
+        // serde names a missing field in its message; keep only the field
+        // name (never a value the client sent).
+        // serde_path_to_error's path already ends at an unknown field.
+        let field = match (code, text.split('`').nth(1)) {
+            ("missing_field", Some(name)) if pointer == "/" => format!("/{name}"),
+            ("missing_field", Some(name)) => format!("{pointer}/{name}"),
+            _ => pointer,
+        };
+        ApiError::bad_request("Yêu cầu không đúng định dạng", "Malformed request")
+            .with_issues(vec![FieldIssue::new(field, code, vi, en)])
+    })
+}
+
+/// serde_path_to_error's `a.b[0]` as a JSON pointer `/a/b/0`.
+fn pointer(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        return "/".into();
+    }
+    let mut out = String::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            out.push('/');
+            out.push_str(&rest[..i].replace('~', "~0").replace('/', "~1"));
+            rest = &rest[i..];
+            for idx in rest.split('[').filter(|s| !s.is_empty()) {
+                out.push('/');
+                out.push_str(idx.trim_end_matches(']'));
+            }
+        } else {
+            out.push('/');
+            out.push_str(&rest.replace('~', "~0").replace('/', "~1"));
+        }
+    }
+    out
+}
+
+impl<T: DeserializeOwned> FromRequest<Arc<Portal>> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, portal: &Arc<Portal>) -> Result<Self, ApiError> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::unsupported_media_type());
+        }
+        let bytes = read_body(req.into_body(), portal.config.max_body_bytes).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// The account a request is made for, from `Authorization: Bearer …`.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account_id: String,
+    pub kind: crate::accounts::AccountKind,
+    /// The login session the token belongs to.
+    pub session: String,
+    /// The blinded access token (rate-limit bucket, logout).
+    pub token_key: String,
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<Arc<Portal>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, portal: &Arc<Portal>) -> Result<Self, ApiError> {
+        let Some(token) = bearer(&parts.headers) else {
+            return Err(ApiError::unauthorized());
+        };
+        crate::accounts::authenticate(portal, token)
+    }
+}
+
+/// The client's IP address (from the connection), for per-IP limits.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(&parts.extensions)))
+    }
+}
+
+/// The peer address of a request, `0.0.0.0` when served without one.
+pub fn client_ip(extensions: &axum::http::Extensions) -> std::net::IpAddr {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// Compares two secrets without an early exit (digests first, so lengths
+/// do not leak either).
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    let da = ring::digest::digest(&ring::digest::SHA256, a);
+    let db = ring::digest::digest(&ring::digest::SHA256, b);
+    da.as_ref()
+        .iter()
+        .zip(db.as_ref())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+/// A request carrying the admin token (`/v1/admin/…` only).
+pub struct Admin;
+
+impl FromRequestParts<Arc<Portal>> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, portal: &Arc<Portal>) -> Result<Self, ApiError> {
+        let presented = bearer(&parts.headers).unwrap_or("");
+        let expected = portal.config.admin_token.as_bytes();
+        let ok = !expected.is_empty() && same_secret(presented.as_bytes(), expected);
+        if ok {
+            Ok(Admin)
+        } else {
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Cần mã quản trị hợp lệ",
+                "A valid admin token is required",
+            )
+            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Shape {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        n: u32,
+    }
+
+    fn issue(body: &str) -> FieldIssue {
+        let e = parse_json::<Shape>(body.as_bytes()).unwrap_err();
+        assert_eq!(e.code, "bad_request");
+        e.issues[0].clone()
+    }
+
+    #[test]
+    fn problems_are_located_by_json_pointer() {
+        let i = issue(r#"{"name":"a","items":[],"nickname":"x"}"#);
+        assert_eq!(
+            (i.field.as_str(), i.code.as_str()),
+            ("/nickname", "unknown_field")
+        );
+        let i = issue(r#"{"name":"a","items":[{"n":1},{"n":"x"}]}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("/items/1/n", "type"));
+        let i = issue(r#"{"items":[]}"#);
+        assert_eq!(
+            (i.field.as_str(), i.code.as_str()),
+            ("/name", "missing_field")
+        );
+        let i = issue(r#"{"name":"#);
+        assert_eq!(i.code, "json_syntax");
+        assert_eq!(pointer("a.b[0][2].c"), "/a/b/0/2/c");
+    }
+}
