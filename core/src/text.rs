@@ -35,7 +35,7 @@ pub fn push_folded(c: char, out: &mut String) {
 /// `…`. Error messages echo
 /// what the user passed as a name through this, so a value typed in the
 /// wrong place (an ID number, a name) is never shown or logged.
-pub(crate) fn shown_if_identifier(text: &str) -> String {
+pub fn shown_if_identifier(text: &str) -> String {
     let identifier = !text.is_empty()
         && text.len() <= 80
         && text

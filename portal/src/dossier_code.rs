@@ -1,6 +1,6 @@
 //! Dossier codes in the real national format `{receiving agency
 //! code}-{yyMMdd}-{NNNN}`: a per-agency daily sequence, e.g.
-//! `H40.22-261123-0001`. The next number is kept by the caller's storage;
+//! `H40.22-261123-0001`, zero-padded to four digits and wider past 9999. The next number is kept by the caller's storage;
 //! this module owns the format and its parsing.
 
 use time::Date;
@@ -10,7 +10,7 @@ use time::Date;
 pub enum CodeError {
     #[error("mã cơ quan tiếp nhận không hợp lệ / malformed receiving agency code")]
     Agency,
-    #[error("đã hết số thứ tự trong ngày (9999) / the day's sequence is exhausted (9999)")]
+    #[error("đã hết số thứ tự trong ngày (999999) / the day's sequence is exhausted (999999)")]
     Exhausted,
     #[error("mã hồ sơ không đúng định dạng CQ-yyMMdd-NNNN / a dossier code has the form AGENCY-yyMMdd-NNNN")]
     Format,
@@ -31,7 +31,7 @@ pub fn format(agency: &str, day: Date, sequence: u32) -> Result<String, CodeErro
     if !valid_agency(agency) {
         return Err(CodeError::Agency);
     }
-    if sequence == 0 || sequence > 9999 {
+    if sequence == 0 || sequence > 999_999 {
         return Err(CodeError::Exhausted);
     }
     Ok(format!(
@@ -48,7 +48,7 @@ pub fn parse(code: &str) -> Result<(String, Date, u32), CodeError> {
     let (Some(seq), Some(day), Some(agency)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(CodeError::Format);
     };
-    if !valid_agency(agency) || seq.len() != 4 || day.len() != 6 {
+    if !valid_agency(agency) || !(4..=6).contains(&seq.len()) || day.len() != 6 {
         return Err(CodeError::Format);
     }
     let num = |s: &str| s.parse::<u32>().map_err(|_| CodeError::Format);
@@ -84,6 +84,10 @@ mod tests {
             "H56.14-240815-0001"
         );
         assert_eq!(parse("000.00.21.H40-261123-0042").unwrap().2, 42);
+        assert_eq!(
+            format("H40.22", date!(2026 - 11 - 23), 10_000).unwrap(),
+            "H40.22-261123-10000"
+        );
     }
 
     #[test]
@@ -93,7 +97,7 @@ mod tests {
             Err(CodeError::Agency)
         );
         assert_eq!(
-            format("H40", date!(2026 - 01 - 01), 10_000),
+            format("H40", date!(2026 - 01 - 01), 1_000_000),
             Err(CodeError::Exhausted)
         );
         for bad in [

@@ -5,6 +5,7 @@
 //! limits and fault injection.
 
 mod accounts;
+mod agencies;
 mod catalog;
 pub mod clock;
 pub mod config;
@@ -15,6 +16,7 @@ mod error;
 mod extract;
 mod keys;
 mod limits;
+mod receipt;
 pub mod receipt_keys;
 pub mod seal;
 mod uploads;
@@ -198,6 +200,7 @@ pub async fn start(
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
+    tokio::spawn(dossiers::run_in_background(portal.clone()));
     let app = router(portal).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok((bound, task))

@@ -147,3 +147,131 @@ impl TestPortal {
         res.json().await.unwrap()
     }
 }
+
+/// `dd/mm/yyyy` of the day `days_ago` days before today in Vietnam.
+pub fn days_ago(days: i64) -> String {
+    let t = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap())
+        - time::Duration::days(days);
+    let d = t.date();
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// A minimal one-page PDF whose content differs by `salt`.
+pub fn pdf(salt: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% {salt}\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+        .into_bytes()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl TestPortal {
+    /// Uploads a file with tus (one chunk) and answers its `AttachmentRef`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        bytes: &[u8],
+        media_type: &str,
+        file_name: &str,
+    ) -> Value {
+        use base64::Engine;
+        let sha = sha256_hex(bytes);
+        let res = self
+            .http
+            .post(self.url("/v1/uploads"))
+            .bearer_auth(token)
+            .header("Tus-Resumable", "1.0.0")
+            .json(&json!({"sha256": sha, "size": bytes.len(), "media_type": media_type}))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let upload: Value = res.json().await.unwrap();
+        assert!(status == 200 || status == 201, "{upload}");
+        if upload["state"] == "in_progress" {
+            let offset = upload["offset"].as_u64().unwrap() as usize;
+            let chunk = &bytes[offset..];
+            let digest = ring::digest::digest(&ring::digest::SHA256, chunk);
+            let res = self
+                .http
+                .patch(self.url(upload["url"].as_str().unwrap()))
+                .bearer_auth(token)
+                .header("Tus-Resumable", "1.0.0")
+                .header("Content-Type", "application/offset+octet-stream")
+                .header("Upload-Offset", offset.to_string())
+                .header(
+                    "Upload-Checksum",
+                    format!(
+                        "sha256 {}",
+                        base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+                    ),
+                )
+                .body(chunk.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 204, "{}", res.text().await.unwrap());
+        }
+        json!({"sha256": sha, "size": bytes.len(), "media_type": media_type, "file_name": file_name})
+    }
+
+    /// A birth registration (1.001193) the portal accepts, with the birth
+    /// certificate uploaded by `token`'s account.
+    pub async fn birth_submission(&self, token: &str, salt: &str) -> Value {
+        let doc = self
+            .upload(token, &pdf(salt), "application/pdf", "giay-chung-sinh.pdf")
+            .await;
+        json!({
+            "procedure_code": "1.001193",
+            "catalog_version": 3,
+            "agency_code": "H40.22",
+            "channel": "online",
+            "form_values": birth_values(),
+            "documents": {"doc05": [doc]},
+        })
+    }
+}
+
+/// Form values of a complete birth registration.
+pub fn birth_values() -> Value {
+    json!({
+        "applicant.full_name": "Nguyễn Văn An",
+        "applicant.date_of_birth": "12/05/1990",
+        "applicant.sex": "male",
+        "applicant.id_number": "040090012345",
+        "applicant.phone": "0912345678",
+        "applicant.address.province": "Nghệ An",
+        "applicant.address.commune": "Phường Trường Vinh",
+        "applicant.address.detail": "Số 12, đường Lê Hồng Phong, khối 3",
+        "applicant.relationship": "father",
+        "child.full_name": "Nguyễn Minh Khang",
+        "child.sex": "male",
+        "child.date_of_birth": days_ago(5),
+        "child.place_of_birth": "Bệnh viện Sản Nhi Nghệ An, phường Trường Vinh, tỉnh Nghệ An",
+        "child.hometown": "Nghệ An",
+        "child.ethnicity": "Kinh",
+        "child.nationality": "Việt Nam",
+        "child.father_known": "true",
+        "mother.full_name": "Trần Thị Bình",
+        "mother.date_of_birth": "03/09/1993",
+        "mother.id_number": "040193004567",
+        "mother.ethnicity": "Kinh",
+        "mother.nationality": "Việt Nam",
+        "mother.address.province": "Nghệ An",
+        "mother.address.commune": "Phường Trường Vinh",
+        "mother.address.detail": "Số 12, đường Lê Hồng Phong, khối 3",
+        "father.full_name": "Nguyễn Văn An",
+        "father.date_of_birth": "12/05/1990",
+        "father.id_number": "040090012345",
+        "father.ethnicity": "Kinh",
+        "father.nationality": "Việt Nam",
+        "father.address.province": "Nghệ An",
+        "father.address.commune": "Phường Trường Vinh",
+        "father.address.detail": "Số 12, đường Lê Hồng Phong, khối 3",
+    })
+}

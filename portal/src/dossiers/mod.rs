@@ -1,0 +1,376 @@
+//! Dossiers: idempotent submission with re-validation and a signed receipt,
+//! the owner's view, supplements, withdrawal, the change feed, public
+//! lookup by receipt token, and the admin side (listing, moving a dossier,
+//! the processing clock, stats) with the officer simulation.
+
+mod admin;
+mod idempotency;
+mod model;
+mod schedule;
+mod sim;
+mod status;
+mod store;
+mod submit;
+mod validate;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Caller};
+use crate::{Portal, PortalError};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use model::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub(crate) use sim::{run_in_background, Simulation};
+
+/// Dossier state shared by requests.
+pub struct Dossiers {
+    /// Serialises changes to dossiers (read, check, commit).
+    lock: tokio::sync::Mutex<()>,
+    in_flight: idempotency::InFlight,
+    sim: Simulation,
+}
+
+impl Dossiers {
+    pub fn open(_db: &Db, config: &Config) -> Result<Dossiers, PortalError> {
+        Ok(Dossiers {
+            lock: tokio::sync::Mutex::new(()),
+            in_flight: idempotency::InFlight::default(),
+            sim: Simulation::new(config),
+        })
+    }
+}
+
+pub(crate) fn routes() -> Router<Arc<Portal>> {
+    Router::new()
+        .route("/v1/dossiers", post(submit_dossier))
+        .route("/v1/dossiers/{code}", get(get_dossier))
+        .route("/v1/dossiers/{code}/supplements", post(supplement))
+        .route("/v1/dossiers/{code}/withdrawal", post(withdraw))
+        .route("/v1/feed", get(feed))
+        .route("/v1/lookup/{code}", get(lookup))
+        .merge(admin::routes())
+}
+
+/// A dossier code from a path: malformed is simply not found.
+fn code_param(code: &str) -> Result<String, ApiError> {
+    crate::dossier_code::parse(code)
+        .map(|_| code.to_string())
+        .map_err(|_| ApiError::not_found())
+}
+
+fn no_store(response: impl IntoResponse) -> Response {
+    let mut r = response.into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// `POST /v1/dossiers`.
+async fn submit_dossier(
+    State(portal): State<Arc<Portal>>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let p = portal.clone();
+    let c = caller.clone();
+    submit::idempotent(
+        &portal,
+        &caller,
+        &headers,
+        body,
+        "/v1/dossiers",
+        move |value, key| submit::submit(&p, &c, value, key),
+    )
+    .await
+}
+
+/// `GET /v1/dossiers/{code}`.
+async fn get_dossier(
+    State(portal): State<Arc<Portal>>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let code = code_param(&code)?;
+    let record = store::owned(&portal.db, &caller, &code)?;
+    Ok(no_store(axum::Json(record.view())))
+}
+
+/// `SupplementResponse`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SupplementResponse {
+    documents: BTreeMap<String, Vec<AttachmentRef>>,
+    #[serde(default)]
+    form_values: BTreeMap<String, String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `POST /v1/dossiers/{code}/supplements`.
+async fn supplement(
+    State(portal): State<Arc<Portal>>,
+    caller: Caller,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let code = code_param(&code)?;
+    // Ownership first: someone else's dossier is not found, key or not.
+    store::owned(&portal.db, &caller, &code)?;
+    let path = format!("/v1/dossiers/{code}/supplements");
+    let p = portal.clone();
+    let c = caller.clone();
+    submit::idempotent(&portal, &caller, &headers, body, &path, move |value, _| {
+        let response: SupplementResponse = submit::reparse(&value)?;
+        answer_supplement(&p, &c, &code, response)
+    })
+    .await
+}
+
+fn answer_supplement(
+    portal: &Portal,
+    caller: &Caller,
+    code: &str,
+    response: SupplementResponse,
+) -> Result<submit::Outcome, ApiError> {
+    let mut record = store::owned(&portal.db, caller, code)?;
+    let Some(request) = record.supplement_request.clone() else {
+        return Err(ApiError::invalid_state(
+            record.status,
+            "Hồ sơ không ở trạng thái yêu cầu bổ sung giấy tờ",
+            "The dossier is not awaiting supplementary documents",
+        ));
+    };
+    if record.status != SUPPLEMENT_REQUESTED {
+        return Err(ApiError::invalid_state(
+            record.status,
+            "Hồ sơ không ở trạng thái yêu cầu bổ sung giấy tờ",
+            "The dossier is not awaiting supplementary documents",
+        ));
+    }
+    let mut issues = Vec::new();
+    for slot in &request.slots {
+        if response.documents.get(slot).is_none_or(Vec::is_empty) {
+            issues.push(crate::error::FieldIssue::new(
+                format!("documents.{slot}"),
+                "document_missing",
+                "Chưa đính kèm giấy tờ được yêu cầu bổ sung",
+                "A document the officer asked for is not attached",
+            ));
+        }
+    }
+    let catalog = portal.catalog();
+    let procedure = catalog
+        .bundle
+        .procedures
+        .iter()
+        .find(|p| p.code == record.procedure_code);
+    if let Some(procedure) = procedure {
+        let schema = hoso_core::form::schema_for(procedure);
+        validate::documents(portal, caller, &schema, &response.documents, &mut issues)?;
+        if !response.form_values.is_empty() {
+            let mut values = record.form_values.clone();
+            values.extend(response.form_values.clone());
+            let counts = BTreeMap::new();
+            let report = hoso_core::form::check(
+                &schema,
+                &values,
+                &counts,
+                hoso_core::form::CheckMode::Partial,
+                crate::clock::vn_date(portal.clock.now()),
+            );
+            issues.extend(report.invalid.into_iter().map(|i| {
+                crate::error::FieldIssue::new(i.field, i.code, i.message_vi, i.message_en)
+            }));
+        }
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::validation(issues));
+    }
+    let now = portal.clock.now();
+    record.form_values.extend(response.form_values);
+    let mut writes = Vec::new();
+    for (slot, files) in response.documents {
+        for f in &files {
+            writes.extend(portal.uploads.name_by_dossier(
+                &portal.db,
+                &caller.account_id,
+                &f.sha256,
+                code,
+            )?);
+        }
+        record.documents.entry(slot).or_default().extend(files);
+    }
+    if let Some(procedure) = procedure {
+        let date = schedule::appointment(procedure, record.channel, now);
+        record.appointment_date = crate::clock::iso_date(date);
+    }
+    let note = response
+        .note
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "Công dân đã bổ sung giấy tờ".into());
+    status::apply(&mut record, PROCESSING, note, Actor::Applicant, None, now);
+    writes.extend(store::changed(&portal.db, &record)?);
+    writes.extend(sim::schedule(portal, &record)?);
+    Ok(submit::Outcome {
+        status: StatusCode::OK,
+        body: record.view(),
+        location: None,
+        writes,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithdrawalRequest {
+    reason: String,
+}
+
+/// `POST /v1/dossiers/{code}/withdrawal`.
+async fn withdraw(
+    State(portal): State<Arc<Portal>>,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(request): ApiJson<WithdrawalRequest>,
+) -> Result<Response, ApiError> {
+    let code = code_param(&code)?;
+    let reason = request.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::validation(vec![crate::error::FieldIssue::new(
+            "reason",
+            "empty",
+            "Cần ghi lý do rút hồ sơ (tối đa 1000 ký tự)",
+            "Give a reason for withdrawing (at most 1000 characters)",
+        )]));
+    }
+    let _lock = portal.dossiers.lock.lock().await;
+    let mut record = store::owned(&portal.db, &caller, &code)?;
+    if record.status == WITHDRAWAL_REQUESTED {
+        return Ok(no_store(axum::Json(record.view())));
+    }
+    if !status::may_withdraw(record.status) {
+        return Err(ApiError::invalid_state(
+            record.status,
+            format!(
+                "Hồ sơ đang ở trạng thái {} ({}), không thể rút",
+                record.status,
+                status_name(record.status)
+            ),
+            format!(
+                "The dossier is in status {}; it cannot be withdrawn",
+                record.status
+            ),
+        ));
+    }
+    status::apply(
+        &mut record,
+        WITHDRAWAL_REQUESTED,
+        reason,
+        Actor::Applicant,
+        None,
+        portal.clock.now(),
+    );
+    let mut writes = store::changed(&portal.db, &record)?;
+    writes.extend(sim::schedule(&portal, &record)?);
+    portal.db.commit(&writes)?;
+    Ok(no_store(axum::Json(record.view())))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedQuery {
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+/// A page size in 1..=500 (default 100).
+fn limit_param(raw: Option<&str>) -> Result<usize, ApiError> {
+    match raw {
+        None => Ok(100),
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=500).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_request(
+                "Tham số limit phải từ 1 đến 500",
+                "limit must be between 1 and 500",
+            )),
+        },
+    }
+}
+
+/// A cursor `{prefix}` + 16 hex digits.
+fn cursor_param(raw: Option<&str>, prefix: &str) -> Result<Option<u64>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    raw.strip_prefix(prefix)
+        .filter(|h| h.len() == 16)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "cursor_invalid",
+                "Dấu mốc đồng bộ không hợp lệ",
+                "The cursor is malformed",
+            )
+        })
+}
+
+/// `GET /v1/feed`.
+async fn feed(
+    State(portal): State<Arc<Portal>>,
+    caller: Caller,
+    query: Result<Query<FeedQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::bad_request(
+            "Tham số truy vấn không hợp lệ",
+            "Malformed query parameters",
+        )
+    })?;
+    let limit = limit_param(query.limit.as_deref())?;
+    let cursor = cursor_param(query.cursor.as_deref(), "f_")?;
+    let (entries, last, has_more) =
+        store::feed_page(&portal.db, &caller.account_id, cursor, limit)?;
+    Ok(no_store(axum::Json(serde_json::json!({
+        "entries": entries.iter().map(|e| serde_json::json!({
+            "dossier_code": e.dossier_code, "entry": e.entry, "dossier": e.dossier,
+        })).collect::<Vec<_>>(),
+        "next_cursor": format!("f_{last:016x}"),
+        "has_more": has_more,
+    }))))
+}
+
+#[derive(Deserialize)]
+struct LookupQuery {
+    token: Option<String>,
+}
+
+/// `GET /v1/lookup/{code}?token=`: the same 404 for an unknown code and a
+/// missing or wrong token; tokens compared in constant time.
+async fn lookup(
+    State(portal): State<Arc<Portal>>,
+    Path(code): Path<String>,
+    query: Result<Query<LookupQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let token = query.ok().and_then(|Query(q)| q.token).unwrap_or_default();
+    let record = crate::dossier_code::parse(&code)
+        .ok()
+        .map(|_| store::get(&portal.db, &code))
+        .transpose()?
+        .flatten();
+    match record {
+        Some(r) if crate::extract::same_secret(token.as_bytes(), r.lookup_token.as_bytes()) => {
+            Ok(no_store(axum::Json(r.public())))
+        }
+        _ => Err(ApiError::not_found()),
+    }
+}

@@ -1,0 +1,201 @@
+//! Running an idempotent operation (submission, supplement) and the
+//! submission itself: key, fingerprint, replay or 422/409, then the
+//! operation, whose writes are committed in one transaction with the stored
+//! answer, flushed before the answer is sent.
+
+use super::idempotency::{self, Prior, Stored};
+use super::model::*;
+use super::{schedule, store, validate};
+use crate::clock::{iso_date, rfc3339};
+use crate::db::Write;
+use crate::error::ApiError;
+use crate::extract::{is_json, parse_json, read_body, Caller};
+use crate::receipt::{self, ReceiptFields};
+use crate::Portal;
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// A final answer of an idempotent operation and the writes making it true.
+pub struct Outcome {
+    pub status: StatusCode,
+    pub body: serde_json::Value,
+    pub location: Option<String>,
+    pub writes: Vec<Write>,
+}
+
+/// Runs `op` under the Idempotency-Key rules for `path`.
+pub async fn idempotent<F>(
+    portal: &Portal,
+    caller: &Caller,
+    headers: &HeaderMap,
+    body: Body,
+    path: &str,
+    op: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(serde_json::Value, &str) -> Result<Outcome, ApiError>,
+{
+    let key = idempotency::key(headers, &caller.account_id, path)?;
+    if !is_json(headers) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let bytes = read_body(body, portal.config.max_body_bytes).await?;
+    let value: serde_json::Value = parse_json(&bytes)?;
+    let fingerprint = idempotency::fingerprint(&value)?;
+    let now = portal.clock.now().unix_timestamp();
+    if let Prior::Replay(stored) = idempotency::prior(&portal.db, &key, &fingerprint, now)? {
+        return Ok(stored.replay(&key));
+    }
+    let _claim = portal.dossiers.in_flight.claim(&key)?;
+    let _lock = portal.dossiers.lock.lock().await;
+    // A twin request may have finished while this one waited.
+    if let Prior::Replay(stored) = idempotency::prior(&portal.db, &key, &fingerprint, now)? {
+        return Ok(stored.replay(&key));
+    }
+    let outcome = match op(value, &key.value) {
+        Ok(o) => o,
+        Err(e) if e.code == "validation_failed" => Outcome {
+            status: e.status,
+            body: serde_json::to_value(&e).map_err(|e| ApiError::internal(&e))?,
+            location: None,
+            writes: Vec::new(),
+        },
+        Err(e) => return Err(e),
+    };
+    let stored = Stored {
+        fingerprint,
+        created_at: now,
+        status: outcome.status.as_u16(),
+        body: outcome.body,
+        location: outcome.location,
+    };
+    let mut writes = outcome.writes;
+    writes.push(idempotency::store(&key, &stored));
+    portal.db.commit(&writes)?;
+    let mut response = (outcome_status(&stored), axum::Json(&stored.body)).into_response();
+    idempotency::echo(response.headers_mut(), &key);
+    if let Some(l) = stored
+        .location
+        .as_deref()
+        .and_then(|l| HeaderValue::from_str(l).ok())
+    {
+        response.headers_mut().insert(header::LOCATION, l);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// A body already read as JSON, parsed into its request shape (400 with
+/// a located issue when it does not match).
+pub fn reparse<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, ApiError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))?;
+    parse_json(&bytes)
+}
+
+fn outcome_status(stored: &Stored) -> StatusCode {
+    StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK)
+}
+
+/// `POST /v1/dossiers`: validates and creates a dossier in status 1.
+pub fn submit(
+    portal: &Portal,
+    caller: &Caller,
+    value: serde_json::Value,
+    key: &str,
+) -> Result<Outcome, ApiError> {
+    let sub: Submission = reparse(&value)?;
+    let accepted = validate::submission(portal, caller, &sub)?;
+    let now = portal.clock.now();
+    let day = crate::clock::vn_date(now);
+    let agency = AgencyRef {
+        code: accepted.agency.code.to_string(),
+        name: accepted.agency.name.to_string(),
+    };
+    let day_key = format!(
+        "{}-{:02}{:02}{:02}",
+        agency.code,
+        day.year().rem_euclid(100),
+        u8::from(day.month()),
+        day.day()
+    );
+    let sequence = portal.db.next("dossier_seq", &day_key)?;
+    let code = crate::dossier_code::format(
+        &agency.code,
+        day,
+        u32::try_from(sequence).unwrap_or(u32::MAX),
+    )
+    .map_err(|e| ApiError::internal(&e))?;
+    let appointment = schedule::appointment(&accepted.procedure, sub.channel, now);
+    let fee = schedule::fee(&accepted.procedure, sub.channel);
+    let receipt = receipt::issue(
+        portal,
+        &ReceiptFields {
+            dossier_code: code.clone(),
+            procedure_code: accepted.procedure.code.clone(),
+            agency_code: agency.code.clone(),
+            issued_at: now,
+            appointment_date: appointment,
+            fee_vnd: fee.amount_vnd,
+        },
+    )?;
+    let mut record = DossierRecord {
+        code: code.clone(),
+        order: store::next_order(&portal.db)?,
+        account_id: caller.account_id.clone(),
+        filed_by_kind: caller.kind,
+        idempotency_key: key.to_string(),
+        procedure_code: accepted.procedure.code.clone(),
+        procedure_name: accepted.procedure.name.clone(),
+        catalog_version: sub.catalog_version,
+        receiving_agency: agency.clone(),
+        agency: agency.clone(),
+        channel: sub.channel,
+        status: REGISTERED,
+        submitted_at: rfc3339(now),
+        updated_at: rfc3339(now),
+        appointment_date: iso_date(appointment),
+        fee,
+        filed_for: sub.filed_for,
+        form_values: sub.form_values,
+        documents: sub.documents,
+        history: Vec::new(),
+        supplement_request: None,
+        fee_request: None,
+        receipt: receipt.json,
+        lookup_token: receipt.lookup_token,
+    };
+    let note = match caller.kind {
+        crate::accounts::AccountKind::Citizen => "Hồ sơ đăng ký trực tuyến qua ứng dụng hoso",
+        crate::accounts::AccountKind::Volunteer => {
+            "Hồ sơ do tổ công nghệ số cộng đồng nộp hộ qua ứng dụng hoso"
+        }
+    };
+    super::status::apply(
+        &mut record,
+        REGISTERED,
+        note.into(),
+        Actor::Applicant,
+        None,
+        now,
+    );
+    let mut writes = store::changed(&portal.db, &record)?;
+    writes.push(store::order_write(&record));
+    for file in record.files() {
+        writes.extend(portal.uploads.name_by_dossier(
+            &portal.db,
+            &caller.account_id,
+            &file.sha256,
+            &code,
+        )?);
+    }
+    writes.extend(super::sim::schedule(portal, &record)?);
+    Ok(Outcome {
+        status: StatusCode::CREATED,
+        body: record.view(),
+        location: Some(format!("/v1/dossiers/{code}")),
+        writes,
+    })
+}
