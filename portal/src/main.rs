@@ -24,6 +24,61 @@ struct Cli {
 enum Command {
     /// Serve Portal API v1.
     Serve(Serve),
+    /// Officer and test commands against a running portal (admin API).
+    Admin(AdminArgs),
+}
+
+#[derive(Args)]
+struct AdminArgs {
+    /// The portal's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8088", env = "HOSO_PORTAL_URL")]
+    url: String,
+    /// The admin token the portal was started with.
+    #[arg(long, env = "HOSO_PORTAL_ADMIN_TOKEN")]
+    token: String,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Move a dossier along an officer transition.
+    Status {
+        code: String,
+        /// The new national status code (1–10).
+        status: u8,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Hand the dossier to another agency.
+        #[arg(long)]
+        agency: Option<String>,
+        /// Document slots to ask for (status 5).
+        #[arg(long, value_delimiter = ',')]
+        slots: Vec<String>,
+        /// Amount to ask for in đồng (status 6).
+        #[arg(long)]
+        amount: Option<u64>,
+        /// Due date YYYY-MM-DD (status 5 or 6).
+        #[arg(long)]
+        due: Option<String>,
+    },
+    /// Show the processing clock.
+    Clock,
+    /// Advance the processing clock (running the simulation).
+    Advance {
+        #[arg(long, conflicts_with = "working_days")]
+        seconds: Option<i64>,
+        #[arg(long)]
+        working_days: Option<u32>,
+    },
+    /// Counts.
+    Stats,
+    /// Every dossier, in submission order.
+    Dossiers {
+        /// Re-hash every file each dossier names.
+        #[arg(long)]
+        verify: bool,
+    },
 }
 
 #[derive(Args)]
@@ -124,7 +179,88 @@ fn random_token() -> Result<String, Box<dyn std::error::Error>> {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let Command::Serve(args) = cli.command;
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Admin(args) => admin(args),
+    }
+}
+
+/// Calls the admin API and prints its JSON answer.
+fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use serde_json::json;
+    let base = args.url.trim_end_matches('/').to_string();
+    let (method, path, body) = match args.command {
+        AdminCommand::Status {
+            code,
+            status,
+            note,
+            agency,
+            slots,
+            amount,
+            due,
+        } => {
+            let mut body = json!({"status": status, "note": note});
+            if let Some(a) = agency {
+                body["agency_code"] = json!(a);
+            }
+            if status == 5 {
+                body["supplement_request"] =
+                    json!({"slots": slots, "due_date": due.clone().unwrap_or_default()});
+            }
+            if status == 6 {
+                body["fee_request"] =
+                    json!({"amount_vnd": amount.unwrap_or(0), "due_date": due.unwrap_or_default()});
+            }
+            (
+                "POST",
+                format!("/v1/admin/dossiers/{code}/status"),
+                Some(body),
+            )
+        }
+        AdminCommand::Clock => ("GET", "/v1/admin/clock".into(), None),
+        AdminCommand::Advance {
+            seconds,
+            working_days,
+        } => {
+            let body = match (seconds, working_days) {
+                (Some(s), _) => json!({"seconds": s}),
+                (None, Some(d)) => json!({"working_days": d}),
+                (None, None) => {
+                    return Err(
+                        "--seconds hoặc --working-days / give --seconds or --working-days".into(),
+                    )
+                }
+            };
+            ("POST", "/v1/admin/clock/advance".into(), Some(body))
+        }
+        AdminCommand::Stats => ("GET", "/v1/admin/stats".into(), None),
+        AdminCommand::Dossiers { verify } => (
+            "GET",
+            format!("/v1/admin/dossiers?verify={verify}&limit=500"),
+            None,
+        ),
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let (status, text) = runtime.block_on(async move {
+        let http = reqwest::Client::new();
+        let url = format!("{base}{path}");
+        let request = match (method, body) {
+            ("POST", Some(b)) => http.post(url).json(&b),
+            _ => http.get(url),
+        };
+        let res = request.bearer_auth(&args.token).send().await?;
+        let status = res.status();
+        Ok::<_, reqwest::Error>((status, res.text().await?))
+    })?;
+    println!("{text}");
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("cổng trả lời / the portal answered {status}").into())
+    }
+}
+
+fn serve(args: Serve) -> Result<(), Box<dyn std::error::Error>> {
     let scratch = tempfile::tempdir()?;
     let data_dir = args
         .data
