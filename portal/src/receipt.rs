@@ -605,3 +605,104 @@ mod tests {
         assert_eq!(base45::decode("QED8WEX0").unwrap(), b"ietf!");
     }
 }
+
+/// Receipts issued by a running portal, checked the way a client does
+/// against `GET /v1/keys` over HTTP, across rotation and revocation.
+#[cfg(test)]
+mod portal_tests {
+    use super::*;
+    use crate::{Config, Options};
+    use std::sync::Arc;
+    use time::macros::date;
+
+    const ADMIN: &str = "receipt-test-admin";
+
+    async fn keys(http: &reqwest::Client, base: &str) -> Vec<PublicKey> {
+        let set: KeySet = http
+            .get(format!("{base}/v1/keys"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        set.keys
+    }
+
+    async fn admin(http: &reqwest::Client, url: String) -> serde_json::Value {
+        let res = http.post(url).bearer_auth(ADMIN).send().await.unwrap();
+        assert!(res.status().is_success());
+        res.json().await.unwrap()
+    }
+
+    fn fields(portal: &Portal, seq: u32) -> ReceiptFields {
+        ReceiptFields {
+            dossier_code: format!("H40.22-261123-{seq:04}"),
+            procedure_code: "1.001193".into(),
+            agency_code: "H40.22".into(),
+            issued_at: portal.clock.now(),
+            appointment_date: date!(2026 - 11 - 24),
+            fee_vnd: 8_000,
+        }
+    }
+
+    #[tokio::test]
+    async fn receipts_verify_across_rotation_and_fail_after_revocation() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = dir.path().join("catalog.bundle");
+        hoso_core::catalog::bundle::Bundle::new(1, Vec::new())
+            .write_to(&catalog)
+            .unwrap();
+        let portal = Arc::new(
+            Portal::open(Options {
+                data_dir: dir.path().join("data"),
+                catalog,
+                config: Config {
+                    admin_token: ADMIN.into(),
+                    ..Config::default()
+                },
+            })
+            .unwrap(),
+        );
+        let (addr, _task) = crate::start(portal.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let base = format!("http://{addr}");
+        let http = reqwest::Client::new();
+
+        let first = issue(&portal, &fields(&portal, 1)).unwrap();
+        let qr = first.json["qr"].as_str().unwrap().to_string();
+        let receipt = decode_qr(&qr).unwrap();
+        assert_eq!(SignedReceipt::from_json(&first.json).unwrap(), receipt);
+        assert_eq!(
+            first.json["payload"]["lookup_token"],
+            first.lookup_token.as_str()
+        );
+        assert_eq!(first.json["payload"]["fee_vnd"], 8_000);
+        let n = receipt.to_bytes().unwrap().len();
+        assert!((149..=155).contains(&n), "{n} bytes");
+        assert!(qr.len() <= 400);
+        let old_kid = verify(&receipt, &keys(&http, &base).await)
+            .unwrap()
+            .kid
+            .clone();
+
+        // Rotation: the old receipt still verifies; new ones use the new key.
+        let new_key = admin(&http, format!("{base}/v1/admin/keys")).await;
+        let second = issue(&portal, &fields(&portal, 2)).unwrap();
+        let second = SignedReceipt::from_json(&second.json).unwrap();
+        assert_eq!(second.payload.kid, new_key["kid"].as_str().unwrap());
+        assert_ne!(second.payload.kid, old_kid);
+        let set = keys(&http, &base).await;
+        verify(&receipt, &set).unwrap();
+        verify(&second, &set).unwrap();
+        // Two receipts never share a lookup token.
+        assert_ne!(receipt.payload.lookup_token, second.payload.lookup_token);
+
+        // Revoking the old key invalidates what it signed, not the rest.
+        admin(&http, format!("{base}/v1/admin/keys/{old_kid}/revoke")).await;
+        let set = keys(&http, &base).await;
+        assert_eq!(verify(&receipt, &set), Err(ReceiptError::Revoked(old_kid)));
+        verify(&second, &set).unwrap();
+    }
+}

@@ -152,9 +152,13 @@ pub(crate) fn open_versions(data_dir: &Path, startup: &Path) -> Result<ServedCat
 }
 
 /// Why a bundle was not installed.
+#[derive(Debug, thiserror::Error)]
 pub(crate) enum InstallError {
+    #[error("{0}")]
     Invalid(BundleError),
+    #[error("phiên bản danh mục phải mới hơn {0} / the catalog version must be newer than {0}")]
     NotNewer(u64),
+    #[error("không lưu được gói danh mục / cannot keep the catalog bundle: {0}")]
     Io(std::io::Error),
 }
 
@@ -190,4 +194,45 @@ pub(crate) fn install(
         bundle,
         history: History::new(dir.clone(), kept),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dir: &Path, bundle: &Bundle, name: &str) -> (PathBuf, Vec<u8>) {
+        let path = dir.join(name);
+        bundle.write_to(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        (path, bytes)
+    }
+
+    #[test]
+    fn versions_survive_a_restart_and_never_go_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let (v3, _) = file(tmp.path(), &Bundle::new(3, Vec::new()), "v3.bundle");
+        let first = open_versions(&data, &v3).unwrap();
+        assert_eq!((first.info.version, first.history.kept()), (3, &[][..]));
+
+        let (_, bytes) = file(tmp.path(), &Bundle::new(4, Vec::new()), "v4.bundle");
+        let bundle = verify(&bytes).unwrap();
+        let second = install(&first, bytes.clone().into(), bundle).unwrap();
+        assert_eq!((second.info.version, second.history.kept()), (4, &[3][..]));
+        assert!(matches!(
+            install(&second, bytes.clone().into(), verify(&bytes).unwrap()),
+            Err(InstallError::NotNewer(4))
+        ));
+
+        // Restarted with the old bundle: version 4 stays current, 3 kept.
+        let again = open_versions(&data, &v3).unwrap();
+        assert_eq!((again.info.version, again.history.kept()), (4, &[3][..]));
+        assert_eq!(&again.bytes[..], &bytes[..]);
+        assert_eq!(again.history.read(3).unwrap().info, first.info);
+
+        // A damaged newer file is skipped, not served.
+        std::fs::write(data.join(DIR).join("9.bundle"), b"damaged").unwrap();
+        let again = open_versions(&data, &v3).unwrap();
+        assert_eq!(again.info.version, 4);
+    }
 }
