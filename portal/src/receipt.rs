@@ -311,8 +311,9 @@ impl SignedReceipt {
 
 /// Decodes a receipt QR text (`HS1:` + base45); not verified.
 pub fn decode_qr(text: &str) -> Result<SignedReceipt, ReceiptError> {
+    // Only the line ends a scanner may add go (space is a base45 character).
     let body = text
-        .trim()
+        .trim_end_matches(['\r', '\n'])
         .strip_prefix(QR_PREFIX)
         .ok_or(ReceiptError::NotAReceipt)?;
     let bytes = base45::decode(body).map_err(|_| ReceiptError::Base45)?;
@@ -503,6 +504,7 @@ mod tests {
             .bytes()
             .all(|b| b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".contains(&b)));
         assert_eq!(decode_qr(&qr).unwrap(), r);
+        assert_eq!(decode_qr(&format!("{qr}\r\n")).unwrap(), r);
         let json = r.to_json().unwrap();
         assert_eq!(SignedReceipt::from_json(&json).unwrap(), r);
         let key = spec_key(&B64URL.encode(pair.public_key().as_ref()));
@@ -682,6 +684,9 @@ mod portal_tests {
         let n = receipt.to_bytes().unwrap().len();
         assert!((149..=155).contains(&n), "{n} bytes");
         assert!(qr.len() <= 400);
+        assert!(qr
+            .bytes()
+            .all(|b| b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".contains(&b)));
         let old_kid = verify(&receipt, &keys(&http, &base).await)
             .unwrap()
             .kid
