@@ -16,8 +16,7 @@ mod error;
 mod extract;
 mod keys;
 mod limits;
-mod receipt;
-pub mod receipt_keys;
+pub mod receipt;
 pub mod seal;
 mod uploads;
 pub mod workdays;
@@ -38,6 +37,8 @@ pub struct ServedCatalog {
     pub bytes: axum::body::Bytes,
     pub info: BundleInfo,
     pub bundle: Bundle,
+    /// The older versions kept for deltas, and bodies derived from this one.
+    pub(crate) history: catalog::History,
 }
 
 impl ServedCatalog {
@@ -49,6 +50,7 @@ impl ServedCatalog {
             bytes: bytes.into(),
             info: bundle.info.clone(),
             bundle,
+            history: catalog::History::default(),
         })
     }
 
@@ -118,10 +120,10 @@ impl Portal {
         let sealer = Arc::new(seal::Sealer::open(&data_dir)?);
         let db = db::Db::open(&data_dir, sealer)?;
         let clock = clock::Clock::open(db.clone(), config.clock_speed)?;
-        let served = ServedCatalog::read(&catalog)?;
+        let served = catalog::open_versions(&data_dir, &catalog)?;
         Ok(Portal {
             uploads: uploads::Uploads::open(&db, &config, &data_dir)?,
-            keys: keys::KeyRing::open(&db, &config, &data_dir)?,
+            keys: keys::KeyRing::open(&db, &clock)?,
             limits: limits::Limits::open(&config),
             dossiers: dossiers::Dossiers::open(&db, &config)?,
             catalog: RwLock::new(Arc::new(served)),
@@ -142,13 +144,16 @@ impl Portal {
         }
     }
 
-    /// Replaces the catalog served (admin install).
-    fn set_catalog(&self, served: ServedCatalog) {
-        let served = Arc::new(served);
-        match self.catalog.write() {
-            Ok(mut c) => *c = served,
-            Err(poisoned) => *poisoned.into_inner() = served,
-        }
+    /// Replaces the catalog served (admin install) by what `next` makes
+    /// of the current one; installs are serialised by the write lock.
+    fn set_catalog<E>(
+        &self,
+        next: impl FnOnce(&ServedCatalog) -> Result<ServedCatalog, E>,
+    ) -> Result<Arc<ServedCatalog>, E> {
+        let mut current = self.catalog.write().unwrap_or_else(|p| p.into_inner());
+        let served = Arc::new(next(&current)?);
+        *current = served.clone();
+        Ok(served)
     }
 
     /// The strong ETag of the current catalog bundle.
@@ -164,6 +169,7 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .route("/v1/health", get(health))
         .merge(catalog::routes())
         .merge(keys::routes())
+        .merge(agencies::routes())
         .merge(accounts::routes())
         .merge(uploads::routes())
         .merge(dossiers::routes())

@@ -1,0 +1,83 @@
+//! Catalog deltas (`CatalogDelta`): the procedures added, changed and
+//! removed between a kept version and the current one, encoded once as JSON
+//! and gzip with their ETag.
+
+use hoso_core::catalog::bundle::{Bundle, BundleInfo};
+use hoso_core::catalog::Procedure;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// A delta ready to send.
+pub(crate) struct EncodedDelta {
+    pub json: axum::body::Bytes,
+    pub gzip: axum::body::Bytes,
+    /// Strong ETag (of the gzip form).
+    pub etag: String,
+}
+
+fn canonical(p: &Procedure) -> Vec<u8> {
+    serde_json::to_vec(p).unwrap_or_default()
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(16)]
+}
+
+/// The changes from `from` (its info and procedures) to `to`.
+pub(crate) fn diff(from: &BundleInfo, old: &[Procedure], to: &Bundle) -> serde_json::Value {
+    let old: BTreeMap<&str, &Procedure> = old.iter().map(|p| (p.code.as_str(), p)).collect();
+    let new: BTreeMap<&str, &Procedure> =
+        to.procedures.iter().map(|p| (p.code.as_str(), p)).collect();
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    for (code, p) in &new {
+        match old.get(code) {
+            None => added.push(*p),
+            Some(o) if canonical(o) != canonical(p) => changed.push(*p),
+            Some(_) => {}
+        }
+    }
+    let removed: Vec<&str> = old
+        .keys()
+        .filter(|c| !new.contains_key(*c))
+        .copied()
+        .collect();
+    json!({
+        "format": "hoso-catalog-delta",
+        "format_version": 1,
+        "from_version": from.version,
+        "from_content_hash": from.content_hash,
+        "to_version": to.info.version,
+        "content_hash": to.info.content_hash,
+        "procedure_count": to.info.procedure_count,
+        "created_at": to.info.created_at,
+        "added": added,
+        "changed": changed,
+        "removed": removed,
+    })
+}
+
+/// Encodes a delta from `from` to `to` with its ETag
+/// (`"delta-{from}-{from hash}-{to}-{to hash}"`, 16 hex each).
+pub(crate) fn encode(
+    from: &BundleInfo,
+    to: &BundleInfo,
+    delta: &serde_json::Value,
+) -> std::io::Result<EncodedDelta> {
+    let json = serde_json::to_vec(delta)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&json)?;
+    let gzip = gz.finish()?;
+    Ok(EncodedDelta {
+        json: json.into(),
+        gzip: gzip.into(),
+        etag: format!(
+            "\"delta-{}-{}-{}-{}\"",
+            from.version,
+            short(&from.content_hash),
+            to.version,
+            short(&to.content_hash)
+        ),
+    })
+}
