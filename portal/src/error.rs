@@ -31,9 +31,14 @@ impl FieldIssue {
     }
 }
 
-/// One API error, as the client receives it.
+/// One API error, as the client receives it. Boxed, so handlers' `Result`s
+/// stay one pointer wide on the success path.
+#[derive(Debug, Clone)]
+pub struct ApiError(Box<ErrorBody>);
+
+/// The fields of an [`ApiError`].
 #[derive(Debug, Clone, Serialize)]
-pub struct ApiError {
+pub struct ErrorBody {
     #[serde(skip)]
     pub status: StatusCode,
     pub code: &'static str,
@@ -55,7 +60,7 @@ impl ApiError {
         vi: impl Into<String>,
         en: impl Into<String>,
     ) -> ApiError {
-        ApiError {
+        ApiError(Box::new(ErrorBody {
             status,
             code,
             message_vi: vi.into(),
@@ -63,21 +68,21 @@ impl ApiError {
             issues: Vec::new(),
             details: None,
             headers: Vec::new(),
-        }
+        }))
     }
 
     pub fn with_issues(mut self, issues: Vec<FieldIssue>) -> ApiError {
-        self.issues = issues;
+        self.0.issues = issues;
         self
     }
 
     pub fn with_details(mut self, details: serde_json::Value) -> ApiError {
-        self.details = Some(details);
+        self.0.details = Some(details);
         self
     }
 
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> ApiError {
-        self.headers.push((name, value));
+        self.0.headers.push((name, value));
         self
     }
 
@@ -184,11 +189,26 @@ impl From<crate::db::DbError> for ApiError {
     }
 }
 
+impl std::ops::Deref for ApiError {
+    type Target = ErrorBody;
+
+    fn deref(&self) -> &ErrorBody {
+        &self.0
+    }
+}
+
+impl Serialize for ApiError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, axum::Json(&self)).into_response();
+        let body = *self.0;
+        let mut response = (body.status, axum::Json(&body)).into_response();
         let headers = response.headers_mut();
-        for (name, value) in self.headers {
+        for (name, value) in body.headers {
             headers.insert(name, value);
         }
         response
