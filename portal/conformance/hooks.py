@@ -11,11 +11,9 @@ in just before; the other operations keep working with the run's token.
 """
 
 import gzip
-import http.client
-import json
 import os
-import urllib.parse
 
+import portal_client
 import schemathesis
 from hypothesis import strategies as st
 
@@ -26,35 +24,13 @@ schemathesis.openapi.media_type(
 
 
 def _login() -> str:
-    """A fresh session of the run's account.
-
-    Sent from 127.0.0.2 when loopback allows it: the login throttle counts
-    failures per client IP, and the fuzzed logins fail from 127.0.0.1.
-    """
-    url = urllib.parse.urlsplit(os.environ["HOSO_CONFORMANCE_URL"])
-    body = json.dumps(
-        {
-            "phone": os.environ["HOSO_CONFORMANCE_PHONE"],
-            "password": os.environ["HOSO_CONFORMANCE_PASSWORD"],
-        }
-    )
-    headers = {"Content-Type": "application/json"}
-    for source in (("127.0.0.2", 0), None):
-        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30, source_address=source)
-        try:
-            connection.request("POST", "/v1/auth/login", body=body, headers=headers)
-            response = connection.getresponse()
-            payload = response.read()
-        except OSError:
-            if source is None:
-                raise
-            continue
-        finally:
-            connection.close()
-        if response.status != 200:
-            raise RuntimeError(f"conformance login answered {response.status}: {payload[:200]!r}")
-        return json.loads(payload)["access_token"]
-    raise RuntimeError("unreachable")
+    """A fresh session of the run's account, from 127.0.0.2 when loopback
+    allows it: the login throttle counts failures per client IP, and the
+    fuzzed logins fail from 127.0.0.1."""
+    try:
+        return portal_client.login(source=("127.0.0.2", 0))
+    except RuntimeError:
+        return portal_client.login()
 
 
 @schemathesis.hook
