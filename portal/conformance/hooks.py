@@ -4,14 +4,20 @@ Binary bodies: tus chunks (`application/offset+octet-stream`) are random
 bytes; admin catalog bundles (`application/gzip`) are gzip files of random
 bytes or plain junk, so both the bundle checks and the gzip reader are hit.
 
-`POST /v1/auth/logout` revokes the session of the token it is called with.
-Every bearer operation gets the run's one access token (schemathesis.toml),
-so each logout that carries it is switched to a session of its own, logged
-in just before; the other operations keep working with the run's token.
+Bearer operations get the run's access token (schemathesis.toml); this file
+keeps it usable. `POST /v1/auth/logout` revokes the session it is called
+with, so each logout that carries the run's token gets a session of its
+own, logged in just before. `POST /v1/admin/clock/advance` moves the portal
+clock past the token's 15 minutes, so after one the next bearer request
+logs in again (as does any request 10 real minutes after the last login).
+Requests that carry another token (or none, for the auth checks) are left
+alone.
 """
 
 import gzip
 import os
+import threading
+import time
 
 import portal_client
 import schemathesis
@@ -33,10 +39,41 @@ def _login() -> str:
         return portal_client.login()
 
 
+class _Session:
+    """The access token bearer requests carry in place of the run's first one."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.token = None
+        self.since = 0.0
+
+    def token_now(self) -> str:
+        with self.lock:
+            if self.token is None or time.monotonic() - self.since > 600:
+                self.token = _login()
+                self.since = time.monotonic()
+            return self.token
+
+    def clock_moved(self):
+        with self.lock:
+            self.token = None
+
+
+_SESSION = _Session()
+
+
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
-    if case.operation.method.upper() != "POST" or case.operation.path != "/v1/auth/logout":
-        return
     run_token = "Bearer " + os.environ["HOSO_CONFORMANCE_TOKEN"]
-    if case.headers and case.headers.get("Authorization") == run_token:
+    if not case.headers or case.headers.get("Authorization") != run_token:
+        return
+    if case.operation.method.upper() == "POST" and case.operation.path == "/v1/auth/logout":
         case.headers["Authorization"] = "Bearer " + _login()
+    else:
+        case.headers["Authorization"] = "Bearer " + _SESSION.token_now()
+
+
+@schemathesis.hook
+def after_call(ctx, case, response):
+    if case.operation.path == "/v1/admin/clock/advance" and response.status_code == 200:
+        _SESSION.clock_moved()
