@@ -172,10 +172,8 @@ async fn list(
                 "A province name is 1 to 100 characters",
             ))
         }
-        Some(raw) => Some(
-            regions::province(raw)
-                .map_err(|p| bad("province", p.code, &p.message_vi, &p.message_en))?,
-        ),
+        // A name that is not one of the 34 provinces matches no agency.
+        Some(raw) => Some(regions::province(raw).ok()),
     };
     let catalog = portal.catalog();
     let procedure = match query.get("procedure_code") {
@@ -194,7 +192,11 @@ async fn list(
     };
     let agencies: Vec<&Agency> = all()
         .iter()
-        .filter(|a| province.is_none_or(|p| a.province == Some(p.short_name)))
+        .filter(|a| match province {
+            None => true,
+            Some(None) => false,
+            Some(Some(p)) => a.province == Some(p.short_name),
+        })
         .filter(|a| match procedure {
             None => true,
             Some(None) => false,

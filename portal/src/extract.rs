@@ -32,8 +32,18 @@ pub async fn read_body(body: axum::body::Body, max: u64) -> Result<axum::body::B
 
 /// Parses JSON into `T`, turning serde's complaint into a located issue.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| {
+        ApiError::bad_request("Yêu cầu không đúng định dạng", "Malformed request").with_issues(
+            vec![FieldIssue::new(
+                "/",
+                "json_syntax",
+                "JSON không hợp lệ",
+                "Malformed JSON",
+            )],
+        )
+    })?;
+    whole_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer(&e.path().to_string());
         let inner = e.into_inner();
         let text = inner.to_string();
@@ -65,6 +75,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ApiError::bad_request("Yêu cầu không đúng định dạng", "Malformed request")
             .with_issues(vec![FieldIssue::new(field, code, vi, en)])
     })
+}
+
+/// JSON Schema counts `309.0` as an integer; serde does not. Whole-number
+/// floats become integers before the body is read into its shape.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 /// serde_path_to_error's `a.b[0]` as a JSON pointer `/a/b/0`.
@@ -232,6 +257,10 @@ mod tests {
         );
         let i = issue(r#"{"name":"#);
         assert_eq!(i.code, "json_syntax");
+        // 1.0 is an integer to JSON Schema; 1.5 is not.
+        assert!(parse_json::<Shape>(br#"{"name":"a","items":[{"n":1.0}]}"#).is_ok());
+        let i = issue(r#"{"name":"a","items":[{"n":1.5}]}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("/items/0/n", "type"));
         assert_eq!(pointer("a.b[0][2].c"), "/a/b/0/2/c");
     }
 }

@@ -359,23 +359,23 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
 }
 
 /// `GET /v1/keys`.
-async fn list(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Response {
+async fn list(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Result<Response, ApiError> {
     let set = portal.keys.key_set();
     let etag = format!("\"keys-{}\"", set.key_set_version);
     let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
     let cache = HeaderValue::from_static("no-cache");
-    if crate::catalog::etag_matches(&headers, &etag) {
-        return (
+    if crate::catalog::etag_matches(&headers, &etag)? {
+        return Ok((
             StatusCode::NOT_MODIFIED,
             [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
         )
-            .into_response();
+            .into_response());
     }
-    (
+    Ok((
         [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
         Json(set),
     )
-        .into_response()
+        .into_response())
 }
 
 /// `POST /v1/admin/keys`.

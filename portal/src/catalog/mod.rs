@@ -34,17 +34,34 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         .route("/v1/admin/catalog", put(install))
 }
 
-/// Does `If-None-Match` name `etag` (weak comparison, `*` matches)?
-pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+/// Longest `If-None-Match` the spec accepts.
+const MAX_IF_NONE_MATCH: usize = 512;
+
+/// Does `If-None-Match` name `etag` (weak comparison, `*` matches)? A value
+/// over 512 bytes is `400 bad_request`, as the spec's parameter says.
+pub(crate) fn etag_matches(headers: &HeaderMap, etag: &str) -> Result<bool, ApiError> {
+    let values: Vec<&axum::http::HeaderValue> =
+        headers.get_all(header::IF_NONE_MATCH).iter().collect();
+    if values.iter().any(|v| v.len() > MAX_IF_NONE_MATCH) {
+        return Err(ApiError::bad_request(
+            "Tiêu đề If-None-Match quá dài (tối đa 512 ký tự)",
+            "The If-None-Match header is too long (at most 512 characters)",
+        )
+        .with_issues(vec![FieldIssue::new(
+            "If-None-Match",
+            "type",
+            "Quá dài",
+            "Too long",
+        )]));
+    }
     let strip = |t: &str| t.trim().trim_start_matches("W/").to_string();
     let wanted = strip(etag);
-    headers
-        .get_all(header::IF_NONE_MATCH)
+    Ok(values
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(strip)
-        .any(|t| t == wanted || t == "*")
+        .any(|t| t == wanted || t == "*"))
 }
 
 /// May the response be gzip-encoded? Yes unless `Accept-Encoding` is
@@ -96,7 +113,7 @@ fn representation(
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         (header::VARY, HeaderValue::from_static("Accept-Encoding")),
     ];
-    if etag_matches(headers, etag_text(&common[0].1)) {
+    if etag_matches(headers, etag_text(&common[0].1))? {
         return Ok((StatusCode::NOT_MODIFIED, common).into_response());
     }
     let json = HeaderValue::from_static("application/json");
@@ -224,13 +241,17 @@ async fn delta(
                 "The catalog version held is missing",
             ))
         }
-        Some(s) => s.parse::<u64>().map_err(|_| {
-            bad_since(
-                "type",
-                "Phiên bản danh mục phải là số nguyên không âm",
-                "The catalog version must be a non-negative integer",
-            )
-        })?,
+        Some(s) => s
+            .parse::<u64>()
+            .ok()
+            .filter(|v| i64::try_from(*v).is_ok())
+            .ok_or_else(|| {
+                bad_since(
+                    "type",
+                    "Phiên bản danh mục phải là số nguyên không âm",
+                    "The catalog version must be a non-negative integer",
+                )
+            })?,
     };
     let catalog = portal.catalog();
     let current = catalog.info.version;

@@ -49,7 +49,7 @@ async fn list(
         )
     })?;
     let limit = super::limit_param(q.limit.as_deref())?;
-    let after = super::cursor_param(q.cursor.as_deref(), "a_")?;
+    let after = super::cursor_param(q.cursor.as_deref())?;
     let verify = match q.verify.as_deref() {
         None | Some("false") => false,
         Some("true") => true,

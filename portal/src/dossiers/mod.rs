@@ -246,12 +246,16 @@ async fn withdraw(
     let code = code_param(&code)?;
     let reason = request.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::validation(vec![crate::error::FieldIssue::new(
-            "reason",
-            "empty",
-            "Cần ghi lý do rút hồ sơ (tối đa 1000 ký tự)",
-            "Give a reason for withdrawing (at most 1000 characters)",
-        )]));
+        return Err(
+            ApiError::bad_request("Yêu cầu không đúng định dạng", "Malformed request").with_issues(
+                vec![crate::error::FieldIssue::new(
+                    "/reason",
+                    "empty",
+                    "Cần ghi lý do rút hồ sơ (tối đa 1000 ký tự)",
+                    "Give a reason for withdrawing (at most 1000 characters)",
+                )],
+            ),
+        );
     }
     let _lock = portal.dossiers.lock.lock().await;
     let mut record = store::owned(&portal.db, &caller, &code)?;
@@ -307,11 +311,14 @@ fn limit_param(raw: Option<&str>) -> Result<usize, ApiError> {
     }
 }
 
-/// A cursor `{prefix}` + 16 hex digits.
-fn cursor_param(raw: Option<&str>, prefix: &str) -> Result<Option<u64>, ApiError> {
+/// A cursor: a letter, `_`, 16 hex digits (`f_…` feed, `a_…` admin list).
+fn cursor_param(raw: Option<&str>) -> Result<Option<u64>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };
-    raw.strip_prefix(prefix)
-        .filter(|h| h.len() == 16)
+    // Cursors are opaque: any `x_` + 16 hex digits is read as a position.
+    raw.split_once('_')
+        .filter(|(p, _)| p.len() == 1)
+        .map(|(_, h)| h)
+        .filter(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
         .and_then(|h| u64::from_str_radix(h, 16).ok())
         .map(Some)
         .ok_or_else(|| {
@@ -337,7 +344,7 @@ async fn feed(
         )
     })?;
     let limit = limit_param(query.limit.as_deref())?;
-    let cursor = cursor_param(query.cursor.as_deref(), "f_")?;
+    let cursor = cursor_param(query.cursor.as_deref())?;
     let (entries, last, has_more) =
         store::feed_page(&portal.db, &caller.account_id, cursor, limit)?;
     Ok(no_store(axum::Json(serde_json::json!({
