@@ -226,6 +226,8 @@ async fn delta(
     query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    // An over-long If-None-Match is a 400 whatever else the request says.
+    etag_matches(&headers, "")?;
     let Ok(Query(query)) = query else {
         return Err(bad_since(
             "type",
