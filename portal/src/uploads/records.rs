@@ -536,6 +536,163 @@ impl Uploads {
                 swept.blobs += 1;
             }
         }
+        // Blob files without a record (moved in place just before a crash).
+        for entry in std::fs::read_dir(&self.blobs_dir).map_err(|e| ApiError::internal(&e))? {
+            let entry = entry.map_err(|e| ApiError::internal(&e))?;
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let _guard = self.lock();
+            if db.get::<BlobRecord>(BLOBS, &name)?.is_none() {
+                blobs::remove_file(&entry.path()).map_err(internal)?;
+            }
+        }
         Ok(swept)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::blobs::BlobWriter;
+    use super::super::staging::Appender;
+    use super::*;
+    use hoso_core::attachment::hash::Digest;
+    use std::sync::Arc;
+
+    const T0: i64 = 1_795_000_000;
+
+    fn at(t: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(t).unwrap()
+    }
+
+    fn setup(dir: &std::path::Path) -> (Db, Uploads) {
+        let sealer = Arc::new(crate::seal::Sealer::open(dir).unwrap());
+        let db = Db::open(dir, sealer).unwrap();
+        let uploads = Uploads::open(&db, &crate::Config::default(), dir).unwrap();
+        (db, uploads)
+    }
+
+    /// Declares and stores `content` for `account` at `now`, as a finished
+    /// PATCH would.
+    fn upload(db: &Db, up: &Uploads, account: &str, content: &[u8], now: i64) -> String {
+        let sha = Digest::of(content).to_hex();
+        let Declared::Created(record) = up
+            .declare(
+                db,
+                account,
+                &sha,
+                content.len() as u64,
+                "application/pdf",
+                now,
+            )
+            .unwrap()
+        else {
+            panic!("expected a new upload");
+        };
+        let mut w =
+            BlobWriter::create(&up.tmp_dir, &up.sealer, &sha, content.len() as u64).unwrap();
+        w.write(content).unwrap();
+        up.store_blob(db, &record, w.finish().unwrap(), now)
+            .unwrap();
+        sha
+    }
+
+    #[test]
+    fn held_named_verified_counted_and_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, up) = setup(dir.path());
+        let named = upload(&db, &up, "acct-a", b"%PDF-1.7 named", T0);
+        assert_eq!(upload(&db, &up, "acct-b", b"%PDF-1.7 named", T0), named);
+        let loose = upload(&db, &up, "acct-a", b"%PDF-1.7 loose", T0);
+        assert_eq!(
+            up.held(&db, "acct-a", &named).unwrap(),
+            Some(HeldBlob {
+                size: 14,
+                media_type: "application/pdf".into()
+            })
+        );
+        assert_eq!(up.held(&db, "acct-c", &named).unwrap(), None);
+        assert!(up.verify(&named).unwrap());
+        assert!(!up.verify(&"0".repeat(64)).unwrap());
+
+        // An unfinished upload, with staged bytes.
+        let Declared::Created(open) = up
+            .declare(&db, "acct-a", &"1".repeat(64), 10, "image/png", T0)
+            .unwrap()
+        else {
+            panic!()
+        };
+        let mut a = Appender::open(
+            &up.staging_path(&open.id),
+            up.sealer.clone(),
+            &open.id,
+            open.committed(),
+        )
+        .unwrap();
+        a.push(b"12345").unwrap();
+        a.sync().unwrap();
+        up.commit_progress(&db, &open.id, a.state(), T0).unwrap();
+        assert_eq!(
+            up.stats(&db, at(T0)).unwrap(),
+            UploadStats {
+                blobs: 2,
+                blob_bytes: 28,
+                uploads_in_progress: 1
+            }
+        );
+
+        // Naming needs the blob held by that account.
+        let refused = up.name_by_dossier(&db, "acct-c", &named, "H40.22-261123-0001");
+        assert!(matches!(refused, Err(e) if e.code == "validation_failed"));
+        let writes = up
+            .name_by_dossier(&db, "acct-a", &named, "H40.22-261123-0001")
+            .unwrap();
+        db.commit(&writes).unwrap();
+
+        // A blob file without a record is an orphan of a crash.
+        std::fs::write(up.blobs_dir.join("orphan"), b"x").unwrap();
+        // Nothing has run out after a day but the unfinished upload's bytes.
+        up.sweep(&db, at(T0 + DAY + 1)).unwrap();
+        assert!(!up.staging_path(&open.id).exists());
+        assert!(!up.blobs_dir.join("orphan").exists());
+        assert_eq!(
+            up.stats(&db, at(T0 + DAY + 1)).unwrap().uploads_in_progress,
+            0
+        );
+        assert!(up.held(&db, "acct-b", &named).unwrap().is_some());
+
+        // A week on: the named blob stays for its account, the rest goes.
+        let swept = up.sweep(&db, at(T0 + 8 * DAY)).unwrap();
+        assert_eq!(swept.blobs, 1);
+        assert_eq!(swept.uploads, 4);
+        assert!(up.held(&db, "acct-a", &named).unwrap().is_some());
+        assert!(up.held(&db, "acct-b", &named).unwrap().is_none());
+        assert!(up.held(&db, "acct-a", &loose).unwrap().is_none());
+        assert!(up.verify(&named).unwrap());
+        assert!(!up.verify(&loose).unwrap());
+        assert_eq!(
+            up.stats(&db, at(T0 + 8 * DAY)).unwrap(),
+            UploadStats {
+                blobs: 1,
+                blob_bytes: 14,
+                uploads_in_progress: 0
+            }
+        );
+    }
+
+    #[test]
+    fn declaring_a_held_blob_again_keeps_it_a_week_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, up) = setup(dir.path());
+        let sha = upload(&db, &up, "acct-a", b"%PDF-1.7 again", T0);
+        let again = up
+            .declare(&db, "acct-a", &sha, 14, "application/pdf", T0 + 6 * DAY)
+            .unwrap();
+        assert!(matches!(again, Declared::Held(_)));
+        up.sweep(&db, at(T0 + 8 * DAY)).unwrap();
+        assert!(up.held(&db, "acct-a", &sha).unwrap().is_some());
+        up.sweep(&db, at(T0 + 14 * DAY)).unwrap();
+        assert!(up.held(&db, "acct-a", &sha).unwrap().is_none());
     }
 }
