@@ -116,7 +116,6 @@ fn all() -> &'static [Agency] {
 }
 
 /// The agency with this code.
-#[allow(dead_code)] // Used by the dossier module (being built).
 pub(crate) fn find(code: &str) -> Option<&'static Agency> {
     let all = all();
     all.binary_search_by(|a| a.code.as_str().cmp(code))

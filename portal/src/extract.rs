@@ -222,7 +222,7 @@ mod tests {
 
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[allow(dead_code)] // only its shape is tested
     struct Shape {
         name: String,
         items: Vec<Item>,
@@ -230,7 +230,7 @@ mod tests {
 
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[allow(dead_code)] // only its shape is tested
     struct Item {
         n: u32,
     }

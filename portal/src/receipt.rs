@@ -366,7 +366,6 @@ pub fn verify<'k>(
 }
 
 /// What the dossier module knows when it issues a receipt.
-#[allow(dead_code)] // Used by the dossier module (being built).
 pub(crate) struct ReceiptFields {
     pub dossier_code: String,
     pub procedure_code: String,
@@ -377,7 +376,6 @@ pub(crate) struct ReceiptFields {
 }
 
 /// A fresh signed receipt.
-#[allow(dead_code)] // Used by the dossier module (being built).
 pub(crate) struct IssuedReceipt {
     /// The `Receipt` JSON.
     pub json: serde_json::Value,
@@ -387,7 +385,6 @@ pub(crate) struct IssuedReceipt {
 
 /// Signs a receipt for `fields` with the key that signs at `issued_at` (the
 /// current one), with a fresh random lookup token.
-#[allow(dead_code)] // Used by the dossier module (being built).
 pub(crate) fn issue(portal: &Portal, fields: &ReceiptFields) -> Result<IssuedReceipt, ApiError> {
     let internal = |e: &dyn std::fmt::Display| ApiError::internal(e);
     let lookup_token: [u8; 16] = portal.db.sealer().random().map_err(|e| internal(&e))?;

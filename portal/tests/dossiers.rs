@@ -181,13 +181,16 @@ async fn submission_receipt_replay_and_ownership() {
         .await
         .unwrap();
     assert_eq!(theirs, missing);
-    for path in ["supplements", "withdrawal"] {
+    for (path, body) in [
+        ("supplements", json!({"documents": {}})),
+        ("withdrawal", json!({"reason": "x"})),
+    ] {
         let res = tp
             .http
             .post(tp.url(&format!("{location}/{path}")))
             .bearer_auth(&stranger)
             .header("Idempotency-Key", "stranger-key-0001")
-            .json(&json!({"reason": "x", "documents": {}}))
+            .json(&body)
             .send()
             .await
             .unwrap();
@@ -486,6 +489,18 @@ async fn the_simulation_moves_dossiers_deterministically() {
         }
         let advanced = tp.advance(json!({"working_days": 30})).await;
         assert!(advanced["transitions"].as_u64().unwrap() >= 24);
+        // Six weeks later the access token has long expired: log in again.
+        let pair: Value = tp
+            .http
+            .post(tp.url("/v1/auth/login"))
+            .json(&json!({"phone": "0912345678", "password": "khai-sinh-2026!"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = pair["access_token"].as_str().unwrap().to_string();
         let mut paths = Vec::new();
         for code in codes {
             let d: Value = tp

@@ -65,10 +65,15 @@ async fn list(
     for r in &records {
         let files = r.files();
         let verified = if verify {
-            let mut all = true;
-            for f in &files {
-                all &= portal.uploads.verify(&f.sha256)?;
-            }
+            let hashes: Vec<String> = files.iter().map(|f| f.sha256.clone()).collect();
+            let p = portal.clone();
+            let all = tokio::task::spawn_blocking(move || {
+                hashes
+                    .iter()
+                    .try_fold(true, |all, h| p.uploads.verify(h).map(|ok| all && ok))
+            })
+            .await
+            .map_err(|e| ApiError::internal(&e))??;
             Some(all)
         } else {
             None
@@ -316,7 +321,7 @@ async fn stats(State(portal): State<Arc<Portal>>, _: Admin) -> Result<Response, 
         }
         after = Some(last);
     }
-    let uploads = portal.uploads.stats(&portal.db)?;
+    let uploads = portal.uploads.stats(&portal.db, portal.clock.now())?;
     Ok((
         StatusCode::OK,
         axum::Json(serde_json::json!({

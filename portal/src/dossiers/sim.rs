@@ -346,6 +346,9 @@ pub async fn run_in_background(portal: std::sync::Arc<Portal>) {
             if let Err(e) = super::idempotency::sweep(&portal.db, now) {
                 eprintln!("hoso-portal: idempotency sweep failed: {}", e.code);
             }
+            if let Err(e) = crate::uploads::sweep(&portal).await {
+                eprintln!("hoso-portal: upload sweep failed: {}", e.code);
+            }
         }
     }
 }

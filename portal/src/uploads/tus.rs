@@ -1,0 +1,267 @@
+//! The tus 1.0 wire: the `Tus-Resumable` requirement (`412` without it),
+//! the request headers a PATCH carries (`Upload-Offset`, `Upload-Checksum`,
+//! the chunk content type), the response headers, and the upload error
+//! answers of the spec (`upload_*`, `checksum_algorithm_unsupported`,
+//! `media_type_mismatch`, `tus_version_unsupported`), each in Vietnamese and
+//! English.
+
+use crate::error::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+pub(super) const VERSION: &str = "1.0.0";
+pub(super) const EXTENSIONS: &str = "creation,checksum,expiration,termination";
+
+pub(super) const TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
+pub(super) const TUS_VERSION: HeaderName = HeaderName::from_static("tus-version");
+pub(super) const TUS_EXTENSION: HeaderName = HeaderName::from_static("tus-extension");
+pub(super) const TUS_MAX_SIZE: HeaderName = HeaderName::from_static("tus-max-size");
+pub(super) const TUS_CHECKSUM_ALGORITHM: HeaderName =
+    HeaderName::from_static("tus-checksum-algorithm");
+pub(super) const UPLOAD_OFFSET: HeaderName = HeaderName::from_static("upload-offset");
+pub(super) const UPLOAD_LENGTH: HeaderName = HeaderName::from_static("upload-length");
+pub(super) const UPLOAD_EXPIRES: HeaderName = HeaderName::from_static("upload-expires");
+const UPLOAD_CHECKSUM: HeaderName = HeaderName::from_static("upload-checksum");
+
+/// A request carrying `Tus-Resumable: 1.0.0`.
+pub(super) struct Tus;
+
+impl<S: Send + Sync> FromRequestParts<S> for Tus {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Tus, ApiError> {
+        match parts.headers.get(&TUS_RESUMABLE).map(|v| v.as_bytes()) {
+            Some(v) if v == VERSION.as_bytes() => Ok(Tus),
+            _ => Err(ApiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "tus_version_unsupported",
+                "Cần tiêu đề Tus-Resumable 1.0.0",
+                "Tus-Resumable 1.0.0 is required",
+            )
+            .with_header(TUS_VERSION, HeaderValue::from_static(VERSION))),
+        }
+    }
+}
+
+/// Every response of the upload routes says which tus it speaks.
+pub(super) async fn stamp(mut response: axum::response::Response) -> axum::response::Response {
+    response
+        .headers_mut()
+        .insert(TUS_RESUMABLE, HeaderValue::from_static(VERSION));
+    response
+}
+
+/// Is the body `application/offset+octet-stream`?
+pub(super) fn is_chunk(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/offset+octet-stream")
+        })
+}
+
+/// `Upload-Offset` of a PATCH (`400` when missing or not a number).
+pub(super) fn upload_offset(headers: &HeaderMap) -> Result<u64, ApiError> {
+    headers
+        .get(&UPLOAD_OFFSET)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Thiếu hoặc sai tiêu đề Upload-Offset",
+                "Upload-Offset is missing or not a number",
+            )
+        })
+}
+
+/// The `Upload-Checksum` digest of a PATCH, if any: only `sha256`.
+pub(super) fn upload_checksum(headers: &HeaderMap) -> Result<Option<[u8; 32]>, ApiError> {
+    let Some(value) = headers.get(&UPLOAD_CHECKSUM) else {
+        return Ok(None);
+    };
+    let malformed = || {
+        ApiError::bad_request(
+            "Tiêu đề Upload-Checksum không đúng định dạng (sha256 <base64>)",
+            "Upload-Checksum is malformed (sha256 <base64>)",
+        )
+    };
+    let text = value.to_str().map_err(|_| malformed())?;
+    let (algorithm, encoded) = text.trim().split_once(' ').ok_or_else(malformed)?;
+    if algorithm != "sha256" {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "checksum_algorithm_unsupported",
+            "Chỉ hỗ trợ kiểm tra sha256 cho từng phần tải lên",
+            "Only sha256 chunk checksums are supported",
+        ));
+    }
+    let bytes = STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
+    <[u8; 32]>::try_from(bytes.as_slice())
+        .map(Some)
+        .map_err(|_| malformed())
+}
+
+/// The declared `Content-Length`, if any.
+pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+fn offset_details(error: ApiError, offset: u64) -> ApiError {
+    error
+        .with_details(serde_json::json!({ "offset": offset }))
+        .with_header(UPLOAD_OFFSET, HeaderValue::from(offset))
+}
+
+/// `409 upload_offset_mismatch`: resume from `offset`.
+pub(super) fn offset_mismatch(offset: u64) -> ApiError {
+    offset_details(
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "upload_offset_mismatch",
+            "Vị trí tải lên không khớp; hãy tiếp tục từ vị trí máy chủ đã nhận",
+            "Upload offset mismatch; resume from the offset the server holds",
+        ),
+        offset,
+    )
+}
+
+/// `460 upload_checksum_mismatch`: the chunk was discarded.
+pub(super) fn checksum_mismatch(offset: u64) -> ApiError {
+    let status = StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST);
+    offset_details(
+        ApiError::new(
+            status,
+            "upload_checksum_mismatch",
+            "Phần dữ liệu vừa gửi bị lỗi trên đường truyền và đã bị bỏ; hãy gửi lại",
+            "The chunk was corrupted in transit and discarded; send it again",
+        ),
+        offset,
+    )
+}
+
+/// `400 bad_request`: the chunk's body ended early; `offset` is what is
+/// stored now (the bytes received were kept, or none with a checksum).
+pub(super) fn chunk_cut(offset: u64, kept: bool) -> ApiError {
+    let error = if kept {
+        ApiError::bad_request(
+            "Phần dữ liệu bị ngắt giữa chừng; phần đã nhận được giữ lại, hãy tiếp tục từ vị trí máy chủ đã nhận",
+            "The chunk was cut off; the bytes received were kept, resume from the offset the server holds",
+        )
+    } else {
+        ApiError::bad_request(
+            "Phần dữ liệu bị ngắt giữa chừng nên không kiểm tra được và đã bị bỏ; hãy gửi lại",
+            "The chunk was cut off, so it could not be verified and was discarded; send it again",
+        )
+    };
+    offset_details(error, offset)
+}
+
+/// A size as people read it: `2 GiB`, `16 MiB`, `1000 byte`.
+fn human(bytes: u64) -> String {
+    for (unit, name) in [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] {
+        if bytes >= unit && bytes % unit == 0 {
+            return format!("{} {name}", bytes / unit);
+        }
+    }
+    format!("{bytes} byte")
+}
+
+/// `413 upload_too_large`: a declared size over `Tus-Max-Size`.
+pub(super) fn upload_too_large(max_bytes: u64) -> ApiError {
+    let h = human(max_bytes);
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "upload_too_large",
+        format!("Tệp vượt quá dung lượng cho phép ({h})"),
+        format!("The file is over the size limit ({h})"),
+    )
+    .with_details(serde_json::json!({ "max_bytes": max_bytes }))
+}
+
+/// `413 upload_too_large`: data past `Upload-Length`; `room` bytes are
+/// still expected.
+pub(super) fn past_length(room: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "upload_too_large",
+        "Dữ liệu gửi vượt quá dung lượng đã khai báo của tệp; không lưu phần nào",
+        "The data goes past the upload's declared length; nothing was stored",
+    )
+    .with_details(serde_json::json!({ "max_bytes": room }))
+}
+
+/// `410 upload_expired`.
+pub(super) fn expired() -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        "upload_expired",
+        "Phiên tải lên đã hết hạn; hãy tạo phiên mới",
+        "The upload has expired; create a new one",
+    )
+}
+
+/// `422 upload_hash_mismatch`: the upload was discarded.
+pub(super) fn hash_mismatch(declared: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "upload_hash_mismatch",
+        "Tệp tải lên không khớp mã băm đã khai báo; tệp đã bị hủy, hãy tải lại",
+        "The uploaded file does not match its declared hash; it was discarded, upload it again",
+    )
+    .with_details(serde_json::json!({ "declared_sha256": declared }))
+}
+
+/// `422 media_type_mismatch`: the upload was discarded.
+pub(super) fn media_type_mismatch(declared: &str, found: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "media_type_mismatch",
+        format!("Nội dung tệp không phải {declared} như đã khai báo (là {found}); tệp đã bị hủy"),
+        format!(
+            "The file's content is not the declared {declared} (it is {found}); it was discarded"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksums_and_sizes() {
+        let mut h = HeaderMap::new();
+        assert_eq!(upload_checksum(&h).unwrap(), None);
+        h.insert(
+            "upload-checksum",
+            HeaderValue::from_static("sha256 bIf2g3GyiVRwfruSr+58z/t0xvceyP6oqYz2EEKJWFs="),
+        );
+        assert!(upload_checksum(&h).unwrap().is_some());
+        h.insert(
+            "upload-checksum",
+            HeaderValue::from_static("sha1 Kq5sNclPz7QV2+lfQIuc6R7oRu0="),
+        );
+        assert_eq!(
+            upload_checksum(&h).unwrap_err().code,
+            "checksum_algorithm_unsupported"
+        );
+        h.insert("upload-checksum", HeaderValue::from_static("sha256 !!"));
+        assert_eq!(upload_checksum(&h).unwrap_err().code, "bad_request");
+        assert_eq!(human(2 << 30), "2 GiB");
+        assert_eq!(human(16 << 20), "16 MiB");
+        assert_eq!(human(1000), "1000 byte");
+        h.insert("upload-offset", HeaderValue::from_static("-1"));
+        assert!(upload_offset(&h).is_err());
+        h.insert("upload-offset", HeaderValue::from_static("1048576"));
+        assert_eq!(upload_offset(&h).unwrap(), 1_048_576);
+    }
+}
