@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 
 pub(super) const VERSION: &str = "1.0.0";
@@ -102,7 +102,13 @@ pub(super) fn upload_checksum(headers: &HeaderMap) -> Result<Option<[u8; 32]>, A
             "Only sha256 chunk checksums are supported",
         ));
     }
-    let bytes = STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
+    // Lenient about non-zero padding bits: a digest that decodes is then
+    // compared with the chunk (460 when it differs), never refused as 400.
+    let lenient = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+    );
+    let bytes = lenient.decode(encoded.trim()).map_err(|_| malformed())?;
     <[u8; 32]>::try_from(bytes.as_slice())
         .map(Some)
         .map_err(|_| malformed())
