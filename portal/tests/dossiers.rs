@@ -152,31 +152,18 @@ async fn submission_receipt_replay_and_ownership() {
     assert_eq!(second["code"], format!("H40.22-{yymmdd}-0002"));
 
     // The owner reads it; another account gets the same 404 as a missing code.
-    let mine = tp
-        .http
-        .get(tp.url(&location))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let mine = tp.get(&location, Some(&token)).await;
     assert_eq!(mine.status(), 200);
     let (stranger, _) = tp.account("citizen", "0987654321").await;
-    let theirs = tp
-        .http
-        .get(tp.url(&location))
-        .bearer_auth(&stranger)
-        .send()
-        .await
-        .unwrap();
+    let theirs = tp.get(&location, Some(&stranger)).await;
     assert_eq!(theirs.status(), 404);
     let theirs = theirs.text().await.unwrap();
     let missing = tp
-        .http
-        .get(tp.url(&format!("/v1/dossiers/H40.22-{yymmdd}-0999")))
-        .bearer_auth(&stranger)
-        .send()
+        .get(
+            &format!("/v1/dossiers/H40.22-{yymmdd}-0999"),
+            Some(&stranger),
+        )
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -250,12 +237,8 @@ async fn concurrent_retries_create_one_dossier() {
     }
     assert_eq!(codes.len(), 1);
     let stats: Value = tp
-        .http
-        .get(tp.url("/v1/admin/stats"))
-        .bearer_auth(ADMIN)
-        .send()
+        .get("/v1/admin/stats", Some(ADMIN))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -459,13 +442,7 @@ async fn status_paths_supplement_withdrawal_feed_and_lookup() {
     assert_eq!(statuses, vec![1, 2, 4, 5, 4, 7, 8]);
     let empty = page(cursor).await;
     assert!(empty["entries"].as_array().unwrap().is_empty());
-    let res = tp
-        .http
-        .get(tp.url("/v1/feed?cursor=zz"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = tp.get("/v1/feed?cursor=zz", Some(&token)).await;
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "cursor_invalid");
 }
 
@@ -490,26 +467,13 @@ async fn the_simulation_moves_dossiers_deterministically() {
         let advanced = tp.advance(json!({"working_days": 30})).await;
         assert!(advanced["transitions"].as_u64().unwrap() >= 24);
         // Six weeks later the access token has long expired: log in again.
-        let pair: Value = tp
-            .http
-            .post(tp.url("/v1/auth/login"))
-            .json(&json!({"phone": "0912345678", "password": "khai-sinh-2026!"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let pair = tp.login("0912345678").await;
         let token = pair["access_token"].as_str().unwrap().to_string();
         let mut paths = Vec::new();
         for code in codes {
             let d: Value = tp
-                .http
-                .get(tp.url(&format!("/v1/dossiers/{code}")))
-                .bearer_auth(&token)
-                .send()
+                .get(&format!("/v1/dossiers/{code}"), Some(&token))
                 .await
-                .unwrap()
                 .json()
                 .await
                 .unwrap();

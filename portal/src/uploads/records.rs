@@ -486,7 +486,17 @@ impl Uploads {
         for entry in std::fs::read_dir(&self.staging_dir).map_err(|e| ApiError::internal(&e))? {
             let entry = entry.map_err(|e| ApiError::internal(&e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !live.contains(&name) {
+            if live.contains(&name) {
+                continue;
+            }
+            // Re-read under the lock: an upload created (or a PATCH begun)
+            // since the scan above is live, and its file is not ours to take.
+            let _guard = self.lock();
+            let now_live = self.busy_ids().contains(&name)
+                || db
+                    .get::<UploadRecord>(UPLOADS, &name)?
+                    .is_some_and(|r| r.state == State::InProgress && r.view(now) == View::Live);
+            if !now_live {
                 blobs::remove_file(&entry.path()).map_err(internal)?;
             }
         }

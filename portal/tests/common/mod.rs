@@ -107,24 +107,9 @@ impl TestPortal {
                 "commune": "Phường Trường Vinh",
             });
         }
-        let res = self
-            .http
-            .post(self.url("/v1/accounts"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let res = self.post("/v1/accounts", None, &body).await;
         assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-        let pair: Value = self
-            .http
-            .post(self.url("/v1/auth/login"))
-            .json(&json!({"phone": phone, "password": "khai-sinh-2026!"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let pair = self.login(phone).await;
         (pair["access_token"].as_str().unwrap().to_string(), pair)
     }
 
@@ -274,4 +259,43 @@ pub fn birth_values() -> Value {
         "father.address.commune": "Phường Trường Vinh",
         "father.address.detail": "Số 12, đường Lê Hồng Phong, khối 3",
     })
+}
+
+/// The status and JSON body of an answer.
+pub async fn answer(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let body = res.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+impl TestPortal {
+    /// `POST path` with a JSON body, as `token`'s account (or none).
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+        let mut req = self.http.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// `GET path` as `token`'s account (or none).
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.http.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// Logs in with the test password; the token pair.
+    pub async fn login(&self, phone: &str) -> Value {
+        let res = self
+            .post(
+                "/v1/auth/login",
+                None,
+                &json!({"phone": phone, "password": "khai-sinh-2026!"}),
+            )
+            .await;
+        answer(res).await.1
+    }
 }
