@@ -81,7 +81,19 @@ fn open_engine(path: &Path) -> Result<sled::Db, String> {
 impl Db {
     pub fn open(dir: &Path, sealer: Arc<Sealer>) -> Result<Db, DbError> {
         let path = dir.join(STORE_DIR);
-        let (db, quarantined) = match open_engine(&path) {
+        // A store just closed in this process can hold its lock for a few
+        // milliseconds more while sled's flusher winds down: wait briefly.
+        let mut opened = open_engine(&path);
+        for _ in 0..40 {
+            match &opened {
+                Err(reason) if reason.contains("could not acquire lock") => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    opened = open_engine(&path);
+                }
+                _ => break,
+            }
+        }
+        let (db, quarantined) = match opened {
             Ok(db) => (db, None),
             Err(reason) if reason.contains("could not acquire lock") => {
                 return Err(DbError::Engine(sled::Error::Io(std::io::Error::other(
