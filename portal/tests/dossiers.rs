@@ -502,3 +502,94 @@ async fn the_simulation_moves_dossiers_deterministically() {
     // Supplement requests wait for the applicant (or their deadline).
     assert_eq!(run().await, first, "same seed, same paths");
 }
+
+#[tokio::test]
+async fn admin_listing_verifies_files_and_the_admin_command_drives_the_api() {
+    let tp = TestPortal::start().await;
+    let token = tp.citizen().await;
+    let mut codes = Vec::new();
+    for i in 0..3 {
+        let body = tp.birth_submission(&token, &format!("list-{i}")).await;
+        let d: Value = submit(&tp, &token, &format!("list-key-{i:08}"), &body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        codes.push(d["code"].as_str().unwrap().to_string());
+    }
+    // Paged in submission order, each file re-hashed.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/admin/dossiers?limit=2&verify=true&cursor={c}"),
+            None => "/v1/admin/dossiers?limit=2&verify=true".to_string(),
+        };
+        let (status, page) = common::answer(tp.get(&path, Some(ADMIN)).await).await;
+        assert_eq!(status, 200, "{page}");
+        for d in page["dossiers"].as_array().unwrap() {
+            assert_eq!(d["documents_verified"], true);
+            assert_eq!(d["document_count"], 1);
+            assert_eq!(d["filed_by_kind"], "citizen");
+            seen.push(d["code"].as_str().unwrap().to_string());
+        }
+        cursor = Some(page["next_cursor"].as_str().unwrap().to_string());
+        if page["has_more"] == false {
+            break;
+        }
+    }
+    assert_eq!(seen, codes);
+    // Account tokens never work on admin endpoints.
+    assert_eq!(
+        tp.get("/v1/admin/dossiers", Some(&token)).await.status(),
+        401
+    );
+    let (_, clock) = common::answer(tp.get("/v1/admin/clock", Some(ADMIN)).await).await;
+    assert_eq!(clock["simulation"], false);
+    assert_eq!(clock["offset_seconds"], 0);
+
+    // `hoso-portal admin` is the same API from a shell.
+    let base = tp.base.clone();
+    let code = codes[0].clone();
+    let run = move |args: Vec<String>| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hoso-portal"))
+            .args(["admin", "--url", &base, "--token", ADMIN])
+            .args(args)
+            .output()
+            .unwrap();
+        let body: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.success(), body)
+    };
+    let (ok, moved) = tokio::task::spawn_blocking({
+        let run = run.clone();
+        let code = code.clone();
+        move || {
+            run(vec![
+                "status".into(),
+                code,
+                "2".into(),
+                "--note".into(),
+                "Đã tiếp nhận".into(),
+            ])
+        }
+    })
+    .await
+    .unwrap();
+    assert!(ok, "{moved}");
+    assert_eq!(moved["status"], 2);
+    let (ok, refused) = tokio::task::spawn_blocking({
+        let run = run.clone();
+        move || run(vec!["status".into(), code, "10".into()])
+    })
+    .await
+    .unwrap();
+    assert!(!ok);
+    assert_eq!(refused["code"], "invalid_transition");
+    let (ok, stats) = tokio::task::spawn_blocking(move || run(vec!["stats".into()]))
+        .await
+        .unwrap();
+    assert!(ok);
+    assert_eq!(stats["dossiers"], 3);
+    assert_eq!(stats["dossiers_by_status"]["2"], 1);
+    assert_eq!(stats["blobs"], 3);
+}
