@@ -10,6 +10,7 @@ mod hex;
 pub mod profile;
 pub mod search;
 mod storage;
+pub mod sync;
 pub mod text;
 pub mod validate;
 pub mod vault;

@@ -1,0 +1,368 @@
+//! The Portal API v1 client (`docs/portal-api.yaml`): HTTPS through reqwest
+//! and rustls with the ring provider (installed once per process), the
+//! platform's certificate verification, plain HTTP only to loopback,
+//! timeouts, bearer tokens refreshed on `token_expired`, and every failure
+//! typed: the API's own error bodies become [`PortalError::Api`], anything
+//! that is not the API's answer (no `Hoso-Api-Version` header — a captive
+//! portal's login page answering 200, a proxy's error) is a network failure,
+//! never a success.
+
+pub use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::sync::{Mutex, Once};
+use std::time::Duration;
+
+/// Why a call to the portal failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PortalError {
+    #[error("địa chỉ cổng không hợp lệ / the portal URL is invalid")]
+    BadUrl,
+    #[error("cổng phải dùng HTTPS (HTTP chỉ cho máy này) / the portal must use HTTPS (plain HTTP only to this machine)")]
+    Insecure,
+    #[error("không kết nối được với cổng / cannot reach the portal: {0}")]
+    Network(String),
+    #[error("câu trả lời không phải của cổng (mạng Wi-Fi công cộng cần đăng nhập?) / the answer is not the portal's (a Wi-Fi login page?), HTTP {status}")]
+    NotApi { status: u16 },
+    #[error("{message_vi} / {message_en}")]
+    Api {
+        status: u16,
+        code: String,
+        message_vi: String,
+        message_en: String,
+        retry_after: Option<u64>,
+        issues: Vec<ApiIssue>,
+        details: serde_json::Value,
+    },
+    #[error("câu trả lời của cổng không đúng định dạng / the portal's answer is malformed: {0}")]
+    Decode(String),
+    #[error("chưa đăng nhập cổng / not logged in to the portal")]
+    NotLoggedIn,
+}
+
+/// One per-field problem the portal reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiIssue {
+    pub field: String,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl PortalError {
+    /// The API's error code, if the portal answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            PortalError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Worth retrying later (network trouble, 5xx, 429, an idempotent
+    /// request still in flight), as opposed to needing the user.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            PortalError::Network(_) | PortalError::NotApi { .. } => true,
+            PortalError::Api { status, code, .. } => {
+                *status >= 500 || *status == 429 || code == "idempotency_request_in_progress"
+            }
+            _ => false,
+        }
+    }
+
+    /// The server's `Retry-After`, in seconds.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            PortalError::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// An access token and the refresh token of its session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// Installs ring as the process's rustls crypto provider (reqwest is built
+/// without one, to keep aws-lc-rs out of phone builds). Idempotent.
+pub fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Another part of the host may have installed one first: fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// Is this URL allowed: HTTPS anywhere, HTTP only to loopback?
+fn check_url(base: &str) -> Result<String, PortalError> {
+    let base = base.trim().trim_end_matches('/');
+    let (scheme, rest) = base.split_once("://").ok_or(PortalError::BadUrl)?;
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    if host.is_empty() {
+        return Err(PortalError::BadUrl);
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(base.to_string()),
+        "http" => {
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if loopback {
+                Ok(base.to_string())
+            } else {
+                Err(PortalError::Insecure)
+            }
+        }
+        _ => Err(PortalError::BadUrl),
+    }
+}
+
+/// A client of one portal.
+pub struct PortalClient {
+    http: reqwest::Client,
+    base: String,
+    tokens: Mutex<Option<Tokens>>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message_vi: String,
+    message_en: String,
+    #[serde(default)]
+    issues: Vec<ApiIssue>,
+    #[serde(default)]
+    details: serde_json::Value,
+}
+
+/// A raw answer of the API: status, headers, body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The body as `T`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, PortalError> {
+        serde_json::from_slice(&self.body).map_err(|e| PortalError::Decode(e.to_string()))
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl PortalClient {
+    /// A client for the portal at `base_url` (e.g. `https://portal.example.vn`).
+    pub fn new(base_url: &str) -> Result<PortalClient, PortalError> {
+        let base = check_url(base_url)?;
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("hoso/", env!("CARGO_PKG_VERSION")))
+            .https_only(base.starts_with("https"))
+            .build()
+            .map_err(|e| PortalError::Network(e.to_string()))?;
+        Ok(PortalClient {
+            http,
+            base,
+            tokens: Mutex::new(None),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// The tokens in use (to persist, sealed, between runs).
+    pub fn tokens(&self) -> Option<Tokens> {
+        self.tokens.lock().ok().and_then(|t| t.clone())
+    }
+
+    pub fn set_tokens(&self, tokens: Option<Tokens>) {
+        if let Ok(mut t) = self.tokens.lock() {
+            *t = tokens;
+        }
+    }
+
+    /// Sends a request and reads the whole answer; an answer without the
+    /// API-version header is [`PortalError::NotApi`], an API error body is
+    /// [`PortalError::Api`].
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, PortalError> {
+        let res = request
+            .send()
+            .await
+            .map_err(|e| PortalError::Network(without_url(e)))?;
+        let status = res.status().as_u16();
+        if res.headers().get("hoso-api-version").is_none() {
+            return Err(PortalError::NotApi { status });
+        }
+        let headers = res.headers().clone();
+        let body = res
+            .bytes()
+            .await
+            .map_err(|e| PortalError::Network(without_url(e)))?
+            .to_vec();
+        if status >= 400 {
+            let retry_after = headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse().ok());
+            return Err(match serde_json::from_slice::<ErrorBody>(&body) {
+                Ok(e) => PortalError::Api {
+                    status,
+                    code: e.code,
+                    message_vi: e.message_vi,
+                    message_en: e.message_en,
+                    retry_after,
+                    issues: e.issues,
+                    details: e.details,
+                },
+                Err(_) => PortalError::Api {
+                    status,
+                    code: "unknown".into(),
+                    message_vi: format!("Cổng trả lời lỗi HTTP {status}"),
+                    message_en: format!("The portal answered HTTP {status}"),
+                    retry_after,
+                    issues: Vec::new(),
+                    details: serde_json::Value::Null,
+                },
+            });
+        }
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// A request builder for `method path` (path starts with `/v1/`).
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base))
+    }
+
+    /// Sends a request built by `build` with the access token; on
+    /// `token_expired` refreshes once and sends it again.
+    pub async fn authed<F>(&self, build: F) -> Result<Answer, PortalError>
+    where
+        F: Fn(&PortalClient) -> reqwest::RequestBuilder,
+    {
+        let tokens = self.tokens().ok_or(PortalError::NotLoggedIn)?;
+        match self
+            .send(build(self).bearer_auth(&tokens.access_token))
+            .await
+        {
+            Err(e) if e.code() == Some("token_expired") => {
+                let fresh = self.refresh().await?;
+                self.send(build(self).bearer_auth(&fresh.access_token))
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// `POST /v1/auth/login`.
+    pub async fn login(
+        &self,
+        phone: &str,
+        password: &str,
+    ) -> Result<serde_json::Value, PortalError> {
+        let body = serde_json::json!({"phone": phone, "password": password});
+        let answer = self
+            .send(
+                self.request(reqwest::Method::POST, "/v1/auth/login")
+                    .json(&body),
+            )
+            .await?;
+        self.keep_pair(answer.json()?)
+    }
+
+    /// `POST /v1/auth/refresh` (rotates the refresh token).
+    pub async fn refresh(&self) -> Result<Tokens, PortalError> {
+        let tokens = self.tokens().ok_or(PortalError::NotLoggedIn)?;
+        let body = serde_json::json!({"refresh_token": tokens.refresh_token});
+        let answer = self
+            .send(
+                self.request(reqwest::Method::POST, "/v1/auth/refresh")
+                    .json(&body),
+            )
+            .await;
+        match answer {
+            Ok(a) => {
+                self.keep_pair(a.json()?)?;
+                self.tokens().ok_or(PortalError::NotLoggedIn)
+            }
+            Err(e) => {
+                if e.code() == Some("refresh_token_invalid") {
+                    self.set_tokens(None);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn keep_pair(&self, pair: serde_json::Value) -> Result<serde_json::Value, PortalError> {
+        let text = |k: &str| {
+            pair[k]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| PortalError::Decode(format!("no {k}")))
+        };
+        self.set_tokens(Some(Tokens {
+            access_token: text("access_token")?,
+            refresh_token: text("refresh_token")?,
+        }));
+        Ok(pair["account"].clone())
+    }
+}
+
+/// reqwest's error text without the URL (it may carry a lookup token).
+fn without_url(e: reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else {
+        "request"
+    };
+    format!("{kind}: {}", e.without_url())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http() {
+        assert!(check_url("https://dichvucong.gov.vn").is_ok());
+        assert!(check_url("http://127.0.0.1:8088/").is_ok());
+        assert!(check_url("http://localhost:9").is_ok());
+        assert!(check_url("http://[::1]:8088").is_ok());
+        assert!(matches!(
+            check_url("http://10.0.0.5:8088"),
+            Err(PortalError::Insecure)
+        ));
+        assert!(matches!(
+            check_url("http://portal.example.vn"),
+            Err(PortalError::Insecure)
+        ));
+        assert!(matches!(check_url("ftp://x"), Err(PortalError::BadUrl)));
+        assert!(matches!(check_url("https://"), Err(PortalError::BadUrl)));
+        assert!(matches!(check_url("portal"), Err(PortalError::BadUrl)));
+    }
+}
