@@ -95,14 +95,9 @@ async fn login_errors_and_transparent_refresh() {
         .await
         .unwrap_err();
     match &bad {
-        PortalError::Api {
-            status,
-            code,
-            issues,
-            ..
-        } => {
-            assert_eq!((*status, code.as_str()), (422, "validation_failed"));
-            assert!(issues.iter().any(|i| i.code == "procedure_unknown"));
+        PortalError::Api(f) => {
+            assert_eq!((f.status, f.code.as_str()), (422, "validation_failed"));
+            assert!(f.issues.iter().any(|i| i.code == "procedure_unknown"));
         }
         other => panic!("{other:?}"),
     }

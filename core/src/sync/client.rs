@@ -24,20 +24,25 @@ pub enum PortalError {
     Network(String),
     #[error("câu trả lời không phải của cổng (mạng Wi-Fi công cộng cần đăng nhập?) / the answer is not the portal's (a Wi-Fi login page?), HTTP {status}")]
     NotApi { status: u16 },
-    #[error("{message_vi} / {message_en}")]
-    Api {
-        status: u16,
-        code: String,
-        message_vi: String,
-        message_en: String,
-        retry_after: Option<u64>,
-        issues: Vec<ApiIssue>,
-        details: serde_json::Value,
-    },
+    #[error("{} / {}", .0.message_vi, .0.message_en)]
+    Api(Box<ApiFailure>),
     #[error("câu trả lời của cổng không đúng định dạng / the portal's answer is malformed: {0}")]
     Decode(String),
     #[error("chưa đăng nhập cổng / not logged in to the portal")]
     NotLoggedIn,
+}
+
+/// An error the portal answered with its own body.
+#[derive(Debug, Clone)]
+pub struct ApiFailure {
+    pub status: u16,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+    /// `Retry-After`, seconds.
+    pub retry_after: Option<u64>,
+    pub issues: Vec<ApiIssue>,
+    pub details: serde_json::Value,
 }
 
 /// One per-field problem the portal reported.
@@ -53,7 +58,7 @@ impl PortalError {
     /// The API's error code, if the portal answered with one.
     pub fn code(&self) -> Option<&str> {
         match self {
-            PortalError::Api { code, .. } => Some(code),
+            PortalError::Api(f) => Some(&f.code),
             _ => None,
         }
     }
@@ -63,8 +68,8 @@ impl PortalError {
     pub fn is_transient(&self) -> bool {
         match self {
             PortalError::Network(_) | PortalError::NotApi { .. } => true,
-            PortalError::Api { status, code, .. } => {
-                *status >= 500 || *status == 429 || code == "idempotency_request_in_progress"
+            PortalError::Api(f) => {
+                f.status >= 500 || f.status == 429 || f.code == "idempotency_request_in_progress"
             }
             _ => false,
         }
@@ -73,7 +78,7 @@ impl PortalError {
     /// The server's `Retry-After`, in seconds.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            PortalError::Api { retry_after, .. } => *retry_after,
+            PortalError::Api(f) => f.retry_after,
             _ => None,
         }
     }
@@ -222,7 +227,7 @@ impl PortalClient {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse().ok());
             return Err(match serde_json::from_slice::<ErrorBody>(&body) {
-                Ok(e) => PortalError::Api {
+                Ok(e) => PortalError::Api(Box::new(ApiFailure {
                     status,
                     code: e.code,
                     message_vi: e.message_vi,
@@ -230,8 +235,8 @@ impl PortalClient {
                     retry_after,
                     issues: e.issues,
                     details: e.details,
-                },
-                Err(_) => PortalError::Api {
+                })),
+                Err(_) => PortalError::Api(Box::new(ApiFailure {
                     status,
                     code: "unknown".into(),
                     message_vi: format!("Cổng trả lời lỗi HTTP {status}"),
@@ -239,7 +244,7 @@ impl PortalClient {
                     retry_after,
                     issues: Vec::new(),
                     details: serde_json::Value::Null,
-                },
+                })),
             });
         }
         Ok(Answer {
