@@ -657,7 +657,6 @@ impl BlobStore {
     /// Plaintext bytes `[offset, offset + len)`, clipped to the blob's size,
     /// decrypting only the chunks that cover them. Every chunk read is
     /// authenticated, but the whole-file hash is not re-checked.
-    #[allow(dead_code)] // ranged reads (previews, resumable uploads in #6) are not wired up yet
     pub(crate) fn read_range(
         &self,
         sha256: &[u8; 32],

@@ -96,6 +96,19 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
 }
 
 impl Drafts {
+    /// Plaintext bytes `[offset, offset + len)` of an attached file (by
+    /// SHA-256 hex), decrypted chunk by chunk: what a resumable upload sends.
+    pub fn read_attachment_range(
+        &self,
+        sha256: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Vec<u8>, AttachError> {
+        let bytes =
+            unhex(sha256).ok_or_else(|| AttachError::NoSuchAttachment(sha256.to_string()))?;
+        Ok(self.blobs.read_range(&bytes, offset, len)?)
+    }
+
     /// Attaches the file at `path` to document slot `slot` of a draft.
     /// `progress(bytes_done)` is called as the file streams in; returning
     /// false cancels.
