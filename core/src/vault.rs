@@ -26,8 +26,15 @@ const NAMING_KEY_INFO: &[u8] = b"hoso/names/hmac-sha256/v1";
 const BLOB_KEY_INFO: &[u8] = b"hoso/blobs/aes-256-gcm/v1";
 /// Every space whose records are sealed by the vault. A new kind of sealed
 /// record must be listed here so the key check can fall back on it.
-pub(crate) const SEALED_SPACES: &[&str] =
-    &[DRAFTS_SPACE, PROFILE_SPACE, REQUIREMENTS_SPACE, BLOBS_SPACE];
+pub(crate) const SEALED_SPACES: &[&str] = &[
+    DRAFTS_SPACE,
+    PROFILE_SPACE,
+    REQUIREMENTS_SPACE,
+    BLOBS_SPACE,
+    OUTBOX_SPACE,
+];
+/// Submissions frozen from drafts, waiting for (or done with) the portal.
+pub(crate) const OUTBOX_SPACE: &str = "outbox";
 /// Reference-count records of stored attachment files.
 pub(crate) const BLOBS_SPACE: &str = "blobs";
 /// Requirement snapshots per procedure and catalog version, under blinded

@@ -418,6 +418,10 @@ impl Drafts {
                 referenced.entry(f.sha256.clone()).or_insert((0, f)).0 += 1;
             }
         }
+        // Submissions still to upload hold a reference on each file.
+        for f in self.outbox_files()? {
+            referenced.entry(f.sha256.clone()).or_insert((0, f)).0 += 1;
+        }
         let records = refs::all(&self.vault).map_err(DraftError::from)?;
         let mut keep: HashSet<[u8; 32]> = referenced.keys().filter_map(|s| unhex(s)).collect();
         let mut changes = Changes::default();

@@ -49,6 +49,12 @@ pub enum DraftError {
     Randomness,
     #[error(transparent)]
     Blob(#[from] BlobError),
+    #[error("bản nháp chưa đủ để nộp: thiếu {missing}, sai {invalid} mục / the draft is not ready to submit: {missing} missing, {invalid} invalid")]
+    NotReady { missing: usize, invalid: usize },
+    #[error("không có hồ sơ chờ gửi {shown} / no queued submission {shown}", shown = crate::text::shown_if_identifier(.0))]
+    NoSubmission(String),
+    #[error("hồ sơ chờ gửi {0} không đọc được / submission {0} is unreadable")]
+    SubmissionDamaged(String),
 }
 
 impl DraftError {
@@ -70,6 +76,9 @@ impl DraftError {
             DraftError::Damaged { .. } => "damaged",
             DraftError::Randomness => "randomness",
             DraftError::Blob(_) => "storage",
+            DraftError::NotReady { .. } => "draft_not_ready",
+            DraftError::NoSubmission(_) => "submission_not_found",
+            DraftError::SubmissionDamaged(_) => "damaged",
         }
     }
 }
@@ -116,13 +125,13 @@ pub struct Drafts {
     data_dir: std::path::PathBuf,
     catalog: CatalogStore,
     profiles: Profiles,
-    rng: SystemRandom,
+    pub(super) rng: SystemRandom,
     /// Form schemas by procedure code, with the catalog version they were
     /// derived from; rebuilt when the catalog changes.
     schemas: Mutex<HashMap<String, (u64, Arc<FormSchema>)>>,
 }
 
-pub(super) fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

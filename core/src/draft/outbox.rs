@@ -1,0 +1,151 @@
+//! The outbox's storage: a draft frozen into an immutable submission (its
+//! values and files as they were, the receiving agency and channel, and an
+//! Idempotency-Key fixed now, so every retry is the same request), sealed in
+//! the vault like drafts, holding a reference on each file so deleting the
+//! draft never removes a file still to be uploaded. The sync engine
+//! (`crate::sync::engine`) moves submissions through their states.
+
+use super::id::new_id;
+use super::model::AttachmentRef;
+use super::store::{now, DraftError, Drafts};
+use crate::form::CheckMode;
+use crate::storage::Changes;
+use crate::sync::outbox::{Submission, SubmissionState};
+use ring::rand::SecureRandom;
+
+const SPACE: &str = crate::vault::OUTBOX_SPACE;
+
+fn key(id: &str) -> Vec<u8> {
+    format!("s/{id}").into_bytes()
+}
+
+/// A UUID v4 (RFC 9562) from the system's random source.
+fn uuid_v4(rng: &ring::rand::SystemRandom) -> Option<String> {
+    let mut b = [0u8; 16];
+    rng.fill(&mut b).ok()?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Some(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    ))
+}
+
+impl Drafts {
+    /// Freezes a complete draft into a queued submission for `agency_code`
+    /// through `channel` (`online`, `in_person`, `postal`). A draft that is
+    /// not ready is refused with its report's first problem.
+    pub fn freeze(
+        &self,
+        id_or_prefix: &str,
+        agency_code: &str,
+        channel: &str,
+    ) -> Result<Submission, DraftError> {
+        let report = self.validate(id_or_prefix, CheckMode::Complete)?;
+        if !report.ready {
+            return Err(DraftError::NotReady {
+                missing: report.missing.len(),
+                invalid: report.invalid.len(),
+            });
+        }
+        let draft = self.get(id_or_prefix)?;
+        let documents: std::collections::BTreeMap<String, Vec<AttachmentRef>> = draft
+            .documents
+            .iter()
+            .filter(|(slot, files)| !slot.ends_with("-removed") && !files.is_empty())
+            .map(|(slot, files)| (slot.clone(), files.clone()))
+            .collect();
+        let files: Vec<AttachmentRef> = documents.values().flatten().cloned().collect();
+        let submission = Submission {
+            id: new_id(&self.rng).ok_or(DraftError::Randomness)?,
+            draft_id: draft.id.clone(),
+            procedure_code: draft.procedure_code.clone(),
+            procedure_name: draft.procedure_name.clone(),
+            idempotency_key: uuid_v4(&self.rng).ok_or(DraftError::Randomness)?,
+            body: serde_json::json!({
+                "procedure_code": draft.procedure_code,
+                "catalog_version": draft.catalog_version,
+                "agency_code": agency_code,
+                "channel": channel,
+                "form_values": draft.values,
+                "documents": documents,
+            }),
+            files,
+            state: SubmissionState::Queued,
+            attempts: 0,
+            next_attempt_at: 0,
+            last_error: None,
+            dossier: None,
+            created_at: now(),
+            updated_at: now(),
+        };
+        let _guard = self.vault.store().edit_lock();
+        let mut changes = Changes::default();
+        self.add_refs(&mut changes, &submission.files, 1)?;
+        self.stage_submission(&mut changes, &submission)?;
+        self.commit(&changes)?;
+        Ok(submission)
+    }
+
+    fn stage_submission(&self, changes: &mut Changes, s: &Submission) -> Result<(), DraftError> {
+        let bytes =
+            serde_json::to_vec(s).map_err(|_| DraftError::SubmissionDamaged(s.id.clone()))?;
+        self.vault.put(changes, SPACE, &key(&s.id), &bytes)?;
+        Ok(())
+    }
+
+    /// Saves a submission's new state, durably (the engine journals every
+    /// step through this). Once it is submitted, its files' references are
+    /// released.
+    pub fn save_submission(&self, s: &Submission) -> Result<(), DraftError> {
+        let _guard = self.vault.store().edit_lock();
+        let before = self.submission(&s.id)?;
+        let mut changes = Changes::default();
+        let mut emptied = Vec::new();
+        let releasing = s.state.files_released() && !before.state.files_released();
+        if releasing {
+            emptied = self.add_refs(&mut changes, &s.files, -1)?;
+        }
+        self.stage_submission(&mut changes, s)?;
+        self.commit(&changes)?;
+        self.drop_blobs(&emptied);
+        Ok(())
+    }
+
+    /// A submission by id.
+    pub fn submission(&self, id: &str) -> Result<Submission, DraftError> {
+        let bytes = self
+            .vault
+            .get(SPACE, &key(id))?
+            .ok_or_else(|| DraftError::NoSubmission(id.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|_| DraftError::SubmissionDamaged(id.to_string()))
+    }
+
+    /// Every submission, oldest first (damaged records are skipped).
+    pub fn submissions(&self) -> Result<Vec<Submission>, DraftError> {
+        let mut out: Vec<Submission> = self
+            .vault
+            .scan_each(SPACE, b"s/")?
+            .into_iter()
+            .filter_map(|(_, plain)| plain.ok())
+            .filter_map(|b| serde_json::from_slice(&b).ok())
+            .collect();
+        out.sort_by(|a: &Submission, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(out)
+    }
+
+    /// Files the outbox still needs (kept by the garbage collector).
+    pub(crate) fn outbox_files(&self) -> Result<Vec<AttachmentRef>, DraftError> {
+        Ok(self
+            .submissions()?
+            .into_iter()
+            .filter(|s| !s.state.files_released())
+            .flat_map(|s| s.files)
+            .collect())
+    }
+}

@@ -1,0 +1,221 @@
+//! The outbox against a real hoso-portal: a complete draft frozen with its
+//! Idempotency-Key, uploaded and submitted by `sync_once`, and — with the
+//! portal failing 30 % of requests (half of them after committing) and
+//! cutting 10 % of connections — every submission still arrives exactly
+//! once, with its file verified.
+
+mod common;
+
+use hoso_core::draft::Drafts;
+use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::engine::sync_once;
+use hoso_core::sync::outbox::SubmissionState;
+
+fn days_ago(days: i64) -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 7 * 3600
+        - days * 86_400;
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = t.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{d:02}/{m:02}/{y:04}")
+}
+
+const VALUES: &[(&str, &str)] = &[
+    ("applicant.full_name", "Nguyễn Văn An"),
+    ("applicant.date_of_birth", "12/05/1990"),
+    ("applicant.sex", "male"),
+    ("applicant.id_number", "040090012345"),
+    ("applicant.phone", "0912345678"),
+    ("applicant.address.province", "Nghệ An"),
+    ("applicant.address.commune", "Phường Trường Vinh"),
+    ("applicant.address.detail", "Số 12, khối 3"),
+    ("applicant.relationship", "father"),
+    ("child.full_name", "Nguyễn Minh Khang"),
+    ("child.sex", "male"),
+    ("child.place_of_birth", "Bệnh viện Sản Nhi Nghệ An"),
+    ("child.hometown", "Nghệ An"),
+    ("child.ethnicity", "Kinh"),
+    ("child.nationality", "Việt Nam"),
+    ("child.father_known", "true"),
+    ("mother.full_name", "Trần Thị Bình"),
+    ("mother.date_of_birth", "03/09/1993"),
+    ("mother.id_number", "040193004567"),
+    ("mother.ethnicity", "Kinh"),
+    ("mother.nationality", "Việt Nam"),
+    ("mother.address.province", "Nghệ An"),
+    ("mother.address.commune", "Phường Trường Vinh"),
+    ("mother.address.detail", "Số 12, khối 3"),
+    ("father.full_name", "Nguyễn Văn An"),
+    ("father.date_of_birth", "12/05/1990"),
+    ("father.id_number", "040090012345"),
+    ("father.ethnicity", "Kinh"),
+    ("father.nationality", "Việt Nam"),
+    ("father.address.province", "Nghệ An"),
+    ("father.address.commune", "Phường Trường Vinh"),
+    ("father.address.detail", "Số 12, khối 3"),
+];
+
+/// A complete birth registration with its birth certificate attached.
+fn ready_draft(drafts: &Drafts, dir: &std::path::Path, salt: &str) -> String {
+    let draft = drafts.create("1.001193", false).unwrap();
+    for (path, value) in VALUES {
+        let out = drafts.set(&draft.id, path, value).unwrap();
+        assert!(out.problem.is_none(), "{path}");
+    }
+    drafts
+        .set(&draft.id, "child.date_of_birth", &days_ago(5))
+        .unwrap();
+    let file = dir.join(format!("{salt}.pdf"));
+    std::fs::write(&file, common::pdf(300_000, salt)).unwrap();
+    drafts
+        .attach(&draft.id, "doc05", &file, &mut |_| true)
+        .unwrap();
+    std::fs::remove_file(&file).unwrap();
+    draft.id
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+async fn admin_stats(tp: &common::TestPortal) -> serde_json::Value {
+    let http = PortalClient::new(&tp.base).unwrap();
+    http.send(
+        http.request(Method::GET, "/v1/admin/stats")
+            .bearer_auth("admin"),
+    )
+    .await
+    .unwrap()
+    .json()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_frozen_draft_is_submitted_once() {
+    let tp = common::portal(common::config()).await;
+    let device = common::device();
+    let drafts = Drafts::open(device.path(), &common::FixedKey([3; 32])).unwrap();
+    let id = ready_draft(&drafts, device.path(), "one");
+    let submission = drafts.freeze(&id, "H40.22", "online").unwrap();
+    assert_eq!(submission.state, SubmissionState::Queued);
+    assert_eq!(submission.idempotency_key.len(), 36);
+
+    // Deleting the draft does not take the file the outbox still needs.
+    drafts.delete(&id).unwrap();
+    drafts.collect_garbage().unwrap();
+
+    let client = PortalClient::new(&tp.base).unwrap();
+    common::citizen(&client, "0912345678").await;
+    let mut uploads = 0;
+    let report = sync_once(&client, &drafts, now(), &mut |e| {
+        if matches!(e, hoso_core::sync::engine::SyncEvent::Uploading { .. }) {
+            uploads += 1;
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(report.submitted.len(), 1, "{report:?}");
+    assert!(report.submitted[0].starts_with("H40.22-"));
+    assert_eq!(report.bytes_sent, 300_000);
+    assert!(uploads >= 2);
+    let stored = drafts.submission(&submission.id).unwrap();
+    assert_eq!(stored.state, SubmissionState::Submitted);
+    assert_eq!(
+        stored.dossier.as_ref().unwrap()["receipt"]["payload"]["dossier_code"],
+        report.submitted[0].as_str()
+    );
+
+    // Nothing left to do; the portal holds one dossier.
+    let again = sync_once(&client, &drafts, now(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(again, Default::default());
+    assert_eq!(admin_stats(&tp).await["dossiers"], 1);
+    // Its file was released (and removed) once the portal had it.
+    let sha = &submission.files[0].sha256;
+    assert!(drafts.read_attachment_range(sha, 0, 1).is_err());
+    assert_eq!(drafts.collect_garbage().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn every_submission_arrives_exactly_once_through_faults() {
+    let mut config = common::config();
+    config.faults.rate_5xx = 0.3;
+    config.faults.reset_rate = 0.1;
+    config.faults.seed = 5;
+    let tp = common::portal(config).await;
+    let device = common::device();
+    let drafts = Drafts::open(device.path(), &common::FixedKey([4; 32])).unwrap();
+    for i in 0..6 {
+        let id = ready_draft(&drafts, device.path(), &format!("f{i}"));
+        drafts.freeze(&id, "H40.22", "online").unwrap();
+    }
+    let client = PortalClient::new(&tp.base).unwrap();
+    let body = serde_json::json!({"kind": "citizen", "phone": "0912345678", "password": "khai-sinh-2026!", "full_name": "Nguyễn Văn An"});
+    for _ in 0..100 {
+        match client
+            .send(client.request(Method::POST, "/v1/accounts").json(&body))
+            .await
+        {
+            Ok(_) => break,
+            Err(e) if e.code() == Some("account_exists") => break,
+            Err(_) => {}
+        }
+    }
+    for _ in 0..100 {
+        if client.login("0912345678", "khai-sinh-2026!").await.is_ok() {
+            break;
+        }
+    }
+    // Passes far in the future: every backoff has run out.
+    let mut codes = Vec::new();
+    for pass in 0..200 {
+        let report = sync_once(&client, &drafts, now() + pass * 3600, &mut |_| {})
+            .await
+            .unwrap();
+        codes.extend(report.submitted);
+        assert_eq!(report.needs_user, 0);
+        if drafts
+            .submissions()
+            .unwrap()
+            .iter()
+            .all(|s| s.state == SubmissionState::Submitted)
+        {
+            break;
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 6);
+    // Admin endpoints are never faulted.
+    let stats = admin_stats(&tp).await;
+    assert_eq!(stats["dossiers"], 6, "exactly once each");
+    let list: serde_json::Value = {
+        let http = PortalClient::new(&tp.base).unwrap();
+        http.send(
+            http.request(Method::GET, "/v1/admin/dossiers?verify=true")
+                .bearer_auth("admin"),
+        )
+        .await
+        .unwrap()
+        .json()
+        .unwrap()
+    };
+    for d in list["dossiers"].as_array().unwrap() {
+        assert_eq!(d["documents_verified"], true);
+    }
+}
