@@ -23,6 +23,30 @@ pub enum Failure {
     Input(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Portal(#[from] hoso_core::sync::client::PortalError),
+    #[error(transparent)]
+    Sync(#[from] hoso_core::sync::engine::SyncError),
+}
+
+/// The stable code of a portal failure: the API's own code when it gave one.
+fn portal_code(e: &hoso_core::sync::client::PortalError) -> &'static str {
+    use hoso_core::sync::client::PortalError as P;
+    match e {
+        P::BadUrl => "bad_url",
+        P::Insecure => "insecure_url",
+        P::Network(_) | P::NotApi { .. } => "network",
+        P::Decode(_) => "bad_answer",
+        P::NotLoggedIn => "not_logged_in",
+        P::Api(f) => match f.code.as_str() {
+            "invalid_credentials" => "invalid_credentials",
+            "account_exists" => "account_exists",
+            "validation_failed" => "validation_failed",
+            "rate_limited" => "rate_limited",
+            "refresh_token_invalid" => "not_logged_in",
+            _ => "portal_error",
+        },
+    }
 }
 
 impl Failure {
@@ -45,6 +69,9 @@ impl Failure {
             Failure::Damaged(_) => "damaged",
             Failure::Input(_) => "io",
             Failure::Usage(_) => "usage",
+            Failure::Portal(e) => portal_code(e),
+            Failure::Sync(hoso_core::sync::engine::SyncError::Drafts(e)) => e.code(),
+            Failure::Sync(hoso_core::sync::engine::SyncError::NotLoggedIn) => "not_logged_in",
         }
     }
 

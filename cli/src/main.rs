@@ -14,6 +14,7 @@ mod hash_cmd;
 mod keyfile;
 mod profile_cmd;
 mod search_cmd;
+mod sync_cmd;
 
 use clap::{Parser, Subcommand};
 use failure::Failure;
@@ -64,6 +65,23 @@ enum Command {
     Hash(hash_cmd::HashArgs),
     /// Import the shared catalog into a scratch directory and search it.
     Demo(demo::DemoArgs),
+    /// Log in to a portal or out of it.
+    #[command(subcommand)]
+    Portal(sync_cmd::PortalCommand),
+    /// Freeze a complete draft into the outbox, to be sent by `hoso sync`.
+    Submit {
+        draft_id: String,
+        /// The receiving agency's code (GET /v1/agencies), e.g. H40.22.
+        #[arg(long)]
+        agency: String,
+        /// online, in_person or postal.
+        #[arg(long, default_value = "online")]
+        channel: String,
+    },
+    /// Submissions waiting for, or done with, the portal.
+    Outbox,
+    /// Send what is due: upload files, submit dossiers (exactly once).
+    Sync,
 }
 
 /// Everything a command needs from the global flags.
@@ -139,6 +157,14 @@ fn main() -> ExitCode {
         Command::Form(cmd) => form_cmd::run(&ctx, cmd),
         Command::Hash(args) => hash_cmd::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
+        Command::Portal(cmd) => sync_cmd::portal(&ctx, cmd),
+        Command::Submit {
+            draft_id,
+            agency,
+            channel,
+        } => sync_cmd::submit(&ctx, &draft_id, &agency, &channel),
+        Command::Outbox => sync_cmd::outbox(&ctx),
+        Command::Sync => sync_cmd::sync(&ctx),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

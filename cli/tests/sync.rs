@@ -1,0 +1,148 @@
+//! `hoso portal login`, `hoso submit`, `hoso outbox` and `hoso sync`
+//! against a real hoso-portal on loopback: a birth registration drafted
+//! and attached with the CLI is frozen, sent once (a second sync sends
+//! nothing), and the saved session never reaches disk in clear.
+
+mod common;
+
+use common::{hoso, ok_json, SOURCE};
+use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
+
+const VALUES: &[(&str, &str)] = &[
+    ("applicant.full_name", "Nguyễn Văn An"),
+    ("applicant.date_of_birth", "12/05/1990"),
+    ("applicant.sex", "male"),
+    ("applicant.id_number", "040090012345"),
+    ("applicant.phone", "0912345678"),
+    ("applicant.address.province", "Nghệ An"),
+    ("applicant.address.commune", "Phường Trường Vinh"),
+    ("applicant.address.detail", "Số 12, khối 3"),
+    ("applicant.relationship", "father"),
+    ("child.full_name", "Nguyễn Minh Khang"),
+    ("child.sex", "male"),
+    ("child.date_of_birth", "20/11/2026"),
+    ("child.place_of_birth", "Bệnh viện Sản Nhi Nghệ An"),
+    ("child.hometown", "Nghệ An"),
+    ("child.ethnicity", "Kinh"),
+    ("child.nationality", "Việt Nam"),
+    ("child.father_known", "true"),
+    ("mother.full_name", "Trần Thị Bình"),
+    ("mother.date_of_birth", "03/09/1993"),
+    ("mother.id_number", "040193004567"),
+    ("mother.ethnicity", "Kinh"),
+    ("mother.nationality", "Việt Nam"),
+    ("mother.address.province", "Nghệ An"),
+    ("mother.address.commune", "Phường Trường Vinh"),
+    ("mother.address.detail", "Số 12, khối 3"),
+    ("father.full_name", "Nguyễn Văn An"),
+    ("father.date_of_birth", "12/05/1990"),
+    ("father.id_number", "040090012345"),
+    ("father.ethnicity", "Kinh"),
+    ("father.nationality", "Việt Nam"),
+    ("father.address.province", "Nghệ An"),
+    ("father.address.commune", "Phường Trường Vinh"),
+    ("father.address.detail", "Số 12, khối 3"),
+];
+
+fn files_contain(dir: &Path, needle: &[u8]) -> bool {
+    std::fs::read_dir(dir).unwrap().flatten().any(|e| {
+        let p = e.path();
+        if p.is_dir() {
+            files_contain(&p, needle)
+        } else {
+            std::fs::read(&p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_submit_sync_with_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("device");
+    let bundle = dir.path().join("catalog.bundle");
+    let (d, b) = (data.clone(), bundle.clone());
+    tokio::task::spawn_blocking(move || {
+        ok_json(
+            &d,
+            &["catalog", "import", SOURCE, "--out", b.to_str().unwrap()],
+        );
+    })
+    .await
+    .unwrap();
+    let portal = Arc::new(
+        hoso_portal::Portal::open(hoso_portal::Options {
+            data_dir: dir.path().join("portal"),
+            catalog: bundle,
+            config: hoso_portal::Config {
+                admin_token: "admin".into(),
+                password_iterations: 1_000,
+                simulation: false,
+                ..hoso_portal::Config::default()
+            },
+        })
+        .unwrap(),
+    );
+    let (addr, _task) = hoso_portal::start(portal, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let base = format!("http://{addr}");
+
+    let d = data.clone();
+    let work = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let data = d;
+        let created = ok_json(&data, &["draft", "new", "1.001193", "--no-prefill"]);
+        let id = created["draft"]["id"].as_str().unwrap().to_string();
+        for (path, value) in VALUES {
+            let set = ok_json(&data, &["draft", "set", &id, path, value]);
+            assert!(set["problem"].is_null(), "{path}: {}", set["problem"]);
+        }
+        let pdf = work.join("giay-chung-sinh.pdf");
+        std::fs::write(&pdf, b"%PDF-1.4\n% giay chung sinh\ntrailer\n%%EOF\n").unwrap();
+        ok_json(
+            &data,
+            &["attach", "add", &id, "doc05", pdf.to_str().unwrap()],
+        );
+
+        // Not logged in yet: sync says so.
+        let out = hoso(&data, &["sync", "--json"]);
+        assert_eq!(out.status.code(), Some(2));
+
+        let login = std::process::Command::new(env!("CARGO_BIN_EXE_hoso"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["portal", "login", "--url", &base, "--phone", "0912345678"])
+            .args(["--register", "Nguyễn Văn An", "--json"])
+            .env("HOSO_PORTAL_PASSWORD", "khai-sinh-2026!")
+            .env_remove("HOSO_KEY_FILE")
+            .output()
+            .unwrap();
+        assert!(
+            login.status.success(),
+            "{}",
+            String::from_utf8_lossy(&login.stdout)
+        );
+
+        let queued = ok_json(&data, &["submit", &id, "--agency", "H40.22"]);
+        assert_eq!(queued["state"], "queued");
+        let report = ok_json(&data, &["sync"]);
+        let code = report["submitted"][0].as_str().unwrap().to_string();
+        assert!(code.starts_with("H40.22-"), "{report}");
+        let outbox: Value = ok_json(&data, &["outbox"]);
+        assert_eq!(outbox[0]["state"], "submitted");
+        assert_eq!(outbox[0]["dossier"]["code"], code.as_str());
+        let again = ok_json(&data, &["sync"]);
+        assert_eq!(again["submitted"].as_array().unwrap().len(), 0);
+
+        // The session (refresh token) and the dossier are sealed on disk.
+        assert!(!files_contain(&data, b"rt_"));
+        assert!(!files_contain(&data, code.as_bytes()));
+        assert!(!files_contain(&data, b"040090012345"));
+        assert!(!files_contain(&data, "Minh Khang".as_bytes()));
+        ok_json(&data, &["portal", "logout"]);
+    })
+    .await
+    .unwrap();
+}
