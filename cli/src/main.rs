@@ -80,8 +80,16 @@ enum Command {
     },
     /// Submissions waiting for, or done with, the portal.
     Outbox,
-    /// Send what is due: upload files, submit dossiers (exactly once).
+    /// Send what is due: upload files, submit dossiers (exactly once),
+    /// then pull status changes.
     Sync,
+    /// Followed dossiers and their history (refreshed from the portal
+    /// unless --offline).
+    Status {
+        code: Option<String>,
+        #[arg(long)]
+        offline: bool,
+    },
 }
 
 /// Everything a command needs from the global flags.
@@ -165,6 +173,7 @@ fn main() -> ExitCode {
         } => sync_cmd::submit(&ctx, &draft_id, &agency, &channel),
         Command::Outbox => sync_cmd::outbox(&ctx),
         Command::Sync => sync_cmd::sync(&ctx),
+        Command::Status { code, offline } => sync_cmd::status(&ctx, code.as_deref(), offline),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

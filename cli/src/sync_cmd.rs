@@ -185,14 +185,29 @@ pub fn sync(ctx: &Context) -> Result<(), Failure> {
             }
         }
     }));
+    let result = match result {
+        Ok(report) => {
+            let pulled = runtime()?.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
+            let changes = match pulled {
+                Ok(c) => c.len(),
+                Err(e) => {
+                    eprintln!("hoso: không cập nhật được trạng thái / cannot refresh status: {e}");
+                    0
+                }
+            };
+            Ok((report, changes))
+        }
+        Err(e) => Err(e),
+    };
     // Tokens may have been refreshed (rotated) even if the pass failed.
     drafts.save_portal_session(Some(&PortalSession {
         url: session.url,
         tokens: client.tokens(),
     }))?;
-    let report = result?;
+    let (report, status_changes) = result?;
     if json {
         print_json(&serde_json::json!({
+            "status_changes": status_changes,
             "submitted": report.submitted,
             "retry_later": report.retry_later,
             "needs_user": report.needs_user,
@@ -208,6 +223,66 @@ pub fn sync(ctx: &Context) -> Result<(), Failure> {
             report.retry_later,
             report.needs_user
         );
+    }
+    Ok(())
+}
+
+/// `hoso status [CODE] [--offline]`: followed dossiers, after pulling the
+/// change feed (unless offline or not logged in).
+pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Failure> {
+    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let mut pulled = false;
+    if !offline {
+        if let Some(session) = drafts.portal_session()? {
+            let client = PortalClient::new(&session.url)?;
+            client.set_tokens(session.tokens.clone());
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            let result = runtime()?.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
+            drafts.save_portal_session(Some(&PortalSession {
+                url: session.url,
+                tokens: client.tokens(),
+            }))?;
+            match result {
+                Ok(_) => pulled = true,
+                // Offline reading still works: say why it is not fresh.
+                Err(e) => {
+                    eprintln!("hoso: không cập nhật được trạng thái / cannot refresh status: {e}")
+                }
+            }
+        }
+    }
+    let mut all = drafts.tracked_all()?;
+    if let Some(code) = code {
+        all.retain(|d| d.code == code);
+        if all.is_empty() {
+            return Err(Failure::Usage(format!(
+                "không theo dõi hồ sơ này / not following this dossier: {}",
+                hoso_core::text::shown_if_identifier(code)
+            )));
+        }
+    }
+    if ctx.json {
+        print_json(&serde_json::json!({"refreshed": pulled, "dossiers": all}));
+        return Ok(());
+    }
+    for d in all {
+        println!(
+            "{}  trạng thái / status {}  hẹn trả / appointment {}  (cập nhật / updated {})",
+            d.code, d.status, d.appointment_date, d.updated_at
+        );
+        if code.is_some() {
+            for h in &d.history {
+                println!(
+                    "    {}  {}  {}",
+                    h["at"].as_str().unwrap_or(""),
+                    h["status"],
+                    h["note"].as_str().unwrap_or("")
+                );
+            }
+        }
     }
     Ok(())
 }

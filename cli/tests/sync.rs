@@ -135,6 +135,12 @@ async fn draft_submit_sync_with_the_cli() {
         assert_eq!(outbox[0]["dossier"]["code"], code.as_str());
         let again = ok_json(&data, &["sync"]);
         assert_eq!(again["submitted"].as_array().unwrap().len(), 0);
+        let status = ok_json(&data, &["status", &code]);
+        assert_eq!(status["refreshed"], true);
+        assert_eq!(status["dossiers"][0]["status"], 1);
+        let offline = ok_json(&data, &["status", "--offline"]);
+        assert_eq!(offline["refreshed"], false);
+        assert_eq!(offline["dossiers"][0]["code"], code.as_str());
 
         // The session (refresh token) and the dossier are sealed on disk.
         assert!(!files_contain(&data, b"rt_"));

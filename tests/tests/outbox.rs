@@ -219,3 +219,50 @@ async fn every_submission_arrives_exactly_once_through_faults() {
         assert_eq!(d["documents_verified"], true);
     }
 }
+
+#[tokio::test]
+async fn status_changes_arrive_through_the_feed_and_stay_offline() {
+    let tp = common::portal(common::config()).await;
+    let device = common::device();
+    let drafts = Drafts::open(device.path(), &common::FixedKey([5; 32])).unwrap();
+    let id = ready_draft(&drafts, device.path(), "status");
+    drafts.freeze(&id, "H40.22", "online").unwrap();
+    let client = PortalClient::new(&tp.base).unwrap();
+    common::citizen(&client, "0912345678").await;
+    let report = sync_once(&client, &drafts, now(), &mut |_| {})
+        .await
+        .unwrap();
+    let code = report.submitted[0].clone();
+    // Followed as soon as it is submitted.
+    assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 1);
+
+    let admin = PortalClient::new(&tp.base).unwrap();
+    for (status, note) in [(2, "Đã tiếp nhận"), (4, "Đang xử lý")] {
+        admin
+            .send(
+                admin
+                    .request(Method::POST, &format!("/v1/admin/dossiers/{code}/status"))
+                    .bearer_auth("admin")
+                    .json(&serde_json::json!({"status": status, "note": note})),
+            )
+            .await
+            .unwrap();
+    }
+    let changes = hoso_core::sync::status::pull(&client, &drafts, now())
+        .await
+        .unwrap();
+    let seen: Vec<u8> = changes.iter().map(|c| c.status).collect();
+    assert_eq!(seen, vec![2, 4], "status 1 was known from the submission");
+    let tracked = drafts.tracked(&code).unwrap().unwrap();
+    assert_eq!(tracked.status, 4);
+    assert_eq!(tracked.history.len(), 3);
+    assert!(drafts.feed_cursor().unwrap().is_some());
+
+    // Nothing new: no changes, and the record says when it was checked.
+    let later = now() + 60;
+    let none = hoso_core::sync::status::pull(&client, &drafts, later)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    assert_eq!(drafts.tracked(&code).unwrap().unwrap().checked_at, later);
+}

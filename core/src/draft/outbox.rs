@@ -186,3 +186,85 @@ impl Drafts {
         self.commit(&changes)
     }
 }
+
+/// A dossier this device follows, as the portal last reported it (sealed:
+/// its history is about a person).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TrackedDossier {
+    pub code: String,
+    pub procedure_code: String,
+    pub status: u8,
+    pub appointment_date: String,
+    pub updated_at: String,
+    /// Every history entry received, in order.
+    pub history: Vec<serde_json::Value>,
+    /// The open supplement or fee request, if any.
+    pub supplement_request: serde_json::Value,
+    pub fee_request: serde_json::Value,
+    /// Unix seconds of the last successful check with the portal.
+    pub checked_at: i64,
+}
+
+const CURSOR_KEY: &[u8] = b"p/feed_cursor";
+
+impl Drafts {
+    /// The store key of a followed dossier: blinded, since which agency a
+    /// person filed with, and when, is personal.
+    fn dossier_key(&self, code: &str) -> Vec<u8> {
+        let mut key = b"d/".to_vec();
+        key.extend(self.vault.blind(code));
+        key
+    }
+
+    /// A followed dossier.
+    pub fn tracked(&self, code: &str) -> Result<Option<TrackedDossier>, DraftError> {
+        match self.vault.get(SPACE, &self.dossier_key(code))? {
+            None => Ok(None),
+            Some(b) => serde_json::from_slice(&b)
+                .map(Some)
+                .map_err(|_| DraftError::SubmissionDamaged(code.to_string())),
+        }
+    }
+
+    /// Every followed dossier, by code.
+    pub fn tracked_all(&self) -> Result<Vec<TrackedDossier>, DraftError> {
+        Ok(self
+            .vault
+            .scan_each(SPACE, b"d/")?
+            .into_iter()
+            .filter_map(|(_, plain)| plain.ok())
+            .filter_map(|b| serde_json::from_slice(&b).ok())
+            .collect())
+    }
+
+    /// Saves followed dossiers and the feed cursor in one commit.
+    pub fn save_tracked(
+        &self,
+        dossiers: &[TrackedDossier],
+        cursor: Option<&str>,
+    ) -> Result<(), DraftError> {
+        let _guard = self.vault.store().edit_lock();
+        let mut changes = Changes::default();
+        for d in dossiers {
+            let bytes =
+                serde_json::to_vec(d).map_err(|_| DraftError::SubmissionDamaged(d.code.clone()))?;
+            self.vault
+                .put(&mut changes, SPACE, &self.dossier_key(&d.code), &bytes)?;
+        }
+        match cursor {
+            Some(c) => self
+                .vault
+                .put(&mut changes, SPACE, CURSOR_KEY, c.as_bytes())?,
+            None => changes.remove(SPACE, CURSOR_KEY.to_vec()),
+        }
+        self.commit(&changes)
+    }
+
+    /// The change-feed cursor last saved.
+    pub fn feed_cursor(&self) -> Result<Option<String>, DraftError> {
+        Ok(self
+            .vault
+            .get(SPACE, CURSOR_KEY)?
+            .and_then(|b| String::from_utf8(b).ok()))
+    }
+}

@@ -225,6 +225,10 @@ async fn send(
         .as_str()
         .map(str::to_string)
         .ok_or_else(|| Step::Portal(PortalError::Decode("no dossier code".into())))?;
+    let now = s.updated_at;
+    if let Some(tracked) = super::status::from_dossier(&dossier, now) {
+        drafts.save_tracked(&[tracked], drafts.feed_cursor()?.as_deref())?;
+    }
     s.dossier = Some(dossier);
     s.state = SubmissionState::Submitted;
     s.last_error = None;

@@ -1,8 +1,9 @@
 //! Sync with a portal speaking Portal API v1 (issue #6): the HTTP client,
 //! resumable uploads, the outbox of frozen submissions and the engine pass
-//! that sends them exactly once; status tracking builds on it next.
+//! that sends them exactly once, and status tracking from the change feed.
 
 pub mod client;
 pub mod engine;
 pub mod outbox;
+pub mod status;
 pub mod upload;
