@@ -84,7 +84,10 @@ impl TestPortal {
             base: format!("http://{addr}"),
             portal,
             bundle,
-            http: reqwest::Client::new(),
+            http: {
+                hoso_core::sync::client::install_crypto_provider();
+                reqwest::Client::new()
+            },
         }
     }
 
