@@ -33,6 +33,14 @@ fn password() -> Result<String, Failure> {
     crate::value_arg("-".into())
 }
 
+/// Seconds since the Unix epoch.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -154,10 +162,7 @@ pub fn sync(ctx: &Context) -> Result<(), Failure> {
     })?;
     let client = PortalClient::new(&session.url)?;
     client.set_tokens(session.tokens.clone());
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = unix_now();
     let json = ctx.json;
     let result = runtime()?.block_on(sync_once(&client, &drafts, now, &mut |e| {
         if json {
@@ -236,10 +241,7 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
         if let Some(session) = drafts.portal_session()? {
             let client = PortalClient::new(&session.url)?;
             client.set_tokens(session.tokens.clone());
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0);
+            let now = unix_now();
             let result = runtime()?.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
             drafts.save_portal_session(Some(&PortalSession {
                 url: session.url,

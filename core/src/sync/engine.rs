@@ -117,39 +117,61 @@ pub async fn sync_once(
             }
             Err(Step::Portal(PortalError::NotLoggedIn)) => return Err(SyncError::NotLoggedIn),
             Err(Step::Portal(e)) if e.is_transient() => {
-                s.attempts += 1;
-                s.next_attempt_at = now + backoff(s.attempts, e.retry_after());
-                s.state = SubmissionState::FailedRetryable;
-                s.last_error = Some(problem(&e));
-                s.updated_at = now;
-                drafts.save_submission(&s)?;
+                s.next_attempt_at = now + backoff(s.attempts + 1, e.retry_after());
+                failed(
+                    drafts,
+                    &mut s,
+                    SubmissionState::FailedRetryable,
+                    problem(&e),
+                    now,
+                )?;
                 report.retry_later += 1;
             }
             Err(Step::Portal(e)) => {
-                s.attempts += 1;
-                s.state = SubmissionState::FailedNeedsUser;
-                s.last_error = Some(problem(&e));
-                s.updated_at = now;
-                drafts.save_submission(&s)?;
+                failed(
+                    drafts,
+                    &mut s,
+                    SubmissionState::FailedNeedsUser,
+                    problem(&e),
+                    now,
+                )?;
                 report.needs_user += 1;
             }
             Err(Step::Local(e)) => {
-                s.attempts += 1;
-                s.state = SubmissionState::FailedNeedsUser;
-                s.last_error = Some(SubmissionProblem {
+                let unreadable = SubmissionProblem {
                     code: "attachment_unreadable".into(),
                     message_vi: format!("Không đọc được tệp đính kèm: {e}"),
                     message_en: format!("An attachment cannot be read: {e}"),
                     issues: Vec::new(),
-                });
-                s.updated_at = now;
-                drafts.save_submission(&s)?;
+                };
+                failed(
+                    drafts,
+                    &mut s,
+                    SubmissionState::FailedNeedsUser,
+                    unreadable,
+                    now,
+                )?;
                 report.needs_user += 1;
             }
             Err(Step::Store(e)) => return Err(e.into()),
         }
     }
     Ok(report)
+}
+
+/// Records a failed attempt, durably.
+fn failed(
+    drafts: &Drafts,
+    s: &mut Submission,
+    state: SubmissionState,
+    why: SubmissionProblem,
+    now: i64,
+) -> Result<(), DraftError> {
+    s.attempts += 1;
+    s.state = state;
+    s.last_error = Some(why);
+    s.updated_at = now;
+    drafts.save_submission(s)
 }
 
 enum Step {

@@ -225,43 +225,13 @@ impl TestPortal {
     }
 }
 
-/// Form values of a complete birth registration.
+/// Form values of a complete birth registration (shared with the CLI and
+/// cross-crate tests), the child born five days ago.
 pub fn birth_values() -> Value {
-    json!({
-        "applicant.full_name": "Nguyễn Văn An",
-        "applicant.date_of_birth": "12/05/1990",
-        "applicant.sex": "male",
-        "applicant.id_number": "040090012345",
-        "applicant.phone": "0912345678",
-        "applicant.address.province": "Nghệ An",
-        "applicant.address.commune": "Phường Trường Vinh",
-        "applicant.address.detail": "Số 12, đường Lê Hồng Phong, khối 3",
-        "applicant.relationship": "father",
-        "child.full_name": "Nguyễn Minh Khang",
-        "child.sex": "male",
-        "child.date_of_birth": days_ago(5),
-        "child.place_of_birth": "Bệnh viện Sản Nhi Nghệ An, phường Trường Vinh, tỉnh Nghệ An",
-        "child.hometown": "Nghệ An",
-        "child.ethnicity": "Kinh",
-        "child.nationality": "Việt Nam",
-        "child.father_known": "true",
-        "mother.full_name": "Trần Thị Bình",
-        "mother.date_of_birth": "03/09/1993",
-        "mother.id_number": "040193004567",
-        "mother.ethnicity": "Kinh",
-        "mother.nationality": "Việt Nam",
-        "mother.address.province": "Nghệ An",
-        "mother.address.commune": "Phường Trường Vinh",
-        "mother.address.detail": "Số 12, đường Lê Hồng Phong, khối 3",
-        "father.full_name": "Nguyễn Văn An",
-        "father.date_of_birth": "12/05/1990",
-        "father.id_number": "040090012345",
-        "father.ethnicity": "Kinh",
-        "father.nationality": "Việt Nam",
-        "father.address.province": "Nghệ An",
-        "father.address.commune": "Phường Trường Vinh",
-        "father.address.detail": "Số 12, đường Lê Hồng Phong, khối 3",
-    })
+    let mut values: Value =
+        serde_json::from_str(include_str!("../../../tests/data/birth-registration.json")).unwrap();
+    values["child.date_of_birth"] = json!(days_ago(5));
+    values
 }
 
 /// The status and JSON body of an answer.
