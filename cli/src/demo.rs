@@ -1,7 +1,7 @@
-//! `hoso demo`: the main job until the end-to-end filing demo lands — import
-//! the shared national catalog into a scratch data directory (or the one
-//! given), run searches the way people type them, and draft a birth
-//! registration offline from a sample profile.
+//! `hoso demo`: the main job — import the shared national catalog into a
+//! scratch data directory (or the one given), run searches the way people
+//! type them, draft a birth registration offline from a sample profile, and
+//! file it with the reference portal started in-process on loopback.
 
 use crate::print_json;
 use crate::search_cmd::print_hits;
@@ -66,7 +66,9 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
     };
     let started = Instant::now();
     let store = CatalogStore::open(&data_dir)?;
-    let report = catalog::import(&store, &source, None)?;
+    let bundle_dir = tempfile::tempdir()?;
+    let bundle = bundle_dir.path().join("catalog.bundle");
+    let report = catalog::import(&store, &source, Some(&bundle))?;
     let import_ms = started.elapsed().as_millis();
     let opened = Instant::now();
     let index = store.search_index()?;
@@ -81,6 +83,8 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
         runs.push((*q, hits, t.elapsed().as_secs_f64() * 1e6));
     }
     let drafting = crate::demo_draft::run(&data_dir)?;
+    let keys = crate::keyfile::KeyFile::new(data_dir.join("key"));
+    let filing = crate::demo_portal::run(&data_dir, &bundle, &drafting.draft_id, &keys, !ctx.json)?;
     if ctx.json {
         let searches: Vec<_> = runs
             .iter()
@@ -95,6 +99,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
             "index_open_ms": open_ms,
             "searches": searches,
             "draft": drafting,
+            "filing": filing,
         }));
         return Ok(());
     }
@@ -113,5 +118,6 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
         println!();
     }
     crate::demo_draft::print(&drafting);
+    crate::demo_portal::print(&filing);
     Ok(())
 }

@@ -7,6 +7,7 @@ mod attach_cmd;
 mod catalog_cmd;
 mod demo;
 mod demo_draft;
+mod demo_portal;
 mod draft_cmd;
 mod failure;
 mod form_cmd;

@@ -256,4 +256,24 @@ fn demo_runs_on_embedded_defaults() {
         missing.iter().all(|m| m["code"] == "document_missing"),
         "{missing:?}"
     );
+    // Filed with the portal started in-process: a real dossier code at the
+    // applicant's ward, a signed receipt, and the officer simulation's
+    // history after three working days.
+    let filing = &demo["filing"];
+    assert_eq!(filing["agency"]["province"], "Hà Nội");
+    let code = filing["dossier_code"].as_str().unwrap();
+    assert!(
+        code.starts_with(filing["agency"]["code"].as_str().unwrap()),
+        "{filing}"
+    );
+    assert!(filing["receipt_qr"].as_str().unwrap().starts_with("HS1:"));
+    assert!(filing["bytes_sent"].as_u64().unwrap() > 0);
+    let statuses: Vec<u64> = filing["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses.first(), Some(&1));
+    assert!(statuses.len() >= 2, "{statuses:?}");
 }

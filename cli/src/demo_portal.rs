@@ -1,0 +1,169 @@
+//! The filing part of `hoso demo`: start the reference portal in-process on
+//! a loopback port (its own temporary data, the officer simulation on),
+//! make an account, pick the receiving ward for the applicant's province,
+//! freeze the drafted birth registration into the outbox, send it with
+//! `sync_once` (upload progress, exactly once), show the signed receipt,
+//! then advance the portal clock and follow the status through the feed.
+
+use crate::Failure;
+use hoso_core::draft::Drafts;
+use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::engine::{sync_once, SyncEvent};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What the filing demo did.
+#[derive(Serialize)]
+pub struct FilingDemo {
+    pub portal: String,
+    pub agency: serde_json::Value,
+    pub dossier_code: String,
+    pub appointment_date: String,
+    pub fee: serde_json::Value,
+    pub receipt_qr: String,
+    pub upload_events: usize,
+    pub bytes_sent: u64,
+    /// Status history after the portal clock moved 3 working days.
+    pub history: Vec<serde_json::Value>,
+}
+
+fn demo_error(e: impl std::fmt::Display) -> Failure {
+    Failure::Usage(format!("bản trình diễn thất bại / the demo failed: {e}"))
+}
+
+pub fn run(
+    data_dir: &Path,
+    bundle: &Path,
+    draft_id: &str,
+    keys: &crate::keyfile::KeyFile,
+    verbose: bool,
+) -> Result<FilingDemo, Failure> {
+    let scratch = tempfile::tempdir()?;
+    let admin = "demo-admin-token";
+    let portal = hoso_portal::Portal::open(hoso_portal::Options {
+        data_dir: scratch.path().join("portal"),
+        catalog: bundle.to_path_buf(),
+        config: hoso_portal::Config {
+            admin_token: admin.into(),
+            simulation: true,
+            password_iterations: 100_000,
+            ..hoso_portal::Config::default()
+        },
+    })
+    .map_err(demo_error)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let drafts = Drafts::open(data_dir, keys)?;
+    runtime.block_on(async {
+        let (addr, _server) = hoso_portal::start(Arc::new(portal), "127.0.0.1:0".parse().map_err(demo_error)?)
+            .await?;
+        let base = format!("http://{addr}");
+        let client = PortalClient::new(&base)?;
+        let account = serde_json::json!({"kind": "citizen", "phone": "0912345678", "password": "hoso-demo-2026", "full_name": "Nguyễn Văn An"});
+        client
+            .send(client.request(Method::POST, "/v1/accounts").json(&account))
+            .await?;
+        client.login("0912345678", "hoso-demo-2026").await?;
+
+        // The receiving ward: the applicant's, among those that take this procedure.
+        let agencies: serde_json::Value = client
+            .send(client.request(
+                Method::GET,
+                "/v1/agencies?procedure_code=1.001193&province=H%C3%A0%20N%E1%BB%99i",
+            ))
+            .await?
+            .json()?;
+        let list = agencies["agencies"].as_array().cloned().unwrap_or_default();
+        let agency = list
+            .iter()
+            .find(|a| a["commune"].as_str().is_some_and(|c| c.contains("Ba Đình")))
+            .or_else(|| list.first())
+            .cloned()
+            .ok_or_else(|| demo_error("no receiving agency"))?;
+        let code = agency["code"].as_str().unwrap_or_default().to_string();
+        drafts.freeze(draft_id, &code, "online")?;
+
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let mut events = 0;
+        let report = sync_once(&client, &drafts, now, &mut |e| {
+            events += 1;
+            if let (true, SyncEvent::Uploading { done, total, .. }) = (verbose, &e) {
+                println!("  tải lên / uploading {done}/{total} bytes");
+            }
+        })
+        .await?;
+        let dossier_code = report
+            .submitted
+            .first()
+            .cloned()
+            .ok_or_else(|| demo_error("nothing was submitted"))?;
+        let submission = drafts
+            .submissions()?
+            .into_iter()
+            .find(|s| s.dossier.as_ref().is_some_and(|d| d["code"] == dossier_code.as_str()))
+            .ok_or_else(|| demo_error("submission not recorded"))?;
+        let dossier = submission.dossier.unwrap_or_default();
+
+        // Three working days pass at the portal; the officer simulation works.
+        client
+            .send(
+                client
+                    .request(Method::POST, "/v1/admin/clock/advance")
+                    .bearer_auth(admin)
+                    .json(&serde_json::json!({"working_days": 3})),
+            )
+            .await?;
+        hoso_core::sync::status::pull(&client, &drafts, now)
+            .await
+            .map_err(demo_error)?;
+        let history = drafts
+            .tracked(&dossier_code)?
+            .map(|t| t.history)
+            .unwrap_or_default();
+        Ok(FilingDemo {
+            portal: base,
+            agency,
+            appointment_date: dossier["appointment_date"].as_str().unwrap_or_default().to_string(),
+            fee: dossier["fee"].clone(),
+            receipt_qr: dossier["receipt"]["qr"].as_str().unwrap_or_default().to_string(),
+            dossier_code,
+            upload_events: events,
+            bytes_sent: report.bytes_sent,
+            history,
+        })
+    })
+}
+
+/// The filing demo as text.
+pub fn print(demo: &FilingDemo) {
+    println!(
+        "\nNộp hồ sơ qua cổng (chạy trong máy) / filing with the portal (in-process at {})",
+        demo.portal
+    );
+    println!(
+        "  Cơ quan tiếp nhận / receiving agency: {} {}",
+        demo.agency["code"].as_str().unwrap_or(""),
+        demo.agency["name"].as_str().unwrap_or("")
+    );
+    println!("  Đã gửi / sent {} bytes", demo.bytes_sent);
+    println!("  Mã hồ sơ / dossier code: {}", demo.dossier_code);
+    println!("  Ngày hẹn trả / appointment: {}", demo.appointment_date);
+    println!(
+        "  Lệ phí / fee: {} đồng ({})",
+        demo.fee["amount_vnd"],
+        demo.fee["text"].as_str().unwrap_or("")
+    );
+    println!("  Mã QR biên nhận / receipt QR text: {}", demo.receipt_qr);
+    println!("  Sau 3 ngày làm việc / after 3 working days:");
+    for h in &demo.history {
+        println!(
+            "    {}  {:>2}  {}",
+            h["at"].as_str().unwrap_or(""),
+            h["status"],
+            h["note"].as_str().unwrap_or("")
+        );
+    }
+}
