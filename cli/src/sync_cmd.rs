@@ -164,7 +164,8 @@ pub fn sync(ctx: &Context) -> Result<(), Failure> {
     client.set_tokens(session.tokens.clone());
     let now = unix_now();
     let json = ctx.json;
-    let result = runtime()?.block_on(sync_once(&client, &drafts, now, &mut |e| {
+    let rt = runtime()?;
+    let result = rt.block_on(sync_once(&client, &drafts, now, &mut |e| {
         if json {
             return;
         }
@@ -192,7 +193,7 @@ pub fn sync(ctx: &Context) -> Result<(), Failure> {
     }));
     let result = match result {
         Ok(report) => {
-            let pulled = runtime()?.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
+            let pulled = rt.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
             let changes = match pulled {
                 Ok(c) => c.len(),
                 Err(e) => {

@@ -6,7 +6,7 @@ pub mod attachment;
 pub mod catalog;
 pub mod draft;
 pub mod form;
-mod hex;
+pub mod hex;
 pub mod profile;
 pub mod search;
 mod storage;

@@ -268,7 +268,10 @@ impl Db {
         Ok(self.db.open_tree(tree)?.len())
     }
 
-    /// Atomically increments a counter and returns its new value.
+    /// Atomically increments a counter and returns its new value. Not
+    /// flushed on its own: every caller writes the value in a [`Db::commit`],
+    /// whose flush persists the counter with it (sled flushes the whole
+    /// store), and a crash before that loses both together.
     pub fn next(&self, tree: &str, key: &str) -> Result<u64, DbError> {
         let t = self.db.open_tree(tree)?;
         let new = t.update_and_fetch(key, |old| {
@@ -278,7 +281,6 @@ impl Db {
                 .unwrap_or(0);
             Some((n + 1).to_be_bytes().to_vec())
         })?;
-        self.db.flush()?;
         new.and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
             .map(u64::from_be_bytes)
             .ok_or_else(|| DbError::Damaged(format!("{tree}/{key}")))

@@ -175,7 +175,7 @@ fn random_token() -> Result<String, Box<dyn std::error::Error>> {
     ring::rand::SystemRandom::new()
         .fill(&mut bytes)
         .map_err(|_| "system random source failed")?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hoso_core::hex::encode(&bytes))
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {

@@ -115,10 +115,7 @@ impl Sealer {
     /// A stable index key for a personal value (a phone number), hex.
     pub fn blind(&self, value: &str) -> String {
         let tag = hmac::sign(&self.blinding, value.as_bytes());
-        tag.as_ref()[..20]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hoso_core::hex::encode(&tag.as_ref()[..20])
     }
 
     /// Fresh random bytes (tokens, ids).

@@ -25,7 +25,7 @@ fn uuid_v4(rng: &ring::rand::SystemRandom) -> Option<String> {
     rng.fill(&mut b).ok()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let h = crate::hex::encode(&b);
     Some(format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],

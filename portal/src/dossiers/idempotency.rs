@@ -65,7 +65,7 @@ pub fn key(headers: &HeaderMap, account_id: &str, path: &str) -> Result<Key, Api
 pub fn fingerprint(body: &serde_json::Value) -> Result<String, ApiError> {
     let canonical = serde_json_canonicalizer::to_vec(body).map_err(|e| ApiError::internal(&e))?;
     let digest = ring::digest::digest(&ring::digest::SHA256, &canonical);
-    Ok(digest.as_ref().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hoso_core::hex::encode(digest.as_ref()))
 }
 
 /// A stored final answer.

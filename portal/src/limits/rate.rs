@@ -101,16 +101,23 @@ impl RateLimit {
 /// The rate-limit middleware.
 pub(super) async fn limit(
     State(portal): State<Arc<Portal>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if super::is_admin(request.uri().path()) {
         return next.run(request).await;
     }
     let ip = crate::extract::client_ip(request.extensions());
-    let key = crate::extract::bearer(request.headers())
-        .and_then(|token| crate::accounts::authenticate(&portal, token).ok())
-        .map_or_else(|| Key::ip(ip), |caller| Key::Token(caller.token_key));
+    let caller = crate::extract::bearer(request.headers())
+        .and_then(|token| crate::accounts::authenticate(&portal, token).ok());
+    let key = caller
+        .as_ref()
+        .map_or_else(|| Key::ip(ip), |c| Key::Token(c.token_key.clone()));
+    // The handler's `Caller` extractor takes it from here instead of
+    // authenticating the same token again.
+    if let Some(caller) = caller {
+        request.extensions_mut().insert(caller);
+    }
     match portal.limits.rate.check(key, ip) {
         Ok(()) => next.run(request).await,
         Err(seconds) => ApiError::rate_limited(seconds).into_response(),
