@@ -8,7 +8,7 @@
 use crate::Failure;
 use hoso_core::draft::Drafts;
 use hoso_core::sync::client::{Method, PortalClient};
-use hoso_core::sync::engine::{sync_once, SyncEvent};
+use hoso_core::sync::engine::{sync_once, SyncEvent, SyncOptions};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
@@ -87,14 +87,29 @@ pub fn run(
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        let mut events = 0;
-        let report = sync_once(&client, &drafts, now, &mut |e| {
-            events += 1;
-            if let (true, SyncEvent::Uploading { done, total, .. }) = (verbose, &e) {
-                println!("  tải lên / uploading {done}/{total} bytes");
+        let events = std::sync::atomic::AtomicUsize::new(0);
+        let options = SyncOptions::default();
+        let report = sync_once(&client, &drafts, now, &options, &|e| {
+            events.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let (
+                true,
+                SyncEvent::Uploading {
+                    file,
+                    files,
+                    dossier_done,
+                    dossier_total,
+                    ..
+                },
+            ) = (verbose, &e)
+            {
+                println!(
+                    "  tải lên / uploading: tệp / file {}/{files}, {dossier_done}/{dossier_total} bytes",
+                    file + 1
+                );
             }
         })
         .await?;
+        let events = events.into_inner();
         let dossier_code = report
             .submitted
             .first()

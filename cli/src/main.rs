@@ -69,21 +69,34 @@ enum Command {
     /// Log in to a portal or out of it.
     #[command(subcommand)]
     Portal(sync_cmd::PortalCommand),
-    /// Freeze a complete draft into the outbox, to be sent by `hoso sync`.
+    /// Freeze a complete draft into the outbox, to be sent by `hoso sync`
+    /// (a supplement draft is queued as the answer to its dossier).
     Submit {
         draft_id: String,
-        /// The receiving agency's code (GET /v1/agencies), e.g. H40.22.
+        /// The receiving agency's code (GET /v1/agencies), e.g. H40.22
+        /// (not for a supplement draft).
         #[arg(long)]
-        agency: String,
+        agency: Option<String>,
         /// online, in_person or postal.
         #[arg(long, default_value = "online")]
         channel: String,
+    },
+    /// Answer an officer's supplement request: start (or reopen) the draft
+    /// linked to the dossier; attach the documents asked for, then
+    /// `hoso submit` it.
+    Supplement { code: String },
+    /// Queue a withdrawal of a dossier (sent by `hoso sync`).
+    Withdraw {
+        code: String,
+        /// Why (required by the portal).
+        #[arg(long)]
+        reason: String,
     },
     /// Submissions waiting for, or done with, the portal.
     Outbox,
     /// Send what is due: upload files, submit dossiers (exactly once),
     /// then pull status changes.
-    Sync,
+    Sync(sync_cmd::SyncArgs),
     /// Followed dossiers and their history (refreshed from the portal
     /// unless --offline).
     Status {
@@ -171,9 +184,11 @@ fn main() -> ExitCode {
             draft_id,
             agency,
             channel,
-        } => sync_cmd::submit(&ctx, &draft_id, &agency, &channel),
+        } => sync_cmd::submit(&ctx, &draft_id, agency.as_deref(), &channel),
+        Command::Supplement { code } => sync_cmd::supplement(&ctx, &code),
+        Command::Withdraw { code, reason } => sync_cmd::withdraw(&ctx, &code, &reason),
         Command::Outbox => sync_cmd::outbox(&ctx),
-        Command::Sync => sync_cmd::sync(&ctx),
+        Command::Sync(args) => sync_cmd::sync(&ctx, args),
         Command::Status { code, offline } => sync_cmd::status(&ctx, code.as_deref(), offline),
     };
     match result {

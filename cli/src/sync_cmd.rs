@@ -1,12 +1,15 @@
-//! `hoso portal …`, `hoso submit`, `hoso outbox`, `hoso sync`: log in to a
-//! portal (the session is sealed in the data directory), freeze a complete
-//! draft into the outbox, list the outbox, and send what is due.
+//! `hoso portal …`, `hoso submit`, `hoso supplement`, `hoso withdraw`,
+//! `hoso outbox`, `hoso sync`, `hoso status`: log in to a portal (the
+//! session is sealed in the data directory), queue dossiers, supplements
+//! and withdrawals, list the outbox, send what is due (once, or watching
+//! until stopped), and read followed dossiers.
 
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::draft::{Drafts, PortalSession};
+use hoso_core::sync::background::{Background, LoopEvent, LoopState};
 use hoso_core::sync::client::{Method, PortalClient};
-use hoso_core::sync::engine::{sync_once, SyncEvent};
+use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions, SyncReport};
 
 #[derive(Subcommand)]
 pub enum PortalCommand {
@@ -98,25 +101,81 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `hoso submit DRAFT --agency CODE [--channel C]`.
-pub fn submit(ctx: &Context, draft_id: &str, agency: &str, channel: &str) -> Result<(), Failure> {
+/// `hoso submit DRAFT [--agency CODE] [--channel C]`.
+pub fn submit(
+    ctx: &Context,
+    draft_id: &str,
+    agency: Option<&str>,
+    channel: &str,
+) -> Result<(), Failure> {
     if !["online", "in_person", "postal"].contains(&channel) {
         return Err(Failure::Usage(
             "--channel: online, in_person hoặc/or postal".into(),
         ));
     }
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let supplement = drafts.get(draft_id)?.supplement.is_some();
+    let agency = match (agency, supplement) {
+        (Some(a), _) => a,
+        (None, true) => "",
+        (None, false) => {
+            return Err(Failure::Usage(
+                "cần --agency (mã cơ quan tiếp nhận, xem GET /v1/agencies) / --agency is required (the receiving agency's code)".into(),
+            ))
+        }
+    };
     let s = drafts.freeze(draft_id, agency, channel)?;
+    queued(ctx, &s);
+    Ok(())
+}
+
+fn queued(ctx: &Context, s: &hoso_core::sync::outbox::Submission) {
     if ctx.json {
-        print_json(&s);
+        print_json(s);
     } else {
         println!(
             "Đã đưa vào hàng chờ gửi / queued: {} ({}), {} tệp / files",
             s.id,
-            s.procedure_name,
+            s.kind.dossier_code().unwrap_or(&s.procedure_name),
             s.files.len()
         );
     }
+}
+
+/// `hoso supplement CODE`.
+pub fn supplement(ctx: &Context, code: &str) -> Result<(), Failure> {
+    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let draft = drafts.start_supplement(code)?;
+    if ctx.json {
+        print_json(&draft);
+        return Ok(());
+    }
+    if let Some(link) = &draft.supplement {
+        println!(
+            "Bản nháp bổ sung / supplement draft {} cho hồ sơ / for dossier {}",
+            draft.id, link.dossier_code
+        );
+        println!("  Cán bộ yêu cầu / the officer asks: {}", link.note);
+        println!(
+            "  Giấy tờ cần bổ sung / documents wanted: {}",
+            link.slots.join(", ")
+        );
+        if !link.due_date.is_empty() {
+            println!("  Hạn / due: {}", link.due_date);
+        }
+        println!(
+            "  Đính kèm / attach: hoso attach add {} SLOT FILE; rồi / then: hoso submit {}",
+            draft.id, draft.id
+        );
+    }
+    Ok(())
+}
+
+/// `hoso withdraw CODE --reason TEXT`.
+pub fn withdraw(ctx: &Context, code: &str, reason: &str) -> Result<(), Failure> {
+    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let s = drafts.queue_withdrawal(code, reason)?;
+    queued(ctx, &s);
     Ok(())
 }
 
@@ -152,8 +211,61 @@ pub fn outbox(ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `hoso sync`: one pass over the outbox.
-pub fn sync(ctx: &Context) -> Result<(), Failure> {
+/// `hoso sync` options.
+#[derive(clap::Args)]
+pub struct SyncArgs {
+    /// Retry everything pending now, ignoring backoff.
+    #[arg(long)]
+    retry_now: bool,
+    /// The connection is metered: hold files above --metered-limit.
+    #[arg(long)]
+    metered: bool,
+    /// Largest file sent on a metered connection, bytes.
+    #[arg(long, default_value_t = NetworkPolicy::default().metered_file_limit)]
+    metered_limit: u64,
+    /// Submissions sent at once.
+    #[arg(long, default_value_t = SyncOptions::default().concurrency)]
+    concurrency: usize,
+    /// Keep running (send when due, pull status every few minutes) until
+    /// interrupted.
+    #[arg(long)]
+    watch: bool,
+}
+
+/// Prints a pass's progress on a terminal.
+fn show(e: &SyncEvent) {
+    match e {
+        SyncEvent::Uploading {
+            submission,
+            file,
+            files,
+            dossier_done,
+            dossier_total,
+            ..
+        } => {
+            let pct = (dossier_done * 100)
+                .checked_div(*dossier_total)
+                .unwrap_or(100);
+            let short = submission.get(..8).unwrap_or(submission);
+            eprint!(
+                "\r{short}: tệp / file {}/{files}, {dossier_done}/{dossier_total} B ({pct}%)   ",
+                file + 1
+            );
+            if dossier_done == dossier_total {
+                eprintln!();
+            }
+        }
+        SyncEvent::Submitted { code, .. } => println!("Đã gửi / sent: {code}"),
+        SyncEvent::WaitingForUnmetered { submission, size } => eprintln!(
+            "{}: tệp {size} B chờ Wi-Fi / a {size}-byte file waits for an unmetered network",
+            submission.get(..8).unwrap_or(submission)
+        ),
+        SyncEvent::StateChanged { .. } => {}
+    }
+}
+
+/// `hoso sync`: one pass over the outbox and a status pull, or `--watch`.
+pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
     let session = drafts.portal_session()?.ok_or_else(|| {
         Failure::Usage(
@@ -162,33 +274,23 @@ pub fn sync(ctx: &Context) -> Result<(), Failure> {
     })?;
     let client = PortalClient::new(&session.url)?;
     client.set_tokens(session.tokens.clone());
+    let options = SyncOptions {
+        concurrency: args.concurrency.max(1),
+        force: args.retry_now,
+        network: NetworkPolicy {
+            metered: args.metered,
+            metered_file_limit: args.metered_limit,
+        },
+    };
+    if args.watch {
+        return watch(ctx, &client, &drafts, options);
+    }
     let now = unix_now();
     let json = ctx.json;
     let rt = runtime()?;
-    let result = rt.block_on(sync_once(&client, &drafts, now, &mut |e| {
-        if json {
-            return;
-        }
-        match e {
-            SyncEvent::Uploading {
-                file,
-                files,
-                done,
-                total,
-                ..
-            } => {
-                let pct = (done * 100).checked_div(total).unwrap_or(100);
-                eprint!(
-                    "\rtệp / file {}/{files}: {done}/{total} ({pct}%)   ",
-                    file + 1
-                );
-                if done == total {
-                    eprintln!();
-                }
-            }
-            SyncEvent::Submitted { code, .. } => {
-                println!("Đã nộp / submitted: {code}");
-            }
+    let result = rt.block_on(sync_once(&client, &drafts, now, &options, &|e| {
+        if !json {
+            show(&e)
         }
     }));
     let result = match result {
@@ -212,25 +314,129 @@ pub fn sync(ctx: &Context) -> Result<(), Failure> {
     }))?;
     let (report, status_changes) = result?;
     if json {
-        print_json(&serde_json::json!({
-            "status_changes": status_changes,
-            "submitted": report.submitted,
-            "retry_later": report.retry_later,
-            "needs_user": report.needs_user,
-            "bytes_sent": report.bytes_sent,
-        }));
+        print_json(&report_json(&report, status_changes));
     } else {
-        println!(
-            "Đã nộp {} · chờ thử lại {} · cần người dùng {} / submitted {}, retry later {}, needs you {}",
-            report.submitted.len(),
-            report.retry_later,
-            report.needs_user,
-            report.submitted.len(),
-            report.retry_later,
-            report.needs_user
-        );
+        print_report(&report);
     }
     Ok(())
+}
+
+fn report_json(report: &SyncReport, status_changes: usize) -> serde_json::Value {
+    serde_json::json!({
+        "status_changes": status_changes,
+        "submitted": report.submitted,
+        "retry_later": report.retry_later,
+        "needs_user": report.needs_user,
+        "waiting_for_unmetered": report.waiting_for_unmetered,
+        "bytes_sent": report.bytes_sent,
+    })
+}
+
+fn print_report(report: &SyncReport) {
+    println!(
+        "Đã gửi {} · chờ thử lại {} · cần người dùng {} · chờ Wi-Fi {} / sent {}, retry later {}, needs you {}, waiting for Wi-Fi {}",
+        report.submitted.len(),
+        report.retry_later,
+        report.needs_user,
+        report.waiting_for_unmetered,
+        report.submitted.len(),
+        report.retry_later,
+        report.needs_user,
+        report.waiting_for_unmetered,
+    );
+}
+
+/// `hoso sync --watch`: the background loop, until Ctrl-C. With `--json`,
+/// one JSON object a line per event.
+fn watch(
+    ctx: &Context,
+    client: &PortalClient,
+    drafts: &Drafts,
+    options: SyncOptions,
+) -> Result<(), Failure> {
+    let background = Background::new(options.concurrency);
+    background.set_network(options.network);
+    let json = ctx.json;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(Failure::Input)?;
+    rt.block_on(async {
+        let events = |e: LoopEvent| {
+            if json {
+                print_json_line(&event_json(&e));
+                return;
+            }
+            match e {
+                LoopEvent::Sync(e) => show(&e),
+                LoopEvent::Pass(r) if r != SyncReport::default() => print_report(&r),
+                LoopEvent::StatusChanged(c) => println!(
+                    "Hồ sơ / dossier {}: trạng thái / status {} ({})",
+                    c.code, c.status, c.at
+                ),
+                LoopEvent::State(LoopState::Offline { .. }) => {
+                    eprintln!("Mất kết nối với cổng, sẽ thử lại / the portal is unreachable, retrying")
+                }
+                LoopEvent::State(LoopState::LoggedOut) => eprintln!(
+                    "Phiên đăng nhập đã hết: hoso portal login … / the session ended: hoso portal login …"
+                ),
+                LoopEvent::State(LoopState::Failed { message }) => eprintln!("hoso: {message}"),
+                _ => {}
+            }
+        };
+        tokio::select! {
+            _ = background.run(client, drafts, &events) => {}
+            _ = tokio::signal::ctrl_c() => background.stop(),
+        }
+    });
+    Ok(())
+}
+
+fn print_json_line(v: &serde_json::Value) {
+    println!("{v}");
+}
+
+fn event_json(e: &LoopEvent) -> serde_json::Value {
+    use serde_json::json;
+    match e {
+        LoopEvent::State(s) => match s {
+            LoopState::Syncing => json!({"event": "state", "state": "syncing"}),
+            LoopState::Idle { next_at } => {
+                json!({"event": "state", "state": "idle", "next_at": next_at})
+            }
+            LoopState::Offline { retry_at } => {
+                json!({"event": "state", "state": "offline", "retry_at": retry_at})
+            }
+            LoopState::LoggedOut => json!({"event": "state", "state": "logged_out"}),
+            LoopState::Failed { message } => {
+                json!({"event": "state", "state": "failed", "message": message})
+            }
+        },
+        LoopEvent::Pass(r) => json!({"event": "pass", "report": report_json(r, 0)}),
+        LoopEvent::StatusChanged(c) => {
+            json!({"event": "status_changed", "code": c.code, "status": c.status, "at": c.at})
+        }
+        LoopEvent::Sync(SyncEvent::Uploading {
+            submission,
+            file,
+            files,
+            done,
+            total,
+            dossier_done,
+            dossier_total,
+        }) => json!({"event": "uploading", "submission": submission, "file": file, "files": files,
+            "done": done, "total": total, "dossier_done": dossier_done, "dossier_total": dossier_total}),
+        LoopEvent::Sync(SyncEvent::Submitted {
+            submission, code, ..
+        }) => json!({"event": "submitted", "submission": submission, "code": code}),
+        LoopEvent::Sync(SyncEvent::StateChanged { submission, state }) => {
+            json!({"event": "submission_state", "submission": submission, "state": state})
+        }
+        LoopEvent::Sync(SyncEvent::WaitingForUnmetered { submission, size }) => {
+            json!({"event": "waiting_for_unmetered", "submission": submission, "size": size})
+        }
+    }
 }
 
 /// `hoso status [CODE] [--offline]`: followed dossiers, after pulling the

@@ -8,78 +8,15 @@ mod common;
 
 use hoso_core::draft::Drafts;
 use hoso_core::sync::client::{Method, PortalClient};
-use hoso_core::sync::engine::sync_once;
+use hoso_core::sync::engine::{sync_once, SyncOptions};
 use hoso_core::sync::outbox::SubmissionState;
-
-fn days_ago(days: i64) -> String {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        + 7 * 3600
-        - days * 86_400;
-    // Civil date from days since the epoch (Howard Hinnant's algorithm).
-    let z = t.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{d:02}/{m:02}/{y:04}")
-}
-
-/// A complete birth registration's values (child's date of birth set
-/// per run), shared with the CLI and portal tests.
-const VALUES: &str = include_str!("../data/birth-registration.json");
-
-/// A complete birth registration with its birth certificate attached.
-fn ready_draft(drafts: &Drafts, dir: &std::path::Path, salt: &str) -> String {
-    let draft = drafts.create("1.001193", false).unwrap();
-    let values: std::collections::BTreeMap<String, String> = serde_json::from_str(VALUES).unwrap();
-    for (path, value) in &values {
-        let out = drafts.set(&draft.id, path, value).unwrap();
-        assert!(out.problem.is_none(), "{path}");
-    }
-    drafts
-        .set(&draft.id, "child.date_of_birth", &days_ago(5))
-        .unwrap();
-    let file = dir.join(format!("{salt}.pdf"));
-    std::fs::write(&file, common::pdf(300_000, salt)).unwrap();
-    drafts
-        .attach(&draft.id, "doc05", &file, &mut |_| true)
-        .unwrap();
-    std::fs::remove_file(&file).unwrap();
-    draft.id
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-async fn admin_stats(tp: &common::TestPortal) -> serde_json::Value {
-    let http = PortalClient::new(&tp.base).unwrap();
-    http.send(
-        http.request(Method::GET, "/v1/admin/stats")
-            .bearer_auth("admin"),
-    )
-    .await
-    .unwrap()
-    .json()
-    .unwrap()
-}
 
 #[tokio::test]
 async fn a_frozen_draft_is_submitted_once() {
     let tp = common::portal(common::config()).await;
     let device = common::device();
     let drafts = Drafts::open(device.path(), &common::FixedKey([3; 32])).unwrap();
-    let id = ready_draft(&drafts, device.path(), "one");
+    let id = common::ready_draft(&drafts, device.path(), "one");
     let submission = drafts.freeze(&id, "H40.22", "online").unwrap();
     assert_eq!(submission.state, SubmissionState::Queued);
     assert_eq!(submission.idempotency_key.len(), 36);
@@ -90,14 +27,21 @@ async fn a_frozen_draft_is_submitted_once() {
 
     let client = PortalClient::new(&tp.base).unwrap();
     common::citizen(&client, "0912345678").await;
-    let mut uploads = 0;
-    let report = sync_once(&client, &drafts, now(), &mut |e| {
-        if matches!(e, hoso_core::sync::engine::SyncEvent::Uploading { .. }) {
-            uploads += 1;
-        }
-    })
+    let uploads = std::sync::atomic::AtomicUsize::new(0);
+    let report = sync_once(
+        &client,
+        &drafts,
+        common::now(),
+        &SyncOptions::default(),
+        &|e| {
+            if matches!(e, hoso_core::sync::engine::SyncEvent::Uploading { .. }) {
+                uploads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        },
+    )
     .await
     .unwrap();
+    let uploads = uploads.into_inner();
     assert_eq!(report.submitted.len(), 1, "{report:?}");
     assert!(report.submitted[0].starts_with("H40.22-"));
     assert_eq!(report.bytes_sent, 300_000);
@@ -110,11 +54,17 @@ async fn a_frozen_draft_is_submitted_once() {
     );
 
     // Nothing left to do; the portal holds one dossier.
-    let again = sync_once(&client, &drafts, now(), &mut |_| {})
-        .await
-        .unwrap();
+    let again = sync_once(
+        &client,
+        &drafts,
+        common::now(),
+        &SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(again, Default::default());
-    assert_eq!(admin_stats(&tp).await["dossiers"], 1);
+    assert_eq!(common::admin_stats(&tp).await["dossiers"], 1);
     // Its file was released (and removed) once the portal had it.
     let sha = &submission.files[0].sha256;
     assert!(drafts.read_attachment_range(sha, 0, 1).is_err());
@@ -131,7 +81,7 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     let device = common::device();
     let drafts = Drafts::open(device.path(), &common::FixedKey([4; 32])).unwrap();
     for i in 0..6 {
-        let id = ready_draft(&drafts, device.path(), &format!("f{i}"));
+        let id = common::ready_draft(&drafts, device.path(), &format!("f{i}"));
         drafts.freeze(&id, "H40.22", "online").unwrap();
     }
     let client = PortalClient::new(&tp.base).unwrap();
@@ -154,9 +104,15 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     // Passes far in the future: every backoff has run out.
     let mut codes = Vec::new();
     for pass in 0..200 {
-        let report = sync_once(&client, &drafts, now() + pass * 3600, &mut |_| {})
-            .await
-            .unwrap();
+        let report = sync_once(
+            &client,
+            &drafts,
+            common::now() + pass * 3600,
+            &SyncOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
         codes.extend(report.submitted);
         assert_eq!(report.needs_user, 0);
         if drafts
@@ -172,7 +128,7 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     codes.dedup();
     assert_eq!(codes.len(), 6);
     // Admin endpoints are never faulted.
-    let stats = admin_stats(&tp).await;
+    let stats = common::admin_stats(&tp).await;
     assert_eq!(stats["dossiers"], 6, "exactly once each");
     let list: serde_json::Value = {
         let http = PortalClient::new(&tp.base).unwrap();
@@ -195,13 +151,19 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
     let tp = common::portal(common::config()).await;
     let device = common::device();
     let drafts = Drafts::open(device.path(), &common::FixedKey([5; 32])).unwrap();
-    let id = ready_draft(&drafts, device.path(), "status");
+    let id = common::ready_draft(&drafts, device.path(), "status");
     drafts.freeze(&id, "H40.22", "online").unwrap();
     let client = PortalClient::new(&tp.base).unwrap();
     common::citizen(&client, "0912345678").await;
-    let report = sync_once(&client, &drafts, now(), &mut |_| {})
-        .await
-        .unwrap();
+    let report = sync_once(
+        &client,
+        &drafts,
+        common::now(),
+        &SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
     let code = report.submitted[0].clone();
     // Followed as soon as it is submitted.
     assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 1);
@@ -218,7 +180,7 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
             .await
             .unwrap();
     }
-    let changes = hoso_core::sync::status::pull(&client, &drafts, now())
+    let changes = hoso_core::sync::status::pull(&client, &drafts, common::now())
         .await
         .unwrap();
     let seen: Vec<u8> = changes.iter().map(|c| c.status).collect();
@@ -229,7 +191,7 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
     assert!(drafts.feed_cursor().unwrap().is_some());
 
     // Nothing new: no changes, and the record says when it was checked.
-    let later = now() + 60;
+    let later = common::now() + 60;
     let none = hoso_core::sync::status::pull(&client, &drafts, later)
         .await
         .unwrap();

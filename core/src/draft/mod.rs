@@ -10,11 +10,12 @@ mod model;
 mod outbox;
 mod prefill;
 mod store;
+mod supplement;
 mod view;
 
 pub use attach::{AttachError, AttachmentView, VerifiedAttachment};
 pub use changes::{RequirementChange, RequirementSnapshot};
-pub use model::{AttachmentRef, Draft, DraftSummary, ValueSource};
+pub use model::{AttachmentRef, Draft, DraftSummary, SupplementLink, ValueSource};
 pub use outbox::{PortalSession, TrackedDossier};
 pub use store::{DraftError, Drafts, SetOutcome, ValidationReport};
 pub use view::{DraftView, EntryView, FieldView, GroupView, SlotView};

@@ -29,6 +29,24 @@ pub struct Draft {
     /// Document slot id → files attached to it.
     #[serde(default)]
     pub documents: BTreeMap<String, Vec<AttachmentRef>>,
+    /// Set when the draft answers an officer's supplement request rather
+    /// than starting a new dossier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement: Option<SupplementLink>,
+}
+
+/// The dossier a supplement draft answers, and what the officer asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplementLink {
+    pub dossier_code: String,
+    /// Document slots the officer asked for; each needs a file.
+    pub slots: Vec<String>,
+    /// `YYYY-MM-DD`, when given.
+    pub due_date: String,
+    /// The officer's note.
+    pub note: String,
+    /// The dossier's values as filed; only changed values are sent.
+    pub filed_values: BTreeMap<String, String>,
 }
 
 /// A file attached to a document slot (filled in by the attachment store).

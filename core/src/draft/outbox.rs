@@ -5,12 +5,12 @@
 //! draft never removes a file still to be uploaded. The sync engine
 //! (`crate::sync::engine`) moves submissions through their states.
 
-use super::id::new_id;
 use super::model::AttachmentRef;
-use super::store::{now, DraftError, Drafts};
+use super::store::{DraftError, Drafts};
+use super::supplement::About;
 use crate::form::CheckMode;
 use crate::storage::Changes;
-use crate::sync::outbox::{Submission, SubmissionState};
+use crate::sync::outbox::{Submission, SubmissionKind};
 use ring::rand::SecureRandom;
 
 const SPACE: &str = crate::vault::OUTBOX_SPACE;
@@ -20,7 +20,7 @@ fn key(id: &str) -> Vec<u8> {
 }
 
 /// A UUID v4 (RFC 9562) from the system's random source.
-fn uuid_v4(rng: &ring::rand::SystemRandom) -> Option<String> {
+pub(super) fn uuid_v4(rng: &ring::rand::SystemRandom) -> Option<String> {
     let mut b = [0u8; 16];
     rng.fill(&mut b).ok()?;
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -39,7 +39,9 @@ fn uuid_v4(rng: &ring::rand::SystemRandom) -> Option<String> {
 impl Drafts {
     /// Freezes a complete draft into a queued submission for `agency_code`
     /// through `channel` (`online`, `in_person`, `postal`). A draft that is
-    /// not ready is refused with its report's first problem.
+    /// not ready is refused with its report's first problem. A supplement
+    /// draft (see [`Drafts::start_supplement`]) is queued as the answer to
+    /// its dossier's request; `agency_code` and `channel` do not apply.
     pub fn freeze(
         &self,
         id_or_prefix: &str,
@@ -54,6 +56,9 @@ impl Drafts {
             });
         }
         let draft = self.get(id_or_prefix)?;
+        if let Some(link) = &draft.supplement {
+            return self.freeze_supplement(&draft, link, None);
+        }
         let documents: std::collections::BTreeMap<String, Vec<AttachmentRef>> = draft
             .documents
             .iter()
@@ -61,38 +66,22 @@ impl Drafts {
             .map(|(slot, files)| (slot.clone(), files.clone()))
             .collect();
         let files: Vec<AttachmentRef> = documents.values().flatten().cloned().collect();
-        let submission = Submission {
-            id: new_id(&self.rng).ok_or(DraftError::Randomness)?,
-            draft_id: draft.id.clone(),
-            procedure_code: draft.procedure_code.clone(),
-            procedure_name: draft.procedure_name.clone(),
-            idempotency_key: uuid_v4(&self.rng).ok_or(DraftError::Randomness)?,
-            body: serde_json::json!({
-                "procedure_code": draft.procedure_code,
-                "catalog_version": draft.catalog_version,
-                "agency_code": agency_code,
-                "channel": channel,
-                "form_values": draft.values,
-                "documents": documents,
-            }),
-            files,
-            state: SubmissionState::Queued,
-            attempts: 0,
-            next_attempt_at: 0,
-            last_error: None,
-            dossier: None,
-            created_at: now(),
-            updated_at: now(),
-        };
-        let _guard = self.vault.store().edit_lock();
-        let mut changes = Changes::default();
-        self.add_refs(&mut changes, &submission.files, 1)?;
-        self.stage_submission(&mut changes, &submission)?;
-        self.commit(&changes)?;
-        Ok(submission)
+        let body = serde_json::json!({
+            "procedure_code": draft.procedure_code,
+            "catalog_version": draft.catalog_version,
+            "agency_code": agency_code,
+            "channel": channel,
+            "form_values": draft.values,
+            "documents": documents,
+        });
+        self.queue(SubmissionKind::Dossier, About::draft(&draft), body, files)
     }
 
-    fn stage_submission(&self, changes: &mut Changes, s: &Submission) -> Result<(), DraftError> {
+    pub(super) fn stage_submission(
+        &self,
+        changes: &mut Changes,
+        s: &Submission,
+    ) -> Result<(), DraftError> {
         let bytes =
             serde_json::to_vec(s).map_err(|_| DraftError::SubmissionDamaged(s.id.clone()))?;
         self.vault.put(changes, SPACE, &key(&s.id), &bytes)?;

@@ -55,6 +55,10 @@ pub enum DraftError {
     NoSubmission(String),
     #[error("hồ sơ chờ gửi {0} không đọc được / submission {0} is unreadable")]
     SubmissionDamaged(String),
+    #[error("hồ sơ {shown} không có yêu cầu bổ sung nào đang mở (hãy cập nhật trạng thái) / dossier {shown} has no open supplement request (refresh its status)", shown = crate::text::shown_if_identifier(.0))]
+    NoSupplementRequest(String),
+    #[error("cần ghi lý do rút hồ sơ (tối đa 1000 ký tự) / give a reason for withdrawing (at most 1,000 characters)")]
+    BadReason,
 }
 
 impl DraftError {
@@ -79,6 +83,8 @@ impl DraftError {
             DraftError::NotReady { .. } => "draft_not_ready",
             DraftError::NoSubmission(_) => "submission_not_found",
             DraftError::SubmissionDamaged(_) => "damaged",
+            DraftError::NoSupplementRequest(_) => "no_supplement_request",
+            DraftError::BadReason => "bad_reason",
         }
     }
 }
@@ -123,7 +129,7 @@ pub struct Drafts {
     pub(super) vault: Vault,
     pub(super) blobs: BlobStore,
     data_dir: std::path::PathBuf,
-    catalog: CatalogStore,
+    pub(super) catalog: CatalogStore,
     profiles: Profiles,
     pub(super) rng: SystemRandom,
     /// Form schemas by procedure code, with the catalog version they were
@@ -203,7 +209,7 @@ impl Drafts {
 
     /// Adds the requirement snapshot of `schema` for catalog `version` to
     /// `changes`, unless it is already kept.
-    fn keep_requirements(
+    pub(super) fn keep_requirements(
         &self,
         changes: &mut Changes,
         schema: &FormSchema,
@@ -300,6 +306,7 @@ impl Drafts {
             values,
             prefilled,
             documents: BTreeMap::new(),
+            supplement: None,
         };
         let _guard = self.vault.store().edit_lock();
         // The draft and its requirement snapshot land together.
@@ -618,6 +625,9 @@ impl Drafts {
         report.ready = check.ready;
         report.missing = check.missing;
         report.invalid = check.invalid;
+        if let Some(link) = &draft.supplement {
+            self.supplement_report(&draft, link, &mut report)?;
+        }
         Ok(report)
     }
 }

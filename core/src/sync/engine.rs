@@ -1,22 +1,34 @@
 //! The sync engine's submission pass: every pending submission whose time
-//! has come is uploaded (files the portal lacks, resumed where a cut left
-//! them) and submitted with its fixed Idempotency-Key. Each step is saved
-//! before and after its network call, so a crash anywhere resumes without
-//! loss and the portal's idempotency makes the retry create nothing twice.
-//! Transient failures wait with exponential backoff and jitter (at least the
-//! server's `Retry-After`); refusals (validation, ownership, a file that
-//! does not hash) stop at failed-needs-user with the portal's message.
+//! has come (or every pending one, when the user asks to retry now) is
+//! uploaded (files the portal lacks, resumed where a cut left them) and
+//! sent with its fixed Idempotency-Key — a new dossier, a supplement or a
+//! withdrawal — a few at a time. Each step is saved before and after its
+//! network call, so a crash anywhere resumes without loss and the portal's
+//! idempotency makes the retry act once. A step that fails transiently is
+//! retried a couple of times within the pass; after that the submission
+//! waits with exponential backoff and jitter (at least the server's
+//! `Retry-After`). Refusals (validation, ownership, a file that does not
+//! hash) stop at failed-needs-user with the portal's message. On a metered
+//! network, files above the host's limit wait for an unmetered one.
 
 use super::client::{Method, PortalClient, PortalError};
-use super::outbox::{Submission, SubmissionProblem, SubmissionState};
+use super::outbox::{Submission, SubmissionKind, SubmissionProblem, SubmissionState};
 use super::upload::{upload, FileToUpload, Transfer, UploadError};
 use crate::draft::{DraftError, Drafts};
+use futures_util::StreamExt;
 use ring::rand::SecureRandom;
+use std::time::Duration;
 
-/// First retry delay, seconds; doubles per attempt.
+/// First retry delay between passes, seconds; doubles per attempt.
 const BACKOFF_BASE: i64 = 2;
 /// Longest wait between attempts, seconds.
 const BACKOFF_MAX: i64 = 15 * 60;
+/// Tries of one network step within a pass.
+const STEP_TRIES: u32 = 3;
+/// First pause between tries of a step, milliseconds (doubles, jittered).
+const STEP_PAUSE_MS: u64 = 400;
+/// A `Retry-After` longer than this ends the pass instead of waiting in it.
+const STEP_WAIT_MAX: u64 = 10;
 
 /// Why a sync pass stopped before trying every submission.
 #[derive(Debug, thiserror::Error)]
@@ -27,15 +39,65 @@ pub enum SyncError {
     NotLoggedIn,
 }
 
+/// What the network allows, as the host sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkPolicy {
+    /// The connection is metered (mobile data).
+    pub metered: bool,
+    /// On a metered connection, files larger than this wait for an
+    /// unmetered one (bytes).
+    pub metered_file_limit: u64,
+}
+
+impl Default for NetworkPolicy {
+    /// Unmetered; on mobile data, files up to 5 MiB.
+    fn default() -> NetworkPolicy {
+        NetworkPolicy {
+            metered: false,
+            metered_file_limit: 5 << 20,
+        }
+    }
+}
+
+impl NetworkPolicy {
+    fn allows(&self, size: u64) -> bool {
+        !self.metered || size <= self.metered_file_limit
+    }
+}
+
+/// How a pass runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Submissions worked on at once.
+    pub concurrency: usize,
+    /// Try every pending submission now, ignoring backoff (the user asked
+    /// to retry, or the network just came back).
+    pub force: bool,
+    pub network: NetworkPolicy,
+}
+
+impl Default for SyncOptions {
+    fn default() -> SyncOptions {
+        SyncOptions {
+            concurrency: 4,
+            force: false,
+            network: NetworkPolicy::default(),
+        }
+    }
+}
+
 /// What a pass did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SyncReport {
-    /// Dossier codes received in this pass.
+    /// Dossier codes sent in this pass (new dossiers, supplements and
+    /// withdrawals alike).
     pub submitted: Vec<String>,
     /// Submissions that will be tried again later.
     pub retry_later: usize,
     /// Submissions the portal refused (see their `last_error`).
     pub needs_user: usize,
+    /// Submissions holding a file too large for a metered connection.
+    pub waiting_for_unmetered: usize,
     /// Bytes of file content sent.
     pub bytes_sent: u64,
 }
@@ -43,18 +105,34 @@ pub struct SyncReport {
 /// Progress of a pass, for the host's UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncEvent {
+    /// File `file` of `files` has `done` of `total` bytes at the portal;
+    /// the submission as a whole has `dossier_done` of `dossier_total`.
     Uploading {
         submission: String,
         file: usize,
         files: usize,
         done: u64,
         total: u64,
+        dossier_done: u64,
+        dossier_total: u64,
     },
+    /// The portal has it.
     Submitted {
         submission: String,
+        kind: SubmissionKind,
         code: String,
     },
+    /// A submission moved to another state.
+    StateChanged {
+        submission: String,
+        state: SubmissionState,
+    },
+    /// A file waits for an unmetered network.
+    WaitingForUnmetered { submission: String, size: u64 },
 }
+
+/// Something that hears a pass's events (from any task).
+pub type Events<'a> = &'a (dyn Fn(SyncEvent) + Send + Sync);
 
 /// The delay before attempt `attempts + 1`: exponential, capped, with
 /// ±50 % jitter, never shorter than the server asked.
@@ -62,13 +140,17 @@ fn backoff(attempts: u32, retry_after: Option<u64>) -> i64 {
     let exp = BACKOFF_BASE
         .saturating_mul(1i64 << attempts.min(20))
         .min(BACKOFF_MAX);
+    let delay = (exp as f64 * (0.5 + jitter())) as i64;
+    delay.max(retry_after.map_or(0, |s| s as i64)).max(1)
+}
+
+/// A uniform draw in [0, 1].
+fn jitter() -> f64 {
     let mut r = [0u8; 2];
-    let jitter = match ring::rand::SystemRandom::new().fill(&mut r) {
+    match ring::rand::SystemRandom::new().fill(&mut r) {
         Ok(()) => f64::from(u16::from_be_bytes(r)) / f64::from(u16::MAX),
         Err(_) => 0.5,
-    };
-    let delay = (exp as f64 * (0.5 + jitter)) as i64;
-    delay.max(retry_after.map_or(0, |s| s as i64)).max(1)
+    }
 }
 
 fn problem(e: &PortalError) -> SubmissionProblem {
@@ -95,68 +177,117 @@ fn problem(e: &PortalError) -> SubmissionProblem {
     }
 }
 
+/// How one submission's turn ended.
+enum Outcome {
+    Sent(String),
+    RetryLater,
+    NeedsUser,
+    Waiting,
+    NotLoggedIn,
+}
+
 /// Runs one pass over the outbox at `now` (Unix seconds).
 pub async fn sync_once(
     client: &PortalClient,
     drafts: &Drafts,
     now: i64,
-    events: &mut (dyn FnMut(SyncEvent) + Send),
+    options: &SyncOptions,
+    events: Events<'_>,
 ) -> Result<SyncReport, SyncError> {
+    let due: Vec<Submission> = drafts
+        .submissions()?
+        .into_iter()
+        .filter(|s| s.state.pending() && (options.force || s.next_attempt_at <= now))
+        .collect();
+    let turns = futures_util::stream::iter(due)
+        .map(|s| turn(client, drafts, s, now, options, events))
+        .buffer_unordered(options.concurrency.max(1))
+        .collect::<Vec<_>>()
+        .await;
     let mut report = SyncReport::default();
-    for mut s in drafts.submissions()? {
-        if !s.state.pending() || s.next_attempt_at > now {
-            continue;
-        }
-        match send(client, drafts, &mut s, &mut report, events).await {
-            Ok(code) => {
-                report.submitted.push(code.clone());
-                events(SyncEvent::Submitted {
-                    submission: s.id.clone(),
-                    code,
-                });
-            }
-            Err(Step::Portal(PortalError::NotLoggedIn)) => return Err(SyncError::NotLoggedIn),
-            Err(Step::Portal(e)) if e.is_transient() => {
-                s.next_attempt_at = now + backoff(s.attempts + 1, e.retry_after());
-                failed(
-                    drafts,
-                    &mut s,
-                    SubmissionState::FailedRetryable,
-                    problem(&e),
-                    now,
-                )?;
-                report.retry_later += 1;
-            }
-            Err(Step::Portal(e)) => {
-                failed(
-                    drafts,
-                    &mut s,
-                    SubmissionState::FailedNeedsUser,
-                    problem(&e),
-                    now,
-                )?;
-                report.needs_user += 1;
-            }
-            Err(Step::Local(e)) => {
-                let unreadable = SubmissionProblem {
-                    code: "attachment_unreadable".into(),
-                    message_vi: format!("Không đọc được tệp đính kèm: {e}"),
-                    message_en: format!("An attachment cannot be read: {e}"),
-                    issues: Vec::new(),
-                };
-                failed(
-                    drafts,
-                    &mut s,
-                    SubmissionState::FailedNeedsUser,
-                    unreadable,
-                    now,
-                )?;
-                report.needs_user += 1;
-            }
-            Err(Step::Store(e)) => return Err(e.into()),
+    let mut logged_out = false;
+    for t in turns {
+        let (outcome, bytes) = t?;
+        report.bytes_sent += bytes;
+        match outcome {
+            Outcome::Sent(code) => report.submitted.push(code),
+            Outcome::RetryLater => report.retry_later += 1,
+            Outcome::NeedsUser => report.needs_user += 1,
+            Outcome::Waiting => report.waiting_for_unmetered += 1,
+            Outcome::NotLoggedIn => logged_out = true,
         }
     }
+    if logged_out {
+        return Err(SyncError::NotLoggedIn);
+    }
     Ok(report)
+}
+
+/// One submission's turn: send it, then record how that went.
+async fn turn(
+    client: &PortalClient,
+    drafts: &Drafts,
+    mut s: Submission,
+    now: i64,
+    options: &SyncOptions,
+    events: Events<'_>,
+) -> Result<(Outcome, u64), SyncError> {
+    let mut bytes = 0;
+    let result = send(client, drafts, &mut s, options, &mut bytes, events).await;
+    let outcome = match result {
+        Ok(Some(code)) => {
+            events(SyncEvent::Submitted {
+                submission: s.id.clone(),
+                kind: s.kind.clone(),
+                code: code.clone(),
+            });
+            Outcome::Sent(code)
+        }
+        Ok(None) => Outcome::Waiting,
+        Err(Step::Portal(PortalError::NotLoggedIn)) => Outcome::NotLoggedIn,
+        Err(Step::Portal(e)) if e.is_transient() => {
+            s.next_attempt_at = now + backoff(s.attempts + 1, e.retry_after());
+            failed(
+                drafts,
+                &mut s,
+                SubmissionState::FailedRetryable,
+                problem(&e),
+                now,
+                events,
+            )?;
+            Outcome::RetryLater
+        }
+        Err(Step::Portal(e)) => {
+            failed(
+                drafts,
+                &mut s,
+                SubmissionState::FailedNeedsUser,
+                problem(&e),
+                now,
+                events,
+            )?;
+            Outcome::NeedsUser
+        }
+        Err(Step::Local(e)) => {
+            let unreadable = SubmissionProblem {
+                code: "attachment_unreadable".into(),
+                message_vi: format!("Không đọc được tệp đính kèm: {e}"),
+                message_en: format!("An attachment cannot be read: {e}"),
+                issues: Vec::new(),
+            };
+            failed(
+                drafts,
+                &mut s,
+                SubmissionState::FailedNeedsUser,
+                unreadable,
+                now,
+                events,
+            )?;
+            Outcome::NeedsUser
+        }
+        Err(Step::Store(e)) => return Err(e.into()),
+    };
+    Ok((outcome, bytes))
 }
 
 /// Records a failed attempt, durably.
@@ -166,12 +297,28 @@ fn failed(
     state: SubmissionState,
     why: SubmissionProblem,
     now: i64,
+    events: Events<'_>,
 ) -> Result<(), DraftError> {
     s.attempts += 1;
-    s.state = state;
     s.last_error = Some(why);
     s.updated_at = now;
-    drafts.save_submission(s)
+    move_to(drafts, s, state, events)
+}
+
+/// Saves `s` in `state`, durably, and tells the host.
+fn move_to(
+    drafts: &Drafts,
+    s: &mut Submission,
+    state: SubmissionState,
+    events: Events<'_>,
+) -> Result<(), DraftError> {
+    s.state = state;
+    drafts.save_submission(s)?;
+    events(SyncEvent::StateChanged {
+        submission: s.id.clone(),
+        state,
+    });
+    Ok(())
 }
 
 enum Step {
@@ -192,18 +339,65 @@ impl From<PortalError> for Step {
     }
 }
 
-/// Uploads and submits one submission; the dossier code on success.
+impl From<UploadError> for Step {
+    fn from(e: UploadError) -> Step {
+        match e {
+            UploadError::Portal(e) => Step::Portal(e),
+            UploadError::Source(e) => Step::Local(e),
+            UploadError::Protocol(e) => Step::Portal(PortalError::Decode(e)),
+        }
+    }
+}
+
+/// Whether to try a network step again within the pass: while it fails
+/// transiently, up to [`STEP_TRIES`] tries, after a short jittered pause
+/// (or the server's short `Retry-After`).
+#[derive(Default)]
+struct Patience {
+    tries: u32,
+}
+
+impl Patience {
+    /// Waits and answers true when the step that failed with `e` should be
+    /// tried again.
+    async fn again(&mut self, e: &Step) -> bool {
+        self.tries += 1;
+        let Step::Portal(e) = e else {
+            return false;
+        };
+        let wait = e.retry_after().unwrap_or(0);
+        if !e.is_transient() || self.tries >= STEP_TRIES || wait > STEP_WAIT_MAX {
+            return false;
+        }
+        let pause = (STEP_PAUSE_MS << self.tries) as f64 * (0.5 + jitter());
+        let pause = Duration::from_millis(pause as u64).max(Duration::from_secs(wait));
+        tokio::time::sleep(pause).await;
+        true
+    }
+}
+
+/// Uploads and sends one submission; the dossier code on success, `None`
+/// when a file waits for an unmetered network.
 async fn send(
     client: &PortalClient,
     drafts: &Drafts,
     s: &mut Submission,
-    report: &mut SyncReport,
-    events: &mut (dyn FnMut(SyncEvent) + Send),
-) -> Result<String, Step> {
+    options: &SyncOptions,
+    bytes: &mut u64,
+    events: Events<'_>,
+) -> Result<Option<String>, Step> {
     if s.state != SubmissionState::Submitting {
-        s.state = SubmissionState::Uploading;
-        drafts.save_submission(s)?;
+        if let Some(big) = s.files.iter().find(|f| !options.network.allows(f.size)) {
+            events(SyncEvent::WaitingForUnmetered {
+                submission: s.id.clone(),
+                size: big.size,
+            });
+            return Ok(None);
+        }
+        move_to(drafts, s, SubmissionState::Uploading, events)?;
         let files = s.files.len();
+        let dossier_total: u64 = s.files.iter().map(|f| f.size).sum();
+        let mut finished = 0u64;
         for (i, f) in s.files.iter().enumerate() {
             let file = FileToUpload {
                 sha256: f.sha256.clone(),
@@ -212,50 +406,62 @@ async fn send(
             };
             let mut transfer = Transfer::default();
             let id = s.id.clone();
-            let result = upload(client, &file, drafts, &mut transfer, &mut |done, total| {
-                events(SyncEvent::Uploading {
-                    submission: id.clone(),
-                    file: i,
-                    files,
-                    done,
-                    total,
+            let mut patience = Patience::default();
+            let result = loop {
+                let sent = upload(client, &file, drafts, &mut transfer, &mut |done, total| {
+                    events(SyncEvent::Uploading {
+                        submission: id.clone(),
+                        file: i,
+                        files,
+                        done,
+                        total,
+                        dossier_done: finished + done,
+                        dossier_total,
+                    })
                 })
-            })
-            .await;
-            report.bytes_sent += transfer.bytes_sent;
-            match result {
-                Ok(_) => {}
-                Err(UploadError::Portal(e)) => return Err(Step::Portal(e)),
-                Err(UploadError::Source(e)) => return Err(Step::Local(e)),
-                Err(UploadError::Protocol(e)) => return Err(Step::Portal(PortalError::Decode(e))),
-            }
+                .await
+                .map_err(Step::from);
+                match sent {
+                    Err(e) if patience.again(&e).await => continue,
+                    other => break other,
+                }
+            };
+            *bytes += transfer.bytes_sent;
+            result?;
+            finished += f.size;
         }
-        s.state = SubmissionState::Submitting;
-        drafts.save_submission(s)?;
+        move_to(drafts, s, SubmissionState::Submitting, events)?;
     }
     let key = format!("\"{}\"", s.idempotency_key);
-    let body = s.body.clone();
-    let answer = client
-        .authed(|c| {
-            c.request(Method::POST, "/v1/dossiers")
-                .header("Idempotency-Key", key.clone())
-                .json(&body)
-        })
-        .await?;
+    let path = s.kind.path();
+    let body = &s.body;
+    let mut patience = Patience::default();
+    let answer = loop {
+        let sent = client
+            .authed(|c| {
+                c.request(Method::POST, &path)
+                    .header("Idempotency-Key", key.clone())
+                    .json(body)
+            })
+            .await
+            .map_err(Step::from);
+        match sent {
+            Err(e) if patience.again(&e).await => continue,
+            other => break other?,
+        }
+    };
     let dossier: serde_json::Value = answer.json()?;
     let code = dossier["code"]
         .as_str()
         .map(str::to_string)
         .ok_or_else(|| Step::Portal(PortalError::Decode("no dossier code".into())))?;
-    let now = s.updated_at;
-    if let Some(tracked) = super::status::from_dossier(&dossier, now) {
+    if let Some(tracked) = super::status::from_dossier(&dossier, s.updated_at) {
         drafts.save_tracked(&[tracked], drafts.feed_cursor()?.as_deref())?;
     }
     s.dossier = Some(dossier);
-    s.state = SubmissionState::Submitted;
     s.last_error = None;
-    drafts.save_submission(s)?;
-    Ok(code)
+    move_to(drafts, s, SubmissionState::Submitted, events)?;
+    Ok(Some(code))
 }
 
 #[cfg(test)]

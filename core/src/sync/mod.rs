@@ -1,7 +1,9 @@
 //! Sync with a portal speaking Portal API v1 (issue #6): the HTTP client,
 //! resumable uploads, the outbox of frozen submissions and the engine pass
-//! that sends them exactly once, and status tracking from the change feed.
+//! that sends them exactly once, status tracking from the change feed, and
+//! the background loop a host runs.
 
+pub mod background;
 pub mod client;
 pub mod engine;
 pub mod outbox;

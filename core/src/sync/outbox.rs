@@ -1,10 +1,10 @@
-//! The outbox's model: a submission frozen from a draft, and the states the
-//! sync engine moves it through — queued → uploading → submitting →
-//! submitted, with failed-retryable (waits for its next attempt) and
-//! failed-needs-user (the portal refused it; its message says why). The
-//! Idempotency-Key is fixed when the draft is frozen, so a retry after any
-//! crash or cut is the same request and the portal creates the dossier
-//! once.
+//! The outbox's model: what is queued for the portal (a new dossier frozen
+//! from a draft, the answer to a supplement request, a withdrawal), and the
+//! states the sync engine moves it through — queued → uploading →
+//! submitting → submitted, with failed-retryable (waits for its next
+//! attempt) and failed-needs-user (the portal refused it; its message says
+//! why). The Idempotency-Key is fixed when it is queued, so a retry after
+//! any crash or cut is the same request and the portal acts on it once.
 
 use crate::draft::AttachmentRef;
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,44 @@ impl SubmissionState {
     }
 }
 
+/// What a submission asks of the portal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionKind {
+    /// A new dossier (`POST /v1/dossiers`).
+    #[default]
+    Dossier,
+    /// Documents (and corrections) an officer asked for
+    /// (`POST /v1/dossiers/{code}/supplements`).
+    Supplement { dossier_code: String },
+    /// Withdraw a dossier (`POST /v1/dossiers/{code}/withdrawal`).
+    Withdrawal { dossier_code: String },
+}
+
+impl SubmissionKind {
+    /// The API path it is sent to.
+    pub fn path(&self) -> String {
+        match self {
+            SubmissionKind::Dossier => "/v1/dossiers".into(),
+            SubmissionKind::Supplement { dossier_code } => {
+                format!("/v1/dossiers/{dossier_code}/supplements")
+            }
+            SubmissionKind::Withdrawal { dossier_code } => {
+                format!("/v1/dossiers/{dossier_code}/withdrawal")
+            }
+        }
+    }
+
+    /// The dossier it is about, when it already exists.
+    pub fn dossier_code(&self) -> Option<&str> {
+        match self {
+            SubmissionKind::Dossier => None,
+            SubmissionKind::Supplement { dossier_code }
+            | SubmissionKind::Withdrawal { dossier_code } => Some(dossier_code),
+        }
+    }
+}
+
 /// Why a submission last failed, as the portal (or the network) said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionProblem {
@@ -54,12 +92,17 @@ pub struct SubmissionProblem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Submission {
     pub id: String,
+    /// What it asks (records from before kinds existed are dossiers).
+    #[serde(default)]
+    pub kind: SubmissionKind,
+    /// The draft it was frozen from (empty for a withdrawal).
     pub draft_id: String,
     pub procedure_code: String,
     pub procedure_name: String,
     /// Fixed at freeze time; every attempt sends it.
     pub idempotency_key: String,
-    /// The `DossierSubmission` body, as frozen.
+    /// The request body, as frozen (`DossierSubmission`,
+    /// `SupplementResponse` or `WithdrawalRequest`).
     pub body: serde_json::Value,
     /// Every file the body names.
     pub files: Vec<AttachmentRef>,

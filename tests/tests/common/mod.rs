@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use hoso_core::catalog::bundle::Bundle;
+use hoso_core::draft::Drafts;
 use hoso_core::vault::{DataKey, KeyError, KeyProvider};
 use hoso_portal::{Config, Options, Portal};
 use std::path::Path;
@@ -113,4 +114,82 @@ pub async fn citizen(client: &hoso_core::sync::client::PortalClient, phone: &str
         .await
         .unwrap();
     client.login(phone, "khai-sinh-2026!").await.unwrap();
+}
+
+pub fn days_ago(days: i64) -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 7 * 3600
+        - days * 86_400;
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = t.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{d:02}/{m:02}/{y:04}")
+}
+
+/// A complete birth registration's values (child's date of birth set
+/// per run), shared with the CLI and portal tests.
+const VALUES: &str = include_str!("../../data/birth-registration.json");
+
+/// A complete birth registration with its birth certificate attached.
+pub fn ready_draft(drafts: &Drafts, dir: &std::path::Path, salt: &str) -> String {
+    let draft = drafts.create("1.001193", false).unwrap();
+    let values: std::collections::BTreeMap<String, String> = serde_json::from_str(VALUES).unwrap();
+    for (path, value) in &values {
+        let out = drafts.set(&draft.id, path, value).unwrap();
+        assert!(out.problem.is_none(), "{path}");
+    }
+    drafts
+        .set(&draft.id, "child.date_of_birth", &days_ago(5))
+        .unwrap();
+    let file = dir.join(format!("{salt}.pdf"));
+    std::fs::write(&file, pdf(300_000, salt)).unwrap();
+    drafts
+        .attach(&draft.id, "doc05", &file, &mut |_| true)
+        .unwrap();
+    std::fs::remove_file(&file).unwrap();
+    draft.id
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+pub async fn admin_stats(tp: &TestPortal) -> serde_json::Value {
+    let http = hoso_core::sync::client::PortalClient::new(&tp.base).unwrap();
+    http.send(
+        http.request(hoso_core::sync::client::Method::GET, "/v1/admin/stats")
+            .bearer_auth("admin"),
+    )
+    .await
+    .unwrap()
+    .json()
+    .unwrap()
+}
+
+/// An admin call (`/v1/admin/…`, never faulted); the answer's JSON.
+pub async fn admin(
+    tp: &TestPortal,
+    method: hoso_core::sync::client::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let http = hoso_core::sync::client::PortalClient::new(&tp.base).unwrap();
+    let mut request = http.request(method, path).bearer_auth("admin");
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    http.send(request).await.unwrap().json().unwrap()
 }

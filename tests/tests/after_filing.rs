@@ -1,0 +1,320 @@
+//! After filing, through the same outbox against a real hoso-portal: an
+//! officer's supplement request becomes a draft linked to the dossier
+//! (requested documents attached, a value corrected) and is answered once;
+//! a withdrawal is queued and sent; a file too large for a metered network
+//! waits for an unmetered one; and the background loop sends what is
+//! nudged and reports status changes.
+
+mod common;
+
+use hoso_core::draft::{DraftError, Drafts};
+use hoso_core::sync::background::{Background, LoopEvent};
+use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions};
+use hoso_core::sync::outbox::{SubmissionKind, SubmissionState};
+use hoso_core::sync::status::pull;
+use std::sync::Arc;
+
+/// A portal, a device with one filed birth registration, and its code.
+async fn filed(
+    key: u8,
+) -> (
+    common::TestPortal,
+    tempfile::TempDir,
+    Drafts,
+    PortalClient,
+    String,
+) {
+    let tp = common::portal(common::config()).await;
+    let device = common::device();
+    let drafts = Drafts::open(device.path(), &common::FixedKey([key; 32])).unwrap();
+    let id = common::ready_draft(&drafts, device.path(), &format!("filed{key}"));
+    drafts.freeze(&id, "H40.22", "online").unwrap();
+    let client = PortalClient::new(&tp.base).unwrap();
+    common::citizen(&client, "0912345678").await;
+    let report = sync_once(
+        &client,
+        &drafts,
+        common::now(),
+        &SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let code = report.submitted[0].clone();
+    (tp, device, drafts, client, code)
+}
+
+async fn set_status(tp: &common::TestPortal, code: &str, change: serde_json::Value) {
+    common::admin(
+        tp,
+        Method::POST,
+        &format!("/v1/admin/dossiers/{code}/status"),
+        Some(change),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_supplement_request_is_answered_through_the_outbox() {
+    let (tp, device, drafts, client, code) = filed(21).await;
+    // No request yet: nothing to answer.
+    assert!(matches!(
+        drafts.start_supplement(&code),
+        Err(DraftError::NoSupplementRequest(_))
+    ));
+    set_status(
+        &tp,
+        &code,
+        serde_json::json!({"status": 2, "note": "Đã tiếp nhận"}),
+    )
+    .await;
+    set_status(
+        &tp,
+        &code,
+        serde_json::json!({"status": 4, "note": "Đang xử lý"}),
+    )
+    .await;
+    set_status(
+        &tp,
+        &code,
+        serde_json::json!({"status": 5, "note": "Đề nghị bổ sung giấy xác nhận cư trú",
+            "supplement_request": {"slots": ["doc07"], "due_date": "2030-01-10"}}),
+    )
+    .await;
+    pull(&client, &drafts, common::now()).await.unwrap();
+
+    let draft = drafts.start_supplement(&code).unwrap();
+    let link = draft.supplement.clone().unwrap();
+    assert_eq!(link.dossier_code, code);
+    assert_eq!(link.slots, vec!["doc07".to_string()]);
+    assert_eq!(link.due_date, "2030-01-10");
+    assert_eq!(link.note, "Đề nghị bổ sung giấy xác nhận cư trú");
+    assert_eq!(draft.values, link.filed_values, "the values as filed");
+    assert!(!draft.values.is_empty());
+    // Starting again reopens the same draft.
+    assert_eq!(drafts.start_supplement(&code).unwrap().id, draft.id);
+
+    // Not ready until the requested document is attached.
+    let report = drafts
+        .validate(&draft.id, hoso_core::form::CheckMode::Complete)
+        .unwrap();
+    assert!(!report.ready);
+    assert_eq!(report.missing.len(), 1);
+    assert_eq!(report.missing[0].field, "documents.doc07");
+    assert!(matches!(
+        drafts.freeze(&draft.id, "", "online"),
+        Err(DraftError::NotReady { missing: 1, .. })
+    ));
+    let file = device.path().join("cu-tru.pdf");
+    std::fs::write(&file, common::pdf(120_000, "cu-tru")).unwrap();
+    drafts
+        .attach(&draft.id, "doc07", &file, &mut |_| true)
+        .unwrap();
+    // A corrected value goes with it.
+    drafts
+        .set(&draft.id, "applicant.phone", "0987654321")
+        .unwrap();
+    let queued = drafts.freeze(&draft.id, "", "online").unwrap();
+    assert_eq!(
+        queued.kind,
+        SubmissionKind::Supplement {
+            dossier_code: code.clone()
+        }
+    );
+    assert_eq!(
+        queued.body["form_values"],
+        serde_json::json!({"applicant.phone": "0987654321"})
+    );
+    assert_eq!(queued.files.len(), 1);
+
+    let sent = sync_once(
+        &client,
+        &drafts,
+        common::now(),
+        &SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent.submitted, vec![code.clone()]);
+    assert_eq!(sent.bytes_sent, 120_000);
+    let tracked = drafts.tracked(&code).unwrap().unwrap();
+    assert_eq!(tracked.status, 4, "back to processing");
+    assert!(tracked.supplement_request.is_null());
+    // The portal has the document and the correction, once.
+    let list = common::admin(&tp, Method::GET, "/v1/admin/dossiers?verify=true", None).await;
+    let d = &list["dossiers"][0];
+    assert_eq!(list["dossiers"].as_array().unwrap().len(), 1);
+    assert_eq!(d["documents_verified"], true);
+    let dossier: serde_json::Value = client
+        .authed(|c| c.request(Method::GET, &format!("/v1/dossiers/{code}")))
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(dossier["documents"]["doc07"].as_array().unwrap().len(), 1);
+    let last = dossier["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["status"], 4);
+    assert_eq!(last["note"], "Công dân đã bổ sung giấy tờ theo yêu cầu");
+    // The request is answered: nothing left to start.
+    assert!(matches!(
+        drafts.start_supplement(&code),
+        Err(DraftError::NoSupplementRequest(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
+    let (tp, _device, drafts, client, code) = filed(22).await;
+    assert!(matches!(
+        drafts.queue_withdrawal(&code, "  "),
+        Err(DraftError::BadReason)
+    ));
+    let queued = drafts
+        .queue_withdrawal(&code, "Gia đình chuyển về quê, sẽ nộp tại xã mới")
+        .unwrap();
+    assert_eq!(queued.kind.dossier_code(), Some(code.as_str()));
+    let report = sync_once(
+        &client,
+        &drafts,
+        common::now(),
+        &SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.submitted, vec![code.clone()]);
+    assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 7);
+
+    // A dossier already returned cannot be withdrawn: the portal's refusal
+    // is kept for the user, not retried.
+    let (tp2, _device2, drafts2, client2, code2) = filed(23).await;
+    for (status, note) in [(2, "Tiếp nhận"), (4, "Xử lý"), (9, "Đã trả kết quả")] {
+        set_status(
+            &tp2,
+            &code2,
+            serde_json::json!({"status": status, "note": note}),
+        )
+        .await;
+    }
+    drafts2.queue_withdrawal(&code2, "Không cần nữa").unwrap();
+    let refused = sync_once(
+        &client2,
+        &drafts2,
+        common::now(),
+        &SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.needs_user, 1);
+    let s = drafts2
+        .submissions()
+        .unwrap()
+        .into_iter()
+        .find(|s| matches!(s.kind, SubmissionKind::Withdrawal { .. }))
+        .unwrap();
+    assert_eq!(s.state, SubmissionState::FailedNeedsUser);
+    assert_eq!(s.last_error.unwrap().code, "invalid_state");
+    drop(tp);
+}
+
+#[tokio::test]
+async fn large_files_wait_for_an_unmetered_network() {
+    let tp = common::portal(common::config()).await;
+    let device = common::device();
+    let drafts = Drafts::open(device.path(), &common::FixedKey([24; 32])).unwrap();
+    let id = common::ready_draft(&drafts, device.path(), "metered");
+    drafts.freeze(&id, "H40.22", "online").unwrap();
+    let client = PortalClient::new(&tp.base).unwrap();
+    common::citizen(&client, "0912345678").await;
+    let metered = SyncOptions {
+        network: NetworkPolicy {
+            metered: true,
+            metered_file_limit: 100_000,
+        },
+        ..SyncOptions::default()
+    };
+    let waiting = std::sync::Mutex::new(Vec::new());
+    let report = sync_once(&client, &drafts, common::now(), &metered, &|e| {
+        if let SyncEvent::WaitingForUnmetered { size, .. } = e {
+            waiting.lock().unwrap().push(size);
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(report.waiting_for_unmetered, 1);
+    assert_eq!(report.bytes_sent, 0);
+    assert_eq!(*waiting.lock().unwrap(), vec![300_000]);
+    assert_eq!(
+        drafts.submissions().unwrap()[0].state,
+        SubmissionState::Queued
+    );
+    assert_eq!(common::admin_stats(&tp).await["dossiers"], 0);
+    // Wi-Fi: it goes.
+    let report = sync_once(
+        &client,
+        &drafts,
+        common::now(),
+        &SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.submitted.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_loop_sends_when_nudged_and_reports_status() {
+    let tp = common::portal(common::config()).await;
+    let device = common::device();
+    let drafts = Arc::new(Drafts::open(device.path(), &common::FixedKey([25; 32])).unwrap());
+    let client = Arc::new(PortalClient::new(&tp.base).unwrap());
+    common::citizen(&client, "0912345678").await;
+    let background = Arc::new(Background::default());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = {
+        let (background, client, drafts) = (background.clone(), client.clone(), drafts.clone());
+        tokio::spawn(async move {
+            background
+                .run(&client, &drafts, &move |e| {
+                    let _ = tx.send(e);
+                })
+                .await
+        })
+    };
+    let id = common::ready_draft(&drafts, device.path(), "loop");
+    drafts.freeze(&id, "H40.22", "online").unwrap();
+    background.nudge();
+    let code = loop {
+        match rx.recv().await.unwrap() {
+            LoopEvent::Sync(SyncEvent::Submitted { code, .. }) => break code,
+            _ => continue,
+        }
+    };
+    // The session the loop used is saved for the next start.
+    assert!(drafts.portal_session().unwrap().unwrap().tokens.is_some());
+    set_status(
+        &tp,
+        &code,
+        serde_json::json!({"status": 2, "note": "Đã tiếp nhận"}),
+    )
+    .await;
+    background.nudge();
+    let change = loop {
+        match rx.recv().await.unwrap() {
+            LoopEvent::StatusChanged(c) => break c,
+            _ => continue,
+        }
+    };
+    assert_eq!(change.code, code);
+    assert_eq!(change.status, 2);
+    background.stop();
+    task.await.unwrap();
+}
