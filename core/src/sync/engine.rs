@@ -26,7 +26,7 @@ const BACKOFF_MAX: i64 = 15 * 60;
 /// Tries of one network step within a pass.
 const STEP_TRIES: u32 = 3;
 /// First pause between tries of a step, milliseconds (doubles, jittered).
-const STEP_PAUSE_MS: u64 = 400;
+const STEP_PAUSE_MS: u64 = 300;
 /// A `Retry-After` longer than this ends the pass instead of waiting in it.
 const STEP_WAIT_MAX: u64 = 10;
 
@@ -369,7 +369,7 @@ impl Patience {
         if !e.is_transient() || self.tries >= STEP_TRIES || wait > STEP_WAIT_MAX {
             return false;
         }
-        let pause = (STEP_PAUSE_MS << self.tries) as f64 * (0.5 + jitter());
+        let pause = (STEP_PAUSE_MS << (self.tries - 1)) as f64 * (0.5 + jitter());
         let pause = Duration::from_millis(pause as u64).max(Duration::from_secs(wait));
         tokio::time::sleep(pause).await;
         true

@@ -138,7 +138,7 @@ pub fn days_ago(days: i64) -> String {
 
 /// A complete birth registration's values (child's date of birth set
 /// per run), shared with the CLI and portal tests.
-const VALUES: &str = include_str!("../../data/birth-registration.json");
+pub const VALUES: &str = include_str!("../../data/birth-registration.json");
 
 /// A complete birth registration with its birth certificate attached.
 pub fn ready_draft(drafts: &Drafts, dir: &std::path::Path, salt: &str) -> String {

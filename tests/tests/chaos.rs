@@ -1,0 +1,373 @@
+//! The sync engine under chaos, over real loopback HTTP: 200 dossiers with
+//! three attachments each, sent to a hoso-portal that answers 20 % of
+//! requests with 500/503 (half of them after committing), resets 5 % of
+//! connections mid-body and adds up to 200 ms of jitter to every request —
+//! while the client process is killed with SIGKILL at 30 random points and
+//! started again. At the end the portal holds exactly 200 dossiers, each
+//! once, every attachment verified against its hash, and nothing is left
+//! pending in the client's outbox.
+//!
+//! The test binary re-runs itself as the client (`chaos_child`, inert
+//! unless `HOSO_CHAOS_CHILD` is set); this process runs only the portal, so
+//! the children can open the device store.
+
+mod common;
+
+use hoso_core::draft::Drafts;
+use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::engine::{sync_once, SyncOptions};
+use hoso_core::sync::outbox::SubmissionState;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHILD: &str = "HOSO_CHAOS_CHILD";
+const DOSSIERS: usize = 200;
+const KILLS: usize = 30;
+const KEY: [u8; 32] = [77; 32];
+const PHONE: &str = "0912000111";
+const PASSWORD: &str = "khai-sinh-2026!";
+/// The documents of each dossier: birth certificate, proof of residence,
+/// the parent's ID card.
+const SLOTS: [&str; 3] = ["doc05", "doc07", "doc11"];
+
+/// Child side. `seed`: make the drafts, freeze them, log in. `sync`: send
+/// until nothing is pending, printing `DONE`. `verify`: print the outbox.
+#[test]
+fn chaos_child() {
+    let Ok(mode) = std::env::var(CHILD) else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(std::env::var("HOSO_CHAOS_DIR").unwrap());
+    let base = std::env::var("HOSO_CHAOS_PORTAL").unwrap();
+    let out = std::io::stdout();
+    // The test harness has printed "test chaos_child ... " without a newline.
+    writeln!(out.lock()).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if mode == "seed" {
+        hoso_core::catalog::store::CatalogStore::open(&dir)
+            .unwrap()
+            .install(common::bundle())
+            .unwrap();
+    }
+    let drafts = Drafts::open(&dir, &common::FixedKey(KEY)).unwrap();
+    let client = PortalClient::new(&base).unwrap();
+    match mode.as_str() {
+        "seed" => {
+            seed(&drafts, &dir);
+            rt.block_on(log_in(&client));
+            drafts
+                .save_portal_session(Some(&hoso_core::draft::PortalSession {
+                    url: base,
+                    tokens: client.tokens(),
+                }))
+                .unwrap();
+            writeln!(out.lock(), "SEEDED").unwrap();
+        }
+        "sync" => {
+            client.set_tokens(drafts.portal_session().unwrap().unwrap().tokens);
+            let started = Instant::now();
+            // More at once than a phone would send: the jitter, not the
+            // work, sets the pace here.
+            let options = SyncOptions {
+                force: true,
+                concurrency: 12,
+                ..SyncOptions::default()
+            };
+            loop {
+                let report = rt
+                    .block_on(sync_once(
+                        &client,
+                        &drafts,
+                        common::now(),
+                        &options,
+                        &|_| {},
+                    ))
+                    .unwrap();
+                assert_eq!(report.needs_user, 0, "nothing is refused");
+                let pending: Vec<_> = drafts
+                    .submissions()
+                    .unwrap()
+                    .into_iter()
+                    .filter(|s| s.state.pending())
+                    .collect();
+                let mut why: Vec<String> = pending
+                    .iter()
+                    .filter_map(|s| s.last_error.as_ref().map(|e| e.code.clone()))
+                    .collect();
+                why.sort();
+                why.dedup();
+                writeln!(
+                    out.lock(),
+                    "PASS {:?} sent {} pending {} ({})",
+                    started.elapsed(),
+                    report.submitted.len(),
+                    pending.len(),
+                    why.join(",")
+                )
+                .unwrap();
+                let pending = pending.len();
+                if pending == 0 {
+                    writeln!(out.lock(), "DONE").unwrap();
+                    break;
+                }
+            }
+        }
+        "verify" => {
+            let all = drafts.submissions().unwrap();
+            let summary: Vec<serde_json::Value> = all
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "state": s.state,
+                        "code": s.dossier.as_ref().and_then(|d| d["code"].as_str()),
+                        "files": s.files.len(),
+                    })
+                })
+                .collect();
+            writeln!(out.lock(), "OUTBOX {}", serde_json::Value::from(summary)).unwrap();
+        }
+        _ => panic!("unknown child mode"),
+    }
+}
+
+/// 200 complete birth registrations, each with three unique files, frozen.
+fn seed(drafts: &Drafts, dir: &Path) {
+    let base = drafts.create("1.001193", false).unwrap();
+    let values: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(common::VALUES).unwrap();
+    for (path, value) in &values {
+        drafts.set(&base.id, path, value).unwrap();
+    }
+    drafts
+        .set(&base.id, "child.date_of_birth", &common::days_ago(5))
+        .unwrap();
+    for i in 0..DOSSIERS {
+        let draft = drafts.duplicate(&base.id).unwrap();
+        for (j, slot) in SLOTS.iter().enumerate() {
+            let file = dir.join(format!("{i}-{slot}.pdf"));
+            let size = 20_000 + ((i * 7 + j * 13) % 40) * 1_000;
+            std::fs::write(&file, common::pdf(size, &format!("chaos-{i}-{j}"))).unwrap();
+            drafts
+                .attach(&draft.id, slot, &file, &mut |_| true)
+                .unwrap();
+            std::fs::remove_file(&file).unwrap();
+        }
+        drafts.freeze(&draft.id, "H40.22", "online").unwrap();
+    }
+}
+
+/// Registers and logs in, retrying through the injected faults.
+async fn log_in(client: &PortalClient) {
+    let body = serde_json::json!({"kind": "citizen", "phone": PHONE, "password": PASSWORD, "full_name": "Nguyễn Văn An"});
+    for _ in 0..200 {
+        match client
+            .send(client.request(Method::POST, "/v1/accounts").json(&body))
+            .await
+        {
+            Ok(_) => break,
+            Err(e) if e.code() == Some("account_exists") => break,
+            Err(_) => continue,
+        }
+    }
+    for _ in 0..200 {
+        if client.login(PHONE, PASSWORD).await.is_ok() {
+            return;
+        }
+    }
+    panic!("cannot log in through the faults");
+}
+
+fn child(exe: &Path, mode: &str, dir: &Path, base: &str) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.args(["--exact", "chaos_child", "--nocapture", "--test-threads=1"])
+        .env(CHILD, mode)
+        .env("HOSO_CHAOS_DIR", dir)
+        .env("HOSO_CHAOS_PORTAL", base)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    cmd
+}
+
+/// Runs a child to the end; its standard output.
+fn run_to_end(mut cmd: Command, timeout: Duration) -> String {
+    let mut process = cmd.spawn().unwrap();
+    let stdout = process.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        for line in BufReader::new(stdout).lines() {
+            text.push_str(&line.unwrap());
+            text.push('\n');
+        }
+        text
+    });
+    let started = Instant::now();
+    loop {
+        if process.try_wait().unwrap().is_some() {
+            break;
+        }
+        if started.elapsed() > timeout {
+            process.kill().unwrap();
+            panic!("child did not finish in {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    reader.join().unwrap()
+}
+
+/// A small deterministic PRNG (xorshift), so a failing run can be replayed
+/// from the printed seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
+    if std::env::var(CHILD).is_ok() {
+        return;
+    }
+    let mut config = common::config();
+    config.faults.rate_5xx = 0.2;
+    config.faults.reset_rate = 0.05;
+    config.faults.jitter_ms = 200;
+    config.faults.seed = 2026;
+    let tp = common::portal(config).await;
+    let base = tp.base.clone();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("device");
+    // A private copy of this binary, so a rebuild cannot pull it away.
+    let exe = work.path().join("chaos-child");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+
+    let started = Instant::now();
+    let seed_out = {
+        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
+        tokio::task::spawn_blocking(move || {
+            run_to_end(child(&exe, "seed", &dir, &base), Duration::from_secs(600))
+        })
+        .await
+        .unwrap()
+    };
+    assert!(seed_out.contains("SEEDED"), "seeding failed: {seed_out}");
+    println!("seeded in {:?}", started.elapsed());
+
+    let seed = std::env::var("HOSO_CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_c4a05_u64);
+    println!("chaos seed {seed}");
+    let (killed, finished) = {
+        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut rng = Rng(seed);
+            let mut killed = 0;
+            let mut finished = false;
+            while killed < KILLS && !finished {
+                let mut process = child(&exe, "sync", &dir, &base).spawn().unwrap();
+                let stdout = process.stdout.take().unwrap();
+                let reader = std::thread::spawn(move || {
+                    BufReader::new(stdout)
+                        .lines()
+                        .map_while(Result::ok)
+                        .any(|l| l == "DONE")
+                });
+                // Anywhere from start-up to well into the sending.
+                let delay = Duration::from_millis(100 + rng.next() % 1_400);
+                std::thread::sleep(delay);
+                if process.try_wait().unwrap().is_none() {
+                    process.kill().unwrap(); // SIGKILL
+                    killed += 1;
+                }
+                process.wait().unwrap();
+                finished = reader.join().unwrap();
+            }
+            (killed, finished)
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(
+        killed, KILLS,
+        "the client was killed {KILLS} times mid-work"
+    );
+    assert!(!finished, "the kills all landed before the work was done");
+    println!("killed {KILLS} times by {:?}", started.elapsed());
+
+    // Started again and left alone, it finishes.
+    let last = {
+        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
+        tokio::task::spawn_blocking(move || {
+            run_to_end(child(&exe, "sync", &dir, &base), Duration::from_secs(600))
+        })
+        .await
+        .unwrap()
+    };
+    assert!(last.contains("DONE"), "the last run did not finish: {last}");
+    println!("finished by {:?}", started.elapsed());
+    println!("{last}");
+
+    // The portal: exactly 200 dossiers, every attachment hash-verified.
+    let stats = common::admin_stats(&tp).await;
+    assert_eq!(stats["dossiers"], DOSSIERS, "exactly once each");
+    let mut codes = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/admin/dossiers?verify=true&limit=100&cursor={c}"),
+            None => "/v1/admin/dossiers?verify=true&limit=100".to_string(),
+        };
+        let page = common::admin(&tp, Method::GET, &path, None).await;
+        for d in page["dossiers"].as_array().unwrap() {
+            assert_eq!(d["documents_verified"], true, "{}", d["code"]);
+            codes.push(d["code"].as_str().unwrap().to_string());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) if page["has_more"] != false => cursor = Some(c.to_string()),
+            _ => break,
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), DOSSIERS);
+
+    // The client: nothing pending, every submission with its own code.
+    let verify = {
+        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
+        tokio::task::spawn_blocking(move || {
+            run_to_end(child(&exe, "verify", &dir, &base), Duration::from_secs(120))
+        })
+        .await
+        .unwrap()
+    };
+    let outbox: serde_json::Value = serde_json::from_str(
+        verify
+            .lines()
+            .find_map(|l| l.strip_prefix("OUTBOX "))
+            .unwrap_or_else(|| panic!("verify failed: {verify}")),
+    )
+    .unwrap();
+    let outbox = outbox.as_array().unwrap();
+    assert_eq!(outbox.len(), DOSSIERS);
+    let mut client_codes: Vec<String> = outbox
+        .iter()
+        .map(|s| {
+            assert_eq!(s["state"], serde_json::json!(SubmissionState::Submitted));
+            assert_eq!(s["files"], 3);
+            s["code"].as_str().unwrap().to_string()
+        })
+        .collect();
+    client_codes.sort();
+    assert_eq!(client_codes, codes, "the client knows every dossier's code");
+}
