@@ -36,6 +36,9 @@ fn portal_code(e: &hoso_core::sync::client::PortalError) -> &'static str {
         P::BadUrl => "bad_url",
         P::Insecure => "insecure_url",
         P::Network(_) | P::NotApi { .. } => "network",
+        P::BadPin(_) => "bad_pin",
+        P::BadRoot { .. } => "bad_root",
+        P::PinMismatch { .. } => "pin_mismatch",
         P::Decode(_) => "bad_answer",
         P::NotLoggedIn => "not_logged_in",
         P::Api(f) => match f.code.as_str() {

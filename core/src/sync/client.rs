@@ -1,12 +1,14 @@
 //! The Portal API v1 client (`docs/portal-api.yaml`): HTTPS through reqwest
 //! and rustls with the ring provider (installed once per process), the
-//! platform's certificate verification, plain HTTP only to loopback,
+//! platform's certificate verification (with optional extra roots and
+//! public-key pins, see [`ClientOptions`]), plain HTTP only to loopback,
 //! timeouts, bearer tokens refreshed on `token_expired`, and every failure
 //! typed: the API's own error bodies become [`PortalError::Api`], anything
 //! that is not the API's answer (no `Hoso-Api-Version` header — a captive
 //! portal's login page answering 200, a proxy's error) is a network failure,
 //! never a success.
 
+pub use super::tls::{spki_pin, ClientOptions};
 pub use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,15 @@ pub enum PortalError {
     Decode(String),
     #[error("chưa đăng nhập cổng / not logged in to the portal")]
     NotLoggedIn,
+    #[error("khóa ghim không hợp lệ (cần base64 của SHA-256 32 byte) / a pinned key is malformed (base64 of a 32-byte SHA-256 expected): {0:?}")]
+    BadPin(String),
+    #[error("chứng chỉ gốc bổ sung số {index} không hợp lệ / extra root certificate #{index} is invalid: {reason}")]
+    BadRoot { index: usize, reason: String },
+    #[error("khóa chứng chỉ của cổng không khớp khóa đã ghim (có thể bị chặn giữa đường) / the portal certificate's key does not match the pinned keys (possible interception): {found}")]
+    PinMismatch {
+        /// The pin of the key the server presented.
+        found: String,
+    },
 }
 
 /// An error the portal answered with its own body.
@@ -64,10 +75,14 @@ impl PortalError {
     }
 
     /// Worth retrying later (network trouble, 5xx, 429, an idempotent
-    /// request still in flight), as opposed to needing the user.
+    /// request still in flight), as opposed to needing the user. A pin
+    /// mismatch counts as network trouble: nothing was sent, and an
+    /// intercepting network (hotel Wi-Fi, a proxy) is left behind.
     pub fn is_transient(&self) -> bool {
         match self {
-            PortalError::Network(_) | PortalError::NotApi { .. } => true,
+            PortalError::Network(_)
+            | PortalError::NotApi { .. }
+            | PortalError::PinMismatch { .. } => true,
             PortalError::Api(f) => {
                 f.status >= 500 || f.status == 429 || f.code == "idempotency_request_in_progress"
             }
@@ -172,13 +187,27 @@ impl Answer {
 impl PortalClient {
     /// A client for the portal at `base_url` (e.g. `https://portal.example.vn`).
     pub fn new(base_url: &str) -> Result<PortalClient, PortalError> {
+        PortalClient::with_options(base_url, ClientOptions::default())
+    }
+
+    /// A client for the portal at `base_url` trusting extra roots and/or
+    /// requiring pinned keys; a malformed pin is [`PortalError::BadPin`], a
+    /// malformed root [`PortalError::BadRoot`].
+    pub fn with_options(
+        base_url: &str,
+        options: ClientOptions,
+    ) -> Result<PortalClient, PortalError> {
         let base = check_url(base_url)?;
         install_crypto_provider();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
             .timeout(Duration::from_secs(120))
             .user_agent(concat!("hoso/", env!("CARGO_PKG_VERSION")))
-            .https_only(base.starts_with("https"))
+            .https_only(base.starts_with("https"));
+        if let Some(tls) = super::tls::client_config(&options)? {
+            builder = builder.tls_backend_preconfigured(tls);
+        }
+        let http = builder
             .build()
             .map_err(|e| PortalError::Network(e.to_string()))?;
         Ok(PortalClient {
@@ -207,20 +236,13 @@ impl PortalClient {
     /// API-version header is [`PortalError::NotApi`], an API error body is
     /// [`PortalError::Api`].
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, PortalError> {
-        let res = request
-            .send()
-            .await
-            .map_err(|e| PortalError::Network(without_url(e)))?;
+        let res = request.send().await.map_err(network)?;
         let status = res.status().as_u16();
         if res.headers().get("hoso-api-version").is_none() {
             return Err(PortalError::NotApi { status });
         }
         let headers = res.headers().clone();
-        let body = res
-            .bytes()
-            .await
-            .map_err(|e| PortalError::Network(without_url(e)))?
-            .to_vec();
+        let body = res.bytes().await.map_err(network)?.to_vec();
         if status >= 400 {
             let retry_after = headers
                 .get("retry-after")
@@ -331,6 +353,19 @@ impl PortalClient {
             refresh_token: text("refresh_token")?,
         }));
         Ok(pair["account"].clone())
+    }
+}
+
+/// A failed request: [`PortalError::PinMismatch`] if the handshake refused
+/// an unpinned key, otherwise a network failure (saying why, when the
+/// handshake failed: reqwest's own text does not).
+fn network(e: reqwest::Error) -> PortalError {
+    if let Some(found) = super::tls::pin_mismatch(&e) {
+        return PortalError::PinMismatch { found };
+    }
+    match super::tls::handshake_error(&e) {
+        Some(tls) => PortalError::Network(format!("{}: tls: {tls}", without_url(e))),
+        None => PortalError::Network(without_url(e)),
     }
 }
 

@@ -8,4 +8,5 @@ pub mod client;
 pub mod engine;
 pub mod outbox;
 pub mod status;
+mod tls;
 pub mod upload;
