@@ -167,6 +167,7 @@ fn problem(e: &PortalError) -> SubmissionProblem {
             SubmissionProblem {
                 code: match other {
                     PortalError::Network(_) | PortalError::NotApi { .. } => "network".into(),
+                    PortalError::PinMismatch { .. } => "pin_mismatch".into(),
                     _ => "client".into(),
                 },
                 message_vi: vi.to_string(),

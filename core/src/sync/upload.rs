@@ -11,6 +11,10 @@ use serde::Deserialize;
 /// little, large enough that the per-request cost stays small.
 pub const DEFAULT_CHUNK: u64 = 1 << 20;
 
+/// Answers in a row that make no progress (the same offset refused, a
+/// damaged chunk) before the upload gives up for this pass.
+const MAX_STALLS: u32 = 3;
+
 /// A file to upload, as a draft's attachment names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileToUpload {
@@ -116,6 +120,7 @@ pub async fn upload(
     let mut offset = created.offset;
     progress(offset, file.size);
     let chunk = transfer.chunk.max(1);
+    let (mut stalls, mut damaged) = (0u32, 0u32);
     while offset < file.size {
         let len = chunk.min(file.size - offset);
         let bytes = source
@@ -138,6 +143,7 @@ pub async fn upload(
         transfer.bytes_sent += len;
         match result {
             Ok(answer) => {
+                (stalls, damaged) = (0, 0);
                 offset = answer
                     .header("upload-offset")
                     .and_then(|v| v.parse().ok())
@@ -145,14 +151,35 @@ pub async fn upload(
                 progress(offset, file.size);
             }
             // The server has another offset (a PATCH we thought lost was
-            // stored, or the reverse): continue from there.
+            // stored, or the reverse): continue from there. The same offset
+            // again means an earlier PATCH is still being wound up: wait a
+            // little, and not forever.
             Err(PortalError::Api(f)) if f.code == "upload_offset_mismatch" => {
-                offset = f.details["offset"]
+                let server = f.details["offset"]
                     .as_u64()
                     .ok_or_else(|| UploadError::Protocol("409 without details.offset".into()))?;
+                if server == offset {
+                    stalls += 1;
+                    if stalls > MAX_STALLS {
+                        return Err(PortalError::Api(f).into());
+                    }
+                    let wait = f.retry_after.unwrap_or(1).min(5);
+                    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+                }
+                offset = server;
             }
-            // Damaged in transit and discarded: send the chunk again.
-            Err(PortalError::Api(f)) if f.code == "upload_checksum_mismatch" => {}
+            // Damaged in transit and discarded: send the chunk again — a
+            // few times; a network that keeps damaging them is a network
+            // failure, tried again later.
+            Err(PortalError::Api(f)) if f.code == "upload_checksum_mismatch" => {
+                damaged += 1;
+                if damaged > MAX_STALLS {
+                    return Err(PortalError::Network(
+                        "chunks keep arriving damaged (upload_checksum_mismatch)".into(),
+                    )
+                    .into());
+                }
+            }
             Err(e) => return Err(e.into()),
         }
     }

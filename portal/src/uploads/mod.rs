@@ -122,6 +122,21 @@ impl Busy {
             id: id.to_string(),
         })
     }
+
+    /// Waits up to `patience` for the PATCH in progress (typically one
+    /// whose connection just died, its bytes still being discarded) to end.
+    async fn wait(portal: &Arc<Portal>, id: &str, patience: std::time::Duration) -> Option<Busy> {
+        let deadline = tokio::time::Instant::now() + patience;
+        loop {
+            if let Some(b) = Busy::take(portal, id) {
+                return Some(b);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
 }
 
 impl Drop for Busy {

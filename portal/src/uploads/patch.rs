@@ -25,6 +25,11 @@ use hoso_core::attachment::sniff::{media_label, sniff, SNIFF_LEN};
 use std::pin::Pin;
 use std::sync::Arc;
 
+/// How long a PATCH waits for another PATCH of the same upload to end.
+const BUSY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+/// A chunk body that sends nothing for this long is treated as cut.
+const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// How the body ended.
 enum End {
     Finished,
@@ -80,8 +85,10 @@ pub(super) async fn append(
         // Nothing left to send: an empty chunk at the end is a no-op.
         return Ok(no_content(&record));
     }
-    let Some(busy) = Busy::take(&portal, &record.id) else {
-        return Err(tus::offset_mismatch(record.offset));
+    // A client resuming right after a cut may arrive before the cut PATCH
+    // has been wound up: wait for it rather than refuse.
+    let Some(busy) = Busy::wait(&portal, &record.id, BUSY_PATIENCE).await else {
+        return Err(tus::offset_mismatch(record.offset).retry_after(1));
     };
     // Another PATCH may have finished between the first look and the lock.
     let record = uploads.find(&portal.db, &caller.account_id, &id, now)?;
@@ -133,7 +140,12 @@ async fn receive(
     let mut segment: Vec<u8> = Vec::with_capacity(SEGMENT);
     let mut received = 0u64;
     let end = loop {
-        let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await;
+        let next = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx));
+        // A connection that goes silent (half-open after a network change)
+        // must not hold the upload forever.
+        let Ok(frame) = tokio::time::timeout(BODY_IDLE, next).await else {
+            break End::Cut;
+        };
         let data = match frame {
             None => break End::Finished,
             Some(Err(_)) => break End::Cut,
