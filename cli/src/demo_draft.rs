@@ -51,9 +51,15 @@ pub struct DraftDemo {
     pub complete: ValidationReport,
     /// The birth certificate (a generated PDF) as attached.
     pub attached: AttachmentRef,
-    /// After attaching it.
+    /// The proof of residence (a generated PDF) as attached.
+    pub also_attached: AttachmentRef,
+    /// After attaching them.
     pub ready: ValidationReport,
 }
+
+/// The birth registration's slot for proof of residence (Giấy tờ chứng
+/// minh thông tin về cư trú).
+const RESIDENCE_SLOT: &str = "doc07";
 
 pub fn run(data_dir: &Path) -> Result<DraftDemo, Failure> {
     let keys = KeyFile::new(data_dir.join("key"));
@@ -98,6 +104,15 @@ pub fn run(data_dir: &Path) -> Result<DraftDemo, Failure> {
         .to_string();
     let attached = drafts.attach(&id, &slot, &scan, &mut |_| true)?;
     std::fs::remove_file(&scan)?;
+    // And the proof of residence, which the ward asks for when it cannot
+    // look the family's residence up itself.
+    let residence = data_dir.join("xac-nhan-cu-tru.pdf");
+    std::fs::write(
+        &residence,
+        sample_pdf("Xac nhan thong tin ve cu tru - Nguyen Van An"),
+    )?;
+    let also_attached = drafts.attach(&id, RESIDENCE_SLOT, &residence, &mut |_| true)?;
+    std::fs::remove_file(&residence)?;
     let ready = drafts.validate(&id, CheckMode::Complete)?;
     Ok(DraftDemo {
         draft_id: id,
@@ -107,6 +122,7 @@ pub fn run(data_dir: &Path) -> Result<DraftDemo, Failure> {
         partial,
         complete,
         attached,
+        also_attached,
         ready,
     })
 }
@@ -180,6 +196,12 @@ pub fn print(demo: &DraftDemo) {
         &demo.attached.sha256[..16],
         demo.attached.size,
         demo.attached.media_type
+    );
+    println!(
+        "  đính kèm giấy xác nhận cư trú / attached the proof of residence: sha256 {}… ({} byte, {})",
+        &demo.also_attached.sha256[..16],
+        demo.also_attached.size,
+        demo.also_attached.media_type
     );
     println!(
         "  sẵn sàng nộp / ready to submit: {} (thiếu / missing {}, sai / invalid {})",

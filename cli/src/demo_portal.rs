@@ -171,7 +171,15 @@ pub fn print(demo: &FilingDemo) {
         demo.fee["amount_vnd"],
         demo.fee["text"].as_str().unwrap_or("")
     );
-    println!("  Mã QR biên nhận / receipt QR text: {}", demo.receipt_qr);
+    println!("  Mã QR biên nhận / receipt QR ({}):", demo.receipt_qr);
+    match crate::qr::draw(&demo.receipt_qr) {
+        Ok(drawn) => {
+            for line in drawn.lines() {
+                println!("    {line}");
+            }
+        }
+        Err(e) => println!("    {e}"),
+    }
     println!("  Sau 3 ngày làm việc / after 3 working days:");
     for h in &demo.history {
         println!(

@@ -14,6 +14,7 @@ mod form_cmd;
 mod hash_cmd;
 mod keyfile;
 mod profile_cmd;
+mod qr;
 mod search_cmd;
 mod sync_cmd;
 

@@ -267,7 +267,11 @@ fn demo_runs_on_embedded_defaults() {
         "{filing}"
     );
     assert!(filing["receipt_qr"].as_str().unwrap().starts_with("HS1:"));
-    assert!(filing["bytes_sent"].as_u64().unwrap() > 0);
+    // Both generated documents went up, once.
+    let sizes = draft["attached"]["size"].as_u64().unwrap()
+        + draft["also_attached"]["size"].as_u64().unwrap();
+    assert_eq!(filing["bytes_sent"].as_u64().unwrap(), sizes);
+    assert_eq!(draft["also_attached"]["media_type"], "application/pdf");
     let statuses: Vec<u64> = filing["history"]
         .as_array()
         .unwrap()
@@ -276,4 +280,64 @@ fn demo_runs_on_embedded_defaults() {
         .collect();
     assert_eq!(statuses.first(), Some(&1));
     assert!(statuses.len() >= 2, "{statuses:?}");
+}
+
+/// The QR drawn in the terminal (two modules per cell, light modules as
+/// blocks) back into a greyscale picture, 4 pixels per module.
+fn decode_terminal_qr(lines: &[&str]) -> String {
+    let rows: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    let width = rows.iter().map(Vec::len).max().unwrap();
+    let height = rows.len() * 2;
+    // true = light module
+    let light = |x: usize, y: usize| -> bool {
+        let c = rows[y / 2].get(x).copied().unwrap_or(' ');
+        match (c, y % 2) {
+            ('█', _) => true,
+            ('▀', 0) | ('▄', 1) => true,
+            _ => false,
+        }
+    };
+    const SCALE: usize = 4;
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(width * SCALE, height * SCALE, |x, y| {
+            if light(x / SCALE, y / SCALE) {
+                255
+            } else {
+                0
+            }
+        });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn the_demo_draws_a_receipt_qr_that_scans() {
+    let out = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .env_remove("HOSO_DATA_DIR")
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let qr_text = text
+        .lines()
+        .find_map(|l| l.split("receipt QR (").nth(1))
+        .and_then(|rest| rest.strip_suffix("):"))
+        .unwrap_or_else(|| panic!("no receipt QR line: {text}"))
+        .to_string();
+    assert!(qr_text.starts_with("HS1:"));
+    let drawn: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("receipt QR ("))
+        .skip(1)
+        .take_while(|l| l.starts_with("    ") && l.trim().chars().all(|c| "█▀▄ ".contains(c)))
+        .map(|l| &l[4..])
+        .collect();
+    assert!(drawn.len() > 20, "the QR is drawn: {text}");
+    assert_eq!(decode_terminal_qr(&drawn), qr_text);
 }
