@@ -291,11 +291,7 @@ fn decode_terminal_qr(lines: &[&str]) -> String {
     // true = light module
     let light = |x: usize, y: usize| -> bool {
         let c = rows[y / 2].get(x).copied().unwrap_or(' ');
-        match (c, y % 2) {
-            ('█', _) => true,
-            ('▀', 0) | ('▄', 1) => true,
-            _ => false,
-        }
+        matches!((c, y % 2), ('█', _) | ('▀', 0) | ('▄', 1))
     };
     const SCALE: usize = 4;
     let mut img =
