@@ -15,36 +15,6 @@ use hoso_core::sync::outbox::{SubmissionKind, SubmissionState};
 use hoso_core::sync::status::pull;
 use std::sync::Arc;
 
-/// A portal, a device with one filed birth registration, and its code.
-async fn filed(
-    key: u8,
-) -> (
-    common::TestPortal,
-    tempfile::TempDir,
-    Drafts,
-    PortalClient,
-    String,
-) {
-    let tp = common::portal(common::config()).await;
-    let device = common::device();
-    let drafts = Drafts::open(device.path(), &common::FixedKey([key; 32])).unwrap();
-    let id = common::ready_draft(&drafts, device.path(), &format!("filed{key}"));
-    drafts.freeze(&id, "H40.22", "online").unwrap();
-    let client = PortalClient::new(&tp.base).unwrap();
-    common::citizen(&client, "0912345678").await;
-    let report = sync_once(
-        &client,
-        &drafts,
-        common::now(),
-        &SyncOptions::default(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
-    let code = report.submitted[0].clone();
-    (tp, device, drafts, client, code)
-}
-
 async fn set_status(tp: &common::TestPortal, code: &str, change: serde_json::Value) {
     common::admin(
         tp,
@@ -57,7 +27,13 @@ async fn set_status(tp: &common::TestPortal, code: &str, change: serde_json::Val
 
 #[tokio::test]
 async fn a_supplement_request_is_answered_through_the_outbox() {
-    let (tp, device, drafts, client, code) = filed(21).await;
+    let common::Filed {
+        tp,
+        device,
+        drafts,
+        client,
+        code,
+    } = common::filed(21).await;
     // No request yet: nothing to answer.
     assert!(matches!(
         drafts.start_supplement(&code),
@@ -128,15 +104,7 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     );
     assert_eq!(queued.files.len(), 1);
 
-    let sent = sync_once(
-        &client,
-        &drafts,
-        common::now(),
-        &SyncOptions::default(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let sent = common::pass(&client, &drafts).await;
     assert_eq!(sent.submitted, vec![code.clone()]);
     assert_eq!(sent.bytes_sent, 120_000);
     let tracked = drafts.tracked(&code).unwrap().unwrap();
@@ -171,7 +139,12 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
 
 #[tokio::test]
 async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
-    let (tp, _device, drafts, client, code) = filed(22).await;
+    let common::Filed {
+        drafts,
+        client,
+        code,
+        ..
+    } = common::filed(22).await;
     assert!(matches!(
         drafts.queue_withdrawal(&code, "  "),
         Err(DraftError::BadReason)
@@ -180,21 +153,19 @@ async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
         .queue_withdrawal(&code, "Gia đình chuyển về quê, sẽ nộp tại xã mới")
         .unwrap();
     assert_eq!(queued.kind.dossier_code(), Some(code.as_str()));
-    let report = sync_once(
-        &client,
-        &drafts,
-        common::now(),
-        &SyncOptions::default(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let report = common::pass(&client, &drafts).await;
     assert_eq!(report.submitted, vec![code.clone()]);
     assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 7);
 
     // A dossier already returned cannot be withdrawn: the portal's refusal
     // is kept for the user, not retried.
-    let (tp2, _device2, drafts2, client2, code2) = filed(23).await;
+    let common::Filed {
+        tp: tp2,
+        drafts: drafts2,
+        client: client2,
+        code: code2,
+        ..
+    } = common::filed(23).await;
     for (status, note) in [(2, "Tiếp nhận"), (4, "Xử lý"), (9, "Đã trả kết quả")] {
         set_status(
             &tp2,
@@ -204,15 +175,7 @@ async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
         .await;
     }
     drafts2.queue_withdrawal(&code2, "Không cần nữa").unwrap();
-    let refused = sync_once(
-        &client2,
-        &drafts2,
-        common::now(),
-        &SyncOptions::default(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let refused = common::pass(&client2, &drafts2).await;
     assert_eq!(refused.needs_user, 1);
     let s = drafts2
         .submissions()
@@ -222,7 +185,6 @@ async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
         .unwrap();
     assert_eq!(s.state, SubmissionState::FailedNeedsUser);
     assert_eq!(s.last_error.unwrap().code, "invalid_state");
-    drop(tp);
 }
 
 #[tokio::test]
@@ -258,15 +220,7 @@ async fn large_files_wait_for_an_unmetered_network() {
     );
     assert_eq!(common::admin_stats(&tp).await["dossiers"], 0);
     // Wi-Fi: it goes.
-    let report = sync_once(
-        &client,
-        &drafts,
-        common::now(),
-        &SyncOptions::default(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let report = common::pass(&client, &drafts).await;
     assert_eq!(report.submitted.len(), 1);
 }
 

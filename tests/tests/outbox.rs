@@ -54,15 +54,7 @@ async fn a_frozen_draft_is_submitted_once() {
     );
 
     // Nothing left to do; the portal holds one dossier.
-    let again = sync_once(
-        &client,
-        &drafts,
-        common::now(),
-        &SyncOptions::default(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let again = common::pass(&client, &drafts).await;
     assert_eq!(again, Default::default());
     assert_eq!(common::admin_stats(&tp).await["dossiers"], 1);
     // Its file was released (and removed) once the portal had it.
@@ -148,23 +140,13 @@ async fn every_submission_arrives_exactly_once_through_faults() {
 
 #[tokio::test]
 async fn status_changes_arrive_through_the_feed_and_stay_offline() {
-    let tp = common::portal(common::config()).await;
-    let device = common::device();
-    let drafts = Drafts::open(device.path(), &common::FixedKey([5; 32])).unwrap();
-    let id = common::ready_draft(&drafts, device.path(), "status");
-    drafts.freeze(&id, "H40.22", "online").unwrap();
-    let client = PortalClient::new(&tp.base).unwrap();
-    common::citizen(&client, "0912345678").await;
-    let report = sync_once(
-        &client,
-        &drafts,
-        common::now(),
-        &SyncOptions::default(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
-    let code = report.submitted[0].clone();
+    let common::Filed {
+        tp,
+        drafts,
+        client,
+        code,
+        ..
+    } = common::filed(5).await;
     // Followed as soon as it is submitted.
     assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 1);
 

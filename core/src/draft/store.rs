@@ -209,7 +209,7 @@ impl Drafts {
 
     /// Adds the requirement snapshot of `schema` for catalog `version` to
     /// `changes`, unless it is already kept.
-    pub(super) fn keep_requirements(
+    fn keep_requirements(
         &self,
         changes: &mut Changes,
         schema: &FormSchema,
@@ -293,28 +293,46 @@ impl Drafts {
         if use_profile {
             prefill(&schema, &self.profiles.get()?, &mut values, &mut prefilled);
         }
-        let at = now();
         let draft = Draft {
+            values,
+            prefilled,
+            ..self.blank(&procedure, &schema, info.version)?
+        };
+        self.save_new(&draft, &schema)?;
+        Ok(draft)
+    }
+
+    /// A new, empty draft of `procedure` (not saved).
+    pub(super) fn blank(
+        &self,
+        procedure: &crate::catalog::Procedure,
+        schema: &FormSchema,
+        catalog_version: u64,
+    ) -> Result<Draft, DraftError> {
+        let at = now();
+        Ok(Draft {
             id: new_id(&self.rng).ok_or(DraftError::Randomness)?,
             procedure_code: procedure.code.clone(),
             procedure_name: procedure.name.clone(),
-            catalog_version: info.version,
+            catalog_version,
             builtin_schema: schema.builtin,
             created_at: at,
             updated_at: at,
             revision: 1,
-            values,
-            prefilled,
+            values: BTreeMap::new(),
+            prefilled: BTreeMap::new(),
             documents: BTreeMap::new(),
             supplement: None,
-        };
+        })
+    }
+
+    /// Saves a new draft with its requirement snapshot, in one commit.
+    pub(super) fn save_new(&self, draft: &Draft, schema: &FormSchema) -> Result<(), DraftError> {
         let _guard = self.vault.store().edit_lock();
-        // The draft and its requirement snapshot land together.
         let mut changes = Changes::default();
-        self.keep_requirements(&mut changes, &schema, info.version)?;
-        self.stage(&mut changes, &draft)?;
-        self.commit(&changes)?;
-        Ok(draft)
+        self.keep_requirements(&mut changes, schema, draft.catalog_version)?;
+        self.stage(&mut changes, draft)?;
+        self.commit(&changes)
     }
 
     /// Resolves a full id or a unique prefix of one.

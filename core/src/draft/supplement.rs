@@ -75,19 +75,8 @@ impl Drafts {
             .current()?
             .ok_or(crate::catalog::store::CatalogError::NoCatalog)?;
         let text = |k: &str| request[k].as_str().unwrap_or_default().to_string();
-        let at = now();
         let draft = Draft {
-            id: new_id(&self.rng).ok_or(DraftError::Randomness)?,
-            procedure_code: procedure.code.clone(),
-            procedure_name: procedure.name.clone(),
-            catalog_version: info.version,
-            builtin_schema: schema.builtin,
-            created_at: at,
-            updated_at: at,
-            revision: 1,
             values: filed_values.clone(),
-            prefilled: BTreeMap::new(),
-            documents: BTreeMap::new(),
             supplement: Some(SupplementLink {
                 dossier_code: code.to_string(),
                 slots: request["slots"]
@@ -100,12 +89,9 @@ impl Drafts {
                 note: text("note"),
                 filed_values,
             }),
+            ..self.blank(&procedure, &schema, info.version)?
         };
-        let _guard = self.vault.store().edit_lock();
-        let mut changes = Changes::default();
-        self.keep_requirements(&mut changes, &schema, info.version)?;
-        self.stage(&mut changes, &draft)?;
-        self.commit(&changes)?;
+        self.save_new(&draft, &schema)?;
         Ok(draft)
     }
 

@@ -193,3 +193,47 @@ pub async fn admin(
     }
     http.send(request).await.unwrap().json().unwrap()
 }
+
+/// One sync pass now with the default options and no events.
+pub async fn pass(
+    client: &hoso_core::sync::client::PortalClient,
+    drafts: &Drafts,
+) -> hoso_core::sync::engine::SyncReport {
+    hoso_core::sync::engine::sync_once(
+        client,
+        drafts,
+        now(),
+        &hoso_core::sync::engine::SyncOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap()
+}
+
+/// A portal and a device that filed one birth registration.
+pub struct Filed {
+    pub tp: TestPortal,
+    pub device: tempfile::TempDir,
+    pub drafts: Drafts,
+    pub client: hoso_core::sync::client::PortalClient,
+    pub code: String,
+}
+
+/// Files one birth registration from a fresh device (key bytes `key`).
+pub async fn filed(key: u8) -> Filed {
+    let tp = portal(config()).await;
+    let device = device();
+    let drafts = Drafts::open(device.path(), &FixedKey([key; 32])).unwrap();
+    let id = ready_draft(&drafts, device.path(), &format!("filed{key}"));
+    drafts.freeze(&id, "H40.22", "online").unwrap();
+    let client = hoso_core::sync::client::PortalClient::new(&tp.base).unwrap();
+    citizen(&client, "0912345678").await;
+    let code = pass(&client, &drafts).await.submitted[0].clone();
+    Filed {
+        tp,
+        device,
+        drafts,
+        client,
+        code,
+    }
+}
