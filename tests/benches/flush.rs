@@ -5,7 +5,8 @@
 //! bodies). Each dossier is a complete birth registration (1.001193: the
 //! shared fixture's 32 values and the child's date of birth) with one
 //! 300,000-byte PDF, frozen in the outbox; no faults. The engine sends them
-//! one after another: per dossier `POST /v1/uploads` (declare), one `PATCH`
+//! `HOSO_BENCH_CONCURRENCY` at a time (default: the engine's default, 4):
+//! per dossier `POST /v1/uploads` (declare), one `PATCH`
 //! (the file, with its checksum) and `POST /v1/dossiers` (with its
 //! Idempotency-Key), journalling each step on the device.
 //!
