@@ -283,8 +283,10 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
                         .map_while(Result::ok)
                         .any(|l| l == "DONE")
                 });
-                // Anywhere from start-up to well into the sending.
-                let delay = Duration::from_millis(100 + rng.next() % 1_400);
+                // Anywhere from start-up to well into the sending; short
+                // enough that all 30 land before the work is done, even on a
+                // faster machine.
+                let delay = Duration::from_millis(50 + rng.next() % 950);
                 std::thread::sleep(delay);
                 if process.try_wait().unwrap().is_none() {
                     process.kill().unwrap(); // SIGKILL
