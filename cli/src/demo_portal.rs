@@ -83,10 +83,7 @@ pub fn run(
         let code = agency["code"].as_str().unwrap_or_default().to_string();
         drafts.freeze(draft_id, &code, "online")?;
 
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let now = hoso_core::clock::unix_now();
         let events = std::sync::atomic::AtomicUsize::new(0);
         let options = SyncOptions::default();
         let report = sync_once(&client, &drafts, now, &options, &|e| {

@@ -6,7 +6,8 @@
 
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
-use hoso_core::draft::{Drafts, PortalSession};
+use hoso_core::clock::unix_now;
+use hoso_core::draft::Drafts;
 use hoso_core::sync::background::{Background, LoopEvent, LoopState};
 use hoso_core::sync::client::{Method, PortalClient};
 use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions, SyncReport};
@@ -36,12 +37,14 @@ fn password() -> Result<String, Failure> {
     crate::value_arg("-".into())
 }
 
-/// Seconds since the Unix epoch.
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+/// A client of the saved portal, with the saved tokens.
+fn resume(drafts: &Drafts) -> Result<Option<PortalClient>, Failure> {
+    let Some(session) = drafts.portal_session()? else {
+        return Ok(None);
+    };
+    let client = PortalClient::new(&session.url)?;
+    client.set_tokens(session.tokens);
+    Ok(Some(client))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -70,10 +73,7 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
                 }
                 client.login(&phone, &password).await
             })?;
-            drafts.save_portal_session(Some(&PortalSession {
-                url: client.base_url().to_string(),
-                tokens: client.tokens(),
-            }))?;
+            drafts.remember_session(&client)?;
             if ctx.json {
                 print_json(
                     &serde_json::json!({"logged_in": true, "url": client.base_url(), "account_id": account["id"]}),
@@ -83,9 +83,7 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
             }
         }
         PortalCommand::Logout => {
-            if let Some(session) = drafts.portal_session()? {
-                let client = PortalClient::new(&session.url)?;
-                client.set_tokens(session.tokens);
+            if let Some(client) = resume(&drafts)? {
                 // Best effort: the local session goes either way.
                 let _ = runtime()?
                     .block_on(client.authed(|c| c.request(Method::POST, "/v1/auth/logout")));
@@ -267,13 +265,11 @@ fn show(e: &SyncEvent) {
 /// `hoso sync`: one pass over the outbox and a status pull, or `--watch`.
 pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let session = drafts.portal_session()?.ok_or_else(|| {
+    let client = resume(&drafts)?.ok_or_else(|| {
         Failure::Usage(
             "chưa đăng nhập cổng: hoso portal login --url … --phone … / not logged in: hoso portal login --url … --phone …".into(),
         )
     })?;
-    let client = PortalClient::new(&session.url)?;
-    client.set_tokens(session.tokens.clone());
     let options = SyncOptions {
         concurrency: args.concurrency.max(1),
         force: args.retry_now,
@@ -308,10 +304,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
         Err(e) => Err(e),
     };
     // Tokens may have been refreshed (rotated) even if the pass failed.
-    drafts.save_portal_session(Some(&PortalSession {
-        url: session.url,
-        tokens: client.tokens(),
-    }))?;
+    drafts.remember_session(&client)?;
     let (report, status_changes) = result?;
     if json {
         print_json(&report_json(&report, status_changes));
@@ -365,7 +358,7 @@ fn watch(
     rt.block_on(async {
         let events = |e: LoopEvent| {
             if json {
-                print_json_line(&event_json(&e));
+                println!("{}", event_json(&e));
                 return;
             }
             match e {
@@ -391,10 +384,6 @@ fn watch(
         }
     });
     Ok(())
-}
-
-fn print_json_line(v: &serde_json::Value) {
-    println!("{v}");
 }
 
 fn event_json(e: &LoopEvent) -> serde_json::Value {
@@ -445,15 +434,10 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
     let mut pulled = false;
     if !offline {
-        if let Some(session) = drafts.portal_session()? {
-            let client = PortalClient::new(&session.url)?;
-            client.set_tokens(session.tokens.clone());
+        if let Some(client) = resume(&drafts)? {
             let now = unix_now();
             let result = runtime()?.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
-            drafts.save_portal_session(Some(&PortalSession {
-                url: session.url,
-                tokens: client.tokens(),
-            }))?;
+            drafts.remember_session(&client)?;
             match result {
                 Ok(_) => pulled = true,
                 // Offline reading still works: say why it is not fresh.

@@ -4,6 +4,7 @@
 
 pub mod attachment;
 pub mod catalog;
+pub mod clock;
 pub mod draft;
 pub mod form;
 pub mod hex;

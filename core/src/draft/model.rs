@@ -121,6 +121,16 @@ impl Draft {
         }
     }
 
+    /// The documents to send, by slot: slots with files, not the
+    /// `-removed` holding slots.
+    pub(crate) fn sendable_documents(&self) -> BTreeMap<String, Vec<AttachmentRef>> {
+        self.documents
+            .iter()
+            .filter(|(slot, files)| !slot.ends_with("-removed") && !files.is_empty())
+            .map(|(slot, files)| (slot.clone(), files.clone()))
+            .collect()
+    }
+
     /// Every attached file, all slots together.
     pub(crate) fn attached(&self) -> Vec<AttachmentRef> {
         self.documents.values().flatten().cloned().collect()

@@ -48,23 +48,18 @@ impl Drafts {
         agency_code: &str,
         channel: &str,
     ) -> Result<Submission, DraftError> {
-        let report = self.validate(id_or_prefix, CheckMode::Complete)?;
+        let draft = self.get(id_or_prefix)?;
+        let report = self.check_draft(&draft, CheckMode::Complete)?;
         if !report.ready {
             return Err(DraftError::NotReady {
                 missing: report.missing.len(),
                 invalid: report.invalid.len(),
             });
         }
-        let draft = self.get(id_or_prefix)?;
         if let Some(link) = &draft.supplement {
-            return self.freeze_supplement(&draft, link, None);
+            return self.freeze_supplement(&draft, link);
         }
-        let documents: std::collections::BTreeMap<String, Vec<AttachmentRef>> = draft
-            .documents
-            .iter()
-            .filter(|(slot, files)| !slot.ends_with("-removed") && !files.is_empty())
-            .map(|(slot, files)| (slot.clone(), files.clone()))
-            .collect();
+        let documents = draft.sendable_documents();
         let files: Vec<AttachmentRef> = documents.values().flatten().cloned().collect();
         let body = serde_json::json!({
             "procedure_code": draft.procedure_code,
@@ -160,6 +155,23 @@ impl Drafts {
         }
     }
 
+    /// Saves the client's portal URL and tokens unless they are what is
+    /// saved already (a refresh rotates the refresh token: losing the new
+    /// one ends the session).
+    pub fn remember_session(
+        &self,
+        client: &crate::sync::client::PortalClient,
+    ) -> Result<(), DraftError> {
+        let session = PortalSession {
+            url: client.base_url().to_string(),
+            tokens: client.tokens(),
+        };
+        if self.portal_session()?.as_ref() == Some(&session) {
+            return Ok(());
+        }
+        self.save_portal_session(Some(&session))
+    }
+
     /// Saves (or, with `None`, forgets) the portal session.
     pub fn save_portal_session(&self, session: Option<&PortalSession>) -> Result<(), DraftError> {
         let _guard = self.vault.store().edit_lock();
@@ -232,6 +244,20 @@ impl Drafts {
         dossiers: &[TrackedDossier],
         cursor: Option<&str>,
     ) -> Result<(), DraftError> {
+        self.commit_tracked(dossiers, Some(cursor))
+    }
+
+    /// Saves followed dossiers, the feed cursor left as it is.
+    pub fn follow(&self, dossiers: &[TrackedDossier]) -> Result<(), DraftError> {
+        self.commit_tracked(dossiers, None)
+    }
+
+    /// `cursor`: `None` keeps the saved one, `Some(None)` forgets it.
+    fn commit_tracked(
+        &self,
+        dossiers: &[TrackedDossier],
+        cursor: Option<Option<&str>>,
+    ) -> Result<(), DraftError> {
         let _guard = self.vault.store().edit_lock();
         let mut changes = Changes::default();
         for d in dossiers {
@@ -241,10 +267,11 @@ impl Drafts {
                 .put(&mut changes, SPACE, &self.dossier_key(&d.code), &bytes)?;
         }
         match cursor {
-            Some(c) => self
+            None => {}
+            Some(Some(c)) => self
                 .vault
                 .put(&mut changes, SPACE, CURSOR_KEY, c.as_bytes())?,
-            None => changes.remove(SPACE, CURSOR_KEY.to_vec()),
+            Some(None) => changes.remove(SPACE, CURSOR_KEY.to_vec()),
         }
         self.commit(&changes)
     }

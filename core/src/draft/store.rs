@@ -137,12 +137,7 @@ pub struct Drafts {
     schemas: Mutex<HashMap<String, (u64, Arc<FormSchema>)>>,
 }
 
-pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use crate::clock::unix_now as now;
 
 fn record_key(id: &str) -> Vec<u8> {
     format!("{PREFIX}{id}").into_bytes()
@@ -598,7 +593,15 @@ impl Drafts {
         id_or_prefix: &str,
         mode: CheckMode,
     ) -> Result<ValidationReport, DraftError> {
-        let draft = self.get(id_or_prefix)?;
+        self.check_draft(&self.get(id_or_prefix)?, mode)
+    }
+
+    /// [`Drafts::validate`] of a draft already loaded.
+    pub(super) fn check_draft(
+        &self,
+        draft: &Draft,
+        mode: CheckMode,
+    ) -> Result<ValidationReport, DraftError> {
         let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
         let mode_name = match mode {
             CheckMode::Partial => "partial",
@@ -615,7 +618,7 @@ impl Drafts {
             current_catalog_version: info.version,
             requirement_changes: Vec::new(),
         };
-        let schema = match self.schema(&draft) {
+        let schema = match self.schema(draft) {
             Ok(s) => s,
             Err(DraftError::ProcedureGone(code)) => {
                 report
@@ -633,18 +636,13 @@ impl Drafts {
                     None => vec![changes::requirements_unknown(draft.catalog_version)],
                 };
         }
-        let check = form::check(
-            &schema,
-            &draft.values,
-            &self.usable_document_counts(&draft)?,
-            mode,
-            validate::today_vn(),
-        );
+        let counts = self.usable_document_counts(draft)?;
+        let check = form::check(&schema, &draft.values, &counts, mode, validate::today_vn());
         report.ready = check.ready;
         report.missing = check.missing;
         report.invalid = check.invalid;
         if let Some(link) = &draft.supplement {
-            self.supplement_report(&draft, link, &mut report)?;
+            Drafts::supplement_report(link, &counts, &mut report);
         }
         Ok(report)
     }

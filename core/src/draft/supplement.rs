@@ -98,12 +98,10 @@ impl Drafts {
     /// Narrows a complete check to what a supplement needs: a file in every
     /// requested slot, and every value still valid.
     pub(super) fn supplement_report(
-        &self,
-        draft: &Draft,
         link: &SupplementLink,
+        counts: &BTreeMap<String, u32>,
         report: &mut ValidationReport,
-    ) -> Result<(), DraftError> {
-        let counts = self.usable_document_counts(draft)?;
+    ) {
         report.missing = link
             .slots
             .iter()
@@ -116,7 +114,6 @@ impl Drafts {
             })
             .collect();
         report.ready = report.missing.is_empty() && report.invalid.is_empty();
-        Ok(())
     }
 
     /// The queued answer to a supplement request, from a ready supplement
@@ -125,28 +122,18 @@ impl Drafts {
         &self,
         draft: &Draft,
         link: &SupplementLink,
-        note: Option<&str>,
     ) -> Result<Submission, DraftError> {
-        let documents: BTreeMap<String, Vec<AttachmentRef>> = draft
-            .documents
-            .iter()
-            .filter(|(slot, files)| !slot.ends_with("-removed") && !files.is_empty())
-            .map(|(slot, files)| (slot.clone(), files.clone()))
-            .collect();
+        let documents = draft.sendable_documents();
         let corrected: BTreeMap<&String, &String> = draft
             .values
             .iter()
             .filter(|(path, value)| link.filed_values.get(*path) != Some(*value))
             .collect();
-        let note = note
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .unwrap_or(DEFAULT_NOTE);
         let files = documents.values().flatten().cloned().collect();
         let body = serde_json::json!({
             "documents": documents,
             "form_values": corrected,
-            "note": note,
+            "note": DEFAULT_NOTE,
         });
         self.queue(
             SubmissionKind::Supplement {

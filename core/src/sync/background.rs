@@ -1,8 +1,8 @@
 //! The background loop a host runs while the app is alive: a submission
 //! pass whenever something is due, a status pull every few minutes (and
-//! right after something was sent), the portal session saved whenever it
-//! was refreshed, and events for the host's UI (the loop's state, upload
-//! progress, status changes). The host nudges it when the user queues
+//! right after something was sent), the portal session saved after every
+//! round (a refresh may have rotated it), and events for the host's UI
+//! (the loop's state, upload progress, status changes). The host nudges it when the user queues
 //! something or the network comes back, tells it the network policy, and
 //! stops it. Phones that kill background apps lose nothing: every step is
 //! already journaled by the pass itself.
@@ -10,7 +10,8 @@
 use super::client::PortalClient;
 use super::engine::{sync_once, NetworkPolicy, SyncError, SyncEvent, SyncOptions, SyncReport};
 use super::status::{pull, StatusChange};
-use crate::draft::{Drafts, PortalSession};
+use crate::clock::unix_now;
+use crate::draft::Drafts;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -59,14 +60,6 @@ impl Default for Background {
     fn default() -> Background {
         Background::new(SyncOptions::default().concurrency)
     }
-}
-
-/// Seconds since the Unix epoch.
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 impl Background {
@@ -122,12 +115,16 @@ impl Background {
             let force = self.nudged.swap(false, Ordering::SeqCst);
             events(LoopEvent::State(LoopState::Syncing));
             let now = unix_now();
-            let state = match self
+            let stepped = self
                 .step(client, drafts, now, force, &mut next_pull, events)
-                .await
-            {
-                Ok(next_at) => LoopState::Idle { next_at },
-                Err(state) => state,
+                .await;
+            // Whatever happened, a refresh may have rotated the tokens.
+            let state = match (stepped, drafts.remember_session(client)) {
+                (_, Err(e)) => LoopState::Failed {
+                    message: e.to_string(),
+                },
+                (Ok(next_at), Ok(())) => LoopState::Idle { next_at },
+                (Err(state), Ok(())) => state,
             };
             let wake_at = match &state {
                 LoopState::Idle { next_at } => *next_at,
@@ -162,7 +159,6 @@ impl Background {
         };
         let on_sync = |e: SyncEvent| events(LoopEvent::Sync(e));
         let pass = sync_once(client, drafts, now, &self.options(force), &on_sync).await;
-        keep_session(client, drafts).map_err(|e| failed(&e))?;
         let report = match pass {
             Ok(r) => r,
             Err(SyncError::NotLoggedIn) => return Err(LoopState::LoggedOut),
@@ -179,7 +175,6 @@ impl Background {
                     *next_pull = now + STATUS_EVERY;
                 }
                 Err(super::status::StatusError::Portal(e)) if e.is_transient() => {
-                    keep_session(client, drafts).map_err(|e| failed(&e))?;
                     return Err(LoopState::Offline {
                         retry_at: now + OFFLINE_RETRY,
                     });
@@ -190,14 +185,12 @@ impl Background {
                 Err(e) => {
                     // A refused pull (the session ended) or a store
                     // failure: say so, keep the outbox going.
-                    keep_session(client, drafts).map_err(|e| failed(&e))?;
                     if client.tokens().is_none() {
                         return Err(LoopState::LoggedOut);
                     }
                     return Err(failed(&e));
                 }
             }
-            keep_session(client, drafts).map_err(|e| failed(&e))?;
         }
         let next_attempt = drafts
             .submissions()
@@ -209,22 +202,5 @@ impl Background {
             .map(|s| s.next_attempt_at)
             .min();
         Ok(next_attempt.map_or(*next_pull, |a| a.min(*next_pull)))
-    }
-}
-
-/// Saves the client's tokens when a refresh changed them (a rotated
-/// refresh token must not be lost, or the session ends).
-fn keep_session(client: &PortalClient, drafts: &Drafts) -> Result<(), crate::draft::DraftError> {
-    let saved = drafts.portal_session()?;
-    let tokens = client.tokens();
-    match saved {
-        Some(s) if s.tokens != tokens => {
-            drafts.save_portal_session(Some(&PortalSession { url: s.url, tokens }))
-        }
-        None => drafts.save_portal_session(Some(&PortalSession {
-            url: client.base_url().to_string(),
-            tokens,
-        })),
-        _ => Ok(()),
     }
 }

@@ -457,7 +457,7 @@ async fn send(
         .map(str::to_string)
         .ok_or_else(|| Step::Portal(PortalError::Decode("no dossier code".into())))?;
     if let Some(tracked) = super::status::from_dossier(&dossier, s.updated_at) {
-        drafts.save_tracked(&[tracked], drafts.feed_cursor()?.as_deref())?;
+        drafts.follow(&[tracked])?;
     }
     s.dossier = Some(dossier);
     s.last_error = None;

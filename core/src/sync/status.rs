@@ -144,6 +144,6 @@ async fn refresh_all(client: &PortalClient, drafts: &Drafts, now: i64) -> Result
             fresh.push(t);
         }
     }
-    drafts.save_tracked(&fresh, drafts.feed_cursor()?.as_deref())?;
+    drafts.follow(&fresh)?;
     Ok(())
 }
