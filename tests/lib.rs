@@ -21,17 +21,17 @@ pub mod wire {
     use tokio::net::{TcpListener, TcpStream};
     use tokio::task::JoinHandle;
 
-    /// Byte counts and events, readable at any time.
+    /// Byte counts and events, read through [`Proxy::snapshot`].
     #[derive(Debug, Default)]
-    pub struct Counters {
+    struct Counters {
         /// Client→server bytes forwarded.
-        pub up: AtomicU64,
+        up: AtomicU64,
         /// Server→client bytes forwarded.
-        pub down: AtomicU64,
+        down: AtomicU64,
         /// Connections accepted.
-        pub connections: AtomicU64,
+        connections: AtomicU64,
         /// Connections cut at a threshold.
-        pub cuts: AtomicU64,
+        cuts: AtomicU64,
     }
 
     /// A snapshot of [`Counters`].
@@ -127,11 +127,6 @@ pub mod wire {
         /// `http://{addr}`, a base URL for clients.
         pub fn url(&self) -> String {
             format!("http://{}", self.addr)
-        }
-
-        /// The live counters.
-        pub fn counters(&self) -> &Counters {
-            &self.shared.counters
         }
 
         /// The counters now.

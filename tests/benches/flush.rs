@@ -91,24 +91,17 @@ async fn flush(
 }
 
 /// A complete birth registration with its PDF attached, frozen.
-fn queue(drafts: &Drafts, dir: &Path, values: &[(String, String)], n: usize, pdf_bytes: usize) {
-    let draft = drafts.create("1.001193", false).expect("draft");
-    for (path, value) in values {
-        let out = drafts.set(&draft.id, path, value).expect("set");
-        assert!(out.problem.is_none(), "{path}");
-    }
-    drafts
-        .set(&draft.id, "child.date_of_birth", &common::days_ago(5))
-        .expect("date of birth");
-    let file = dir.join(format!("giay-chung-sinh-{n}.pdf"));
-    std::fs::write(&file, common::pdf(pdf_bytes, &format!("dossier {n}"))).expect("pdf");
-    drafts
-        .attach(&draft.id, "doc05", &file, &mut |_| true)
-        .expect("attach");
-    std::fs::remove_file(&file).expect("rm pdf");
-    drafts
-        .freeze(&draft.id, "H40.22", "online")
-        .expect("freeze");
+fn queue(drafts: &Drafts, dir: &Path, n: usize, pdf_bytes: usize) {
+    let id = common::filled_draft(drafts);
+    common::attach_pdf(
+        drafts,
+        dir,
+        &id,
+        "doc05",
+        pdf_bytes,
+        &format!("dossier {n}"),
+    );
+    drafts.freeze(&id, "H40.22", "online").expect("freeze");
 }
 
 /// reqwest's multipart boundary: four 16-digit hex groups.
@@ -215,7 +208,7 @@ async fn run(dir: &Path, dossiers: usize, pdf_bytes: usize) {
             .collect();
     let started = Instant::now();
     for n in 0..dossiers {
-        queue(&drafts, &device, &values, n, pdf_bytes);
+        queue(&drafts, &device, n, pdf_bytes);
     }
     let queued_in = started.elapsed();
     let queued = drafts.submissions().expect("submissions");

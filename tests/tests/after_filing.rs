@@ -15,16 +15,6 @@ use hoso_core::sync::outbox::{SubmissionKind, SubmissionState};
 use hoso_core::sync::status::pull;
 use std::sync::Arc;
 
-async fn set_status(tp: &common::TestPortal, code: &str, change: serde_json::Value) {
-    common::admin(
-        tp,
-        Method::POST,
-        &format!("/v1/admin/dossiers/{code}/status"),
-        Some(change),
-    )
-    .await;
-}
-
 #[tokio::test]
 async fn a_supplement_request_is_answered_through_the_outbox() {
     let common::Filed {
@@ -39,19 +29,19 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
         drafts.start_supplement(&code),
         Err(DraftError::NoSupplementRequest(_))
     ));
-    set_status(
+    common::set_status(
         &tp,
         &code,
         serde_json::json!({"status": 2, "note": "Đã tiếp nhận"}),
     )
     .await;
-    set_status(
+    common::set_status(
         &tp,
         &code,
         serde_json::json!({"status": 4, "note": "Đang xử lý"}),
     )
     .await;
-    set_status(
+    common::set_status(
         &tp,
         &code,
         serde_json::json!({"status": 5, "note": "Đề nghị bổ sung giấy xác nhận cư trú",
@@ -167,7 +157,7 @@ async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
         ..
     } = common::filed(23).await;
     for (status, note) in [(2, "Tiếp nhận"), (4, "Xử lý"), (9, "Đã trả kết quả")] {
-        set_status(
+        common::set_status(
             &tp2,
             &code2,
             serde_json::json!({"status": status, "note": note}),
@@ -254,7 +244,7 @@ async fn the_background_loop_sends_when_nudged_and_reports_status() {
     };
     // The session the loop used is saved for the next start.
     assert!(drafts.portal_session().unwrap().unwrap().tokens.is_some());
-    set_status(
+    common::set_status(
         &tp,
         &code,
         serde_json::json!({"status": 2, "note": "Đã tiếp nhận"}),

@@ -27,7 +27,6 @@ const DOSSIERS: usize = 200;
 const KILLS: usize = 30;
 const KEY: [u8; 32] = [77; 32];
 const PHONE: &str = "0912000111";
-const PASSWORD: &str = "khai-sinh-2026!";
 /// The documents of each dossier: birth certificate, proof of residence,
 /// the parent's ID card.
 const SLOTS: [&str; 3] = ["doc05", "doc07", "doc11"];
@@ -60,7 +59,10 @@ fn chaos_child() {
     match mode.as_str() {
         "seed" => {
             seed(&drafts, &dir);
-            rt.block_on(log_in(&client));
+            assert!(
+                rt.block_on(common::citizen_through_faults(&client, PHONE, 200)),
+                "cannot log in through the faults"
+            );
             drafts
                 .save_portal_session(Some(&hoso_core::draft::PortalSession {
                     url: base,
@@ -138,49 +140,22 @@ fn chaos_child() {
 
 /// 200 complete birth registrations, each with three unique files, frozen.
 fn seed(drafts: &Drafts, dir: &Path) {
-    let base = drafts.create("1.001193", false).unwrap();
-    let values: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(common::VALUES).unwrap();
-    for (path, value) in &values {
-        drafts.set(&base.id, path, value).unwrap();
-    }
-    drafts
-        .set(&base.id, "child.date_of_birth", &common::days_ago(5))
-        .unwrap();
+    let base = common::filled_draft(drafts);
     for i in 0..DOSSIERS {
-        let draft = drafts.duplicate(&base.id).unwrap();
+        let draft = drafts.duplicate(&base).unwrap();
         for (j, slot) in SLOTS.iter().enumerate() {
-            let file = dir.join(format!("{i}-{slot}.pdf"));
             let size = 20_000 + ((i * 7 + j * 13) % 40) * 1_000;
-            std::fs::write(&file, common::pdf(size, &format!("chaos-{i}-{j}"))).unwrap();
-            drafts
-                .attach(&draft.id, slot, &file, &mut |_| true)
-                .unwrap();
-            std::fs::remove_file(&file).unwrap();
+            common::attach_pdf(
+                drafts,
+                dir,
+                &draft.id,
+                slot,
+                size,
+                &format!("chaos-{i}-{j}"),
+            );
         }
         drafts.freeze(&draft.id, "H40.22", "online").unwrap();
     }
-}
-
-/// Registers and logs in, retrying through the injected faults.
-async fn log_in(client: &PortalClient) {
-    let body = serde_json::json!({"kind": "citizen", "phone": PHONE, "password": PASSWORD, "full_name": "Nguyễn Văn An"});
-    for _ in 0..200 {
-        match client
-            .send(client.request(Method::POST, "/v1/accounts").json(&body))
-            .await
-        {
-            Ok(_) => break,
-            Err(e) if e.code() == Some("account_exists") => break,
-            Err(_) => continue,
-        }
-    }
-    for _ in 0..200 {
-        if client.login(PHONE, PASSWORD).await.is_ok() {
-            return;
-        }
-    }
-    panic!("cannot log in through the faults");
 }
 
 fn child(exe: &Path, mode: &str, dir: &Path, base: &str) -> Command {
@@ -220,6 +195,14 @@ fn run_to_end(mut cmd: Command, timeout: Duration) -> String {
     reader.join().unwrap()
 }
 
+/// Runs a child in `mode` to the end, off the async workers.
+async fn run_child(exe: &Path, mode: &str, dir: &Path, base: &str, timeout: Duration) -> String {
+    let cmd = child(exe, mode, dir, base);
+    tokio::task::spawn_blocking(move || run_to_end(cmd, timeout))
+        .await
+        .unwrap()
+}
+
 /// A small deterministic PRNG (xorshift), so a failing run can be replayed
 /// from the printed seed.
 struct Rng(u64);
@@ -252,14 +235,7 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
 
     let started = Instant::now();
-    let seed_out = {
-        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
-        tokio::task::spawn_blocking(move || {
-            run_to_end(child(&exe, "seed", &dir, &base), Duration::from_secs(600))
-        })
-        .await
-        .unwrap()
-    };
+    let seed_out = run_child(&exe, "seed", &dir, &base, Duration::from_secs(600)).await;
     assert!(seed_out.contains("SEEDED"), "seeding failed: {seed_out}");
     println!("seeded in {:?}", started.elapsed());
 
@@ -308,14 +284,7 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     println!("killed {KILLS} times by {:?}", started.elapsed());
 
     // Started again and left alone, it finishes.
-    let last = {
-        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
-        tokio::task::spawn_blocking(move || {
-            run_to_end(child(&exe, "sync", &dir, &base), Duration::from_secs(600))
-        })
-        .await
-        .unwrap()
-    };
+    let last = run_child(&exe, "sync", &dir, &base, Duration::from_secs(600)).await;
     assert!(last.contains("DONE"), "the last run did not finish: {last}");
     println!("finished by {:?}", started.elapsed());
     println!("{last}");
@@ -345,14 +314,7 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     assert_eq!(codes.len(), DOSSIERS);
 
     // The client: nothing pending, every submission with its own code.
-    let verify = {
-        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
-        tokio::task::spawn_blocking(move || {
-            run_to_end(child(&exe, "verify", &dir, &base), Duration::from_secs(120))
-        })
-        .await
-        .unwrap()
-    };
+    let verify = run_child(&exe, "verify", &dir, &base, Duration::from_secs(120)).await;
     let outbox: serde_json::Value = serde_json::from_str(
         verify
             .lines()

@@ -77,22 +77,7 @@ async fn every_submission_arrives_exactly_once_through_faults() {
         drafts.freeze(&id, "H40.22", "online").unwrap();
     }
     let client = PortalClient::new(&tp.base).unwrap();
-    let body = serde_json::json!({"kind": "citizen", "phone": "0912345678", "password": "khai-sinh-2026!", "full_name": "Nguyễn Văn An"});
-    for _ in 0..100 {
-        match client
-            .send(client.request(Method::POST, "/v1/accounts").json(&body))
-            .await
-        {
-            Ok(_) => break,
-            Err(e) if e.code() == Some("account_exists") => break,
-            Err(_) => {}
-        }
-    }
-    for _ in 0..100 {
-        if client.login("0912345678", "khai-sinh-2026!").await.is_ok() {
-            break;
-        }
-    }
+    assert!(common::citizen_through_faults(&client, "0912345678", 100).await);
     // Passes far in the future: every backoff has run out.
     let mut codes = Vec::new();
     for pass in 0..200 {
@@ -122,17 +107,7 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     // Admin endpoints are never faulted.
     let stats = common::admin_stats(&tp).await;
     assert_eq!(stats["dossiers"], 6, "exactly once each");
-    let list: serde_json::Value = {
-        let http = PortalClient::new(&tp.base).unwrap();
-        http.send(
-            http.request(Method::GET, "/v1/admin/dossiers?verify=true")
-                .bearer_auth("admin"),
-        )
-        .await
-        .unwrap()
-        .json()
-        .unwrap()
-    };
+    let list = common::admin(&tp, Method::GET, "/v1/admin/dossiers?verify=true", None).await;
     for d in list["dossiers"].as_array().unwrap() {
         assert_eq!(d["documents_verified"], true);
     }
@@ -150,17 +125,13 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
     // Followed as soon as it is submitted.
     assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 1);
 
-    let admin = PortalClient::new(&tp.base).unwrap();
     for (status, note) in [(2, "Đã tiếp nhận"), (4, "Đang xử lý")] {
-        admin
-            .send(
-                admin
-                    .request(Method::POST, &format!("/v1/admin/dossiers/{code}/status"))
-                    .bearer_auth("admin")
-                    .json(&serde_json::json!({"status": status, "note": note})),
-            )
-            .await
-            .unwrap();
+        common::set_status(
+            &tp,
+            &code,
+            serde_json::json!({"status": status, "note": note}),
+        )
+        .await;
     }
     let changes = hoso_core::sync::status::pull(&client, &drafts, common::now())
         .await

@@ -3,59 +3,17 @@
 //! expires, a spent session ending in `NotLoggedIn`, and a captive-portal
 //! page (a 200 without the API's header) reported as a network failure.
 
-use hoso_core::sync::client::{PortalClient, PortalError};
-use hoso_portal::{Config, Options, Portal};
+mod common;
+
+use hoso_core::sync::client::{Method, PortalClient, PortalError};
 use serde_json::json;
-use std::sync::Arc;
-
-const SOURCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/tthc-national-2642.jsonl.gz"
-);
-
-async fn portal() -> (tempfile::TempDir, Arc<Portal>, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let records = hoso_core::catalog::source::read_records(std::path::Path::new(SOURCE)).unwrap();
-    let procedures = records
-        .iter()
-        .take(20)
-        .map(hoso_core::catalog::parse::parse_record)
-        .collect();
-    let bundle = hoso_core::catalog::bundle::Bundle::new(1, procedures);
-    let path = dir.path().join("catalog.bundle");
-    bundle.write_to(&path).unwrap();
-    let portal = Arc::new(
-        Portal::open(Options {
-            data_dir: dir.path().join("portal"),
-            catalog: path,
-            config: Config {
-                admin_token: "admin".into(),
-                password_iterations: 1_000,
-                simulation: false,
-                ..Config::default()
-            },
-        })
-        .unwrap(),
-    );
-    let (addr, _task) = hoso_portal::start(portal.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    (dir, portal, format!("http://{addr}"))
-}
 
 #[tokio::test]
 async fn login_errors_and_transparent_refresh() {
-    let (_dir, portal, base) = portal().await;
-    let client = PortalClient::new(&base).unwrap();
-    let register = json!({"kind": "citizen", "phone": "0912345678", "password": "khai-sinh-2026!", "full_name": "Nguyễn Văn An"});
-    client
-        .send(
-            client
-                .request(reqwest_method("POST"), "/v1/accounts")
-                .json(&register),
-        )
-        .await
-        .unwrap();
+    let tp = common::portal(common::config()).await;
+    let portal = &tp.portal;
+    let client = PortalClient::new(&tp.base).unwrap();
+    common::register(&client, "0912345678").await.unwrap();
 
     let wrong = client
         .login("0912345678", "wrong-password")
@@ -75,7 +33,7 @@ async fn login_errors_and_transparent_refresh() {
     // Expire the access token on the portal clock: the next call refreshes.
     portal.clock.advance(20 * 60).unwrap();
     let me = client
-        .authed(|c| c.request(reqwest_method("GET"), "/v1/accounts/me"))
+        .authed(|c| c.request(Method::GET, "/v1/accounts/me"))
         .await
         .unwrap();
     assert_eq!(
@@ -88,7 +46,7 @@ async fn login_errors_and_transparent_refresh() {
     // Validation problems arrive typed, with their issues.
     let bad = client
         .authed(|c| {
-            c.request(reqwest_method("POST"), "/v1/dossiers")
+            c.request(Method::POST, "/v1/dossiers")
                 .header("Idempotency-Key", "client-test-0001")
                 .json(&json!({"procedure_code": "9.999999", "catalog_version": 1, "agency_code": "H40.22", "channel": "online", "form_values": {}, "documents": {}}))
         })
@@ -106,13 +64,13 @@ async fn login_errors_and_transparent_refresh() {
     client.set_tokens(Some(first));
     portal.clock.advance(20 * 60).unwrap();
     let gone = client
-        .authed(|c| c.request(reqwest_method("GET"), "/v1/accounts/me"))
+        .authed(|c| c.request(Method::GET, "/v1/accounts/me"))
         .await
         .unwrap_err();
     assert_eq!(gone.code(), Some("refresh_token_invalid"));
     assert!(client.tokens().is_none());
     let not_logged_in = client
-        .authed(|c| c.request(reqwest_method("GET"), "/v1/accounts/me"))
+        .authed(|c| c.request(Method::GET, "/v1/accounts/me"))
         .await
         .unwrap_err();
     assert!(matches!(not_logged_in, PortalError::NotLoggedIn));
@@ -147,8 +105,4 @@ async fn a_captive_portal_page_is_a_network_failure() {
         PortalClient::new("http://192.0.2.1"),
         Err(PortalError::Insecure)
     ));
-}
-
-fn reqwest_method(m: &str) -> hoso_core::sync::client::Method {
-    m.parse().unwrap()
 }

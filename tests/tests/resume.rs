@@ -10,7 +10,7 @@
 
 mod common;
 
-use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::client::PortalClient;
 use hoso_core::sync::upload::{
     upload, ChunkSource, FileToUpload, Transfer, UploadError, DEFAULT_CHUNK,
 };
@@ -178,17 +178,7 @@ async fn a_200_mib_upload_cut_5_times_resends_at_most_5_chunks() {
         .unwrap();
     assert!(held.already_held);
     assert_eq!(again.bytes_sent, 0);
-    let admin = PortalClient::new(&tp.base).unwrap();
-    let stats: serde_json::Value = admin
-        .send(
-            admin
-                .request(Method::GET, "/v1/admin/stats")
-                .bearer_auth("admin"),
-        )
-        .await
-        .unwrap()
-        .json()
-        .unwrap();
+    let stats = common::admin_stats(&tp).await;
     assert_eq!(stats["blobs"], 1);
     assert_eq!(stats["blob_bytes"], SIZE);
     assert_eq!(stats["uploads_in_progress"], 0);

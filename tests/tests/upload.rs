@@ -72,26 +72,7 @@ async fn cut_connections_resume_from_the_servers_offset() {
     let (drafts, file) = attach(device.path(), &bytes);
     let client = PortalClient::new(&tp.base).unwrap();
     // Log in (retrying through the injected resets).
-    let body = serde_json::json!({"kind": "citizen", "phone": "0912345678", "password": "khai-sinh-2026!", "full_name": "Nguyễn Văn An"});
-    for _ in 0..50 {
-        let res = client
-            .send(
-                client
-                    .request(hoso_core::sync::client::Method::POST, "/v1/accounts")
-                    .json(&body),
-            )
-            .await;
-        match res {
-            Ok(_) => break,
-            Err(e) if e.code() == Some("account_exists") => break,
-            Err(_) => continue,
-        }
-    }
-    for _ in 0..50 {
-        if client.login("0912345678", "khai-sinh-2026!").await.is_ok() {
-            break;
-        }
-    }
+    common::citizen_through_faults(&client, "0912345678", 50).await;
 
     let chunk = 256 * 1024;
     let mut transfer = Transfer {

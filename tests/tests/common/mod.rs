@@ -102,9 +102,15 @@ pub fn pdf(size: usize, salt: &str) -> Vec<u8> {
     bytes
 }
 
-/// Registers and logs in a citizen through the core's client.
-pub async fn citizen(client: &hoso_core::sync::client::PortalClient, phone: &str) {
-    let body = serde_json::json!({"kind": "citizen", "phone": phone, "password": "khai-sinh-2026!", "full_name": "Nguyễn Văn An"});
+/// The password of every test citizen.
+pub const PASSWORD: &str = "khai-sinh-2026!";
+
+/// Registers a citizen account.
+pub async fn register(
+    client: &hoso_core::sync::client::PortalClient,
+    phone: &str,
+) -> Result<hoso_core::sync::client::Answer, hoso_core::sync::client::PortalError> {
+    let body = serde_json::json!({"kind": "citizen", "phone": phone, "password": PASSWORD, "full_name": "Nguyễn Văn An"});
     client
         .send(
             client
@@ -112,36 +118,51 @@ pub async fn citizen(client: &hoso_core::sync::client::PortalClient, phone: &str
                 .json(&body),
         )
         .await
-        .unwrap();
-    client.login(phone, "khai-sinh-2026!").await.unwrap();
 }
 
+/// Registers and logs in a citizen through the core's client.
+pub async fn citizen(client: &hoso_core::sync::client::PortalClient, phone: &str) {
+    register(client, phone).await.unwrap();
+    client.login(phone, PASSWORD).await.unwrap();
+}
+
+/// Registers and logs in through a portal injecting faults, up to `tries`
+/// attempts each; whether it is logged in.
+pub async fn citizen_through_faults(
+    client: &hoso_core::sync::client::PortalClient,
+    phone: &str,
+    tries: usize,
+) -> bool {
+    for _ in 0..tries {
+        match register(client, phone).await {
+            Ok(_) => break,
+            Err(e) if e.code() == Some("account_exists") => break,
+            Err(_) => continue,
+        }
+    }
+    for _ in 0..tries {
+        if client.login(phone, PASSWORD).await.is_ok() {
+            return true;
+        }
+    }
+    false
+}
+
+/// `dd/mm/yyyy`, `days` ago in Vietnam.
 pub fn days_ago(days: i64) -> String {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        + 7 * 3600
-        - days * 86_400;
-    // Civil date from days since the epoch (Howard Hinnant's algorithm).
-    let z = t.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{d:02}/{m:02}/{y:04}")
+    let today = hoso_core::validate::today_vn();
+    let day =
+        hoso_core::validate::Date::from_julian_day(today.to_julian_day() - days as i32).unwrap();
+    hoso_core::validate::format_date(day)
 }
 
 /// A complete birth registration's values (child's date of birth set
 /// per run), shared with the CLI and portal tests.
 pub const VALUES: &str = include_str!("../../data/birth-registration.json");
 
-/// A complete birth registration with its birth certificate attached.
-pub fn ready_draft(drafts: &Drafts, dir: &std::path::Path, salt: &str) -> String {
+/// A complete birth registration without documents: the fixture's values
+/// and a child born five days ago.
+pub fn filled_draft(drafts: &Drafts) -> String {
     let draft = drafts.create("1.001193", false).unwrap();
     let values: std::collections::BTreeMap<String, String> = serde_json::from_str(VALUES).unwrap();
     for (path, value) in &values {
@@ -151,13 +172,29 @@ pub fn ready_draft(drafts: &Drafts, dir: &std::path::Path, salt: &str) -> String
     drafts
         .set(&draft.id, "child.date_of_birth", &days_ago(5))
         .unwrap();
-    let file = dir.join(format!("{salt}.pdf"));
-    std::fs::write(&file, pdf(300_000, salt)).unwrap();
-    drafts
-        .attach(&draft.id, "doc05", &file, &mut |_| true)
-        .unwrap();
-    std::fs::remove_file(&file).unwrap();
     draft.id
+}
+
+/// Attaches a generated PDF of `size` bytes, unique to `salt`, to `slot`.
+pub fn attach_pdf(
+    drafts: &Drafts,
+    dir: &std::path::Path,
+    draft_id: &str,
+    slot: &str,
+    size: usize,
+    salt: &str,
+) {
+    let file = dir.join(format!("{salt}-{slot}.pdf"));
+    std::fs::write(&file, pdf(size, salt)).unwrap();
+    drafts.attach(draft_id, slot, &file, &mut |_| true).unwrap();
+    std::fs::remove_file(&file).unwrap();
+}
+
+/// A complete birth registration with its birth certificate attached.
+pub fn ready_draft(drafts: &Drafts, dir: &std::path::Path, salt: &str) -> String {
+    let id = filled_draft(drafts);
+    attach_pdf(drafts, dir, &id, "doc05", 300_000, salt);
+    id
 }
 
 pub fn now() -> i64 {
@@ -168,15 +205,24 @@ pub fn now() -> i64 {
 }
 
 pub async fn admin_stats(tp: &TestPortal) -> serde_json::Value {
-    let http = hoso_core::sync::client::PortalClient::new(&tp.base).unwrap();
-    http.send(
-        http.request(hoso_core::sync::client::Method::GET, "/v1/admin/stats")
-            .bearer_auth("admin"),
+    admin(
+        tp,
+        hoso_core::sync::client::Method::GET,
+        "/v1/admin/stats",
+        None,
     )
     .await
-    .unwrap()
-    .json()
-    .unwrap()
+}
+
+/// Moves a dossier to another status as the officer would.
+pub async fn set_status(tp: &TestPortal, code: &str, change: serde_json::Value) {
+    admin(
+        tp,
+        hoso_core::sync::client::Method::POST,
+        &format!("/v1/admin/dossiers/{code}/status"),
+        Some(change),
+    )
+    .await;
 }
 
 /// An admin call (`/v1/admin/…`, never faulted); the answer's JSON.
