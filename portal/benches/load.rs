@@ -10,7 +10,9 @@
 //! `HOSO_LOAD_DOSSIERS` and `HOSO_LOAD_CLIENTS` change the size,
 //! `HOSO_BENCH_DIR` where the portal keeps its data (default: a temp dir).
 
-use base64::Engine;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use serde_json::{json, Value};
 use std::io::BufRead;
 use std::path::Path;
@@ -90,30 +92,6 @@ fn row(name: &str, n: usize, wall: Duration, mut lat: Vec<Duration>) {
     );
 }
 
-fn birth_values() -> Value {
-    let today = time::OffsetDateTime::now_utc()
-        .to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("offset"));
-    let d = (today - time::Duration::days(5)).date();
-    json!({
-        "applicant.full_name": "Nguyễn Văn An", "applicant.date_of_birth": "12/05/1990",
-        "applicant.sex": "male", "applicant.id_number": "040090012345", "applicant.phone": "0912345678",
-        "applicant.address.province": "Nghệ An", "applicant.address.commune": "Phường Trường Vinh",
-        "applicant.address.detail": "Số 12, khối 3", "applicant.relationship": "father",
-        "child.full_name": "Nguyễn Minh Khang", "child.sex": "male",
-        "child.date_of_birth": format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year()),
-        "child.place_of_birth": "Bệnh viện Sản Nhi Nghệ An", "child.hometown": "Nghệ An",
-        "child.ethnicity": "Kinh", "child.nationality": "Việt Nam", "child.father_known": "true",
-        "mother.full_name": "Trần Thị Bình", "mother.date_of_birth": "03/09/1993",
-        "mother.id_number": "040193004567", "mother.ethnicity": "Kinh", "mother.nationality": "Việt Nam",
-        "mother.address.province": "Nghệ An", "mother.address.commune": "Phường Trường Vinh",
-        "mother.address.detail": "Số 12, khối 3",
-        "father.full_name": "Nguyễn Văn An", "father.date_of_birth": "12/05/1990",
-        "father.id_number": "040090012345", "father.ethnicity": "Kinh", "father.nationality": "Việt Nam",
-        "father.address.province": "Nghệ An", "father.address.commune": "Phường Trường Vinh",
-        "father.address.detail": "Số 12, khối 3",
-    })
-}
-
 /// A ~16 KiB PDF unique to `n`.
 fn document(client: usize, n: usize) -> Vec<u8> {
     let mut pdf = format!("%PDF-1.4\n% client {client} dossier {n}\n").into_bytes();
@@ -141,41 +119,6 @@ async fn login(http: &reqwest::Client, base: &str, client: usize) -> String {
         .await
         .expect("tokens");
     pair["access_token"].as_str().expect("token").to_string()
-}
-
-async fn upload(http: &reqwest::Client, base: &str, token: &str, bytes: &[u8]) -> Value {
-    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
-    let sha: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    let created: Value = http
-        .post(format!("{base}/v1/uploads"))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .json(&json!({"sha256": sha, "size": bytes.len(), "media_type": "application/pdf"}))
-        .send()
-        .await
-        .expect("create upload")
-        .json()
-        .await
-        .expect("upload json");
-    let res = http
-        .patch(format!("{base}{}", created["url"].as_str().expect("url")))
-        .bearer_auth(token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", "0")
-        .header(
-            "Upload-Checksum",
-            format!(
-                "sha256 {}",
-                base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
-            ),
-        )
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .expect("patch");
-    assert_eq!(res.status(), 204);
-    json!({"sha256": sha, "size": bytes.len(), "media_type": "application/pdf", "file_name": "giay-chung-sinh.pdf"})
 }
 
 fn main() {
@@ -240,7 +183,10 @@ fn main() {
                 let mut lat = Vec::with_capacity(n);
                 for i in 0..n {
                     let t = Instant::now();
-                    refs.push(upload(&http, &base, &token, &document(c, i)).await);
+                    refs.push(
+                        common::upload_to(&http, &base, &token, &document(c, i), "application/pdf", "giay-chung-sinh.pdf")
+                            .await,
+                    );
                     lat.push(t.elapsed());
                 }
                 (token, refs, lat)
@@ -255,7 +201,7 @@ fn main() {
         }
         row("upload 16 KiB (create + PATCH)", lat.len(), started.elapsed(), lat);
 
-        let values = Arc::new(birth_values());
+        let values = Arc::new(common::birth_values());
         let started = Instant::now();
         let mut tasks = Vec::new();
         for (c, (token, refs)) in uploaded.into_iter().enumerate() {

@@ -109,13 +109,11 @@ fn next_bundle(old: &Bundle) -> (Bundle, String, String, String) {
     let changed = procedures[0].code.clone();
     procedures[0].name.push_str(" (sửa đổi 2026)");
     let removed = procedures.remove(1).code;
-    let extra: Procedure =
-        hoso_core::catalog::source::read_records(std::path::Path::new(common::SOURCE))
-            .unwrap()
-            .iter()
-            .map(hoso_core::catalog::parse::parse_record)
-            .find(|p| !old.procedures.iter().any(|o| o.code == p.code))
-            .unwrap();
+    let extra: Procedure = common::all_procedures()
+        .iter()
+        .find(|p| !old.procedures.iter().any(|o| o.code == p.code))
+        .cloned()
+        .unwrap();
     let added = extra.code.clone();
     procedures.push(extra);
     (Bundle::new(4, procedures), changed, removed, added)

@@ -8,10 +8,7 @@
 
 mod common;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use common::TestPortal;
-use hoso_core::attachment::hash::Digest;
+use common::{checksum, sha, TestPortal};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -37,14 +34,6 @@ fn png(n: usize) -> Vec<u8> {
     let mut out = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
     out.extend((0..n - 8).map(|i| (i % 251) as u8));
     out
-}
-
-fn sha(bytes: &[u8]) -> String {
-    Digest::of(bytes).to_hex()
-}
-
-fn checksum(bytes: &[u8]) -> String {
-    format!("sha256 {}", STANDARD.encode(Digest::of(bytes).as_bytes()))
 }
 
 fn header<'a>(res: &'a Response, name: &str) -> Option<&'a str> {

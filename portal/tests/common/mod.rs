@@ -22,17 +22,27 @@ pub const CODES: &[&str] = &[
     "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612",
 ];
 
-/// The parsed test catalog (read once per test binary).
-pub fn procedures() -> &'static Vec<hoso_core::catalog::Procedure> {
-    static P: OnceLock<Vec<hoso_core::catalog::Procedure>> = OnceLock::new();
-    P.get_or_init(|| {
+/// Every procedure of the shared source (parsed once per test binary).
+pub fn all_procedures() -> &'static Vec<hoso_core::catalog::Procedure> {
+    static ALL: OnceLock<Vec<hoso_core::catalog::Procedure>> = OnceLock::new();
+    ALL.get_or_init(|| {
         read_records(Path::new(SOURCE))
             .unwrap()
             .iter()
             .map(parse_record)
+            .collect()
+    })
+}
+
+/// The parsed test catalog (cut once per test binary).
+pub fn procedures() -> &'static Vec<hoso_core::catalog::Procedure> {
+    static P: OnceLock<Vec<hoso_core::catalog::Procedure>> = OnceLock::new();
+    P.get_or_init(|| {
+        all_procedures()
+            .iter()
             .enumerate()
             .filter(|(i, p)| *i < 40 || CODES.contains(&p.code.as_str()))
-            .map(|(_, p)| p)
+            .map(|(_, p)| p.clone())
             .collect()
     })
 }
@@ -138,10 +148,7 @@ impl TestPortal {
 
 /// `dd/mm/yyyy` of the day `days_ago` days before today in Vietnam.
 pub fn days_ago(days: i64) -> String {
-    let t = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap())
-        - time::Duration::days(days);
-    let d = t.date();
-    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+    hoso_core::validate::format_date(hoso_core::validate::today_vn() - time::Duration::days(days))
 }
 
 /// A minimal one-page PDF whose content differs by `salt`.
@@ -150,12 +157,60 @@ pub fn pdf(salt: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// Lower-case hex SHA-256.
+pub fn sha(bytes: &[u8]) -> String {
+    hoso_core::attachment::hash::Digest::of(bytes).to_hex()
+}
+
+/// The `Upload-Checksum` of a chunk.
+pub fn checksum(bytes: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "sha256 {}",
+        base64::engine::general_purpose::STANDARD
+            .encode(hoso_core::attachment::hash::Digest::of(bytes).as_bytes())
+    )
+}
+
+/// Uploads a file with tus (one chunk) to the portal at `base`; its
+/// `AttachmentRef`.
+pub async fn upload_to(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    bytes: &[u8],
+    media_type: &str,
+    file_name: &str,
+) -> Value {
+    let sha = sha(bytes);
+    let res = http
+        .post(format!("{base}/v1/uploads"))
+        .bearer_auth(token)
+        .header("Tus-Resumable", "1.0.0")
+        .json(&json!({"sha256": sha, "size": bytes.len(), "media_type": media_type}))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let upload: Value = res.json().await.unwrap();
+    assert!(status == 200 || status == 201, "{upload}");
+    if upload["state"] == "in_progress" {
+        let offset = upload["offset"].as_u64().unwrap() as usize;
+        let chunk = &bytes[offset..];
+        let res = http
+            .patch(format!("{base}{}", upload["url"].as_str().unwrap()))
+            .bearer_auth(token)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .header("Upload-Offset", offset.to_string())
+            .header("Upload-Checksum", checksum(chunk))
+            .body(chunk.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204, "{}", res.text().await.unwrap());
+    }
+    json!({"sha256": sha, "size": bytes.len(), "media_type": media_type, "file_name": file_name})
 }
 
 impl TestPortal {
@@ -167,45 +222,7 @@ impl TestPortal {
         media_type: &str,
         file_name: &str,
     ) -> Value {
-        use base64::Engine;
-        let sha = sha256_hex(bytes);
-        let res = self
-            .http
-            .post(self.url("/v1/uploads"))
-            .bearer_auth(token)
-            .header("Tus-Resumable", "1.0.0")
-            .json(&json!({"sha256": sha, "size": bytes.len(), "media_type": media_type}))
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        let upload: Value = res.json().await.unwrap();
-        assert!(status == 200 || status == 201, "{upload}");
-        if upload["state"] == "in_progress" {
-            let offset = upload["offset"].as_u64().unwrap() as usize;
-            let chunk = &bytes[offset..];
-            let digest = ring::digest::digest(&ring::digest::SHA256, chunk);
-            let res = self
-                .http
-                .patch(self.url(upload["url"].as_str().unwrap()))
-                .bearer_auth(token)
-                .header("Tus-Resumable", "1.0.0")
-                .header("Content-Type", "application/offset+octet-stream")
-                .header("Upload-Offset", offset.to_string())
-                .header(
-                    "Upload-Checksum",
-                    format!(
-                        "sha256 {}",
-                        base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
-                    ),
-                )
-                .body(chunk.to_vec())
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 204, "{}", res.text().await.unwrap());
-        }
-        json!({"sha256": sha, "size": bytes.len(), "media_type": media_type, "file_name": file_name})
+        upload_to(&self.http, &self.base, token, bytes, media_type, file_name).await
     }
 
     /// A birth registration (1.001193) the portal accepts, with the birth
