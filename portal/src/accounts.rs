@@ -178,10 +178,6 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
     [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
 }
 
-fn problem_issue(field: &str, p: hoso_core::validate::Problem) -> FieldIssue {
-    FieldIssue::new(field, p.code, p.message_vi, p.message_en)
-}
-
 fn hash_password(portal: &Portal, password: &str) -> Result<PasswordHash, ApiError> {
     let salt: [u8; 16] = portal
         .db
@@ -238,15 +234,15 @@ async fn register(
 ) -> Result<Response, ApiError> {
     let mut issues = Vec::new();
     let phone = hoso_core::validate::phone(&reg.phone)
-        .map_err(|p| issues.push(problem_issue("phone", p)))
+        .map_err(|p| issues.push(FieldIssue::from_problem("phone", p)))
         .ok();
     let full_name = hoso_core::validate::person_name(&reg.full_name)
-        .map_err(|p| issues.push(problem_issue("full_name", p)))
+        .map_err(|p| issues.push(FieldIssue::from_problem("full_name", p)))
         .ok();
     let email = match reg.email.as_deref() {
         None => None,
         Some(e) => hoso_core::validate::email(e)
-            .map_err(|p| issues.push(problem_issue("email", p)))
+            .map_err(|p| issues.push(FieldIssue::from_problem("email", p)))
             .ok(),
     };
     let chars = reg.password.chars().count();

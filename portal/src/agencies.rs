@@ -187,7 +187,7 @@ async fn list(
         }
         // A procedure the current catalog does not hold is received by no
         // agency: an empty list.
-        Some(code) => Some(catalog.bundle.procedures.iter().find(|p| &p.code == code)),
+        Some(code) => Some(catalog.procedure(code)),
     };
     let agencies: Vec<&Agency> = all()
         .iter()

@@ -34,12 +34,18 @@ pub fn format(agency: &str, day: Date, sequence: u32) -> Result<String, CodeErro
     if sequence == 0 || sequence > 999_999 {
         return Err(CodeError::Exhausted);
     }
-    Ok(format!(
-        "{agency}-{:02}{:02}{:02}-{sequence:04}",
+    Ok(format!("{}-{sequence:04}", day_prefix(agency, day)))
+}
+
+/// `{agency}-{yyMMdd}`: a code without its sequence number, which is also
+/// the key of that agency's sequence for the day (not checked).
+pub fn day_prefix(agency: &str, day: Date) -> String {
+    format!(
+        "{agency}-{:02}{:02}{:02}",
         day.year().rem_euclid(100),
         u8::from(day.month()),
         day.day()
-    ))
+    )
 }
 
 /// A dossier code's parts: agency, day, sequence.

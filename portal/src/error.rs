@@ -29,6 +29,22 @@ impl FieldIssue {
             message_en: en.into(),
         }
     }
+
+    /// A core validation problem, reported against `field`.
+    pub fn from_problem(field: impl Into<String>, p: hoso_core::validate::Problem) -> FieldIssue {
+        FieldIssue::new(field, p.code, p.message_vi, p.message_en)
+    }
+}
+
+impl From<hoso_core::form::FieldIssue> for FieldIssue {
+    fn from(i: hoso_core::form::FieldIssue) -> FieldIssue {
+        FieldIssue {
+            field: i.field,
+            code: i.code,
+            message_vi: i.message_vi,
+            message_en: i.message_en,
+        }
+    }
 }
 
 /// One API error, as the client receives it. Boxed, so handlers' `Result`s

@@ -30,8 +30,15 @@ pub async fn read_body(body: axum::body::Body, max: u64) -> Result<axum::body::B
         .map_err(|_| ApiError::body_too_large(max))
 }
 
-/// Parses JSON into `T`, turning serde's complaint into a located issue.
+/// Parses JSON into `T`, turning serde's complaint into a located issue:
+/// [`parse_value`] then [`from_value`].
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    from_value(parse_value(bytes)?)
+}
+
+/// Reads a body as JSON (`400` with a `json_syntax` issue when it is not),
+/// with whole-number floats made integers.
+pub fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| {
         ApiError::bad_request("Yêu cầu không đúng định dạng", "Malformed request").with_issues(
             vec![FieldIssue::new(
@@ -43,10 +50,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         )
     })?;
     whole_numbers(&mut value);
+    Ok(value)
+}
+
+/// Reads a body already parsed by [`parse_value`] into its request shape
+/// (`400` with an issue located by JSON pointer when it does not match).
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer(&e.path().to_string());
         let inner = e.into_inner();
         let text = inner.to_string();
+        // Syntax errors are still possible from a `Value`: serde_json
+        // reports a map key that does not read as a number as one.
         let (code, vi, en) = if inner.is_syntax() || inner.is_eof() {
             ("json_syntax", "JSON không hợp lệ", "Malformed JSON")
         } else if text.starts_with("unknown field") {

@@ -27,9 +27,10 @@ pub use error::{ApiError, FieldIssue};
 use axum::routing::get;
 use axum::Router;
 use hoso_core::catalog::bundle::{Bundle, BundleInfo};
+use hoso_core::catalog::Procedure;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The catalog the portal serves: the bundle file's bytes, its identity and
 /// its procedures.
@@ -42,27 +43,21 @@ pub struct ServedCatalog {
 }
 
 impl ServedCatalog {
-    /// Reads and verifies a bundle file.
-    pub fn read(path: &Path) -> Result<ServedCatalog, PortalError> {
-        let bundle = Bundle::read_from(path)?;
-        let bytes = std::fs::read(path)?;
-        Ok(ServedCatalog {
-            bytes: bytes.into(),
-            info: bundle.info.clone(),
-            bundle,
-            history: catalog::History::default(),
-        })
-    }
-
     /// The strong ETag of this bundle: `"cat-{version}-{first 16 hex of
     /// its content hash}"`.
     pub fn etag(&self) -> String {
-        let hash = &self.info.content_hash;
         format!(
             "\"cat-{}-{}\"",
             self.info.version,
-            &hash[..hash.len().min(16)]
+            catalog::short_hash(&self.info.content_hash)
         )
+    }
+
+    /// The procedure with this code, if the catalog holds it. A linear
+    /// scan: a bundle read from a file keeps the file's order, which need
+    /// not be sorted by code.
+    pub fn procedure(&self, code: &str) -> Option<&Procedure> {
+        self.bundle.procedures.iter().find(|p| p.code == code)
     }
 }
 
@@ -100,6 +95,9 @@ pub struct Portal {
     pub clock: clock::Clock,
     pub data_dir: PathBuf,
     catalog: RwLock<Arc<ServedCatalog>>,
+    /// Serialises catalog installs, so the RwLock above is write-locked
+    /// only for the swap, never while a bundle file is written.
+    install_lock: Mutex<()>,
     accounts_lock: tokio::sync::Mutex<()>,
     login_throttle: accounts::LoginThrottle,
     uploads: uploads::Uploads,
@@ -127,6 +125,7 @@ impl Portal {
             limits: limits::Limits::open(&config),
             dossiers: dossiers::Dossiers::open(&db, &config)?,
             catalog: RwLock::new(Arc::new(served)),
+            install_lock: Mutex::new(()),
             accounts_lock: tokio::sync::Mutex::new(()),
             login_throttle: accounts::LoginThrottle::default(),
             config,
@@ -145,14 +144,16 @@ impl Portal {
     }
 
     /// Replaces the catalog served (admin install) by what `next` makes
-    /// of the current one; installs are serialised by the write lock.
+    /// of the current one. Installs are serialised by `install_lock`, so
+    /// the current catalog cannot change while `next` runs; readers keep
+    /// the current one until the new one is swapped in.
     fn set_catalog<E>(
         &self,
         next: impl FnOnce(&ServedCatalog) -> Result<ServedCatalog, E>,
     ) -> Result<Arc<ServedCatalog>, E> {
-        let mut current = self.catalog.write().unwrap_or_else(|p| p.into_inner());
-        let served = Arc::new(next(&current)?);
-        *current = served.clone();
+        let _install = self.install_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let served = Arc::new(next(&self.catalog())?);
+        *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = served.clone();
         Ok(served)
     }
 

@@ -2,6 +2,7 @@
 //! removed between a kept version and the current one, encoded once as JSON
 //! and gzip with their ETag.
 
+use super::short_hash;
 use hoso_core::catalog::bundle::{Bundle, BundleInfo};
 use hoso_core::catalog::Procedure;
 use serde_json::json;
@@ -18,10 +19,6 @@ pub(crate) struct EncodedDelta {
 
 fn canonical(p: &Procedure) -> Vec<u8> {
     serde_json::to_vec(p).unwrap_or_default()
-}
-
-fn short(hash: &str) -> &str {
-    &hash[..hash.len().min(16)]
 }
 
 /// The changes from `from` (its info and procedures) to `to`.
@@ -75,9 +72,9 @@ pub(crate) fn encode(
         etag: format!(
             "\"delta-{}-{}-{}-{}\"",
             from.version,
-            short(&from.content_hash),
+            short_hash(&from.content_hash),
             to.version,
-            short(&to.content_hash)
+            short_hash(&to.content_hash)
         ),
     })
 }

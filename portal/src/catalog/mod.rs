@@ -34,6 +34,11 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         .route("/v1/admin/catalog", put(install))
 }
 
+/// The first 16 hex digits of a content hash, as ETags carry them.
+pub(crate) fn short_hash(hash: &str) -> &str {
+    &hash[..hash.len().min(16)]
+}
+
 /// Longest `If-None-Match` the spec accepts.
 const MAX_IF_NONE_MATCH: usize = 512;
 

@@ -106,7 +106,7 @@ fn write_new(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     }
 }
 
-fn served(bytes: Vec<u8>, bundle: Bundle, history: History) -> ServedCatalog {
+fn served(bytes: impl Into<Bytes>, bundle: Bundle, history: History) -> ServedCatalog {
     ServedCatalog {
         bytes: bytes.into(),
         info: bundle.info.clone(),
@@ -188,12 +188,7 @@ pub(crate) fn install(
     write_new(dir, &target, &bytes).map_err(InstallError::Io)?;
     let mut kept = current.history.kept.clone();
     kept.push(current.info.version);
-    Ok(ServedCatalog {
-        bytes,
-        info: bundle.info.clone(),
-        bundle,
-        history: History::new(dir.clone(), kept),
-    })
+    Ok(served(bytes, bundle, History::new(dir.clone(), kept)))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::{idempotency, sim, status, store};
 use crate::clock::{parse_iso_date, rfc3339};
 use crate::error::{ApiError, FieldIssue};
 use crate::extract::{Admin, ApiJson};
-use crate::workdays::is_working_day;
+use crate::workdays::add_working_days;
 use crate::Portal;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -277,15 +277,7 @@ async fn advance(
         (None, Some(d)) if (1..=365).contains(&d) => {
             // The same time of day, `d` working days later.
             let local = now.to_offset(crate::clock::vietnam());
-            let mut day = local.date();
-            let mut left = d;
-            while left > 0 {
-                day = day.next_day().unwrap_or(day);
-                if is_working_day(day) {
-                    left -= 1;
-                }
-            }
-            (day - local.date()).whole_seconds()
+            (add_working_days(local.date(), d) - local.date()).whole_seconds()
         }
         _ => {
             return Err(ApiError::bad_request(

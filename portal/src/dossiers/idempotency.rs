@@ -8,6 +8,7 @@ use crate::db::{Db, Write};
 use crate::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use hoso_core::attachment::hash::Digest;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -64,8 +65,7 @@ pub fn key(headers: &HeaderMap, account_id: &str, path: &str) -> Result<Key, Api
 /// The fingerprint of a JSON body: SHA-256 of its RFC 8785 form.
 pub fn fingerprint(body: &serde_json::Value) -> Result<String, ApiError> {
     let canonical = serde_json_canonicalizer::to_vec(body).map_err(|e| ApiError::internal(&e))?;
-    let digest = ring::digest::digest(&ring::digest::SHA256, &canonical);
-    Ok(hoso_core::hex::encode(digest.as_ref()))
+    Ok(Digest::of(&canonical).to_hex())
 }
 
 /// A stored final answer.

@@ -15,8 +15,8 @@ mod validate;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::ApiError;
-use crate::extract::{ApiJson, Caller};
+use crate::error::{ApiError, FieldIssue};
+use crate::extract::{from_value, ApiJson, Caller};
 use crate::{Portal, PortalError};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -81,15 +81,13 @@ async fn submit_dossier(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let p = portal.clone();
-    let c = caller.clone();
     submit::idempotent(
         &portal,
         &caller,
         &headers,
         body,
         "/v1/dossiers",
-        move |value, key| submit::submit(&p, &c, value, key),
+        |value, key| submit::submit(&portal, &caller, value, key),
     )
     .await
 }
@@ -128,11 +126,8 @@ async fn supplement(
     // Ownership first: someone else's dossier is not found, key or not.
     store::owned(&portal.db, &caller, &code)?;
     let path = format!("/v1/dossiers/{code}/supplements");
-    let p = portal.clone();
-    let c = caller.clone();
-    submit::idempotent(&portal, &caller, &headers, body, &path, move |value, _| {
-        let response: SupplementResponse = submit::reparse(&value)?;
-        answer_supplement(&p, &c, &code, response)
+    submit::idempotent(&portal, &caller, &headers, body, &path, |value, _| {
+        answer_supplement(&portal, &caller, &code, from_value(value)?)
     })
     .await
 }
@@ -144,24 +139,20 @@ fn answer_supplement(
     response: SupplementResponse,
 ) -> Result<submit::Outcome, ApiError> {
     let mut record = store::owned(&portal.db, caller, code)?;
-    let Some(request) = record.supplement_request.clone() else {
-        return Err(ApiError::invalid_state(
-            record.status,
-            "Hồ sơ không ở trạng thái yêu cầu bổ sung giấy tờ",
-            "The dossier is not awaiting supplementary documents",
-        ));
+    let request = match &record.supplement_request {
+        Some(request) if record.status == SUPPLEMENT_REQUESTED => request,
+        _ => {
+            return Err(ApiError::invalid_state(
+                record.status,
+                "Hồ sơ không ở trạng thái yêu cầu bổ sung giấy tờ",
+                "The dossier is not awaiting supplementary documents",
+            ))
+        }
     };
-    if record.status != SUPPLEMENT_REQUESTED {
-        return Err(ApiError::invalid_state(
-            record.status,
-            "Hồ sơ không ở trạng thái yêu cầu bổ sung giấy tờ",
-            "The dossier is not awaiting supplementary documents",
-        ));
-    }
     let mut issues = Vec::new();
     for slot in &request.slots {
         if response.documents.get(slot).is_none_or(Vec::is_empty) {
-            issues.push(crate::error::FieldIssue::new(
+            issues.push(FieldIssue::new(
                 format!("documents.{slot}"),
                 "document_missing",
                 "Chưa đính kèm giấy tờ được yêu cầu bổ sung",
@@ -170,11 +161,7 @@ fn answer_supplement(
         }
     }
     let catalog = portal.catalog();
-    let procedure = catalog
-        .bundle
-        .procedures
-        .iter()
-        .find(|p| p.code == record.procedure_code);
+    let procedure = catalog.procedure(&record.procedure_code);
     if let Some(procedure) = procedure {
         let schema = hoso_core::form::schema_for(procedure);
         validate::documents(portal, caller, &schema, &response.documents, &mut issues)?;
@@ -189,9 +176,7 @@ fn answer_supplement(
                 hoso_core::form::CheckMode::Partial,
                 crate::clock::vn_date(portal.clock.now()),
             );
-            issues.extend(report.invalid.into_iter().map(|i| {
-                crate::error::FieldIssue::new(i.field, i.code, i.message_vi, i.message_en)
-            }));
+            issues.extend(report.invalid.into_iter().map(FieldIssue::from));
         }
     }
     if !issues.is_empty() {
@@ -248,7 +233,7 @@ async fn withdraw(
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(
             ApiError::bad_request("Yêu cầu không đúng định dạng", "Malformed request").with_issues(
-                vec![crate::error::FieldIssue::new(
+                vec![FieldIssue::new(
                     "/reason",
                     "empty",
                     "Cần ghi lý do rút hồ sơ (tối đa 1000 ký tự)",
@@ -348,9 +333,7 @@ async fn feed(
     let (entries, last, has_more) =
         store::feed_page(&portal.db, &caller.account_id, cursor, limit)?;
     Ok(no_store(axum::Json(serde_json::json!({
-        "entries": entries.iter().map(|e| serde_json::json!({
-            "dossier_code": e.dossier_code, "entry": e.entry, "dossier": e.dossier,
-        })).collect::<Vec<_>>(),
+        "entries": entries,
         "next_cursor": format!("f_{last:016x}"),
         "has_more": has_more,
     }))))

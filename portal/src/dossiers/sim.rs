@@ -15,6 +15,7 @@ use crate::db::Write;
 use crate::error::ApiError;
 use crate::workdays::{add_working_days, is_working_day};
 use crate::Portal;
+use hoso_core::attachment::hash::Digest;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -66,10 +67,7 @@ fn rng(seed: u64, code: &str, history_len: usize) -> ChaCha8Rng {
     let mut material = seed.to_be_bytes().to_vec();
     material.extend_from_slice(code.as_bytes());
     material.extend_from_slice(&(history_len as u64).to_be_bytes());
-    let digest = ring::digest::digest(&ring::digest::SHA256, &material);
-    let mut key = [0u8; 32];
-    key.copy_from_slice(digest.as_ref());
-    ChaCha8Rng::from_seed(key)
+    ChaCha8Rng::from_seed(*Digest::of(&material).as_bytes())
 }
 
 /// A uniform fraction in [0, 1).
@@ -238,12 +236,9 @@ fn queue_key(p: &Planned) -> String {
 
 /// The slots a supplement could ask for: the procedure's document slots.
 fn slots_of(portal: &Portal, record: &DossierRecord) -> Vec<String> {
-    let catalog = portal.catalog();
-    catalog
-        .bundle
-        .procedures
-        .iter()
-        .find(|p| p.code == record.procedure_code)
+    portal
+        .catalog()
+        .procedure(&record.procedure_code)
         .map(|p| {
             hoso_core::form::schema_for(p)
                 .slots

@@ -9,7 +9,7 @@ use super::{schedule, store, validate};
 use crate::clock::{iso_date, rfc3339};
 use crate::db::Write;
 use crate::error::ApiError;
-use crate::extract::{is_json, parse_json, read_body, Caller};
+use crate::extract::{from_value, is_json, parse_value, read_body, Caller};
 use crate::receipt::{self, ReceiptFields};
 use crate::Portal;
 use axum::body::Body;
@@ -41,7 +41,7 @@ where
         return Err(ApiError::unsupported_media_type());
     }
     let bytes = read_body(body, portal.config.max_body_bytes).await?;
-    let value: serde_json::Value = parse_json(&bytes)?;
+    let value = parse_value(&bytes)?;
     let fingerprint = idempotency::fingerprint(&value)?;
     let now = portal.clock.now().unix_timestamp();
     if let Prior::Replay(stored) = idempotency::prior(&portal.db, &key, &fingerprint, now)? {
@@ -88,13 +88,6 @@ where
     Ok(response)
 }
 
-/// A body already read as JSON, parsed into its request shape (400 with
-/// a located issue when it does not match).
-pub fn reparse<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, ApiError> {
-    let bytes = serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))?;
-    parse_json(&bytes)
-}
-
 fn outcome_status(stored: &Stored) -> StatusCode {
     StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK)
 }
@@ -106,7 +99,7 @@ pub fn submit(
     value: serde_json::Value,
     key: &str,
 ) -> Result<Outcome, ApiError> {
-    let sub: Submission = reparse(&value)?;
+    let sub: Submission = from_value(value)?;
     let accepted = validate::submission(portal, caller, &sub)?;
     let now = portal.clock.now();
     let day = crate::clock::vn_date(now);
@@ -114,13 +107,7 @@ pub fn submit(
         code: accepted.agency.code.to_string(),
         name: accepted.agency.name.to_string(),
     };
-    let day_key = format!(
-        "{}-{:02}{:02}{:02}",
-        agency.code,
-        day.year().rem_euclid(100),
-        u8::from(day.month()),
-        day.day()
-    );
+    let day_key = crate::dossier_code::day_prefix(&agency.code, day);
     let sequence = portal.db.next("dossier_seq", &day_key)?;
     let code = crate::dossier_code::format(
         &agency.code,

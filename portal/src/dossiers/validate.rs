@@ -25,15 +25,6 @@ pub struct Accepted {
     pub agency: &'static Agency,
 }
 
-fn issue(
-    field: impl Into<String>,
-    code: &str,
-    vi: impl Into<String>,
-    en: impl Into<String>,
-) -> FieldIssue {
-    FieldIssue::new(field, code, vi, en)
-}
-
 /// Checks a whole submission; `422 validation_failed` lists every problem.
 pub fn submission(
     portal: &Portal,
@@ -43,22 +34,17 @@ pub fn submission(
     let mut issues = Vec::new();
     let catalog = portal.catalog();
     if sub.catalog_version > catalog.info.version {
-        issues.push(issue(
+        issues.push(FieldIssue::new(
             "catalog_version",
             "catalog_version_unknown",
             "Phiên bản danh mục không tồn tại trên cổng",
             "The portal does not know this catalog version",
         ));
     }
-    let procedure = catalog
-        .bundle
-        .procedures
-        .iter()
-        .find(|p| p.code == sub.procedure_code)
-        .cloned();
+    let procedure = catalog.procedure(&sub.procedure_code).cloned();
     let agency = agencies::find(&sub.agency_code);
     if agency.is_none() {
-        issues.push(issue(
+        issues.push(FieldIssue::new(
             "agency_code",
             "agency_unknown",
             "Cơ quan tiếp nhận không tồn tại",
@@ -67,7 +53,7 @@ pub fn submission(
     }
     filed_for(portal, caller, sub, &mut issues)?;
     let Some(procedure) = procedure else {
-        issues.push(issue(
+        issues.push(FieldIssue::new(
             "procedure_code",
             "procedure_unknown",
             "Thủ tục không có trong danh mục hiện hành",
@@ -77,7 +63,7 @@ pub fn submission(
     };
     if let Some(a) = agency {
         if !agencies::receives(a, &procedure) {
-            issues.push(issue(
+            issues.push(FieldIssue::new(
                 "agency_code",
                 "agency_level_mismatch",
                 "Cơ quan này không tiếp nhận thủ tục này",
@@ -86,7 +72,7 @@ pub fn submission(
         }
     }
     if !procedure.channels.is_empty() && channel_row(&procedure, sub.channel).is_none() {
-        issues.push(issue(
+        issues.push(FieldIssue::new(
             "channel",
             "channel_unavailable",
             "Thủ tục không nhận hồ sơ theo hình thức này",
@@ -111,7 +97,7 @@ pub fn submission(
             .missing
             .into_iter()
             .chain(report.invalid)
-            .map(|i| FieldIssue::new(i.field, i.code, i.message_vi, i.message_en)),
+            .map(FieldIssue::from),
     );
     documents(portal, caller, &schema, &sub.documents, &mut issues)?;
     match agency {
@@ -129,13 +115,13 @@ fn filed_for(
     issues: &mut Vec<FieldIssue>,
 ) -> Result<(), ApiError> {
     match (caller.kind, &sub.filed_for) {
-        (AccountKind::Volunteer, None) => issues.push(issue(
+        (AccountKind::Volunteer, None) => issues.push(FieldIssue::new(
             "filed_for",
             "filed_for_required",
             "Tình nguyện viên cần ghi rõ người dân được hỗ trợ và sự đồng ý của họ",
             "A volunteer must name the resident and their consent",
         )),
-        (AccountKind::Citizen, Some(_)) => issues.push(issue(
+        (AccountKind::Citizen, Some(_)) => issues.push(FieldIssue::new(
             "filed_for",
             "filed_for_not_allowed",
             "Tài khoản công dân không nộp hộ người khác qua trường này",
@@ -143,23 +129,13 @@ fn filed_for(
         )),
         (AccountKind::Volunteer, Some(f)) => {
             if let Err(p) = hoso_core::validate::person_name(&f.full_name) {
-                issues.push(FieldIssue::new(
-                    "filed_for.full_name",
-                    p.code,
-                    p.message_vi,
-                    p.message_en,
-                ));
+                issues.push(FieldIssue::from_problem("filed_for.full_name", p));
             }
             if let Some(Err(p)) = f.phone.as_deref().map(hoso_core::validate::phone) {
-                issues.push(FieldIssue::new(
-                    "filed_for.phone",
-                    p.code,
-                    p.message_vi,
-                    p.message_en,
-                ));
+                issues.push(FieldIssue::from_problem("filed_for.phone", p));
             }
             if crate::clock::parse_rfc3339(&f.consent.given_at).is_none() {
-                issues.push(issue(
+                issues.push(FieldIssue::new(
                     "filed_for.consent.given_at",
                     "date_format",
                     "Thời điểm đồng ý không đúng định dạng",
@@ -167,7 +143,7 @@ fn filed_for(
                 ));
             }
             if f.consent.reference.trim().is_empty() || f.consent.reference.chars().count() > 64 {
-                issues.push(issue(
+                issues.push(FieldIssue::new(
                     "filed_for.consent.reference",
                     "empty",
                     "Chưa ghi số tham chiếu của sự đồng ý",
@@ -175,7 +151,7 @@ fn filed_for(
                 ));
             }
             match (&f.consent.method, &f.consent.document) {
-                (ConsentMethod::SignedForm, None) => issues.push(issue(
+                (ConsentMethod::SignedForm, None) => issues.push(FieldIssue::new(
                     "filed_for.consent",
                     "consent_document_missing",
                     "Cần đính kèm bản chụp giấy đồng ý đã ký",
@@ -207,7 +183,7 @@ pub fn documents(
 ) -> Result<(), ApiError> {
     let total: usize = documents.values().map(Vec::len).sum();
     if total > MAX_FILES {
-        issues.push(issue(
+        issues.push(FieldIssue::new(
             "documents",
             "too_many_documents",
             format!("Một hồ sơ có tối đa {MAX_FILES} tệp"),
@@ -216,7 +192,7 @@ pub fn documents(
     }
     for (slot_id, files) in documents {
         let Some(slot) = schema.slot(slot_id) else {
-            issues.push(issue(
+            issues.push(FieldIssue::new(
                 format!("documents.{slot_id}"),
                 "unknown_document",
                 "Thủ tục không có giấy tờ này",
@@ -250,11 +226,7 @@ fn file(
     issues: &mut Vec<FieldIssue>,
 ) -> Result<(), ApiError> {
     let name = hoso_core::text::shown_if_identifier(&f.file_name);
-    let well_formed = f.sha256.len() == 64
-        && f.sha256
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    let held = if well_formed {
+    let held = if crate::uploads::is_sha256_hex(&f.sha256) {
         portal
             .uploads
             .held(&portal.db, &caller.account_id, &f.sha256)?
@@ -262,23 +234,25 @@ fn file(
         None
     };
     match held {
-        None => issues.push(issue(
+        None => issues.push(FieldIssue::new(
             field,
             "blob_unknown",
             format!("Máy chủ chưa có tệp {name}; hãy tải lên trước khi nộp"),
             format!("The portal does not hold {name}; upload it before submitting"),
         )),
-        Some(h) if h.size != f.size || h.media_type != f.media_type => issues.push(issue(
-            field,
-            "blob_mismatch",
-            format!("Kích thước hoặc loại tệp {name} khác với tệp đã tải lên"),
-            format!("The size or type of {name} differs from the uploaded file"),
-        )),
+        Some(h) if h.size != f.size || h.media_type != f.media_type => {
+            issues.push(FieldIssue::new(
+                field,
+                "blob_mismatch",
+                format!("Kích thước hoặc loại tệp {name} khác với tệp đã tải lên"),
+                format!("The size or type of {name} differs from the uploaded file"),
+            ))
+        }
         Some(_) => {}
     }
     if let Some((accepted, max_bytes)) = slot {
         if !accepted.iter().any(|m| m.mime() == f.media_type) {
-            issues.push(issue(
+            issues.push(FieldIssue::new(
                 field,
                 "media_type_not_accepted",
                 format!("Giấy tờ này không nhận loại tệp của {name}"),
@@ -286,7 +260,7 @@ fn file(
             ));
         }
         if f.size > max_bytes {
-            issues.push(issue(
+            issues.push(FieldIssue::new(
                 field,
                 "document_too_large",
                 format!("Tệp {name} vượt quá dung lượng cho phép của giấy tờ này"),
