@@ -1,5 +1,6 @@
 //! hoso-core: the shared domain logic of hoso — the procedure catalog and its
-//! offline search today; drafts, attachments, sync and receipts as they land.
+//! offline search, the profile, drafts and attachments, sync with the
+//! portal, and signed receipts with their QR codes.
 //! No FFI here: the uniffi surface lives in the `bindings/` crate.
 
 pub mod attachment;
@@ -9,6 +10,7 @@ pub mod draft;
 pub mod form;
 pub mod hex;
 pub mod profile;
+pub mod receipt;
 pub mod search;
 mod storage;
 pub mod sync;

@@ -32,9 +32,12 @@ pub(crate) const SEALED_SPACES: &[&str] = &[
     REQUIREMENTS_SPACE,
     BLOBS_SPACE,
     OUTBOX_SPACE,
+    RECEIPTS_SPACE,
 ];
 /// Submissions frozen from drafts, waiting for (or done with) the portal.
 pub(crate) const OUTBOX_SPACE: &str = "outbox";
+/// Dossiers followed through their receipts (lookup tokens, public status).
+pub(crate) const RECEIPTS_SPACE: &str = "receipts";
 /// Reference-count records of stored attachment files.
 pub(crate) const BLOBS_SPACE: &str = "blobs";
 /// Requirement snapshots per procedure and catalog version, under blinded

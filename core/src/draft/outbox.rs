@@ -202,6 +202,9 @@ pub struct TrackedDossier {
     /// The open supplement or fee request, if any.
     pub supplement_request: serde_json::Value,
     pub fee_request: serde_json::Value,
+    /// The signed receipt (`Receipt` JSON) the portal issued on submission.
+    #[serde(default)]
+    pub receipt: serde_json::Value,
     /// Unix seconds of the last successful check with the portal.
     pub checked_at: i64,
 }

@@ -39,6 +39,7 @@ pub fn from_dossier(d: &serde_json::Value, now: i64) -> Option<TrackedDossier> {
         history: d["history"].as_array().cloned().unwrap_or_default(),
         supplement_request: d["supplement_request"].clone(),
         fee_request: d["fee_request"].clone(),
+        receipt: d["receipt"].clone(),
         checked_at: now,
     })
 }
@@ -88,6 +89,7 @@ pub async fn pull(
                 history: Vec::new(),
                 supplement_request: serde_json::Value::Null,
                 fee_request: serde_json::Value::Null,
+                receipt: serde_json::Value::Null,
                 checked_at: now,
             });
             let seq = e["entry"]["seq"].as_u64().unwrap_or(0);

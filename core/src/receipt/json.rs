@@ -1,0 +1,148 @@
+//! The JSON receipt (`Receipt` in `docs/portal-api.yaml`): the same signed
+//! fields as the binary payload, with `signature` in base64url and the QR
+//! text beside them. Reading trusts only `payload` and `signature`; the
+//! `qr` field is the same bytes again and is ignored.
+
+use super::format::{FormatError, ReceiptPayload, SignedReceipt, FORMAT_VERSION};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+use base64::Engine;
+use serde_json::json;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+const DATE: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// `2026-11-24`.
+pub(crate) fn date_text(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// The lookup token as it travels in JSON and URLs.
+pub fn token_text(token: &[u8; 16]) -> String {
+    B64URL.encode(token)
+}
+
+/// A lookup token from its base64url text, if it is one.
+pub fn token_from_text(text: &str) -> Option<[u8; 16]> {
+    B64URL
+        .decode(text)
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+}
+
+impl SignedReceipt {
+    /// The JSON receipt (`Receipt`).
+    pub fn to_json(&self) -> Result<serde_json::Value, FormatError> {
+        let p = &self.payload;
+        let issued_at = p
+            .issued_at_time()?
+            .format(&Rfc3339)
+            .map_err(|_| FormatError::Field("issued_at"))?;
+        Ok(json!({
+            "payload": {
+                "version": FORMAT_VERSION,
+                "kid": p.kid,
+                "dossier_code": p.dossier_code,
+                "procedure_code": p.procedure_code,
+                "agency_code": p.agency_code,
+                "issued_at": issued_at,
+                "appointment_date": date_text(p.appointment_date),
+                "fee_vnd": p.fee_vnd,
+                "lookup_token": token_text(&p.lookup_token),
+            },
+            "alg": "EdDSA",
+            "signature": B64URL.encode(self.signature),
+            "qr": self.qr_text()?,
+        }))
+    }
+
+    /// Reads the JSON receipt's `payload` and `signature`.
+    pub fn from_json(value: &serde_json::Value) -> Result<SignedReceipt, FormatError> {
+        let p = &value["payload"];
+        let text = |field: &'static str| {
+            p[field]
+                .as_str()
+                .map(str::to_string)
+                .ok_or(FormatError::Field(field))
+        };
+        match p["version"].as_u64() {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) => return Err(FormatError::Version(u8::try_from(v).unwrap_or(u8::MAX))),
+            None => return Err(FormatError::Field("version")),
+        }
+        let issued_at = OffsetDateTime::parse(&text("issued_at")?, &Rfc3339)
+            .ok()
+            .and_then(|t| u64::try_from(t.unix_timestamp()).ok())
+            .ok_or(FormatError::Field("issued_at"))?;
+        let appointment_date = Date::parse(&text("appointment_date")?, DATE)
+            .map_err(|_| FormatError::Field("appointment_date"))?;
+        let lookup_token =
+            token_from_text(&text("lookup_token")?).ok_or(FormatError::Field("lookup_token"))?;
+        let signature = value["signature"]
+            .as_str()
+            .and_then(|s| B64URL.decode(s).ok())
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+            .ok_or(FormatError::Field("signature"))?;
+        let receipt = SignedReceipt {
+            payload: ReceiptPayload {
+                kid: text("kid")?,
+                dossier_code: text("dossier_code")?,
+                procedure_code: text("procedure_code")?,
+                agency_code: text("agency_code")?,
+                issued_at,
+                appointment_date,
+                fee_vnd: p["fee_vnd"].as_u64().ok_or(FormatError::Field("fee_vnd"))?,
+                lookup_token,
+            },
+            signature,
+        };
+        // Only what the binary form can carry is a receipt.
+        receipt.to_bytes()?;
+        Ok(receipt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receipt::test_support::{sample, test_pair};
+
+    #[test]
+    fn json_round_trip() {
+        let r = sample(&test_pair(), "portal-2026-11");
+        let json = r.to_json().unwrap();
+        assert_eq!(json["payload"]["issued_at"], "2026-11-23T02:15:42Z");
+        assert_eq!(json["payload"]["appointment_date"], "2026-11-24");
+        assert_eq!(json["qr"], r.qr_text().unwrap());
+        assert_eq!(SignedReceipt::from_json(&json).unwrap(), r);
+    }
+
+    #[test]
+    fn bad_json_fields_are_typed() {
+        let json = sample(&test_pair(), "portal-2026-11").to_json().unwrap();
+        for (field, bad) in [
+            ("issued_at", json!("yesterday")),
+            ("appointment_date", json!("24/11/2026")),
+            ("lookup_token", json!("short")),
+            ("fee_vnd", json!(-1)),
+            ("kid", json!(7)),
+        ] {
+            let mut broken = json.clone();
+            broken["payload"][field] = bad;
+            assert_eq!(
+                SignedReceipt::from_json(&broken),
+                Err(FormatError::Field(field))
+            );
+        }
+        let mut v2 = json.clone();
+        v2["payload"]["version"] = json!(2);
+        assert_eq!(SignedReceipt::from_json(&v2), Err(FormatError::Version(2)));
+        let mut unsigned = json;
+        unsigned["signature"] = json!("AAAA");
+        assert_eq!(
+            SignedReceipt::from_json(&unsigned),
+            Err(FormatError::Field("signature"))
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! Catalog updates from the portal, with the receipt-signing keys that
+//! travel with them: `GET /v1/catalog` (cheap) says the current catalog's
+//! content hash and key set version; the full bundle
+//! (`GET /v1/catalog/bundle`, gzip, verified by its content hash) is fetched
+//! only when the content differs, and the key set only when its version
+//! moved (or none is held yet).
+
+use super::client::{Method, PortalClient, PortalError};
+use crate::catalog::bundle::Bundle;
+use crate::catalog::store::{CatalogError, CatalogStore, Installed};
+use crate::receipt::online::{refresh_keys, LookupError};
+use crate::receipt::{KeysInstalled, Receipts};
+use serde::Deserialize;
+
+/// Why a catalog update stopped (what was already installed stays).
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogUpdateError {
+    #[error(transparent)]
+    Portal(#[from] PortalError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Keys(#[from] LookupError),
+}
+
+/// `CatalogInfo`, the fields an update needs.
+#[derive(Deserialize)]
+struct CatalogInfo {
+    version: u64,
+    content_hash: String,
+    key_set_version: u64,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogUpdate {
+    /// `None` when the catalog held was already the portal's.
+    pub catalog: Option<Installed>,
+    pub catalog_version: u64,
+    pub keys: KeysInstalled,
+}
+
+/// Brings the catalog and the receipt-signing keys up to the portal's.
+pub async fn update(
+    client: &PortalClient,
+    catalog: &CatalogStore,
+    receipts: &Receipts,
+) -> Result<CatalogUpdate, CatalogUpdateError> {
+    let info: CatalogInfo = client
+        .send(client.request(Method::GET, "/v1/catalog"))
+        .await?
+        .json()?;
+    let held = catalog.current()?;
+    let installed = if held.as_ref().map(|h| &h.content_hash) == Some(&info.content_hash) {
+        None
+    } else {
+        let answer = client
+            .send(
+                client
+                    .request(Method::GET, "/v1/catalog/bundle")
+                    .header("Accept-Encoding", "gzip"),
+            )
+            .await?;
+        let bundle = Bundle::from_reader(answer.body.as_slice()).map_err(CatalogError::from)?;
+        Some(catalog.install(&bundle)?)
+    };
+    let keys_held = receipts.key_set().map_err(LookupError::from)?;
+    let keys = if keys_held.keys.is_empty() || info.key_set_version > keys_held.key_set_version {
+        refresh_keys(client, receipts).await?
+    } else {
+        KeysInstalled {
+            version: keys_held.key_set_version,
+            ..KeysInstalled::default()
+        }
+    };
+    Ok(CatalogUpdate {
+        catalog: installed,
+        catalog_version: info.version,
+        keys,
+    })
+}
