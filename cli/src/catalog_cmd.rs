@@ -24,6 +24,12 @@ pub enum CatalogCommand {
     Info,
     /// Write the current catalog as a bundle file.
     Export { out: PathBuf },
+    /// Bring the catalog and the receipt-signing keys up to a portal's.
+    Update {
+        /// The portal (default: the one logged in to).
+        #[arg(long, env = "HOSO_PORTAL_URL")]
+        url: Option<String>,
+    },
 }
 
 pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
@@ -56,6 +62,7 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
                 }
             }
         }
+        CatalogCommand::Update { url } => update(ctx, &store, url.as_deref())?,
         CatalogCommand::Show { code } => {
             let procedure = store.procedure(&code)?;
             if ctx.json {
@@ -143,4 +150,47 @@ fn print_procedure(p: &catalog::Procedure) {
         );
     }
     println!("  {}", p.source_url);
+}
+
+/// `hoso catalog update [--url]`.
+fn update(ctx: &Context, store: &CatalogStore, url: Option<&str>) -> Result<(), Failure> {
+    let keys = ctx.keys();
+    let drafts = hoso_core::draft::Drafts::open(&ctx.data_dir, &keys)?;
+    let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &keys)?;
+    let client = crate::qr_cmd::public_client(&drafts, url)?.ok_or_else(|| {
+        Failure::Usage(
+            "cần --url … hoặc đăng nhập cổng / --url … or a portal login is needed".into(),
+        )
+    })?;
+    let done = crate::sync_cmd::runtime()?
+        .block_on(hoso_core::sync::catalog::update(&client, store, &receipts))?;
+    let installed = match done.catalog {
+        Some(Installed::Switched { to, .. }) => Some(to),
+        _ => None,
+    };
+    if ctx.json {
+        print_json(&serde_json::json!({
+            "catalog_version": done.catalog_version,
+            "catalog_changed": installed.is_some(),
+            "keys": done.keys,
+        }));
+    } else {
+        match installed {
+            Some(v) => println!("Danh mục đã cập nhật / catalog updated: phiên bản / version {v}"),
+            None => println!(
+                "Danh mục đã mới nhất / catalog up to date: phiên bản / version {}",
+                done.catalog_version
+            ),
+        }
+        println!(
+            "Bộ khóa ký phiếu / receipt-signing keys: phiên bản / version {}{}",
+            done.keys.version,
+            if done.keys.changed {
+                " (mới / new)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
 }

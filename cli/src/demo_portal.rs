@@ -2,8 +2,8 @@
 //! a loopback port (its own temporary data, the officer simulation on),
 //! make an account, pick the receiving ward for the applicant's province,
 //! freeze the drafted birth registration into the outbox, send it with
-//! `sync_once` (upload progress, exactly once), show the signed receipt,
-//! then advance the portal clock and follow the status through the feed.
+//! `sync_once` (upload progress, exactly once), show the signed receipt
+//! and check it as a neighbour would (`demo_receipt`), then advance the portal clock and follow the status through the feed.
 
 use crate::Failure;
 use hoso_core::draft::Drafts;
@@ -22,6 +22,8 @@ pub struct FilingDemo {
     pub appointment_date: String,
     pub fee: serde_json::Value,
     pub receipt_qr: String,
+    /// The receipt read back from a PNG, verified offline, looked up.
+    pub receipt_check: crate::demo_receipt::ReceiptCheck,
     pub upload_events: usize,
     pub bytes_sent: u64,
     /// Status history after the portal clock moved 3 working days.
@@ -118,6 +120,10 @@ pub fn run(
             .find(|s| s.dossier.as_ref().is_some_and(|d| d["code"] == dossier_code.as_str()))
             .ok_or_else(|| demo_error("submission not recorded"))?;
         let dossier = submission.dossier.unwrap_or_default();
+        let receipt_qr = dossier["receipt"]["qr"].as_str().unwrap_or_default().to_string();
+        let receipts = hoso_core::receipt::Receipts::open(data_dir, keys)?;
+        let receipt_check =
+            crate::demo_receipt::check(&client, &receipts, &receipt_qr, scratch.path()).await?;
 
         // Three working days pass at the portal; the officer simulation works.
         client
@@ -140,7 +146,8 @@ pub fn run(
             agency,
             appointment_date: dossier["appointment_date"].as_str().unwrap_or_default().to_string(),
             fee: dossier["fee"].clone(),
-            receipt_qr: dossier["receipt"]["qr"].as_str().unwrap_or_default().to_string(),
+            receipt_qr,
+            receipt_check,
             dossier_code,
             upload_events: events,
             bytes_sent: report.bytes_sent,
@@ -169,7 +176,7 @@ pub fn print(demo: &FilingDemo) {
         demo.fee["text"].as_str().unwrap_or("")
     );
     println!("  Mã QR biên nhận / receipt QR ({}):", demo.receipt_qr);
-    match crate::qr::draw(&demo.receipt_qr) {
+    match hoso_core::receipt::image::terminal(&demo.receipt_qr) {
         Ok(drawn) => {
             for line in drawn.lines() {
                 println!("    {line}");
@@ -177,6 +184,7 @@ pub fn print(demo: &FilingDemo) {
         }
         Err(e) => println!("    {e}"),
     }
+    crate::demo_receipt::print(&demo.receipt_check);
     println!("  Sau 3 ngày làm việc / after 3 working days:");
     for h in &demo.history {
         println!(

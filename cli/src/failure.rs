@@ -27,6 +27,17 @@ pub enum Failure {
     Portal(#[from] hoso_core::sync::client::PortalError),
     #[error(transparent)]
     Sync(#[from] hoso_core::sync::engine::SyncError),
+    #[error(transparent)]
+    Receipt(#[from] hoso_core::receipt::ReceiptStoreError),
+    #[error(transparent)]
+    Lookup(#[from] hoso_core::receipt::online::LookupError),
+    #[error(transparent)]
+    QrImage(#[from] hoso_core::receipt::image::QrImageError),
+    #[error(transparent)]
+    CatalogUpdate(#[from] hoso_core::sync::catalog::CatalogUpdateError),
+    /// A receipt that did not verify (the command printed its verdict).
+    #[error("phiếu không hợp lệ ({0}) / the receipt is not valid ({0})")]
+    Unverified(&'static str),
 }
 
 /// The stable code of a portal failure: the API's own code when it gave one.
@@ -49,6 +60,17 @@ fn portal_code(e: &hoso_core::sync::client::PortalError) -> &'static str {
             "refresh_token_invalid" => "not_logged_in",
             _ => "portal_error",
         },
+    }
+}
+
+fn qr_image_code(e: &hoso_core::receipt::image::QrImageError) -> &'static str {
+    use hoso_core::receipt::image::QrImageError as Q;
+    match e {
+        Q::TooLong => "qr_too_long",
+        Q::BadImage(_) => "bad_image",
+        Q::TooLarge(_) => "image_too_large",
+        Q::NoCode => "no_qr_found",
+        Q::Encode(_) => "io",
     }
 }
 
@@ -75,11 +97,23 @@ impl Failure {
             Failure::Portal(e) => portal_code(e),
             Failure::Sync(hoso_core::sync::engine::SyncError::Drafts(e)) => e.code(),
             Failure::Sync(hoso_core::sync::engine::SyncError::NotLoggedIn) => "not_logged_in",
+            Failure::Receipt(e) => e.code(),
+            Failure::Lookup(e) => e.code(),
+            Failure::QrImage(e) => qr_image_code(e),
+            Failure::CatalogUpdate(e) => {
+                use hoso_core::sync::catalog::CatalogUpdateError as U;
+                match e {
+                    U::Portal(p) => portal_code(p),
+                    U::Catalog(_) => "bad_bundle",
+                    U::Keys(k) => k.code(),
+                }
+            }
+            Failure::Unverified(code) => code,
         }
     }
 
     pub fn report(&self, json: bool) -> ExitCode {
-        if json && matches!(self, Failure::Damaged(_)) {
+        if json && matches!(self, Failure::Damaged(_) | Failure::Unverified(_)) {
             // The command already printed its report as JSON; only the
             // exit status says something was wrong.
         } else if json {

@@ -8,13 +8,14 @@ mod catalog_cmd;
 mod demo;
 mod demo_draft;
 mod demo_portal;
+mod demo_receipt;
 mod draft_cmd;
 mod failure;
 mod form_cmd;
 mod hash_cmd;
 mod keyfile;
 mod profile_cmd;
-mod qr;
+mod qr_cmd;
 mod search_cmd;
 mod sync_cmd;
 
@@ -98,6 +99,10 @@ enum Command {
     /// Send what is due: upload files, submit dossiers (exactly once),
     /// then pull status changes.
     Sync(sync_cmd::SyncArgs),
+    /// Receipt QR codes: show, verify offline, scan a picture or text and
+    /// look it up, followed dossiers, signing keys.
+    #[command(subcommand)]
+    Qr(qr_cmd::QrCommand),
     /// Followed dossiers and their history (refreshed from the portal
     /// unless --offline).
     Status {
@@ -190,6 +195,7 @@ fn main() -> ExitCode {
         Command::Withdraw { code, reason } => sync_cmd::withdraw(&ctx, &code, &reason),
         Command::Outbox => sync_cmd::outbox(&ctx),
         Command::Sync(args) => sync_cmd::sync(&ctx, args),
+        Command::Qr(cmd) => qr_cmd::run(&ctx, cmd),
         Command::Status { code, offline } => sync_cmd::status(&ctx, code.as_deref(), offline),
     };
     match result {

@@ -38,7 +38,7 @@ fn password() -> Result<String, Failure> {
 }
 
 /// A client of the saved portal, with the saved tokens.
-fn resume(drafts: &Drafts) -> Result<Option<PortalClient>, Failure> {
+pub(crate) fn resume(drafts: &Drafts) -> Result<Option<PortalClient>, Failure> {
     let Some(session) = drafts.portal_session()? else {
         return Ok(None);
     };
@@ -47,7 +47,7 @@ fn resume(drafts: &Drafts) -> Result<Option<PortalClient>, Failure> {
     Ok(Some(client))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,0 +1,411 @@
+//! `hoso qr …`: receipts' QR codes — show a dossier's receipt QR (terminal,
+//! PNG, SVG), verify a payload offline, scan a picture or read a text
+//! (hoso receipt, lookup link, provincial URL, bare code) and look the
+//! dossier up online, the followed list, and the portal's signing keys.
+
+use crate::sync_cmd::{resume, runtime};
+use crate::{print_json, Context, Failure};
+use clap::Subcommand;
+use hoso_core::clock::unix_now;
+use hoso_core::draft::Drafts;
+use hoso_core::receipt::image as qr_image;
+use hoso_core::receipt::online::{look_up, refresh_followed, refresh_keys, LookupError};
+use hoso_core::receipt::{FollowedDossier, LookupRequest, Receipts, SignedReceipt, Verdict};
+use hoso_core::sync::client::PortalClient;
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum QrCommand {
+    /// Show a dossier's receipt QR (yours, or one you follow).
+    Show {
+        code: String,
+        /// Also write it as a PNG picture.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+        /// Also write it as an SVG drawing.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Pixels per module in the PNG.
+        #[arg(long, default_value_t = 8)]
+        module_px: u32,
+    },
+    /// Verify a receipt QR text offline (`-` reads it from standard input);
+    /// exits 1 unless it is valid.
+    Verify { payload: String },
+    /// Read the QR in a picture (PNG or JPEG), verify it and look the
+    /// dossier up online.
+    Scan {
+        picture: PathBuf,
+        #[command(flatten)]
+        online: Online,
+    },
+    /// Like `scan`, for a scanned or pasted text (`-` reads standard input).
+    Lookup {
+        text: String,
+        #[command(flatten)]
+        online: Online,
+    },
+    /// Dossiers followed through their receipts, with the last status seen
+    /// (refreshed online unless --offline).
+    Followed {
+        #[command(flatten)]
+        online: Online,
+    },
+    /// Stop following a dossier.
+    Unfollow { code: String },
+    /// The portal's receipt-signing keys held for offline verification
+    /// (--refresh fetches the current set).
+    Keys {
+        #[arg(long)]
+        refresh: bool,
+        #[arg(long, env = "HOSO_PORTAL_URL")]
+        url: Option<String>,
+    },
+}
+
+/// Where to ask, or not to.
+#[derive(clap::Args)]
+pub struct Online {
+    /// Do not use the network.
+    #[arg(long)]
+    offline: bool,
+    /// The portal (default: the one logged in to).
+    #[arg(long, env = "HOSO_PORTAL_URL")]
+    url: Option<String>,
+}
+
+/// A client for public calls: `--url`, else the logged-in portal.
+pub fn public_client(drafts: &Drafts, url: Option<&str>) -> Result<Option<PortalClient>, Failure> {
+    match url {
+        Some(u) => Ok(Some(PortalClient::new(u)?)),
+        None => resume(drafts),
+    }
+}
+
+pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
+    let keys = ctx.keys();
+    let receipts = Receipts::open(&ctx.data_dir, &keys)?;
+    match cmd {
+        QrCommand::Show {
+            code,
+            png,
+            svg,
+            module_px,
+        } => {
+            let drafts = Drafts::open(&ctx.data_dir, &keys)?;
+            show(ctx, &drafts, &receipts, &code, png, svg, module_px)
+        }
+        QrCommand::Verify { payload } => verify(ctx, &receipts, &crate::value_arg(payload)?),
+        QrCommand::Scan { picture, online } => {
+            let bytes = std::fs::read(&picture)?;
+            let texts = qr_image::read(&bytes)?;
+            // A picture may hold several codes: a hoso receipt first.
+            let text = texts
+                .iter()
+                .find(|t| t.starts_with(hoso_core::receipt::format::QR_PREFIX))
+                .or(texts.first())
+                .cloned()
+                .unwrap_or_default();
+            lookup(ctx, &keys, &receipts, &text, &online)
+        }
+        QrCommand::Lookup { text, online } => {
+            lookup(ctx, &keys, &receipts, &crate::value_arg(text)?, &online)
+        }
+        QrCommand::Followed { online } => followed(ctx, &keys, &receipts, &online),
+        QrCommand::Unfollow { code } => {
+            receipts.unfollow(&code)?;
+            if ctx.json {
+                print_json(&json!({"unfollowed": code}));
+            } else {
+                println!("Đã bỏ theo dõi / unfollowed: {code}");
+            }
+            Ok(())
+        }
+        QrCommand::Keys { refresh, url } => {
+            let mut installed = None;
+            if refresh {
+                let drafts = Drafts::open(&ctx.data_dir, &keys)?;
+                let client = public_client(&drafts, url.as_deref())?.ok_or_else(no_portal)?;
+                installed = Some(runtime()?.block_on(refresh_keys(&client, &receipts))?);
+            }
+            let set = receipts.key_set()?;
+            if ctx.json {
+                print_json(&json!({"key_set": set, "installed": installed}));
+            } else {
+                println!("Bộ khóa / key set version {}", set.key_set_version);
+                for k in &set.keys {
+                    let state = if k.revoked {
+                        "ĐÃ THU HỒI / REVOKED"
+                    } else {
+                        ""
+                    };
+                    println!("  {}  {} → {}  {state}", k.kid, k.not_before, k.not_after);
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn no_portal() -> Failure {
+    Failure::Usage(
+        "cần địa chỉ cổng: --url … hoặc đăng nhập (hoso portal login) / a portal is needed: --url … or log in (hoso portal login)".into(),
+    )
+}
+
+/// The receipt text of a dossier: one filed from this device, or followed.
+fn receipt_text(
+    drafts: &Drafts,
+    receipts: &Receipts,
+    code: &str,
+) -> Result<Option<String>, Failure> {
+    if let Some(t) = drafts.tracked(code)? {
+        if let Ok(r) = SignedReceipt::from_json(&t.receipt) {
+            return Ok(r.qr_text().ok());
+        }
+    }
+    Ok(receipts.followed(code)?.and_then(|f| f.receipt_qr))
+}
+
+fn show(
+    ctx: &Context,
+    drafts: &Drafts,
+    receipts: &Receipts,
+    code: &str,
+    png: Option<PathBuf>,
+    svg: Option<PathBuf>,
+    module_px: u32,
+) -> Result<(), Failure> {
+    let text = receipt_text(drafts, receipts, code)?.ok_or_else(|| {
+        Failure::Usage(format!(
+            "không có phiếu của hồ sơ {0} trên máy này / no receipt for dossier {0} on this device",
+            hoso_core::text::shown_if_identifier(code)
+        ))
+    })?;
+    let shape = qr_image::shape(&text)?;
+    if let Some(path) = &png {
+        std::fs::write(path, qr_image::png(&text, module_px)?)?;
+    }
+    if let Some(path) = &svg {
+        std::fs::write(path, qr_image::svg(&text)?)?;
+    }
+    let (_, verdict) = receipts.verify_text(&text)?;
+    if ctx.json {
+        print_json(&json!({
+            "dossier_code": code,
+            "qr_text": text,
+            "payload_bytes": SignedReceipt::from_qr_text(&text).ok().and_then(|r| r.to_bytes().ok()).map(|b| b.len()),
+            "shape": shape,
+            "verdict": verdict_json(&verdict),
+            "png": png,
+            "svg": svg,
+        }));
+        return Ok(());
+    }
+    println!(
+        "Phiếu hồ sơ / receipt for {code}: QR phiên bản / version {}, mức sửa lỗi / error correction {}",
+        shape.version, shape.error_correction
+    );
+    for line in qr_image::terminal(&text)?.lines() {
+        println!("  {line}");
+    }
+    println!("{}", verdict.message_vi());
+    println!("{}", verdict.message_en());
+    Ok(())
+}
+
+fn verdict_json(v: &Verdict) -> serde_json::Value {
+    json!({
+        "valid": v.is_valid(),
+        "result": v.code(),
+        "message_vi": v.message_vi(),
+        "message_en": v.message_en(),
+        "detail": v,
+    })
+}
+
+fn receipt_json(r: &SignedReceipt) -> serde_json::Value {
+    r.to_json()
+        .map(|mut j| {
+            // The token is a capability, not for the screen.
+            if let Some(p) = j["payload"].as_object_mut() {
+                p.remove("lookup_token");
+            }
+            j["payload"].clone()
+        })
+        .unwrap_or_default()
+}
+
+fn verify(ctx: &Context, receipts: &Receipts, payload: &str) -> Result<(), Failure> {
+    let (receipt, verdict) = receipts.verify_text(payload)?;
+    if ctx.json {
+        let mut out = verdict_json(&verdict);
+        out["receipt"] = receipt.as_ref().map(receipt_json).unwrap_or_default();
+        print_json(&out);
+    } else {
+        if let Some(r) = &receipt {
+            let p = &r.payload;
+            println!(
+                "Hồ sơ / dossier {}  thủ tục / procedure {}  cơ quan / agency {}",
+                p.dossier_code, p.procedure_code, p.agency_code
+            );
+        }
+        println!("{}", verdict.message_vi());
+        println!("{}", verdict.message_en());
+    }
+    if verdict.is_valid() {
+        Ok(())
+    } else {
+        Err(Failure::Unverified(verdict.code()))
+    }
+}
+
+fn followed_json(f: &FollowedDossier) -> serde_json::Value {
+    let mut v = serde_json::to_value(f).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("lookup_token");
+    }
+    v
+}
+
+fn lookup(
+    ctx: &Context,
+    keys: &crate::keyfile::KeyFile,
+    receipts: &Receipts,
+    text: &str,
+    online: &Online,
+) -> Result<(), Failure> {
+    let request = receipts.request(text)?;
+    let drafts = Drafts::open(&ctx.data_dir, keys)?;
+    // A dossier filed from this device needs no token: its status is ours.
+    let own = drafts.tracked(&request.dossier_code)?;
+    let now = unix_now();
+    let mut lookup_error: Option<LookupError> = None;
+    let mut followed = None;
+    if request.has_token {
+        if online.offline {
+            followed = receipts.follow(&request, now)?;
+        } else {
+            match public_client(&drafts, online.url.as_deref())? {
+                None => followed = receipts.follow(&request, now)?,
+                Some(client) => {
+                    match runtime()?.block_on(look_up(&client, receipts, &request, now)) {
+                        Ok(f) => followed = Some(f),
+                        Err(e) => {
+                            followed = receipts.followed(&request.dossier_code)?;
+                            lookup_error = Some(e);
+                        }
+                    }
+                }
+            }
+        }
+    } else if own.is_none() {
+        lookup_error = Some(LookupError::NeedsToken);
+    }
+    if ctx.json {
+        print_json(&json!({
+            "request": request,
+            "followed": followed.as_ref().map(followed_json),
+            "own_dossier": own,
+            "lookup_error": lookup_error.as_ref().map(|e| json!({"code": e.code(), "message": e.to_string()})),
+        }));
+    } else {
+        print_request(&request);
+        if let Some(f) = &followed {
+            print_followed(f);
+        }
+        if let Some(d) = &own {
+            println!(
+                "Hồ sơ của bạn / your dossier: trạng thái / status {}  (cập nhật / updated {})",
+                d.status, d.updated_at
+            );
+        }
+        if let Some(e) = &lookup_error {
+            eprintln!("hoso: {e}");
+        }
+    }
+    Ok(())
+}
+
+fn print_request(r: &LookupRequest) {
+    println!("Mã hồ sơ / dossier code: {}", r.dossier_code);
+    if let Some(v) = &r.verdict {
+        println!("  {}", v.message_vi());
+        println!("  {}", v.message_en());
+    } else {
+        println!("  Chưa xác thực (không phải phiếu hoso có chữ ký) / unverified (not a signed hoso receipt)");
+    }
+    if let hoso_core::receipt::scan::Source::ProvincialUrl {
+        host,
+        official_host,
+        carried_id_number,
+    } = &r.source
+    {
+        println!("  Đường dẫn tra cứu của / lookup link of {host}");
+        if !official_host {
+            println!("  CẢNH BÁO: không phải trang .gov.vn / WARNING: not a .gov.vn site");
+        }
+        if *carried_id_number {
+            println!("  Mã QR này lộ số giấy tờ của người nộp; hoso đã bỏ nó / this QR exposes the owner's ID number; hoso dropped it");
+        }
+    }
+    if let (Some(s), true) = (&r.receipt, r.verified) {
+        println!(
+            "  Thủ tục / procedure {}  cơ quan / agency {}  hẹn trả / appointment {}  lệ phí / fee {} đồng",
+            s.procedure_code, s.agency_code, s.appointment_date, s.fee_vnd
+        );
+    }
+}
+
+fn print_followed(f: &FollowedDossier) {
+    match (&f.status, f.checked_at) {
+        (Some(s), Some(at)) => {
+            println!(
+                "  {}  trạng thái / status {}  hẹn trả / appointment {}  (kiểm tra lúc / checked at {})",
+                f.dossier_code,
+                s.status,
+                s.appointment_date,
+                hoso_core::clock::rfc3339(at)
+            );
+            for h in &s.history {
+                println!("      {}  {:>2}  {}", h.at, h.status, h.agency.name);
+            }
+        }
+        _ => println!(
+            "  {}  chưa tra cứu được trạng thái / status not looked up yet",
+            f.dossier_code
+        ),
+    }
+}
+
+fn followed(
+    ctx: &Context,
+    keys: &crate::keyfile::KeyFile,
+    receipts: &Receipts,
+    online: &Online,
+) -> Result<(), Failure> {
+    let mut refreshed = false;
+    if !online.offline {
+        let drafts = Drafts::open(&ctx.data_dir, keys)?;
+        if let Some(client) = public_client(&drafts, online.url.as_deref())? {
+            let results = runtime()?.block_on(refresh_followed(&client, receipts, unix_now()))?;
+            refreshed = results.iter().all(|r| r.error.is_none());
+            for r in results.iter().filter(|r| r.error.is_some()) {
+                if let Some(e) = &r.error {
+                    eprintln!("hoso: {}: {e}", r.dossier_code);
+                }
+            }
+        }
+    }
+    let all = receipts.followed_all()?;
+    if ctx.json {
+        let list: Vec<_> = all.iter().map(followed_json).collect();
+        print_json(&json!({"refreshed": refreshed, "dossiers": list}));
+    } else {
+        for f in &all {
+            print_followed(f);
+        }
+    }
+    Ok(())
+}
