@@ -112,6 +112,50 @@ async fn draft_submit_sync_with_the_cli() {
         assert_eq!(offline["refreshed"], false);
         assert_eq!(offline["dossiers"][0]["code"], code.as_str());
 
+        // The receipt: shown and written as a PNG; verified once the keys
+        // are fetched; a neighbour scans the picture and looks it up.
+        let png = work.join("receipt.png");
+        let png_arg = png.to_str().unwrap();
+        let shown = ok_json(&data, &["qr", "show", &code, "--png", png_arg]);
+        assert_eq!(shown["verdict"]["result"], "unknown_key", "no keys yet");
+        assert!(shown["shape"]["version"].as_i64().unwrap() <= 10);
+        assert!(shown["payload_bytes"].as_u64().unwrap() <= 200);
+        let keys = ok_json(&data, &["qr", "keys", "--refresh"]);
+        assert_eq!(keys["installed"]["changed"], true);
+        let text = shown["qr_text"].as_str().unwrap().to_string();
+        let verified = ok_json(&data, &["qr", "verify", &text]);
+        assert_eq!(verified["valid"], true);
+        assert_eq!(verified["receipt"]["dossier_code"], code.as_str());
+        assert!(verified["receipt"]["lookup_token"].is_null());
+        let mut tampered = text.clone().into_bytes();
+        let last = tampered.len() - 1;
+        tampered[last] = if tampered[last] == b'0' { b'1' } else { b'0' };
+        let out = hoso(
+            &data,
+            &[
+                "qr",
+                "verify",
+                std::str::from_utf8(&tampered).unwrap(),
+                "--json",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let verdict: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(verdict["valid"], false);
+        assert_ne!(verdict["result"], "valid");
+
+        let neighbour = work.join("neighbour");
+        let updated = ok_json(&neighbour, &["catalog", "update", "--url", &base]);
+        assert_eq!(updated["catalog_changed"], true);
+        let scanned = ok_json(&neighbour, &["qr", "scan", png_arg, "--url", &base]);
+        assert_eq!(scanned["request"]["verified"], true, "{scanned}");
+        assert_eq!(scanned["followed"]["status"]["status"], 1);
+        assert!(scanned["followed"]["lookup_token"].is_null());
+        let list = ok_json(&neighbour, &["qr", "followed", "--offline"]);
+        assert_eq!(list["dossiers"][0]["dossier_code"], code.as_str());
+        assert!(list["dossiers"][0]["checked_at"].as_i64().is_some());
+        assert!(!files_contain(&neighbour, code.as_bytes()));
+
         // The session (refresh token) and the dossier are sealed on disk.
         assert!(!files_contain(&data, b"rt_"));
         assert!(!files_contain(&data, code.as_bytes()));
