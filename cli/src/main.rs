@@ -103,8 +103,8 @@ enum Command {
     /// look it up, followed dossiers, signing keys.
     #[command(subcommand)]
     Qr(qr_cmd::QrCommand),
-    /// Followed dossiers and their history (refreshed from the portal
-    /// unless --offline).
+    /// Followed dossiers and their history — filed from here, or followed
+    /// through a receipt (refreshed from the portal unless --offline).
     Status {
         code: Option<String>,
         #[arg(long)]

@@ -261,7 +261,7 @@ fn verify(ctx: &Context, receipts: &Receipts, payload: &str) -> Result<(), Failu
     }
 }
 
-fn followed_json(f: &FollowedDossier) -> serde_json::Value {
+pub(crate) fn followed_json(f: &FollowedDossier) -> serde_json::Value {
     let mut v = serde_json::to_value(f).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.remove("lookup_token");
@@ -358,7 +358,7 @@ fn print_request(r: &LookupRequest) {
     }
 }
 
-fn print_followed(f: &FollowedDossier) {
+pub(crate) fn print_followed(f: &FollowedDossier) {
     match (&f.status, f.checked_at) {
         (Some(s), Some(at)) => {
             println!(

@@ -432,11 +432,17 @@ fn event_json(e: &LoopEvent) -> serde_json::Value {
 /// change feed (unless offline or not logged in).
 pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Failure> {
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &ctx.keys())?;
     let mut pulled = false;
     if !offline {
         if let Some(client) = resume(&drafts)? {
             let now = unix_now();
-            let result = runtime()?.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
+            let result = runtime()?.block_on(async {
+                // Dossiers followed by receipt, through the public lookup;
+                // their own errors leave the cached status in place.
+                let _ = hoso_core::receipt::online::refresh_followed(&client, &receipts, now).await;
+                hoso_core::sync::status::pull(&client, &drafts, now).await
+            });
             drafts.remember_session(&client)?;
             match result {
                 Ok(_) => pulled = true,
@@ -448,9 +454,11 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
         }
     }
     let mut all = drafts.tracked_all()?;
+    let mut by_receipt = receipts.followed_all()?;
     if let Some(code) = code {
         all.retain(|d| d.code == code);
-        if all.is_empty() {
+        by_receipt.retain(|f| f.dossier_code == code);
+        if all.is_empty() && by_receipt.is_empty() {
             return Err(Failure::Usage(format!(
                 "không theo dõi hồ sơ này / not following this dossier: {}",
                 hoso_core::text::shown_if_identifier(code)
@@ -458,8 +466,17 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
         }
     }
     if ctx.json {
-        print_json(&serde_json::json!({"refreshed": pulled, "dossiers": all}));
+        let by_receipt: Vec<_> = by_receipt
+            .iter()
+            .map(crate::qr_cmd::followed_json)
+            .collect();
+        print_json(
+            &serde_json::json!({"refreshed": pulled, "dossiers": all, "followed_by_receipt": by_receipt}),
+        );
         return Ok(());
+    }
+    for f in &by_receipt {
+        crate::qr_cmd::print_followed(f);
     }
     for d in all {
         println!(

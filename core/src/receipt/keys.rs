@@ -210,7 +210,8 @@ mod tests {
     #[test]
     fn malformed_keys_are_refused() {
         let good = key_for(&test_pair(), "portal-2026-11");
-        let cases: Vec<(fn(&mut PublicKey), &str)> = vec![
+        type Spoil = fn(&mut PublicKey);
+        let cases: Vec<(Spoil, &str)> = vec![
             (|k| k.x = "AAAA".into(), "x"),
             (|k| k.crv = "P-256".into(), "kty/crv/alg/use"),
             (|k| k.not_before = "soon".into(), "not_before"),
