@@ -347,7 +347,8 @@ fn watch(
     drafts: &Drafts,
     options: SyncOptions,
 ) -> Result<(), Failure> {
-    let background = Background::new(options.concurrency);
+    let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &ctx.keys())?;
+    let background = Background::new(options.concurrency).with_receipts(receipts);
     background.set_network(options.network);
     let json = ctx.json;
     let rt = tokio::runtime::Builder::new_multi_thread()

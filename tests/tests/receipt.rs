@@ -216,3 +216,51 @@ fn base45_encode(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_loop_follows_receipts_without_an_account() {
+    let filed = common::filed(33).await;
+    let text = receipt_of(&filed).qr_text().unwrap();
+    let (device, receipts) = neighbour(&filed.tp.base).await;
+    let public = std::sync::Arc::new(PortalClient::new(&filed.tp.base).unwrap());
+    let request = receipts.request(&text).unwrap();
+    look_up(&public, &receipts, &request, common::now())
+        .await
+        .unwrap();
+    let drafts = std::sync::Arc::new(
+        hoso_core::draft::Drafts::open(device.path(), &common::FixedKey([77; 32])).unwrap(),
+    );
+    let background = std::sync::Arc::new(
+        hoso_core::sync::background::Background::default().with_receipts(receipts.clone()),
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = {
+        let (background, public, drafts) = (background.clone(), public.clone(), drafts.clone());
+        tokio::spawn(async move {
+            background
+                .run(&public, &drafts, &move |e| {
+                    let _ = tx.send(e);
+                })
+                .await
+        })
+    };
+    common::set_status(
+        &filed.tp,
+        &filed.code,
+        serde_json::json!({"status": 2, "note": "Đã tiếp nhận"}),
+    )
+    .await;
+    background.nudge();
+    let change = loop {
+        match rx.recv().await.unwrap() {
+            hoso_core::sync::background::LoopEvent::StatusChanged(c) => break c,
+            _ => continue,
+        }
+    };
+    assert_eq!(change.code, filed.code);
+    assert_eq!(change.status, 2);
+    background.stop();
+    task.await.unwrap();
+    let cached = receipts.followed(&filed.code).unwrap().unwrap();
+    assert_eq!(cached.status.unwrap().status, 2);
+}

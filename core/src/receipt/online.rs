@@ -111,6 +111,8 @@ pub struct Refreshed {
     pub dossier_code: String,
     /// The status changed since the last check.
     pub changed: bool,
+    /// The status now, when the portal answered.
+    pub status: Option<PublicStatus>,
     /// Why it could not be refreshed (its cached status stays).
     pub error: Option<LookupError>,
 }
@@ -140,6 +142,7 @@ pub async fn refresh_followed(
                 out.push(Refreshed {
                     dossier_code: f.dossier_code,
                     changed,
+                    status: f.status,
                     error: None,
                 });
             }
@@ -147,6 +150,7 @@ pub async fn refresh_followed(
                 out.push(Refreshed {
                     dossier_code: f.dossier_code,
                     changed: false,
+                    status: None,
                     error: Some(LookupError::Portal(e)),
                 });
                 break;
@@ -154,6 +158,7 @@ pub async fn refresh_followed(
             Err(e) => out.push(Refreshed {
                 dossier_code: f.dossier_code,
                 changed: false,
+                status: None,
                 error: Some(e),
             }),
         }

@@ -1,7 +1,8 @@
 //! The background loop a host runs while the app is alive: a submission
 //! pass whenever something is due, a status pull every few minutes (and
 //! right after something was sent), the portal session saved after every
-//! round (a refresh may have rotated it), and events for the host's UI
+//! round (a refresh may have rotated it), dossiers followed by receipt
+//! refreshed with each pull (even without an account), and events for the host's UI
 //! (the loop's state, upload progress, status changes). The host nudges it when the user queues
 //! something or the network comes back, tells it the network policy, and
 //! stops it. Phones that kill background apps lose nothing: every step is
@@ -12,6 +13,8 @@ use super::engine::{sync_once, NetworkPolicy, SyncError, SyncEvent, SyncOptions,
 use super::status::{pull, StatusChange};
 use crate::clock::unix_now;
 use crate::draft::Drafts;
+use crate::receipt::online::refresh_followed;
+use crate::receipt::Receipts;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -54,6 +57,8 @@ pub struct Background {
     stopped: AtomicBool,
     network: Mutex<NetworkPolicy>,
     concurrency: usize,
+    /// Dossiers followed by receipt, refreshed with each status pull.
+    receipts: Option<Receipts>,
 }
 
 impl Default for Background {
@@ -71,6 +76,39 @@ impl Background {
             stopped: AtomicBool::new(false),
             network: Mutex::new(NetworkPolicy::default()),
             concurrency: concurrency.max(1),
+            receipts: None,
+        }
+    }
+
+    /// Also refreshes the dossiers followed through receipts (public
+    /// lookup, no account needed) whenever status is pulled, reporting
+    /// their changes as [`LoopEvent::StatusChanged`] too.
+    pub fn with_receipts(mut self, receipts: Receipts) -> Background {
+        self.receipts = Some(receipts);
+        self
+    }
+
+    /// Refreshes followed receipts; their errors leave the cached status.
+    async fn refresh_receipts(
+        &self,
+        client: &PortalClient,
+        now: i64,
+        events: &(dyn Fn(LoopEvent) + Send + Sync),
+    ) {
+        let Some(receipts) = &self.receipts else {
+            return;
+        };
+        let Ok(done) = refresh_followed(client, receipts, now).await else {
+            return;
+        };
+        for r in done.into_iter().filter(|r| r.changed) {
+            if let Some(s) = r.status {
+                events(LoopEvent::StatusChanged(StatusChange {
+                    code: r.dossier_code,
+                    status: s.status,
+                    at: s.updated_at,
+                }));
+            }
         }
     }
 
@@ -161,12 +199,20 @@ impl Background {
         let pass = sync_once(client, drafts, now, &self.options(force), &on_sync).await;
         let report = match pass {
             Ok(r) => r,
-            Err(SyncError::NotLoggedIn) => return Err(LoopState::LoggedOut),
+            Err(SyncError::NotLoggedIn) => {
+                // Followed receipts need no account.
+                if force || now >= *next_pull {
+                    self.refresh_receipts(client, now, events).await;
+                    *next_pull = now + STATUS_EVERY;
+                }
+                return Err(LoopState::LoggedOut);
+            }
             Err(e) => return Err(failed(&e)),
         };
         let sent = !report.submitted.is_empty();
         events(LoopEvent::Pass(report));
         if force || sent || now >= *next_pull {
+            self.refresh_receipts(client, now, events).await;
             match pull(client, drafts, now).await {
                 Ok(changes) => {
                     for c in changes {
