@@ -1,6 +1,27 @@
 //! hoso-tests: cross-crate integration tests live in `tests/`, benchmarks
 //! in `benches/`; this library holds what they share beyond set-up: the
-//! byte-counting, connection-cutting TCP proxy of [`wire`].
+//! byte-counting, connection-cutting TCP proxy of [`wire`], and the
+//! benchmarks' environment readers in [`bench`].
+
+pub mod bench {
+    //! What the benchmarks read from their environment.
+
+    /// A count from the environment variable `name`, else `default`.
+    pub fn env_usize(name: &str, default: usize) -> usize {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// The one-minute load average, for the report's header.
+    pub fn load_average() -> String {
+        std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|s| s.split_whitespace().next().map(str::to_string))
+            .unwrap_or_else(|| "?".into())
+    }
+}
 
 pub mod wire {
     //! A TCP proxy between a client and a real server on loopback, for tests

@@ -35,24 +35,11 @@ use hoso_core::sync::client::{Method, PortalClient};
 use hoso_core::sync::engine::{sync_once, SyncEvent, SyncOptions, SyncReport};
 use hoso_core::sync::outbox::{Submission, SubmissionState};
 use hoso_portal::{Options, Portal};
+use hoso_tests::bench::{env_usize, load_average};
 use hoso_tests::wire::{Proxy, Snapshot};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
-}
 
 /// The call into the engine, in one place: one pass over the outbox.
 async fn pass(

@@ -30,21 +30,8 @@ use hoso_core::receipt::format::SignedReceipt;
 use hoso_core::receipt::online::refresh_keys;
 use hoso_core::receipt::{image, verify, verify_text, Receipts};
 use hoso_core::sync::client::{Method, PortalClient};
+use hoso_tests::bench::{env_usize, load_average};
 use std::time::{Duration, Instant};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "?".into())
-}
 
 /// Median and p99 of per-item times.
 fn stats(mut times: Vec<Duration>) -> (Duration, Duration) {
