@@ -38,6 +38,9 @@ pub enum Failure {
     /// A receipt that did not verify (the command printed its verdict).
     #[error("phiếu không hợp lệ ({0}) / the receipt is not valid ({0})")]
     Unverified(&'static str),
+    /// A lookup that did not get a status (the command printed why).
+    #[error("không tra cứu được ({0}) / the lookup failed ({0})")]
+    LookupFailed(&'static str),
 }
 
 /// The stable code of a portal failure: the API's own code when it gave one.
@@ -70,7 +73,7 @@ fn qr_image_code(e: &hoso_core::receipt::image::QrImageError) -> &'static str {
         Q::BadImage(_) => "bad_image",
         Q::TooLarge(_) => "image_too_large",
         Q::NoCode => "no_qr_found",
-        Q::Encode(_) => "io",
+        Q::Encode(_) | Q::Io(_) => "io",
     }
 }
 
@@ -105,15 +108,20 @@ impl Failure {
                 match e {
                     U::Portal(p) => portal_code(p),
                     U::Catalog(_) => "bad_bundle",
-                    U::Keys(k) => k.code(),
+                    U::SigningKeys(k) => k.code(),
                 }
             }
-            Failure::Unverified(code) => code,
+            Failure::Unverified(code) | Failure::LookupFailed(code) => code,
         }
     }
 
     pub fn report(&self, json: bool) -> ExitCode {
-        if json && matches!(self, Failure::Damaged(_) | Failure::Unverified(_)) {
+        if json
+            && matches!(
+                self,
+                Failure::Damaged(_) | Failure::Unverified(_) | Failure::LookupFailed(_)
+            )
+        {
             // The command already printed its report as JSON; only the
             // exit status says something was wrong.
         } else if json {

@@ -76,7 +76,10 @@ pub struct Online {
 }
 
 /// A client for public calls: `--url`, else the logged-in portal.
-pub fn public_client(drafts: &Drafts, url: Option<&str>) -> Result<Option<PortalClient>, Failure> {
+pub(crate) fn public_client(
+    drafts: &Drafts,
+    url: Option<&str>,
+) -> Result<Option<PortalClient>, Failure> {
     match url {
         Some(u) => Ok(Some(PortalClient::new(u)?)),
         None => resume(drafts),
@@ -98,8 +101,7 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
         }
         QrCommand::Verify { payload } => verify(ctx, &receipts, &crate::value_arg(payload)?),
         QrCommand::Scan { picture, online } => {
-            let bytes = std::fs::read(&picture)?;
-            let texts = qr_image::read(&bytes)?;
+            let texts = qr_image::read_file(&picture)?;
             // A picture may hold several codes: a hoso receipt first.
             let text = texts
                 .iter()
@@ -177,6 +179,7 @@ fn show(
     svg: Option<PathBuf>,
     module_px: u32,
 ) -> Result<(), Failure> {
+    let code = &canonical(code);
     let text = receipt_text(drafts, receipts, code)?.ok_or_else(|| {
         Failure::Usage(format!(
             "không có phiếu của hồ sơ {0} trên máy này / no receipt for dossier {0} on this device",
@@ -246,8 +249,13 @@ fn verify(ctx: &Context, receipts: &Receipts, payload: &str) -> Result<(), Failu
     } else {
         if let Some(r) = &receipt {
             let p = &r.payload;
+            let unverified = if verdict.is_valid() {
+                ""
+            } else {
+                " (CHƯA XÁC THỰC / UNVERIFIED)"
+            };
             println!(
-                "Hồ sơ / dossier {}  thủ tục / procedure {}  cơ quan / agency {}",
+                "Hồ sơ / dossier {}  thủ tục / procedure {}  cơ quan / agency {}{unverified}",
                 p.dossier_code, p.procedure_code, p.agency_code
             );
         }
@@ -261,12 +269,9 @@ fn verify(ctx: &Context, receipts: &Receipts, payload: &str) -> Result<(), Failu
     }
 }
 
-pub(crate) fn followed_json(f: &FollowedDossier) -> serde_json::Value {
-    let mut v = serde_json::to_value(f).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        o.remove("lookup_token");
-    }
-    v
+/// A code as the user typed it, in its canonical form when it is one.
+pub(crate) fn canonical(code: &str) -> String {
+    hoso_core::receipt::scan::dossier_code(code).unwrap_or_else(|| code.to_string())
 }
 
 fn lookup(
@@ -306,7 +311,7 @@ fn lookup(
     if ctx.json {
         print_json(&json!({
             "request": request,
-            "followed": followed.as_ref().map(followed_json),
+            "followed": followed,
             "own_dossier": own,
             "lookup_error": lookup_error.as_ref().map(|e| json!({"code": e.code(), "message": e.to_string()})),
         }));
@@ -325,7 +330,10 @@ fn lookup(
             eprintln!("hoso: {e}");
         }
     }
-    Ok(())
+    match lookup_error {
+        Some(e) => Err(Failure::LookupFailed(e.code())),
+        None => Ok(()),
+    }
 }
 
 fn print_request(r: &LookupRequest) {
@@ -400,8 +408,7 @@ fn followed(
     }
     let all = receipts.followed_all()?;
     if ctx.json {
-        let list: Vec<_> = all.iter().map(followed_json).collect();
-        print_json(&json!({"refreshed": refreshed, "dossiers": list}));
+        print_json(&json!({"refreshed": refreshed, "dossiers": all}));
     } else {
         for f in &all {
             print_followed(f);

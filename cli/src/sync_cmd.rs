@@ -441,7 +441,15 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
             let result = runtime()?.block_on(async {
                 // Dossiers followed by receipt, through the public lookup;
                 // their own errors leave the cached status in place.
-                let _ = hoso_core::receipt::online::refresh_followed(&client, &receipts, now).await;
+                if let Ok(done) =
+                    hoso_core::receipt::online::refresh_followed(&client, &receipts, now).await
+                {
+                    for r in &done {
+                        if let Some(e) = &r.error {
+                            eprintln!("hoso: {}: {e}", r.dossier_code);
+                        }
+                    }
+                }
                 hoso_core::sync::status::pull(&client, &drafts, now).await
             });
             drafts.remember_session(&client)?;
@@ -457,20 +465,17 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
     let mut all = drafts.tracked_all()?;
     let mut by_receipt = receipts.followed_all()?;
     if let Some(code) = code {
+        let code = crate::qr_cmd::canonical(code);
         all.retain(|d| d.code == code);
         by_receipt.retain(|f| f.dossier_code == code);
         if all.is_empty() && by_receipt.is_empty() {
             return Err(Failure::Usage(format!(
                 "không theo dõi hồ sơ này / not following this dossier: {}",
-                hoso_core::text::shown_if_identifier(code)
+                hoso_core::text::shown_if_identifier(&code)
             )));
         }
     }
     if ctx.json {
-        let by_receipt: Vec<_> = by_receipt
-            .iter()
-            .map(crate::qr_cmd::followed_json)
-            .collect();
         print_json(
             &serde_json::json!({"refreshed": pulled, "dossiers": all, "followed_by_receipt": by_receipt}),
         );

@@ -70,7 +70,7 @@ fn junk_texts_and_pictures_are_typed_errors() {
         &["qr", "lookup", "H40.22-261123-0001", "--offline", "--json"],
     );
     let v = no_panic(&out);
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1), "no status: a failure");
     assert_eq!(v["request"]["verified"], false);
     assert_eq!(v["lookup_error"]["code"], "needs_token");
 

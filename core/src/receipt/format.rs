@@ -8,34 +8,55 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 /// The only layout this build writes and reads.
-pub const FORMAT_VERSION: u8 = 1;
+pub(crate) const FORMAT_VERSION: u8 = 1;
 /// What the QR text starts with.
 pub const QR_PREFIX: &str = "HS1:";
 /// The signature covers these bytes followed by the encoded payload.
-pub const SIGNING_CONTEXT: &[u8] = b"hoso-receipt";
+const SIGNING_CONTEXT: &[u8] = b"hoso-receipt";
 /// The longest `kid` (the spec's `KeyId`).
-pub const MAX_KID: usize = 32;
+const MAX_KID: usize = 32;
 /// An Ed25519 signature's length.
-pub const SIGNATURE_LEN: usize = 64;
+const SIGNATURE_LEN: usize = 64;
 /// Julian day number of 1970-01-01 (`appointment_date` counts from it).
 const EPOCH_JULIAN_DAY: i32 = 2_440_588;
 
 /// Why bytes or a text are not a well-formed receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "reason", content = "detail", rename_all = "snake_case")]
+#[error("{} / {}", self.message_vi(), self.message_en())]
 pub enum FormatError {
-    #[error("mã QR không phải phiếu hoso (thiếu tiền tố HS1:) / the QR is not a hoso receipt (no HS1: prefix)")]
     NotAReceipt,
-    #[error("mã QR không phải base45 hợp lệ / the QR text is not valid base45")]
     Base45,
-    #[error("phiên bản phiếu {0} chưa được hỗ trợ / receipt format version {0} is not supported")]
     Version(u8),
-    #[error("phiếu bị cắt cụt / the receipt is truncated")]
     Truncated,
-    #[error("phiếu có dữ liệu thừa ở cuối / the receipt has trailing bytes")]
     TrailingBytes,
-    #[error("trường {0} của phiếu không hợp lệ / receipt field {0} is invalid")]
     Field(&'static str),
+}
+
+impl FormatError {
+    /// The reason in Vietnamese.
+    pub fn message_vi(&self) -> String {
+        match self {
+            FormatError::NotAReceipt => "mã QR không phải phiếu hoso (thiếu tiền tố HS1:)".into(),
+            FormatError::Base45 => "mã QR không phải base45 hợp lệ".into(),
+            FormatError::Version(v) => format!("phiên bản phiếu {v} chưa được hỗ trợ"),
+            FormatError::Truncated => "phiếu bị cắt cụt".into(),
+            FormatError::TrailingBytes => "phiếu có dữ liệu thừa ở cuối".into(),
+            FormatError::Field(f) => format!("trường {f} của phiếu không hợp lệ"),
+        }
+    }
+
+    /// The reason in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            FormatError::NotAReceipt => "the QR is not a hoso receipt (no HS1: prefix)".into(),
+            FormatError::Base45 => "the QR text is not valid base45".into(),
+            FormatError::Version(v) => format!("receipt format version {v} is not supported"),
+            FormatError::Truncated => "the receipt is truncated".into(),
+            FormatError::TrailingBytes => "the receipt has trailing bytes".into(),
+            FormatError::Field(f) => format!("receipt field {f} is invalid"),
+        }
+    }
 }
 
 /// The signed fields of a receipt (`ReceiptPayload`).
@@ -121,7 +142,7 @@ impl ReceiptPayload {
     }
 
     /// `issued_at` as a time.
-    pub fn issued_at_time(&self) -> Result<OffsetDateTime, FormatError> {
+    pub(crate) fn issued_at_time(&self) -> Result<OffsetDateTime, FormatError> {
         i64::try_from(self.issued_at)
             .ok()
             .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())

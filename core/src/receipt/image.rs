@@ -18,6 +18,8 @@ const SEARCH_SIDE: u32 = 1_600;
 const MAX_SIDE: u32 = 12_000;
 /// Memory the decoder may take for one picture.
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+/// The largest picture file read (a phone photo is a few MB).
+const MAX_FILE: u64 = 64 * 1024 * 1024;
 
 /// Why a QR could not be drawn or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +36,8 @@ pub enum QrImageError {
     NoCode,
     #[error("không ghi được ảnh PNG / cannot write the PNG: {0}")]
     Encode(String),
+    #[error("không đọc được tệp ảnh / cannot read the picture file: {0}")]
+    Io(String),
 }
 
 /// The shape of a drawn code.
@@ -130,6 +134,16 @@ fn search(picture: &GrayImage) -> Vec<String> {
         .into_iter()
         .filter_map(|grid| grid.decode().ok().map(|(_, text)| text))
         .collect()
+}
+
+/// Every QR text found in a PNG or JPEG file (at most 64 MB).
+pub fn read_file(path: &std::path::Path) -> Result<Vec<String>, QrImageError> {
+    let io = |e: std::io::Error| QrImageError::Io(e.to_string());
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE {
+        return Err(QrImageError::TooLarge(format!("{size} bytes")));
+    }
+    read(&std::fs::read(path).map_err(io)?)
 }
 
 /// Every QR text found in a PNG or JPEG picture.

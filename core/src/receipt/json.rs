@@ -15,7 +15,8 @@ const DATE: &[time::format_description::FormatItem<'static>] =
 
 /// `2026-11-24`.
 pub(crate) fn date_text(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    d.format(DATE)
+        .unwrap_or_else(|_| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
 }
 
 /// The lookup token as it travels in JSON and URLs.
@@ -24,7 +25,7 @@ pub fn token_text(token: &[u8; 16]) -> String {
 }
 
 /// A lookup token from its base64url text, if it is one.
-pub fn token_from_text(text: &str) -> Option<[u8; 16]> {
+pub(crate) fn token_from_text(text: &str) -> Option<[u8; 16]> {
     B64URL
         .decode(text)
         .ok()

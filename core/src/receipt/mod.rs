@@ -1,16 +1,19 @@
 //! Receipts (phiếu tiếp nhận và hẹn trả kết quả) on the device: the signed
 //! payload and its QR text ([`format`], [`json`]), the portal's key set with
 //! rotation and revocation ([`keys`]), offline verification to a typed
-//! verdict ([`verify`]), reading whatever a scanned QR holds ([`scan`]),
-//! drawing and reading QR pictures ([`image`]), what is kept ([`store`]) and
-//! the online key refresh and public lookup ([`online`]).
+//! verdict ([`verify`]), reading whatever a scanned QR holds ([`scan`]) into
+//! a lookup request ([`request`]), drawing and reading QR pictures
+//! ([`image`]), the key set kept ([`store`]), the sealed followed list
+//! ([`followed`]) and the online key refresh and public lookup ([`online`]).
 //! `docs/qr-receipt.md` describes the whole.
 
+pub mod followed;
 pub mod format;
 pub mod image;
 pub mod json;
 pub mod keys;
 pub mod online;
+pub mod request;
 pub mod scan;
 pub mod store;
 pub mod verify;
@@ -18,9 +21,11 @@ pub mod verify;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub use followed::{FollowedDossier, PublicStatus};
 pub use format::{FormatError, ReceiptPayload, SignedReceipt};
 pub use keys::{KeySet, KeySetError, KeysInstalled, PublicKey};
-pub use store::{FollowedDossier, LookupRequest, PublicStatus, ReceiptStoreError, Receipts};
+pub use request::LookupRequest;
+pub use store::{ReceiptStoreError, Receipts};
 pub use verify::{verify, verify_text, Verdict};
 
 #[cfg(test)]

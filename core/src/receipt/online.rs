@@ -4,9 +4,12 @@
 //! cached on the followed dossier with when it was checked, for offline
 //! display.
 
+use super::followed::{FollowedDossier, PublicStatus};
 use super::json::token_from_text;
 use super::keys::{KeySet, KeysInstalled};
-use super::store::{FollowedDossier, LookupRequest, PublicStatus, ReceiptStoreError, Receipts};
+use super::request::LookupRequest;
+use super::scan::Source;
+use super::store::{ReceiptStoreError, Receipts};
 use crate::sync::client::{Method, PortalClient, PortalError};
 
 /// Why an online receipt step failed.
@@ -20,6 +23,10 @@ pub enum LookupError {
     NeedsToken,
     #[error("cổng không có hồ sơ {shown} với mã tra cứu này / the portal has no dossier {shown} with this lookup token", shown = crate::text::shown_if_identifier(.0))]
     NotFound(String),
+    #[error(
+        "đường dẫn tra cứu thuộc cổng khác ({0}) / the lookup link belongs to another portal ({0})"
+    )]
+    OtherPortal(String),
 }
 
 impl LookupError {
@@ -31,6 +38,7 @@ impl LookupError {
             LookupError::Store(e) => e.code(),
             LookupError::NeedsToken => "needs_token",
             LookupError::NotFound(_) => "not_found",
+            LookupError::OtherPortal(_) => "other_portal",
         }
     }
 }
@@ -41,7 +49,7 @@ pub async fn refresh_keys(
     client: &PortalClient,
     receipts: &Receipts,
 ) -> Result<KeysInstalled, LookupError> {
-    let held = receipts.key_set()?;
+    let held = receipts.key_set_to_refresh()?;
     let mut request = client.request(Method::GET, "/v1/keys");
     if let Some(etag) = receipts.key_set_etag()?.filter(|_| !held.keys.is_empty()) {
         request = request.header("If-None-Match", etag);
@@ -57,17 +65,29 @@ pub async fn refresh_keys(
     Ok(receipts.install_keys(&offered, answer.header("etag"))?)
 }
 
+/// A portal's address in one form (scheme and host lower case, default
+/// port dropped, no trailing slash), to tell whether two name the same.
+fn same_portal(a: &str, b: &str) -> bool {
+    let norm = |u: &str| {
+        url::Url::parse(u)
+            .map(|u| u.as_str().trim_end_matches('/').to_string())
+            .unwrap_or_else(|_| u.trim_end_matches('/').to_string())
+    };
+    norm(a) == norm(b)
+}
+
 /// Asks the public lookup for one dossier.
 async fn public_status(
     client: &PortalClient,
     code: &str,
     token: &str,
 ) -> Result<PublicStatus, LookupError> {
-    // Both are checked before they reach a URL: a code is upper-case
-    // letters, digits, dots and dashes; a token is base64url.
-    let code = super::scan::dossier_code(code).ok_or(LookupError::NeedsToken)?;
+    // Both are checked before they reach a URL: a code is letters, digits,
+    // dots and dashes; a token is base64url. Anything else cannot exist.
+    let not_found = || LookupError::NotFound(code.to_string());
+    let code = super::scan::dossier_code(code).ok_or_else(not_found)?;
     if token_from_text(token).is_none() {
-        return Err(LookupError::NeedsToken);
+        return Err(not_found());
     }
     let path = format!("/v1/lookup/{code}?token={token}");
     match client.send(client.request(Method::GET, &path)).await {
@@ -77,32 +97,35 @@ async fn public_status(
     }
 }
 
-/// Looks a scanned request up online, follows the dossier and caches the
-/// status with the time `now`. A request without a token cannot be looked
-/// up publicly ([`LookupError::NeedsToken`]).
+/// Looks a scanned request up online; when the portal answers, the
+/// dossier is followed with the status cached at `now`. When the portal
+/// cannot be reached the dossier is still followed (its status comes with
+/// a later refresh); a token the portal does not know changes nothing. A
+/// request without a token cannot be looked up publicly
+/// ([`LookupError::NeedsToken`]).
 pub async fn look_up(
     client: &PortalClient,
     receipts: &Receipts,
     request: &LookupRequest,
     now: i64,
 ) -> Result<FollowedDossier, LookupError> {
-    let mut followed = receipts
-        .follow(request, now)?
+    let token = request
+        .lookup_token
+        .map(|t| super::json::token_text(&t))
         .ok_or(LookupError::NeedsToken)?;
-    let status = match public_status(client, &followed.dossier_code, &followed.token).await {
-        Ok(s) => s,
-        Err(e) => {
-            // A token the portal never answered for is not worth following.
-            if matches!(e, LookupError::NotFound(_)) && followed.status.is_none() {
-                receipts.unfollow(&followed.dossier_code)?;
-            }
-            return Err(e);
+    if let Source::LookupLink { base_url } = &request.source {
+        if !same_portal(base_url, client.base_url()) {
+            return Err(LookupError::OtherPortal(base_url.clone()));
         }
-    };
-    followed.status = Some(status);
-    followed.checked_at = Some(now);
-    receipts.save_followed(&followed)?;
-    Ok(followed)
+    }
+    match public_status(client, &request.dossier_code, &token).await {
+        Ok(status) => Ok(receipts.record_lookup(request, &token, status, now)?),
+        Err(LookupError::Portal(e)) if e.is_transient() => {
+            receipts.follow(request, now)?;
+            Err(LookupError::Portal(e))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// One followed dossier's refresh.
@@ -126,42 +149,53 @@ pub async fn refresh_followed(
     now: i64,
 ) -> Result<Vec<Refreshed>, LookupError> {
     let mut out = Vec::new();
-    for mut f in receipts.followed_all()? {
+    for f in receipts.followed_all()? {
         if f.portal_url
             .as_deref()
-            .is_some_and(|u| u.trim_end_matches('/') != client.base_url())
+            .is_some_and(|u| !same_portal(u, client.base_url()))
         {
             continue;
         }
-        match public_status(client, &f.dossier_code, &f.token).await {
-            Ok(status) => {
-                let changed = f.status.as_ref() != Some(&status);
-                f.status = Some(status);
-                f.checked_at = Some(now);
-                receipts.save_followed(&f)?;
-                out.push(Refreshed {
-                    dossier_code: f.dossier_code,
-                    changed,
-                    status: f.status,
-                    error: None,
-                });
-            }
-            Err(LookupError::Portal(e)) if e.is_transient() => {
-                out.push(Refreshed {
-                    dossier_code: f.dossier_code,
-                    changed: false,
-                    status: None,
-                    error: Some(LookupError::Portal(e)),
-                });
-                break;
-            }
-            Err(e) => out.push(Refreshed {
-                dossier_code: f.dossier_code,
-                changed: false,
-                status: None,
-                error: Some(e),
-            }),
+        let (status, error) = match public_status(client, &f.dossier_code, &f.token).await {
+            Ok(status) => (Some(status), None),
+            Err(e) => (None, Some(e)),
+        };
+        let changed = match &status {
+            Some(s) => receipts.record_status(&f.dossier_code, &f.token, s.clone(), now)?,
+            None => false,
+        };
+        let stop = matches!(&error, Some(LookupError::Portal(e)) if e.is_transient());
+        out.push(Refreshed {
+            dossier_code: f.dossier_code,
+            changed,
+            status,
+            error,
+        });
+        if stop {
+            break;
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_portal;
+
+    #[test]
+    fn portal_addresses_compare_in_one_form() {
+        assert!(same_portal(
+            "https://DVC.example.vn:443/",
+            "https://dvc.example.vn"
+        ));
+        assert!(same_portal(
+            "http://127.0.0.1:8088",
+            "http://127.0.0.1:8088/"
+        ));
+        assert!(!same_portal("https://a.example.vn", "https://b.example.vn"));
+        assert!(!same_portal(
+            "https://a.example.vn/api",
+            "https://a.example.vn"
+        ));
+    }
 }

@@ -37,7 +37,7 @@ pub enum ScanError {
     Empty,
     #[error("nội dung quét quá dài ({0} ký tự) / the scanned text is too long ({0} characters)")]
     TooLong(usize),
-    #[error("phiếu hoso bị hỏng: {0} / damaged hoso receipt: {0}")]
+    #[error("phiếu hoso bị hỏng: {} / damaged hoso receipt: {}", .0.message_vi(), .0.message_en())]
     BadReceipt(FormatError),
     #[error("đường dẫn không chứa mã hồ sơ / the link carries no dossier code")]
     NoCode,
@@ -115,6 +115,9 @@ fn from_url(url: &url::Url) -> Result<Scanned, ScanError> {
             let mut base = url.clone();
             base.set_query(None);
             base.set_fragment(None);
+            // Never keep login details a link may carry.
+            let _ = base.set_username("");
+            let _ = base.set_password(None);
             let path = base.path().to_string();
             let root = path
                 .rfind("/v1/lookup/")
@@ -283,6 +286,17 @@ mod tests {
         assert_eq!(
             scan("https://a.gov.vn/tra-cuu?SGT=0123"),
             Err(ScanError::NoCode)
+        );
+    }
+
+    #[test]
+    fn lookup_links_drop_login_details() {
+        let s = scan("https://user:secret@dvc.example.vn/v1/lookup/H40.22-261123-0001?token=BwcHBwcHBwcHBwcHBwcHBw").unwrap();
+        assert_eq!(
+            s.source(),
+            Source::LookupLink {
+                base_url: "https://dvc.example.vn".into()
+            }
         );
     }
 

@@ -66,7 +66,9 @@ impl Verdict {
             Verdict::RevokedKey { kid } => format!(
                 "Khóa {kid} đã bị thu hồi: không thể tin phiếu khi không có mạng; hãy tra cứu trực tuyến."
             ),
-            Verdict::Malformed { reason } => format!("Không phải phiếu hợp lệ: {reason}"),
+            Verdict::Malformed { reason } => {
+                format!("Không phải phiếu hợp lệ: {}.", reason.message_vi())
+            }
         }
     }
 
@@ -87,13 +89,15 @@ impl Verdict {
             Verdict::RevokedKey { kid } => format!(
                 "Key {kid} was revoked: the receipt cannot be trusted offline; look it up online."
             ),
-            Verdict::Malformed { reason } => format!("Not a well-formed receipt: {reason}"),
+            Verdict::Malformed { reason } => {
+                format!("Not a well-formed receipt: {}.", reason.message_en())
+            }
         }
     }
 }
 
 /// Verifies `receipt` against trusted keys (see [`verify`]).
-pub(crate) fn verify_with(receipt: &SignedReceipt, keys: &[TrustedKey]) -> Verdict {
+fn verify_with(receipt: &SignedReceipt, keys: &[TrustedKey]) -> Verdict {
     let p = &receipt.payload;
     let Some(key) = keys.iter().find(|k| k.kid == p.kid) else {
         return Verdict::UnknownKey { kid: p.kid.clone() };
@@ -232,12 +236,20 @@ mod tests {
                 reason: FormatError::Base45,
             },
         ];
-        let mut codes: Vec<_> = all.iter().map(Verdict::code).collect();
-        codes.dedup();
+        let codes: std::collections::BTreeSet<_> = all.iter().map(Verdict::code).collect();
         assert_eq!(codes.len(), 6);
+        let vi: std::collections::BTreeSet<_> = all.iter().map(Verdict::message_vi).collect();
+        let en: std::collections::BTreeSet<_> = all.iter().map(Verdict::message_en).collect();
+        assert_eq!((vi.len(), en.len()), (6, 6), "one message per verdict");
+        // Each message in one language only (English words never in the
+        // Vietnamese one, Vietnamese letters never in the English one).
         for v in &all {
-            assert_ne!(v.message_vi(), v.message_en());
-            assert!(!v.message_vi().is_empty() && !v.message_en().is_empty());
+            let (m_vi, m_en) = (v.message_vi(), v.message_en());
+            assert!(
+                !m_vi.contains(" the ") && !m_vi.contains("receipt"),
+                "{m_vi}"
+            );
+            assert!(m_en.is_ascii(), "{m_en}");
         }
     }
 }

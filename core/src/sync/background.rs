@@ -167,6 +167,8 @@ impl Background {
             let wake_at = match &state {
                 LoopState::Idle { next_at } => *next_at,
                 LoopState::Offline { retry_at } => *retry_at,
+                // Followed receipts need no account: their next refresh.
+                LoopState::LoggedOut if self.receipts.is_some() => next_pull,
                 // Only a nudge (a new login, a retry) helps.
                 LoopState::LoggedOut | LoopState::Failed { .. } => i64::MAX,
                 LoopState::Syncing => now,
