@@ -98,8 +98,9 @@ impl SignedReceipt {
             },
             signature,
         };
-        // Only what the binary form can carry is a receipt.
-        receipt.to_bytes()?;
+        // Only what both forms can carry is a receipt (an `issued_at` past
+        // year 9999 in UTC has no RFC 3339 form).
+        receipt.to_json()?;
         Ok(receipt)
     }
 }
@@ -128,6 +129,7 @@ mod tests {
             ("lookup_token", json!("short")),
             ("fee_vnd", json!(-1)),
             ("kid", json!(7)),
+            ("issued_at", json!("9999-12-31T23:59:59-23:59")),
         ] {
             let mut broken = json.clone();
             broken["payload"][field] = bad;
