@@ -179,11 +179,44 @@ pub mod wire {
 
     const BUFFER: usize = 64 * 1024;
 
-    /// Client→server: counted against the thresholds.
-    async fn up(
+    /// Which way bytes go.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Direction {
+        /// Client→server: counted against the thresholds before forwarding.
+        Up,
+        /// Server→client: counted once forwarded.
+        Down,
+    }
+
+    impl Shared {
+        /// How many of `n` client→server bytes to forward, and whether to
+        /// cut the connection after them (`None`: the lock is poisoned).
+        fn admit_up(&self, n: usize) -> Option<(usize, bool)> {
+            let mut thresholds = self.thresholds.lock().ok()?;
+            let before = self.counters.up.load(Ordering::SeqCst);
+            Some(match thresholds.first().copied() {
+                Some(t) if before + n as u64 > t => {
+                    thresholds.remove(0);
+                    let take = t.saturating_sub(before) as usize;
+                    self.counters.up.fetch_add(take as u64, Ordering::SeqCst);
+                    self.counters.cuts.fetch_add(1, Ordering::SeqCst);
+                    (take, true)
+                }
+                _ => {
+                    self.counters.up.fetch_add(n as u64, Ordering::SeqCst);
+                    (n, false)
+                }
+            })
+        }
+    }
+
+    /// Forwards one direction of a connection until it closes, fails or
+    /// (upward) a threshold cuts it.
+    async fn forward(
         from: &mut (impl AsyncReadExt + Unpin),
         to: &mut (impl AsyncWriteExt + Unpin),
         shared: &Shared,
+        direction: Direction,
     ) -> Flow {
         let mut buf = vec![0u8; BUFFER];
         loop {
@@ -192,54 +225,24 @@ pub mod wire {
                 Ok(n) => n,
                 Err(_) => return Flow::Failed,
             };
-            // How much to forward, and whether to cut after it.
-            let (take, cut) = {
-                let Ok(mut thresholds) = shared.thresholds.lock() else {
-                    return Flow::Failed;
-                };
-                let before = shared.counters.up.load(Ordering::SeqCst);
-                match thresholds.first().copied() {
-                    Some(t) if before + n as u64 > t => {
-                        thresholds.remove(0);
-                        let take = t.saturating_sub(before) as usize;
-                        shared.counters.up.fetch_add(take as u64, Ordering::SeqCst);
-                        shared.counters.cuts.fetch_add(1, Ordering::SeqCst);
-                        (take, true)
-                    }
-                    _ => {
-                        shared.counters.up.fetch_add(n as u64, Ordering::SeqCst);
-                        (n, false)
-                    }
-                }
+            let (take, cut) = match direction {
+                Direction::Up => match shared.admit_up(n) {
+                    Some(admitted) => admitted,
+                    None => return Flow::Failed,
+                },
+                Direction::Down => (n, false),
             };
             if to.write_all(&buf[..take]).await.is_err() {
                 return Flow::Failed;
+            }
+            if direction == Direction::Down {
+                shared.counters.down.fetch_add(n as u64, Ordering::SeqCst);
             }
             if cut {
                 // Make sure the bytes before the cut reach the server.
                 let _ = to.flush().await;
                 return Flow::Cut;
             }
-        }
-    }
-
-    /// Server→client.
-    async fn down(
-        from: &mut (impl AsyncReadExt + Unpin),
-        to: &mut (impl AsyncWriteExt + Unpin),
-        shared: &Shared,
-    ) -> Flow {
-        let mut buf = vec![0u8; BUFFER];
-        loop {
-            let n = match from.read(&mut buf).await {
-                Ok(0) => return Flow::Closed,
-                Ok(n) => n,
-                Err(_) => return Flow::Failed,
-            };
-            if to.write_all(&buf[..n]).await.is_err() {
-                return Flow::Failed;
-            }
-            shared.counters.down.fetch_add(n as u64, Ordering::SeqCst);
         }
     }
 
@@ -252,7 +255,7 @@ pub mod wire {
             let (mut cr, mut cw) = client.split();
             let (mut sr, mut sw) = server.split();
             let upward = async {
-                match up(&mut cr, &mut sw, shared).await {
+                match forward(&mut cr, &mut sw, shared, Direction::Up).await {
                     // Half-close and let the answer come back.
                     Flow::Closed => {
                         let _ = sw.shutdown().await;
@@ -262,7 +265,7 @@ pub mod wire {
                 }
             };
             let downward = async {
-                let flow = down(&mut sr, &mut cw, shared).await;
+                let flow = forward(&mut sr, &mut cw, shared, Direction::Down).await;
                 let _ = cw.shutdown().await;
                 flow
             };

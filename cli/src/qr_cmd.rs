@@ -179,7 +179,7 @@ fn show(
     svg: Option<PathBuf>,
     module_px: u32,
 ) -> Result<(), Failure> {
-    let code = &canonical(code);
+    let code = &hoso_core::receipt::scan::canonical_code(code);
     let text = receipt_text(drafts, receipts, code)?.ok_or_else(|| {
         Failure::Usage(format!(
             "không có phiếu của hồ sơ {0} trên máy này / no receipt for dossier {0} on this device",
@@ -193,12 +193,12 @@ fn show(
     if let Some(path) = &svg {
         std::fs::write(path, qr_image::svg(&text)?)?;
     }
-    let (_, verdict) = receipts.verify_text(&text)?;
+    let (receipt, verdict) = receipts.verify_text(&text)?;
     if ctx.json {
         print_json(&json!({
             "dossier_code": code,
             "qr_text": text,
-            "payload_bytes": SignedReceipt::from_qr_text(&text).ok().and_then(|r| r.to_bytes().ok()).map(|b| b.len()),
+            "payload_bytes": receipt.and_then(|r| r.to_bytes().ok()).map(|b| b.len()),
             "shape": shape,
             "verdict": verdict_json(&verdict),
             "png": png,
@@ -267,11 +267,6 @@ fn verify(ctx: &Context, receipts: &Receipts, payload: &str) -> Result<(), Failu
     } else {
         Err(Failure::Unverified(verdict.code()))
     }
-}
-
-/// A code as the user typed it, in its canonical form when it is one.
-pub(crate) fn canonical(code: &str) -> String {
-    hoso_core::receipt::scan::dossier_code(code).unwrap_or_else(|| code.to_string())
 }
 
 fn lookup(

@@ -465,7 +465,7 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
     let mut all = drafts.tracked_all()?;
     let mut by_receipt = receipts.followed_all()?;
     if let Some(code) = code {
-        let code = crate::qr_cmd::canonical(code);
+        let code = hoso_core::receipt::scan::canonical_code(code);
         all.retain(|d| d.code == code);
         by_receipt.retain(|f| f.dossier_code == code);
         if all.is_empty() && by_receipt.is_empty() {

@@ -227,11 +227,13 @@ fn data_dir_comes_from_the_environment_too() {
     assert_eq!(json(&out)["procedure_count"], 2642);
 }
 
-#[test]
-fn demo_runs_on_embedded_defaults() {
+/// `hoso demo ARGS…` on its embedded defaults (no data directory given),
+/// insisting on success.
+fn demo(args: &[&str]) -> std::process::Output {
     let out = Command::new(env!("CARGO_BIN_EXE_hoso"))
         .env_remove("HOSO_DATA_DIR")
-        .args(["demo", "--json"])
+        .arg("demo")
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -239,6 +241,12 @@ fn demo_runs_on_embedded_defaults() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+#[test]
+fn demo_runs_on_embedded_defaults() {
+    let out = demo(&["--json"]);
     let demo = json(&out);
     assert_eq!(demo["procedures"], 2642);
     assert_eq!(demo["searches"][0]["query"], "dang ky khai sinh");
@@ -309,16 +317,7 @@ fn decode_terminal_qr(lines: &[&str]) -> String {
 
 #[test]
 fn the_demo_draws_a_receipt_qr_that_scans() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .env_remove("HOSO_DATA_DIR")
-        .arg("demo")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = demo(&[]);
     let text = String::from_utf8(out.stdout).unwrap();
     let qr_text = text
         .lines()

@@ -86,11 +86,6 @@ struct FollowedRecord {
     lookup_token: String,
 }
 
-/// The canonical form of a code someone typed.
-fn canonical(code: &str) -> String {
-    super::scan::dossier_code(code).unwrap_or_else(|| code.trim().to_string())
-}
-
 impl FollowedDossier {
     fn from_request(request: &LookupRequest, token: String, now: i64) -> FollowedDossier {
         FollowedDossier {
@@ -123,7 +118,10 @@ impl Receipts {
     fn followed_key(&self, code: &str) -> Vec<u8> {
         let mut key = FOLLOWED.to_vec();
         // Prefixed: the drafts' followed dossiers blind the bare code.
-        key.extend(self.vault.blind(&format!("receipt:{}", canonical(code))));
+        key.extend(
+            self.vault
+                .blind(&format!("receipt:{}", super::scan::canonical_code(code))),
+        );
         key
     }
 
@@ -161,30 +159,36 @@ impl Receipts {
 
     /// A followed dossier (the code as typed; case does not matter).
     pub fn followed(&self, code: &str) -> Result<Option<FollowedDossier>, ReceiptStoreError> {
-        let keys = self.key_set_to_refresh()?;
+        let keys = self.usable_key_set()?;
         Ok(self.read_followed(code)?.map(|f| f.checked(&keys)))
     }
 
-    /// Every followed dossier, by code (a damaged record is skipped, not
-    /// fatal to the others).
-    pub fn followed_all(&self) -> Result<Vec<FollowedDossier>, ReceiptStoreError> {
-        let keys = self.key_set_to_refresh()?;
+    /// Every followed dossier as stored, by code, not verified (a damaged
+    /// record is skipped, not fatal to the others).
+    pub(crate) fn followed_records(&self) -> Result<Vec<FollowedDossier>, ReceiptStoreError> {
         let mut all: Vec<FollowedDossier> = self
             .vault
             .scan_each(SPACE, FOLLOWED)?
             .into_iter()
             .filter_map(|(_, plain)| plain.ok())
             .filter_map(|b| serde_json::from_slice::<FollowedRecord>(&b).ok())
-            .map(|r| {
-                FollowedDossier {
-                    token: r.lookup_token,
-                    ..r.dossier
-                }
-                .checked(&keys)
+            .map(|r| FollowedDossier {
+                token: r.lookup_token,
+                ..r.dossier
             })
             .collect();
         all.sort_by(|a, b| a.dossier_code.cmp(&b.dossier_code));
         Ok(all)
+    }
+
+    /// Every followed dossier, by code, with its verdict as of now.
+    pub fn followed_all(&self) -> Result<Vec<FollowedDossier>, ReceiptStoreError> {
+        let keys = self.usable_key_set()?;
+        Ok(self
+            .followed_records()?
+            .into_iter()
+            .map(|f| f.checked(&keys))
+            .collect())
     }
 
     /// Follows a request that carries a token, offline (or before the
@@ -202,7 +206,7 @@ impl Receipts {
         };
         let token = super::json::token_text(&token);
         let _guard = self.store().edit_lock();
-        let keys = self.key_set_to_refresh()?;
+        let keys = self.usable_key_set()?;
         let entry = match self.read_followed(&request.dossier_code)? {
             Some(f) => {
                 let f = f.checked(&keys);
@@ -235,7 +239,7 @@ impl Receipts {
         now: i64,
     ) -> Result<FollowedDossier, ReceiptStoreError> {
         let _guard = self.store().edit_lock();
-        let keys = self.key_set_to_refresh()?;
+        let keys = self.usable_key_set()?;
         let mut entry = match self.read_followed(&request.dossier_code)? {
             Some(f) if f.token == token => f.checked(&keys),
             _ => FollowedDossier::from_request(request, token.to_string(), now),

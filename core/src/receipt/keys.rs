@@ -166,18 +166,18 @@ impl KeySet {
         let mut keys = offered.keys.clone();
         for key in &mut keys {
             let before = self.keys.iter().find(|k| k.kid == key.kid);
+            if before.is_none() {
+                report.added.push(key.kid.clone());
+            }
             match before {
-                None => report.added.push(key.kid.clone()),
                 // A revocation stays, whatever a later set says.
                 Some(b) if b.revoked && !key.revoked => {
                     key.revoked = true;
                     key.revoked_at = b.revoked_at.clone();
                 }
-                Some(b) if key.revoked && !b.revoked => report.revoked.push(key.kid.clone()),
-                Some(_) => {}
-            }
-            if before.is_none() && key.revoked {
-                report.revoked.push(key.kid.clone());
+                Some(b) if b.revoked => {}
+                _ if key.revoked => report.revoked.push(key.kid.clone()),
+                _ => {}
             }
         }
         for held in &self.keys {

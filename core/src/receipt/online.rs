@@ -49,7 +49,7 @@ pub async fn refresh_keys(
     client: &PortalClient,
     receipts: &Receipts,
 ) -> Result<KeysInstalled, LookupError> {
-    let held = receipts.key_set_to_refresh()?;
+    let held = receipts.usable_key_set()?;
     let mut request = client.request(Method::GET, "/v1/keys");
     if let Some(etag) = receipts.key_set_etag()?.filter(|_| !held.keys.is_empty()) {
         request = request.header("If-None-Match", etag);
@@ -149,7 +149,8 @@ pub async fn refresh_followed(
     now: i64,
 ) -> Result<Vec<Refreshed>, LookupError> {
     let mut out = Vec::new();
-    for f in receipts.followed_all()? {
+    // Verdicts are not needed to refresh: the stored records will do.
+    for f in receipts.followed_records()? {
         if f.portal_url
             .as_deref()
             .is_some_and(|u| !same_portal(u, client.base_url()))

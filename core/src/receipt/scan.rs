@@ -86,6 +86,12 @@ pub fn dossier_code(text: &str) -> Option<String> {
         .then_some(code)
 }
 
+/// A code as someone typed it: its canonical form when it is a dossier
+/// code, else the text trimmed.
+pub fn canonical_code(code: &str) -> String {
+    dossier_code(code).unwrap_or_else(|| code.trim().to_string())
+}
+
 /// Parameter names compared the way portals vary them.
 fn squashed(name: &str) -> String {
     name.chars()

@@ -84,10 +84,11 @@ impl Receipts {
         }
     }
 
-    /// The key set a refresh starts from: a damaged record counts as none
-    /// held, so the next set fetched replaces it (the portal's list is the
-    /// only source of keys); a storage failure stops the refresh.
-    pub(crate) fn key_set_to_refresh(&self) -> Result<KeySet, ReceiptStoreError> {
+    /// The key set to work with: a damaged record counts as none held (so
+    /// verdicts say `unknown_key` and the next set fetched replaces it —
+    /// the portal's list is the only source of keys); a storage failure is
+    /// an error.
+    pub(crate) fn usable_key_set(&self) -> Result<KeySet, ReceiptStoreError> {
         match self.key_set() {
             Err(ReceiptStoreError::Damaged(_)) => Ok(KeySet::default()),
             other => other,
@@ -110,7 +111,7 @@ impl Receipts {
         etag: Option<&str>,
     ) -> Result<KeysInstalled, ReceiptStoreError> {
         let _guard = self.store().edit_lock();
-        let held = self.key_set_to_refresh()?;
+        let held = self.usable_key_set()?;
         let (merged, report) = held.merged(offered)?;
         let mut changes = Changes::default();
         if report.changed {

@@ -64,7 +64,7 @@ pub async fn update(
         let bundle = Bundle::from_reader(answer.body.as_slice()).map_err(CatalogError::from)?;
         Some(catalog.install(&bundle)?)
     };
-    let keys_held = receipts.key_set_to_refresh().map_err(LookupError::from)?;
+    let keys_held = receipts.usable_key_set().map_err(LookupError::from)?;
     let keys = if keys_held.keys.is_empty() || info.key_set_version > keys_held.key_set_version {
         refresh_keys(client, receipts).await?
     } else {
