@@ -43,74 +43,23 @@ pub enum Failure {
     LookupFailed(&'static str),
 }
 
-/// The stable code of a portal failure: the API's own code when it gave one.
-fn portal_code(e: &hoso_core::sync::client::PortalError) -> &'static str {
-    use hoso_core::sync::client::PortalError as P;
-    match e {
-        P::BadUrl => "bad_url",
-        P::Insecure => "insecure_url",
-        P::Network(_) | P::NotApi { .. } => "network",
-        P::BadPin(_) => "bad_pin",
-        P::BadRoot { .. } => "bad_root",
-        P::PinMismatch { .. } => "pin_mismatch",
-        P::Decode(_) => "bad_answer",
-        P::NotLoggedIn => "not_logged_in",
-        P::Api(f) => match f.code.as_str() {
-            "invalid_credentials" => "invalid_credentials",
-            "account_exists" => "account_exists",
-            "validation_failed" => "validation_failed",
-            "rate_limited" => "rate_limited",
-            "refresh_token_invalid" => "not_logged_in",
-            _ => "portal_error",
-        },
-    }
-}
-
-fn qr_image_code(e: &hoso_core::receipt::image::QrImageError) -> &'static str {
-    use hoso_core::receipt::image::QrImageError as Q;
-    match e {
-        Q::TooLong => "qr_too_long",
-        Q::BadImage(_) => "bad_image",
-        Q::TooLarge(_) => "image_too_large",
-        Q::NoCode => "no_qr_found",
-        Q::Encode(_) | Q::Io(_) => "io",
-    }
-}
-
 impl Failure {
     fn code(&self) -> &'static str {
-        use hoso_core::catalog::bundle::BundleError as B;
         match self {
-            Failure::Catalog(e) => match e {
-                CatalogError::Storage(_) => "storage",
-                CatalogError::NoCatalog => "no_catalog",
-                CatalogError::NotFound(_) => "not_found",
-                CatalogError::Damaged { .. } => "catalog_damaged",
-                CatalogError::Stale { .. } => "stale_bundle",
-                CatalogError::Source(_) => "bad_source",
-                CatalogError::Bundle(B::Io { .. }) => "io",
-                CatalogError::Bundle(_) => "bad_bundle",
-            },
+            Failure::Catalog(e) => e.code(),
             Failure::Draft(e) => e.code(),
             Failure::Profile(e) => e.code(),
             Failure::Attach(e) => e.code(),
             Failure::Damaged(_) => "damaged",
             Failure::Input(_) => "io",
             Failure::Usage(_) => "usage",
-            Failure::Portal(e) => portal_code(e),
+            Failure::Portal(e) => e.error_code(),
             Failure::Sync(hoso_core::sync::engine::SyncError::Drafts(e)) => e.code(),
             Failure::Sync(hoso_core::sync::engine::SyncError::NotLoggedIn) => "not_logged_in",
             Failure::Receipt(e) => e.code(),
             Failure::Lookup(e) => e.code(),
-            Failure::QrImage(e) => qr_image_code(e),
-            Failure::CatalogUpdate(e) => {
-                use hoso_core::sync::catalog::CatalogUpdateError as U;
-                match e {
-                    U::Portal(p) => portal_code(p),
-                    U::Catalog(_) => "bad_bundle",
-                    U::SigningKeys(k) => k.code(),
-                }
-            }
+            Failure::QrImage(e) => e.code(),
+            Failure::CatalogUpdate(e) => e.code(),
             Failure::Unverified(code) | Failure::LookupFailed(code) => code,
         }
     }

@@ -162,10 +162,8 @@ fn receipt_text(
     receipts: &Receipts,
     code: &str,
 ) -> Result<Option<String>, Failure> {
-    if let Some(t) = drafts.tracked(code)? {
-        if let Ok(r) = SignedReceipt::from_json(&t.receipt) {
-            return Ok(r.qr_text().ok());
-        }
+    if let Some(own) = drafts.receipt_qr(code)? {
+        return Ok(Some(own));
     }
     Ok(receipts.followed(code)?.and_then(|f| f.receipt_qr))
 }

@@ -32,6 +32,23 @@ pub enum CatalogError {
     Source(#[from] super::source::SourceError),
 }
 
+impl CatalogError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        use super::bundle::BundleError as B;
+        match self {
+            CatalogError::Storage(_) => "storage",
+            CatalogError::NoCatalog => "no_catalog",
+            CatalogError::NotFound(_) => "not_found",
+            CatalogError::Damaged { .. } => "catalog_damaged",
+            CatalogError::Stale { .. } => "stale_bundle",
+            CatalogError::Source(_) => "bad_source",
+            CatalogError::Bundle(B::Io { .. }) => "io",
+            CatalogError::Bundle(_) => "bad_bundle",
+        }
+    }
+}
+
 /// What installing a bundle did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Installed {

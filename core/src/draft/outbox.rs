@@ -230,6 +230,15 @@ impl Drafts {
         }
     }
 
+    /// The QR text of the signed receipt of a dossier filed from this
+    /// device, if the portal gave one.
+    pub fn receipt_qr(&self, code: &str) -> Result<Option<String>, DraftError> {
+        Ok(self
+            .tracked(code)?
+            .and_then(|t| crate::receipt::SignedReceipt::from_json(&t.receipt).ok())
+            .and_then(|r| r.qr_text().ok()))
+    }
+
     /// Every followed dossier, by code.
     pub fn tracked_all(&self) -> Result<Vec<TrackedDossier>, DraftError> {
         Ok(self

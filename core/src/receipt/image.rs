@@ -40,6 +40,19 @@ pub enum QrImageError {
     Io(String),
 }
 
+impl QrImageError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QrImageError::TooLong => "qr_too_long",
+            QrImageError::BadImage(_) => "bad_image",
+            QrImageError::TooLarge(_) => "image_too_large",
+            QrImageError::NoCode => "no_qr_found",
+            QrImageError::Encode(_) | QrImageError::Io(_) => "io",
+        }
+    }
+}
+
 /// The shape of a drawn code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct QrShape {

@@ -23,7 +23,8 @@ pub struct ReceiptSummary {
 }
 
 impl ReceiptSummary {
-    pub(crate) fn of(r: &SignedReceipt) -> ReceiptSummary {
+    /// What a receipt says, for showing (the lookup token left out).
+    pub fn of(r: &SignedReceipt) -> ReceiptSummary {
         let p = &r.payload;
         ReceiptSummary {
             procedure_code: p.procedure_code.clone(),

@@ -23,6 +23,17 @@ pub enum CatalogUpdateError {
     SigningKeys(#[from] LookupError),
 }
 
+impl CatalogUpdateError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CatalogUpdateError::Portal(p) => p.error_code(),
+            CatalogUpdateError::Catalog(_) => "bad_bundle",
+            CatalogUpdateError::SigningKeys(k) => k.code(),
+        }
+    }
+}
+
 /// `CatalogInfo`, the fields an update needs.
 #[derive(Deserialize)]
 struct CatalogInfo {

@@ -74,6 +74,29 @@ impl PortalError {
         }
     }
 
+    /// A stable machine code for the error: the API's own code for the
+    /// ones an app switches on, else what kind of failure it was.
+    pub fn error_code(&self) -> &'static str {
+        match self {
+            PortalError::BadUrl => "bad_url",
+            PortalError::Insecure => "insecure_url",
+            PortalError::Network(_) | PortalError::NotApi { .. } => "network",
+            PortalError::BadPin(_) => "bad_pin",
+            PortalError::BadRoot { .. } => "bad_root",
+            PortalError::PinMismatch { .. } => "pin_mismatch",
+            PortalError::Decode(_) => "bad_answer",
+            PortalError::NotLoggedIn => "not_logged_in",
+            PortalError::Api(f) => match f.code.as_str() {
+                "invalid_credentials" => "invalid_credentials",
+                "account_exists" => "account_exists",
+                "validation_failed" => "validation_failed",
+                "rate_limited" => "rate_limited",
+                "refresh_token_invalid" => "not_logged_in",
+                _ => "portal_error",
+            },
+        }
+    }
+
     /// Worth retrying later (network trouble, 5xx, 429, an idempotent
     /// request still in flight), as opposed to needing the user. A pin
     /// mismatch counts as network trouble: nothing was sent, and an

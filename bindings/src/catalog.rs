@@ -1,0 +1,350 @@
+//! The procedure catalog through the binding: what is installed, search as
+//! people type, one procedure in full, importing a bundle shipped with the
+//! app and updating from the portal (with the receipt-signing keys).
+
+use crate::error::HosoError;
+use crate::hoso::{Hoso, State};
+use crate::to_i64;
+use hoso_core::catalog::store::Installed;
+use hoso_core::catalog::{self, ChannelKind, Level, Procedure};
+use hoso_core::search::{SearchHit, SearchQuery};
+use hoso_core::sync::client::PortalClient;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The installed catalog.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CatalogInfo {
+    /// Grows with every new catalog.
+    pub version: i64,
+    pub procedure_count: i64,
+    /// Hex SHA-256 of the catalog's content.
+    pub content_hash: String,
+}
+
+/// The administrative level a procedure is carried out at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ProcedureLevel {
+    Ministry,
+    Province,
+    Commune,
+    Other,
+}
+
+/// How a search is narrowed.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SearchOptions {
+    /// How many hits at most.
+    #[uniffi(default = 10)]
+    pub limit: u32,
+    /// Only procedures carried out at this level.
+    #[uniffi(default = None)]
+    pub level: Option<ProcedureLevel>,
+    /// Only procedures whose field (lĩnh vực) contains this text.
+    #[uniffi(default = None)]
+    pub field: Option<String>,
+    /// Only procedures that can be filed online.
+    #[uniffi(default = false)]
+    pub online_only: bool,
+}
+
+/// One search hit, best first.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ProcedureHit {
+    pub code: String,
+    pub name: String,
+    pub levels: Vec<ProcedureLevel>,
+    pub field: String,
+    /// Can be filed online.
+    pub online: bool,
+    pub score: f32,
+}
+
+/// How a dossier may be handed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum FilingChannel {
+    Online,
+    InPerson,
+    Postal,
+}
+
+/// A fee as the procedure states it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ProcedureFee {
+    /// The amount in đồng, when the text states one.
+    pub amount_vnd: Option<i64>,
+    pub text: String,
+}
+
+/// What filing through one channel takes.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ProcedureChannel {
+    pub channel: FilingChannel,
+    /// The processing time as written ("15 Ngày làm việc").
+    pub processing_time: String,
+    pub fees: Vec<ProcedureFee>,
+    pub note: Option<String>,
+}
+
+/// A document the dossier must contain.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RequiredDocument {
+    /// The case it belongs to, when the procedure has several.
+    pub group: String,
+    pub name: String,
+    /// The form (mẫu đơn) to use, if any.
+    pub form: Option<String>,
+    pub originals: u32,
+    pub copies: u32,
+}
+
+/// A law or decree the procedure rests on.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LegalBasis {
+    pub number: String,
+    pub title: String,
+}
+
+/// What the citizen receives at the end.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ProcedureOutcome {
+    pub name: String,
+    pub code: Option<String>,
+}
+
+/// One national procedure, as the portal publishes it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ProcedureDetail {
+    pub code: String,
+    pub name: String,
+    pub decision_number: String,
+    pub kind: String,
+    pub field: String,
+    pub ministry: String,
+    pub levels: Vec<ProcedureLevel>,
+    pub target_groups: Vec<String>,
+    pub competent_agencies: Vec<String>,
+    pub implementing_agencies: Vec<String>,
+    pub receiving_address: String,
+    pub channels: Vec<ProcedureChannel>,
+    pub documents: Vec<RequiredDocument>,
+    pub steps: Vec<String>,
+    pub legal_basis: Vec<LegalBasis>,
+    pub results: Vec<ProcedureOutcome>,
+    pub conditions: Vec<String>,
+    /// Can be filed online.
+    pub online: bool,
+    /// The page on the national portal.
+    pub source_url: String,
+    /// Page sections hoso could not parse, kept as text by heading.
+    pub unparsed_sections: HashMap<String, String>,
+}
+
+/// What importing a catalog did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CatalogImport {
+    pub version: i64,
+    pub procedure_count: i64,
+    /// False when the content was already installed.
+    pub changed: bool,
+}
+
+/// What a catalog update from the portal did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CatalogUpdate {
+    pub catalog_version: i64,
+    pub catalog_changed: bool,
+    /// The version of the receipt-signing key set now held.
+    pub signing_keys_version: i64,
+    pub signing_keys_changed: bool,
+}
+
+impl From<Level> for ProcedureLevel {
+    fn from(l: Level) -> ProcedureLevel {
+        match l {
+            Level::Ministry => ProcedureLevel::Ministry,
+            Level::Province => ProcedureLevel::Province,
+            Level::Commune => ProcedureLevel::Commune,
+            Level::Other => ProcedureLevel::Other,
+        }
+    }
+}
+
+impl From<ProcedureLevel> for Level {
+    fn from(l: ProcedureLevel) -> Level {
+        match l {
+            ProcedureLevel::Ministry => Level::Ministry,
+            ProcedureLevel::Province => Level::Province,
+            ProcedureLevel::Commune => Level::Commune,
+            ProcedureLevel::Other => Level::Other,
+        }
+    }
+}
+
+impl From<SearchHit> for ProcedureHit {
+    fn from(h: SearchHit) -> ProcedureHit {
+        ProcedureHit {
+            code: h.code,
+            name: h.name,
+            levels: h.levels.into_iter().map(Into::into).collect(),
+            field: h.field,
+            online: h.online,
+            score: h.score,
+        }
+    }
+}
+
+impl From<Procedure> for ProcedureDetail {
+    fn from(p: Procedure) -> ProcedureDetail {
+        ProcedureDetail {
+            code: p.code,
+            name: p.name,
+            decision_number: p.decision_number,
+            kind: p.kind,
+            field: p.field,
+            ministry: p.ministry,
+            levels: p.levels.into_iter().map(Into::into).collect(),
+            target_groups: p.target_groups,
+            competent_agencies: p.agencies.competent,
+            implementing_agencies: p.agencies.implementing,
+            receiving_address: p.receiving_address,
+            channels: p
+                .channels
+                .into_iter()
+                .map(|c| ProcedureChannel {
+                    channel: match c.channel {
+                        ChannelKind::Online => FilingChannel::Online,
+                        ChannelKind::InPerson => FilingChannel::InPerson,
+                        ChannelKind::Postal => FilingChannel::Postal,
+                    },
+                    processing_time: c.processing_time.text,
+                    fees: c
+                        .fees
+                        .into_iter()
+                        .map(|f| ProcedureFee {
+                            amount_vnd: f.amount_vnd.map(to_i64),
+                            text: f.text,
+                        })
+                        .collect(),
+                    note: c.note,
+                })
+                .collect(),
+            documents: p
+                .documents
+                .into_iter()
+                .map(|d| RequiredDocument {
+                    group: d.group,
+                    name: d.name,
+                    form: d.form,
+                    originals: d.originals,
+                    copies: d.copies,
+                })
+                .collect(),
+            steps: p.steps,
+            legal_basis: p
+                .legal_basis
+                .into_iter()
+                .map(|l| LegalBasis {
+                    number: l.number,
+                    title: l.title,
+                })
+                .collect(),
+            results: p
+                .results
+                .into_iter()
+                .map(|r| ProcedureOutcome {
+                    name: r.name,
+                    code: r.code,
+                })
+                .collect(),
+            conditions: p.conditions,
+            online: p.online,
+            source_url: p.source_url,
+            unparsed_sections: p.raw.into_iter().collect(),
+        }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Hoso {
+    /// The installed catalog, or `None` before the first import or update.
+    pub fn catalog_info(&self) -> Result<Option<CatalogInfo>, HosoError> {
+        Ok(self.state.catalog.current()?.map(|i| CatalogInfo {
+            version: to_i64(i.version),
+            procedure_count: i64::try_from(i.procedure_count).unwrap_or(i64::MAX),
+            content_hash: i.content_hash,
+        }))
+    }
+
+    /// Searches the catalog the way people type: without diacritics, with
+    /// typos, abbreviations, colloquial words, a procedure's code, or the
+    /// first letters of the last word (as-you-type). Offline and fast
+    /// enough to call on every keystroke.
+    pub fn search(
+        &self,
+        query: String,
+        options: SearchOptions,
+    ) -> Result<Vec<ProcedureHit>, HosoError> {
+        let index = self.state.index()?;
+        let hits = index.search(&SearchQuery {
+            text: query,
+            limit: usize::try_from(options.limit).unwrap_or(usize::MAX),
+            level: options.level.map(Into::into),
+            field: options.field,
+            online_only: options.online_only,
+        });
+        Ok(hits.into_iter().map(Into::into).collect())
+    }
+
+    /// One procedure in full, by its code (e.g. `1.001193`).
+    pub fn procedure(&self, code: String) -> Result<ProcedureDetail, HosoError> {
+        Ok(self.state.catalog.procedure(&code)?.into())
+    }
+
+    /// Imports a catalog file: a bundle shipped with the app or fetched by
+    /// other means, or the crawled national data (`.jsonl` / `.jsonl.gz`).
+    /// The catalog in use stays until the new one is whole.
+    pub async fn import_catalog(&self, path: String) -> Result<CatalogImport, HosoError> {
+        self.blocking(move |state| {
+            let report = catalog::import(&state.catalog, std::path::Path::new(&path), None)?;
+            Ok(CatalogImport {
+                version: to_i64(report.version),
+                procedure_count: i64::try_from(report.procedures).unwrap_or(i64::MAX),
+                changed: matches!(report.installed, Installed::Switched { .. }),
+            })
+        })
+        .await
+    }
+
+    /// Brings the catalog and the receipt-signing keys up to the portal's:
+    /// `portal_url`, else the portal logged in to (no account needed).
+    pub async fn update_catalog(
+        &self,
+        portal_url: Option<String>,
+    ) -> Result<CatalogUpdate, HosoError> {
+        self.spawn(move |state| async move {
+            let client = public_client(&state, portal_url.as_deref())?;
+            let done =
+                hoso_core::sync::catalog::update(&client, &state.catalog, &state.receipts).await?;
+            Ok(CatalogUpdate {
+                catalog_version: to_i64(done.catalog_version),
+                catalog_changed: matches!(done.catalog, Some(Installed::Switched { .. })),
+                signing_keys_version: to_i64(done.keys.version),
+                signing_keys_changed: done.keys.changed,
+            })
+        })
+        .await
+    }
+}
+
+/// A client for calls that need no account: `url`, else the logged-in
+/// portal; neither is `NotLoggedIn`.
+pub(crate) fn public_client(
+    state: &State,
+    url: Option<&str>,
+) -> Result<Arc<PortalClient>, HosoError> {
+    match url {
+        Some(u) => Ok(Arc::new(PortalClient::new(u)?)),
+        None => state.logged_in(),
+    }
+}

@@ -1,0 +1,447 @@
+//! The errors the apps see: [`HosoError`], one variant per thing an app does
+//! differently (ask for a login, show a field's problem, say "offline"),
+//! each with the core's stable `code` and its Vietnamese and English
+//! messages, and [`HostError`], what a Kotlin or Swift implementation of a
+//! host trait may throw. Conversions from the core's errors live here and
+//! nowhere else.
+
+use hoso_core::catalog::store::CatalogError;
+use hoso_core::draft::{AttachError, DraftError};
+use hoso_core::profile::ProfileError;
+use hoso_core::receipt::image::QrImageError;
+use hoso_core::receipt::online::LookupError;
+use hoso_core::receipt::ReceiptStoreError;
+use hoso_core::sync::catalog::CatalogUpdateError;
+use hoso_core::sync::client::PortalError;
+use hoso_core::sync::engine::SyncError;
+use hoso_core::sync::status::StatusError;
+
+/// Why a call failed. Nothing already saved is lost by any of these.
+///
+/// Every variant carries `code` (a stable snake_case code, finer than the
+/// variant: `draft_not_found`, `invalid_credentials` …), `message` (both
+/// languages, for logs and quick display), `message_vi` and `message_en`.
+/// Messages never contain personal data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum HosoError {
+    /// A procedure, draft, submission, attachment, family member or
+    /// followed dossier that does not exist.
+    #[error("{message}")]
+    NotFound {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// What the user or the app gave is not acceptable: a malformed value,
+    /// an unknown field or slot, a file of the wrong type or too large, a
+    /// bad portal URL. Fix the input and try again.
+    #[error("{message}")]
+    InvalidInput {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// The draft cannot be submitted yet: `validate_draft` says what is
+    /// missing or invalid.
+    #[error("{message}")]
+    NotReady {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// No procedure catalog is installed yet (update or import one).
+    #[error("{message}")]
+    NoCatalog {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// The host's `KeyProvider` could not give a usable key.
+    #[error("{message}")]
+    KeyUnavailable {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// The data on this device was sealed with another key; nothing was
+    /// changed.
+    #[error("{message}")]
+    WrongKey {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// A saved record or an attached file is damaged; the rest is intact.
+    #[error("{message}")]
+    Damaged {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// The device store failed (disk full, locked by another process,
+    /// written by a newer app).
+    #[error("{message}")]
+    Storage {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// Not logged in to the portal, or the session ended: log in again.
+    #[error("{message}")]
+    NotLoggedIn {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// The portal cannot be reached (offline, timeouts, an intercepting
+    /// network); try again later.
+    #[error("{message}")]
+    Network {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// The portal refused: `code` is its own error code
+    /// (`invalid_credentials`, `account_exists`, `validation_failed` …).
+    #[error("{message}")]
+    Portal {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// A receipt, QR text or picture that is not a usable hoso receipt, or
+    /// a lookup it cannot make.
+    #[error("{message}")]
+    Receipt {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// The host cancelled the operation (a progress listener said stop).
+    #[error("{message}")]
+    Cancelled {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+    /// Something that should not happen (the object was closed, the
+    /// system had no randomness); the message says what.
+    #[error("{message}")]
+    Internal {
+        code: String,
+        message: String,
+        message_vi: String,
+        message_en: String,
+    },
+}
+
+/// Which variant a stable code belongs to.
+#[derive(Clone, Copy)]
+enum Kind {
+    NotFound,
+    InvalidInput,
+    NotReady,
+    NoCatalog,
+    KeyUnavailable,
+    WrongKey,
+    Damaged,
+    Storage,
+    NotLoggedIn,
+    Network,
+    Portal,
+    Receipt,
+    Cancelled,
+    Internal,
+}
+
+/// The variant for each of the core's stable codes; anything not listed
+/// is a problem with the input.
+fn kind_of(code: &str) -> Kind {
+    match code {
+        "not_found"
+        | "draft_not_found"
+        | "procedure_not_found"
+        | "submission_not_found"
+        | "unknown_member"
+        | "not_followed"
+        | "dossier_not_found" => Kind::NotFound,
+        "draft_not_ready" => Kind::NotReady,
+        "no_catalog" => Kind::NoCatalog,
+        "key_unavailable" => Kind::KeyUnavailable,
+        "wrong_key" => Kind::WrongKey,
+        "damaged" | "catalog_damaged" => Kind::Damaged,
+        "storage" | "io" | "quarantine_present" => Kind::Storage,
+        "not_logged_in" => Kind::NotLoggedIn,
+        "network" | "pin_mismatch" => Kind::Network,
+        "portal_error"
+        | "invalid_credentials"
+        | "account_exists"
+        | "validation_failed"
+        | "rate_limited"
+        | "bad_answer" => Kind::Portal,
+        "malformed" | "unrecognised_qr" | "bad_key_set" | "stale_key_set" | "no_qr_found"
+        | "bad_image" | "image_too_large" | "qr_too_long" | "needs_token" | "other_portal"
+        | "unverified" => Kind::Receipt,
+        "cancelled" => Kind::Cancelled,
+        "randomness" | "closed" | "runtime" => Kind::Internal,
+        _ => Kind::InvalidInput,
+    }
+}
+
+impl HosoError {
+    /// The error for `code` with a "Vietnamese / English" message (the form
+    /// every core error displays in).
+    pub(crate) fn new(code: &str, message: String) -> HosoError {
+        let (vi, en) = match message.split_once(" / ") {
+            Some((vi, en)) => (vi.to_string(), en.to_string()),
+            None => (message.clone(), message.clone()),
+        };
+        HosoError::with_messages(code, vi, en)
+    }
+
+    /// The error for `code` with its two messages given apart.
+    pub(crate) fn with_messages(code: &str, message_vi: String, message_en: String) -> HosoError {
+        let code = code.to_string();
+        let message = format!("{message_vi} / {message_en}");
+        match kind_of(&code) {
+            Kind::NotFound => HosoError::NotFound {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::InvalidInput => HosoError::InvalidInput {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::NotReady => HosoError::NotReady {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::NoCatalog => HosoError::NoCatalog {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::KeyUnavailable => HosoError::KeyUnavailable {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::WrongKey => HosoError::WrongKey {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::Damaged => HosoError::Damaged {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::Storage => HosoError::Storage {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::NotLoggedIn => HosoError::NotLoggedIn {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::Network => HosoError::Network {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::Portal => HosoError::Portal {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::Receipt => HosoError::Receipt {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::Cancelled => HosoError::Cancelled {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+            Kind::Internal => HosoError::Internal {
+                code,
+                message,
+                message_vi,
+                message_en,
+            },
+        }
+    }
+
+    /// The stable code, whatever the variant.
+    pub fn code(&self) -> &str {
+        match self {
+            HosoError::NotFound { code, .. }
+            | HosoError::InvalidInput { code, .. }
+            | HosoError::NotReady { code, .. }
+            | HosoError::NoCatalog { code, .. }
+            | HosoError::KeyUnavailable { code, .. }
+            | HosoError::WrongKey { code, .. }
+            | HosoError::Damaged { code, .. }
+            | HosoError::Storage { code, .. }
+            | HosoError::NotLoggedIn { code, .. }
+            | HosoError::Network { code, .. }
+            | HosoError::Portal { code, .. }
+            | HosoError::Receipt { code, .. }
+            | HosoError::Cancelled { code, .. }
+            | HosoError::Internal { code, .. } => code,
+        }
+    }
+
+    /// The object was closed; no call works on it any more.
+    pub(crate) fn closed() -> HosoError {
+        HosoError::with_messages(
+            "closed",
+            "đối tượng hoso đã đóng".into(),
+            "the hoso object is closed".into(),
+        )
+    }
+
+    /// The object's own runtime failed to run a task.
+    pub(crate) fn runtime(what: impl std::fmt::Display) -> HosoError {
+        HosoError::with_messages(
+            "runtime",
+            format!("lỗi bộ chạy tác vụ: {what}"),
+            format!("task runtime failure: {what}"),
+        )
+    }
+}
+
+/// Implements `From<E>` for core errors that display bilingually and have a
+/// stable code.
+macro_rules! from_coded {
+    ($($error:ty => $code:ident),* $(,)?) => {$(
+        impl From<$error> for HosoError {
+            fn from(e: $error) -> HosoError {
+                HosoError::new(e.$code(), e.to_string())
+            }
+        }
+    )*};
+}
+
+from_coded!(
+    DraftError => code,
+    AttachError => code,
+    ProfileError => code,
+    CatalogError => code,
+    ReceiptStoreError => code,
+    LookupError => code,
+    QrImageError => code,
+    CatalogUpdateError => code,
+    PortalError => error_code,
+);
+
+impl From<SyncError> for HosoError {
+    fn from(e: SyncError) -> HosoError {
+        match e {
+            SyncError::Drafts(d) => d.into(),
+            SyncError::NotLoggedIn => HosoError::new("not_logged_in", e.to_string()),
+        }
+    }
+}
+
+impl From<StatusError> for HosoError {
+    fn from(e: StatusError) -> HosoError {
+        match e {
+            StatusError::Portal(p) => p.into(),
+            StatusError::Drafts(d) => d.into(),
+        }
+    }
+}
+
+impl From<hoso_core::StorageError> for HosoError {
+    fn from(e: hoso_core::StorageError) -> HosoError {
+        HosoError::new("storage", e.to_string())
+    }
+}
+
+/// What a Kotlin or Swift implementation of [`crate::host::KeyProvider`],
+/// [`crate::host::EventListener`] or [`crate::host::NetworkMonitor`] may
+/// throw. An unexpected exception arrives as `Unexpected`, never as a
+/// crash of the core.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum HostError {
+    /// The host could not do what was asked (the keystore is locked …).
+    #[error("{message}")]
+    Failed { message: String },
+    /// The host threw something it did not declare.
+    #[error("{message}")]
+    Unexpected { message: String },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for HostError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> HostError {
+        HostError::Unexpected { message: e.reason }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_choose_the_variant_and_messages_split_by_language() {
+        let e: HosoError = DraftError::NotFound("01HX".into()).into();
+        match &e {
+            HosoError::NotFound {
+                code,
+                message_vi,
+                message_en,
+                message,
+            } => {
+                assert_eq!(code, "draft_not_found");
+                assert!(message_vi.starts_with("không có bản nháp"));
+                assert!(message_en.starts_with("no draft"));
+                assert_eq!(message, &format!("{message_vi} / {message_en}"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e: HosoError = PortalError::NotLoggedIn.into();
+        assert!(matches!(e, HosoError::NotLoggedIn { .. }), "{e:?}");
+        let e: HosoError = PortalError::Network("refused".into()).into();
+        assert!(matches!(e, HosoError::Network { .. }), "{e:?}");
+        let e: HosoError = DraftError::NotReady {
+            missing: 2,
+            invalid: 0,
+        }
+        .into();
+        assert!(matches!(e, HosoError::NotReady { .. }), "{e:?}");
+        assert_eq!(e.code(), "draft_not_ready");
+    }
+}

@@ -1,0 +1,152 @@
+//! The events the core sends the host's [`crate::host::EventListener`]:
+//! attachment and upload progress, submissions sent and their states,
+//! status changes, and the sync loop's state; converted from the core's
+//! own events here.
+
+use crate::outbox::{SubmissionKind, SubmissionState};
+use crate::sync::SyncSummary;
+use crate::to_i64;
+use hoso_core::sync::background::{LoopEvent, LoopState};
+use hoso_core::sync::engine::SyncEvent;
+use hoso_core::sync::status::StatusChange;
+
+/// Something the core did, for the app's screens.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum HosoEvent {
+    /// `done` of `total` bytes of a file being attached were read, hashed
+    /// and sealed.
+    AttachProgress {
+        draft_id: String,
+        slot: String,
+        done: i64,
+        total: i64,
+    },
+    /// File `file_index` (from 0) of `files` has `done` of `total` bytes at
+    /// the portal; the submission as a whole `dossier_done` of
+    /// `dossier_total`.
+    UploadProgress {
+        submission_id: String,
+        file_index: i32,
+        files: i32,
+        done: i64,
+        total: i64,
+        dossier_done: i64,
+        dossier_total: i64,
+    },
+    /// The portal has the submission; `dossier_code` is its dossier.
+    Submitted {
+        submission_id: String,
+        kind: SubmissionKind,
+        dossier_code: String,
+    },
+    /// A submission moved to another state.
+    SubmissionStateChanged {
+        submission_id: String,
+        state: SubmissionState,
+    },
+    /// A file of `size` bytes waits for an unmetered network.
+    WaitingForUnmetered { submission_id: String, size: i64 },
+    /// A followed dossier has a new status (`at`: RFC 3339).
+    StatusChanged {
+        dossier_code: String,
+        status: i32,
+        at: String,
+    },
+    /// The background sync loop's state changed.
+    SyncStateChanged { state: SyncState },
+    /// A sync pass ended.
+    SyncPassFinished { summary: SyncSummary },
+}
+
+/// What the background sync loop is doing.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SyncState {
+    /// A pass or a status pull is running.
+    Syncing,
+    /// Nothing to do until `next_at` (Unix seconds) or a nudge.
+    Idle { next_at: i64 },
+    /// The portal cannot be reached; trying again at `retry_at`.
+    Offline { retry_at: i64 },
+    /// The session ended: log in again.
+    LoggedOut,
+    /// The device store failed; `message` says why.
+    Failed { message: String },
+    /// The loop is not running.
+    Stopped,
+}
+
+impl From<SyncEvent> for HosoEvent {
+    fn from(e: SyncEvent) -> HosoEvent {
+        match e {
+            SyncEvent::Uploading {
+                submission,
+                file,
+                files,
+                done,
+                total,
+                dossier_done,
+                dossier_total,
+            } => HosoEvent::UploadProgress {
+                submission_id: submission,
+                file_index: i32::try_from(file).unwrap_or(i32::MAX),
+                files: i32::try_from(files).unwrap_or(i32::MAX),
+                done: to_i64(done),
+                total: to_i64(total),
+                dossier_done: to_i64(dossier_done),
+                dossier_total: to_i64(dossier_total),
+            },
+            SyncEvent::Submitted {
+                submission,
+                kind,
+                code,
+            } => HosoEvent::Submitted {
+                submission_id: submission,
+                kind: kind.into(),
+                dossier_code: code,
+            },
+            SyncEvent::StateChanged { submission, state } => HosoEvent::SubmissionStateChanged {
+                submission_id: submission,
+                state: state.into(),
+            },
+            SyncEvent::WaitingForUnmetered { submission, size } => HosoEvent::WaitingForUnmetered {
+                submission_id: submission,
+                size: to_i64(size),
+            },
+        }
+    }
+}
+
+impl From<StatusChange> for HosoEvent {
+    fn from(c: StatusChange) -> HosoEvent {
+        HosoEvent::StatusChanged {
+            dossier_code: c.code,
+            status: i32::from(c.status),
+            at: c.at,
+        }
+    }
+}
+
+impl From<LoopState> for SyncState {
+    fn from(s: LoopState) -> SyncState {
+        match s {
+            LoopState::Syncing => SyncState::Syncing,
+            LoopState::Idle { next_at } => SyncState::Idle { next_at },
+            LoopState::Offline { retry_at } => SyncState::Offline { retry_at },
+            LoopState::LoggedOut => SyncState::LoggedOut,
+            LoopState::Failed { message } => SyncState::Failed { message },
+        }
+    }
+}
+
+impl From<LoopEvent> for HosoEvent {
+    fn from(e: LoopEvent) -> HosoEvent {
+        match e {
+            LoopEvent::State(s) => HosoEvent::SyncStateChanged { state: s.into() },
+            LoopEvent::Sync(e) => e.into(),
+            LoopEvent::Pass(r) => HosoEvent::SyncPassFinished {
+                summary: SyncSummary::new(r, Vec::new()),
+            },
+            LoopEvent::StatusChanged(c) => c.into(),
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The portal account and the outbox through the binding: register, log
+//! in and out (the session is sealed on the device), freeze a complete
+//! draft into the outbox, start a supplement, queue a withdrawal, and list
+//! what waits for or is done with the portal. Sending is `sync_now` or
+//! the background loop.
+
+use crate::catalog::FilingChannel;
+use crate::draft::{DraftForm, FieldIssue};
+use crate::error::HosoError;
+use crate::hoso::Hoso;
+use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::outbox as core_outbox;
+use std::sync::Arc;
+
+/// Where a submission is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SubmissionState {
+    Queued,
+    Uploading,
+    Submitting,
+    /// The portal has it (see `dossier_code`).
+    Submitted,
+    /// Tried and failed for a reason that may pass; tried again later.
+    FailedRetryable,
+    /// The portal refused it: `last_error` says why; the user must act.
+    FailedNeedsUser,
+}
+
+/// What a submission is.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SubmissionKind {
+    /// A new dossier.
+    Dossier,
+    /// Documents an officer asked for.
+    Supplement { dossier_code: String },
+    /// A withdrawal of a dossier.
+    Withdrawal { dossier_code: String },
+}
+
+/// Why the portal refused a submission, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SubmissionProblem {
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+    /// Per-field problems the portal found.
+    pub issues: Vec<FieldIssue>,
+}
+
+/// One entry of the outbox (the dossier's contents stay sealed).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Submission {
+    pub id: String,
+    pub kind: SubmissionKind,
+    pub draft_id: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub state: SubmissionState,
+    pub attempts: i32,
+    /// Unix seconds of the next try, when waiting.
+    pub next_attempt_at: i64,
+    pub last_error: Option<SubmissionProblem>,
+    /// The dossier's code once the portal has it.
+    pub dossier_code: Option<String>,
+    pub file_count: i32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The portal account logged in to.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PortalAccount {
+    pub portal_url: String,
+    pub account_id: String,
+}
+
+impl From<core_outbox::SubmissionState> for SubmissionState {
+    fn from(s: core_outbox::SubmissionState) -> SubmissionState {
+        use core_outbox::SubmissionState as S;
+        match s {
+            S::Queued => SubmissionState::Queued,
+            S::Uploading => SubmissionState::Uploading,
+            S::Submitting => SubmissionState::Submitting,
+            S::Submitted => SubmissionState::Submitted,
+            S::FailedRetryable => SubmissionState::FailedRetryable,
+            S::FailedNeedsUser => SubmissionState::FailedNeedsUser,
+        }
+    }
+}
+
+impl From<core_outbox::SubmissionKind> for SubmissionKind {
+    fn from(k: core_outbox::SubmissionKind) -> SubmissionKind {
+        use core_outbox::SubmissionKind as K;
+        match k {
+            K::Dossier => SubmissionKind::Dossier,
+            K::Supplement { dossier_code } => SubmissionKind::Supplement { dossier_code },
+            K::Withdrawal { dossier_code } => SubmissionKind::Withdrawal { dossier_code },
+        }
+    }
+}
+
+impl From<core_outbox::Submission> for Submission {
+    fn from(s: core_outbox::Submission) -> Submission {
+        Submission {
+            dossier_code: s
+                .dossier
+                .as_ref()
+                .and_then(|d| d["code"].as_str())
+                .map(str::to_string),
+            id: s.id,
+            kind: s.kind.into(),
+            draft_id: s.draft_id,
+            procedure_code: s.procedure_code,
+            procedure_name: s.procedure_name,
+            state: s.state.into(),
+            attempts: i32::try_from(s.attempts).unwrap_or(i32::MAX),
+            next_attempt_at: s.next_attempt_at,
+            last_error: s.last_error.map(|e| SubmissionProblem {
+                code: e.code,
+                message_vi: e.message_vi,
+                message_en: e.message_en,
+                issues: e
+                    .issues
+                    .into_iter()
+                    .map(|i| FieldIssue {
+                        field: i.field,
+                        code: i.code,
+                        message_vi: i.message_vi,
+                        message_en: i.message_en,
+                    })
+                    .collect(),
+            }),
+            file_count: i32::try_from(s.files.len()).unwrap_or(i32::MAX),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Hoso {
+    /// Creates a citizen account on the portal, then logs in to it.
+    pub async fn register(
+        &self,
+        portal_url: String,
+        phone: String,
+        password: String,
+        full_name: String,
+    ) -> Result<PortalAccount, HosoError> {
+        let client = Arc::new(PortalClient::new(&portal_url)?);
+        let body = serde_json::json!({
+            "kind": "citizen", "phone": phone, "password": password, "full_name": full_name,
+        });
+        let c = client.clone();
+        self.spawn(move |_| async move {
+            c.send(c.request(Method::POST, "/v1/accounts").json(&body))
+                .await?;
+            Ok(())
+        })
+        .await?;
+        self.log_in_with(client, phone, password).await
+    }
+
+    /// Logs in to the portal at `portal_url`; the session is kept, sealed,
+    /// for later runs. A running background sync carries on with it.
+    pub async fn log_in(
+        &self,
+        portal_url: String,
+        phone: String,
+        password: String,
+    ) -> Result<PortalAccount, HosoError> {
+        let client = Arc::new(PortalClient::new(&portal_url)?);
+        self.log_in_with(client, phone, password).await
+    }
+
+    /// Ends the session on the portal (when reachable) and forgets it here.
+    pub async fn log_out(&self) -> Result<(), HosoError> {
+        self.stop_background_sync();
+        self.spawn(|state| async move {
+            if let Some(client) = state.client()? {
+                // Best effort: the local session goes either way.
+                let _ = client
+                    .authed(|c| c.request(Method::POST, "/v1/auth/logout"))
+                    .await;
+            }
+            state.drafts.save_portal_session(None)?;
+            state.set_client(None);
+            Ok(())
+        })
+        .await
+    }
+
+    /// The portal logged in to, if any.
+    pub fn portal_url(&self) -> Result<Option<String>, HosoError> {
+        Ok(self.state.client()?.map(|c| c.base_url().to_string()))
+    }
+
+    /// Freezes a complete draft into the outbox, to be sent exactly once by
+    /// the next sync. `agency` is the receiving agency's code (not needed
+    /// for a supplement draft). An incomplete draft is `NotReady`.
+    pub fn submit(
+        &self,
+        draft_id: String,
+        agency: Option<String>,
+        channel: FilingChannel,
+    ) -> Result<Submission, HosoError> {
+        let supplement = self.state.drafts.get(&draft_id)?.supplement.is_some();
+        let agency = match (agency, supplement) {
+            (Some(a), _) => a,
+            (None, true) => String::new(),
+            (None, false) => {
+                return Err(HosoError::with_messages(
+                    "agency_required",
+                    "cần mã cơ quan tiếp nhận".into(),
+                    "the receiving agency's code is required".into(),
+                ))
+            }
+        };
+        let channel = match channel {
+            FilingChannel::Online => "online",
+            FilingChannel::InPerson => "in_person",
+            FilingChannel::Postal => "postal",
+        };
+        let s = self.state.drafts.freeze(&draft_id, &agency, channel)?;
+        self.nudge_sync();
+        Ok(s.into())
+    }
+
+    /// Starts (or reopens) the draft answering an officer's supplement
+    /// request on a dossier (refresh its status first).
+    pub fn start_supplement(&self, dossier_code: String) -> Result<DraftForm, HosoError> {
+        let draft = self.state.drafts.start_supplement(&dossier_code)?;
+        Ok(self.state.drafts.view(&draft)?.into())
+    }
+
+    /// Queues a withdrawal of a dossier, with the reason the portal asks
+    /// for.
+    pub fn withdraw(&self, dossier_code: String, reason: String) -> Result<Submission, HosoError> {
+        let s = self.state.drafts.queue_withdrawal(&dossier_code, &reason)?;
+        self.nudge_sync();
+        Ok(s.into())
+    }
+
+    /// Everything in the outbox, waiting or done.
+    pub fn outbox(&self) -> Result<Vec<Submission>, HosoError> {
+        Ok(self
+            .state
+            .drafts
+            .submissions()?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+impl Hoso {
+    async fn log_in_with(
+        &self,
+        client: Arc<PortalClient>,
+        phone: String,
+        password: String,
+    ) -> Result<PortalAccount, HosoError> {
+        self.spawn(move |state| async move {
+            let account = client.login(&phone, &password).await?;
+            state.drafts.remember_session(&client)?;
+            state.set_client(Some(client.clone()));
+            Ok(PortalAccount {
+                portal_url: client.base_url().to_string(),
+                account_id: match &account["id"] {
+                    serde_json::Value::String(id) => id.clone(),
+                    other => other.to_string(),
+                },
+            })
+        })
+        .await
+        .inspect(|_| self.restart_background_sync())
+    }
+}
