@@ -4,7 +4,7 @@
 
 use crate::error::HosoError;
 use crate::hoso::{Hoso, State};
-use crate::to_i64;
+use crate::{to_i32, to_i64};
 use hoso_core::catalog::store::Installed;
 use hoso_core::catalog::{self, ChannelKind, Level, Procedure};
 use hoso_core::search::{SearchHit, SearchQuery};
@@ -34,9 +34,9 @@ pub enum ProcedureLevel {
 /// How a search is narrowed.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SearchOptions {
-    /// How many hits at most.
+    /// How many hits at most (0 or less: none).
     #[uniffi(default = 10)]
-    pub limit: u32,
+    pub limit: i32,
     /// Only procedures carried out at this level.
     #[uniffi(default = None)]
     pub level: Option<ProcedureLevel>,
@@ -94,8 +94,8 @@ pub struct RequiredDocument {
     pub name: String,
     /// The form (mẫu đơn) to use, if any.
     pub form: Option<String>,
-    pub originals: u32,
-    pub copies: u32,
+    pub originals: i32,
+    pub copies: i32,
 }
 
 /// A law or decree the procedure rests on.
@@ -236,8 +236,8 @@ impl From<Procedure> for ProcedureDetail {
                     group: d.group,
                     name: d.name,
                     form: d.form,
-                    originals: d.originals,
-                    copies: d.copies,
+                    originals: to_i32(d.originals),
+                    copies: to_i32(d.copies),
                 })
                 .collect(),
             steps: p.steps,
@@ -288,7 +288,7 @@ impl Hoso {
         let index = self.state.index()?;
         let hits = index.search(&SearchQuery {
             text: query,
-            limit: usize::try_from(options.limit).unwrap_or(usize::MAX),
+            limit: usize::try_from(options.limit).unwrap_or(0),
             level: options.level.map(Into::into),
             field: options.field,
             online_only: options.online_only,

@@ -6,7 +6,7 @@
 use crate::error::HosoError;
 use crate::hoso::Hoso;
 use crate::profile::ValueProblem;
-use crate::to_i64;
+use crate::{to_i32, to_i64};
 use hoso_core::draft::{self, DraftView, ValueSource};
 use hoso_core::form::{CheckMode, FieldIssue as CoreIssue};
 use std::collections::HashMap;
@@ -87,7 +87,7 @@ pub struct FormField {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct GroupEntry {
     /// The entry's index in a repeating group.
-    pub index: Option<u32>,
+    pub index: Option<i32>,
     pub fields: Vec<FormField>,
 }
 
@@ -113,8 +113,8 @@ pub struct DocumentSlot {
     pub requirement: String,
     /// When a conditional document is needed, as the procedure says it.
     pub when_vi: Option<String>,
-    pub originals: u32,
-    pub copies: u32,
+    pub originals: i32,
+    pub copies: i32,
     pub files: Vec<AttachedFile>,
 }
 
@@ -232,7 +232,7 @@ impl From<DraftView> for DraftForm {
                         .entries
                         .into_iter()
                         .map(|e| GroupEntry {
-                            index: e.index,
+                            index: e.index.map(to_i32),
                             fields: e
                                 .fields
                                 .into_iter()
@@ -263,8 +263,8 @@ impl From<DraftView> for DraftForm {
                     group: s.group,
                     requirement: s.requirement.to_string(),
                     when_vi: s.when_vi,
-                    originals: s.originals,
-                    copies: s.copies,
+                    originals: to_i32(s.originals),
+                    copies: to_i32(s.copies),
                     files: s.files.into_iter().map(Into::into).collect(),
                 })
                 .collect(),

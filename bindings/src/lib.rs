@@ -33,3 +33,8 @@ uniffi::setup_scaffolding!();
 pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
+
+/// A small count for the foreign side (`Int`, not `UInt`).
+pub(crate) fn to_i32(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}

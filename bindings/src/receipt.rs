@@ -352,10 +352,10 @@ impl Hoso {
         &self,
         qr_text: String,
         path: String,
-        module_px: u32,
+        module_px: i32,
     ) -> Result<(), HosoError> {
         self.blocking(move |_| {
-            let png = qr_image::png(&qr_text, module_px)?;
+            let png = qr_image::png(&qr_text, u32::try_from(module_px).unwrap_or(1))?;
             std::fs::write(&path, png).map_err(|e| {
                 HosoError::with_messages(
                     "io",

@@ -471,22 +471,6 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -1104,7 +1088,7 @@ public protocol HosoProtocol: AnyObject, Sendable {
      * Draws a QR text as a PNG file at `path` (`module_px` pixels a
      * module, 1–64).
      */
-    func writeQrPng(qrText: String, path: String, modulePx: UInt32) async throws 
+    func writeQrPng(qrText: String, path: String, modulePx: Int32) async throws 
     
     /**
      * One dossier filed from this device, as last seen (offline).
@@ -1925,12 +1909,12 @@ open func verifyReceipt(qrText: String)throws  -> ReceiptCheck  {
      * Draws a QR text as a PNG file at `path` (`module_px` pixels a
      * module, 1–64).
      */
-open func writeQrPng(qrText: String, path: String, modulePx: UInt32)async throws   {
+open func writeQrPng(qrText: String, path: String, modulePx: Int32)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_hoso_ffi_fn_method_hoso_write_qr_png(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(qrText),FfiConverterString.lower(path),FfiConverterUInt32.lower(modulePx)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(qrText),FfiConverterString.lower(path),FfiConverterInt32.lower(modulePx)
                 )
             },
             pollFunc: ffi_hoso_ffi_rust_future_poll_void,
@@ -2969,8 +2953,8 @@ public struct DocumentSlot: Equatable, Hashable {
      * When a conditional document is needed, as the procedure says it.
      */
     public let whenVi: String?
-    public let originals: UInt32
-    public let copies: UInt32
+    public let originals: Int32
+    public let copies: Int32
     public let files: [AttachedFile]
 
     // Default memberwise initializers are never public by default, so we
@@ -2984,7 +2968,7 @@ public struct DocumentSlot: Equatable, Hashable {
          */requirement: String, 
         /**
          * When a conditional document is needed, as the procedure says it.
-         */whenVi: String?, originals: UInt32, copies: UInt32, files: [AttachedFile]) {
+         */whenVi: String?, originals: Int32, copies: Int32, files: [AttachedFile]) {
         self.id = id
         self.name = name
         self.group = group
@@ -3016,8 +3000,8 @@ public struct FfiConverterTypeDocumentSlot: FfiConverterRustBuffer {
                 group: FfiConverterString.read(from: &buf), 
                 requirement: FfiConverterString.read(from: &buf), 
                 whenVi: FfiConverterOptionString.read(from: &buf), 
-                originals: FfiConverterUInt32.read(from: &buf), 
-                copies: FfiConverterUInt32.read(from: &buf), 
+                originals: FfiConverterInt32.read(from: &buf), 
+                copies: FfiConverterInt32.read(from: &buf), 
                 files: FfiConverterSequenceTypeAttachedFile.read(from: &buf)
         )
     }
@@ -3028,8 +3012,8 @@ public struct FfiConverterTypeDocumentSlot: FfiConverterRustBuffer {
         FfiConverterString.write(value.group, into: &buf)
         FfiConverterString.write(value.requirement, into: &buf)
         FfiConverterOptionString.write(value.whenVi, into: &buf)
-        FfiConverterUInt32.write(value.originals, into: &buf)
-        FfiConverterUInt32.write(value.copies, into: &buf)
+        FfiConverterInt32.write(value.originals, into: &buf)
+        FfiConverterInt32.write(value.copies, into: &buf)
         FfiConverterSequenceTypeAttachedFile.write(value.files, into: &buf)
     }
 }
@@ -4007,7 +3991,7 @@ public struct GroupEntry: Equatable, Hashable {
     /**
      * The entry's index in a repeating group.
      */
-    public let index: UInt32?
+    public let index: Int32?
     public let fields: [FormField]
 
     // Default memberwise initializers are never public by default, so we
@@ -4015,7 +3999,7 @@ public struct GroupEntry: Equatable, Hashable {
     public init(
         /**
          * The entry's index in a repeating group.
-         */index: UInt32?, fields: [FormField]) {
+         */index: Int32?, fields: [FormField]) {
         self.index = index
         self.fields = fields
     }
@@ -4036,13 +4020,13 @@ public struct FfiConverterTypeGroupEntry: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GroupEntry {
         return
             try GroupEntry(
-                index: FfiConverterOptionUInt32.read(from: &buf), 
+                index: FfiConverterOptionInt32.read(from: &buf), 
                 fields: FfiConverterSequenceTypeFormField.read(from: &buf)
         )
     }
 
     public static func write(_ value: GroupEntry, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt32.write(value.index, into: &buf)
+        FfiConverterOptionInt32.write(value.index, into: &buf)
         FfiConverterSequenceTypeFormField.write(value.fields, into: &buf)
     }
 }
@@ -5170,8 +5154,8 @@ public struct RequiredDocument: Equatable, Hashable {
      * The form (mẫu đơn) to use, if any.
      */
     public let form: String?
-    public let originals: UInt32
-    public let copies: UInt32
+    public let originals: Int32
+    public let copies: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5181,7 +5165,7 @@ public struct RequiredDocument: Equatable, Hashable {
          */group: String, name: String, 
         /**
          * The form (mẫu đơn) to use, if any.
-         */form: String?, originals: UInt32, copies: UInt32) {
+         */form: String?, originals: Int32, copies: Int32) {
         self.group = group
         self.name = name
         self.form = form
@@ -5208,8 +5192,8 @@ public struct FfiConverterTypeRequiredDocument: FfiConverterRustBuffer {
                 group: FfiConverterString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
                 form: FfiConverterOptionString.read(from: &buf), 
-                originals: FfiConverterUInt32.read(from: &buf), 
-                copies: FfiConverterUInt32.read(from: &buf)
+                originals: FfiConverterInt32.read(from: &buf), 
+                copies: FfiConverterInt32.read(from: &buf)
         )
     }
 
@@ -5217,8 +5201,8 @@ public struct FfiConverterTypeRequiredDocument: FfiConverterRustBuffer {
         FfiConverterString.write(value.group, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.form, into: &buf)
-        FfiConverterUInt32.write(value.originals, into: &buf)
-        FfiConverterUInt32.write(value.copies, into: &buf)
+        FfiConverterInt32.write(value.originals, into: &buf)
+        FfiConverterInt32.write(value.copies, into: &buf)
     }
 }
 
@@ -5394,9 +5378,9 @@ public func FfiConverterTypeScannedCode_lower(_ value: ScannedCode) -> RustBuffe
  */
 public struct SearchOptions: Equatable, Hashable {
     /**
-     * How many hits at most.
+     * How many hits at most (0 or less: none).
      */
-    public let limit: UInt32
+    public let limit: Int32
     /**
      * Only procedures carried out at this level.
      */
@@ -5414,8 +5398,8 @@ public struct SearchOptions: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * How many hits at most.
-         */limit: UInt32 = UInt32(10), 
+         * How many hits at most (0 or less: none).
+         */limit: Int32 = 10, 
         /**
          * Only procedures carried out at this level.
          */level: ProcedureLevel? = nil, 
@@ -5447,7 +5431,7 @@ public struct FfiConverterTypeSearchOptions: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SearchOptions {
         return
             try SearchOptions(
-                limit: FfiConverterUInt32.read(from: &buf), 
+                limit: FfiConverterInt32.read(from: &buf), 
                 level: FfiConverterOptionTypeProcedureLevel.read(from: &buf), 
                 field: FfiConverterOptionString.read(from: &buf), 
                 onlineOnly: FfiConverterBool.read(from: &buf)
@@ -5455,7 +5439,7 @@ public struct FfiConverterTypeSearchOptions: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: SearchOptions, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterInt32.write(value.limit, into: &buf)
         FfiConverterOptionTypeProcedureLevel.write(value.level, into: &buf)
         FfiConverterOptionString.write(value.field, into: &buf)
         FfiConverterBool.write(value.onlineOnly, into: &buf)
@@ -7755,8 +7739,8 @@ public func FfiConverterTypeSyncState_lower(_ value: SyncState) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -7764,13 +7748,13 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9057,7 +9041,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_verify_receipt() != 8273) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hoso_ffi_checksum_method_hoso_write_qr_png() != 6545) {
+    if (uniffi_hoso_ffi_checksum_method_hoso_write_qr_png() != 49931) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_dossier() != 54994) {

@@ -528,7 +528,7 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_verify_receipt(uint64_t ptr, RustBuffe
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_QR_PNG
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_QR_PNG
-uint64_t uniffi_hoso_ffi_fn_method_hoso_write_qr_png(uint64_t ptr, RustBuffer qr_text, RustBuffer path, uint32_t module_px
+uint64_t uniffi_hoso_ffi_fn_method_hoso_write_qr_png(uint64_t ptr, RustBuffer qr_text, RustBuffer path, int32_t module_px
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_DOSSIER

@@ -1288,7 +1288,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_verify_receipt() and 0xFFFF) != 8273) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_write_qr_png() and 0xFFFF) != 6545) {
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_write_qr_png() and 0xFFFF) != 49931) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_dossier() and 0xFFFF) != 54994) {
@@ -1553,29 +1553,6 @@ private class AndroidSystemCleanable(
     private val cleanable: java.lang.ref.Cleaner.Cleanable,
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
-}
-
-/**
- * @suppress
- */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
-    }
-
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
-    }
-
-    override fun lower(value: UInt): Int {
-        return value.toInt()
-    }
-
-    override fun allocationSize(value: UInt) = 4UL
-
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
-    }
 }
 
 /**
@@ -2441,7 +2418,7 @@ public interface HosoInterface {
      * Draws a QR text as a PNG file at `path` (`module_px` pixels a
      * module, 1–64).
      */
-    suspend fun `writeQrPng`(`qrText`: kotlin.String, `path`: kotlin.String, `modulePx`: kotlin.UInt)
+    suspend fun `writeQrPng`(`qrText`: kotlin.String, `path`: kotlin.String, `modulePx`: kotlin.Int)
     
     /**
      * One dossier filed from this device, as last seen (offline).
@@ -3552,7 +3529,7 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
      */
     @Throws(HosoException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `writeQrPng`(`qrText`: kotlin.String, `path`: kotlin.String, `modulePx`: kotlin.UInt) {
+    override suspend fun `writeQrPng`(`qrText`: kotlin.String, `path`: kotlin.String, `modulePx`: kotlin.Int) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_hoso_ffi_fn_method_hoso_write_qr_png(
@@ -3560,7 +3537,7 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
                 
         FfiConverterString.lower(`qrText`),
         FfiConverterString.lower(`path`),
-        FfiConverterUInt.lower(`modulePx`),
+        FfiConverterInt.lower(`modulePx`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_poll_void(future, callback, continuation) },
@@ -4772,9 +4749,9 @@ data class DocumentSlot (
      */
     val `whenVi`: kotlin.String?
     , 
-    val `originals`: kotlin.UInt
+    val `originals`: kotlin.Int
     , 
-    val `copies`: kotlin.UInt
+    val `copies`: kotlin.Int
     , 
     val `files`: List<AttachedFile>
     
@@ -4798,8 +4775,8 @@ public object FfiConverterTypeDocumentSlot: FfiConverterRustBuffer<DocumentSlot>
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterSequenceTypeAttachedFile.read(buf),
         )
     }
@@ -4810,8 +4787,8 @@ public object FfiConverterTypeDocumentSlot: FfiConverterRustBuffer<DocumentSlot>
             FfiConverterString.allocationSize(value.`group`) +
             FfiConverterString.allocationSize(value.`requirement`) +
             FfiConverterOptionalString.allocationSize(value.`whenVi`) +
-            FfiConverterUInt.allocationSize(value.`originals`) +
-            FfiConverterUInt.allocationSize(value.`copies`) +
+            FfiConverterInt.allocationSize(value.`originals`) +
+            FfiConverterInt.allocationSize(value.`copies`) +
             FfiConverterSequenceTypeAttachedFile.allocationSize(value.`files`)
     )
 
@@ -4821,8 +4798,8 @@ public object FfiConverterTypeDocumentSlot: FfiConverterRustBuffer<DocumentSlot>
             FfiConverterString.write(value.`group`, buf)
             FfiConverterString.write(value.`requirement`, buf)
             FfiConverterOptionalString.write(value.`whenVi`, buf)
-            FfiConverterUInt.write(value.`originals`, buf)
-            FfiConverterUInt.write(value.`copies`, buf)
+            FfiConverterInt.write(value.`originals`, buf)
+            FfiConverterInt.write(value.`copies`, buf)
             FfiConverterSequenceTypeAttachedFile.write(value.`files`, buf)
     }
 }
@@ -5590,7 +5567,7 @@ data class GroupEntry (
     /**
      * The entry's index in a repeating group.
      */
-    val `index`: kotlin.UInt?
+    val `index`: kotlin.Int?
     , 
     val `fields`: List<FormField>
     
@@ -5609,18 +5586,18 @@ data class GroupEntry (
 public object FfiConverterTypeGroupEntry: FfiConverterRustBuffer<GroupEntry> {
     override fun read(buf: ByteBuffer): GroupEntry {
         return GroupEntry(
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterSequenceTypeFormField.read(buf),
         )
     }
 
     override fun allocationSize(value: GroupEntry) = (
-            FfiConverterOptionalUInt.allocationSize(value.`index`) +
+            FfiConverterOptionalInt.allocationSize(value.`index`) +
             FfiConverterSequenceTypeFormField.allocationSize(value.`fields`)
     )
 
     override fun write(value: GroupEntry, buf: ByteBuffer) {
-            FfiConverterOptionalUInt.write(value.`index`, buf)
+            FfiConverterOptionalInt.write(value.`index`, buf)
             FfiConverterSequenceTypeFormField.write(value.`fields`, buf)
     }
 }
@@ -6498,9 +6475,9 @@ data class RequiredDocument (
      */
     val `form`: kotlin.String?
     , 
-    val `originals`: kotlin.UInt
+    val `originals`: kotlin.Int
     , 
-    val `copies`: kotlin.UInt
+    val `copies`: kotlin.Int
     
 ){
     
@@ -6520,8 +6497,8 @@ public object FfiConverterTypeRequiredDocument: FfiConverterRustBuffer<RequiredD
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
         )
     }
 
@@ -6529,16 +6506,16 @@ public object FfiConverterTypeRequiredDocument: FfiConverterRustBuffer<RequiredD
             FfiConverterString.allocationSize(value.`group`) +
             FfiConverterString.allocationSize(value.`name`) +
             FfiConverterOptionalString.allocationSize(value.`form`) +
-            FfiConverterUInt.allocationSize(value.`originals`) +
-            FfiConverterUInt.allocationSize(value.`copies`)
+            FfiConverterInt.allocationSize(value.`originals`) +
+            FfiConverterInt.allocationSize(value.`copies`)
     )
 
     override fun write(value: RequiredDocument, buf: ByteBuffer) {
             FfiConverterString.write(value.`group`, buf)
             FfiConverterString.write(value.`name`, buf)
             FfiConverterOptionalString.write(value.`form`, buf)
-            FfiConverterUInt.write(value.`originals`, buf)
-            FfiConverterUInt.write(value.`copies`, buf)
+            FfiConverterInt.write(value.`originals`, buf)
+            FfiConverterInt.write(value.`copies`, buf)
     }
 }
 
@@ -6668,9 +6645,9 @@ public object FfiConverterTypeScannedCode: FfiConverterRustBuffer<ScannedCode> {
  */
 data class SearchOptions (
     /**
-     * How many hits at most.
+     * How many hits at most (0 or less: none).
      */
-    val `limit`: kotlin.UInt = 10u 
+    val `limit`: kotlin.Int = 10 
     , 
     /**
      * Only procedures carried out at this level.
@@ -6702,7 +6679,7 @@ data class SearchOptions (
 public object FfiConverterTypeSearchOptions: FfiConverterRustBuffer<SearchOptions> {
     override fun read(buf: ByteBuffer): SearchOptions {
         return SearchOptions(
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterOptionalTypeProcedureLevel.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
@@ -6710,14 +6687,14 @@ public object FfiConverterTypeSearchOptions: FfiConverterRustBuffer<SearchOption
     }
 
     override fun allocationSize(value: SearchOptions) = (
-            FfiConverterUInt.allocationSize(value.`limit`) +
+            FfiConverterInt.allocationSize(value.`limit`) +
             FfiConverterOptionalTypeProcedureLevel.allocationSize(value.`level`) +
             FfiConverterOptionalString.allocationSize(value.`field`) +
             FfiConverterBoolean.allocationSize(value.`onlineOnly`)
     )
 
     override fun write(value: SearchOptions, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`limit`, buf)
+            FfiConverterInt.write(value.`limit`, buf)
             FfiConverterOptionalTypeProcedureLevel.write(value.`level`, buf)
             FfiConverterOptionalString.write(value.`field`, buf)
             FfiConverterBoolean.write(value.`onlineOnly`, buf)
@@ -9004,28 +8981,28 @@ public object FfiConverterTypeSyncState : FfiConverterRustBuffer<SyncState>{
 /**
  * @suppress
  */
-public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
-    override fun read(buf: ByteBuffer): kotlin.UInt? {
+public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
+    override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterUInt.read(buf)
+        return FfiConverterInt.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UInt?): ULong {
+    override fun allocationSize(value: kotlin.Int?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterUInt.allocationSize(value)
+            return 1UL + FfiConverterInt.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Int?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterUInt.write(value, buf)
+            FfiConverterInt.write(value, buf)
         }
     }
 }

@@ -1,0 +1,207 @@
+package vn.hoso
+
+import java.io.File
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.SharedFlow
+import kotlinx.coroutines.flow.filter
+import kotlinx.coroutines.flow.filterIsInstance
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.withContext
+import vn.hoso.ffi.AttachedFile
+import vn.hoso.ffi.CatalogImport
+import vn.hoso.ffi.CatalogUpdate
+import vn.hoso.ffi.Dossier
+import vn.hoso.ffi.Draft
+import vn.hoso.ffi.DraftForm
+import vn.hoso.ffi.DraftSummary
+import vn.hoso.ffi.FieldChange
+import vn.hoso.ffi.FilingChannel
+import vn.hoso.ffi.FollowedDossier
+import vn.hoso.ffi.Hoso
+import vn.hoso.ffi.HosoEvent
+import vn.hoso.ffi.KeyProvider
+import vn.hoso.ffi.NetworkMonitor
+import vn.hoso.ffi.PortalAccount
+import vn.hoso.ffi.ProcedureDetail
+import vn.hoso.ffi.ProcedureHit
+import vn.hoso.ffi.Profile
+import vn.hoso.ffi.ProfileChange
+import vn.hoso.ffi.ReceiptCheck
+import vn.hoso.ffi.ScannedCode
+import vn.hoso.ffi.SearchOptions
+import vn.hoso.ffi.Submission
+import vn.hoso.ffi.SyncState
+import vn.hoso.ffi.SyncSummary
+import vn.hoso.ffi.StatusUpdate
+import vn.hoso.ffi.ValidationReport
+
+/**
+ * The Kotlin face of hoso's core: one [Hoso] opened on a data directory, with
+ * suspend functions that never block the caller's thread (store and file work
+ * on [io], search on [cpu]; the core's own async calls run on its runtime) and
+ * the core's events as a [Flow].
+ *
+ * Open one per data directory for the life of the process (see
+ * [HosoClient.open]) and [close] it when done (`use {}`). Every call may come
+ * from any coroutine; failures arrive as the typed
+ * [vn.hoso.ffi.HosoException] subclasses (`NotFound`, `InvalidInput`,
+ * `NotReady`, `NotLoggedIn`, `Network`, `Portal` …), each with `code`,
+ * `message`, `messageVi` and `messageEn`.
+ *
+ * [core] is the generated object itself, for the calls not wrapped here.
+ */
+class HosoClient private constructor(
+    val core: Hoso,
+    private val stream: EventStream,
+    private val io: CoroutineDispatcher,
+    private val cpu: CoroutineDispatcher,
+) : AutoCloseable {
+
+    companion object {
+        /**
+         * Opens hoso's state under [dataDir]. [keyProvider] supplies the key
+         * sealing personal data (the platform keystore; asked once, here);
+         * [network] tells the core whether the device is online and metered.
+         * Blocking (it opens the store): call it off the main thread.
+         */
+        fun open(
+            dataDir: File,
+            keyProvider: KeyProvider,
+            network: NetworkMonitor? = null,
+            eventCapacity: Int = 256,
+            io: CoroutineDispatcher = Dispatchers.IO,
+            cpu: CoroutineDispatcher = Dispatchers.Default,
+        ): HosoClient {
+            val stream = EventStream(eventCapacity)
+            val core = Hoso(dataDir.path, keyProvider, stream, network)
+            return HosoClient(core, stream, io, cpu)
+        }
+    }
+
+    /** Every event of the core: progress, submissions, status, sync state. */
+    val events: SharedFlow<HosoEvent> get() = stream.events
+
+    /** Progress of attaching to one slot of one draft. */
+    fun attachProgress(draftId: String, slot: String): Flow<HosoEvent.AttachProgress> =
+        events.filterIsInstance<HosoEvent.AttachProgress>()
+            .filter { it.draftId == draftId && it.slot == slot }
+
+    /** Upload progress of every submission being sent. */
+    val uploads: Flow<HosoEvent.UploadProgress>
+        get() = events.filterIsInstance()
+
+    /** Status changes of followed dossiers. */
+    val statusChanges: Flow<HosoEvent.StatusChanged>
+        get() = events.filterIsInstance()
+
+    /** The background sync loop's state. */
+    val syncStates: Flow<SyncState>
+        get() = events.filterIsInstance<HosoEvent.SyncStateChanged>().map { it.state }
+
+    // Catalog
+
+    /** Searches the catalog as people type (no diacritics, typos, codes). */
+    suspend fun search(query: String, options: SearchOptions = SearchOptions()): List<ProcedureHit> =
+        withContext(cpu) { core.search(query, options) }
+
+    suspend fun procedure(code: String): ProcedureDetail = withContext(io) { core.procedure(code) }
+
+    /** The catalog and receipt-signing keys from the portal (no account needed). */
+    suspend fun updateCatalog(portalUrl: String? = null): CatalogUpdate = core.updateCatalog(portalUrl)
+
+    /** A catalog bundle shipped with the app, or the crawled national data. */
+    suspend fun importCatalog(file: File): CatalogImport = core.importCatalog(file.path)
+
+    // Profile
+
+    suspend fun profile(): Profile = withContext(io) { core.profile() }
+
+    suspend fun setProfileValue(field: String, value: String, member: String? = null): ProfileChange =
+        withContext(io) { core.setProfileValue(member, field, value) }
+
+    // Drafts
+
+    suspend fun createDraft(procedureCode: String, prefill: Boolean = true): DraftForm =
+        withContext(io) { core.createDraft(procedureCode, prefill) }
+
+    suspend fun draft(id: String): DraftForm = withContext(io) { core.draft(id) }
+
+    suspend fun drafts(): List<DraftSummary> = withContext(io) { core.drafts() }
+
+    /** Saves the value as typed; the result says what is wrong with it, if anything. */
+    suspend fun setDraftValue(id: String, field: String, value: String): FieldChange =
+        withContext(io) { core.setDraftValue(id, field, value) }
+
+    suspend fun clearDraftValue(id: String, field: String): Draft =
+        withContext(io) { core.clearDraftValue(id, field) }
+
+    suspend fun duplicateDraft(id: String): DraftForm = withContext(io) { core.duplicateDraft(id) }
+
+    suspend fun deleteDraft(id: String): String = withContext(io) { core.deleteDraft(id) }
+
+    suspend fun validateDraft(id: String, complete: Boolean = true): ValidationReport =
+        withContext(io) { core.validateDraft(id, complete) }
+
+    // Attachments
+
+    /** Streams [file] into the draft's slot; progress arrives on [attachProgress]. */
+    suspend fun attach(draftId: String, slot: String, file: File): AttachedFile =
+        core.attach(draftId, slot, file.path)
+
+    // Portal, outbox, sync
+
+    suspend fun register(portalUrl: String, phone: String, password: String, fullName: String): PortalAccount =
+        core.register(portalUrl, phone, password, fullName)
+
+    suspend fun logIn(portalUrl: String, phone: String, password: String): PortalAccount =
+        core.logIn(portalUrl, phone, password)
+
+    suspend fun logOut() = core.logOut()
+
+    /** Freezes a complete draft into the outbox (sent by the next sync). */
+    suspend fun submit(draftId: String, agency: String?, channel: FilingChannel = FilingChannel.ONLINE): Submission =
+        withContext(io) { core.submit(draftId, agency, channel) }
+
+    suspend fun outbox(): List<Submission> = withContext(io) { core.outbox() }
+
+    /** One sync: send what is due, pull status, refresh followed receipts. */
+    suspend fun syncNow(retryNow: Boolean = false): SyncSummary = core.syncNow(retryNow)
+
+    suspend fun refreshStatus(): List<StatusUpdate> = core.refreshStatus()
+
+    suspend fun dossiers(): List<Dossier> = withContext(io) { core.dossiers() }
+
+    suspend fun dossier(code: String): Dossier? = withContext(io) { core.dossier(code) }
+
+    fun startBackgroundSync() = core.startBackgroundSync()
+
+    fun stopBackgroundSync() = core.stopBackgroundSync()
+
+    // Receipts
+
+    /** Verifies a receipt QR offline. */
+    suspend fun verifyReceipt(qrText: String): ReceiptCheck = withContext(cpu) { core.verifyReceipt(qrText) }
+
+    suspend fun receiptQr(dossierCode: String): String? = withContext(io) { core.receiptQr(dossierCode) }
+
+    suspend fun scan(text: String): ScannedCode = withContext(io) { core.scan(text) }
+
+    /** The QR codes in a photo, hoso receipts first. */
+    suspend fun readQrPicture(file: File): List<String> = core.readQrPicture(file.path)
+
+    suspend fun writeQrPng(qrText: String, file: File, modulePx: Int = 8) =
+        core.writeQrPng(qrText, file.path, modulePx)
+
+    /** Looks a scanned dossier up publicly and follows it. */
+    suspend fun lookUp(text: String, portalUrl: String? = null): FollowedDossier = core.lookUp(text, portalUrl)
+
+    suspend fun followedDossiers(): List<FollowedDossier> = withContext(io) { core.followedDossiers() }
+
+    /** Stops the background loop and releases the core. */
+    override fun close() {
+        core.stopBackgroundSync()
+        core.close()
+    }
+}

@@ -1,0 +1,66 @@
+package vn.hoso
+
+import java.io.BufferedReader
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.TimeUnit
+
+/**
+ * The reference portal (`hoso-portal`, built by cargo) started once for the
+ * test run on 127.0.0.1 with an ephemeral port, real persistence in a scratch
+ * directory, and the catalog built from the shared national data. Officer
+ * actions go through its `admin` command, as a portal officer's would.
+ */
+object TestPortal {
+    private const val ADMIN_TOKEN = "admin-token-for-tests"
+    private val binary = File(requireProperty("hoso.portal.bin"))
+    private val scratch: File = Files.createTempDirectory("hoso-portal-test").toFile()
+    private val process: Process
+    /** The portal's base URL, `http://127.0.0.1:PORT`. */
+    val url: String
+
+    init {
+        require(binary.canExecute()) {
+            "hoso-portal is not built at $binary: run `cargo build -p hoso-portal` first"
+        }
+        process = ProcessBuilder(
+            binary.path, "serve",
+            "--addr", "127.0.0.1:0",
+            "--data", File(scratch, "portal").path,
+            "--source", requireProperty("hoso.shared.data"),
+            "--admin-token", ADMIN_TOKEN,
+            "--sim", "off",
+            // Fast password hashing: the tests log in many times.
+            "--password-iterations", "1000",
+        ).redirectErrorStream(true)
+            .also { it.environment()["TMPDIR"] = scratch.path }
+            .start()
+        val out: BufferedReader = process.inputStream.bufferedReader()
+        val first = out.readLine()
+            ?: error("hoso-portal exited before listening (exit ${process.waitFor()})")
+        url = Regex("(http://127\\.0\\.0\\.1:\\d+)/v1/").find(first)?.groupValues?.get(1)
+            ?: error("unexpected first line from hoso-portal: $first")
+        // Keep draining its output so it never blocks on a full pipe.
+        Thread { out.forEachLine { } }.apply { isDaemon = true }.start()
+        Runtime.getRuntime().addShutdownHook(Thread {
+            process.destroy()
+            process.waitFor(5, TimeUnit.SECONDS)
+            scratch.deleteRecursively()
+        })
+    }
+
+    /** Moves a dossier along an officer transition (e.g. 2: being processed). */
+    fun officer(code: String, status: Int, vararg extra: String) {
+        val admin = ProcessBuilder(
+            listOf(binary.path, "admin", "--url", url, "--token", ADMIN_TOKEN, "status", code, status.toString()) +
+                extra,
+        ).redirectErrorStream(true).start()
+        val said = admin.inputStream.bufferedReader().readText()
+        check(admin.waitFor(60, TimeUnit.SECONDS) && admin.exitValue() == 0) {
+            "hoso-portal admin status $code $status failed: $said"
+        }
+    }
+}
+
+fun requireProperty(name: String): String =
+    System.getProperty(name) ?: error("system property $name is not set (run the tests through Maven: see android/README.md)")
