@@ -183,9 +183,9 @@ fn kind_of(code: &str) -> Kind {
         "key_unavailable" => Kind::KeyUnavailable,
         "wrong_key" => Kind::WrongKey,
         "damaged" | "catalog_damaged" => Kind::Damaged,
-        "storage" | "io" | "quarantine_present" => Kind::Storage,
+        "storage" | "quarantine_present" => Kind::Storage,
         "not_logged_in" => Kind::NotLoggedIn,
-        "network" | "pin_mismatch" => Kind::Network,
+        "network" | "offline" | "pin_mismatch" => Kind::Network,
         "portal_error"
         | "invalid_credentials"
         | "account_exists"

@@ -30,7 +30,7 @@ fun freshPhone(): String = "0912" + (1..6).joinToString("") { Random.nextInt(10)
  */
 class FullFlowTest {
     @Test
-    fun `search, draft, attach, submit, sync, status and receipt`() = runBlocking {
+    fun `search, draft, attach, submit, sync, status and receipt`() = runBlocking<Unit> {
         val dir = Fixtures.scratch("hoso-flow")
         val keys = TestKeys()
         HosoClient.open(File(dir, "device"), keys).use { hoso ->
