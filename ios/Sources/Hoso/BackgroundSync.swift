@@ -88,14 +88,14 @@ public final class BackgroundSync: @unchecked Sendable {
             Self.log.error("task \(self.identifier, privacy: .public) is registered already")
             return false
         }
-        let registered = BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
+        let accepted = BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
             self.run(task)
         }
-        if !registered {
+        if !accepted {
             Self.registered.withValue { _ = $0.remove(identifier) }
             Self.log.error("task \(self.identifier, privacy: .public) is not in BGTaskSchedulerPermittedIdentifiers")
         }
-        return registered
+        return accepted
     }
 
     /// Asks iOS for a run no earlier than `interval` from now, replacing any
