@@ -3,14 +3,12 @@
 //! app and updating from the portal (with the receipt-signing keys).
 
 use crate::error::HosoError;
-use crate::hoso::{Hoso, State};
+use crate::hoso::Hoso;
 use crate::{to_i32, to_i64};
 use hoso_core::catalog::store::Installed;
 use hoso_core::catalog::{self, ChannelKind, Level, Procedure};
 use hoso_core::search::{SearchHit, SearchQuery};
-use hoso_core::sync::client::PortalClient;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// The installed catalog.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -323,7 +321,7 @@ impl Hoso {
         portal_url: Option<String>,
     ) -> Result<CatalogUpdate, HosoError> {
         self.spawn(move |state| async move {
-            let client = public_client(&state, portal_url.as_deref())?;
+            let client = state.public_client(portal_url.as_deref())?;
             let done =
                 hoso_core::sync::catalog::update(&client, &state.catalog, &state.receipts).await?;
             Ok(CatalogUpdate {
@@ -334,17 +332,5 @@ impl Hoso {
             })
         })
         .await
-    }
-}
-
-/// A client for calls that need no account: `url`, else the logged-in
-/// portal; neither is `NotLoggedIn`.
-pub(crate) fn public_client(
-    state: &State,
-    url: Option<&str>,
-) -> Result<Arc<PortalClient>, HosoError> {
-    match url {
-        Some(u) => Ok(Arc::new(PortalClient::new(u)?)),
-        None => state.logged_in(),
     }
 }

@@ -148,6 +148,29 @@ pub enum HosoError {
     },
 }
 
+/// Calls `$then!` with the name of every variant (the same in [`Kind`] and
+/// [`HosoError`]).
+macro_rules! every_kind {
+    ($then:ident) => {
+        $then!(
+            NotFound,
+            InvalidInput,
+            NotReady,
+            NoCatalog,
+            KeyUnavailable,
+            WrongKey,
+            Damaged,
+            Storage,
+            NotLoggedIn,
+            Network,
+            Portal,
+            Receipt,
+            Cancelled,
+            Internal
+        )
+    };
+}
+
 /// Which variant a stable code belongs to.
 #[derive(Clone, Copy)]
 enum Kind {
@@ -216,112 +239,26 @@ impl HosoError {
     pub(crate) fn with_messages(code: &str, message_vi: String, message_en: String) -> HosoError {
         let code = code.to_string();
         let message = format!("{message_vi} / {message_en}");
-        match kind_of(&code) {
-            Kind::NotFound => HosoError::NotFound {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::InvalidInput => HosoError::InvalidInput {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::NotReady => HosoError::NotReady {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::NoCatalog => HosoError::NoCatalog {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::KeyUnavailable => HosoError::KeyUnavailable {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::WrongKey => HosoError::WrongKey {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::Damaged => HosoError::Damaged {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::Storage => HosoError::Storage {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::NotLoggedIn => HosoError::NotLoggedIn {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::Network => HosoError::Network {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::Portal => HosoError::Portal {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::Receipt => HosoError::Receipt {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::Cancelled => HosoError::Cancelled {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
-            Kind::Internal => HosoError::Internal {
-                code,
-                message,
-                message_vi,
-                message_en,
-            },
+        macro_rules! variant {
+            ($($kind:ident),*) => {
+                match kind_of(&code) {
+                    $(Kind::$kind => HosoError::$kind { code, message, message_vi, message_en },)*
+                }
+            };
         }
+        every_kind!(variant)
     }
 
     /// The stable code, whatever the variant.
     pub fn code(&self) -> &str {
-        match self {
-            HosoError::NotFound { code, .. }
-            | HosoError::InvalidInput { code, .. }
-            | HosoError::NotReady { code, .. }
-            | HosoError::NoCatalog { code, .. }
-            | HosoError::KeyUnavailable { code, .. }
-            | HosoError::WrongKey { code, .. }
-            | HosoError::Damaged { code, .. }
-            | HosoError::Storage { code, .. }
-            | HosoError::NotLoggedIn { code, .. }
-            | HosoError::Network { code, .. }
-            | HosoError::Portal { code, .. }
-            | HosoError::Receipt { code, .. }
-            | HosoError::Cancelled { code, .. }
-            | HosoError::Internal { code, .. } => code,
+        macro_rules! code_of {
+            ($($kind:ident),*) => {
+                match self {
+                    $(HosoError::$kind { code, .. })|* => code,
+                }
+            };
         }
+        every_kind!(code_of)
     }
 
     /// The object was closed; no call works on it any more.

@@ -212,6 +212,15 @@ impl State {
         *lock(&self.client) = client;
     }
 
+    /// A client for calls that need no account: `url`, else the logged-in
+    /// portal; neither is `NotLoggedIn`.
+    pub(crate) fn public_client(&self, url: Option<&str>) -> Result<Arc<PortalClient>, HosoError> {
+        match url {
+            Some(u) => Ok(Arc::new(PortalClient::new(u)?)),
+            None => self.logged_in(),
+        }
+    }
+
     /// The logged-in client, or `NotLoggedIn`.
     pub(crate) fn logged_in(&self) -> Result<Arc<PortalClient>, HosoError> {
         self.client()?

@@ -3,7 +3,6 @@
 //! portal without an account and follow it, the followed list, a dossier's
 //! receipt QR and its PNG, and the signing keys.
 
-use crate::catalog::public_client;
 use crate::error::HosoError;
 use crate::hoso::Hoso;
 use crate::to_i64;
@@ -277,7 +276,7 @@ impl Hoso {
     ) -> Result<FollowedDossier, HosoError> {
         self.spawn(move |state| async move {
             let request = state.receipts.request(&text)?;
-            let client = public_client(&state, portal_url.as_deref())?;
+            let client = state.public_client(portal_url.as_deref())?;
             let followed = online::look_up(&client, &state.receipts, &request, unix_now()).await?;
             Ok(followed.into())
         })
@@ -315,7 +314,7 @@ impl Hoso {
         portal_url: Option<String>,
     ) -> Result<Vec<FollowedDossier>, HosoError> {
         self.spawn(move |state| async move {
-            let client = public_client(&state, portal_url.as_deref())?;
+            let client = state.public_client(portal_url.as_deref())?;
             online::refresh_followed(&client, &state.receipts, unix_now()).await?;
             Ok(state
                 .receipts
@@ -375,7 +374,7 @@ impl Hoso {
         portal_url: Option<String>,
     ) -> Result<SigningKeys, HosoError> {
         self.spawn(move |state| async move {
-            let client = public_client(&state, portal_url.as_deref())?;
+            let client = state.public_client(portal_url.as_deref())?;
             let k = online::refresh_keys(&client, &state.receipts).await?;
             Ok(SigningKeys {
                 version: to_i64(k.version),
