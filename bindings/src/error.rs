@@ -152,7 +152,7 @@ pub enum HosoError {
 /// [`HosoError`]).
 macro_rules! every_kind {
     ($then:ident) => {
-        $then!(
+        $then! {
             NotFound,
             InvalidInput,
             NotReady,
@@ -167,28 +167,20 @@ macro_rules! every_kind {
             Receipt,
             Cancelled,
             Internal
-        )
+        }
     };
 }
 
-/// Which variant a stable code belongs to.
-#[derive(Clone, Copy)]
-enum Kind {
-    NotFound,
-    InvalidInput,
-    NotReady,
-    NoCatalog,
-    KeyUnavailable,
-    WrongKey,
-    Damaged,
-    Storage,
-    NotLoggedIn,
-    Network,
-    Portal,
-    Receipt,
-    Cancelled,
-    Internal,
+macro_rules! kind_enum {
+    ($($kind:ident),*) => {
+        /// Which variant a stable code belongs to.
+        #[derive(Clone, Copy)]
+        enum Kind {
+            $($kind,)*
+        }
+    };
 }
+every_kind!(kind_enum);
 
 /// The variant for each of the core's stable codes; anything not listed
 /// is a problem with the input.
