@@ -124,7 +124,7 @@ impl Hoso {
     pub async fn collect_garbage(&self) -> Result<i64, HosoError> {
         self.blocking(|state| {
             let removed = state.drafts.collect_garbage()?;
-            Ok(i64::try_from(removed).unwrap_or(i64::MAX))
+            Ok(to_i64(removed))
         })
         .await
     }

@@ -269,7 +269,7 @@ impl Hoso {
     pub fn catalog_info(&self) -> Result<Option<CatalogInfo>, HosoError> {
         Ok(self.state.catalog.current()?.map(|i| CatalogInfo {
             version: to_i64(i.version),
-            procedure_count: i64::try_from(i.procedure_count).unwrap_or(i64::MAX),
+            procedure_count: to_i64(i.procedure_count),
             content_hash: i.content_hash,
         }))
     }
@@ -307,7 +307,7 @@ impl Hoso {
             let report = catalog::import(&state.catalog, std::path::Path::new(&path), None)?;
             Ok(CatalogImport {
                 version: to_i64(report.version),
-                procedure_count: i64::try_from(report.procedures).unwrap_or(i64::MAX),
+                procedure_count: to_i64(report.procedures),
                 changed: matches!(report.installed, Installed::Switched { .. }),
             })
         })

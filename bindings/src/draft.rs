@@ -312,7 +312,7 @@ impl Hoso {
                 created_at: d.created_at,
                 updated_at: d.updated_at,
                 revision: to_i64(d.revision),
-                filled: i64::try_from(d.filled).unwrap_or(i64::MAX),
+                filled: to_i64(d.filled),
                 damaged: d.damaged,
             })
             .collect())

@@ -5,7 +5,7 @@
 
 use crate::outbox::{SubmissionKind, SubmissionState};
 use crate::sync::SyncSummary;
-use crate::to_i64;
+use crate::{to_i32, to_i64};
 use hoso_core::sync::background::{LoopEvent, LoopState};
 use hoso_core::sync::engine::SyncEvent;
 use hoso_core::sync::status::StatusChange;
@@ -88,8 +88,8 @@ impl From<SyncEvent> for HosoEvent {
                 dossier_total,
             } => HosoEvent::UploadProgress {
                 submission_id: submission,
-                file_index: i32::try_from(file).unwrap_or(i32::MAX),
-                files: i32::try_from(files).unwrap_or(i32::MAX),
+                file_index: to_i32(file),
+                files: to_i32(files),
                 done: to_i64(done),
                 total: to_i64(total),
                 dossier_done: to_i64(dossier_done),

@@ -178,9 +178,8 @@ impl State {
     pub(crate) fn index(&self) -> Result<Arc<SearchIndex>, HosoError> {
         let version = self
             .catalog
-            .current()?
-            .ok_or(hoso_core::catalog::store::CatalogError::NoCatalog)?
-            .version;
+            .current_version()?
+            .ok_or(hoso_core::catalog::store::CatalogError::NoCatalog)?;
         let mut held = lock(&self.index);
         if let Some((v, index)) = held.as_ref() {
             if *v == version {

@@ -29,12 +29,13 @@ pub use host::{EventListener, KeyProvider, NetworkMonitor, NetworkState};
 uniffi::setup_scaffolding!();
 
 /// A size or count for the foreign side: Kotlin has no unsigned types in
-/// common use, so every `u64` crosses as `i64` (saturating, never wrapping).
-pub(crate) fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
+/// common use, so every `u64` or `usize` crosses as `i64` (saturating,
+/// never wrapping).
+pub(crate) fn to_i64(v: impl TryInto<i64>) -> i64 {
+    v.try_into().unwrap_or(i64::MAX)
 }
 
-/// A small count for the foreign side (`Int`, not `UInt`).
-pub(crate) fn to_i32(v: u32) -> i32 {
-    i32::try_from(v).unwrap_or(i32::MAX)
+/// A small count for the foreign side (`Int`, not `UInt`), saturating.
+pub(crate) fn to_i32(v: impl TryInto<i32>) -> i32 {
+    v.try_into().unwrap_or(i32::MAX)
 }

@@ -8,7 +8,8 @@ use crate::catalog::FilingChannel;
 use crate::draft::{DraftForm, FieldIssue};
 use crate::error::HosoError;
 use crate::hoso::Hoso;
-use hoso_core::sync::client::{Method, PortalClient};
+use crate::to_i32;
+use hoso_core::sync::client::PortalClient;
 use hoso_core::sync::outbox as core_outbox;
 use std::sync::Arc;
 
@@ -113,7 +114,7 @@ impl From<core_outbox::Submission> for Submission {
             procedure_code: s.procedure_code,
             procedure_name: s.procedure_name,
             state: s.state.into(),
-            attempts: i32::try_from(s.attempts).unwrap_or(i32::MAX),
+            attempts: to_i32(s.attempts),
             next_attempt_at: s.next_attempt_at,
             last_error: s.last_error.map(|e| SubmissionProblem {
                 code: e.code,
@@ -130,7 +131,7 @@ impl From<core_outbox::Submission> for Submission {
                     })
                     .collect(),
             }),
-            file_count: i32::try_from(s.files.len()).unwrap_or(i32::MAX),
+            file_count: to_i32(s.files.len()),
             created_at: s.created_at,
             updated_at: s.updated_at,
         }
@@ -148,16 +149,9 @@ impl Hoso {
         full_name: String,
     ) -> Result<PortalAccount, HosoError> {
         let client = Arc::new(PortalClient::new(&portal_url)?);
-        let body = serde_json::json!({
-            "kind": "citizen", "phone": phone, "password": password, "full_name": full_name,
-        });
-        let c = client.clone();
-        self.spawn(move |_| async move {
-            c.send(c.request(Method::POST, "/v1/accounts").json(&body))
-                .await?;
-            Ok(())
-        })
-        .await?;
+        let (c, ph, pw) = (client.clone(), phone.clone(), password.clone());
+        self.spawn(move |_| async move { Ok(c.register_citizen(&ph, &pw, &full_name).await?) })
+            .await?;
         self.log_in_with(client, phone, password).await
     }
 
@@ -179,9 +173,7 @@ impl Hoso {
         self.spawn(|state| async move {
             if let Some(client) = state.client()? {
                 // Best effort: the local session goes either way.
-                let _ = client
-                    .authed(|c| c.request(Method::POST, "/v1/auth/logout"))
-                    .await;
+                let _ = client.logout().await;
             }
             state.drafts.save_portal_session(None)?;
             state.set_client(None);

@@ -43,12 +43,11 @@ pub struct SyncSummary {
 
 impl SyncSummary {
     pub(crate) fn new(r: SyncReport, changes: Vec<StatusChange>) -> SyncSummary {
-        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         SyncSummary {
             submitted: r.submitted,
-            retry_later: count(r.retry_later),
-            needs_user: count(r.needs_user),
-            waiting_for_unmetered: count(r.waiting_for_unmetered),
+            retry_later: to_i64(r.retry_later),
+            needs_user: to_i64(r.needs_user),
+            waiting_for_unmetered: to_i64(r.waiting_for_unmetered),
             bytes_sent: to_i64(r.bytes_sent),
             status_changes: changes.into_iter().map(Into::into).collect(),
         }

@@ -61,9 +61,8 @@ pub fn run(
             .await?;
         let base = format!("http://{addr}");
         let client = PortalClient::new(&base)?;
-        let account = serde_json::json!({"kind": "citizen", "phone": "0912345678", "password": "hoso-demo-2026", "full_name": "Nguyễn Văn An"});
         client
-            .send(client.request(Method::POST, "/v1/accounts").json(&account))
+            .register_citizen("0912345678", "hoso-demo-2026", "Nguyễn Văn An")
             .await?;
         client.login("0912345678", "hoso-demo-2026").await?;
 

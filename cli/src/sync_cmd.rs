@@ -9,7 +9,7 @@ use clap::Subcommand;
 use hoso_core::clock::unix_now;
 use hoso_core::draft::Drafts;
 use hoso_core::sync::background::{Background, LoopEvent, LoopState};
-use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::client::PortalClient;
 use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions, SyncReport};
 
 #[derive(Subcommand)]
@@ -66,10 +66,7 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
             let client = PortalClient::new(&url)?;
             let account = runtime()?.block_on(async {
                 if let Some(name) = register {
-                    let body = serde_json::json!({"kind": "citizen", "phone": phone, "password": password, "full_name": name});
-                    client
-                        .send(client.request(Method::POST, "/v1/accounts").json(&body))
-                        .await?;
+                    client.register_citizen(&phone, &password, &name).await?;
                 }
                 client.login(&phone, &password).await
             })?;
@@ -85,8 +82,7 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
         PortalCommand::Logout => {
             if let Some(client) = resume(&drafts)? {
                 // Best effort: the local session goes either way.
-                let _ = runtime()?
-                    .block_on(client.authed(|c| c.request(Method::POST, "/v1/auth/logout")));
+                let _ = runtime()?.block_on(client.logout());
             }
             drafts.save_portal_session(None)?;
             if ctx.json {

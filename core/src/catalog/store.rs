@@ -88,7 +88,8 @@ impl CatalogStore {
             .map(Some)
     }
 
-    pub(crate) fn current_version(&self) -> Result<Option<u64>, CatalogError> {
+    /// The current catalog's version alone (an 8-byte read, for caches).
+    pub fn current_version(&self) -> Result<Option<u64>, CatalogError> {
         match self.store.get(TREE, CURRENT)? {
             None => Ok(None),
             Some(bytes) => {

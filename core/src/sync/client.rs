@@ -340,6 +340,32 @@ impl PortalClient {
         self.keep_pair(answer.json()?)
     }
 
+    /// `POST /v1/accounts`: creates a citizen account (then log in to it).
+    pub async fn register_citizen(
+        &self,
+        phone: &str,
+        password: &str,
+        full_name: &str,
+    ) -> Result<(), PortalError> {
+        let body = serde_json::json!({
+            "kind": "citizen", "phone": phone, "password": password, "full_name": full_name,
+        });
+        self.send(
+            self.request(reqwest::Method::POST, "/v1/accounts")
+                .json(&body),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /v1/auth/logout`: revokes the session's tokens on the portal
+    /// (forgetting the saved session is the caller's).
+    pub async fn logout(&self) -> Result<(), PortalError> {
+        self.authed(|c| c.request(reqwest::Method::POST, "/v1/auth/logout"))
+            .await?;
+        Ok(())
+    }
+
     /// `POST /v1/auth/refresh` (rotates the refresh token).
     pub async fn refresh(&self) -> Result<Tokens, PortalError> {
         let tokens = self.tokens().ok_or(PortalError::NotLoggedIn)?;
