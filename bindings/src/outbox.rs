@@ -1,17 +1,43 @@
 //! The portal account and the outbox through the binding: register, log
-//! in and out (the session is sealed on the device), freeze a complete
-//! draft into the outbox, start a supplement, queue a withdrawal, and list
-//! what waits for or is done with the portal. Sending is `sync_now` or
-//! the background loop.
+//! in and out (the session is sealed on the device), the receiving
+//! agencies to file with, freeze a complete draft into the outbox, start a
+//! supplement, queue a withdrawal, and list what waits for or is done with
+//! the portal. Sending is `sync_now` or the background loop.
 
-use crate::catalog::FilingChannel;
+use crate::catalog::{FilingChannel, ProcedureLevel};
 use crate::draft::{DraftForm, FieldIssue};
 use crate::error::HosoError;
 use crate::hoso::Hoso;
 use crate::to_i32;
+use hoso_core::sync::agencies::{agencies, Agency};
 use hoso_core::sync::client::PortalClient;
 use hoso_core::sync::outbox as core_outbox;
 use std::sync::Arc;
+
+/// An agency that receives dossiers; `submit` names its code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReceivingAgency {
+    /// E.g. `H40.22`; the dossier codes it issues start with it.
+    pub code: String,
+    pub name: String,
+    pub level: ProcedureLevel,
+    /// One of the 34 provinces; `None` for a ministry.
+    pub province: Option<String>,
+    /// The commune or ward, for a commune-level agency.
+    pub commune: Option<String>,
+}
+
+impl From<Agency> for ReceivingAgency {
+    fn from(a: Agency) -> ReceivingAgency {
+        ReceivingAgency {
+            code: a.code,
+            name: a.name,
+            level: a.level.into(),
+            province: a.province,
+            commune: a.commune,
+        }
+    }
+}
 
 /// Where a submission is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -178,6 +204,24 @@ impl Hoso {
             state.drafts.save_portal_session(None)?;
             state.set_client(None);
             Ok(())
+        })
+        .await
+    }
+
+    /// The agencies that receive `procedure_code` (when given) in
+    /// `province` (when given: an official name, diacritics optional), by
+    /// code — the receiving ward or office the user picks for `submit`.
+    /// Asks `portal_url`, else the portal logged in to (no account needed).
+    pub async fn receiving_agencies(
+        &self,
+        procedure_code: Option<String>,
+        province: Option<String>,
+        portal_url: Option<String>,
+    ) -> Result<Vec<ReceivingAgency>, HosoError> {
+        self.spawn(move |state| async move {
+            let client = state.public_client(portal_url.as_deref())?;
+            let list = agencies(&client, procedure_code.as_deref(), province.as_deref()).await?;
+            Ok(list.into_iter().map(Into::into).collect())
         })
         .await
     }

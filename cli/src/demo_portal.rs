@@ -7,6 +7,7 @@
 
 use crate::Failure;
 use hoso_core::draft::Drafts;
+use hoso_core::sync::agencies::{agencies, Agency};
 use hoso_core::sync::client::{Method, PortalClient};
 use hoso_core::sync::engine::{sync_once, SyncEvent, SyncOptions};
 use serde::Serialize;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 #[derive(Serialize)]
 pub struct FilingDemo {
     pub portal: String,
-    pub agency: serde_json::Value,
+    pub agency: Agency,
     pub dossier_code: String,
     pub appointment_date: String,
     pub fee: serde_json::Value,
@@ -67,22 +68,14 @@ pub fn run(
         client.login("0912345678", "hoso-demo-2026").await?;
 
         // The receiving ward: the applicant's, among those that take this procedure.
-        let agencies: serde_json::Value = client
-            .send(client.request(
-                Method::GET,
-                "/v1/agencies?procedure_code=1.001193&province=H%C3%A0%20N%E1%BB%99i",
-            ))
-            .await?
-            .json()?;
-        let list = agencies["agencies"].as_array().cloned().unwrap_or_default();
+        let list = agencies(&client, Some("1.001193"), Some("Hà Nội")).await?;
         let agency = list
             .iter()
-            .find(|a| a["commune"].as_str().is_some_and(|c| c.contains("Ba Đình")))
+            .find(|a| a.commune.as_deref().is_some_and(|c| c.contains("Ba Đình")))
             .or_else(|| list.first())
             .cloned()
             .ok_or_else(|| demo_error("no receiving agency"))?;
-        let code = agency["code"].as_str().unwrap_or_default().to_string();
-        drafts.freeze(draft_id, &code, "online")?;
+        drafts.freeze(draft_id, &agency.code, "online")?;
 
         let now = hoso_core::clock::unix_now();
         let events = std::sync::atomic::AtomicUsize::new(0);
@@ -163,8 +156,7 @@ pub fn print(demo: &FilingDemo) {
     );
     println!(
         "  Cơ quan tiếp nhận / receiving agency: {} {}",
-        demo.agency["code"].as_str().unwrap_or(""),
-        demo.agency["name"].as_str().unwrap_or("")
+        demo.agency.code, demo.agency.name
     );
     println!("  Đã gửi / sent {} bytes", demo.bytes_sent);
     println!("  Mã hồ sơ / dossier code: {}", demo.dossier_code);

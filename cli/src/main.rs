@@ -75,7 +75,7 @@ enum Command {
     /// (a supplement draft is queued as the answer to its dossier).
     Submit {
         draft_id: String,
-        /// The receiving agency's code (GET /v1/agencies), e.g. H40.22
+        /// The receiving agency's code (hoso portal agencies), e.g. H40.22
         /// (not for a supplement draft).
         #[arg(long)]
         agency: Option<String>,

@@ -150,7 +150,7 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
     }
 }
 
-fn no_portal() -> Failure {
+pub(crate) fn no_portal() -> Failure {
     Failure::Usage(
         "cần địa chỉ cổng: --url … hoặc đăng nhập (hoso portal login) / a portal is needed: --url … or log in (hoso portal login)".into(),
     )

@@ -8,6 +8,7 @@ use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::clock::unix_now;
 use hoso_core::draft::Drafts;
+use hoso_core::sync::agencies::agencies;
 use hoso_core::sync::background::{Background, LoopEvent, LoopState};
 use hoso_core::sync::client::PortalClient;
 use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions, SyncReport};
@@ -28,6 +29,20 @@ pub enum PortalCommand {
     },
     /// Forget the session (and end it on the portal when reachable).
     Logout,
+    /// The receiving agencies (their codes go to `hoso submit --agency`):
+    /// those that take a procedure, in a province. No account needed.
+    Agencies {
+        /// Only agencies that receive this procedure, e.g. 1.001193.
+        #[arg(long)]
+        procedure: Option<String>,
+        /// Only agencies in this province (official name, diacritics
+        /// optional), e.g. "Nghe An".
+        #[arg(long)]
+        province: Option<String>,
+        /// The portal (default: the one logged in to).
+        #[arg(long, env = "HOSO_PORTAL_URL")]
+        url: Option<String>,
+    },
 }
 
 fn password() -> Result<String, Failure> {
@@ -91,6 +106,33 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
                 println!("Đã đăng xuất / logged out");
             }
         }
+        PortalCommand::Agencies {
+            procedure,
+            province,
+            url,
+        } => {
+            let client = crate::qr_cmd::public_client(&drafts, url.as_deref())?
+                .ok_or_else(crate::qr_cmd::no_portal)?;
+            let list = runtime()?.block_on(agencies(
+                &client,
+                procedure.as_deref(),
+                province.as_deref(),
+            ))?;
+            if ctx.json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("Không có cơ quan tiếp nhận phù hợp / no matching receiving agency");
+            } else {
+                for a in &list {
+                    let place = [a.commune.as_deref(), a.province.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    println!("{:<10} {} ({place})", a.code, a.name);
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -114,7 +156,7 @@ pub fn submit(
         (None, true) => "",
         (None, false) => {
             return Err(Failure::Usage(
-                "cần --agency (mã cơ quan tiếp nhận, xem GET /v1/agencies) / --agency is required (the receiving agency's code)".into(),
+                "cần --agency (mã cơ quan tiếp nhận: hoso portal agencies) / --agency is required (the receiving agency's code: hoso portal agencies)".into(),
             ))
         }
     };

@@ -95,6 +95,26 @@ async fn draft_submit_sync_with_the_cli() {
             String::from_utf8_lossy(&login.stdout)
         );
 
+        // The receiving ward, from the portal's list (the logged-in one).
+        let wards = ok_json(
+            &data,
+            &[
+                "portal",
+                "agencies",
+                "--procedure",
+                "1.001193",
+                "--province",
+                "Nghe An",
+            ],
+        );
+        let ward = wards
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == "H40.22")
+            .unwrap_or_else(|| panic!("{wards}"));
+        assert_eq!(ward["level"], "commune");
+        assert_eq!(ward["province"], "Nghệ An");
         let queued = ok_json(&data, &["submit", &id, "--agency", "H40.22"]);
         assert_eq!(queued["state"], "queued");
         let report = ok_json(&data, &["sync"]);

@@ -1,10 +1,14 @@
 //! hoso-core's portal client against a real hoso-portal on loopback: login,
 //! the API's typed errors, an access token refreshed transparently when it
-//! expires, a spent session ending in `NotLoggedIn`, and a captive-portal
-//! page (a 200 without the API's header) reported as a network failure.
+//! expires, a spent session ending in `NotLoggedIn`, logout revoking the
+//! session, the receiving agencies by procedure and province, and a
+//! captive-portal page (a 200 without the API's header) reported as a
+//! network failure.
 
 mod common;
 
+use hoso_core::catalog::Level;
+use hoso_core::sync::agencies::agencies;
 use hoso_core::sync::client::{Method, PortalClient, PortalError};
 use serde_json::json;
 
@@ -105,4 +109,81 @@ async fn a_captive_portal_page_is_a_network_failure() {
         PortalClient::new("http://192.0.2.1"),
         Err(PortalError::Insecure)
     ));
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_on_the_portal() {
+    let tp = common::portal(common::config()).await;
+    let client = PortalClient::new(&tp.base).unwrap();
+    common::citizen(&client, "0912345670").await;
+    let tokens = client.tokens().unwrap();
+    client
+        .authed(|c| c.request(Method::GET, "/v1/accounts/me"))
+        .await
+        .unwrap();
+    client.logout().await.unwrap();
+
+    // The same tokens, in another client, no longer open the account.
+    let other = PortalClient::new(&tp.base).unwrap();
+    other.set_tokens(Some(tokens));
+    let after = other
+        .authed(|c| c.request(Method::GET, "/v1/accounts/me"))
+        .await
+        .unwrap_err();
+    assert_eq!(after.code(), Some("unauthorized"), "{after:?}");
+    let refresh = other.refresh().await.unwrap_err();
+    assert_eq!(refresh.code(), Some("refresh_token_invalid"), "{refresh:?}");
+}
+
+#[tokio::test]
+async fn receiving_agencies_by_procedure_and_province() {
+    let tp = common::portal(common::config()).await;
+    // A public call: no account.
+    let client = PortalClient::new(&tp.base).unwrap();
+
+    let wards = agencies(&client, Some("1.001193"), Some("Nghe An"))
+        .await
+        .unwrap();
+    let ward = wards
+        .iter()
+        .find(|a| a.code == "H40.22")
+        .unwrap_or_else(|| panic!("{wards:?}"));
+    assert_eq!(ward.level, Level::Commune);
+    assert_eq!(ward.name, "Ủy ban nhân dân phường Trường Vinh");
+    assert_eq!(ward.commune.as_deref(), Some("Phường Trường Vinh"));
+    assert!(
+        wards
+            .iter()
+            .all(|a| a.province.as_deref() == Some("Nghệ An")),
+        "{wards:?}"
+    );
+
+    // Everything: ministries too, which have no province.
+    let all = agencies(&client, None, None).await.unwrap();
+    assert!(all.len() > wards.len());
+    assert!(all
+        .iter()
+        .any(|a| a.level == Level::Ministry && a.province.is_none()));
+
+    // A procedure the catalog lacks, a province merged away: empty lists.
+    assert!(agencies(&client, Some("9.999999"), None)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(agencies(&client, None, Some("Hà Tây"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A malformed code is the API's typed 400, with the field named.
+    match agencies(&client, Some("khai sinh"), None)
+        .await
+        .unwrap_err()
+    {
+        PortalError::Api(f) => {
+            assert_eq!((f.status, f.code.as_str()), (400, "bad_request"));
+            assert!(f.issues.iter().any(|i| i.field == "procedure_code"));
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -970,6 +970,14 @@ public protocol HosoProtocol: AnyObject, Sendable {
     func portalUrl() throws  -> String?
     
     /**
+     * The agencies that receive `procedure_code` (when given) in
+     * `province` (when given: an official name, diacritics optional), by
+     * code — the receiving ward or office the user picks for `submit`.
+     * Asks `portal_url`, else the portal logged in to (no account needed).
+     */
+    func receivingAgencies(procedureCode: String?, province: String?, portalUrl: String?) async throws  -> [ReceivingAgency]
+    
+    /**
      * Creates a citizen account on the portal, then logs in to it.
      */
     func register(portalUrl: String, phone: String, password: String, fullName: String) async throws  -> PortalAccount
@@ -1603,6 +1611,28 @@ open func portalUrl()throws  -> String?  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The agencies that receive `procedure_code` (when given) in
+     * `province` (when given: an official name, diacritics optional), by
+     * code — the receiving ward or office the user picks for `submit`.
+     * Asks `portal_url`, else the portal logged in to (no account needed).
+     */
+open func receivingAgencies(procedureCode: String?, province: String?, portalUrl: String?)async throws  -> [ReceivingAgency]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hoso_ffi_fn_method_hoso_receiving_agencies(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(procedureCode),FfiConverterOptionString.lower(province),FfiConverterOptionString.lower(portalUrl)
+                )
+            },
+            pollFunc: ffi_hoso_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hoso_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hoso_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeReceivingAgency.lift,
+            errorHandler: FfiConverterTypeHosoError_lift
+        )
 }
     
     /**
@@ -5142,6 +5172,93 @@ public func FfiConverterTypeReceiptInfo_lower(_ value: ReceiptInfo) -> RustBuffe
 
 
 /**
+ * An agency that receives dossiers; `submit` names its code.
+ */
+public struct ReceivingAgency: Equatable, Hashable {
+    /**
+     * E.g. `H40.22`; the dossier codes it issues start with it.
+     */
+    public let code: String
+    public let name: String
+    public let level: ProcedureLevel
+    /**
+     * One of the 34 provinces; `None` for a ministry.
+     */
+    public let province: String?
+    /**
+     * The commune or ward, for a commune-level agency.
+     */
+    public let commune: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * E.g. `H40.22`; the dossier codes it issues start with it.
+         */code: String, name: String, level: ProcedureLevel, 
+        /**
+         * One of the 34 provinces; `None` for a ministry.
+         */province: String?, 
+        /**
+         * The commune or ward, for a commune-level agency.
+         */commune: String?) {
+        self.code = code
+        self.name = name
+        self.level = level
+        self.province = province
+        self.commune = commune
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReceivingAgency: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceivingAgency: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceivingAgency {
+        return
+            try ReceivingAgency(
+                code: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                level: FfiConverterTypeProcedureLevel.read(from: &buf), 
+                province: FfiConverterOptionString.read(from: &buf), 
+                commune: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReceivingAgency, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeProcedureLevel.write(value.level, into: &buf)
+        FfiConverterOptionString.write(value.province, into: &buf)
+        FfiConverterOptionString.write(value.commune, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceivingAgency_lift(_ buf: RustBuffer) throws -> ReceivingAgency {
+    return try FfiConverterTypeReceivingAgency.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceivingAgency_lower(_ value: ReceivingAgency) -> RustBuffer {
+    return FfiConverterTypeReceivingAgency.lower(value)
+}
+
+
+/**
  * A document the dossier must contain.
  */
 public struct RequiredDocument: Equatable, Hashable {
@@ -8672,6 +8789,31 @@ fileprivate struct FfiConverterSequenceTypePublicHistoryEntry: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeReceivingAgency: FfiConverterRustBuffer {
+    typealias SwiftType = [ReceivingAgency]
+
+    public static func write(_ value: [ReceivingAgency], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReceivingAgency.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReceivingAgency] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReceivingAgency]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReceivingAgency.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRequiredDocument: FfiConverterRustBuffer {
     typealias SwiftType = [RequiredDocument]
 
@@ -8982,6 +9124,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_portal_url() != 56706) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_receiving_agencies() != 53931) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_register() != 14236) {

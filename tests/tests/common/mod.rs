@@ -109,14 +109,9 @@ pub const PASSWORD: &str = "khai-sinh-2026!";
 pub async fn register(
     client: &hoso_core::sync::client::PortalClient,
     phone: &str,
-) -> Result<hoso_core::sync::client::Answer, hoso_core::sync::client::PortalError> {
-    let body = serde_json::json!({"kind": "citizen", "phone": phone, "password": PASSWORD, "full_name": "Nguyễn Văn An"});
+) -> Result<(), hoso_core::sync::client::PortalError> {
     client
-        .send(
-            client
-                .request(hoso_core::sync::client::Method::POST, "/v1/accounts")
-                .json(&body),
-        )
+        .register_citizen(phone, PASSWORD, "Nguyễn Văn An")
         .await
 }
 

@@ -431,6 +431,11 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_outbox(uint64_t ptr, RustCallStatus *_
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_portal_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RECEIVING_AGENCIES
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RECEIVING_AGENCIES
+uint64_t uniffi_hoso_ffi_fn_method_hoso_receiving_agencies(uint64_t ptr, RustBuffer procedure_code, RustBuffer province, RustBuffer portal_url
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_REGISTER
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_REGISTER
 uint64_t uniffi_hoso_ffi_fn_method_hoso_register(uint64_t ptr, RustBuffer portal_url, RustBuffer phone, RustBuffer password, RustBuffer full_name
@@ -1062,6 +1067,12 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_outbox(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_PORTAL_URL
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_PORTAL_URL
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_portal_url(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RECEIVING_AGENCIES
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RECEIVING_AGENCIES
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_receiving_agencies(void
     
 );
 #endif

@@ -29,6 +29,7 @@ import vn.hoso.ffi.ProcedureHit
 import vn.hoso.ffi.Profile
 import vn.hoso.ffi.ProfileChange
 import vn.hoso.ffi.ReceiptCheck
+import vn.hoso.ffi.ReceivingAgency
 import vn.hoso.ffi.ScannedCode
 import vn.hoso.ffi.SearchOptions
 import vn.hoso.ffi.Submission
@@ -159,6 +160,17 @@ class HosoClient private constructor(
         core.logIn(portalUrl, phone, password)
 
     suspend fun logOut() = core.logOut()
+
+    /**
+     * The agencies receiving [procedureCode] in [province] (official name,
+     * diacritics optional), for the user to pick; [submit] takes one's code.
+     * No account needed ([portalUrl], else the portal logged in to).
+     */
+    suspend fun receivingAgencies(
+        procedureCode: String? = null,
+        province: String? = null,
+        portalUrl: String? = null,
+    ): List<ReceivingAgency> = core.receivingAgencies(procedureCode, province, portalUrl)
 
     /** Freezes a complete draft into the outbox (sent by the next sync). */
     suspend fun submit(draftId: String, agency: String?, channel: FilingChannel = FilingChannel.ONLINE): Submission =

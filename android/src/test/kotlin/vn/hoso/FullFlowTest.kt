@@ -15,6 +15,7 @@ import kotlinx.coroutines.withTimeout
 import org.junit.jupiter.api.Test
 import vn.hoso.ffi.FilingChannel
 import vn.hoso.ffi.HosoEvent
+import vn.hoso.ffi.ProcedureLevel
 import vn.hoso.ffi.ReceiptVerdict
 import vn.hoso.ffi.SearchOptions
 import vn.hoso.ffi.SubmissionState
@@ -73,7 +74,12 @@ class FullFlowTest {
 
             // Account, outbox, one sync: exactly one dossier at the portal.
             hoso.register(TestPortal.url, freshPhone(), "khai-sinh-2026!", "Nguyễn Văn An")
-            val queued = hoso.submit(id, Fixtures.AGENCY, FilingChannel.ONLINE)
+            // The receiving ward, picked from the portal's list (diacritics optional).
+            val wards = hoso.receivingAgencies(Fixtures.BIRTH, "Nghe An")
+            val ward = assertNotNull(wards.find { it.code == Fixtures.AGENCY }, "$wards")
+            assertEquals(ProcedureLevel.COMMUNE, ward.level)
+            assertTrue(wards.all { it.province == "Nghệ An" }, "$wards")
+            val queued = hoso.submit(id, ward.code, FilingChannel.ONLINE)
             assertEquals(SubmissionState.QUEUED, queued.state)
             val uploads = async(start = CoroutineStart.UNDISPATCHED) {
                 hoso.events.takeWhile { it !is HosoEvent.SyncPassFinished }.toList()

@@ -804,6 +804,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_portal_url(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_receiving_agencies(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_register(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_start_supplement(
@@ -947,6 +949,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_portal_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_receiving_agencies(`ptr`: Long,`procedureCode`: RustBuffer.ByValue,`province`: RustBuffer.ByValue,`portalUrl`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_hoso_ffi_fn_method_hoso_register(`ptr`: Long,`portalUrl`: RustBuffer.ByValue,`phone`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`fullName`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_hoso_ffi_fn_method_hoso_start_supplement(`ptr`: Long,`dossierCode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1229,6 +1233,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_portal_url() and 0xFFFF) != 56706) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_receiving_agencies() and 0xFFFF) != 53931) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_register() and 0xFFFF) != 14236) {
@@ -2300,6 +2307,14 @@ public interface HosoInterface {
     fun `portalUrl`(): kotlin.String?
     
     /**
+     * The agencies that receive `procedure_code` (when given) in
+     * `province` (when given: an official name, diacritics optional), by
+     * code — the receiving ward or office the user picks for `submit`.
+     * Asks `portal_url`, else the portal logged in to (no account needed).
+     */
+    suspend fun `receivingAgencies`(`procedureCode`: kotlin.String?, `province`: kotlin.String?, `portalUrl`: kotlin.String?): List<ReceivingAgency>
+    
+    /**
      * Creates a citizen account on the portal, then logs in to it.
      */
     suspend fun `register`(`portalUrl`: kotlin.String, `phone`: kotlin.String, `password`: kotlin.String, `fullName`: kotlin.String): PortalAccount
@@ -3117,6 +3132,36 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
     )
     }
     
+
+    
+    /**
+     * The agencies that receive `procedure_code` (when given) in
+     * `province` (when given: an official name, diacritics optional), by
+     * code — the receiving ward or office the user picks for `submit`.
+     * Asks `portal_url`, else the portal logged in to (no account needed).
+     */
+    @Throws(HosoException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `receivingAgencies`(`procedureCode`: kotlin.String?, `province`: kotlin.String?, `portalUrl`: kotlin.String?) : List<ReceivingAgency> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_hoso_ffi_fn_method_hoso_receiving_agencies(
+                uniffiHandle,
+                
+        FfiConverterOptionalString.lower(`procedureCode`),
+        FfiConverterOptionalString.lower(`province`),
+        FfiConverterOptionalString.lower(`portalUrl`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_hoso_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeReceivingAgency.lift(it) },
+        // Error FFI converter
+        HosoException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -6454,6 +6499,71 @@ public object FfiConverterTypeReceiptInfo: FfiConverterRustBuffer<ReceiptInfo> {
             FfiConverterString.write(value.`appointmentDate`, buf)
             FfiConverterLong.write(value.`feeVnd`, buf)
             FfiConverterString.write(value.`kid`, buf)
+    }
+}
+
+
+
+/**
+ * An agency that receives dossiers; `submit` names its code.
+ */
+data class ReceivingAgency (
+    /**
+     * E.g. `H40.22`; the dossier codes it issues start with it.
+     */
+    val `code`: kotlin.String
+    , 
+    val `name`: kotlin.String
+    , 
+    val `level`: ProcedureLevel
+    , 
+    /**
+     * One of the 34 provinces; `None` for a ministry.
+     */
+    val `province`: kotlin.String?
+    , 
+    /**
+     * The commune or ward, for a commune-level agency.
+     */
+    val `commune`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReceivingAgency: FfiConverterRustBuffer<ReceivingAgency> {
+    override fun read(buf: ByteBuffer): ReceivingAgency {
+        return ReceivingAgency(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeProcedureLevel.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReceivingAgency) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeProcedureLevel.allocationSize(value.`level`) +
+            FfiConverterOptionalString.allocationSize(value.`province`) +
+            FfiConverterOptionalString.allocationSize(value.`commune`)
+    )
+
+    override fun write(value: ReceivingAgency, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeProcedureLevel.write(value.`level`, buf)
+            FfiConverterOptionalString.write(value.`province`, buf)
+            FfiConverterOptionalString.write(value.`commune`, buf)
     }
 }
 
@@ -10103,6 +10213,34 @@ public object FfiConverterSequenceTypePublicHistoryEntry: FfiConverterRustBuffer
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypePublicHistoryEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReceivingAgency: FfiConverterRustBuffer<List<ReceivingAgency>> {
+    override fun read(buf: ByteBuffer): List<ReceivingAgency> {
+        val len = buf.getInt()
+        return List<ReceivingAgency>(len) {
+            FfiConverterTypeReceivingAgency.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReceivingAgency>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReceivingAgency.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReceivingAgency>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReceivingAgency.write(it, buf)
         }
     }
 }
