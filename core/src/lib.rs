@@ -18,4 +18,4 @@ pub mod text;
 pub mod validate;
 pub mod vault;
 
-pub use storage::{Quarantined, StorageError};
+pub use storage::{DirectoryLock, LockError, Quarantined, StorageError};

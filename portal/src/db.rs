@@ -6,14 +6,18 @@
 //! quarantined (moved aside) rather than a crash.
 
 use crate::seal::Sealer;
+use hoso_core::{DirectoryLock, LockError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"hoso-portal/schema_version";
 const STORE_DIR: &str = "portal.sled";
+/// Beside the store, so moving a damaged store aside never moves the lock.
+const LOCK_FILE: &str = "portal.lock";
 
 /// Why the portal's store failed.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +30,10 @@ pub enum DbError {
     Damaged(String),
     #[error("không cách ly được kho hỏng / cannot move the corrupt store aside: {0}")]
     Quarantine(std::io::Error),
+    #[error("kho dữ liệu cổng {0} đang được một tiến trình khác dùng / the portal store {0} is in use by another process")]
+    InUse(String),
+    #[error("không khóa được thư mục dữ liệu cổng / cannot lock the portal's data directory: {0}")]
+    Lock(std::io::Error),
 }
 
 /// One change of a [`Db::commit`].
@@ -59,6 +67,33 @@ pub struct Db {
     sealer: Arc<Sealer>,
     /// Where a corrupt store found at start-up was moved.
     pub quarantined: Option<PathBuf>,
+    /// The data directory's lock, held while any clone lives; declared after
+    /// `db` so the engine closes first.
+    _lock: Arc<DirectoryLock>,
+}
+
+/// How long opening waits for the directory and for sled's own file lock:
+/// a portal restarted in the same process (as tests do) finds them held for
+/// a few milliseconds while the previous one winds down. There is no event
+/// to wait on for that, so both are polled with backoff, bounded.
+const SETTLE: Duration = Duration::from_secs(5);
+
+/// Retries `attempt` with backoff while it reports the resource busy
+/// (`Err(None)`), until `deadline`.
+fn with_backoff<T, E>(
+    deadline: Instant,
+    mut attempt: impl FnMut() -> Result<T, Option<E>>,
+) -> Result<T, Option<E>> {
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match attempt() {
+            Err(None) if Instant::now() < deadline => {
+                std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn context(tree: &str, key: &str) -> Vec<u8> {
@@ -80,26 +115,36 @@ fn open_engine(path: &Path) -> Result<sled::Db, String> {
 
 impl Db {
     pub fn open(dir: &Path, sealer: Arc<Sealer>) -> Result<Db, DbError> {
+        Db::open_within(dir, sealer, SETTLE)
+    }
+
+    fn open_within(dir: &Path, sealer: Arc<Sealer>, settle: Duration) -> Result<Db, DbError> {
         let path = dir.join(STORE_DIR);
-        // A store just closed in this process can hold its lock for a few
-        // milliseconds more while sled's flusher winds down: wait briefly.
-        let mut opened = open_engine(&path);
-        for _ in 0..40 {
-            match &opened {
-                Err(reason) if reason.contains("could not acquire lock") => {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                    opened = open_engine(&path);
-                }
-                _ => break,
-            }
-        }
+        let deadline = Instant::now() + settle;
+        // The directory lock comes before sled reads anything: a damaged
+        // store is moved aside only by the process that owns the directory,
+        // never under a portal that has it open.
+        let lock_path = dir.join(LOCK_FILE);
+        let lock = with_backoff(deadline, || match DirectoryLock::try_acquire(&lock_path) {
+            Ok(lock) => Ok(lock),
+            Err(LockError::Held) => Err(None),
+            Err(LockError::Io(e)) => Err(Some(e)),
+        })
+        .map_err(|e| match e {
+            Some(e) => DbError::Lock(e),
+            None => DbError::InUse(path.display().to_string()),
+        })?;
+        let opened = with_backoff(deadline, || match open_engine(&path) {
+            Err(reason) if reason.contains("could not acquire lock") => Err(None),
+            other => other.map_err(Some),
+        });
+        let opened = match opened {
+            Ok(db) => Ok(db),
+            Err(None) => return Err(DbError::InUse(path.display().to_string())),
+            Err(Some(reason)) => Err(reason),
+        };
         let (db, quarantined) = match opened {
             Ok(db) => (db, None),
-            Err(reason) if reason.contains("could not acquire lock") => {
-                return Err(DbError::Engine(sled::Error::Io(std::io::Error::other(
-                    reason,
-                ))))
-            }
             Err(reason) => {
                 let stamp = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -136,6 +181,7 @@ impl Db {
             db,
             sealer,
             quarantined,
+            _lock: Arc::new(lock),
         })
     }
 
@@ -365,5 +411,37 @@ mod tests {
         let db = Db::open(dir.path(), sealer(dir.path())).unwrap();
         assert!(db.quarantined.as_ref().is_some_and(|p| p.exists()));
         db.put("a", "k", &1).unwrap();
+    }
+
+    #[test]
+    fn a_store_in_use_is_never_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path(), sealer(dir.path())).unwrap();
+        db.put("a", "k", &1).unwrap();
+        let conf = dir.path().join(STORE_DIR).join("conf");
+        let good = std::fs::read(&conf).unwrap();
+        std::fs::write(&conf, b"\xff\xfe garbage").unwrap();
+        match Db::open_within(dir.path(), sealer(dir.path()), Duration::ZERO) {
+            Err(DbError::InUse(_)) => {}
+            Err(e) => panic!("expected InUse, got {e}"),
+            Ok(_) => panic!("opened a store in use"),
+        }
+        let moved = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("corrupt")
+            })
+            .count();
+        assert_eq!(moved, 0);
+        assert_eq!(db.get::<i32>("a", "k").unwrap(), Some(1));
+        std::fs::write(&conf, good).unwrap();
+        drop(db);
+        let again = Db::open(dir.path(), sealer(dir.path())).unwrap();
+        assert!(again.quarantined.is_none());
+        assert_eq!(again.get::<i32>("a", "k").unwrap(), Some(1));
     }
 }
