@@ -72,28 +72,20 @@ pub struct Db {
     _lock: Arc<DirectoryLock>,
 }
 
-/// How long opening waits for the directory and for sled's own file lock:
-/// a portal restarted in the same process (as tests do) finds them held for
-/// a few milliseconds while the previous one winds down. There is no event
-/// to wait on for that, so both are polled with backoff, bounded.
-const SETTLE: Duration = Duration::from_secs(5);
+/// How long opening waits for sled's own file lock once the directory lock
+/// is held: a store this process has just closed keeps its `db` file for a
+/// few milliseconds while sled's I/O threads finish. There is no event to
+/// wait on for that, so it is polled with backoff, bounded.
+const SETTLE: Duration = Duration::from_secs(10);
 
-/// Retries `attempt` with backoff while it reports the resource busy
-/// (`Err(None)`), until `deadline`.
-fn with_backoff<T, E>(
-    deadline: Instant,
-    mut attempt: impl FnMut() -> Result<T, Option<E>>,
-) -> Result<T, Option<E>> {
-    let mut pause = Duration::from_millis(1);
-    loop {
-        match attempt() {
-            Err(None) if Instant::now() < deadline => {
-                std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
-            other => return other,
-        }
-    }
+/// Why sled did not open the store.
+enum EngineFailure {
+    /// Its `db` file is still locked.
+    Busy,
+    /// sled calls it corrupt (or panicked reading it): move it aside.
+    Corrupt(String),
+    /// Anything else (permissions, a full disk): report, move nothing.
+    Other(sled::Error),
 }
 
 fn context(tree: &str, key: &str) -> Vec<u8> {
@@ -104,62 +96,75 @@ fn context(tree: &str, key: &str) -> Vec<u8> {
     c
 }
 
-fn open_engine(path: &Path) -> Result<sled::Db, String> {
+fn open_engine(path: &Path) -> Result<sled::Db, EngineFailure> {
     // sled 0.34 can panic while recovering a damaged log.
     match std::panic::catch_unwind(|| sled::Config::new().path(path).open()) {
-        Err(_) => Err("panic while opening".into()),
+        Err(_) => Err(EngineFailure::Corrupt("panic while opening".into())),
         Ok(Ok(db)) => Ok(db),
-        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Err(e)) => Err(match e {
+            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+                EngineFailure::Busy
+            }
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                EngineFailure::Corrupt(io.to_string())
+            }
+            // hoso-portal has only ever written sled 0.34.7, so
+            // "unsupported" is a damaged config too.
+            sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
+                EngineFailure::Corrupt(e.to_string())
+            }
+            other => EngineFailure::Other(other),
+        }),
+    }
+}
+
+/// Opens sled at `path`, retrying with backoff while its file lock is busy.
+fn open_engine_settled(path: &Path, deadline: Instant) -> Result<sled::Db, EngineFailure> {
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match open_engine(path) {
+            Err(EngineFailure::Busy) if Instant::now() < deadline => {
+                std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => return other,
+        }
     }
 }
 
 impl Db {
     pub fn open(dir: &Path, sealer: Arc<Sealer>) -> Result<Db, DbError> {
-        Db::open_within(dir, sealer, SETTLE)
-    }
-
-    fn open_within(dir: &Path, sealer: Arc<Sealer>, settle: Duration) -> Result<Db, DbError> {
         let path = dir.join(STORE_DIR);
-        let deadline = Instant::now() + settle;
+        let deadline = Instant::now() + SETTLE;
         // The directory lock comes before sled reads anything: a damaged
         // store is moved aside only by the process that owns the directory,
         // never under a portal that has it open.
         let lock_path = dir.join(LOCK_FILE);
-        let lock = with_backoff(deadline, || match DirectoryLock::try_acquire(&lock_path) {
-            Ok(lock) => Ok(lock),
-            Err(LockError::Held) => Err(None),
-            Err(LockError::Io(e)) => Err(Some(e)),
-        })
-        .map_err(|e| match e {
-            Some(e) => DbError::Lock(e),
-            None => DbError::InUse(path.display().to_string()),
+        let lock = DirectoryLock::try_acquire(&lock_path).map_err(|e| match e {
+            LockError::Held => DbError::InUse(path.display().to_string()),
+            LockError::Io(e) => DbError::Lock(e),
         })?;
-        let opened = with_backoff(deadline, || match open_engine(&path) {
-            Err(reason) if reason.contains("could not acquire lock") => Err(None),
-            other => other.map_err(Some),
-        });
-        let opened = match opened {
-            Ok(db) => Ok(db),
-            Err(None) => return Err(DbError::InUse(path.display().to_string())),
-            Err(Some(reason)) => Err(reason),
-        };
-        let (db, quarantined) = match opened {
+        let busy = || DbError::InUse(path.display().to_string());
+        let (db, quarantined) = match open_engine_settled(&path, deadline) {
             Ok(db) => (db, None),
-            Err(reason) => {
-                let stamp = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
+            Err(EngineFailure::Busy) => return Err(busy()),
+            Err(EngineFailure::Other(e)) => return Err(DbError::Engine(e)),
+            Err(EngineFailure::Corrupt(reason)) => {
+                let stamp = hoso_core::clock::unix_now();
                 let target = dir.join(format!("{STORE_DIR}.corrupt-{stamp}"));
                 std::fs::rename(&path, &target).map_err(DbError::Quarantine)?;
                 eprintln!(
                     "hoso-portal: kho hỏng đã được cách ly / corrupt store moved aside to {} ({reason})",
                     target.display()
                 );
-                let db = sled::Config::new()
-                    .path(&path)
-                    .open()
-                    .map_err(DbError::Engine)?;
+                let db = match open_engine_settled(&path, deadline) {
+                    Ok(db) => db,
+                    Err(EngineFailure::Busy) => return Err(busy()),
+                    Err(EngineFailure::Corrupt(reason)) => {
+                        return Err(DbError::Engine(sled::Error::Unsupported(reason)))
+                    }
+                    Err(EngineFailure::Other(e)) => return Err(DbError::Engine(e)),
+                };
                 (db, Some(target))
             }
         };
@@ -421,7 +426,7 @@ mod tests {
         let conf = dir.path().join(STORE_DIR).join("conf");
         let good = std::fs::read(&conf).unwrap();
         std::fs::write(&conf, b"\xff\xfe garbage").unwrap();
-        match Db::open_within(dir.path(), sealer(dir.path()), Duration::ZERO) {
+        match Db::open(dir.path(), sealer(dir.path())) {
             Err(DbError::InUse(_)) => {}
             Err(e) => panic!("expected InUse, got {e}"),
             Ok(_) => panic!("opened a store in use"),

@@ -5,6 +5,12 @@
 //! first, then the lock — when the last handle drops; and making a second
 //! open of the same directory wait, bounded, for an open or a close that is
 //! under way in another thread instead of failing as "in use".
+//!
+//! Closing needs sled's own lock on its `db` file to know when sled's I/O
+//! threads have let go of it, and sled 0.34.7 takes that lock only on
+//! Linux, macOS and Windows. Elsewhere (Android, iOS) a store, once opened,
+//! stays open for the life of the process — as the app's one `Hoso` object
+//! keeps it anyway — so two engines never share a file.
 
 use super::lock::{DirectoryLock, LockError};
 use super::sled_engine::{open_checked, Failure, SledEngine};
@@ -18,10 +24,23 @@ use std::time::{Duration, Instant};
 /// damaged store aside never moves the lock with it.
 const LOCK_FILE: &str = "store.lock";
 
-/// How long an open may wait for this process to finish opening or closing
-/// the same store (sled flushes and joins its threads when closing, which
-/// takes milliseconds; the bound only matters if something is badly stuck).
-const SETTLE: Duration = Duration::from_secs(5);
+/// How long an open may wait for another thread of this process to finish
+/// opening or closing the same store. Opening can replay a long log and
+/// closing flushes and joins sled's threads; both normally take
+/// milliseconds, and the bound only matters if something is badly stuck.
+const IN_PROCESS_WAIT: Duration = Duration::from_secs(60);
+
+/// How long sled's own lock on its `db` file may stay busy once this
+/// process holds the directory lock (see `open_checked`).
+const SLED_RELEASE_WAIT: Duration = Duration::from_secs(10);
+
+/// Whether a store closes with its last handle: only where sled locks its
+/// `db` file, the one sign that a closed engine's threads are done with it.
+const CLOSES_WITH_LAST_HANDLE: bool = cfg!(any(
+    target_os = "linux",
+    target_os = "macos",
+    target_os = "windows"
+));
 
 /// One open store, shared by every [`Store`](super::Store) handle of its
 /// directory in this process.
@@ -34,12 +53,49 @@ pub(super) struct OpenStore {
     _release: Release,
 }
 
+impl Drop for OpenStore {
+    fn drop(&mut self) {
+        // Closing flushes and syncs; sled 0.34 panics if the final sync
+        // fails. Whoever dropped the last handle (a finalizer, an async
+        // task) must not crash for it: every commit was already flushed.
+        let engine = std::mem::replace(&mut self.engine, Box::new(Closed));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(engine)));
+    }
+}
+
+/// Stands in for the engine while an `OpenStore` is being dropped.
+struct Closed;
+
+impl Engine for Closed {
+    fn get(&self, _: &str, _: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        Err(StorageError::Engine("store closed".into()))
+    }
+
+    fn scan(
+        &self,
+        _: &str,
+        _: &[u8],
+        _: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StorageError> {
+        Err(StorageError::Engine("store closed".into()))
+    }
+
+    fn commit(&self, _: &super::Changes) -> Result<(), StorageError> {
+        Err(StorageError::Engine("store closed".into()))
+    }
+}
+
 /// What the registry knows of a directory.
 enum Slot {
     /// A thread is opening it; others wait.
     Opening,
     /// Open while any handle lives; a dead `Weak` means a close under way.
-    Open(Weak<OpenStore>),
+    /// `_kept` holds it open for the life of the process where a store
+    /// cannot close safely (see the module doc).
+    Open {
+        weak: Weak<OpenStore>,
+        _kept: Option<Arc<OpenStore>>,
+    },
 }
 
 struct Registry {
@@ -84,7 +140,7 @@ impl Drop for Release {
     fn drop(&mut self) {
         drop(self.lock.take());
         registry().settle(&self.key, |slot| match slot {
-            Slot::Open(weak) => weak.strong_count() == 0,
+            Slot::Open { weak, .. } => weak.strong_count() == 0,
             Slot::Opening => false,
         });
     }
@@ -111,13 +167,13 @@ pub(super) fn open(data_dir: &Path) -> Result<Arc<OpenStore>, StorageError> {
     let key = std::fs::canonicalize(data_dir)
         .unwrap_or_else(|_| data_dir.to_path_buf())
         .join(STORE_DIR);
-    let deadline = Instant::now() + SETTLE;
+    let deadline = Instant::now() + IN_PROCESS_WAIT;
     let registry = registry();
     let mut slots = registry.slots();
     loop {
         match slots.get(&key) {
             None => break,
-            Some(Slot::Open(weak)) => {
+            Some(Slot::Open { weak, .. }) => {
                 if let Some(open) = weak.upgrade() {
                     return Ok(open);
                 }
@@ -127,7 +183,7 @@ pub(super) fn open(data_dir: &Path) -> Result<Arc<OpenStore>, StorageError> {
         // Another thread of this process is opening or closing it.
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(StorageError::Locked {
+            return Err(StorageError::Busy {
                 path: store_dir.display().to_string(),
             });
         }
@@ -143,9 +199,15 @@ pub(super) fn open(data_dir: &Path) -> Result<Arc<OpenStore>, StorageError> {
         key: &key,
         finished: false,
     };
-    let open = Arc::new(open_locked(data_dir, &store_dir, &key, deadline)?);
+    let open = Arc::new(open_locked(data_dir, &store_dir, &key)?);
     let mut slots = registry.slots();
-    slots.insert(key.clone(), Slot::Open(Arc::downgrade(&open)));
+    slots.insert(
+        key.clone(),
+        Slot::Open {
+            weak: Arc::downgrade(&open),
+            _kept: (!CLOSES_WITH_LAST_HANDLE).then(|| open.clone()),
+        },
+    );
     opening.finished = true;
     drop(slots);
     registry.changed.notify_all();
@@ -154,12 +216,7 @@ pub(super) fn open(data_dir: &Path) -> Result<Arc<OpenStore>, StorageError> {
 
 /// Takes the directory lock, then opens the engine, moving a damaged store
 /// aside. Nothing is read or moved before the lock is held.
-fn open_locked(
-    data_dir: &Path,
-    store_dir: &Path,
-    key: &Path,
-    deadline: Instant,
-) -> Result<OpenStore, StorageError> {
+fn open_locked(data_dir: &Path, store_dir: &Path, key: &Path) -> Result<OpenStore, StorageError> {
     let lock_path = data_dir.join(LOCK_FILE);
     let lock = DirectoryLock::try_acquire(&lock_path).map_err(|e| match e {
         LockError::Held => StorageError::Locked {
@@ -170,12 +227,13 @@ fn open_locked(
             source,
         },
     })?;
-    let (db, quarantined) = match open_checked(store_dir, deadline) {
+    let (db, quarantined) = match open_checked(store_dir, Instant::now() + SLED_RELEASE_WAIT) {
         Ok(db) => (db, None),
         Err(Failure::Corrupt(reason)) => {
             let moved_to = quarantine(store_dir)?;
             (
-                open_checked(store_dir, deadline).map_err(Failure::into_error)?,
+                open_checked(store_dir, Instant::now() + SLED_RELEASE_WAIT)
+                    .map_err(Failure::into_error)?,
                 Some(Quarantined { moved_to, reason }),
             )
         }
