@@ -58,9 +58,9 @@ struct Registration {
     phone: String,
     password: String,
     full_name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     email: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     volunteer: Option<VolunteerProfile>,
 }
 
@@ -275,12 +275,14 @@ async fn register(
             "A citizen account has no volunteer team",
         )),
         (AccountKind::Volunteer, Some(v)) => {
-            for (field, value) in [
-                ("volunteer.team", &v.team),
-                ("volunteer.province", &v.province),
-                ("volunteer.commune", &v.commune),
+            // The spec's `VolunteerProfile` caps: 200 characters for the
+            // team, 100 for the province and the commune.
+            for (field, value, max) in [
+                ("volunteer.team", &v.team, 200),
+                ("volunteer.province", &v.province, 100),
+                ("volunteer.commune", &v.commune, 100),
             ] {
-                if value.trim().is_empty() || value.chars().count() > 200 {
+                if value.trim().is_empty() || value.chars().count() > max {
                     issues.push(FieldIssue::new(
                         field,
                         "empty",

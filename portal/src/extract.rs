@@ -92,6 +92,18 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Ap
     })
 }
 
+/// An optional field the spec does not let be `null`: absent is `None`, a
+/// value is `Some`, and an explicit `null` is refused like any other value
+/// of the wrong type (`400` with a `type` issue), as the schema refuses it.
+/// With `#[serde(default, deserialize_with = "crate::extract::not_null")]`.
+pub fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 /// JSON Schema counts `309.0` as an integer; serde does not. Whole-number
 /// floats become integers before the body is read into its shape.
 fn whole_numbers(value: &mut serde_json::Value) {
@@ -281,5 +293,23 @@ mod tests {
         let i = issue(r#"{"name":"a","items":[{"n":1.5}]}"#);
         assert_eq!((i.field.as_str(), i.code.as_str()), ("/items/0/n", "type"));
         assert_eq!(pointer("a.b[0][2].c"), "/a/b/0/2/c");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Optional {
+        #[serde(default, deserialize_with = "not_null")]
+        note: Option<String>,
+    }
+
+    #[test]
+    fn an_optional_field_may_be_absent_but_not_null() {
+        assert_eq!(parse_json::<Optional>(b"{}").unwrap().note, None);
+        let given = parse_json::<Optional>(br#"{"note":"x"}"#).unwrap();
+        assert_eq!(given.note.as_deref(), Some("x"));
+        let e = parse_json::<Optional>(br#"{"note":null}"#).unwrap_err();
+        assert_eq!(e.code, "bad_request");
+        let i = &e.issues[0];
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("/note", "type"));
     }
 }

@@ -140,3 +140,52 @@ async fn bad_bodies_get_typed_errors() {
         (413, Some("body_too_large"))
     );
 }
+
+/// What the spec's `Registration` schema refuses, the server refuses too:
+/// an explicit `null` for an optional field (`400`, as for any wrong type),
+/// and volunteer details that are blank or over the schema's caps (`422`).
+#[tokio::test]
+async fn registration_refuses_what_the_schema_refuses() {
+    let tp = TestPortal::start().await;
+    let citizen = json!({"kind": "citizen", "phone": "0912345678", "password": "12345678", "full_name": "Lê Thị Hoa"});
+    for (field, pointer) in [("email", "/email"), ("volunteer", "/volunteer")] {
+        let mut body = citizen.clone();
+        body[field] = Value::Null;
+        let (status, body) = answer(tp.post("/v1/accounts", None, &body).await).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")));
+        assert_eq!(body["issues"][0]["field"], pointer);
+        assert_eq!(body["issues"][0]["code"], "type");
+    }
+
+    let volunteer = |team: &str, province: &str, commune: &str| {
+        json!({"kind": "volunteer", "phone": "0389123456", "password": "12345678",
+               "full_name": "Hồ Thị Lan",
+               "volunteer": {"team": team, "province": province, "commune": commune}})
+    };
+    let fields = |body: &Value| -> Vec<String> {
+        body["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["field"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let long = "x".repeat(101);
+    let (status, body) = answer(
+        tp.post("/v1/accounts", None, &volunteer(" \t", &long, &long))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        fields(&body),
+        ["volunteer.team", "volunteer.province", "volunteer.commune"]
+    );
+    // The team may be up to 200 characters; province and commune up to 100.
+    let team = "T".repeat(200);
+    let at_cap = "x".repeat(100);
+    let res = tp
+        .post("/v1/accounts", None, &volunteer(&team, &at_cap, &at_cap))
+        .await;
+    assert_eq!(res.status(), 201);
+}

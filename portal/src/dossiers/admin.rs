@@ -117,8 +117,11 @@ struct FeeAsk {
 struct StatusChange {
     status: u8,
     note: String,
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     agency_code: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     supplement_request: Option<SupplementAsk>,
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     fee_request: Option<FeeAsk>,
 }
 
@@ -261,7 +264,9 @@ async fn clock(State(portal): State<Arc<Portal>>, _: Admin) -> Response {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClockAdvance {
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     seconds: Option<i64>,
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     working_days: Option<u32>,
 }
 

@@ -110,7 +110,7 @@ struct SupplementResponse {
     documents: BTreeMap<String, Vec<AttachmentRef>>,
     #[serde(default)]
     form_values: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     note: Option<String>,
 }
 

@@ -58,7 +58,11 @@ pub struct Consent {
     pub method: ConsentMethod,
     pub reference: String,
     pub given_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::extract::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document: Option<AttachmentRef>,
 }
 
@@ -75,7 +79,11 @@ pub enum ConsentMethod {
 #[serde(deny_unknown_fields)]
 pub struct FiledFor {
     pub full_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::extract::not_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub phone: Option<String>,
     pub consent: Consent,
 }
@@ -98,7 +106,7 @@ pub struct Submission {
     pub channel: Channel,
     pub form_values: BTreeMap<String, String>,
     pub documents: BTreeMap<String, Vec<AttachmentRef>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     pub filed_for: Option<FiledFor>,
 }
 
