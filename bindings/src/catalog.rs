@@ -66,6 +66,26 @@ pub enum FilingChannel {
     Postal,
 }
 
+impl From<ChannelKind> for FilingChannel {
+    fn from(c: ChannelKind) -> FilingChannel {
+        match c {
+            ChannelKind::Online => FilingChannel::Online,
+            ChannelKind::InPerson => FilingChannel::InPerson,
+            ChannelKind::Postal => FilingChannel::Postal,
+        }
+    }
+}
+
+impl From<FilingChannel> for ChannelKind {
+    fn from(c: FilingChannel) -> ChannelKind {
+        match c {
+            FilingChannel::Online => ChannelKind::Online,
+            FilingChannel::InPerson => ChannelKind::InPerson,
+            FilingChannel::Postal => ChannelKind::Postal,
+        }
+    }
+}
+
 /// A fee as the procedure states it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ProcedureFee {
@@ -210,11 +230,7 @@ impl From<Procedure> for ProcedureDetail {
                 .channels
                 .into_iter()
                 .map(|c| ProcedureChannel {
-                    channel: match c.channel {
-                        ChannelKind::Online => FilingChannel::Online,
-                        ChannelKind::InPerson => FilingChannel::InPerson,
-                        ChannelKind::Postal => FilingChannel::Postal,
-                    },
+                    channel: c.channel.into(),
                     processing_time: c.processing_time.text,
                     fees: c
                         .fees

@@ -240,24 +240,10 @@ impl Hoso {
         agency: Option<String>,
         channel: FilingChannel,
     ) -> Result<Submission, HosoError> {
-        let supplement = self.state.drafts.get(&draft_id)?.supplement.is_some();
-        let agency = match (agency, supplement) {
-            (Some(a), _) => a,
-            (None, true) => String::new(),
-            (None, false) => {
-                return Err(HosoError::with_messages(
-                    "agency_required",
-                    "cần mã cơ quan tiếp nhận".into(),
-                    "the receiving agency's code is required".into(),
-                ))
-            }
-        };
-        let channel = match channel {
-            FilingChannel::Online => "online",
-            FilingChannel::InPerson => "in_person",
-            FilingChannel::Postal => "postal",
-        };
-        let s = self.state.drafts.freeze(&draft_id, &agency, channel)?;
+        let s = self
+            .state
+            .drafts
+            .freeze(&draft_id, agency.as_deref(), channel.into())?;
         self.nudge_sync();
         Ok(s.into())
     }

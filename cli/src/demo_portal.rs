@@ -6,6 +6,7 @@
 //! and check it as a neighbour would (`demo_receipt`), then advance the portal clock and follow the status through the feed.
 
 use crate::Failure;
+use hoso_core::catalog::ChannelKind;
 use hoso_core::draft::Drafts;
 use hoso_core::sync::agencies::{agencies, Agency};
 use hoso_core::sync::client::{Method, PortalClient};
@@ -75,7 +76,7 @@ pub fn run(
             .or_else(|| list.first())
             .cloned()
             .ok_or_else(|| demo_error("no receiving agency"))?;
-        drafts.freeze(draft_id, &agency.code, "online")?;
+        drafts.freeze(draft_id, Some(&agency.code), ChannelKind::Online)?;
 
         let now = hoso_core::clock::unix_now();
         let events = std::sync::atomic::AtomicUsize::new(0);

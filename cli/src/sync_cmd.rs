@@ -6,6 +6,7 @@
 
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
+use hoso_core::catalog::ChannelKind;
 use hoso_core::clock::unix_now;
 use hoso_core::draft::Drafts;
 use hoso_core::sync::agencies::agencies;
@@ -144,22 +145,10 @@ pub fn submit(
     agency: Option<&str>,
     channel: &str,
 ) -> Result<(), Failure> {
-    if !["online", "in_person", "postal"].contains(&channel) {
-        return Err(Failure::Usage(
-            "--channel: online, in_person hoặc/or postal".into(),
-        ));
-    }
+    let channel: ChannelKind = channel
+        .parse()
+        .map_err(|e: hoso_core::catalog::UnknownChannel| Failure::Usage(e.to_string()))?;
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let supplement = drafts.get(draft_id)?.supplement.is_some();
-    let agency = match (agency, supplement) {
-        (Some(a), _) => a,
-        (None, true) => "",
-        (None, false) => {
-            return Err(Failure::Usage(
-                "cần --agency (mã cơ quan tiếp nhận: hoso portal agencies) / --agency is required (the receiving agency's code: hoso portal agencies)".into(),
-            ))
-        }
-    };
     let s = drafts.freeze(draft_id, agency, channel)?;
     queued(ctx, &s);
     Ok(())

@@ -88,7 +88,9 @@ fn queue(drafts: &Drafts, dir: &Path, n: usize, pdf_bytes: usize) {
         pdf_bytes,
         &format!("dossier {n}"),
     );
-    drafts.freeze(&id, "H40.22", "online").expect("freeze");
+    drafts
+        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+        .expect("freeze");
 }
 
 /// reqwest's multipart boundary: four 16-digit hex groups.

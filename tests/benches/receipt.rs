@@ -71,7 +71,9 @@ fn main() {
     let drafts = Drafts::open(device.path(), &common::FixedKey([9; 32])).unwrap();
     for i in 0..count {
         let id = common::ready_draft(&drafts, device.path(), &format!("receipt-bench-{i}"));
-        drafts.freeze(&id, "H40.22", "online").unwrap();
+        drafts
+            .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+            .unwrap();
     }
     let client = PortalClient::new(&tp.base).unwrap();
     let texts: Vec<String> = runtime.block_on(async {

@@ -69,7 +69,7 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     assert_eq!(report.missing.len(), 1);
     assert_eq!(report.missing[0].field, "documents.doc07");
     assert!(matches!(
-        drafts.freeze(&draft.id, "", "online"),
+        drafts.freeze(&draft.id, None, hoso_core::catalog::ChannelKind::Online),
         Err(DraftError::NotReady { missing: 1, .. })
     ));
     let file = device.path().join("cu-tru.pdf");
@@ -81,7 +81,9 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     drafts
         .set(&draft.id, "applicant.phone", "0987654321")
         .unwrap();
-    let queued = drafts.freeze(&draft.id, "", "online").unwrap();
+    let queued = drafts
+        .freeze(&draft.id, None, hoso_core::catalog::ChannelKind::Online)
+        .unwrap();
     assert_eq!(
         queued.kind,
         SubmissionKind::Supplement {
@@ -183,7 +185,9 @@ async fn large_files_wait_for_an_unmetered_network() {
     let device = common::device();
     let drafts = Drafts::open(device.path(), &common::FixedKey([24; 32])).unwrap();
     let id = common::ready_draft(&drafts, device.path(), "metered");
-    drafts.freeze(&id, "H40.22", "online").unwrap();
+    drafts
+        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+        .unwrap();
     let client = PortalClient::new(&tp.base).unwrap();
     common::citizen(&client, "0912345678").await;
     let metered = SyncOptions {
@@ -234,7 +238,9 @@ async fn the_background_loop_sends_when_nudged_and_reports_status() {
         })
     };
     let id = common::ready_draft(&drafts, device.path(), "loop");
-    drafts.freeze(&id, "H40.22", "online").unwrap();
+    drafts
+        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+        .unwrap();
     background.nudge();
     let code = loop {
         match rx.recv().await.unwrap() {

@@ -154,7 +154,13 @@ fn seed(drafts: &Drafts, dir: &Path) {
                 &format!("chaos-{i}-{j}"),
             );
         }
-        drafts.freeze(&draft.id, "H40.22", "online").unwrap();
+        drafts
+            .freeze(
+                &draft.id,
+                Some("H40.22"),
+                hoso_core::catalog::ChannelKind::Online,
+            )
+            .unwrap();
     }
 }
 

@@ -17,7 +17,9 @@ async fn a_frozen_draft_is_submitted_once() {
     let device = common::device();
     let drafts = Drafts::open(device.path(), &common::FixedKey([3; 32])).unwrap();
     let id = common::ready_draft(&drafts, device.path(), "one");
-    let submission = drafts.freeze(&id, "H40.22", "online").unwrap();
+    let submission = drafts
+        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+        .unwrap();
     assert_eq!(submission.state, SubmissionState::Queued);
     assert_eq!(submission.idempotency_key.len(), 36);
 
@@ -74,7 +76,9 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     let drafts = Drafts::open(device.path(), &common::FixedKey([4; 32])).unwrap();
     for i in 0..6 {
         let id = common::ready_draft(&drafts, device.path(), &format!("f{i}"));
-        drafts.freeze(&id, "H40.22", "online").unwrap();
+        drafts
+            .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+            .unwrap();
     }
     let client = PortalClient::new(&tp.base).unwrap();
     assert!(common::citizen_through_faults(&client, "0912345678", 100).await);
@@ -150,4 +154,43 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
         .unwrap();
     assert!(none.is_empty());
     assert_eq!(drafts.tracked(&code).unwrap().unwrap().checked_at, later);
+}
+
+/// The core, not the CLI or the binding, decides what a submission needs:
+/// a receiving agency for a new dossier (asked before readiness, blank is
+/// missing), and one of the three filing channels by name.
+#[test]
+fn a_new_dossier_needs_an_agency_and_a_known_channel() {
+    use hoso_core::catalog::ChannelKind;
+    use hoso_core::draft::DraftError;
+    let device = common::device();
+    let drafts = Drafts::open(device.path(), &common::FixedKey([3; 32])).unwrap();
+    let incomplete = drafts.create("1.001193", false).unwrap().id;
+    let ready = common::ready_draft(&drafts, device.path(), "agency");
+    for (id, agency) in [(&incomplete, None), (&ready, None), (&ready, Some("  "))] {
+        match drafts.freeze(id, agency, ChannelKind::Online) {
+            Err(e @ DraftError::AgencyRequired) => assert_eq!(e.code(), "agency_required"),
+            other => panic!("expected agency_required, got {other:?}"),
+        }
+    }
+    assert!(matches!(
+        drafts.freeze(&incomplete, Some("H40.22"), ChannelKind::Online),
+        Err(DraftError::NotReady { .. })
+    ));
+    assert!(
+        drafts.submissions().unwrap().is_empty(),
+        "nothing was queued"
+    );
+
+    assert_eq!(
+        "in_person".parse::<ChannelKind>(),
+        Ok(ChannelKind::InPerson)
+    );
+    let unknown = "fax".parse::<ChannelKind>().unwrap_err();
+    assert_eq!(unknown.code(), "unknown_channel");
+    let queued = drafts
+        .freeze(&ready, Some(" H40.22 "), "postal".parse().unwrap())
+        .unwrap();
+    assert_eq!(queued.body["agency_code"], "H40.22");
+    assert_eq!(queued.body["channel"], "postal");
 }

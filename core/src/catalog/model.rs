@@ -120,6 +120,54 @@ pub enum ChannelKind {
     Postal,
 }
 
+impl ChannelKind {
+    /// Every channel, in the order forms offer them.
+    pub const ALL: [ChannelKind; 3] = [
+        ChannelKind::Online,
+        ChannelKind::InPerson,
+        ChannelKind::Postal,
+    ];
+
+    /// The wire name (`online`, `in_person`, `postal`), as the Portal API
+    /// and the CLI spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Online => "online",
+            ChannelKind::InPerson => "in_person",
+            ChannelKind::Postal => "postal",
+        }
+    }
+}
+
+impl std::fmt::Display for ChannelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A filing channel name that is none of `online`, `in_person`, `postal`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("kênh nộp không hợp lệ: {shown} (dùng online, in_person hoặc postal) / unknown filing channel: {shown} (use online, in_person or postal)", shown = crate::text::shown_if_identifier(.0))]
+pub struct UnknownChannel(pub String);
+
+impl UnknownChannel {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        "unknown_channel"
+    }
+}
+
+impl std::str::FromStr for ChannelKind {
+    type Err = UnknownChannel;
+
+    fn from_str(s: &str) -> Result<ChannelKind, UnknownChannel> {
+        ChannelKind::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s.trim())
+            .ok_or_else(|| UnknownChannel(s.to_string()))
+    }
+}
+
 /// One submission channel with its processing time and fees.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Channel {

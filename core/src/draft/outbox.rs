@@ -8,6 +8,7 @@
 use super::model::AttachmentRef;
 use super::store::{DraftError, Drafts};
 use super::supplement::About;
+use crate::catalog::ChannelKind;
 use crate::form::CheckMode;
 use crate::storage::Changes;
 use crate::sync::outbox::{Submission, SubmissionKind};
@@ -19,36 +20,34 @@ fn key(id: &str) -> Vec<u8> {
     format!("s/{id}").into_bytes()
 }
 
-/// A UUID v4 (RFC 9562) from the system's random source.
+/// A UUID v4 (RFC 9562) from the system's random source: the bytes from
+/// ring (a failing source is an error, where `Uuid::new_v4` would panic),
+/// the version, variant and text from the `uuid` crate.
 pub(super) fn uuid_v4(rng: &ring::rand::SystemRandom) -> Option<String> {
     let mut b = [0u8; 16];
     rng.fill(&mut b).ok()?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = crate::hex::encode(&b);
-    Some(format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    ))
+    Some(uuid::Builder::from_random_bytes(b).into_uuid().to_string())
 }
 
 impl Drafts {
-    /// Freezes a complete draft into a queued submission for `agency_code`
-    /// through `channel` (`online`, `in_person`, `postal`). A draft that is
-    /// not ready is refused with its report's first problem. A supplement
-    /// draft (see [`Drafts::start_supplement`]) is queued as the answer to
-    /// its dossier's request; `agency_code` and `channel` do not apply.
+    /// Freezes a complete draft into a queued submission for the receiving
+    /// agency `agency_code` through `channel`. A new dossier needs an agency
+    /// (`agency_required` when it is missing or blank); a draft that is not
+    /// ready is refused with its report's counts. A supplement draft (see
+    /// [`Drafts::start_supplement`]) is queued as the answer to its
+    /// dossier's request; `agency_code` and `channel` do not apply.
     pub fn freeze(
         &self,
         id_or_prefix: &str,
-        agency_code: &str,
-        channel: &str,
+        agency_code: Option<&str>,
+        channel: ChannelKind,
     ) -> Result<Submission, DraftError> {
         let draft = self.get(id_or_prefix)?;
+        let agency_code = match agency_code.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(agency) => agency,
+            None if draft.supplement.is_some() => "",
+            None => return Err(DraftError::AgencyRequired),
+        };
         let report = self.check_draft(&draft, CheckMode::Complete)?;
         if !report.ready {
             return Err(DraftError::NotReady {
@@ -65,7 +64,7 @@ impl Drafts {
             "procedure_code": draft.procedure_code,
             "catalog_version": draft.catalog_version,
             "agency_code": agency_code,
-            "channel": channel,
+            "channel": channel.as_str(),
             "form_values": draft.values,
             "documents": documents,
         });
@@ -294,5 +293,20 @@ impl Drafts {
             .vault
             .get(SPACE, CURSOR_KEY)?
             .and_then(|b| String::from_utf8(b).ok()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn idempotency_keys_are_distinct_uuid_v4s() {
+        let rng = ring::rand::SystemRandom::new();
+        let a = super::uuid_v4(&rng).unwrap();
+        let b = super::uuid_v4(&rng).unwrap();
+        assert_ne!(a, b);
+        let parsed = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(a, parsed.hyphenated().to_string());
     }
 }

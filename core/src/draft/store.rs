@@ -51,6 +51,8 @@ pub enum DraftError {
     Blob(#[from] BlobError),
     #[error("bản nháp chưa đủ để nộp: thiếu {missing}, sai {invalid} mục / the draft is not ready to submit: {missing} missing, {invalid} invalid")]
     NotReady { missing: usize, invalid: usize },
+    #[error("cần mã cơ quan tiếp nhận hồ sơ / the receiving agency's code is required")]
+    AgencyRequired,
     #[error("không có hồ sơ chờ gửi {shown} / no queued submission {shown}", shown = crate::text::shown_if_identifier(.0))]
     NoSubmission(String),
     #[error("hồ sơ chờ gửi {0} không đọc được / submission {0} is unreadable")]
@@ -81,6 +83,7 @@ impl DraftError {
             DraftError::Randomness => "randomness",
             DraftError::Blob(_) => "storage",
             DraftError::NotReady { .. } => "draft_not_ready",
+            DraftError::AgencyRequired => "agency_required",
             DraftError::NoSubmission(_) => "submission_not_found",
             DraftError::SubmissionDamaged(_) => "damaged",
             DraftError::NoSupplementRequest(_) => "no_supplement_request",

@@ -266,7 +266,9 @@ pub async fn filed(key: u8) -> Filed {
     let device = device();
     let drafts = Drafts::open(device.path(), &FixedKey([key; 32])).unwrap();
     let id = ready_draft(&drafts, device.path(), &format!("filed{key}"));
-    drafts.freeze(&id, "H40.22", "online").unwrap();
+    drafts
+        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+        .unwrap();
     let client = hoso_core::sync::client::PortalClient::new(&tp.base).unwrap();
     citizen(&client, "0912345678").await;
     let code = pass(&client, &drafts).await.submitted[0].clone();
