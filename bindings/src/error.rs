@@ -14,6 +14,7 @@ use hoso_core::receipt::ReceiptStoreError;
 use hoso_core::sync::catalog::CatalogUpdateError;
 use hoso_core::sync::client::PortalError;
 use hoso_core::sync::engine::SyncError;
+use hoso_core::sync::session::SessionError;
 use hoso_core::sync::status::StatusError;
 
 /// Why a call failed. Nothing already saved is lost by any of these.
@@ -293,6 +294,7 @@ from_coded!(
     LookupError => code,
     QrImageError => code,
     CatalogUpdateError => code,
+    SessionError => code,
     PortalError => error_code,
 );
 

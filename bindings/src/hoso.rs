@@ -14,6 +14,7 @@ use hoso_core::receipt::Receipts;
 use hoso_core::search::SearchIndex;
 use hoso_core::sync::background::Background;
 use hoso_core::sync::client::PortalClient;
+use hoso_core::sync::session::Sessions;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -35,6 +36,7 @@ pub(crate) struct State {
     pub(crate) drafts: Drafts,
     pub(crate) profiles: Profiles,
     pub(crate) receipts: Receipts,
+    pub(crate) sessions: Sessions,
     pub(crate) events: Events,
     pub(crate) network: Option<Arc<dyn NetworkMonitor>>,
     /// The search index and the catalog version it was built from.
@@ -71,6 +73,7 @@ impl Hoso {
         let drafts = Drafts::open(&data_dir, &key)?;
         let profiles = Profiles::open(&data_dir, &key)?;
         let receipts = Receipts::open(&data_dir, &key)?;
+        let sessions = Sessions::open(&data_dir, &key)?;
         drop(key);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -85,6 +88,7 @@ impl Hoso {
                 drafts,
                 profiles,
                 receipts,
+                sessions,
                 events: Events::new(listener),
                 network,
                 index: Mutex::new(None),
@@ -197,11 +201,10 @@ impl State {
         if let Some(c) = held.as_ref() {
             return Ok(Some(c.clone()));
         }
-        let Some(session) = self.drafts.portal_session()? else {
+        let Some(client) = self.sessions.resume()? else {
             return Ok(None);
         };
-        let client = Arc::new(PortalClient::new(&session.url)?);
-        client.set_tokens(session.tokens);
+        let client = Arc::new(client);
         *held = Some(client.clone());
         Ok(Some(client))
     }

@@ -201,7 +201,7 @@ impl Hoso {
                 // Best effort: the local session goes either way.
                 let _ = client.logout().await;
             }
-            state.drafts.save_portal_session(None)?;
+            state.sessions.forget()?;
             state.set_client(None);
             Ok(())
         })
@@ -284,7 +284,7 @@ impl Hoso {
     ) -> Result<PortalAccount, HosoError> {
         self.spawn(move |state| async move {
             let account = client.login(&phone, &password).await?;
-            state.drafts.remember_session(&client)?;
+            state.sessions.remember(&client)?;
             state.set_client(Some(client.clone()));
             Ok(PortalAccount {
                 portal_url: client.base_url().to_string(),

@@ -201,7 +201,7 @@ impl Hoso {
             // Receipts followed need no account; their errors keep the cache.
             let _ = refresh_followed(&client, &state.receipts, now).await;
             // Tokens may have been refreshed (rotated) even if a step failed.
-            state.drafts.remember_session(&client)?;
+            state.sessions.remember(&client)?;
             let report = sent?;
             let changes = pulled.transpose()?.unwrap_or_default();
             for c in &changes {
@@ -221,7 +221,7 @@ impl Hoso {
         self.spawn(|state| async move {
             let client = state.logged_in()?;
             let pulled = pull(&client, &state.drafts, unix_now()).await;
-            state.drafts.remember_session(&client)?;
+            state.sessions.remember(&client)?;
             Ok(pulled?.into_iter().map(Into::into).collect())
         })
         .await
@@ -263,7 +263,9 @@ impl Hoso {
         handle.spawn(async move {
             let events = state.events.clone();
             let send = move |e: LoopEvent| events.send(e.into());
-            background.run(&client, &state.drafts, &send).await;
+            background
+                .run(&client, &state.drafts, &state.sessions, &send)
+                .await;
             state.events.send(HosoEvent::SyncStateChanged {
                 state: SyncState::Stopped,
             });

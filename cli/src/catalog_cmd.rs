@@ -155,13 +155,13 @@ fn print_procedure(p: &catalog::Procedure) {
 /// `hoso catalog update [--url]`.
 fn update(ctx: &Context, store: &CatalogStore, url: Option<&str>) -> Result<(), Failure> {
     let keys = ctx.keys();
-    let drafts = hoso_core::draft::Drafts::open(&ctx.data_dir, &keys)?;
     let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &keys)?;
-    let client = crate::qr_cmd::public_client(&drafts, url)?.ok_or_else(|| {
-        Failure::Usage(
-            "cần --url … hoặc đăng nhập cổng / --url … or a portal login is needed".into(),
-        )
-    })?;
+    let client =
+        crate::qr_cmd::public_client(&crate::sync_cmd::sessions(ctx)?, url)?.ok_or_else(|| {
+            Failure::Usage(
+                "cần --url … hoặc đăng nhập cổng / --url … or a portal login is needed".into(),
+            )
+        })?;
     let done = crate::sync_cmd::runtime()?
         .block_on(hoso_core::sync::catalog::update(&client, store, &receipts))?;
     let installed = match done.catalog {

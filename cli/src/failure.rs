@@ -35,6 +35,8 @@ pub enum Failure {
     QrImage(#[from] hoso_core::receipt::image::QrImageError),
     #[error(transparent)]
     CatalogUpdate(#[from] hoso_core::sync::catalog::CatalogUpdateError),
+    #[error(transparent)]
+    Session(#[from] hoso_core::sync::session::SessionError),
     /// A receipt that did not verify (the command printed its verdict).
     #[error("phiếu không hợp lệ ({0}) / the receipt is not valid ({0})")]
     Unverified(&'static str),
@@ -60,6 +62,7 @@ impl Failure {
             Failure::Lookup(e) => e.code(),
             Failure::QrImage(e) => e.code(),
             Failure::CatalogUpdate(e) => e.code(),
+            Failure::Session(e) => e.code(),
             Failure::Unverified(code) | Failure::LookupFailed(code) => code,
         }
     }

@@ -3,7 +3,7 @@
 //! (hoso receipt, lookup link, provincial URL, bare code) and look the
 //! dossier up online, the followed list, and the portal's signing keys.
 
-use crate::sync_cmd::{resume, runtime};
+use crate::sync_cmd::{runtime, sessions};
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::clock::unix_now;
@@ -12,6 +12,7 @@ use hoso_core::receipt::image as qr_image;
 use hoso_core::receipt::online::{look_up, refresh_followed, refresh_keys, LookupError};
 use hoso_core::receipt::{FollowedDossier, LookupRequest, Receipts, SignedReceipt, Verdict};
 use hoso_core::sync::client::PortalClient;
+use hoso_core::sync::session::Sessions;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -77,12 +78,12 @@ pub struct Online {
 
 /// A client for public calls: `--url`, else the logged-in portal.
 pub(crate) fn public_client(
-    drafts: &Drafts,
+    sessions: &Sessions,
     url: Option<&str>,
 ) -> Result<Option<PortalClient>, Failure> {
     match url {
         Some(u) => Ok(Some(PortalClient::new(u)?)),
-        None => resume(drafts),
+        None => Ok(sessions.resume()?),
     }
 }
 
@@ -111,7 +112,7 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
         QrCommand::Lookup { text, online } => {
             lookup(ctx, &keys, &receipts, &crate::value_arg(text)?, &online)
         }
-        QrCommand::Followed { online } => followed(ctx, &keys, &receipts, &online),
+        QrCommand::Followed { online } => followed(ctx, &receipts, &online),
         QrCommand::Unfollow { code } => {
             receipts.unfollow(&code)?;
             if ctx.json {
@@ -124,8 +125,8 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
         QrCommand::Keys { refresh, url } => {
             let mut installed = None;
             if refresh {
-                let drafts = Drafts::open(&ctx.data_dir, &keys)?;
-                let client = public_client(&drafts, url.as_deref())?.ok_or_else(no_portal)?;
+                let sessions = sessions(ctx)?;
+                let client = public_client(&sessions, url.as_deref())?.ok_or_else(no_portal)?;
                 installed = Some(runtime()?.block_on(refresh_keys(&client, &receipts))?);
             }
             let set = receipts.key_set()?;
@@ -282,7 +283,7 @@ fn lookup(
         if online.offline {
             followed = receipts.follow(&request, now)?;
         } else {
-            match public_client(&drafts, online.url.as_deref())? {
+            match public_client(&sessions(ctx)?, online.url.as_deref())? {
                 None => followed = receipts.follow(&request, now)?,
                 Some(client) => {
                     match runtime()?.block_on(look_up(&client, receipts, &request, now)) {
@@ -377,16 +378,10 @@ pub(crate) fn print_followed(f: &FollowedDossier) {
     }
 }
 
-fn followed(
-    ctx: &Context,
-    keys: &crate::keyfile::KeyFile,
-    receipts: &Receipts,
-    online: &Online,
-) -> Result<(), Failure> {
+fn followed(ctx: &Context, receipts: &Receipts, online: &Online) -> Result<(), Failure> {
     let mut refreshed = false;
     if !online.offline {
-        let drafts = Drafts::open(&ctx.data_dir, keys)?;
-        if let Some(client) = public_client(&drafts, online.url.as_deref())? {
+        if let Some(client) = public_client(&sessions(ctx)?, online.url.as_deref())? {
             let results = runtime()?.block_on(refresh_followed(&client, receipts, unix_now()))?;
             refreshed = results.iter().all(|r| r.error.is_none());
             for r in results.iter().filter(|r| r.error.is_some()) {

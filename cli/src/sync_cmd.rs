@@ -13,6 +13,7 @@ use hoso_core::sync::agencies::agencies;
 use hoso_core::sync::background::{Background, LoopEvent, LoopState};
 use hoso_core::sync::client::PortalClient;
 use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions, SyncReport};
+use hoso_core::sync::session::Sessions;
 
 #[derive(Subcommand)]
 pub enum PortalCommand {
@@ -53,14 +54,9 @@ fn password() -> Result<String, Failure> {
     crate::value_arg("-".into())
 }
 
-/// A client of the saved portal, with the saved tokens.
-pub(crate) fn resume(drafts: &Drafts) -> Result<Option<PortalClient>, Failure> {
-    let Some(session) = drafts.portal_session()? else {
-        return Ok(None);
-    };
-    let client = PortalClient::new(&session.url)?;
-    client.set_tokens(session.tokens);
-    Ok(Some(client))
+/// The saved portal session of the data directory.
+pub(crate) fn sessions(ctx: &Context) -> Result<Sessions, Failure> {
+    Ok(Sessions::open(&ctx.data_dir, &ctx.keys())?)
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -71,7 +67,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let sessions = sessions(ctx)?;
     match cmd {
         PortalCommand::Login {
             url,
@@ -86,7 +82,7 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
                 }
                 client.login(&phone, &password).await
             })?;
-            drafts.remember_session(&client)?;
+            sessions.remember(&client)?;
             if ctx.json {
                 print_json(
                     &serde_json::json!({"logged_in": true, "url": client.base_url(), "account_id": account["id"]}),
@@ -96,11 +92,11 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
             }
         }
         PortalCommand::Logout => {
-            if let Some(client) = resume(&drafts)? {
+            if let Some(client) = sessions.resume()? {
                 // Best effort: the local session goes either way.
                 let _ = runtime()?.block_on(client.logout());
             }
-            drafts.save_portal_session(None)?;
+            sessions.forget()?;
             if ctx.json {
                 print_json(&serde_json::json!({"logged_in": false}));
             } else {
@@ -112,7 +108,7 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
             province,
             url,
         } => {
-            let client = crate::qr_cmd::public_client(&drafts, url.as_deref())?
+            let client = crate::qr_cmd::public_client(&sessions, url.as_deref())?
                 .ok_or_else(crate::qr_cmd::no_portal)?;
             let list = runtime()?.block_on(agencies(
                 &client,
@@ -292,7 +288,8 @@ fn show(e: &SyncEvent) {
 /// `hoso sync`: one pass over the outbox and a status pull, or `--watch`.
 pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let client = resume(&drafts)?.ok_or_else(|| {
+    let sessions = sessions(ctx)?;
+    let client = sessions.resume()?.ok_or_else(|| {
         Failure::Usage(
             "chưa đăng nhập cổng: hoso portal login --url … --phone … / not logged in: hoso portal login --url … --phone …".into(),
         )
@@ -331,7 +328,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
         Err(e) => Err(e),
     };
     // Tokens may have been refreshed (rotated) even if the pass failed.
-    drafts.remember_session(&client)?;
+    sessions.remember(&client)?;
     let (report, status_changes) = result?;
     if json {
         print_json(&report_json(&report, status_changes));
@@ -375,6 +372,7 @@ fn watch(
     options: SyncOptions,
 ) -> Result<(), Failure> {
     let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &ctx.keys())?;
+    let sessions = sessions(ctx)?;
     let background = Background::new(options.concurrency).with_receipts(receipts);
     background.set_network(options.network);
     let json = ctx.json;
@@ -407,7 +405,7 @@ fn watch(
             }
         };
         tokio::select! {
-            _ = background.run(client, drafts, &events) => {}
+            _ = background.run(client, drafts, &sessions, &events) => {}
             _ = tokio::signal::ctrl_c() => background.stop(),
         }
     });
@@ -463,7 +461,8 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
     let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &ctx.keys())?;
     let mut pulled = false;
     if !offline {
-        if let Some(client) = resume(&drafts)? {
+        let sessions = sessions(ctx)?;
+        if let Some(client) = sessions.resume()? {
             let now = unix_now();
             let result = runtime()?.block_on(async {
                 // Dossiers followed by receipt, through the public lookup;
@@ -479,7 +478,7 @@ pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Fa
                 }
                 hoso_core::sync::status::pull(&client, &drafts, now).await
             });
-            drafts.remember_session(&client)?;
+            sessions.remember(&client)?;
             match result {
                 Ok(_) => pulled = true,
                 // Offline reading still works: say why it is not fresh.

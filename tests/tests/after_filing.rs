@@ -12,6 +12,7 @@ use hoso_core::sync::background::{Background, LoopEvent};
 use hoso_core::sync::client::{Method, PortalClient};
 use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions};
 use hoso_core::sync::outbox::{SubmissionKind, SubmissionState};
+use hoso_core::sync::session::Sessions;
 use hoso_core::sync::status::pull;
 use std::sync::Arc;
 
@@ -223,15 +224,17 @@ async fn the_background_loop_sends_when_nudged_and_reports_status() {
     let tp = common::portal(common::config()).await;
     let device = common::device();
     let drafts = Arc::new(Drafts::open(device.path(), &common::FixedKey([25; 32])).unwrap());
+    let sessions = Sessions::open(device.path(), &common::FixedKey([25; 32])).unwrap();
     let client = Arc::new(PortalClient::new(&tp.base).unwrap());
     common::citizen(&client, "0912345678").await;
     let background = Arc::new(Background::default());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let task = {
         let (background, client, drafts) = (background.clone(), client.clone(), drafts.clone());
+        let sessions = sessions.clone();
         tokio::spawn(async move {
             background
-                .run(&client, &drafts, &move |e| {
+                .run(&client, &drafts, &sessions, &move |e| {
                     let _ = tx.send(e);
                 })
                 .await
@@ -249,7 +252,7 @@ async fn the_background_loop_sends_when_nudged_and_reports_status() {
         }
     };
     // The session the loop used is saved for the next start.
-    assert!(drafts.portal_session().unwrap().unwrap().tokens.is_some());
+    assert!(sessions.get().unwrap().unwrap().tokens.is_some());
     common::set_status(
         &tp,
         &code,

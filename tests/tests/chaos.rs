@@ -55,6 +55,7 @@ fn chaos_child() {
             .unwrap();
     }
     let drafts = Drafts::open(&dir, &common::FixedKey(KEY)).unwrap();
+    let sessions = hoso_core::sync::session::Sessions::open(&dir, &common::FixedKey(KEY)).unwrap();
     let client = PortalClient::new(&base).unwrap();
     match mode.as_str() {
         "seed" => {
@@ -63,8 +64,8 @@ fn chaos_child() {
                 rt.block_on(common::citizen_through_faults(&client, PHONE, 200)),
                 "cannot log in through the faults"
             );
-            drafts
-                .save_portal_session(Some(&hoso_core::draft::PortalSession {
+            sessions
+                .save(Some(&hoso_core::sync::session::PortalSession {
                     url: base,
                     tokens: client.tokens(),
                 }))
@@ -72,7 +73,7 @@ fn chaos_child() {
             writeln!(out.lock(), "SEEDED").unwrap();
         }
         "sync" => {
-            client.set_tokens(drafts.portal_session().unwrap().unwrap().tokens);
+            client.set_tokens(sessions.get().unwrap().unwrap().tokens);
             let started = Instant::now();
             // More at once than a phone would send: the jitter, not the
             // work, sets the pace here.

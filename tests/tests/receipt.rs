@@ -256,9 +256,12 @@ async fn the_background_loop_follows_receipts_without_an_account() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let task = {
         let (background, public, drafts) = (background.clone(), public.clone(), drafts.clone());
+        let sessions =
+            hoso_core::sync::session::Sessions::open(device.path(), &common::FixedKey([77; 32]))
+                .unwrap();
         tokio::spawn(async move {
             background
-                .run(&public, &drafts, &move |e| {
+                .run(&public, &drafts, &sessions, &move |e| {
                     let _ = tx.send(e);
                 })
                 .await

@@ -16,6 +16,6 @@ mod view;
 pub use attach::{AttachError, AttachmentView, VerifiedAttachment};
 pub use changes::{RequirementChange, RequirementSnapshot};
 pub use model::{AttachmentRef, Draft, DraftSummary, SupplementLink, ValueSource};
-pub use outbox::{PortalSession, TrackedDossier};
+pub use outbox::TrackedDossier;
 pub use store::{DraftError, Drafts, SetOutcome, ValidationReport};
 pub use view::{DraftView, EntryView, FieldView, GroupView, SlotView};

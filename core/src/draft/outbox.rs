@@ -133,60 +133,6 @@ impl Drafts {
     }
 }
 
-/// The portal this device sends to, and its session (sealed like drafts:
-/// a refresh token is as good as a password).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PortalSession {
-    pub url: String,
-    pub tokens: Option<crate::sync::client::Tokens>,
-}
-
-const SESSION_KEY: &[u8] = b"p/session";
-
-impl Drafts {
-    /// The saved portal session, if any.
-    pub fn portal_session(&self) -> Result<Option<PortalSession>, DraftError> {
-        match self.vault.get(SPACE, SESSION_KEY)? {
-            None => Ok(None),
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|_| DraftError::SubmissionDamaged("portal session".into())),
-        }
-    }
-
-    /// Saves the client's portal URL and tokens unless they are what is
-    /// saved already (a refresh rotates the refresh token: losing the new
-    /// one ends the session).
-    pub fn remember_session(
-        &self,
-        client: &crate::sync::client::PortalClient,
-    ) -> Result<(), DraftError> {
-        let session = PortalSession {
-            url: client.base_url().to_string(),
-            tokens: client.tokens(),
-        };
-        if self.portal_session()?.as_ref() == Some(&session) {
-            return Ok(());
-        }
-        self.save_portal_session(Some(&session))
-    }
-
-    /// Saves (or, with `None`, forgets) the portal session.
-    pub fn save_portal_session(&self, session: Option<&PortalSession>) -> Result<(), DraftError> {
-        let _guard = self.vault.store().edit_lock();
-        let mut changes = Changes::default();
-        match session {
-            Some(s) => {
-                let bytes = serde_json::to_vec(s)
-                    .map_err(|_| DraftError::SubmissionDamaged("portal session".into()))?;
-                self.vault.put(&mut changes, SPACE, SESSION_KEY, &bytes)?;
-            }
-            None => changes.remove(SPACE, SESSION_KEY.to_vec()),
-        }
-        self.commit(&changes)
-    }
-}
-
 /// A dossier this device follows, as the portal last reported it (sealed:
 /// its history is about a person).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

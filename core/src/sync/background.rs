@@ -10,6 +10,7 @@
 
 use super::client::PortalClient;
 use super::engine::{sync_once, NetworkPolicy, SyncError, SyncEvent, SyncOptions, SyncReport};
+use super::session::Sessions;
 use super::status::{pull, StatusChange};
 use crate::clock::unix_now;
 use crate::draft::Drafts;
@@ -146,6 +147,7 @@ impl Background {
         &self,
         client: &PortalClient,
         drafts: &Drafts,
+        sessions: &Sessions,
         events: &(dyn Fn(LoopEvent) + Send + Sync),
     ) {
         let mut next_pull = 0i64;
@@ -157,7 +159,7 @@ impl Background {
                 .step(client, drafts, now, force, &mut next_pull, events)
                 .await;
             // Whatever happened, a refresh may have rotated the tokens.
-            let state = match (stepped, drafts.remember_session(client)) {
+            let state = match (stepped, sessions.remember(client)) {
                 (_, Err(e)) => LoopState::Failed {
                     message: e.to_string(),
                 },

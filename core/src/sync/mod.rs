@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod client;
 pub mod engine;
 pub mod outbox;
+pub mod session;
 pub mod status;
 mod tls;
 pub mod upload;
