@@ -18,4 +18,6 @@ pub mod text;
 pub mod validate;
 pub mod vault;
 
-pub use storage::{DirectoryLock, LockError, Quarantined, StorageError};
+pub use storage::{
+    open_sled, DirectoryLock, LockError, Quarantined, SledOpenFailure, StorageError,
+};

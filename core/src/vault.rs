@@ -13,6 +13,7 @@ use crate::storage::{Changes, StorageError, Store};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::{hkdf, hmac};
+use std::path::Path;
 use zeroize::Zeroizing;
 
 const FORMAT: u8 = 1;
@@ -176,6 +177,11 @@ fn aad(space: &str, key: &[u8]) -> Vec<u8> {
 }
 
 impl Vault {
+    /// The vault over the store under `data_dir`, with the host's key.
+    pub(crate) fn open_dir(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Vault, VaultError> {
+        Vault::open(Store::open(data_dir)?, keys)
+    }
+
     /// Opens the vault over `store` with the host's key. The first open
     /// writes a key-check record; later opens with another key fail with
     /// [`VaultError::WrongKey`] before anything is read or written.

@@ -6,7 +6,7 @@
 //! quarantined (moved aside) rather than a crash.
 
 use crate::seal::Sealer;
-use hoso_core::{DirectoryLock, LockError};
+use hoso_core::{open_sled, DirectoryLock, LockError, SledOpenFailure, StorageError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -34,6 +34,26 @@ pub enum DbError {
     InUse(String),
     #[error("không khóa được thư mục dữ liệu cổng / cannot lock the portal's data directory: {0}")]
     Lock(std::io::Error),
+    #[error(transparent)]
+    Storage(StorageError),
+}
+
+impl From<StorageError> for DbError {
+    fn from(e: StorageError) -> DbError {
+        match e {
+            StorageError::Locked { path } => DbError::InUse(path),
+            other => DbError::Storage(other),
+        }
+    }
+}
+
+impl From<SledOpenFailure> for DbError {
+    fn from(e: SledOpenFailure) -> DbError {
+        match e {
+            SledOpenFailure::Corrupt(reason) => DbError::Storage(StorageError::Engine(reason)),
+            SledOpenFailure::Other(e) => e.into(),
+        }
+    }
 }
 
 /// One change of a [`Db::commit`].
@@ -78,58 +98,12 @@ pub struct Db {
 /// wait on for that, so it is polled with backoff, bounded.
 const SETTLE: Duration = Duration::from_secs(10);
 
-/// Why sled did not open the store.
-enum EngineFailure {
-    /// Its `db` file is still locked.
-    Busy,
-    /// sled calls it corrupt (or panicked reading it): move it aside.
-    Corrupt(String),
-    /// Anything else (permissions, a full disk): report, move nothing.
-    Other(sled::Error),
-}
-
 fn context(tree: &str, key: &str) -> Vec<u8> {
     let mut c = Vec::with_capacity(tree.len() + key.len() + 1);
     c.extend_from_slice(tree.as_bytes());
     c.push(0);
     c.extend_from_slice(key.as_bytes());
     c
-}
-
-fn open_engine(path: &Path) -> Result<sled::Db, EngineFailure> {
-    // sled 0.34 can panic while recovering a damaged log.
-    match std::panic::catch_unwind(|| sled::Config::new().path(path).open()) {
-        Err(_) => Err(EngineFailure::Corrupt("panic while opening".into())),
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(e)) => Err(match e {
-            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-                EngineFailure::Busy
-            }
-            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-                EngineFailure::Corrupt(io.to_string())
-            }
-            // hoso-portal has only ever written sled 0.34.7, so
-            // "unsupported" is a damaged config too.
-            sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
-                EngineFailure::Corrupt(e.to_string())
-            }
-            other => EngineFailure::Other(other),
-        }),
-    }
-}
-
-/// Opens sled at `path`, retrying with backoff while its file lock is busy.
-fn open_engine_settled(path: &Path, deadline: Instant) -> Result<sled::Db, EngineFailure> {
-    let mut pause = Duration::from_millis(1);
-    loop {
-        match open_engine(path) {
-            Err(EngineFailure::Busy) if Instant::now() < deadline => {
-                std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
-            other => return other,
-        }
-    }
 }
 
 impl Db {
@@ -144,12 +118,9 @@ impl Db {
             LockError::Held => DbError::InUse(path.display().to_string()),
             LockError::Io(e) => DbError::Lock(e),
         })?;
-        let busy = || DbError::InUse(path.display().to_string());
-        let (db, quarantined) = match open_engine_settled(&path, deadline) {
+        let (db, quarantined) = match open_sled(&path, deadline) {
             Ok(db) => (db, None),
-            Err(EngineFailure::Busy) => return Err(busy()),
-            Err(EngineFailure::Other(e)) => return Err(DbError::Engine(e)),
-            Err(EngineFailure::Corrupt(reason)) => {
+            Err(SledOpenFailure::Corrupt(reason)) => {
                 let stamp = hoso_core::clock::unix_now();
                 let target = dir.join(format!("{STORE_DIR}.corrupt-{stamp}"));
                 std::fs::rename(&path, &target).map_err(DbError::Quarantine)?;
@@ -157,16 +128,9 @@ impl Db {
                     "hoso-portal: kho hỏng đã được cách ly / corrupt store moved aside to {} ({reason})",
                     target.display()
                 );
-                let db = match open_engine_settled(&path, deadline) {
-                    Ok(db) => db,
-                    Err(EngineFailure::Busy) => return Err(busy()),
-                    Err(EngineFailure::Corrupt(reason)) => {
-                        return Err(DbError::Engine(sled::Error::Unsupported(reason)))
-                    }
-                    Err(EngineFailure::Other(e)) => return Err(DbError::Engine(e)),
-                };
-                (db, Some(target))
+                (open_sled(&path, deadline)?, Some(target))
             }
+            Err(SledOpenFailure::Other(e)) => return Err(e.into()),
         };
         match db.get(SCHEMA_KEY)? {
             Some(v) => {

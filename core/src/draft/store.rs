@@ -11,7 +11,7 @@ use crate::attachment::blobs::{BlobError, BlobStore};
 use crate::catalog::store::{CatalogError, CatalogStore};
 use crate::form::{self, CheckMode, FieldIssue, FormError, FormSchema};
 use crate::profile::{ProfileError, Profiles};
-use crate::storage::{Changes, Store};
+use crate::storage::Changes;
 use crate::validate::{self, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
 use ring::rand::SystemRandom;
@@ -152,8 +152,7 @@ fn requirements_name(code: &str, version: u64) -> String {
 
 impl Drafts {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Drafts, DraftError> {
-        let store = Store::open(data_dir).map_err(VaultError::from)?;
-        let vault = Vault::open(store, keys)?;
+        let vault = Vault::open_dir(data_dir, keys)?;
         Ok(Drafts {
             profiles: Profiles::with_vault(vault.clone()),
             blobs: BlobStore::open(data_dir, &vault)?,

@@ -3,7 +3,7 @@
 //! durable.
 
 use super::model::{normalize_person_value, person_consistency, FamilyMember, Profile, Relation};
-use crate::storage::{Changes, Store};
+use crate::storage::Changes;
 use crate::validate::{self, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
 use std::path::Path;
@@ -63,9 +63,8 @@ use crate::clock::unix_now as now;
 
 impl Profiles {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Profiles, ProfileError> {
-        let store = Store::open(data_dir).map_err(VaultError::from)?;
         Ok(Profiles {
-            vault: Vault::open(store, keys)?,
+            vault: Vault::open_dir(data_dir, keys)?,
         })
     }
 

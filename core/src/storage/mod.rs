@@ -12,6 +12,7 @@ mod registry;
 mod sled_engine;
 
 pub use lock::{DirectoryLock, LockError};
+pub use sled_engine::{open_sled, SledOpenFailure};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

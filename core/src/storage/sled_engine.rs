@@ -106,10 +106,17 @@ impl Engine for SledEngine {
     }
 }
 
-pub(super) enum Failure {
+/// Why sled did not open a store directory.
+#[derive(Debug)]
+pub enum SledOpenFailure {
+    /// sled calls it corrupt (or panicked reading it): move it aside.
     Corrupt(String),
+    /// Anything else, `StorageError::Locked` when its `db` file stayed
+    /// busy: report it, move nothing.
     Other(StorageError),
 }
+
+pub(super) use SledOpenFailure as Failure;
 
 impl Failure {
     pub(super) fn into_error(self) -> StorageError {
@@ -120,7 +127,16 @@ impl Failure {
     }
 }
 
-/// Opens the sled store at `path`, the directory lock already held.
+/// Opens hoso's store at `path` (the directory lock already held) and
+/// brings its schema up to date.
+pub(super) fn open_checked(path: &Path, deadline: Instant) -> Result<sled::Db, Failure> {
+    let db = open_sled(path, deadline)?;
+    migrate(&db)?;
+    Ok(db)
+}
+
+/// Opens the sled store at `path`, its directory lock already held — also
+/// for hoso-portal, which keeps a store of its own.
 ///
 /// sled takes its own lock on its `db` file, and a store this process has
 /// just closed can keep that file open for a few milliseconds more: sled's
@@ -129,7 +145,7 @@ impl Failure {
 /// the directory lock, no other hoso process can be the holder, so a busy
 /// file is retried with backoff until `deadline`, then reported as in use
 /// (the holder is then a hoso build older than the directory lock).
-pub(super) fn open_checked(path: &Path, deadline: Instant) -> Result<sled::Db, Failure> {
+pub fn open_sled(path: &Path, deadline: Instant) -> Result<sled::Db, SledOpenFailure> {
     let mut pause = Duration::from_millis(1);
     loop {
         match open_once(path) {
@@ -182,7 +198,6 @@ fn open_once(path: &Path) -> Result<sled::Db, Failure> {
         }
         other => Failure::Other(other.into()),
     })?;
-    migrate(&db)?;
     Ok(db)
 }
 

@@ -5,7 +5,7 @@
 //! session), forgotten at logout.
 
 use super::client::{PortalClient, PortalError, Tokens};
-use crate::storage::{Changes, Store};
+use crate::storage::Changes;
 use crate::vault::{KeyProvider, Vault, VaultError};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -54,9 +54,8 @@ pub struct Sessions {
 
 impl Sessions {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Sessions, SessionError> {
-        let store = Store::open(data_dir).map_err(VaultError::from)?;
         Ok(Sessions {
-            vault: Vault::open(store, keys)?,
+            vault: Vault::open_dir(data_dir, keys)?,
         })
     }
 
