@@ -63,6 +63,7 @@ impl Hoso {
                 true
             };
             let attached = state
+                .local
                 .drafts
                 .attach(&draft_id, &slot, &path, &mut progress)?;
             Ok(attached.into())
@@ -74,6 +75,7 @@ impl Hoso {
     pub fn attachments(&self, draft_id: String) -> Result<Vec<AttachmentInfo>, HosoError> {
         Ok(self
             .state
+            .local
             .drafts
             .attachments(&draft_id)?
             .into_iter()
@@ -96,6 +98,7 @@ impl Hoso {
     ) -> Result<Vec<AttachmentCheck>, HosoError> {
         self.blocking(move |state| {
             Ok(state
+                .local
                 .drafts
                 .verify_attachments(&draft_id)?
                 .into_iter()
@@ -116,14 +119,20 @@ impl Hoso {
         slot: String,
         sha256: String,
     ) -> Result<Draft, HosoError> {
-        Ok(self.state.drafts.detach(&draft_id, &slot, &sha256)?.into())
+        Ok(self
+            .state
+            .local
+            .drafts
+            .detach(&draft_id, &slot, &sha256)?
+            .into())
     }
 
     /// Deletes sealed files no draft or queued submission uses; returns
     /// how many.
     pub async fn collect_garbage(&self) -> Result<i64, HosoError> {
         self.blocking(|state| {
-            let removed = state.drafts.collect_garbage()?;
+            let local = &state.local;
+            let removed = local.outbox.collect_garbage(&local.drafts)?;
             Ok(to_i64(removed))
         })
         .await

@@ -339,7 +339,8 @@ impl Hoso {
         self.spawn(move |state| async move {
             let client = state.public_client(portal_url.as_deref())?;
             let done =
-                hoso_core::sync::catalog::update(&client, &state.catalog, &state.receipts).await?;
+                hoso_core::sync::catalog::update(&client, &state.catalog, &state.local.receipts)
+                    .await?;
             Ok(CatalogUpdate {
                 catalog_version: to_i64(done.catalog_version),
                 catalog_changed: matches!(done.catalog, Some(Installed::Switched { .. })),

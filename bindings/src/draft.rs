@@ -275,7 +275,7 @@ impl From<DraftView> for DraftForm {
 
 impl Hoso {
     fn form(&self, draft: &draft::Draft) -> Result<DraftForm, HosoError> {
-        Ok(self.state.drafts.view(draft)?.into())
+        Ok(self.state.local.drafts.view(draft)?.into())
     }
 }
 
@@ -288,13 +288,13 @@ impl Hoso {
         procedure_code: String,
         prefill: bool,
     ) -> Result<DraftForm, HosoError> {
-        let draft = self.state.drafts.create(&procedure_code, prefill)?;
+        let draft = self.state.local.drafts.create(&procedure_code, prefill)?;
         self.form(&draft)
     }
 
     /// A draft with its form (`id` may be a unique prefix).
     pub fn draft(&self, id: String) -> Result<DraftForm, HosoError> {
-        let draft = self.state.drafts.get(&id)?;
+        let draft = self.state.local.drafts.get(&id)?;
         self.form(&draft)
     }
 
@@ -302,6 +302,7 @@ impl Hoso {
     pub fn drafts(&self) -> Result<Vec<DraftSummary>, HosoError> {
         Ok(self
             .state
+            .local
             .drafts
             .list()?
             .into_iter()
@@ -328,7 +329,7 @@ impl Hoso {
         field: String,
         value: String,
     ) -> Result<FieldChange, HosoError> {
-        let o = self.state.drafts.set(&id, &field, &value)?;
+        let o = self.state.local.drafts.set(&id, &field, &value)?;
         Ok(FieldChange {
             draft: o.draft.into(),
             field: o.field,
@@ -340,18 +341,18 @@ impl Hoso {
 
     /// Clears a field.
     pub fn clear_draft_value(&self, id: String, field: String) -> Result<Draft, HosoError> {
-        Ok(self.state.drafts.clear(&id, &field)?.into())
+        Ok(self.state.local.drafts.clear(&id, &field)?.into())
     }
 
     /// A copy of a draft (values and attachments), for a similar dossier.
     pub fn duplicate_draft(&self, id: String) -> Result<DraftForm, HosoError> {
-        let draft = self.state.drafts.duplicate(&id)?;
+        let draft = self.state.local.drafts.duplicate(&id)?;
         self.form(&draft)
     }
 
     /// Deletes a draft; returns its full id.
     pub fn delete_draft(&self, id: String) -> Result<String, HosoError> {
-        Ok(self.state.drafts.delete(&id)?)
+        Ok(self.state.local.drafts.delete(&id)?)
     }
 
     /// Checks a draft: `complete` for submission (every required field and
@@ -366,7 +367,7 @@ impl Hoso {
         } else {
             CheckMode::Partial
         };
-        let r = self.state.drafts.validate(&id, mode)?;
+        let r = self.state.local.drafts.validate(&id, mode)?;
         Ok(ValidationReport {
             ready: r.ready,
             missing: r.missing.into_iter().map(Into::into).collect(),
@@ -389,7 +390,7 @@ impl Hoso {
     /// Moves a draft onto the installed catalog version (after reviewing
     /// its `requirement_changes`).
     pub fn upgrade_draft(&self, id: String) -> Result<DraftForm, HosoError> {
-        let draft = self.state.drafts.accept_catalog_update(&id)?;
+        let draft = self.state.local.drafts.accept_catalog_update(&id)?;
         self.form(&draft)
     }
 }

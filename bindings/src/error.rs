@@ -6,13 +6,15 @@
 //! nowhere else.
 
 use hoso_core::catalog::store::CatalogError;
+use hoso_core::client::PortalError;
 use hoso_core::draft::{AttachError, DraftError};
+use hoso_core::filed::FiledError;
+use hoso_core::outbox::OutboxError;
 use hoso_core::profile::ProfileError;
 use hoso_core::receipt::image::QrImageError;
 use hoso_core::receipt::online::LookupError;
 use hoso_core::receipt::ReceiptStoreError;
 use hoso_core::sync::catalog::CatalogUpdateError;
-use hoso_core::sync::client::PortalError;
 use hoso_core::sync::engine::SyncError;
 use hoso_core::sync::session::SessionError;
 use hoso_core::sync::status::StatusError;
@@ -295,23 +297,17 @@ from_coded!(
     QrImageError => code,
     CatalogUpdateError => code,
     SessionError => code,
+    OutboxError => code,
+    FiledError => code,
+    SyncError => code,
     PortalError => error_code,
 );
-
-impl From<SyncError> for HosoError {
-    fn from(e: SyncError) -> HosoError {
-        match e {
-            SyncError::Drafts(d) => d.into(),
-            SyncError::NotLoggedIn => HosoError::new("not_logged_in", e.to_string()),
-        }
-    }
-}
 
 impl From<StatusError> for HosoError {
     fn from(e: StatusError) -> HosoError {
         match e {
             StatusError::Portal(p) => p.into(),
-            StatusError::Drafts(d) => d.into(),
+            StatusError::Filed(d) => d.into(),
         }
     }
 }
@@ -367,7 +363,7 @@ mod tests {
         assert!(matches!(e, HosoError::NotLoggedIn { .. }), "{e:?}");
         let e: HosoError = PortalError::Network("refused".into()).into();
         assert!(matches!(e, HosoError::Network { .. }), "{e:?}");
-        let e: HosoError = DraftError::NotReady {
+        let e: HosoError = hoso_core::outbox::OutboxError::NotReady {
             missing: 2,
             invalid: 0,
         }

@@ -1,13 +1,13 @@
 //! The events the core sends the host's [`crate::host::EventListener`]:
 //! attachment and upload progress, submissions sent and their states,
 //! status changes, and the sync loop's state; converted from the core's
-//! own events here.
+//! own events here, with the records they carry (a submission's kind and
+//! state, a status change, a sync's summary).
 
-use crate::outbox::{SubmissionKind, SubmissionState};
-use crate::sync::SyncSummary;
 use crate::{to_i32, to_i64};
 use hoso_core::sync::background::{LoopEvent, LoopState};
 use hoso_core::sync::engine::SyncEvent;
+use hoso_core::sync::report::RoundReport;
 use hoso_core::sync::status::StatusChange;
 
 /// Something the core did, for the app's screens.
@@ -143,10 +143,108 @@ impl From<LoopEvent> for HosoEvent {
         match e {
             LoopEvent::State(s) => HosoEvent::SyncStateChanged { state: s.into() },
             LoopEvent::Sync(e) => e.into(),
-            LoopEvent::Pass(r) => HosoEvent::SyncPassFinished {
-                summary: SyncSummary::new(r, Vec::new()),
+            LoopEvent::Round { report } => HosoEvent::SyncPassFinished {
+                summary: report.into(),
             },
             LoopEvent::StatusChanged(c) => c.into(),
+        }
+    }
+}
+
+/// Where a submission is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SubmissionState {
+    Queued,
+    Uploading,
+    Submitting,
+    /// The portal has it (see `dossier_code`).
+    Submitted,
+    /// Tried and failed for a reason that may pass; tried again later.
+    FailedRetryable,
+    /// The portal refused it: `last_error` says why; the user must act.
+    FailedNeedsUser,
+}
+
+/// What a submission is.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SubmissionKind {
+    /// A new dossier.
+    Dossier,
+    /// Documents an officer asked for.
+    Supplement { dossier_code: String },
+    /// A withdrawal of a dossier.
+    Withdrawal { dossier_code: String },
+}
+
+impl From<hoso_core::outbox::SubmissionState> for SubmissionState {
+    fn from(s: hoso_core::outbox::SubmissionState) -> SubmissionState {
+        use hoso_core::outbox::SubmissionState as S;
+        match s {
+            S::Queued => SubmissionState::Queued,
+            S::Uploading => SubmissionState::Uploading,
+            S::Submitting => SubmissionState::Submitting,
+            S::Submitted => SubmissionState::Submitted,
+            S::FailedRetryable => SubmissionState::FailedRetryable,
+            S::FailedNeedsUser => SubmissionState::FailedNeedsUser,
+        }
+    }
+}
+
+impl From<hoso_core::outbox::SubmissionKind> for SubmissionKind {
+    fn from(k: hoso_core::outbox::SubmissionKind) -> SubmissionKind {
+        use hoso_core::outbox::SubmissionKind as K;
+        match k {
+            K::Dossier => SubmissionKind::Dossier,
+            K::Supplement { dossier_code } => SubmissionKind::Supplement { dossier_code },
+            K::Withdrawal { dossier_code } => SubmissionKind::Withdrawal { dossier_code },
+        }
+    }
+}
+
+/// A status change seen by a sync.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StatusUpdate {
+    pub dossier_code: String,
+    pub status: i32,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncSummary {
+    /// Dossier codes sent (new dossiers, supplements, withdrawals).
+    pub submitted: Vec<String>,
+    /// Submissions to be tried again later.
+    pub retry_later: i64,
+    /// Submissions the portal refused (see the outbox's `last_error`).
+    pub needs_user: i64,
+    /// Submissions holding a file too large for a metered network.
+    pub waiting_for_unmetered: i64,
+    pub bytes_sent: i64,
+    /// Status changes pulled after sending.
+    pub status_changes: Vec<StatusUpdate>,
+}
+
+impl From<RoundReport> for SyncSummary {
+    fn from(r: RoundReport) -> SyncSummary {
+        SyncSummary {
+            submitted: r.pass.submitted,
+            retry_later: to_i64(r.pass.retry_later),
+            needs_user: to_i64(r.pass.needs_user),
+            waiting_for_unmetered: to_i64(r.pass.waiting_for_unmetered),
+            bytes_sent: to_i64(r.pass.bytes_sent),
+            status_changes: r.status_changes.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<StatusChange> for StatusUpdate {
+    fn from(c: StatusChange) -> StatusUpdate {
+        StatusUpdate {
+            dossier_code: c.code,
+            status: i32::from(c.status),
+            at: c.at,
         }
     }
 }

@@ -8,13 +8,11 @@
 use crate::error::HosoError;
 use crate::host::{EventListener, Events, HeldKey, KeyProvider, NetworkMonitor};
 use hoso_core::catalog::store::CatalogStore;
-use hoso_core::draft::Drafts;
+use hoso_core::client::PortalClient;
 use hoso_core::profile::Profiles;
-use hoso_core::receipt::Receipts;
 use hoso_core::search::SearchIndex;
 use hoso_core::sync::background::Background;
-use hoso_core::sync::client::PortalClient;
-use hoso_core::sync::session::Sessions;
+use hoso_core::sync::Local;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -33,10 +31,9 @@ pub struct Hoso {
 pub(crate) struct State {
     pub(crate) data_dir: PathBuf,
     pub(crate) catalog: CatalogStore,
-    pub(crate) drafts: Drafts,
+    /// Drafts, the outbox, filed dossiers, the session, receipts.
+    pub(crate) local: Local,
     pub(crate) profiles: Profiles,
-    pub(crate) receipts: Receipts,
-    pub(crate) sessions: Sessions,
     pub(crate) events: Events,
     pub(crate) network: Option<Arc<dyn NetworkMonitor>>,
     /// The search index and the catalog version it was built from.
@@ -70,10 +67,8 @@ impl Hoso {
         let key = HeldKey::fetch(key_provider.as_ref())
             .map_err(|e| HosoError::new("key_unavailable", e.to_string()))?;
         let catalog = CatalogStore::open(&data_dir)?;
-        let drafts = Drafts::open(&data_dir, &key)?;
+        let local = Local::open(&data_dir, &key)?;
         let profiles = Profiles::open(&data_dir, &key)?;
-        let receipts = Receipts::open(&data_dir, &key)?;
-        let sessions = Sessions::open(&data_dir, &key)?;
         drop(key);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -85,10 +80,8 @@ impl Hoso {
             state: Arc::new(State {
                 data_dir,
                 catalog,
-                drafts,
+                local,
                 profiles,
-                receipts,
-                sessions,
                 events: Events::new(listener),
                 network,
                 index: Mutex::new(None),
@@ -103,6 +96,7 @@ impl Hoso {
     /// that happened (tell the user; their data there is not lost).
     pub fn quarantined_store(&self) -> Option<String> {
         self.state
+            .local
             .drafts
             .quarantined()
             .map(|q| q.moved_to.display().to_string())
@@ -190,7 +184,7 @@ impl State {
                 return Ok(index.clone());
             }
         }
-        let index = Arc::new(self.catalog.search_index()?);
+        let index = Arc::new(SearchIndex::open(&self.catalog)?);
         *held = Some((version, index.clone()));
         Ok(index)
     }
@@ -201,7 +195,7 @@ impl State {
         if let Some(c) = held.as_ref() {
             return Ok(Some(c.clone()));
         }
-        let Some(client) = self.sessions.resume()? else {
+        let Some(client) = self.local.sessions.resume()? else {
             return Ok(None);
         };
         let client = Arc::new(client);
@@ -226,6 +220,6 @@ impl State {
     /// The logged-in client, or `NotLoggedIn`.
     pub(crate) fn logged_in(&self) -> Result<Arc<PortalClient>, HosoError> {
         self.client()?
-            .ok_or_else(|| hoso_core::sync::client::PortalError::NotLoggedIn.into())
+            .ok_or_else(|| hoso_core::client::PortalError::NotLoggedIn.into())
     }
 }

@@ -7,11 +7,12 @@
 use crate::catalog::{FilingChannel, ProcedureLevel};
 use crate::draft::{DraftForm, FieldIssue};
 use crate::error::HosoError;
+use crate::events::{SubmissionKind, SubmissionState};
 use crate::hoso::Hoso;
 use crate::to_i32;
+use hoso_core::client::PortalClient;
+use hoso_core::outbox as core_outbox;
 use hoso_core::sync::agencies::{agencies, Agency};
-use hoso_core::sync::client::PortalClient;
-use hoso_core::sync::outbox as core_outbox;
 use std::sync::Arc;
 
 /// An agency that receives dossiers; `submit` names its code.
@@ -37,31 +38,6 @@ impl From<Agency> for ReceivingAgency {
             commune: a.commune,
         }
     }
-}
-
-/// Where a submission is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum SubmissionState {
-    Queued,
-    Uploading,
-    Submitting,
-    /// The portal has it (see `dossier_code`).
-    Submitted,
-    /// Tried and failed for a reason that may pass; tried again later.
-    FailedRetryable,
-    /// The portal refused it: `last_error` says why; the user must act.
-    FailedNeedsUser,
-}
-
-/// What a submission is.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum SubmissionKind {
-    /// A new dossier.
-    Dossier,
-    /// Documents an officer asked for.
-    Supplement { dossier_code: String },
-    /// A withdrawal of a dossier.
-    Withdrawal { dossier_code: String },
 }
 
 /// Why the portal refused a submission, in both languages.
@@ -99,31 +75,6 @@ pub struct Submission {
 pub struct PortalAccount {
     pub portal_url: String,
     pub account_id: String,
-}
-
-impl From<core_outbox::SubmissionState> for SubmissionState {
-    fn from(s: core_outbox::SubmissionState) -> SubmissionState {
-        use core_outbox::SubmissionState as S;
-        match s {
-            S::Queued => SubmissionState::Queued,
-            S::Uploading => SubmissionState::Uploading,
-            S::Submitting => SubmissionState::Submitting,
-            S::Submitted => SubmissionState::Submitted,
-            S::FailedRetryable => SubmissionState::FailedRetryable,
-            S::FailedNeedsUser => SubmissionState::FailedNeedsUser,
-        }
-    }
-}
-
-impl From<core_outbox::SubmissionKind> for SubmissionKind {
-    fn from(k: core_outbox::SubmissionKind) -> SubmissionKind {
-        use core_outbox::SubmissionKind as K;
-        match k {
-            K::Dossier => SubmissionKind::Dossier,
-            K::Supplement { dossier_code } => SubmissionKind::Supplement { dossier_code },
-            K::Withdrawal { dossier_code } => SubmissionKind::Withdrawal { dossier_code },
-        }
-    }
 }
 
 impl From<core_outbox::Submission> for Submission {
@@ -201,7 +152,7 @@ impl Hoso {
                 // Best effort: the local session goes either way.
                 let _ = client.logout().await;
             }
-            state.sessions.forget()?;
+            state.local.sessions.forget()?;
             state.set_client(None);
             Ok(())
         })
@@ -240,10 +191,10 @@ impl Hoso {
         agency: Option<String>,
         channel: FilingChannel,
     ) -> Result<Submission, HosoError> {
-        let s = self
-            .state
-            .drafts
-            .freeze(&draft_id, agency.as_deref(), channel.into())?;
+        let local = &self.state.local;
+        let s = local
+            .outbox
+            .freeze(&local.drafts, &draft_id, agency.as_deref(), channel.into())?;
         self.nudge_sync();
         Ok(s.into())
     }
@@ -251,14 +202,21 @@ impl Hoso {
     /// Starts (or reopens) the draft answering an officer's supplement
     /// request on a dossier (refresh its status first).
     pub fn start_supplement(&self, dossier_code: String) -> Result<DraftForm, HosoError> {
-        let draft = self.state.drafts.start_supplement(&dossier_code)?;
-        Ok(self.state.drafts.view(&draft)?.into())
+        let local = &self.state.local;
+        let draft = local
+            .outbox
+            .start_supplement(&local.drafts, &local.filed, &dossier_code)?;
+        Ok(local.drafts.view(&draft)?.into())
     }
 
     /// Queues a withdrawal of a dossier, with the reason the portal asks
     /// for.
     pub fn withdraw(&self, dossier_code: String, reason: String) -> Result<Submission, HosoError> {
-        let s = self.state.drafts.queue_withdrawal(&dossier_code, &reason)?;
+        let local = &self.state.local;
+        let s =
+            local
+                .outbox
+                .queue_withdrawal(&local.drafts, &local.filed, &dossier_code, &reason)?;
         self.nudge_sync();
         Ok(s.into())
     }
@@ -267,8 +225,9 @@ impl Hoso {
     pub fn outbox(&self) -> Result<Vec<Submission>, HosoError> {
         Ok(self
             .state
-            .drafts
-            .submissions()?
+            .local
+            .outbox
+            .all()?
             .into_iter()
             .map(Into::into)
             .collect())
@@ -284,7 +243,7 @@ impl Hoso {
     ) -> Result<PortalAccount, HosoError> {
         self.spawn(move |state| async move {
             let account = client.login(&phone, &password).await?;
-            state.sessions.remember(&client)?;
+            state.local.sessions.remember(&client)?;
             state.set_client(Some(client.clone()));
             Ok(PortalAccount {
                 portal_url: client.base_url().to_string(),

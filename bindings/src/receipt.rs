@@ -239,7 +239,7 @@ impl Hoso {
     /// Verifies a receipt's QR text offline against the signing keys held
     /// (delivered with catalog updates). Never needs the network.
     pub fn verify_receipt(&self, qr_text: String) -> Result<ReceiptCheck, HosoError> {
-        let (receipt, verdict) = self.state.receipts.verify_text(&qr_text)?;
+        let (receipt, verdict) = self.state.local.receipts.verify_text(&qr_text)?;
         Ok(ReceiptCheck {
             verdict: verdict_info(&verdict),
             dossier_code: receipt.as_ref().map(|r| r.payload.dossier_code.clone()),
@@ -257,7 +257,7 @@ impl Hoso {
     /// What a scanned or typed text names: a hoso receipt (verified
     /// offline), a lookup link, a provincial portal URL or a dossier code.
     pub fn scan(&self, text: String) -> Result<ScannedCode, HosoError> {
-        Ok(self.state.receipts.request(&text)?.into())
+        Ok(self.state.local.receipts.request(&text)?.into())
     }
 
     /// Looks the scanned dossier up on the portal (`portal_url`, else the
@@ -271,9 +271,10 @@ impl Hoso {
         portal_url: Option<String>,
     ) -> Result<FollowedDossier, HosoError> {
         self.spawn(move |state| async move {
-            let request = state.receipts.request(&text)?;
+            let request = state.local.receipts.request(&text)?;
             let client = state.public_client(portal_url.as_deref())?;
-            let followed = online::look_up(&client, &state.receipts, &request, unix_now()).await?;
+            let followed =
+                online::look_up(&client, &state.local.receipts, &request, unix_now()).await?;
             Ok(followed.into())
         })
         .await
@@ -283,9 +284,10 @@ impl Hoso {
     /// with the next refresh); `None` when the text carries no lookup
     /// token.
     pub fn follow(&self, text: String) -> Result<Option<FollowedDossier>, HosoError> {
-        let request = self.state.receipts.request(&text)?;
+        let request = self.state.local.receipts.request(&text)?;
         Ok(self
             .state
+            .local
             .receipts
             .follow(&request, unix_now())?
             .map(Into::into))
@@ -296,6 +298,7 @@ impl Hoso {
     pub fn followed_dossiers(&self) -> Result<Vec<FollowedDossier>, HosoError> {
         Ok(self
             .state
+            .local
             .receipts
             .followed_all()?
             .into_iter()
@@ -311,8 +314,9 @@ impl Hoso {
     ) -> Result<Vec<FollowedDossier>, HosoError> {
         self.spawn(move |state| async move {
             let client = state.public_client(portal_url.as_deref())?;
-            online::refresh_followed(&client, &state.receipts, unix_now()).await?;
+            online::refresh_followed(&client, &state.local.receipts, unix_now()).await?;
             Ok(state
+                .local
                 .receipts
                 .followed_all()?
                 .into_iter()
@@ -324,21 +328,14 @@ impl Hoso {
 
     /// Stops following a dossier.
     pub fn unfollow(&self, dossier_code: String) -> Result<(), HosoError> {
-        Ok(self.state.receipts.unfollow(&dossier_code)?)
+        Ok(self.state.local.receipts.unfollow(&dossier_code)?)
     }
 
     /// The receipt QR text of a dossier filed from this device or followed
     /// here, to show or print.
     pub fn receipt_qr(&self, dossier_code: String) -> Result<Option<String>, HosoError> {
-        let code = receipt::scan::canonical_code(&dossier_code);
-        if let Some(own) = self.state.drafts.receipt_qr(&code)? {
-            return Ok(Some(own));
-        }
-        Ok(self
-            .state
-            .receipts
-            .followed(&code)?
-            .and_then(|f| f.receipt_qr))
+        let local = &self.state.local;
+        Ok(local.receipts.receipt_qr(&local.filed, &dossier_code)?)
     }
 
     /// Draws a QR text as a PNG file at `path` (`module_px` pixels a
@@ -371,7 +368,7 @@ impl Hoso {
     ) -> Result<SigningKeys, HosoError> {
         self.spawn(move |state| async move {
             let client = state.public_client(portal_url.as_deref())?;
-            let k = online::refresh_keys(&client, &state.receipts).await?;
+            let k = online::refresh_keys(&client, &state.local.receipts).await?;
             Ok(SigningKeys {
                 version: to_i64(k.version),
                 changed: k.changed,

@@ -4,65 +4,16 @@
 //! from this device with their status history (readable offline).
 
 use crate::error::HosoError;
-use crate::events::{HosoEvent, SyncState};
+use crate::events::{HosoEvent, StatusUpdate, SyncState, SyncSummary};
 use crate::hoso::{lock, Hoso, State};
 use crate::host::{network, policy, NetworkState};
-use crate::to_i64;
 use hoso_core::clock::unix_now;
-use hoso_core::draft::TrackedDossier;
-use hoso_core::receipt::online::refresh_followed;
+use hoso_core::filed::TrackedDossier;
 use hoso_core::sync::background::{Background, LoopEvent};
-use hoso_core::sync::engine::{sync_once, SyncOptions, SyncReport};
-use hoso_core::sync::status::{pull, StatusChange};
+use hoso_core::sync::engine::{SyncError, SyncOptions};
+use hoso_core::sync::report::RoundReport;
+use hoso_core::sync::round::{round, RoundPolicy};
 use std::sync::Arc;
-
-/// A status change seen by a sync.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct StatusUpdate {
-    pub dossier_code: String,
-    pub status: i32,
-    /// RFC 3339.
-    pub at: String,
-}
-
-/// What a sync did.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct SyncSummary {
-    /// Dossier codes sent (new dossiers, supplements, withdrawals).
-    pub submitted: Vec<String>,
-    /// Submissions to be tried again later.
-    pub retry_later: i64,
-    /// Submissions the portal refused (see the outbox's `last_error`).
-    pub needs_user: i64,
-    /// Submissions holding a file too large for a metered network.
-    pub waiting_for_unmetered: i64,
-    pub bytes_sent: i64,
-    /// Status changes pulled after sending.
-    pub status_changes: Vec<StatusUpdate>,
-}
-
-impl SyncSummary {
-    pub(crate) fn new(r: SyncReport, changes: Vec<StatusChange>) -> SyncSummary {
-        SyncSummary {
-            submitted: r.submitted,
-            retry_later: to_i64(r.retry_later),
-            needs_user: to_i64(r.needs_user),
-            waiting_for_unmetered: to_i64(r.waiting_for_unmetered),
-            bytes_sent: to_i64(r.bytes_sent),
-            status_changes: changes.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-impl From<StatusChange> for StatusUpdate {
-    fn from(c: StatusChange) -> StatusUpdate {
-        StatusUpdate {
-            dossier_code: c.code,
-            status: i32::from(c.status),
-            at: c.at,
-        }
-    }
-}
 
 /// One step of a dossier's history.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -169,6 +120,31 @@ fn offline() -> HosoError {
     )
 }
 
+impl Hoso {
+    /// One core sync round with the saved session; its events go to the
+    /// listener. A session that ended is `NotLoggedIn`; a status pull that
+    /// failed is the error it failed with (what was sent stays sent, and
+    /// was reported by events).
+    async fn round(&self, policy: RoundPolicy) -> Result<RoundReport, HosoError> {
+        self.spawn(move |state| async move {
+            let client = state.logged_in()?;
+            let events = state.events.clone();
+            let report = round(&client, &state.local, &policy, unix_now(), &|e| {
+                events.send(e.into())
+            })
+            .await?;
+            if report.logged_out {
+                return Err(SyncError::NotLoggedIn.into());
+            }
+            if let Some(f) = &report.pull_failure {
+                return Err(HosoError::new(&f.code, f.message.clone()));
+            }
+            Ok(report)
+        })
+        .await
+    }
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Hoso {
     /// One sync: sends what is due in the outbox (files resumable, each
@@ -181,58 +157,25 @@ impl Hoso {
         if net == NetworkState::Offline {
             return Err(offline());
         }
-        self.spawn(move |state| async move {
-            let client = state.logged_in()?;
-            let options = SyncOptions {
-                force: retry_now,
-                network: policy(net),
-                ..SyncOptions::default()
-            };
-            let now = unix_now();
-            let events = state.events.clone();
-            let sent = sync_once(&client, &state.drafts, now, &options, &|e| {
-                events.send(e.into())
-            })
-            .await;
-            let pulled = match &sent {
-                Ok(_) => Some(pull(&client, &state.drafts, now).await),
-                Err(_) => None,
-            };
-            // Receipts followed need no account; their errors keep the cache.
-            let _ = refresh_followed(&client, &state.receipts, now).await;
-            // Tokens may have been refreshed (rotated) even if a step failed.
-            state.sessions.remember(&client)?;
-            let report = sent?;
-            let changes = pulled.transpose()?.unwrap_or_default();
-            for c in &changes {
-                state.events.send(c.clone().into());
-            }
-            let summary = SyncSummary::new(report, changes);
-            state.events.send(HosoEvent::SyncPassFinished {
-                summary: summary.clone(),
-            });
-            Ok(summary)
-        })
-        .await
+        let policy = RoundPolicy::sync_now(retry_now, policy(net));
+        let report = self.round(policy).await?;
+        Ok(SyncSummary::from(report))
     }
 
-    /// Pulls status changes of the dossiers filed from this device.
+    /// Pulls status changes of the dossiers filed from this device (and
+    /// refreshes those followed by receipt), sending nothing.
     pub async fn refresh_status(&self) -> Result<Vec<StatusUpdate>, HosoError> {
-        self.spawn(|state| async move {
-            let client = state.logged_in()?;
-            let pulled = pull(&client, &state.drafts, unix_now()).await;
-            state.sessions.remember(&client)?;
-            Ok(pulled?.into_iter().map(Into::into).collect())
-        })
-        .await
+        let report = self.round(RoundPolicy::status_only()).await?;
+        Ok(report.status_changes.into_iter().map(Into::into).collect())
     }
 
     /// The dossiers filed from this device, as last seen (offline).
     pub fn dossiers(&self) -> Result<Vec<Dossier>, HosoError> {
         Ok(self
             .state
-            .drafts
-            .tracked_all()?
+            .local
+            .filed
+            .all()?
             .into_iter()
             .map(Into::into)
             .collect())
@@ -241,7 +184,7 @@ impl Hoso {
     /// One dossier filed from this device, as last seen (offline).
     pub fn dossier(&self, code: String) -> Result<Option<Dossier>, HosoError> {
         let code = hoso_core::receipt::scan::canonical_code(&code);
-        Ok(self.state.drafts.tracked(&code)?.map(Into::into))
+        Ok(self.state.local.filed.get(&code)?.map(Into::into))
     }
 
     /// Starts the background loop (while the app is open): sends whenever
@@ -251,10 +194,7 @@ impl Hoso {
     pub fn start_background_sync(&self) -> Result<(), HosoError> {
         let client = self.state.logged_in()?;
         let handle = self.handle()?;
-        let background = Arc::new(
-            Background::new(SyncOptions::default().concurrency)
-                .with_receipts(self.state.receipts.clone()),
-        );
+        let background = Arc::new(Background::new(SyncOptions::default().concurrency));
         background.set_network(policy(network(self.state.network.as_ref())));
         if let Some(old) = lock(&self.state.background).replace(background.clone()) {
             old.stop();
@@ -263,9 +203,7 @@ impl Hoso {
         handle.spawn(async move {
             let events = state.events.clone();
             let send = move |e: LoopEvent| events.send(e.into());
-            background
-                .run(&client, &state.drafts, &state.sessions, &send)
-                .await;
+            background.run(&client, &state.local, &send).await;
             state.events.send(HosoEvent::SyncStateChanged {
                 state: SyncState::Stopped,
             });

@@ -128,7 +128,7 @@ pub fn run(ctx: &Context, cmd: AttachCommand) -> Result<(), Failure> {
             }
         }
         AttachCommand::Gc => {
-            let removed = drafts.collect_garbage()?;
+            let removed = hoso_core::outbox::Outbox::new(&drafts).collect_garbage(&drafts)?;
             if ctx.json {
                 print_json(&serde_json::json!({ "removed_files": removed }));
             } else {

@@ -156,13 +156,13 @@ fn print_procedure(p: &catalog::Procedure) {
 fn update(ctx: &Context, store: &CatalogStore, url: Option<&str>) -> Result<(), Failure> {
     let keys = ctx.keys();
     let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &keys)?;
-    let client =
-        crate::qr_cmd::public_client(&crate::sync_cmd::sessions(ctx)?, url)?.ok_or_else(|| {
+    let client = crate::portal_link::public_client(&crate::portal_link::sessions(ctx)?, url)?
+        .ok_or_else(|| {
             Failure::Usage(
                 "cần --url … hoặc đăng nhập cổng / --url … or a portal login is needed".into(),
             )
         })?;
-    let done = crate::sync_cmd::runtime()?
+    let done = crate::portal_link::runtime()?
         .block_on(hoso_core::sync::catalog::update(&client, store, &receipts))?;
     let installed = match done.catalog {
         Some(Installed::Switched { to, .. }) => Some(to),

@@ -71,7 +71,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> Result<(), Failure> {
     let report = catalog::import(&store, &source, Some(&bundle))?;
     let import_ms = started.elapsed().as_millis();
     let opened = Instant::now();
-    let index = store.search_index()?;
+    let index = hoso_core::search::SearchIndex::open(&store)?;
     let open_ms = opened.elapsed().as_secs_f64() * 1e3;
 
     let mut runs = Vec::new();

@@ -7,10 +7,12 @@
 
 use crate::Failure;
 use hoso_core::catalog::ChannelKind;
-use hoso_core::draft::Drafts;
+use hoso_core::client::{Method, PortalClient};
 use hoso_core::sync::agencies::{agencies, Agency};
-use hoso_core::sync::client::{Method, PortalClient};
-use hoso_core::sync::engine::{sync_once, SyncEvent, SyncOptions};
+use hoso_core::sync::engine::{NetworkPolicy, SyncEvent};
+use hoso_core::sync::report::LoopEvent;
+use hoso_core::sync::round::{round, RoundPolicy};
+use hoso_core::sync::Local;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
@@ -57,7 +59,7 @@ pub fn run(
     })
     .map_err(demo_error)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let drafts = Drafts::open(data_dir, keys)?;
+    let local = Local::open(data_dir, keys)?;
     runtime.block_on(async {
         let (addr, _server) = hoso_portal::start(Arc::new(portal), "127.0.0.1:0".parse().map_err(demo_error)?)
             .await?;
@@ -76,12 +78,20 @@ pub fn run(
             .or_else(|| list.first())
             .cloned()
             .ok_or_else(|| demo_error("no receiving agency"))?;
-        drafts.freeze(draft_id, Some(&agency.code), ChannelKind::Online)?;
+        local
+            .outbox
+            .freeze(&local.drafts, draft_id, Some(&agency.code), ChannelKind::Online)?;
 
         let now = hoso_core::clock::unix_now();
         let events = std::sync::atomic::AtomicUsize::new(0);
-        let options = SyncOptions::default();
-        let report = sync_once(&client, &drafts, now, &options, &|e| {
+        // The same round the app and `hoso sync` run; the demo portal's
+        // session is a throwaway, not this directory's.
+        let mut policy = RoundPolicy::sync_now(false, NetworkPolicy::default());
+        policy.keep_session = false;
+        let report = round(&client, &local, &policy, now, &|e| {
+            let LoopEvent::Sync(e) = e else {
+                return;
+            };
             events.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if let (
                 true,
@@ -103,20 +113,21 @@ pub fn run(
         .await?;
         let events = events.into_inner();
         let dossier_code = report
+            .pass
             .submitted
             .first()
             .cloned()
             .ok_or_else(|| demo_error("nothing was submitted"))?;
-        let submission = drafts
-            .submissions()?
+        let submission = local
+            .outbox
+            .all()?
             .into_iter()
             .find(|s| s.dossier.as_ref().is_some_and(|d| d["code"] == dossier_code.as_str()))
             .ok_or_else(|| demo_error("submission not recorded"))?;
         let dossier = submission.dossier.unwrap_or_default();
         let receipt_qr = dossier["receipt"]["qr"].as_str().unwrap_or_default().to_string();
-        let receipts = hoso_core::receipt::Receipts::open(data_dir, keys)?;
         let receipt_check =
-            crate::demo_receipt::check(&client, &receipts, &receipt_qr, scratch.path()).await?;
+            crate::demo_receipt::check(&client, &local.receipts, &receipt_qr, scratch.path()).await?;
 
         // Three working days pass at the portal; the officer simulation works.
         client
@@ -127,11 +138,15 @@ pub fn run(
                     .json(&serde_json::json!({"working_days": 3})),
             )
             .await?;
-        hoso_core::sync::status::pull(&client, &drafts, now)
-            .await
-            .map_err(demo_error)?;
-        let history = drafts
-            .tracked(&dossier_code)?
+        let mut status_only = RoundPolicy::status_only();
+        status_only.keep_session = false;
+        let pulled = round(&client, &local, &status_only, now, &|_| {}).await?;
+        if let Some(failure) = pulled.pull_failure {
+            return Err(demo_error(failure.message));
+        }
+        let history = local
+            .filed
+            .get(&dossier_code)?
             .map(|t| t.history)
             .unwrap_or_default();
         Ok(FilingDemo {
@@ -143,7 +158,7 @@ pub fn run(
             receipt_check,
             dossier_code,
             upload_events: events,
-            bytes_sent: report.bytes_sent,
+            bytes_sent: report.pass.bytes_sent,
             history,
         })
     })

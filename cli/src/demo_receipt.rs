@@ -5,10 +5,10 @@
 //! account) — the round trip issue #7 promises.
 
 use crate::Failure;
+use hoso_core::client::PortalClient;
 use hoso_core::receipt::image as qr_image;
 use hoso_core::receipt::online::{look_up, refresh_keys};
 use hoso_core::receipt::Receipts;
-use hoso_core::sync::client::PortalClient;
 use serde::Serialize;
 use std::path::Path;
 

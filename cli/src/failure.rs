@@ -16,6 +16,10 @@ pub enum Failure {
     #[error(transparent)]
     Profile(#[from] ProfileError),
     #[error(transparent)]
+    Outbox(#[from] hoso_core::outbox::OutboxError),
+    #[error(transparent)]
+    Filed(#[from] hoso_core::filed::FiledError),
+    #[error(transparent)]
     Attach(#[from] AttachError),
     #[error("{0} tệp đính kèm bị hỏng hoặc mất / {0} attachments are damaged or missing")]
     Damaged(usize),
@@ -24,7 +28,7 @@ pub enum Failure {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
-    Portal(#[from] hoso_core::sync::client::PortalError),
+    Portal(#[from] hoso_core::client::PortalError),
     #[error(transparent)]
     Sync(#[from] hoso_core::sync::engine::SyncError),
     #[error(transparent)]
@@ -56,8 +60,9 @@ impl Failure {
             Failure::Input(_) => "io",
             Failure::Usage(_) => "usage",
             Failure::Portal(e) => e.error_code(),
-            Failure::Sync(hoso_core::sync::engine::SyncError::Drafts(e)) => e.code(),
-            Failure::Sync(hoso_core::sync::engine::SyncError::NotLoggedIn) => "not_logged_in",
+            Failure::Sync(e) => e.code(),
+            Failure::Outbox(e) => e.code(),
+            Failure::Filed(e) => e.code(),
             Failure::Receipt(e) => e.code(),
             Failure::Lookup(e) => e.code(),
             Failure::QrImage(e) => e.code(),

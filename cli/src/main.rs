@@ -14,9 +14,11 @@ mod failure;
 mod form_cmd;
 mod hash_cmd;
 mod keyfile;
+mod portal_link;
 mod profile_cmd;
 mod qr_cmd;
 mod search_cmd;
+mod status_cmd;
 mod sync_cmd;
 
 use clap::{Parser, Subcommand};
@@ -196,7 +198,7 @@ fn main() -> ExitCode {
         Command::Outbox => sync_cmd::outbox(&ctx),
         Command::Sync(args) => sync_cmd::sync(&ctx, args),
         Command::Qr(cmd) => qr_cmd::run(&ctx, cmd),
-        Command::Status { code, offline } => sync_cmd::status(&ctx, code.as_deref(), offline),
+        Command::Status { code, offline } => status_cmd::run(&ctx, code.as_deref(), offline),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

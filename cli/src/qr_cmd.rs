@@ -3,16 +3,14 @@
 //! (hoso receipt, lookup link, provincial URL, bare code) and look the
 //! dossier up online, the followed list, and the portal's signing keys.
 
-use crate::sync_cmd::{runtime, sessions};
+use crate::portal_link::{no_portal, public_client, runtime, sessions};
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::clock::unix_now;
-use hoso_core::draft::Drafts;
+use hoso_core::filed::FiledDossiers;
 use hoso_core::receipt::image as qr_image;
 use hoso_core::receipt::online::{look_up, refresh_followed, refresh_keys, LookupError};
 use hoso_core::receipt::{FollowedDossier, LookupRequest, Receipts, SignedReceipt, Verdict};
-use hoso_core::sync::client::PortalClient;
-use hoso_core::sync::session::Sessions;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -76,17 +74,6 @@ pub struct Online {
     url: Option<String>,
 }
 
-/// A client for public calls: `--url`, else the logged-in portal.
-pub(crate) fn public_client(
-    sessions: &Sessions,
-    url: Option<&str>,
-) -> Result<Option<PortalClient>, Failure> {
-    match url {
-        Some(u) => Ok(Some(PortalClient::new(u)?)),
-        None => Ok(sessions.resume()?),
-    }
-}
-
 pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
     let keys = ctx.keys();
     let receipts = Receipts::open(&ctx.data_dir, &keys)?;
@@ -97,8 +84,8 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
             svg,
             module_px,
         } => {
-            let drafts = Drafts::open(&ctx.data_dir, &keys)?;
-            show(ctx, &drafts, &receipts, &code, png, svg, module_px)
+            let filed = FiledDossiers::open(&ctx.data_dir, &keys)?;
+            show(ctx, &filed, &receipts, &code, png, svg, module_px)
         }
         QrCommand::Verify { payload } => verify(ctx, &receipts, &crate::value_arg(payload)?),
         QrCommand::Scan { picture, online } => {
@@ -148,27 +135,9 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
     }
 }
 
-pub(crate) fn no_portal() -> Failure {
-    Failure::Usage(
-        "cần địa chỉ cổng: --url … hoặc đăng nhập (hoso portal login) / a portal is needed: --url … or log in (hoso portal login)".into(),
-    )
-}
-
-/// The receipt text of a dossier: one filed from this device, or followed.
-fn receipt_text(
-    drafts: &Drafts,
-    receipts: &Receipts,
-    code: &str,
-) -> Result<Option<String>, Failure> {
-    if let Some(own) = drafts.receipt_qr(code)? {
-        return Ok(Some(own));
-    }
-    Ok(receipts.followed(code)?.and_then(|f| f.receipt_qr))
-}
-
 fn show(
     ctx: &Context,
-    drafts: &Drafts,
+    filed: &FiledDossiers,
     receipts: &Receipts,
     code: &str,
     png: Option<PathBuf>,
@@ -176,7 +145,7 @@ fn show(
     module_px: u32,
 ) -> Result<(), Failure> {
     let code = &hoso_core::receipt::scan::canonical_code(code);
-    let text = receipt_text(drafts, receipts, code)?.ok_or_else(|| {
+    let text = receipts.receipt_qr(filed, code)?.ok_or_else(|| {
         Failure::Usage(format!(
             "không có phiếu của hồ sơ {0} trên máy này / no receipt for dossier {0} on this device",
             hoso_core::text::shown_if_identifier(code)
@@ -273,9 +242,9 @@ fn lookup(
     online: &Online,
 ) -> Result<(), Failure> {
     let request = receipts.request(text)?;
-    let drafts = Drafts::open(&ctx.data_dir, keys)?;
+    let filed = FiledDossiers::open(&ctx.data_dir, keys)?;
     // A dossier filed from this device needs no token: its status is ours.
-    let own = drafts.tracked(&request.dossier_code)?;
+    let own = filed.get(&request.dossier_code)?;
     let now = unix_now();
     let mut lookup_error: Option<LookupError> = None;
     let mut followed = None;

@@ -36,7 +36,7 @@ fn parse_level(s: &str) -> Result<Level, String> {
 }
 
 pub fn run(ctx: &Context, args: SearchArgs) -> Result<(), Failure> {
-    let index = open(ctx)?.search_index()?;
+    let index = hoso_core::search::SearchIndex::open(&open(ctx)?)?;
     let make = |text: String| SearchQuery {
         text,
         limit: args.limit,

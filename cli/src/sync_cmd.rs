@@ -4,16 +4,20 @@
 //! and withdrawals, list the outbox, send what is due (once, or watching
 //! until stopped), and read followed dossiers.
 
+use crate::portal_link::{runtime, sessions};
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::catalog::ChannelKind;
+use hoso_core::client::PortalClient;
 use hoso_core::clock::unix_now;
 use hoso_core::draft::Drafts;
+use hoso_core::outbox::Outbox;
 use hoso_core::sync::agencies::agencies;
 use hoso_core::sync::background::{Background, LoopEvent, LoopState};
-use hoso_core::sync::client::PortalClient;
-use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions, SyncReport};
-use hoso_core::sync::session::Sessions;
+use hoso_core::sync::engine::{NetworkPolicy, SyncError, SyncEvent, SyncOptions, SyncReport};
+use hoso_core::sync::report::RoundReport;
+use hoso_core::sync::round::{round, RoundPolicy};
+use hoso_core::sync::Local;
 
 #[derive(Subcommand)]
 pub enum PortalCommand {
@@ -55,17 +59,6 @@ fn password() -> Result<String, Failure> {
 }
 
 /// The saved portal session of the data directory.
-pub(crate) fn sessions(ctx: &Context) -> Result<Sessions, Failure> {
-    Ok(Sessions::open(&ctx.data_dir, &ctx.keys())?)
-}
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(Failure::Input)
-}
-
 pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
     let sessions = sessions(ctx)?;
     match cmd {
@@ -108,8 +101,8 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
             province,
             url,
         } => {
-            let client = crate::qr_cmd::public_client(&sessions, url.as_deref())?
-                .ok_or_else(crate::qr_cmd::no_portal)?;
+            let client = crate::portal_link::public_client(&sessions, url.as_deref())?
+                .ok_or_else(crate::portal_link::no_portal)?;
             let list = runtime()?.block_on(agencies(
                 &client,
                 procedure.as_deref(),
@@ -145,12 +138,12 @@ pub fn submit(
         .parse()
         .map_err(|e: hoso_core::catalog::UnknownChannel| Failure::Usage(e.to_string()))?;
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let s = drafts.freeze(draft_id, agency, channel)?;
+    let s = Outbox::new(&drafts).freeze(&drafts, draft_id, agency, channel)?;
     queued(ctx, &s);
     Ok(())
 }
 
-fn queued(ctx: &Context, s: &hoso_core::sync::outbox::Submission) {
+fn queued(ctx: &Context, s: &hoso_core::outbox::Submission) {
     if ctx.json {
         print_json(s);
     } else {
@@ -165,8 +158,10 @@ fn queued(ctx: &Context, s: &hoso_core::sync::outbox::Submission) {
 
 /// `hoso supplement CODE`.
 pub fn supplement(ctx: &Context, code: &str) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let draft = drafts.start_supplement(code)?;
+    let local = Local::open(&ctx.data_dir, &ctx.keys())?;
+    let draft = local
+        .outbox
+        .start_supplement(&local.drafts, &local.filed, code)?;
     if ctx.json {
         print_json(&draft);
         return Ok(());
@@ -194,8 +189,10 @@ pub fn supplement(ctx: &Context, code: &str) -> Result<(), Failure> {
 
 /// `hoso withdraw CODE --reason TEXT`.
 pub fn withdraw(ctx: &Context, code: &str, reason: &str) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let s = drafts.queue_withdrawal(code, reason)?;
+    let local = Local::open(&ctx.data_dir, &ctx.keys())?;
+    let s = local
+        .outbox
+        .queue_withdrawal(&local.drafts, &local.filed, code, reason)?;
     queued(ctx, &s);
     Ok(())
 }
@@ -203,7 +200,7 @@ pub fn withdraw(ctx: &Context, code: &str, reason: &str) -> Result<(), Failure> 
 /// `hoso outbox`.
 pub fn outbox(ctx: &Context) -> Result<(), Failure> {
     let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let all = drafts.submissions()?;
+    let all = Outbox::new(&drafts).all()?;
     if ctx.json {
         print_json(&all);
         return Ok(());
@@ -253,17 +250,17 @@ pub struct SyncArgs {
     watch: bool,
 }
 
-/// Prints a pass's progress on a terminal.
-fn show(e: &SyncEvent) {
+/// Prints a round's progress on a terminal.
+fn show(e: &LoopEvent) {
     match e {
-        SyncEvent::Uploading {
+        LoopEvent::Sync(SyncEvent::Uploading {
             submission,
             file,
             files,
             dossier_done,
             dossier_total,
             ..
-        } => {
+        }) => {
             let pct = (dossier_done * 100)
                 .checked_div(*dossier_total)
                 .unwrap_or(100);
@@ -276,90 +273,94 @@ fn show(e: &SyncEvent) {
                 eprintln!();
             }
         }
-        SyncEvent::Submitted { code, .. } => println!("Đã gửi / sent: {code}"),
-        SyncEvent::WaitingForUnmetered { submission, size } => eprintln!(
+        LoopEvent::Sync(SyncEvent::Submitted { code, .. }) => println!("Đã gửi / sent: {code}"),
+        LoopEvent::Sync(SyncEvent::WaitingForUnmetered { submission, size }) => eprintln!(
             "{}: tệp {size} B chờ Wi-Fi / a {size}-byte file waits for an unmetered network",
             submission.get(..8).unwrap_or(submission)
         ),
-        SyncEvent::StateChanged { .. } => {}
+        LoopEvent::StatusChanged(c) => println!(
+            "Hồ sơ / dossier {}: trạng thái / status {} ({})",
+            c.code, c.status, c.at
+        ),
+        LoopEvent::State(LoopState::Offline { .. }) => {
+            eprintln!("Mất kết nối với cổng, sẽ thử lại / the portal is unreachable, retrying")
+        }
+        LoopEvent::State(LoopState::LoggedOut) => eprintln!(
+            "Phiên đăng nhập đã hết: hoso portal login … / the session ended: hoso portal login …"
+        ),
+        LoopEvent::State(LoopState::Failed { message }) => eprintln!("hoso: {message}"),
+        _ => {}
     }
 }
 
-/// `hoso sync`: one pass over the outbox and a status pull, or `--watch`.
+/// `hoso sync`: one round (send what is due, then refresh status), or
+/// `--watch`.
 pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let sessions = sessions(ctx)?;
-    let client = sessions.resume()?.ok_or_else(|| {
+    let local = Local::open(&ctx.data_dir, &ctx.keys())?;
+    let client = local.sessions.resume()?.ok_or_else(|| {
         Failure::Usage(
             "chưa đăng nhập cổng: hoso portal login --url … --phone … / not logged in: hoso portal login --url … --phone …".into(),
         )
     })?;
-    let options = SyncOptions {
-        concurrency: args.concurrency.max(1),
-        force: args.retry_now,
-        network: NetworkPolicy {
-            metered: args.metered,
-            metered_file_limit: args.metered_limit,
-        },
+    let network = NetworkPolicy {
+        metered: args.metered,
+        metered_file_limit: args.metered_limit,
     };
+    let mut policy = RoundPolicy::sync_now(args.retry_now, network);
+    policy.options.concurrency = args.concurrency.max(1);
     if args.watch {
-        return watch(ctx, &client, &drafts, options);
+        return watch(ctx, &client, &local, policy.options);
     }
-    let now = unix_now();
     let json = ctx.json;
-    let rt = runtime()?;
-    let result = rt.block_on(sync_once(&client, &drafts, now, &options, &|e| {
-        if !json {
+    let heard = std::sync::Mutex::new(Vec::new());
+    let report = runtime()?.block_on(round(&client, &local, &policy, unix_now(), &|e| {
+        if json {
+            heard.lock().map(|mut h| h.push(e)).unwrap_or_default();
+        } else {
             show(&e)
         }
-    }));
-    let result = match result {
-        Ok(report) => {
-            let pulled = rt.block_on(hoso_core::sync::status::pull(&client, &drafts, now));
-            let changes = match pulled {
-                Ok(c) => c.len(),
-                Err(e) => {
-                    eprintln!("hoso: không cập nhật được trạng thái / cannot refresh status: {e}");
-                    0
-                }
-            };
-            Ok((report, changes))
-        }
-        Err(e) => Err(e),
-    };
-    // Tokens may have been refreshed (rotated) even if the pass failed.
-    sessions.remember(&client)?;
-    let (report, status_changes) = result?;
+    }))?;
+    if report.logged_out {
+        return Err(SyncError::NotLoggedIn.into());
+    }
+    warn_unrefreshed(&report);
     if json {
-        print_json(&report_json(&report, status_changes));
+        // The round's report, and every event it sent, in order.
+        let mut out = serde_json::to_value(&report).unwrap_or_default();
+        let events = heard.into_inner().unwrap_or_default();
+        out["events"] = serde_json::to_value(events).unwrap_or_default();
+        print_json(&out);
     } else {
         print_report(&report);
     }
     Ok(())
 }
 
-fn report_json(report: &SyncReport, status_changes: usize) -> serde_json::Value {
-    serde_json::json!({
-        "status_changes": status_changes,
-        "submitted": report.submitted,
-        "retry_later": report.retry_later,
-        "needs_user": report.needs_user,
-        "waiting_for_unmetered": report.waiting_for_unmetered,
-        "bytes_sent": report.bytes_sent,
-    })
+/// Says on stderr what a round could not refresh (the saved status stays).
+pub(crate) fn warn_unrefreshed(report: &RoundReport) {
+    if let Some(f) = &report.pull_failure {
+        eprintln!(
+            "hoso: không cập nhật được trạng thái / cannot refresh status: {}",
+            f.message
+        );
+    }
+    for f in &report.receipt_failures {
+        eprintln!("hoso: {}: {}", f.dossier_code, f.message);
+    }
 }
 
-fn print_report(report: &SyncReport) {
+fn print_report(report: &RoundReport) {
+    let pass = &report.pass;
     println!(
         "Đã gửi {} · chờ thử lại {} · cần người dùng {} · chờ Wi-Fi {} / sent {}, retry later {}, needs you {}, waiting for Wi-Fi {}",
-        report.submitted.len(),
-        report.retry_later,
-        report.needs_user,
-        report.waiting_for_unmetered,
-        report.submitted.len(),
-        report.retry_later,
-        report.needs_user,
-        report.waiting_for_unmetered,
+        pass.submitted.len(),
+        pass.retry_later,
+        pass.needs_user,
+        pass.waiting_for_unmetered,
+        pass.submitted.len(),
+        pass.retry_later,
+        pass.needs_user,
+        pass.waiting_for_unmetered,
     );
 }
 
@@ -368,12 +369,10 @@ fn print_report(report: &SyncReport) {
 fn watch(
     ctx: &Context,
     client: &PortalClient,
-    drafts: &Drafts,
+    local: &Local,
     options: SyncOptions,
 ) -> Result<(), Failure> {
-    let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &ctx.keys())?;
-    let sessions = sessions(ctx)?;
-    let background = Background::new(options.concurrency).with_receipts(receipts);
+    let background = Background::new(options.concurrency);
     background.set_network(options.network);
     let json = ctx.json;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -382,149 +381,17 @@ fn watch(
         .build()
         .map_err(Failure::Input)?;
     rt.block_on(async {
-        let events = |e: LoopEvent| {
-            if json {
-                println!("{}", event_json(&e));
-                return;
+        let events = |e: LoopEvent| match (json, &e) {
+            (true, _) => println!("{}", serde_json::to_string(&e).unwrap_or_default()),
+            (false, LoopEvent::Round { report }) if report.pass != SyncReport::default() => {
+                print_report(report)
             }
-            match e {
-                LoopEvent::Sync(e) => show(&e),
-                LoopEvent::Pass(r) if r != SyncReport::default() => print_report(&r),
-                LoopEvent::StatusChanged(c) => println!(
-                    "Hồ sơ / dossier {}: trạng thái / status {} ({})",
-                    c.code, c.status, c.at
-                ),
-                LoopEvent::State(LoopState::Offline { .. }) => {
-                    eprintln!("Mất kết nối với cổng, sẽ thử lại / the portal is unreachable, retrying")
-                }
-                LoopEvent::State(LoopState::LoggedOut) => eprintln!(
-                    "Phiên đăng nhập đã hết: hoso portal login … / the session ended: hoso portal login …"
-                ),
-                LoopEvent::State(LoopState::Failed { message }) => eprintln!("hoso: {message}"),
-                _ => {}
-            }
+            (false, _) => show(&e),
         };
         tokio::select! {
-            _ = background.run(client, drafts, &sessions, &events) => {}
+            _ = background.run(client, local, &events) => {}
             _ = tokio::signal::ctrl_c() => background.stop(),
         }
     });
-    Ok(())
-}
-
-fn event_json(e: &LoopEvent) -> serde_json::Value {
-    use serde_json::json;
-    match e {
-        LoopEvent::State(s) => match s {
-            LoopState::Syncing => json!({"event": "state", "state": "syncing"}),
-            LoopState::Idle { next_at } => {
-                json!({"event": "state", "state": "idle", "next_at": next_at})
-            }
-            LoopState::Offline { retry_at } => {
-                json!({"event": "state", "state": "offline", "retry_at": retry_at})
-            }
-            LoopState::LoggedOut => json!({"event": "state", "state": "logged_out"}),
-            LoopState::Failed { message } => {
-                json!({"event": "state", "state": "failed", "message": message})
-            }
-        },
-        LoopEvent::Pass(r) => json!({"event": "pass", "report": report_json(r, 0)}),
-        LoopEvent::StatusChanged(c) => {
-            json!({"event": "status_changed", "code": c.code, "status": c.status, "at": c.at})
-        }
-        LoopEvent::Sync(SyncEvent::Uploading {
-            submission,
-            file,
-            files,
-            done,
-            total,
-            dossier_done,
-            dossier_total,
-        }) => json!({"event": "uploading", "submission": submission, "file": file, "files": files,
-            "done": done, "total": total, "dossier_done": dossier_done, "dossier_total": dossier_total}),
-        LoopEvent::Sync(SyncEvent::Submitted {
-            submission, code, ..
-        }) => json!({"event": "submitted", "submission": submission, "code": code}),
-        LoopEvent::Sync(SyncEvent::StateChanged { submission, state }) => {
-            json!({"event": "submission_state", "submission": submission, "state": state})
-        }
-        LoopEvent::Sync(SyncEvent::WaitingForUnmetered { submission, size }) => {
-            json!({"event": "waiting_for_unmetered", "submission": submission, "size": size})
-        }
-    }
-}
-
-/// `hoso status [CODE] [--offline]`: followed dossiers, after pulling the
-/// change feed (unless offline or not logged in).
-pub fn status(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &ctx.keys())?;
-    let mut pulled = false;
-    if !offline {
-        let sessions = sessions(ctx)?;
-        if let Some(client) = sessions.resume()? {
-            let now = unix_now();
-            let result = runtime()?.block_on(async {
-                // Dossiers followed by receipt, through the public lookup;
-                // their own errors leave the cached status in place.
-                if let Ok(done) =
-                    hoso_core::receipt::online::refresh_followed(&client, &receipts, now).await
-                {
-                    for r in &done {
-                        if let Some(e) = &r.error {
-                            eprintln!("hoso: {}: {e}", r.dossier_code);
-                        }
-                    }
-                }
-                hoso_core::sync::status::pull(&client, &drafts, now).await
-            });
-            sessions.remember(&client)?;
-            match result {
-                Ok(_) => pulled = true,
-                // Offline reading still works: say why it is not fresh.
-                Err(e) => {
-                    eprintln!("hoso: không cập nhật được trạng thái / cannot refresh status: {e}")
-                }
-            }
-        }
-    }
-    let mut all = drafts.tracked_all()?;
-    let mut by_receipt = receipts.followed_all()?;
-    if let Some(code) = code {
-        let code = hoso_core::receipt::scan::canonical_code(code);
-        all.retain(|d| d.code == code);
-        by_receipt.retain(|f| f.dossier_code == code);
-        if all.is_empty() && by_receipt.is_empty() {
-            return Err(Failure::Usage(format!(
-                "không theo dõi hồ sơ này / not following this dossier: {}",
-                hoso_core::text::shown_if_identifier(&code)
-            )));
-        }
-    }
-    if ctx.json {
-        print_json(
-            &serde_json::json!({"refreshed": pulled, "dossiers": all, "followed_by_receipt": by_receipt}),
-        );
-        return Ok(());
-    }
-    for f in &by_receipt {
-        crate::qr_cmd::print_followed(f);
-    }
-    for d in all {
-        println!(
-            "{}  trạng thái / status {}  hẹn trả / appointment {}  (cập nhật / updated {})",
-            d.code, d.status, d.appointment_date, d.updated_at
-        );
-        if code.is_some() {
-            for h in &d.history {
-                println!(
-                    "    {}  {}  {}",
-                    h["at"].as_str().unwrap_or(""),
-                    h["status"],
-                    h["note"].as_str().unwrap_or("")
-                );
-            }
-        }
-    }
     Ok(())
 }

@@ -582,7 +582,7 @@ fn search_child(dir: &Path) {
     let start = Instant::now();
     let store = CatalogStore::open(dir).expect("open the catalog store");
     let opened = start.elapsed();
-    let index = store.search_index().expect("load the search index");
+    let index = SearchIndex::open(&store).expect("load the search index");
     let loaded = start.elapsed();
     let hits = index.search(&SearchQuery::new(FIRST_QUERY));
     let first = start.elapsed();
@@ -954,7 +954,7 @@ fn print_memory(runs: &[&Measured], phone: &[(String, PhonePath)]) {
         );
     }
     println!(
-        "\nThe phone path in a fresh process (`CatalogStore::open` → `search_index()` → one search for \
+        "\nThe phone path in a fresh process (`CatalogStore::open` → `SearchIndex::open` → one search for \
          “{FIRST_QUERY}”), median of {CHILD_RUNS} runs by total time; the store files are in the OS page cache:\n"
     );
     println!("| catalog | store on disk | import | RSS at start | VmRSS after first result | VmHWM | open store | load index | first search | cold open → first result |");

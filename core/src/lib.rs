@@ -5,10 +5,13 @@
 
 pub mod attachment;
 pub mod catalog;
+pub mod client;
 pub mod clock;
 pub mod draft;
+pub mod filed;
 pub mod form;
 pub mod hex;
+pub mod outbox;
 pub mod profile;
 pub mod receipt;
 pub mod search;

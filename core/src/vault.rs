@@ -114,6 +114,18 @@ pub enum VaultError {
     Storage(#[from] StorageError),
 }
 
+impl VaultError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultError::Key(_) => "key_unavailable",
+            VaultError::WrongKey => "wrong_key",
+            VaultError::Damaged { .. } => "damaged",
+            VaultError::Storage(_) => "storage",
+        }
+    }
+}
+
 /// A sealed record: its space, key and sealed bytes.
 type SealedRecord = (String, Vec<u8>, Vec<u8>);
 /// A record's key and its plaintext, or why it did not open.

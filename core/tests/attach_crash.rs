@@ -70,7 +70,7 @@ fn attach_child() {
             for v in drafts.verify_attachments(&id).unwrap() {
                 writeln!(lock, "ATT {} {}", v.sha256, v.status).unwrap();
             }
-            let removed = drafts.collect_garbage().unwrap();
+            let removed = drafts.collect_garbage(&[]).unwrap();
             writeln!(lock, "GC {removed}").unwrap();
             writeln!(lock, "END").unwrap();
         }

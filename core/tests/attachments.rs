@@ -166,12 +166,16 @@ fn garbage_collection_recounts_from_the_drafts() {
     assert_eq!(blob_files(&data).len(), 2);
     drafts.delete(&e.id).unwrap();
     assert_eq!(blob_files(&data).len(), 1, "released on delete");
-    assert_eq!(drafts.collect_garbage().unwrap(), 0, "nothing to collect");
+    assert_eq!(
+        drafts.collect_garbage(&[]).unwrap(),
+        0,
+        "nothing to collect"
+    );
     assert_eq!(drafts.verify_attachments(&d.id).unwrap()[0].status, "ok");
     // A quarantined store beside the live one stops collection.
     std::fs::create_dir(data.join("store.corrupt-1")).unwrap();
     assert_eq!(
-        drafts.collect_garbage().unwrap_err().code(),
+        drafts.collect_garbage(&[]).unwrap_err().code(),
         "quarantine_present"
     );
 }
@@ -222,7 +226,7 @@ fn the_type_comes_from_the_content_never_the_name() {
     assert_eq!(r.media_type, "image/jpeg");
     // Nothing refused was stored, and nothing was left behind.
     assert_eq!(drafts.attachments(&d.id).unwrap().len(), 1);
-    assert_eq!(drafts.collect_garbage().unwrap(), 0);
+    assert_eq!(drafts.collect_garbage(&[]).unwrap(), 0);
     assert_eq!(blob_files(&dir.path().join("data")).len(), 1);
 }
 

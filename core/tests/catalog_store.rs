@@ -4,7 +4,7 @@
 use hoso_core::catalog::bundle::Bundle;
 use hoso_core::catalog::store::{CatalogError, CatalogStore, Installed};
 use hoso_core::catalog::{self, ChannelKind};
-use hoso_core::search::SearchQuery;
+use hoso_core::search::{SearchIndex, SearchQuery};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,9 @@ fn imported() -> (tempfile::TempDir, CatalogStore) {
 }
 
 fn first_hit(store: &CatalogStore, q: &str) -> String {
-    store.search_index().unwrap().search(&SearchQuery::new(q))[0]
+    SearchIndex::open(store)
+        .unwrap()
+        .search(&SearchQuery::new(q))[0]
         .code
         .clone()
 }
@@ -67,7 +69,10 @@ fn empty_store_says_there_is_no_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let store = CatalogStore::open(dir.path()).unwrap();
     assert!(store.current().unwrap().is_none());
-    assert!(matches!(store.search_index(), Err(CatalogError::NoCatalog)));
+    assert!(matches!(
+        SearchIndex::open(&store),
+        Err(CatalogError::NoCatalog)
+    ));
     assert!(matches!(
         store.procedure("1.004222"),
         Err(CatalogError::NoCatalog)

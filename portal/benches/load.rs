@@ -139,7 +139,7 @@ fn main() {
     let base = Arc::new(server.base.clone());
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async move {
-        hoso_core::sync::client::install_crypto_provider();
+        hoso_core::client::install_crypto_provider();
         let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build().expect("client");
         let mut tokens = Vec::new();
         for c in 0..clients {

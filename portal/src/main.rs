@@ -242,7 +242,7 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let (status, text) = runtime.block_on(async move {
-        hoso_core::sync::client::install_crypto_provider();
+        hoso_core::client::install_crypto_provider();
         let http = reqwest::Client::new();
         let url = format!("{base}{path}");
         let request = match (method, body) {

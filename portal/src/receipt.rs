@@ -117,7 +117,7 @@ mod portal_tests {
             .await
             .unwrap();
         let base = format!("http://{addr}");
-        hoso_core::sync::client::install_crypto_provider();
+        hoso_core::client::install_crypto_provider();
         let http = reqwest::Client::new();
 
         let first = issue(&portal, &fields(&portal, 1)).unwrap();

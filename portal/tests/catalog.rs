@@ -11,7 +11,7 @@ use hoso_core::catalog::bundle::Bundle;
 async fn catalog_bundle_with_etag_and_info() {
     let tp = TestPortal::start().await;
     let (base, bundle) = (tp.base.clone(), tp.bundle.clone());
-    hoso_core::sync::client::install_crypto_provider();
+    hoso_core::client::install_crypto_provider();
     let client = reqwest::Client::new();
     let res = client
         .get(format!("{base}/v1/catalog/bundle"))

@@ -30,10 +30,11 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use hoso_core::client::{Method, PortalClient};
 use hoso_core::draft::Drafts;
-use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::outbox::{Submission, SubmissionState};
 use hoso_core::sync::engine::{sync_once, SyncEvent, SyncOptions, SyncReport};
-use hoso_core::sync::outbox::{Submission, SubmissionState};
+use hoso_core::sync::Local;
 use hoso_portal::{Options, Portal};
 use hoso_tests::bench::{env_usize, load_average};
 use hoso_tests::wire::{Proxy, Snapshot};
@@ -44,11 +45,11 @@ use std::time::{Duration, Instant};
 /// The call into the engine, in one place: one pass over the outbox.
 async fn pass(
     client: &PortalClient,
-    drafts: &Drafts,
+    local: &Local,
     options: &SyncOptions,
     on_submitted: &(dyn Fn() + Send + Sync),
 ) -> SyncReport {
-    sync_once(client, drafts, common::now(), options, &|e| {
+    sync_once(client, local, common::now(), options, &|e| {
         if matches!(e, SyncEvent::Submitted { .. }) {
             on_submitted()
         }
@@ -60,13 +61,13 @@ async fn pass(
 /// Passes until nothing is pending (one, without faults).
 async fn flush(
     client: &PortalClient,
-    drafts: &Drafts,
+    local: &Local,
     options: &SyncOptions,
     on_submitted: &(dyn Fn() + Send + Sync),
 ) -> (usize, u64) {
     let (mut submitted, mut bytes) = (0, 0);
     for _ in 0..10 {
-        let report = pass(client, drafts, options, on_submitted).await;
+        let report = pass(client, local, options, on_submitted).await;
         assert_eq!(report.needs_user, 0, "{report:?}");
         submitted += report.submitted.len();
         bytes += report.bytes_sent;
@@ -78,7 +79,8 @@ async fn flush(
 }
 
 /// A complete birth registration with its PDF attached, frozen.
-fn queue(drafts: &Drafts, dir: &Path, n: usize, pdf_bytes: usize) {
+fn queue(local: &Local, dir: &Path, n: usize, pdf_bytes: usize) {
+    let drafts = &local.drafts;
     let id = common::filled_draft(drafts);
     common::attach_pdf(
         drafts,
@@ -88,8 +90,14 @@ fn queue(drafts: &Drafts, dir: &Path, n: usize, pdf_bytes: usize) {
         pdf_bytes,
         &format!("dossier {n}"),
     );
-    drafts
-        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+    local
+        .outbox
+        .freeze(
+            &local.drafts,
+            &id,
+            Some("H40.22"),
+            hoso_core::catalog::ChannelKind::Online,
+        )
         .expect("freeze");
 }
 
@@ -189,7 +197,8 @@ async fn run(dir: &Path, dossiers: usize, pdf_bytes: usize) {
         .expect("catalog store")
         .install(common::bundle())
         .expect("install");
-    let drafts = Drafts::open(&device, &common::FixedKey([6; 32])).expect("drafts");
+    let local = Local::open(&device, &common::FixedKey([6; 32])).expect("drafts");
+    let drafts = &local.drafts;
     let values: Vec<(String, String)> =
         serde_json::from_str::<std::collections::BTreeMap<String, String>>(common::VALUES)
             .expect("fixture")
@@ -197,16 +206,16 @@ async fn run(dir: &Path, dossiers: usize, pdf_bytes: usize) {
             .collect();
     let started = Instant::now();
     for n in 0..dossiers {
-        queue(&drafts, &device, n, pdf_bytes);
+        queue(&local, &device, n, pdf_bytes);
     }
     let queued_in = started.elapsed();
-    let queued = drafts.submissions().expect("submissions");
+    let queued = local.outbox.all().expect("submissions");
     assert_eq!(queued.len(), dossiers);
     // The baseline's bodies, while the files are still on the device (the
     // outbox releases them once the portal has them).
     let (mut multipart, mut forms, mut content) = (0u64, 0u64, 0u64);
     for s in &queued {
-        let (body, form) = multipart_body(&drafts, s);
+        let (body, form) = multipart_body(drafts, s);
         multipart += body.len() as u64;
         forms += form;
         content += s.files.iter().map(|f| f.size).sum::<u64>();
@@ -224,7 +233,7 @@ async fn run(dir: &Path, dossiers: usize, pdf_bytes: usize) {
         ..SyncOptions::default()
     };
     let started = Instant::now();
-    let (submitted, bytes_sent) = flush(&client, &drafts, &options, &|| {
+    let (submitted, bytes_sent) = flush(&client, &local, &options, &|| {
         if let Ok(mut m) = marks.lock() {
             m.push(Instant::now());
         }
@@ -236,7 +245,7 @@ async fn run(dir: &Path, dossiers: usize, pdf_bytes: usize) {
     let load_after = load_average();
     assert_eq!(submitted, dossiers);
     assert_eq!(bytes_sent, content, "each file sent once");
-    let all = drafts.submissions().expect("submissions");
+    let all = local.outbox.all().expect("submissions");
     assert!(all.iter().all(|s| s.state == SubmissionState::Submitted));
     let mut gaps: Vec<Duration> = marks
         .iter()

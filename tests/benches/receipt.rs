@@ -25,11 +25,12 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use hoso_core::draft::Drafts;
+use hoso_core::sync::Local;
+
+use hoso_core::client::{Method, PortalClient};
 use hoso_core::receipt::format::SignedReceipt;
 use hoso_core::receipt::online::refresh_keys;
 use hoso_core::receipt::{image, verify, verify_text, Receipts};
-use hoso_core::sync::client::{Method, PortalClient};
 use hoso_tests::bench::{env_usize, load_average};
 use std::time::{Duration, Instant};
 
@@ -68,23 +69,30 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let tp = runtime.block_on(common::portal(common::config()));
     let device = common::device();
-    let drafts = Drafts::open(device.path(), &common::FixedKey([9; 32])).unwrap();
+    let local = Local::open(device.path(), &common::FixedKey([9; 32])).unwrap();
+    let drafts = &local.drafts;
     for i in 0..count {
-        let id = common::ready_draft(&drafts, device.path(), &format!("receipt-bench-{i}"));
-        drafts
-            .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+        let id = common::ready_draft(drafts, device.path(), &format!("receipt-bench-{i}"));
+        local
+            .outbox
+            .freeze(
+                &local.drafts,
+                &id,
+                Some("H40.22"),
+                hoso_core::catalog::ChannelKind::Online,
+            )
             .unwrap();
     }
     let client = PortalClient::new(&tp.base).unwrap();
     let texts: Vec<String> = runtime.block_on(async {
         common::citizen(&client, "0912345678").await;
-        let report = common::pass(&client, &drafts).await;
+        let report = common::pass(&client, &local).await;
         assert_eq!(report.submitted.len(), count);
         report
             .submitted
             .iter()
             .map(|code| {
-                let t = drafts.tracked(code).unwrap().unwrap();
+                let t = local.filed.get(code).unwrap().unwrap();
                 SignedReceipt::from_json(&t.receipt)
                     .unwrap()
                     .qr_text()

@@ -7,12 +7,13 @@
 
 mod common;
 
-use hoso_core::draft::{DraftError, Drafts};
+use hoso_core::sync::Local;
+
+use hoso_core::client::{Method, PortalClient};
+use hoso_core::outbox::OutboxError;
+use hoso_core::outbox::{SubmissionKind, SubmissionState};
 use hoso_core::sync::background::{Background, LoopEvent};
-use hoso_core::sync::client::{Method, PortalClient};
 use hoso_core::sync::engine::{sync_once, NetworkPolicy, SyncEvent, SyncOptions};
-use hoso_core::sync::outbox::{SubmissionKind, SubmissionState};
-use hoso_core::sync::session::Sessions;
 use hoso_core::sync::status::pull;
 use std::sync::Arc;
 
@@ -21,14 +22,17 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     let common::Filed {
         tp,
         device,
-        drafts,
+        local,
         client,
         code,
     } = common::filed(21).await;
+    let drafts = &local.drafts;
     // No request yet: nothing to answer.
     assert!(matches!(
-        drafts.start_supplement(&code),
-        Err(DraftError::NoSupplementRequest(_))
+        local
+            .outbox
+            .start_supplement(&local.drafts, &local.filed, &code),
+        Err(OutboxError::NoSupplementRequest(_))
     ));
     common::set_status(
         &tp,
@@ -49,9 +53,12 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
             "supplement_request": {"slots": ["doc07"], "due_date": "2030-01-10"}}),
     )
     .await;
-    pull(&client, &drafts, common::now()).await.unwrap();
+    pull(&client, &local, common::now()).await.unwrap();
 
-    let draft = drafts.start_supplement(&code).unwrap();
+    let draft = local
+        .outbox
+        .start_supplement(&local.drafts, &local.filed, &code)
+        .unwrap();
     let link = draft.supplement.clone().unwrap();
     assert_eq!(link.dossier_code, code);
     assert_eq!(link.slots, vec!["doc07".to_string()]);
@@ -60,7 +67,14 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     assert_eq!(draft.values, link.filed_values, "the values as filed");
     assert!(!draft.values.is_empty());
     // Starting again reopens the same draft.
-    assert_eq!(drafts.start_supplement(&code).unwrap().id, draft.id);
+    assert_eq!(
+        local
+            .outbox
+            .start_supplement(&local.drafts, &local.filed, &code)
+            .unwrap()
+            .id,
+        draft.id
+    );
 
     // Not ready until the requested document is attached.
     let report = drafts
@@ -70,8 +84,13 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     assert_eq!(report.missing.len(), 1);
     assert_eq!(report.missing[0].field, "documents.doc07");
     assert!(matches!(
-        drafts.freeze(&draft.id, None, hoso_core::catalog::ChannelKind::Online),
-        Err(DraftError::NotReady { missing: 1, .. })
+        local.outbox.freeze(
+            &local.drafts,
+            &draft.id,
+            None,
+            hoso_core::catalog::ChannelKind::Online
+        ),
+        Err(OutboxError::NotReady { missing: 1, .. })
     ));
     let file = device.path().join("cu-tru.pdf");
     std::fs::write(&file, common::pdf(120_000, "cu-tru")).unwrap();
@@ -82,8 +101,14 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     drafts
         .set(&draft.id, "applicant.phone", "0987654321")
         .unwrap();
-    let queued = drafts
-        .freeze(&draft.id, None, hoso_core::catalog::ChannelKind::Online)
+    let queued = local
+        .outbox
+        .freeze(
+            &local.drafts,
+            &draft.id,
+            None,
+            hoso_core::catalog::ChannelKind::Online,
+        )
         .unwrap();
     assert_eq!(
         queued.kind,
@@ -97,10 +122,10 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     );
     assert_eq!(queued.files.len(), 1);
 
-    let sent = common::pass(&client, &drafts).await;
+    let sent = common::pass(&client, &local).await;
     assert_eq!(sent.submitted, vec![code.clone()]);
     assert_eq!(sent.bytes_sent, 120_000);
-    let tracked = drafts.tracked(&code).unwrap().unwrap();
+    let tracked = local.filed.get(&code).unwrap().unwrap();
     assert_eq!(tracked.status, 4, "back to processing");
     assert!(tracked.supplement_request.is_null());
     // The portal has the document and the correction, once.
@@ -125,36 +150,46 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     assert_eq!(last["note"], "Công dân đã bổ sung giấy tờ theo yêu cầu");
     // The request is answered: nothing left to start.
     assert!(matches!(
-        drafts.start_supplement(&code),
-        Err(DraftError::NoSupplementRequest(_))
+        local
+            .outbox
+            .start_supplement(&local.drafts, &local.filed, &code),
+        Err(OutboxError::NoSupplementRequest(_))
     ));
 }
 
 #[tokio::test]
 async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
     let common::Filed {
-        drafts,
+        local,
         client,
         code,
         ..
     } = common::filed(22).await;
     assert!(matches!(
-        drafts.queue_withdrawal(&code, "  "),
-        Err(DraftError::BadReason)
+        local
+            .outbox
+            .queue_withdrawal(&local.drafts, &local.filed, &code, "  "),
+        Err(OutboxError::BadReason)
     ));
-    let queued = drafts
-        .queue_withdrawal(&code, "Gia đình chuyển về quê, sẽ nộp tại xã mới")
+    let queued = local
+        .outbox
+        .queue_withdrawal(
+            &local.drafts,
+            &local.filed,
+            &code,
+            "Gia đình chuyển về quê, sẽ nộp tại xã mới",
+        )
         .unwrap();
     assert_eq!(queued.kind.dossier_code(), Some(code.as_str()));
-    let report = common::pass(&client, &drafts).await;
+    let report = common::pass(&client, &local).await;
     assert_eq!(report.submitted, vec![code.clone()]);
-    assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 7);
+    assert_eq!(local.filed.get(&code).unwrap().unwrap().status, 7);
 
     // A dossier already returned cannot be withdrawn: the portal's refusal
     // is kept for the user, not retried.
     let common::Filed {
         tp: tp2,
-        drafts: drafts2,
+        local: local2,
         client: client2,
         code: code2,
         ..
@@ -167,11 +202,15 @@ async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
         )
         .await;
     }
-    drafts2.queue_withdrawal(&code2, "Không cần nữa").unwrap();
-    let refused = common::pass(&client2, &drafts2).await;
+    local2
+        .outbox
+        .queue_withdrawal(&local2.drafts, &local2.filed, &code2, "Không cần nữa")
+        .unwrap();
+    let refused = common::pass(&client2, &local2).await;
     assert_eq!(refused.needs_user, 1);
-    let s = drafts2
-        .submissions()
+    let s = local2
+        .outbox
+        .all()
         .unwrap()
         .into_iter()
         .find(|s| matches!(s.kind, SubmissionKind::Withdrawal { .. }))
@@ -184,10 +223,17 @@ async fn a_withdrawal_is_sent_once_and_a_refused_one_needs_the_user() {
 async fn large_files_wait_for_an_unmetered_network() {
     let tp = common::portal(common::config()).await;
     let device = common::device();
-    let drafts = Drafts::open(device.path(), &common::FixedKey([24; 32])).unwrap();
-    let id = common::ready_draft(&drafts, device.path(), "metered");
-    drafts
-        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+    let local = Local::open(device.path(), &common::FixedKey([24; 32])).unwrap();
+    let drafts = &local.drafts;
+    let id = common::ready_draft(drafts, device.path(), "metered");
+    local
+        .outbox
+        .freeze(
+            &local.drafts,
+            &id,
+            Some("H40.22"),
+            hoso_core::catalog::ChannelKind::Online,
+        )
         .unwrap();
     let client = PortalClient::new(&tp.base).unwrap();
     common::citizen(&client, "0912345678").await;
@@ -199,7 +245,7 @@ async fn large_files_wait_for_an_unmetered_network() {
         ..SyncOptions::default()
     };
     let waiting = std::sync::Mutex::new(Vec::new());
-    let report = sync_once(&client, &drafts, common::now(), &metered, &|e| {
+    let report = sync_once(&client, &local, common::now(), &metered, &|e| {
         if let SyncEvent::WaitingForUnmetered { size, .. } = e {
             waiting.lock().unwrap().push(size);
         }
@@ -210,12 +256,12 @@ async fn large_files_wait_for_an_unmetered_network() {
     assert_eq!(report.bytes_sent, 0);
     assert_eq!(*waiting.lock().unwrap(), vec![300_000]);
     assert_eq!(
-        drafts.submissions().unwrap()[0].state,
+        local.outbox.all().unwrap()[0].state,
         SubmissionState::Queued
     );
     assert_eq!(common::admin_stats(&tp).await["dossiers"], 0);
     // Wi-Fi: it goes.
-    let report = common::pass(&client, &drafts).await;
+    let report = common::pass(&client, &local).await;
     assert_eq!(report.submitted.len(), 1);
 }
 
@@ -223,26 +269,30 @@ async fn large_files_wait_for_an_unmetered_network() {
 async fn the_background_loop_sends_when_nudged_and_reports_status() {
     let tp = common::portal(common::config()).await;
     let device = common::device();
-    let drafts = Arc::new(Drafts::open(device.path(), &common::FixedKey([25; 32])).unwrap());
-    let sessions = Sessions::open(device.path(), &common::FixedKey([25; 32])).unwrap();
+    let local = Arc::new(Local::open(device.path(), &common::FixedKey([25; 32])).unwrap());
     let client = Arc::new(PortalClient::new(&tp.base).unwrap());
     common::citizen(&client, "0912345678").await;
     let background = Arc::new(Background::default());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let task = {
-        let (background, client, drafts) = (background.clone(), client.clone(), drafts.clone());
-        let sessions = sessions.clone();
+        let (background, client, local) = (background.clone(), client.clone(), local.clone());
         tokio::spawn(async move {
             background
-                .run(&client, &drafts, &sessions, &move |e| {
+                .run(&client, &local, &move |e| {
                     let _ = tx.send(e);
                 })
                 .await
         })
     };
-    let id = common::ready_draft(&drafts, device.path(), "loop");
-    drafts
-        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+    let id = common::ready_draft(&local.drafts, device.path(), "loop");
+    local
+        .outbox
+        .freeze(
+            &local.drafts,
+            &id,
+            Some("H40.22"),
+            hoso_core::catalog::ChannelKind::Online,
+        )
         .unwrap();
     background.nudge();
     let code = loop {
@@ -252,7 +302,7 @@ async fn the_background_loop_sends_when_nudged_and_reports_status() {
         }
     };
     // The session the loop used is saved for the next start.
-    assert!(sessions.get().unwrap().unwrap().tokens.is_some());
+    assert!(local.sessions.get().unwrap().unwrap().tokens.is_some());
     common::set_status(
         &tp,
         &code,

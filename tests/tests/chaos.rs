@@ -13,10 +13,11 @@
 
 mod common;
 
-use hoso_core::draft::Drafts;
-use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::Local;
+
+use hoso_core::client::{Method, PortalClient};
+use hoso_core::outbox::SubmissionState;
 use hoso_core::sync::engine::{sync_once, SyncOptions};
-use hoso_core::sync::outbox::SubmissionState;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -54,12 +55,12 @@ fn chaos_child() {
             .install(common::bundle())
             .unwrap();
     }
-    let drafts = Drafts::open(&dir, &common::FixedKey(KEY)).unwrap();
-    let sessions = hoso_core::sync::session::Sessions::open(&dir, &common::FixedKey(KEY)).unwrap();
+    let local = Local::open(&dir, &common::FixedKey(KEY)).unwrap();
+    let sessions = &local.sessions;
     let client = PortalClient::new(&base).unwrap();
     match mode.as_str() {
         "seed" => {
-            seed(&drafts, &dir);
+            seed(&local, &dir);
             assert!(
                 rt.block_on(common::citizen_through_faults(&client, PHONE, 200)),
                 "cannot log in through the faults"
@@ -84,17 +85,12 @@ fn chaos_child() {
             };
             loop {
                 let report = rt
-                    .block_on(sync_once(
-                        &client,
-                        &drafts,
-                        common::now(),
-                        &options,
-                        &|_| {},
-                    ))
+                    .block_on(sync_once(&client, &local, common::now(), &options, &|_| {}))
                     .unwrap();
                 assert_eq!(report.needs_user, 0, "nothing is refused");
-                let pending: Vec<_> = drafts
-                    .submissions()
+                let pending: Vec<_> = local
+                    .outbox
+                    .all()
                     .unwrap()
                     .into_iter()
                     .filter(|s| s.state.pending())
@@ -122,7 +118,7 @@ fn chaos_child() {
             }
         }
         "verify" => {
-            let all = drafts.submissions().unwrap();
+            let all = local.outbox.all().unwrap();
             let summary: Vec<serde_json::Value> = all
                 .iter()
                 .map(|s| {
@@ -140,7 +136,8 @@ fn chaos_child() {
 }
 
 /// 200 complete birth registrations, each with three unique files, frozen.
-fn seed(drafts: &Drafts, dir: &Path) {
+fn seed(local: &Local, dir: &Path) {
+    let drafts = &local.drafts;
     let base = common::filled_draft(drafts);
     for i in 0..DOSSIERS {
         let draft = drafts.duplicate(&base).unwrap();
@@ -155,8 +152,10 @@ fn seed(drafts: &Drafts, dir: &Path) {
                 &format!("chaos-{i}-{j}"),
             );
         }
-        drafts
+        local
+            .outbox
             .freeze(
+                &local.drafts,
                 &draft.id,
                 Some("H40.22"),
                 hoso_core::catalog::ChannelKind::Online,

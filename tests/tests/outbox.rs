@@ -6,33 +6,41 @@
 
 mod common;
 
-use hoso_core::draft::Drafts;
-use hoso_core::sync::client::{Method, PortalClient};
+use hoso_core::sync::Local;
+
+use hoso_core::client::{Method, PortalClient};
+use hoso_core::outbox::SubmissionState;
 use hoso_core::sync::engine::{sync_once, SyncOptions};
-use hoso_core::sync::outbox::SubmissionState;
 
 #[tokio::test]
 async fn a_frozen_draft_is_submitted_once() {
     let tp = common::portal(common::config()).await;
     let device = common::device();
-    let drafts = Drafts::open(device.path(), &common::FixedKey([3; 32])).unwrap();
-    let id = common::ready_draft(&drafts, device.path(), "one");
-    let submission = drafts
-        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+    let local = Local::open(device.path(), &common::FixedKey([3; 32])).unwrap();
+    let drafts = &local.drafts;
+    let id = common::ready_draft(drafts, device.path(), "one");
+    let submission = local
+        .outbox
+        .freeze(
+            &local.drafts,
+            &id,
+            Some("H40.22"),
+            hoso_core::catalog::ChannelKind::Online,
+        )
         .unwrap();
     assert_eq!(submission.state, SubmissionState::Queued);
     assert_eq!(submission.idempotency_key.len(), 36);
 
     // Deleting the draft does not take the file the outbox still needs.
     drafts.delete(&id).unwrap();
-    drafts.collect_garbage().unwrap();
+    local.outbox.collect_garbage(&local.drafts).unwrap();
 
     let client = PortalClient::new(&tp.base).unwrap();
     common::citizen(&client, "0912345678").await;
     let uploads = std::sync::atomic::AtomicUsize::new(0);
     let report = sync_once(
         &client,
-        &drafts,
+        &local,
         common::now(),
         &SyncOptions::default(),
         &|e| {
@@ -48,7 +56,7 @@ async fn a_frozen_draft_is_submitted_once() {
     assert!(report.submitted[0].starts_with("H40.22-"));
     assert_eq!(report.bytes_sent, 300_000);
     assert!(uploads >= 2);
-    let stored = drafts.submission(&submission.id).unwrap();
+    let stored = local.outbox.get(&submission.id).unwrap();
     assert_eq!(stored.state, SubmissionState::Submitted);
     assert_eq!(
         stored.dossier.as_ref().unwrap()["receipt"]["payload"]["dossier_code"],
@@ -56,13 +64,13 @@ async fn a_frozen_draft_is_submitted_once() {
     );
 
     // Nothing left to do; the portal holds one dossier.
-    let again = common::pass(&client, &drafts).await;
+    let again = common::pass(&client, &local).await;
     assert_eq!(again, Default::default());
     assert_eq!(common::admin_stats(&tp).await["dossiers"], 1);
     // Its file was released (and removed) once the portal had it.
     let sha = &submission.files[0].sha256;
     assert!(drafts.read_attachment_range(sha, 0, 1).is_err());
-    assert_eq!(drafts.collect_garbage().unwrap(), 0);
+    assert_eq!(local.outbox.collect_garbage(&local.drafts).unwrap(), 0);
 }
 
 #[tokio::test]
@@ -73,11 +81,18 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     config.faults.seed = 5;
     let tp = common::portal(config).await;
     let device = common::device();
-    let drafts = Drafts::open(device.path(), &common::FixedKey([4; 32])).unwrap();
+    let local = Local::open(device.path(), &common::FixedKey([4; 32])).unwrap();
+    let drafts = &local.drafts;
     for i in 0..6 {
-        let id = common::ready_draft(&drafts, device.path(), &format!("f{i}"));
-        drafts
-            .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
+        let id = common::ready_draft(drafts, device.path(), &format!("f{i}"));
+        local
+            .outbox
+            .freeze(
+                &local.drafts,
+                &id,
+                Some("H40.22"),
+                hoso_core::catalog::ChannelKind::Online,
+            )
             .unwrap();
     }
     let client = PortalClient::new(&tp.base).unwrap();
@@ -87,7 +102,7 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     for pass in 0..200 {
         let report = sync_once(
             &client,
-            &drafts,
+            &local,
             common::now() + pass * 3600,
             &SyncOptions::default(),
             &|_| {},
@@ -96,8 +111,9 @@ async fn every_submission_arrives_exactly_once_through_faults() {
         .unwrap();
         codes.extend(report.submitted);
         assert_eq!(report.needs_user, 0);
-        if drafts
-            .submissions()
+        if local
+            .outbox
+            .all()
             .unwrap()
             .iter()
             .all(|s| s.state == SubmissionState::Submitted)
@@ -121,13 +137,13 @@ async fn every_submission_arrives_exactly_once_through_faults() {
 async fn status_changes_arrive_through_the_feed_and_stay_offline() {
     let common::Filed {
         tp,
-        drafts,
+        local,
         client,
         code,
         ..
     } = common::filed(5).await;
     // Followed as soon as it is submitted.
-    assert_eq!(drafts.tracked(&code).unwrap().unwrap().status, 1);
+    assert_eq!(local.filed.get(&code).unwrap().unwrap().status, 1);
 
     for (status, note) in [(2, "Đã tiếp nhận"), (4, "Đang xử lý")] {
         common::set_status(
@@ -137,23 +153,23 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
         )
         .await;
     }
-    let changes = hoso_core::sync::status::pull(&client, &drafts, common::now())
+    let changes = hoso_core::sync::status::pull(&client, &local, common::now())
         .await
         .unwrap();
     let seen: Vec<u8> = changes.iter().map(|c| c.status).collect();
     assert_eq!(seen, vec![2, 4], "status 1 was known from the submission");
-    let tracked = drafts.tracked(&code).unwrap().unwrap();
+    let tracked = local.filed.get(&code).unwrap().unwrap();
     assert_eq!(tracked.status, 4);
     assert_eq!(tracked.history.len(), 3);
-    assert!(drafts.feed_cursor().unwrap().is_some());
+    assert!(local.filed.feed_cursor().unwrap().is_some());
 
     // Nothing new: no changes, and the record says when it was checked.
     let later = common::now() + 60;
-    let none = hoso_core::sync::status::pull(&client, &drafts, later)
+    let none = hoso_core::sync::status::pull(&client, &local, later)
         .await
         .unwrap();
     assert!(none.is_empty());
-    assert_eq!(drafts.tracked(&code).unwrap().unwrap().checked_at, later);
+    assert_eq!(local.filed.get(&code).unwrap().unwrap().checked_at, later);
 }
 
 /// The core, not the CLI or the binding, decides what a submission needs:
@@ -162,25 +178,31 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
 #[test]
 fn a_new_dossier_needs_an_agency_and_a_known_channel() {
     use hoso_core::catalog::ChannelKind;
-    use hoso_core::draft::DraftError;
+    use hoso_core::outbox::OutboxError;
     let device = common::device();
-    let drafts = Drafts::open(device.path(), &common::FixedKey([3; 32])).unwrap();
+    let local = Local::open(device.path(), &common::FixedKey([3; 32])).unwrap();
+    let drafts = &local.drafts;
     let incomplete = drafts.create("1.001193", false).unwrap().id;
-    let ready = common::ready_draft(&drafts, device.path(), "agency");
+    let ready = common::ready_draft(drafts, device.path(), "agency");
     for (id, agency) in [(&incomplete, None), (&ready, None), (&ready, Some("  "))] {
-        match drafts.freeze(id, agency, ChannelKind::Online) {
-            Err(e @ DraftError::AgencyRequired) => assert_eq!(e.code(), "agency_required"),
+        match local
+            .outbox
+            .freeze(&local.drafts, id, agency, ChannelKind::Online)
+        {
+            Err(e @ OutboxError::AgencyRequired) => assert_eq!(e.code(), "agency_required"),
             other => panic!("expected agency_required, got {other:?}"),
         }
     }
     assert!(matches!(
-        drafts.freeze(&incomplete, Some("H40.22"), ChannelKind::Online),
-        Err(DraftError::NotReady { .. })
+        local.outbox.freeze(
+            &local.drafts,
+            &incomplete,
+            Some("H40.22"),
+            ChannelKind::Online
+        ),
+        Err(OutboxError::NotReady { .. })
     ));
-    assert!(
-        drafts.submissions().unwrap().is_empty(),
-        "nothing was queued"
-    );
+    assert!(local.outbox.all().unwrap().is_empty(), "nothing was queued");
 
     assert_eq!(
         "in_person".parse::<ChannelKind>(),
@@ -188,8 +210,14 @@ fn a_new_dossier_needs_an_agency_and_a_known_channel() {
     );
     let unknown = "fax".parse::<ChannelKind>().unwrap_err();
     assert_eq!(unknown.code(), "unknown_channel");
-    let queued = drafts
-        .freeze(&ready, Some(" H40.22 "), "postal".parse().unwrap())
+    let queued = local
+        .outbox
+        .freeze(
+            &local.drafts,
+            &ready,
+            Some(" H40.22 "),
+            "postal".parse().unwrap(),
+        )
         .unwrap();
     assert_eq!(queued.body["agency_code"], "H40.22");
     assert_eq!(queued.body["channel"], "postal");

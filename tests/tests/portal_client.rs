@@ -8,8 +8,8 @@
 mod common;
 
 use hoso_core::catalog::Level;
+use hoso_core::client::{Method, PortalClient, PortalError};
 use hoso_core::sync::agencies::agencies;
-use hoso_core::sync::client::{Method, PortalClient, PortalError};
 use serde_json::json;
 
 #[tokio::test]

@@ -9,17 +9,17 @@
 mod common;
 
 use hoso_core::catalog::store::CatalogStore;
+use hoso_core::client::{Method, PortalClient};
 use hoso_core::receipt::format::SignedReceipt;
 use hoso_core::receipt::image;
 use hoso_core::receipt::online::{look_up, refresh_followed, refresh_keys, LookupError};
 use hoso_core::receipt::{verify, verify_text, Receipts, Verdict};
 use hoso_core::sync::catalog::update;
-use hoso_core::sync::client::{Method, PortalClient};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
 /// The receipt the portal issued for `code`, as the filing device keeps it.
 fn receipt_of(filed: &common::Filed) -> SignedReceipt {
-    let tracked = filed.drafts.tracked(&filed.code).unwrap().unwrap();
+    let tracked = filed.local.filed.get(&filed.code).unwrap().unwrap();
     SignedReceipt::from_json(&tracked.receipt).unwrap()
 }
 
@@ -247,21 +247,16 @@ async fn the_background_loop_follows_receipts_without_an_account() {
     look_up(&public, &receipts, &request, common::now())
         .await
         .unwrap();
-    let drafts = std::sync::Arc::new(
-        hoso_core::draft::Drafts::open(device.path(), &common::FixedKey([77; 32])).unwrap(),
+    let local = std::sync::Arc::new(
+        hoso_core::sync::Local::open(device.path(), &common::FixedKey([77; 32])).unwrap(),
     );
-    let background = std::sync::Arc::new(
-        hoso_core::sync::background::Background::default().with_receipts(receipts.clone()),
-    );
+    let background = std::sync::Arc::new(hoso_core::sync::background::Background::default());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let task = {
-        let (background, public, drafts) = (background.clone(), public.clone(), drafts.clone());
-        let sessions =
-            hoso_core::sync::session::Sessions::open(device.path(), &common::FixedKey([77; 32]))
-                .unwrap();
+        let (background, public, local) = (background.clone(), public.clone(), local.clone());
         tokio::spawn(async move {
             background
-                .run(&public, &drafts, &sessions, &move |e| {
+                .run(&public, &local, &move |e| {
                     let _ = tx.send(e);
                 })
                 .await

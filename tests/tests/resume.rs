@@ -10,10 +10,10 @@
 
 mod common;
 
-use hoso_core::sync::client::PortalClient;
-use hoso_core::sync::upload::{
+use hoso_core::client::upload::{
     upload, ChunkSource, FileToUpload, Transfer, UploadError, DEFAULT_CHUNK,
 };
+use hoso_core::client::PortalClient;
 use hoso_tests::wire::Proxy;
 
 const SIZE: u64 = 200 << 20;

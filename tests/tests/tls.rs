@@ -8,7 +8,7 @@
 mod common;
 
 use base64::Engine as _;
-use hoso_core::sync::client::{spki_pin, ClientOptions, Method, PortalClient, PortalError};
+use hoso_core::client::{spki_pin, ClientOptions, Method, PortalClient, PortalError};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, PublicKeyData};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::net::SocketAddr;

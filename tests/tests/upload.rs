@@ -5,9 +5,9 @@
 
 mod common;
 
+use hoso_core::client::upload::{upload, FileToUpload, Transfer, UploadError};
+use hoso_core::client::PortalClient;
 use hoso_core::draft::Drafts;
-use hoso_core::sync::client::PortalClient;
-use hoso_core::sync::upload::{upload, FileToUpload, Transfer, UploadError};
 
 fn attach(device: &std::path::Path, bytes: &[u8]) -> (Drafts, FileToUpload) {
     let drafts = Drafts::open(device, &common::FixedKey([7; 32])).unwrap();
@@ -40,9 +40,13 @@ async fn chunks_progress_and_already_held() {
         chunk: 512 * 1024,
         bytes_sent: 0,
     };
-    let done = upload(&client, &file, &drafts, &mut transfer, &mut |d, t| {
-        seen.push((d, t))
-    })
+    let done = upload(
+        &client,
+        &file,
+        &blobs(&drafts),
+        &mut transfer,
+        &mut |d, t| seen.push((d, t)),
+    )
     .await
     .unwrap();
     assert!(!done.already_held);
@@ -54,9 +58,15 @@ async fn chunks_progress_and_already_held() {
 
     // The same file again: the portal already holds it for this account.
     let mut again_transfer = Transfer::default();
-    let again = upload(&client, &file, &drafts, &mut again_transfer, &mut |_, _| {})
-        .await
-        .unwrap();
+    let again = upload(
+        &client,
+        &file,
+        &blobs(&drafts),
+        &mut again_transfer,
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap();
     assert!(again.already_held);
     assert_eq!(again_transfer.bytes_sent, 0);
 }
@@ -81,7 +91,15 @@ async fn cut_connections_resume_from_the_servers_offset() {
     };
     let mut cuts = 0u64;
     loop {
-        match upload(&client, &file, &drafts, &mut transfer, &mut |_, _| {}).await {
+        match upload(
+            &client,
+            &file,
+            &blobs(&drafts),
+            &mut transfer,
+            &mut |_, _| {},
+        )
+        .await
+        {
             Ok(done) => {
                 assert!(!done.already_held);
                 break;
@@ -108,7 +126,7 @@ async fn cut_connections_resume_from_the_servers_offset() {
     // it again answers `complete` (retrying through injected resets).
     let mut again = Transfer::default();
     let held = loop {
-        match upload(&client, &file, &drafts, &mut again, &mut |_, _| {}).await {
+        match upload(&client, &file, &blobs(&drafts), &mut again, &mut |_, _| {}).await {
             Ok(done) => break done,
             Err(UploadError::Portal(e)) if e.is_transient() => continue,
             Err(e) => panic!("{e}"),
@@ -116,4 +134,19 @@ async fn cut_connections_resume_from_the_servers_offset() {
     };
     assert!(held.already_held);
     assert_eq!(again.bytes_sent, 0);
+}
+
+/// The drafts' blob store as an upload's source (what the engine reads).
+struct Blobs<'a>(&'a Drafts);
+
+impl hoso_core::client::upload::ChunkSource for Blobs<'_> {
+    fn read(&self, sha256: &str, offset: u64, len: u64) -> Result<Vec<u8>, String> {
+        self.0
+            .read_attachment_range(sha256, offset, len)
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn blobs(drafts: &Drafts) -> Blobs<'_> {
+    Blobs(drafts)
 }

@@ -3,6 +3,7 @@
 //! versioned bundles in the local store.
 
 pub mod bundle;
+mod entry;
 mod import;
 mod model;
 pub mod parse;
@@ -10,5 +11,6 @@ pub mod source;
 pub mod stats;
 pub mod store;
 
+pub use entry::SearchEntry;
 pub use import::{import, ImportReport};
 pub use model::*;

@@ -6,7 +6,7 @@
 
 use super::bundle::{Bundle, BundleInfo};
 use super::Procedure;
-use crate::search::{SearchEntry, SearchIndex};
+use super::SearchEntry;
 use crate::storage::{Changes, Quarantined, StorageError, Store};
 use std::path::Path;
 
@@ -199,13 +199,10 @@ impl CatalogStore {
         })
     }
 
-    /// Loads the current catalog's search index: reads only the compact
-    /// search entries, not the procedures.
-    pub fn search_index(&self) -> Result<SearchIndex, CatalogError> {
+    /// The current catalog's compact search entries (not the procedures).
+    pub fn search_entries(&self) -> Result<Vec<SearchEntry>, CatalogError> {
         let version = self.current_version()?.ok_or(CatalogError::NoCatalog)?;
-        let entries: Vec<SearchEntry> =
-            self.read_json(&format!("{}entries", version_prefix(version)))?;
-        Ok(SearchIndex::build(&entries))
+        self.read_json(&format!("{}entries", version_prefix(version)))
     }
 
     fn read_json<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, CatalogError> {

@@ -8,11 +8,11 @@
 
 use super::model::{AttachmentRef, Draft};
 use super::store::{DraftError, Drafts};
-use crate::attachment::blobs::BlobError;
+use crate::attachment::blobs::{BlobError, BlobStore};
 use crate::attachment::refs::{self, BlobRecord};
 use crate::attachment::sniff::{self, Sniffed};
 use crate::storage::Changes;
-use crate::vault::VaultError;
+use crate::vault::{Vault, VaultError};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -218,54 +218,27 @@ impl Drafts {
         Ok(attached)
     }
 
-    /// Stages adding `delta` references to each of `files`' blobs (a new
-    /// record for a blob seen the first time). Returns the blobs whose count
-    /// reached zero.
+    /// Stages adding `delta` references to each of `files`' blobs; returns
+    /// the blobs whose count reached zero.
     pub(super) fn add_refs(
         &self,
         changes: &mut Changes,
         files: &[AttachmentRef],
         delta: i64,
     ) -> Result<Vec<String>, DraftError> {
-        let mut emptied = Vec::new();
-        let mut counted: std::collections::HashMap<&str, i64> = Default::default();
-        for f in files {
-            *counted.entry(f.sha256.as_str()).or_default() += delta;
-        }
-        for (sha, d) in counted {
-            let file = files.iter().find(|f| f.sha256 == sha);
-            let existing = refs::get(&self.vault, sha)?;
-            if existing.is_none() && d < 0 {
-                // Nothing counted this blob: leave it to the collector,
-                // which recounts from the drafts, rather than guess.
-                continue;
-            }
-            let mut record = existing.unwrap_or_else(|| BlobRecord {
-                sha256: sha.to_string(),
-                size: file.map(|f| f.size).unwrap_or(0),
-                media_type: file.map(|f| f.media_type.clone()).unwrap_or_default(),
-                refs: 0,
-                damaged: false,
-            });
-            let refs_now = (record.refs as i64 + d).max(0) as u64;
-            if refs_now == 0 {
-                refs::remove(&self.vault, changes, sha);
-                emptied.push(sha.to_string());
-            } else {
-                record.refs = refs_now;
-                refs::put(&self.vault, changes, &record)?;
-            }
-        }
-        Ok(emptied)
+        add_refs(&self.vault, changes, files, delta)
     }
 
-    /// Removes blob files whose last reference went away (after the commit
-    /// that dropped it). A failure only leaves an orphan for the collector.
+    /// Removes blob files whose last reference went away.
     pub(super) fn drop_blobs(&self, emptied: &[String]) {
-        for sha in emptied {
-            if let Some(bytes) = unhex(sha) {
-                let _ = self.blobs.remove(&bytes);
-            }
+        drop_blobs(&self.blobs, emptied)
+    }
+
+    /// The holds the outbox keeps on this directory's attached files.
+    pub(crate) fn file_holds(&self) -> FileHolds {
+        FileHolds {
+            vault: self.vault.clone(),
+            blobs: self.blobs.clone(),
         }
     }
 
@@ -399,13 +372,14 @@ impl Drafts {
         Ok(out)
     }
 
-    /// Deletes leftovers: temp files of interrupted adds and blob files no
-    /// draft refers to; recounts the references from the drafts themselves
+    /// Deletes leftovers: temp files of interrupted adds and blob files
+    /// neither a draft nor `held` (the outbox's files, see
+    /// `Outbox::collect_garbage`, the collector the apps call) refers to; recounts the references from the drafts themselves
     /// (so a count left wrong, say by deleting an unreadable draft, is set
     /// right). With an unreadable draft it keeps every blob a count still
     /// names; while a quarantined store exists (its drafts may refer to
     /// blobs) it refuses. Returns how many files were removed.
-    pub fn collect_garbage(&self) -> Result<usize, AttachError> {
+    pub fn collect_garbage(&self, held: &[AttachmentRef]) -> Result<usize, AttachError> {
         if let Some(q) = self.quarantine_on_disk() {
             return Err(AttachError::QuarantinePresent(q));
         }
@@ -419,7 +393,7 @@ impl Drafts {
             }
         }
         // Submissions still to upload hold a reference on each file.
-        for f in self.outbox_files()? {
+        for f in held.iter().cloned() {
             referenced.entry(f.sha256.clone()).or_insert((0, f)).0 += 1;
         }
         let records = refs::all(&self.vault).map_err(DraftError::from)?;
@@ -460,6 +434,91 @@ impl Drafts {
         }
         self.commit(&changes)?;
         Ok(self.blobs.collect(&keep)?)
+    }
+}
+
+/// References held on attached files by something other than a draft (a
+/// queued submission): staged in the holder's own commit, so a file is
+/// never collected while a submission still names it.
+#[derive(Clone)]
+pub(crate) struct FileHolds {
+    vault: Vault,
+    blobs: BlobStore,
+}
+
+impl FileHolds {
+    /// Stages one more reference on each of `files`.
+    pub(crate) fn hold(
+        &self,
+        changes: &mut Changes,
+        files: &[AttachmentRef],
+    ) -> Result<(), DraftError> {
+        add_refs(&self.vault, changes, files, 1).map(|_| ())
+    }
+
+    /// Stages dropping one reference on each of `files`; returns the blobs
+    /// left with none, for [`FileHolds::drop_blobs`] after the commit.
+    pub(crate) fn release(
+        &self,
+        changes: &mut Changes,
+        files: &[AttachmentRef],
+    ) -> Result<Vec<String>, DraftError> {
+        add_refs(&self.vault, changes, files, -1)
+    }
+
+    /// Removes blob files whose last reference went away (after the commit
+    /// that dropped it). A failure only leaves an orphan for the collector.
+    pub(crate) fn drop_blobs(&self, emptied: &[String]) {
+        drop_blobs(&self.blobs, emptied)
+    }
+}
+
+/// Stages adding `delta` references to each of `files`' blobs (a new
+/// record for a blob seen the first time). Returns the blobs whose count
+/// reached zero.
+fn add_refs(
+    vault: &Vault,
+    changes: &mut Changes,
+    files: &[AttachmentRef],
+    delta: i64,
+) -> Result<Vec<String>, DraftError> {
+    let mut emptied = Vec::new();
+    let mut counted: std::collections::HashMap<&str, i64> = Default::default();
+    for f in files {
+        *counted.entry(f.sha256.as_str()).or_default() += delta;
+    }
+    for (sha, d) in counted {
+        let file = files.iter().find(|f| f.sha256 == sha);
+        let existing = refs::get(vault, sha)?;
+        if existing.is_none() && d < 0 {
+            // Nothing counted this blob: leave it to the collector,
+            // which recounts from the drafts, rather than guess.
+            continue;
+        }
+        let mut record = existing.unwrap_or_else(|| BlobRecord {
+            sha256: sha.to_string(),
+            size: file.map(|f| f.size).unwrap_or(0),
+            media_type: file.map(|f| f.media_type.clone()).unwrap_or_default(),
+            refs: 0,
+            damaged: false,
+        });
+        let refs_now = (record.refs as i64 + d).max(0) as u64;
+        if refs_now == 0 {
+            refs::remove(vault, changes, sha);
+            emptied.push(sha.to_string());
+        } else {
+            record.refs = refs_now;
+            refs::put(vault, changes, &record)?;
+        }
+    }
+    Ok(emptied)
+}
+
+fn drop_blobs(blobs: &BlobStore, emptied: &[String]) {
+    for sha in emptied {
+        if let Some(bytes) = unhex(sha) {
+            let _ = blobs.remove(&bytes);
+        }
     }
 }
 

@@ -7,15 +7,15 @@ mod attach;
 mod changes;
 mod id;
 mod model;
-mod outbox;
 mod prefill;
 mod store;
 mod supplement;
 mod view;
 
+pub(crate) use attach::FileHolds;
 pub use attach::{AttachError, AttachmentView, VerifiedAttachment};
 pub use changes::{RequirementChange, RequirementSnapshot};
+pub(crate) use id::new_id;
 pub use model::{AttachmentRef, Draft, DraftSummary, SupplementLink, ValueSource};
-pub use outbox::TrackedDossier;
 pub use store::{DraftError, Drafts, SetOutcome, ValidationReport};
 pub use view::{DraftView, EntryView, FieldView, GroupView, SlotView};

@@ -49,28 +49,13 @@ pub enum DraftError {
     Randomness,
     #[error(transparent)]
     Blob(#[from] BlobError),
-    #[error("bản nháp chưa đủ để nộp: thiếu {missing}, sai {invalid} mục / the draft is not ready to submit: {missing} missing, {invalid} invalid")]
-    NotReady { missing: usize, invalid: usize },
-    #[error("cần mã cơ quan tiếp nhận hồ sơ / the receiving agency's code is required")]
-    AgencyRequired,
-    #[error("không có hồ sơ chờ gửi {shown} / no queued submission {shown}", shown = crate::text::shown_if_identifier(.0))]
-    NoSubmission(String),
-    #[error("hồ sơ chờ gửi {0} không đọc được / submission {0} is unreadable")]
-    SubmissionDamaged(String),
-    #[error("hồ sơ {shown} không có yêu cầu bổ sung nào đang mở (hãy cập nhật trạng thái) / dossier {shown} has no open supplement request (refresh its status)", shown = crate::text::shown_if_identifier(.0))]
-    NoSupplementRequest(String),
-    #[error("cần ghi lý do rút hồ sơ (tối đa 1000 ký tự) / give a reason for withdrawing (at most 1,000 characters)")]
-    BadReason,
 }
 
 impl DraftError {
     /// A stable machine code for the error.
     pub fn code(&self) -> &'static str {
         match self {
-            DraftError::Vault(VaultError::WrongKey) => "wrong_key",
-            DraftError::Vault(VaultError::Damaged { .. }) => "damaged",
-            DraftError::Vault(VaultError::Key(_)) => "key_unavailable",
-            DraftError::Vault(VaultError::Storage(_)) => "storage",
+            DraftError::Vault(e) => e.code(),
             DraftError::Catalog(CatalogError::NoCatalog) => "no_catalog",
             DraftError::Catalog(CatalogError::NotFound(_)) => "procedure_not_found",
             DraftError::Catalog(_) => "catalog",
@@ -82,12 +67,6 @@ impl DraftError {
             DraftError::Damaged { .. } => "damaged",
             DraftError::Randomness => "randomness",
             DraftError::Blob(_) => "storage",
-            DraftError::NotReady { .. } => "draft_not_ready",
-            DraftError::AgencyRequired => "agency_required",
-            DraftError::NoSubmission(_) => "submission_not_found",
-            DraftError::SubmissionDamaged(_) => "damaged",
-            DraftError::NoSupplementRequest(_) => "no_supplement_request",
-            DraftError::BadReason => "bad_reason",
         }
     }
 }
@@ -162,6 +141,17 @@ impl Drafts {
             rng: SystemRandom::new(),
             schemas: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The sealed store the drafts live in (the outbox keeps its
+    /// submissions beside them).
+    pub(crate) fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// The catalog drafts are made against.
+    pub fn catalog(&self) -> &CatalogStore {
+        &self.catalog
     }
 
     /// Set when opening found a corrupt store and moved it aside.

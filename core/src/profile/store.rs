@@ -32,10 +32,7 @@ impl ProfileError {
     /// A stable machine code for the error.
     pub fn code(&self) -> &'static str {
         match self {
-            ProfileError::Vault(VaultError::WrongKey) => "wrong_key",
-            ProfileError::Vault(VaultError::Damaged { .. }) => "damaged",
-            ProfileError::Vault(VaultError::Key(_)) => "key_unavailable",
-            ProfileError::Vault(VaultError::Storage(_)) => "storage",
+            ProfileError::Vault(e) => e.code(),
             ProfileError::UnknownField(_) => "unknown_field",
             ProfileError::UnknownMember(_) => "unknown_member",
             ProfileError::UnknownRelation(_) => "unknown_relation",

@@ -9,7 +9,7 @@
 use super::request::{LookupRequest, ReceiptSummary};
 use super::store::{ReceiptStoreError, Receipts};
 use super::verify::{verify_text, Verdict};
-use super::KeySet;
+use super::{KeySet, SignedReceipt};
 use crate::storage::Changes;
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +161,25 @@ impl Receipts {
     pub fn followed(&self, code: &str) -> Result<Option<FollowedDossier>, ReceiptStoreError> {
         let keys = self.usable_key_set()?;
         Ok(self.read_followed(code)?.map(|f| f.checked(&keys)))
+    }
+
+    /// The receipt QR text of a dossier (the code as typed): the signed
+    /// receipt of one filed from this device (`filed`) if the portal gave one, else the receipt
+    /// it is followed through.
+    pub fn receipt_qr(
+        &self,
+        filed: &crate::filed::FiledDossiers,
+        code: &str,
+    ) -> Result<Option<String>, ReceiptStoreError> {
+        let code = &super::scan::canonical_code(code);
+        let own = filed
+            .get(code)?
+            .and_then(|t| SignedReceipt::from_json(&t.receipt).ok())
+            .and_then(|r| r.qr_text().ok());
+        match own {
+            Some(qr) => Ok(Some(qr)),
+            None => Ok(self.followed(code)?.and_then(|f| f.receipt_qr)),
+        }
     }
 
     /// Every followed dossier as stored, by code, not verified (a damaged

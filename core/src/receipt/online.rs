@@ -10,7 +10,7 @@ use super::keys::{KeySet, KeysInstalled};
 use super::request::LookupRequest;
 use super::scan::Source;
 use super::store::{ReceiptStoreError, Receipts};
-use crate::sync::client::{Method, PortalClient, PortalError};
+use crate::client::{Method, PortalClient, PortalError};
 
 /// Why an online receipt step failed.
 #[derive(Debug, thiserror::Error)]

@@ -26,6 +26,8 @@ pub enum ReceiptStoreError {
     KeySet(#[from] KeySetError),
     #[error(transparent)]
     Scan(#[from] ScanError),
+    #[error(transparent)]
+    Filed(#[from] crate::filed::FiledError),
     #[error("dữ liệu phiếu đã lưu bị hỏng ({0}) / saved receipt data is damaged ({0})")]
     Damaged(&'static str),
     #[error("không theo dõi hồ sơ {shown} / not following dossier {shown}", shown = crate::text::shown_if_identifier(.0))]
@@ -42,10 +44,8 @@ impl ReceiptStoreError {
     /// A stable machine code for the error.
     pub fn code(&self) -> &'static str {
         match self {
-            ReceiptStoreError::Vault(VaultError::WrongKey) => "wrong_key",
-            ReceiptStoreError::Vault(VaultError::Damaged { .. }) => "damaged",
-            ReceiptStoreError::Vault(VaultError::Key(_)) => "key_unavailable",
-            ReceiptStoreError::Vault(VaultError::Storage(_)) => "storage",
+            ReceiptStoreError::Vault(e) => e.code(),
+            ReceiptStoreError::Filed(e) => e.code(),
             ReceiptStoreError::KeySet(KeySetError::Stale { .. }) => "stale_key_set",
             ReceiptStoreError::KeySet(_) => "bad_key_set",
             ReceiptStoreError::Scan(ScanError::BadReceipt(_)) => "malformed",
@@ -68,6 +68,10 @@ impl Receipts {
         Ok(Receipts {
             vault: Vault::open(store, keys)?,
         })
+    }
+
+    pub(crate) fn with_vault(vault: Vault) -> Receipts {
+        Receipts { vault }
     }
 
     pub(super) fn store(&self) -> &Store {

@@ -11,36 +11,12 @@ mod terms;
 mod variants;
 mod vocab;
 
-use crate::catalog::{Level, Procedure};
-use serde::{Deserialize, Serialize};
+use crate::catalog::store::{CatalogError, CatalogStore};
+use crate::catalog::Level;
+pub use crate::catalog::SearchEntry;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
-
-/// What the index keeps of one procedure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchEntry {
-    pub code: String,
-    pub name: String,
-    pub field: String,
-    pub levels: Vec<Level>,
-    pub online: bool,
-    /// Secondary text that helps find the procedure (e.g. its result
-    /// documents: "Giấy khai sinh").
-    pub keywords: Vec<String>,
-}
-
-impl From<&Procedure> for SearchEntry {
-    fn from(p: &Procedure) -> Self {
-        SearchEntry {
-            code: p.code.clone(),
-            name: p.name.clone(),
-            field: p.field.clone(),
-            levels: p.levels.clone(),
-            online: p.online,
-            keywords: p.results.iter().map(|r| r.name.clone()).collect(),
-        }
-    }
-}
 
 /// A search request.
 #[derive(Debug, Clone)]
@@ -91,6 +67,12 @@ const CODE_EXACT: f32 = 1000.0;
 const CODE_PREFIX: f32 = 500.0;
 
 impl SearchIndex {
+    /// The index of the catalog installed in `store` (built from its
+    /// compact search entries, without reading the procedures).
+    pub fn open(store: &CatalogStore) -> Result<SearchIndex, CatalogError> {
+        Ok(SearchIndex::build(&store.search_entries()?))
+    }
+
     pub fn build(entries: &[SearchEntry]) -> SearchIndex {
         SearchIndex {
             index: index::Index::build(entries),

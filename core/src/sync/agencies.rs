@@ -3,8 +3,8 @@
 //! sit in one province. A submission names one agency's code; its code
 //! starts the dossier codes the agency issues. A public call: no account.
 
-use super::client::{Method, PortalClient, PortalError};
 use crate::catalog::Level;
+use crate::client::{Method, PortalClient, PortalError};
 use serde::{Deserialize, Serialize};
 
 /// One receiving agency.

@@ -1,21 +1,17 @@
-//! The background loop a host runs while the app is alive: a submission
-//! pass whenever something is due, a status pull every few minutes (and
-//! right after something was sent), the portal session saved after every
-//! round (a refresh may have rotated it), dossiers followed by receipt
-//! refreshed with each pull (even without an account), and events for the host's UI
-//! (the loop's state, upload progress, status changes). The host nudges it when the user queues
+//! The background loop a host runs while the app is alive: a sync round
+//! ([`super::round`]) whenever something is due — a submission's retry, a
+//! status pull every few minutes, a nudge — and the loop's state for the
+//! host's UI between rounds. The host nudges it when the user queues
 //! something or the network comes back, tells it the network policy, and
 //! stops it. Phones that kill background apps lose nothing: every step is
-//! already journaled by the pass itself.
+//! already journaled by the round itself.
 
-use super::client::PortalClient;
-use super::engine::{sync_once, NetworkPolicy, SyncError, SyncEvent, SyncOptions, SyncReport};
-use super::session::Sessions;
-use super::status::{pull, StatusChange};
+use super::engine::{NetworkPolicy, SyncOptions};
+pub use super::report::{LoopEvent, LoopState};
+use super::round::{round, RoundPolicy};
+use super::Local;
+use crate::client::PortalClient;
 use crate::clock::unix_now;
-use crate::draft::Drafts;
-use crate::receipt::online::refresh_followed;
-use crate::receipt::Receipts;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -26,31 +22,6 @@ const STATUS_EVERY: i64 = 5 * 60;
 /// Seconds before trying again after the network failed a pull.
 const OFFLINE_RETRY: i64 = 60;
 
-/// What the loop is doing, for the host's UI.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoopState {
-    /// A pass or a pull is running.
-    Syncing,
-    /// Nothing to do until `next_at` (Unix seconds) or a nudge.
-    Idle { next_at: i64 },
-    /// The portal cannot be reached; trying again at `retry_at`.
-    Offline { retry_at: i64 },
-    /// The session ended; the user must log in again (then nudge).
-    LoggedOut,
-    /// The device store failed; the message says why.
-    Failed { message: String },
-}
-
-/// An event of the loop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoopEvent {
-    State(LoopState),
-    Sync(SyncEvent),
-    /// A pass ended.
-    Pass(SyncReport),
-    StatusChanged(StatusChange),
-}
-
 /// The host's handle on the loop (share it in an `Arc`).
 pub struct Background {
     wake: Notify,
@@ -58,8 +29,6 @@ pub struct Background {
     stopped: AtomicBool,
     network: Mutex<NetworkPolicy>,
     concurrency: usize,
-    /// Dossiers followed by receipt, refreshed with each status pull.
-    receipts: Option<Receipts>,
 }
 
 impl Default for Background {
@@ -77,39 +46,6 @@ impl Background {
             stopped: AtomicBool::new(false),
             network: Mutex::new(NetworkPolicy::default()),
             concurrency: concurrency.max(1),
-            receipts: None,
-        }
-    }
-
-    /// Also refreshes the dossiers followed through receipts (public
-    /// lookup, no account needed) whenever status is pulled, reporting
-    /// their changes as [`LoopEvent::StatusChanged`] too.
-    pub fn with_receipts(mut self, receipts: Receipts) -> Background {
-        self.receipts = Some(receipts);
-        self
-    }
-
-    /// Refreshes followed receipts; their errors leave the cached status.
-    async fn refresh_receipts(
-        &self,
-        client: &PortalClient,
-        now: i64,
-        events: &(dyn Fn(LoopEvent) + Send + Sync),
-    ) {
-        let Some(receipts) = &self.receipts else {
-            return;
-        };
-        let Ok(done) = refresh_followed(client, receipts, now).await else {
-            return;
-        };
-        for r in done.into_iter().filter(|r| r.changed) {
-            if let Some(s) = r.status {
-                events(LoopEvent::StatusChanged(StatusChange {
-                    code: r.dossier_code,
-                    status: s.status,
-                    at: s.updated_at,
-                }));
-            }
         }
     }
 
@@ -146,8 +82,7 @@ impl Background {
     pub async fn run(
         &self,
         client: &PortalClient,
-        drafts: &Drafts,
-        sessions: &Sessions,
+        local: &Local,
         events: &(dyn Fn(LoopEvent) + Send + Sync),
     ) {
         let mut next_pull = 0i64;
@@ -155,24 +90,20 @@ impl Background {
             let force = self.nudged.swap(false, Ordering::SeqCst);
             events(LoopEvent::State(LoopState::Syncing));
             let now = unix_now();
-            let stepped = self
-                .step(client, drafts, now, force, &mut next_pull, events)
-                .await;
-            // Whatever happened, a refresh may have rotated the tokens.
-            let state = match (stepped, sessions.remember(client)) {
-                (_, Err(e)) => LoopState::Failed {
-                    message: e.to_string(),
-                },
-                (Ok(next_at), Ok(())) => LoopState::Idle { next_at },
-                (Err(state), Ok(())) => state,
+            let state = match self
+                .step(client, local, now, force, &mut next_pull, events)
+                .await
+            {
+                Ok(next_at) => LoopState::Idle { next_at },
+                Err(state) => state,
             };
             let wake_at = match &state {
                 LoopState::Idle { next_at } => *next_at,
                 LoopState::Offline { retry_at } => *retry_at,
                 // Followed receipts need no account: their next refresh.
-                LoopState::LoggedOut if self.receipts.is_some() => next_pull,
-                // Only a nudge (a new login, a retry) helps.
-                LoopState::LoggedOut | LoopState::Failed { .. } => i64::MAX,
+                LoopState::LoggedOut => next_pull,
+                // Only a nudge (a retry) helps.
+                LoopState::Failed { .. } => i64::MAX,
                 LoopState::Syncing => now,
             };
             events(LoopEvent::State(state));
@@ -186,71 +117,43 @@ impl Background {
         }
     }
 
-    /// One round: a pass, then a pull when one is due; when to come back.
+    /// One round (a pull when one is due or asked for); when to come back.
     async fn step(
         &self,
         client: &PortalClient,
-        drafts: &Drafts,
+        local: &Local,
         now: i64,
         force: bool,
         next_pull: &mut i64,
         events: &(dyn Fn(LoopEvent) + Send + Sync),
     ) -> Result<i64, LoopState> {
-        let failed = |e: &dyn std::fmt::Display| LoopState::Failed {
-            message: e.to_string(),
+        let policy = RoundPolicy {
+            send: true,
+            pull: force || now >= *next_pull,
+            options: self.options(force),
+            keep_session: true,
         };
-        let on_sync = |e: SyncEvent| events(LoopEvent::Sync(e));
-        let pass = sync_once(client, drafts, now, &self.options(force), &on_sync).await;
-        let report = match pass {
-            Ok(r) => r,
-            Err(SyncError::NotLoggedIn) => {
-                // Followed receipts need no account.
-                if force || now >= *next_pull {
-                    self.refresh_receipts(client, now, events).await;
-                    *next_pull = now + STATUS_EVERY;
-                }
-                return Err(LoopState::LoggedOut);
-            }
-            Err(e) => return Err(failed(&e)),
-        };
-        let sent = !report.submitted.is_empty();
-        events(LoopEvent::Pass(report));
-        if force || sent || now >= *next_pull {
-            self.refresh_receipts(client, now, events).await;
-            match pull(client, drafts, now).await {
-                Ok(changes) => {
-                    for c in changes {
-                        events(LoopEvent::StatusChanged(c));
-                    }
-                    *next_pull = now + STATUS_EVERY;
-                }
-                Err(super::status::StatusError::Portal(e)) if e.is_transient() => {
-                    return Err(LoopState::Offline {
-                        retry_at: now + OFFLINE_RETRY,
-                    });
-                }
-                Err(super::status::StatusError::Portal(
-                    super::client::PortalError::NotLoggedIn,
-                )) => return Err(LoopState::LoggedOut),
-                Err(e) => {
-                    // A refused pull (the session ended) or a store
-                    // failure: say so, keep the outbox going.
-                    if client.tokens().is_none() {
-                        return Err(LoopState::LoggedOut);
-                    }
-                    return Err(failed(&e));
-                }
-            }
+        let report = round(client, local, &policy, now, events)
+            .await
+            .map_err(|e| LoopState::Failed {
+                message: e.to_string(),
+            })?;
+        let asked = policy.pull || !report.pass.submitted.is_empty();
+        if asked && report.pull_failure.is_none() {
+            *next_pull = now + STATUS_EVERY;
         }
-        let next_attempt = drafts
-            .submissions()
-            .map_err(|e| failed(&e))?
-            .iter()
-            // Due now but not sent (waiting for an unmetered network):
-            // the next pull or a nudge brings them up again.
-            .filter(|s| s.state.pending() && s.next_attempt_at > now)
-            .map(|s| s.next_attempt_at)
-            .min();
-        Ok(next_attempt.map_or(*next_pull, |a| a.min(*next_pull)))
+        if report.logged_out {
+            return Err(LoopState::LoggedOut);
+        }
+        match report.pull_failure {
+            Some(f) if f.offline => Err(LoopState::Offline {
+                retry_at: now + OFFLINE_RETRY,
+            }),
+            // A refused pull: say so; the outbox keeps going.
+            Some(f) => Err(LoopState::Failed { message: f.message }),
+            None => Ok(report
+                .next_attempt_at
+                .map_or(*next_pull, |a| a.min(*next_pull))),
+        }
     }
 }

@@ -5,9 +5,9 @@
 //! only when the content differs, and the key set only when its version
 //! moved (or none is held yet).
 
-use super::client::{Method, PortalClient, PortalError};
 use crate::catalog::bundle::Bundle;
 use crate::catalog::store::{CatalogError, CatalogStore, Installed};
+use crate::client::{Method, PortalClient, PortalError};
 use crate::receipt::online::{refresh_keys, LookupError};
 use crate::receipt::{KeysInstalled, Receipts};
 use serde::Deserialize;

@@ -11,10 +11,12 @@
 //! hash) stop at failed-needs-user with the portal's message. On a metered
 //! network, files above the host's limit wait for an unmetered one.
 
-use super::client::{Method, PortalClient, PortalError};
-use super::outbox::{Submission, SubmissionKind, SubmissionProblem, SubmissionState};
-use super::upload::{upload, FileToUpload, Transfer, UploadError};
-use crate::draft::{DraftError, Drafts};
+use super::Local;
+use crate::client::upload::{upload, FileToUpload, Transfer, UploadError};
+use crate::client::{Method, PortalClient, PortalError};
+use crate::filed::FiledError;
+use crate::outbox::OutboxError;
+use crate::outbox::{Submission, SubmissionKind, SubmissionProblem, SubmissionState};
 use futures_util::StreamExt;
 use ring::rand::SecureRandom;
 use std::time::Duration;
@@ -30,13 +32,29 @@ const STEP_PAUSE_MS: u64 = 300;
 /// A `Retry-After` longer than this ends the pass instead of waiting in it.
 const STEP_WAIT_MAX: u64 = 10;
 
-/// Why a sync pass stopped before trying every submission.
+/// Why a sync pass (or round) stopped before trying every submission.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
-    Drafts(#[from] DraftError),
+    Outbox(#[from] OutboxError),
+    #[error(transparent)]
+    Filed(#[from] FiledError),
+    #[error(transparent)]
+    Session(#[from] super::session::SessionError),
     #[error("cần đăng nhập cổng trước khi gửi / log in to the portal before sending")]
     NotLoggedIn,
+}
+
+impl SyncError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::Outbox(e) => e.code(),
+            SyncError::Filed(e) => e.code(),
+            SyncError::Session(e) => e.code(),
+            SyncError::NotLoggedIn => "not_logged_in",
+        }
+    }
 }
 
 /// What the network allows, as the host sees it.
@@ -87,7 +105,7 @@ impl Default for SyncOptions {
 }
 
 /// What a pass did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SyncReport {
     /// Dossier codes sent in this pass (new dossiers, supplements and
     /// withdrawals alike).
@@ -103,7 +121,8 @@ pub struct SyncReport {
 }
 
 /// Progress of a pass, for the host's UI.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum SyncEvent {
     /// File `file` of `files` has `done` of `total` bytes at the portal;
     /// the submission as a whole has `dossier_done` of `dossier_total`.
@@ -123,6 +142,7 @@ pub enum SyncEvent {
         code: String,
     },
     /// A submission moved to another state.
+    #[serde(rename = "submission_state")]
     StateChanged {
         submission: String,
         state: SubmissionState,
@@ -190,18 +210,19 @@ enum Outcome {
 /// Runs one pass over the outbox at `now` (Unix seconds).
 pub async fn sync_once(
     client: &PortalClient,
-    drafts: &Drafts,
+    local: &Local,
     now: i64,
     options: &SyncOptions,
     events: Events<'_>,
 ) -> Result<SyncReport, SyncError> {
-    let due: Vec<Submission> = drafts
-        .submissions()?
+    let due: Vec<Submission> = local
+        .outbox
+        .all()?
         .into_iter()
         .filter(|s| s.state.pending() && (options.force || s.next_attempt_at <= now))
         .collect();
     let turns = futures_util::stream::iter(due)
-        .map(|s| turn(client, drafts, s, now, options, events))
+        .map(|s| turn(client, local, s, now, options, events))
         .buffer_unordered(options.concurrency.max(1))
         .collect::<Vec<_>>()
         .await;
@@ -227,14 +248,14 @@ pub async fn sync_once(
 /// One submission's turn: send it, then record how that went.
 async fn turn(
     client: &PortalClient,
-    drafts: &Drafts,
+    local: &Local,
     mut s: Submission,
     now: i64,
     options: &SyncOptions,
     events: Events<'_>,
 ) -> Result<(Outcome, u64), SyncError> {
     let mut bytes = 0;
-    let result = send(client, drafts, &mut s, options, &mut bytes, events).await;
+    let result = send(client, local, &mut s, options, &mut bytes, events).await;
     let outcome = match result {
         Ok(Some(code)) => {
             events(SyncEvent::Submitted {
@@ -249,7 +270,7 @@ async fn turn(
         Err(Step::Portal(e)) if e.is_transient() => {
             s.next_attempt_at = now + backoff(s.attempts + 1, e.retry_after());
             failed(
-                drafts,
+                local,
                 &mut s,
                 SubmissionState::FailedRetryable,
                 problem(&e),
@@ -260,7 +281,7 @@ async fn turn(
         }
         Err(Step::Portal(e)) => {
             failed(
-                drafts,
+                local,
                 &mut s,
                 SubmissionState::FailedNeedsUser,
                 problem(&e),
@@ -277,7 +298,7 @@ async fn turn(
                 issues: Vec::new(),
             };
             failed(
-                drafts,
+                local,
                 &mut s,
                 SubmissionState::FailedNeedsUser,
                 unreadable,
@@ -286,35 +307,35 @@ async fn turn(
             )?;
             Outcome::NeedsUser
         }
-        Err(Step::Store(e)) => return Err(e.into()),
+        Err(Step::Store(e)) => return Err(e),
     };
     Ok((outcome, bytes))
 }
 
 /// Records a failed attempt, durably.
 fn failed(
-    drafts: &Drafts,
+    local: &Local,
     s: &mut Submission,
     state: SubmissionState,
     why: SubmissionProblem,
     now: i64,
     events: Events<'_>,
-) -> Result<(), DraftError> {
+) -> Result<(), OutboxError> {
     s.attempts += 1;
     s.last_error = Some(why);
     s.updated_at = now;
-    move_to(drafts, s, state, events)
+    move_to(local, s, state, events)
 }
 
 /// Saves `s` in `state`, durably, and tells the host.
 fn move_to(
-    drafts: &Drafts,
+    local: &Local,
     s: &mut Submission,
     state: SubmissionState,
     events: Events<'_>,
-) -> Result<(), DraftError> {
+) -> Result<(), OutboxError> {
     s.state = state;
-    drafts.save_submission(s)?;
+    local.outbox.save(s)?;
     events(SyncEvent::StateChanged {
         submission: s.id.clone(),
         state,
@@ -325,12 +346,18 @@ fn move_to(
 enum Step {
     Portal(PortalError),
     Local(String),
-    Store(DraftError),
+    Store(SyncError),
 }
 
-impl From<DraftError> for Step {
-    fn from(e: DraftError) -> Step {
-        Step::Store(e)
+impl From<OutboxError> for Step {
+    fn from(e: OutboxError) -> Step {
+        Step::Store(e.into())
+    }
+}
+
+impl From<FiledError> for Step {
+    fn from(e: FiledError) -> Step {
+        Step::Store(e.into())
     }
 }
 
@@ -381,7 +408,7 @@ impl Patience {
 /// when a file waits for an unmetered network.
 async fn send(
     client: &PortalClient,
-    drafts: &Drafts,
+    local: &Local,
     s: &mut Submission,
     options: &SyncOptions,
     bytes: &mut u64,
@@ -395,10 +422,17 @@ async fn send(
             });
             return Ok(None);
         }
-        move_to(drafts, s, SubmissionState::Uploading, events)?;
+        move_to(local, s, SubmissionState::Uploading, events)?;
         let files = s.files.len();
         let dossier_total: u64 = s.files.iter().map(|f| f.size).sum();
         let mut finished = 0u64;
+        // The drafts' encrypted blob store, read chunk by chunk.
+        let blobs = |sha256: &str, offset: u64, len: u64| {
+            local
+                .drafts
+                .read_attachment_range(sha256, offset, len)
+                .map_err(|e| e.to_string())
+        };
         for (i, f) in s.files.iter().enumerate() {
             let file = FileToUpload {
                 sha256: f.sha256.clone(),
@@ -409,7 +443,7 @@ async fn send(
             let id = s.id.clone();
             let mut patience = Patience::default();
             let result = loop {
-                let sent = upload(client, &file, drafts, &mut transfer, &mut |done, total| {
+                let sent = upload(client, &file, &blobs, &mut transfer, &mut |done, total| {
                     events(SyncEvent::Uploading {
                         submission: id.clone(),
                         file: i,
@@ -431,7 +465,7 @@ async fn send(
             result?;
             finished += f.size;
         }
-        move_to(drafts, s, SubmissionState::Submitting, events)?;
+        move_to(local, s, SubmissionState::Submitting, events)?;
     }
     let key = format!("\"{}\"", s.idempotency_key);
     let path = s.kind.path();
@@ -457,11 +491,11 @@ async fn send(
         .map(str::to_string)
         .ok_or_else(|| Step::Portal(PortalError::Decode("no dossier code".into())))?;
     if let Some(tracked) = super::status::from_dossier(&dossier, s.updated_at) {
-        drafts.follow(&[tracked])?;
+        local.filed.save(&[tracked])?;
     }
     s.dossier = Some(dossier);
     s.last_error = None;
-    move_to(drafts, s, SubmissionState::Submitted, events)?;
+    move_to(local, s, SubmissionState::Submitted, events)?;
     Ok(Some(code))
 }
 

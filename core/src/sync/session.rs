@@ -4,7 +4,7 @@
 //! (a refresh rotates the refresh token: losing the new one ends the
 //! session), forgotten at logout.
 
-use super::client::{PortalClient, PortalError, Tokens};
+use crate::client::{PortalClient, PortalError, Tokens};
 use crate::storage::Changes;
 use crate::vault::{KeyProvider, Vault, VaultError};
 use serde::{Deserialize, Serialize};
@@ -37,10 +37,8 @@ impl SessionError {
     /// A stable machine code for the error.
     pub fn code(&self) -> &'static str {
         match self {
-            SessionError::Vault(VaultError::WrongKey) => "wrong_key",
-            SessionError::Vault(VaultError::Damaged { .. }) | SessionError::Damaged => "damaged",
-            SessionError::Vault(VaultError::Key(_)) => "key_unavailable",
-            SessionError::Vault(VaultError::Storage(_)) => "storage",
+            SessionError::Vault(e) => e.code(),
+            SessionError::Damaged => "damaged",
             SessionError::Portal(e) => e.error_code(),
         }
     }
@@ -54,9 +52,11 @@ pub struct Sessions {
 
 impl Sessions {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Sessions, SessionError> {
-        Ok(Sessions {
-            vault: Vault::open_dir(data_dir, keys)?,
-        })
+        Ok(Sessions::with_vault(Vault::open_dir(data_dir, keys)?))
+    }
+
+    pub(crate) fn with_vault(vault: Vault) -> Sessions {
+        Sessions { vault }
     }
 
     /// The saved session, if any.
@@ -87,7 +87,13 @@ impl Sessions {
             url: client.base_url().to_string(),
             tokens: client.tokens(),
         };
-        if self.get()?.as_ref() == Some(&session) {
+        let saved = self.get()?;
+        if saved.as_ref() == Some(&session) {
+            return Ok(());
+        }
+        // A client without a session (public lookups) never replaces or
+        // invents one.
+        if session.tokens.is_none() && saved.is_none_or(|s| s.url != session.url) {
             return Ok(());
         }
         self.save(Some(&session))

@@ -4,8 +4,9 @@
 //! longer keeps (`410 cursor_expired`) re-reads every followed dossier and
 //! starts the feed again.
 
-use super::client::{Method, PortalClient, PortalError};
-use crate::draft::{DraftError, Drafts, TrackedDossier};
+use super::Local;
+use crate::client::{Method, PortalClient, PortalError};
+use crate::filed::{FiledError, TrackedDossier};
 
 /// Why a status pull stopped.
 #[derive(Debug, thiserror::Error)]
@@ -13,11 +14,11 @@ pub enum StatusError {
     #[error(transparent)]
     Portal(#[from] PortalError),
     #[error(transparent)]
-    Drafts(#[from] DraftError),
+    Filed(#[from] FiledError),
 }
 
 /// One status change seen in a pull.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StatusChange {
     pub code: String,
     pub status: u8,
@@ -47,10 +48,10 @@ pub fn from_dossier(d: &serde_json::Value, now: i64) -> Option<TrackedDossier> {
 /// Pulls every change since the saved cursor; returns them in order.
 pub async fn pull(
     client: &PortalClient,
-    drafts: &Drafts,
+    local: &Local,
     now: i64,
 ) -> Result<Vec<StatusChange>, StatusError> {
-    let mut cursor = drafts.feed_cursor()?;
+    let mut cursor = local.filed.feed_cursor()?;
     let mut changes = Vec::new();
     loop {
         let path = match &cursor {
@@ -60,8 +61,8 @@ pub async fn pull(
         let page: serde_json::Value = match client.authed(|c| c.request(Method::GET, &path)).await {
             Ok(a) => a.json()?,
             Err(e) if e.code() == Some("cursor_expired") => {
-                refresh_all(client, drafts, now).await?;
-                drafts.save_tracked(&[], None)?;
+                refresh_all(client, local, now).await?;
+                local.filed.save_with_cursor(&[], None)?;
                 cursor = None;
                 continue;
             }
@@ -74,7 +75,7 @@ pub async fn pull(
             };
             let known = match touched.iter().position(|d| d.code == code) {
                 Some(i) => Some(touched.remove(i)),
-                None => drafts.tracked(code)?,
+                None => local.filed.get(code)?,
             };
             let state = &e["dossier"];
             let mut d = known.unwrap_or_else(|| TrackedDossier {
@@ -116,7 +117,7 @@ pub async fn pull(
         let more = page["has_more"].as_bool().unwrap_or(false);
         // Mark everything checked now, then save with the cursor.
         if !more {
-            for mut d in drafts.tracked_all()? {
+            for mut d in local.filed.all()? {
                 if !touched.iter().any(|t| t.code == d.code) {
                     d.checked_at = now;
                     touched.push(d);
@@ -126,7 +127,9 @@ pub async fn pull(
         for d in &mut touched {
             d.checked_at = now;
         }
-        drafts.save_tracked(&touched, next.as_deref().or(cursor.as_deref()))?;
+        local
+            .filed
+            .save_with_cursor(&touched, next.as_deref().or(cursor.as_deref()))?;
         cursor = next.or(cursor);
         if !more {
             break;
@@ -136,9 +139,9 @@ pub async fn pull(
 }
 
 /// Re-reads every followed dossier in full.
-async fn refresh_all(client: &PortalClient, drafts: &Drafts, now: i64) -> Result<(), StatusError> {
+async fn refresh_all(client: &PortalClient, local: &Local, now: i64) -> Result<(), StatusError> {
     let mut fresh = Vec::new();
-    for d in drafts.tracked_all()? {
+    for d in local.filed.all()? {
         let path = format!("/v1/dossiers/{}", d.code);
         let answer = client.authed(|c| c.request(Method::GET, &path)).await?;
         let value: serde_json::Value = answer.json()?;
@@ -146,6 +149,6 @@ async fn refresh_all(client: &PortalClient, drafts: &Drafts, now: i64) -> Result
             fresh.push(t);
         }
     }
-    drafts.follow(&fresh)?;
+    local.filed.save(&fresh)?;
     Ok(())
 }

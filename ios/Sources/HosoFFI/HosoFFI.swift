@@ -1120,7 +1120,8 @@ public protocol HosoProtocol: AnyObject, Sendable {
     func nudgeSync() 
     
     /**
-     * Pulls status changes of the dossiers filed from this device.
+     * Pulls status changes of the dossiers filed from this device (and
+     * refreshes those followed by receipt), sending nothing.
      */
     func refreshStatus() async throws  -> [StatusUpdate]
     
@@ -2004,7 +2005,8 @@ open func nudgeSync()  {try! rustCall() {
 }
     
     /**
-     * Pulls status changes of the dossiers filed from this device.
+     * Pulls status changes of the dossiers filed from this device (and
+     * refreshes those followed by receipt), sending nothing.
      */
 open func refreshStatus()async throws  -> [StatusUpdate]  {
     return
@@ -9201,7 +9203,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_nudge_sync() != 32125) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hoso_ffi_checksum_method_hoso_refresh_status() != 60603) {
+    if (uniffi_hoso_ffi_checksum_method_hoso_refresh_status() != 1975) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_start_background_sync() != 26267) {
@@ -9210,7 +9212,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_stop_background_sync() != 61115) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hoso_ffi_checksum_method_hoso_sync_now() != 47119) {
+    if (uniffi_hoso_ffi_checksum_method_hoso_sync_now() != 20604) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_eventlistener_on_event() != 8066) {

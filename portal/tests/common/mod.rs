@@ -95,7 +95,7 @@ impl TestPortal {
             portal,
             bundle,
             http: {
-                hoso_core::sync::client::install_crypto_provider();
+                hoso_core::client::install_crypto_provider();
                 reqwest::Client::new()
             },
         }

@@ -5,6 +5,7 @@
 
 use hoso_core::catalog::bundle::Bundle;
 use hoso_core::draft::Drafts;
+use hoso_core::sync::Local;
 use hoso_core::vault::{DataKey, KeyError, KeyProvider};
 use hoso_portal::{Config, Options, Portal};
 use std::path::Path;
@@ -107,16 +108,16 @@ pub const PASSWORD: &str = "khai-sinh-2026!";
 
 /// Registers a citizen account.
 pub async fn register(
-    client: &hoso_core::sync::client::PortalClient,
+    client: &hoso_core::client::PortalClient,
     phone: &str,
-) -> Result<(), hoso_core::sync::client::PortalError> {
+) -> Result<(), hoso_core::client::PortalError> {
     client
         .register_citizen(phone, PASSWORD, "Nguyễn Văn An")
         .await
 }
 
 /// Registers and logs in a citizen through the core's client.
-pub async fn citizen(client: &hoso_core::sync::client::PortalClient, phone: &str) {
+pub async fn citizen(client: &hoso_core::client::PortalClient, phone: &str) {
     register(client, phone).await.unwrap();
     client.login(phone, PASSWORD).await.unwrap();
 }
@@ -124,7 +125,7 @@ pub async fn citizen(client: &hoso_core::sync::client::PortalClient, phone: &str
 /// Registers and logs in through a portal injecting faults, up to `tries`
 /// attempts each; whether it is logged in.
 pub async fn citizen_through_faults(
-    client: &hoso_core::sync::client::PortalClient,
+    client: &hoso_core::client::PortalClient,
     phone: &str,
     tries: usize,
 ) -> bool {
@@ -200,20 +201,14 @@ pub fn now() -> i64 {
 }
 
 pub async fn admin_stats(tp: &TestPortal) -> serde_json::Value {
-    admin(
-        tp,
-        hoso_core::sync::client::Method::GET,
-        "/v1/admin/stats",
-        None,
-    )
-    .await
+    admin(tp, hoso_core::client::Method::GET, "/v1/admin/stats", None).await
 }
 
 /// Moves a dossier to another status as the officer would.
 pub async fn set_status(tp: &TestPortal, code: &str, change: serde_json::Value) {
     admin(
         tp,
-        hoso_core::sync::client::Method::POST,
+        hoso_core::client::Method::POST,
         &format!("/v1/admin/dossiers/{code}/status"),
         Some(change),
     )
@@ -223,11 +218,11 @@ pub async fn set_status(tp: &TestPortal, code: &str, change: serde_json::Value) 
 /// An admin call (`/v1/admin/…`, never faulted); the answer's JSON.
 pub async fn admin(
     tp: &TestPortal,
-    method: hoso_core::sync::client::Method,
+    method: hoso_core::client::Method,
     path: &str,
     body: Option<serde_json::Value>,
 ) -> serde_json::Value {
-    let http = hoso_core::sync::client::PortalClient::new(&tp.base).unwrap();
+    let http = hoso_core::client::PortalClient::new(&tp.base).unwrap();
     let mut request = http.request(method, path).bearer_auth("admin");
     if let Some(body) = body {
         request = request.json(&body);
@@ -235,14 +230,27 @@ pub async fn admin(
     http.send(request).await.unwrap().json().unwrap()
 }
 
+/// Queues a ready draft for the test portal's agency, online.
+pub fn freeze(local: &Local, draft_id: &str) -> hoso_core::outbox::Submission {
+    local
+        .outbox
+        .freeze(
+            &local.drafts,
+            draft_id,
+            Some("H40.22"),
+            hoso_core::catalog::ChannelKind::Online,
+        )
+        .unwrap()
+}
+
 /// One sync pass now with the default options and no events.
 pub async fn pass(
-    client: &hoso_core::sync::client::PortalClient,
-    drafts: &Drafts,
+    client: &hoso_core::client::PortalClient,
+    local: &Local,
 ) -> hoso_core::sync::engine::SyncReport {
     hoso_core::sync::engine::sync_once(
         client,
-        drafts,
+        local,
         now(),
         &hoso_core::sync::engine::SyncOptions::default(),
         &|_| {},
@@ -255,8 +263,8 @@ pub async fn pass(
 pub struct Filed {
     pub tp: TestPortal,
     pub device: tempfile::TempDir,
-    pub drafts: Drafts,
-    pub client: hoso_core::sync::client::PortalClient,
+    pub local: Local,
+    pub client: hoso_core::client::PortalClient,
     pub code: String,
 }
 
@@ -264,18 +272,16 @@ pub struct Filed {
 pub async fn filed(key: u8) -> Filed {
     let tp = portal(config()).await;
     let device = device();
-    let drafts = Drafts::open(device.path(), &FixedKey([key; 32])).unwrap();
-    let id = ready_draft(&drafts, device.path(), &format!("filed{key}"));
-    drafts
-        .freeze(&id, Some("H40.22"), hoso_core::catalog::ChannelKind::Online)
-        .unwrap();
-    let client = hoso_core::sync::client::PortalClient::new(&tp.base).unwrap();
+    let local = Local::open(device.path(), &FixedKey([key; 32])).unwrap();
+    let id = ready_draft(&local.drafts, device.path(), &format!("filed{key}"));
+    freeze(&local, &id);
+    let client = hoso_core::client::PortalClient::new(&tp.base).unwrap();
     citizen(&client, "0912345678").await;
-    let code = pass(&client, &drafts).await.submitted[0].clone();
+    let code = pass(&client, &local).await.submitted[0].clone();
     Filed {
         tp,
         device,
-        drafts,
+        local,
         client,
         code,
     }

@@ -1310,7 +1310,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_nudge_sync() and 0xFFFF) != 32125) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_refresh_status() and 0xFFFF) != 60603) {
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_refresh_status() and 0xFFFF) != 1975) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_start_background_sync() and 0xFFFF) != 26267) {
@@ -1319,7 +1319,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_stop_background_sync() and 0xFFFF) != 61115) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_sync_now() and 0xFFFF) != 47119) {
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_sync_now() and 0xFFFF) != 20604) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_eventlistener_on_event() and 0xFFFF) != 8066) {
@@ -2457,7 +2457,8 @@ public interface HosoInterface {
     fun `nudgeSync`()
     
     /**
-     * Pulls status changes of the dossiers filed from this device.
+     * Pulls status changes of the dossiers filed from this device (and
+     * refreshes those followed by receipt), sending nothing.
      */
     suspend fun `refreshStatus`(): List<StatusUpdate>
     
@@ -3664,7 +3665,8 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
 
     
     /**
-     * Pulls status changes of the dossiers filed from this device.
+     * Pulls status changes of the dossiers filed from this device (and
+     * refreshes those followed by receipt), sending nothing.
      */
     @Throws(HosoException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")

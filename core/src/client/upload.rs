@@ -4,7 +4,7 @@
 //! most the chunk in flight), send each chunk with its own SHA-256
 //! (`Upload-Checksum`) and report progress.
 
-use super::client::{Method, PortalClient, PortalError};
+use super::{Method, PortalClient, PortalError};
 use serde::Deserialize;
 
 /// Chunk size for PATCH requests: small enough that a cut on 3G loses
@@ -23,16 +23,19 @@ pub struct FileToUpload {
     pub media_type: String,
 }
 
-/// Where the bytes come from (the draft's encrypted blob store).
+/// Where the bytes come from (for the engine, the drafts' encrypted blob
+/// store); any `Fn(sha256, offset, len)` is one.
 pub trait ChunkSource: Sync {
     /// Plaintext bytes `[offset, offset + len)`.
     fn read(&self, sha256: &str, offset: u64, len: u64) -> Result<Vec<u8>, String>;
 }
 
-impl ChunkSource for crate::draft::Drafts {
+impl<F> ChunkSource for F
+where
+    F: Fn(&str, u64, u64) -> Result<Vec<u8>, String> + Sync,
+{
     fn read(&self, sha256: &str, offset: u64, len: u64) -> Result<Vec<u8>, String> {
-        self.read_attachment_range(sha256, offset, len)
-            .map_err(|e| e.to_string())
+        self(sha256, offset, len)
     }
 }
 

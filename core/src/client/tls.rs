@@ -12,7 +12,7 @@
 //! succeeded, never a replacement for it: the chain, the name, the validity
 //! and (where the platform does it) revocation are checked first.
 
-use super::client::PortalError;
+use super::error::PortalError;
 use base64::Engine as _;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;

@@ -85,7 +85,7 @@ pub struct SubmissionProblem {
     pub message_vi: String,
     pub message_en: String,
     #[serde(default)]
-    pub issues: Vec<crate::sync::client::ApiIssue>,
+    pub issues: Vec<crate::client::ApiIssue>,
 }
 
 /// A draft frozen for the portal.

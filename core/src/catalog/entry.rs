@@ -1,0 +1,33 @@
+//! What search keeps of one procedure: its code, name, field, levels,
+//! whether it can be done online, and the names of its results. The
+//! catalog store writes these beside each version so the index can be
+//! built without reading the procedures.
+
+use super::{Level, Procedure};
+use serde::{Deserialize, Serialize};
+
+/// What the index keeps of one procedure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchEntry {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub levels: Vec<Level>,
+    pub online: bool,
+    /// Secondary text that helps find the procedure (e.g. its result
+    /// documents: "Giấy khai sinh").
+    pub keywords: Vec<String>,
+}
+
+impl From<&Procedure> for SearchEntry {
+    fn from(p: &Procedure) -> Self {
+        SearchEntry {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            field: p.field.clone(),
+            levels: p.levels.clone(),
+            online: p.online,
+            keywords: p.results.iter().map(|r| r.name.clone()).collect(),
+        }
+    }
+}

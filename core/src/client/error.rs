@@ -1,0 +1,111 @@
+//! How a call to the portal fails: the network, TLS trust, an answer that is
+//! not the API's, or the API's own error body with its per-field issues.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a call to the portal failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PortalError {
+    #[error("địa chỉ cổng không hợp lệ / the portal URL is invalid")]
+    BadUrl,
+    #[error("cổng phải dùng HTTPS (HTTP chỉ cho máy này) / the portal must use HTTPS (plain HTTP only to this machine)")]
+    Insecure,
+    #[error("không kết nối được với cổng / cannot reach the portal: {0}")]
+    Network(String),
+    #[error("câu trả lời không phải của cổng (mạng Wi-Fi công cộng cần đăng nhập?) / the answer is not the portal's (a Wi-Fi login page?), HTTP {status}")]
+    NotApi { status: u16 },
+    #[error("{} / {}", .0.message_vi, .0.message_en)]
+    Api(Box<ApiFailure>),
+    #[error("câu trả lời của cổng không đúng định dạng / the portal's answer is malformed: {0}")]
+    Decode(String),
+    #[error("chưa đăng nhập cổng / not logged in to the portal")]
+    NotLoggedIn,
+    #[error("khóa ghim không hợp lệ (cần base64 của SHA-256 32 byte) / a pinned key is malformed (base64 of a 32-byte SHA-256 expected): {0:?}")]
+    BadPin(String),
+    #[error("chứng chỉ gốc bổ sung số {index} không hợp lệ / extra root certificate #{index} is invalid: {reason}")]
+    BadRoot { index: usize, reason: String },
+    #[error("khóa chứng chỉ của cổng không khớp khóa đã ghim (có thể bị chặn giữa đường) / the portal certificate's key does not match the pinned keys (possible interception): {found}")]
+    PinMismatch {
+        /// The pin of the key the server presented.
+        found: String,
+    },
+}
+
+/// An error the portal answered with its own body.
+#[derive(Debug, Clone)]
+pub struct ApiFailure {
+    pub status: u16,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+    /// `Retry-After`, seconds.
+    pub retry_after: Option<u64>,
+    pub issues: Vec<ApiIssue>,
+    pub details: serde_json::Value,
+}
+
+/// One per-field problem the portal reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiIssue {
+    pub field: String,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl PortalError {
+    /// The API's error code, if the portal answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            PortalError::Api(f) => Some(&f.code),
+            _ => None,
+        }
+    }
+
+    /// A stable machine code for the error: the API's own code for the
+    /// ones an app switches on, else what kind of failure it was.
+    pub fn error_code(&self) -> &'static str {
+        match self {
+            PortalError::BadUrl => "bad_url",
+            PortalError::Insecure => "insecure_url",
+            PortalError::Network(_) | PortalError::NotApi { .. } => "network",
+            PortalError::BadPin(_) => "bad_pin",
+            PortalError::BadRoot { .. } => "bad_root",
+            PortalError::PinMismatch { .. } => "pin_mismatch",
+            PortalError::Decode(_) => "bad_answer",
+            PortalError::NotLoggedIn => "not_logged_in",
+            PortalError::Api(f) => match f.code.as_str() {
+                "invalid_credentials" => "invalid_credentials",
+                "account_exists" => "account_exists",
+                "validation_failed" => "validation_failed",
+                "rate_limited" => "rate_limited",
+                "refresh_token_invalid" => "not_logged_in",
+                _ => "portal_error",
+            },
+        }
+    }
+
+    /// Worth retrying later (network trouble, 5xx, 429, an idempotent
+    /// request still in flight), as opposed to needing the user. A pin
+    /// mismatch counts as network trouble: nothing was sent, and an
+    /// intercepting network (hotel Wi-Fi, a proxy) is left behind.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            PortalError::Network(_)
+            | PortalError::NotApi { .. }
+            | PortalError::PinMismatch { .. } => true,
+            PortalError::Api(f) => {
+                f.status >= 500 || f.status == 429 || f.code == "idempotency_request_in_progress"
+            }
+            _ => false,
+        }
+    }
+
+    /// The server's `Retry-After`, in seconds.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            PortalError::Api(f) => f.retry_after,
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! What the host hears from sync: a round's report (the send pass, the
+//! status pulled, what could not be refreshed and why, whether the session
+//! ended, when something is next due) and the events of a round and of the
+//! background loop around rounds. Every type serializes to the JSON the CLI
+//! prints (`"event"` names the event).
+
+use super::engine::{SyncEvent, SyncReport};
+use super::status::StatusChange;
+use crate::client::PortalError;
+use serde::Serialize;
+
+/// Why status could not be refreshed this round (what was saved stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PullFailure {
+    /// The failure's stable code (`network`, `portal_error` …).
+    pub code: String,
+    /// Both languages, `vi / en`.
+    pub message: String,
+    /// The portal could not be reached: worth trying again soon.
+    pub offline: bool,
+}
+
+impl From<&PortalError> for PullFailure {
+    fn from(e: &PortalError) -> PullFailure {
+        PullFailure {
+            code: e.error_code().to_string(),
+            message: e.to_string(),
+            offline: e.is_transient(),
+        }
+    }
+}
+
+/// A dossier followed by receipt whose status could not be refreshed (its
+/// cached status stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptFailure {
+    pub dossier_code: String,
+    pub code: String,
+    /// Both languages, `vi / en`.
+    pub message: String,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RoundReport {
+    /// The send pass (all zero when nothing was due or sending was off).
+    #[serde(flatten)]
+    pub pass: SyncReport,
+    /// The account's change feed was pulled this round.
+    pub pulled: bool,
+    /// Status changes seen: the dossiers filed from this device, then
+    /// those followed by receipt.
+    pub status_changes: Vec<StatusChange>,
+    /// Why the account's status could not be pulled, when it could not.
+    pub pull_failure: Option<PullFailure>,
+    /// Dossiers followed by receipt that could not be refreshed.
+    pub receipt_failures: Vec<ReceiptFailure>,
+    /// No portal session, or it ended: the user must log in (dossiers
+    /// followed by receipt were still refreshed).
+    pub logged_out: bool,
+    /// Unix seconds of the earliest retry a pending submission waits for.
+    pub next_attempt_at: Option<i64>,
+}
+
+/// What the background loop is doing, for the host's UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LoopState {
+    /// A round is running.
+    Syncing,
+    /// Nothing to do until `next_at` (Unix seconds) or a nudge.
+    Idle { next_at: i64 },
+    /// The portal cannot be reached; trying again at `retry_at`.
+    Offline { retry_at: i64 },
+    /// The session ended; the user must log in again (then nudge).
+    LoggedOut,
+    /// The device store failed; the message says why.
+    Failed { message: String },
+}
+
+/// An event of a round or of the loop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum LoopEvent {
+    /// The loop's state changed.
+    State(LoopState),
+    /// A dossier's status changed.
+    StatusChanged(StatusChange),
+    /// A round ended.
+    Round { report: RoundReport },
+    /// Upload progress and submissions' states (named by their own
+    /// `event`).
+    #[serde(untagged)]
+    Sync(SyncEvent),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The JSON `hoso sync --watch --json` prints, one object a line.
+    #[test]
+    fn events_serialize_flat_with_their_name() {
+        let state = LoopEvent::State(LoopState::Idle { next_at: 5 });
+        assert_eq!(
+            serde_json::to_value(state).unwrap(),
+            json!({"event": "state", "state": "idle", "next_at": 5})
+        );
+        let logged_out = LoopEvent::State(LoopState::LoggedOut);
+        assert_eq!(
+            serde_json::to_value(logged_out).unwrap(),
+            json!({"event": "state", "state": "logged_out"})
+        );
+        let upload = LoopEvent::Sync(SyncEvent::WaitingForUnmetered {
+            submission: "s1".into(),
+            size: 9,
+        });
+        assert_eq!(
+            serde_json::to_value(upload).unwrap(),
+            json!({"event": "waiting_for_unmetered", "submission": "s1", "size": 9})
+        );
+        let moved = LoopEvent::Sync(SyncEvent::StateChanged {
+            submission: "s1".into(),
+            state: crate::outbox::SubmissionState::Submitting,
+        });
+        assert_eq!(
+            serde_json::to_value(moved).unwrap(),
+            json!({"event": "submission_state", "submission": "s1", "state": "submitting"})
+        );
+        let change = LoopEvent::StatusChanged(StatusChange {
+            code: "H40.22-261206-0001".into(),
+            status: 2,
+            at: "2026-12-06T10:00:00+07:00".into(),
+        });
+        assert_eq!(
+            serde_json::to_value(change).unwrap(),
+            json!({"event": "status_changed", "code": "H40.22-261206-0001", "status": 2,
+                "at": "2026-12-06T10:00:00+07:00"})
+        );
+        let round = serde_json::to_value(LoopEvent::Round {
+            report: RoundReport::default(),
+        })
+        .unwrap();
+        assert_eq!(round["event"], "round");
+        assert_eq!(round["report"]["submitted"], json!([]));
+        assert_eq!(round["report"]["pulled"], false);
+    }
+}

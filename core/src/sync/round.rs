@@ -1,0 +1,177 @@
+//! One sync round, the same for every caller — the background loop, `hoso
+//! sync` and `hoso status`, the binding's `sync_now` and `refresh_status`,
+//! the demo: the outbox's send pass; then, when asked or when something was
+//! just sent, the status of the dossiers filed from this device (the
+//! account's change feed) and of those followed by receipt (public lookup,
+//! no account needed); then the portal session saved, since a refresh may
+//! have rotated its tokens. What differs between callers is a
+//! [`RoundPolicy`]. A failed pull never undoes what the pass sent: it is
+//! reported beside it; only a failing device store ends a round early.
+
+use super::engine::{sync_once, NetworkPolicy, SyncError, SyncEvent, SyncOptions};
+use super::report::{LoopEvent, PullFailure, ReceiptFailure, RoundReport};
+use super::status::{pull, StatusChange, StatusError};
+use super::Local;
+use crate::client::PortalClient;
+use crate::receipt::online::refresh_followed;
+
+/// What a round does, where its callers differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundPolicy {
+    /// Send what is due in the outbox (off: only refresh status).
+    pub send: bool,
+    /// Pull status even when nothing was sent (the user asked, or a pull
+    /// is due).
+    pub pull: bool,
+    /// How the send pass runs.
+    pub options: SyncOptions,
+    /// Save the client's session afterwards (its tokens may have been
+    /// rotated). Off for a client that is not this device's session (the
+    /// demo's throwaway portal).
+    pub keep_session: bool,
+}
+
+impl RoundPolicy {
+    /// What the user asks for with "sync now": send what is due (every
+    /// pending submission when `retry_now`), then refresh status.
+    pub fn sync_now(retry_now: bool, network: NetworkPolicy) -> RoundPolicy {
+        RoundPolicy {
+            send: true,
+            pull: true,
+            options: SyncOptions {
+                force: retry_now,
+                network,
+                ..SyncOptions::default()
+            },
+            keep_session: true,
+        }
+    }
+
+    /// Refresh status only, sending nothing.
+    pub fn status_only() -> RoundPolicy {
+        RoundPolicy {
+            send: false,
+            pull: true,
+            options: SyncOptions::default(),
+            keep_session: true,
+        }
+    }
+}
+
+/// Something that hears a round's events (from any task).
+pub type RoundEvents<'a> = &'a (dyn Fn(LoopEvent) + Send + Sync);
+
+/// Runs one round at `now` (Unix seconds) with `client` (logged in, or a
+/// public client: then only receipts are refreshed and the report says
+/// `logged_out`). Its events end with [`LoopEvent::Round`].
+pub async fn round(
+    client: &PortalClient,
+    local: &Local,
+    policy: &RoundPolicy,
+    now: i64,
+    events: RoundEvents<'_>,
+) -> Result<RoundReport, SyncError> {
+    let result = steps(client, local, policy, now, events).await;
+    // Whatever happened, a refresh may have rotated the tokens.
+    let remembered = match policy.keep_session {
+        true => local.sessions.remember(client),
+        false => Ok(()),
+    };
+    let mut report = result?;
+    remembered?;
+    report.next_attempt_at = local
+        .outbox
+        .all()?
+        .iter()
+        .filter(|s| s.state.pending() && s.next_attempt_at > now)
+        .map(|s| s.next_attempt_at)
+        .min();
+    events(LoopEvent::Round {
+        report: report.clone(),
+    });
+    Ok(report)
+}
+
+async fn steps(
+    client: &PortalClient,
+    local: &Local,
+    policy: &RoundPolicy,
+    now: i64,
+    events: RoundEvents<'_>,
+) -> Result<RoundReport, SyncError> {
+    let mut report = RoundReport::default();
+    if policy.send {
+        let on_sync = |e: SyncEvent| events(LoopEvent::Sync(e));
+        match sync_once(client, local, now, &policy.options, &on_sync).await {
+            Ok(pass) => report.pass = pass,
+            Err(SyncError::NotLoggedIn) => report.logged_out = true,
+            Err(e) => return Err(e),
+        }
+    }
+    if !policy.pull && report.pass.submitted.is_empty() {
+        return Ok(report);
+    }
+    if client.tokens().is_none() {
+        report.logged_out = true;
+    }
+    if !report.logged_out {
+        match pull(client, local, now).await {
+            Ok(changes) => {
+                report.pulled = true;
+                report.status_changes = changes;
+            }
+            Err(StatusError::Filed(e)) => return Err(e.into()),
+            Err(StatusError::Portal(e))
+                if e.error_code() == "not_logged_in" || client.tokens().is_none() =>
+            {
+                report.logged_out = true;
+            }
+            Err(StatusError::Portal(e)) => report.pull_failure = Some(PullFailure::from(&e)),
+        }
+    }
+    let mut receipt_changes = refresh_receipts(client, local, now, &mut report).await;
+    for c in report.status_changes.iter().chain(&receipt_changes) {
+        events(LoopEvent::StatusChanged(c.clone()));
+    }
+    report.status_changes.append(&mut receipt_changes);
+    Ok(report)
+}
+
+/// Refreshes the dossiers followed by receipt; returns their status
+/// changes. A failure leaves their cached status (and is reported).
+async fn refresh_receipts(
+    client: &PortalClient,
+    local: &Local,
+    now: i64,
+    report: &mut RoundReport,
+) -> Vec<StatusChange> {
+    let done = match refresh_followed(client, &local.receipts, now).await {
+        Ok(done) => done,
+        Err(e) => {
+            report.receipt_failures.push(ReceiptFailure {
+                dossier_code: String::new(),
+                code: e.code().to_string(),
+                message: e.to_string(),
+            });
+            return Vec::new();
+        }
+    };
+    let mut changes = Vec::new();
+    for r in done {
+        if let Some(e) = &r.error {
+            report.receipt_failures.push(ReceiptFailure {
+                dossier_code: r.dossier_code.clone(),
+                code: e.code().to_string(),
+                message: e.to_string(),
+            });
+        }
+        if let (true, Some(s)) = (r.changed, r.status) {
+            changes.push(StatusChange {
+                code: r.dossier_code,
+                status: s.status,
+                at: s.updated_at,
+            });
+        }
+    }
+    changes
+}
