@@ -1,26 +1,17 @@
 //! hoso-core: the shared domain logic of hoso — the procedure catalog and its
 //! offline search, the profile, drafts and attachments, sync with the
-//! portal, and signed receipts with their QR codes.
+//! portal, and signed receipts with their QR codes — as one facade over the
+//! layer crates under `core/` (`docs/architecture.md`, ADR 0007). The CLI and
+//! the bindings use this crate; each layer crate uses only those below it.
 //! No FFI here: the uniffi surface lives in the `bindings/` crate.
 
-pub mod attachment;
-pub mod catalog;
-pub mod client;
-pub mod clock;
-pub mod draft;
-pub mod filed;
-pub mod form;
-pub mod hex;
-pub mod outbox;
-pub mod profile;
-pub mod receipt;
-pub mod search;
-mod storage;
-pub mod sync;
-pub mod text;
-pub mod validate;
-pub mod vault;
-
-pub use storage::{
+pub use hoso_catalog::{catalog, search};
+pub use hoso_client::client;
+pub use hoso_drafts::{attachment, draft, filed};
+pub use hoso_forms::{form, profile, validate};
+pub use hoso_receipts::receipt;
+pub use hoso_store::{clock, hex, text, vault};
+pub use hoso_store::{
     open_sled, DirectoryLock, LockError, Quarantined, SledOpenFailure, StorageError,
 };
+pub use hoso_sync::{outbox, sync};

@@ -1,0 +1,184 @@
+//! The in-memory search index: documents (one per procedure), the vocabulary,
+//! and compact posting lists (term → documents with where the term occurs).
+//! Built from `SearchEntry`s in one pass; holds no procedure detail beyond
+//! what a result line shows.
+
+use super::terms::terms;
+use super::vocab::Vocab;
+use super::SearchEntry;
+use crate::catalog::Level;
+use crate::text::fold;
+use std::collections::HashMap;
+
+/// One document's presence in one term's posting list.
+#[derive(Clone, Copy)]
+pub(crate) struct Posting {
+    pub doc: u32,
+    /// Occurrences in the procedure name (saturated at 255).
+    pub(crate) in_name: u8,
+    /// Whether it occurs in the secondary text (field, result names).
+    pub(crate) in_other: bool,
+}
+
+pub(crate) struct Doc {
+    pub code: Box<str>,
+    pub name: Box<str>,
+    pub levels: u8,
+    pub online: bool,
+    /// The field (lĩnh vực) as printed, and folded for `--field` filtering.
+    pub field: Box<str>,
+    pub(crate) field_key: Box<str>,
+    /// The name as term ids, in order (for phrase and coverage scoring).
+    pub(crate) name_terms: Box<[u32]>,
+    /// Narrow-variant markers in the name (see `variants`).
+    pub(crate) variant_markers: u32,
+}
+
+pub struct Index {
+    pub docs: Vec<Doc>,
+    pub(crate) vocab: Vocab,
+    /// Posting list of term `t` is `postings[offsets[t]..offsets[t + 1]]`.
+    offsets: Vec<u32>,
+    postings: Vec<Posting>,
+    pub(crate) idf: Vec<f32>,
+    /// BM25 length normalisation of each document's name,
+    /// `K1 * (1 - B + B * len / avg_len)`, flat for the scoring loop.
+    pub(crate) name_norm: Vec<f32>,
+    /// (code, doc), sorted by code, for code and code-prefix lookups.
+    codes: Vec<(Box<str>, u32)>,
+}
+
+/// BM25 term-frequency saturation and length normalisation.
+pub(crate) const BM25_K1: f32 = 1.2;
+const BM25_B: f32 = 0.75;
+
+pub(crate) fn level_bit(level: Level) -> u8 {
+    match level {
+        Level::Ministry => 1,
+        Level::Province => 2,
+        Level::Commune => 4,
+        Level::Other => 8,
+    }
+}
+
+impl Index {
+    pub fn build(entries: &[SearchEntry]) -> Index {
+        let tokenised: Vec<(Vec<String>, Vec<String>)> = entries
+            .iter()
+            .map(|e| {
+                let mut other = terms(&e.field);
+                for k in &e.keywords {
+                    other.extend(terms(k));
+                }
+                (terms(&e.name), other)
+            })
+            .collect();
+        let vocab = Vocab::new(
+            tokenised
+                .iter()
+                .flat_map(|(n, o)| n.iter().chain(o.iter()).cloned())
+                .collect(),
+        );
+        let id = |t: &str| vocab.id(t).unwrap_or(u32::MAX);
+
+        let mut lists: Vec<Vec<Posting>> = vec![Vec::new(); vocab.len()];
+        let mut docs = Vec::with_capacity(entries.len());
+        let mut total_name_len = 0usize;
+        for (doc, (entry, (name, other))) in entries.iter().zip(&tokenised).enumerate() {
+            let doc = doc as u32;
+            let name_terms: Box<[u32]> = name.iter().map(|t| id(t)).collect();
+            total_name_len += name_terms.len();
+            let mut here: HashMap<u32, Posting> = HashMap::new();
+            for &t in name_terms.iter() {
+                let p = here.entry(t).or_insert(Posting {
+                    doc,
+                    in_name: 0,
+                    in_other: false,
+                });
+                p.in_name = p.in_name.saturating_add(1);
+            }
+            for t in other {
+                here.entry(id(t))
+                    .or_insert(Posting {
+                        doc,
+                        in_name: 0,
+                        in_other: false,
+                    })
+                    .in_other = true;
+            }
+            for (t, p) in here {
+                if let Some(list) = lists.get_mut(t as usize) {
+                    list.push(p);
+                }
+            }
+            docs.push(Doc {
+                code: entry.code.as_str().into(),
+                name: entry.name.as_str().into(),
+                levels: entry.levels.iter().fold(0, |m, l| m | level_bit(*l)),
+                online: entry.online,
+                field: entry.field.as_str().into(),
+                field_key: fold(&entry.field).into(),
+                name_terms,
+                variant_markers: super::variants::in_name(&entry.name),
+            });
+        }
+
+        let n = docs.len().max(1) as f32;
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        let mut postings = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        let mut idf = Vec::with_capacity(lists.len());
+        offsets.push(0);
+        for mut list in lists {
+            list.sort_unstable_by_key(|p| p.doc);
+            let df = list.len() as f32;
+            idf.push((1.0 + (n - df + 0.5) / (df + 0.5)).ln());
+            postings.extend(list);
+            offsets.push(postings.len() as u32);
+        }
+        let mut codes: Vec<(Box<str>, u32)> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.code.clone(), i as u32))
+            .collect();
+        codes.sort_unstable();
+        let avg_name_len = (total_name_len as f32 / n).max(1.0);
+        let name_norm = docs
+            .iter()
+            .map(|d| BM25_K1 * (1.0 - BM25_B + BM25_B * d.name_terms.len() as f32 / avg_name_len))
+            .collect();
+        Index {
+            name_norm,
+            docs,
+            vocab,
+            offsets,
+            postings,
+            idf,
+            codes,
+        }
+    }
+
+    pub(crate) fn postings(&self, term: u32) -> &[Posting] {
+        let t = term as usize;
+        match (self.offsets.get(t), self.offsets.get(t + 1)) {
+            (Some(&a), Some(&b)) => &self.postings[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// How many documents contain `term`.
+    pub(crate) fn df(&self, term: u32) -> usize {
+        self.postings(term).len()
+    }
+
+    /// Documents whose code starts with `prefix`, in code order.
+    pub(crate) fn codes_with_prefix<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = u32> + 'a {
+        let start = self.codes.partition_point(|(c, _)| c.as_ref() < prefix);
+        self.codes[start..]
+            .iter()
+            .take_while(move |(c, _)| c.starts_with(prefix))
+            .map(|(_, d)| *d)
+    }
+}

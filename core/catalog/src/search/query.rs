@@ -1,0 +1,210 @@
+//! Query planning: from what a person typed to the term alternatives to look
+//! up. Handles procedure codes, words run together ("khaisinh"), synonym and
+//! abbreviation expansion (each expansion a variant of the query), the word
+//! still being typed (prefix), and one typo per word.
+
+use super::index::Index;
+use super::synonyms::Synonyms;
+use super::terms::{as_code, terms};
+
+/// Weight of a term matched exactly, by prefix (the word being typed), or one
+/// edit away (a typo). Exact beats completion beats correction.
+const EXACT: f32 = 1.0;
+const PREFIX: f32 = 0.8;
+const TYPO: f32 = 0.6;
+/// A typo that happens to spell another real word ("thong" for "thuong"):
+/// the word as typed wins unless the neighbour fits the rest of the query.
+const TYPO_OF_KNOWN_WORD: f32 = 0.45;
+/// Known words shorter than this are not second-guessed.
+const MIN_KNOWN_WORD_TYPO_LEN: usize = 4;
+/// Completions considered for the word being typed, most common first.
+const MAX_COMPLETIONS: usize = 24;
+/// Query variants (original + synonym expansions) evaluated at most.
+const MAX_VARIANTS: usize = 8;
+
+/// Words people add around what they want ("làm", "xin", "thủ tục", "như
+/// thế nào"); they count little toward whether a procedure matches.
+const FILLER: &[&str] = &[
+    "lam", "xin", "cach", "thu", "tuc", "muon", "toi", "minh", "gi", "nhu", "the", "nao", "o",
+    "dau", "bao", "nhieu", "hoi", "ve", "de", "cho", "em", "anh", "chi", "a", "nhe", "sao",
+];
+pub(crate) const FILLER_WEIGHT: f32 = 0.25;
+
+/// One query word: the vocabulary terms that may stand for it.
+pub struct Slot {
+    pub(crate) alternatives: Vec<(u32, f32)>,
+    /// How much this word counts toward coverage (filler words count less).
+    pub(crate) importance: f32,
+}
+
+pub(crate) struct Plan {
+    /// Code prefixes typed (`1.004222`, `1.0042`).
+    pub codes: Vec<String>,
+    /// The query and its synonym variants, each a list of slots.
+    pub variants: Vec<Vec<Slot>>,
+    /// Narrow-variant markers the query asks for (see `variants`).
+    pub markers: u32,
+}
+
+pub fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
+    let mut codes = Vec::new();
+    let mut words = Vec::new();
+    for piece in text.split_whitespace() {
+        match as_code(piece.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')) {
+            Some(code) => codes.push(code.to_string()),
+            None => words.extend(terms(piece)),
+        }
+    }
+    // The last word is still being typed unless the query ends in a space.
+    let typing = !text.ends_with(char::is_whitespace);
+    let words = split_run_together(words, index, synonyms);
+    let markers = super::variants::in_query(&words);
+
+    let mut variants = vec![slots(&words, &[], typing, index)];
+    let matches = synonyms.find(&words);
+    'outer: for m in &matches {
+        for expansion in m.expansions {
+            if variants.len() >= MAX_VARIANTS {
+                break 'outer;
+            }
+            let mut replaced: Vec<String> = words[..m.start].to_vec();
+            replaced.extend(expansion.iter().cloned());
+            replaced.extend(words[m.start + m.len..].iter().cloned());
+            let expanded = m.start..m.start + expansion.len();
+            variants.push(slots(&replaced, &[expanded], typing, index));
+        }
+    }
+    // Every phrase expanded at once (first expansion each), for queries with
+    // several colloquial phrases.
+    if matches.len() > 1 && variants.len() < MAX_VARIANTS {
+        let mut replaced = Vec::new();
+        let mut ranges = Vec::new();
+        let mut at = 0;
+        for m in &matches {
+            replaced.extend(words[at..m.start].iter().cloned());
+            let start = replaced.len();
+            replaced.extend(m.expansions[0].iter().cloned());
+            ranges.push(start..replaced.len());
+            at = m.start + m.len;
+        }
+        replaced.extend(words[at..].iter().cloned());
+        variants.push(slots(&replaced, &ranges, typing, index));
+    }
+    Plan {
+        codes,
+        variants,
+        markers,
+    }
+}
+
+/// Splits words the vocabulary does not know into known words when possible
+/// ("dangkykhaisinh" → dang ki khai sinh), using the fewest pieces.
+fn split_run_together(words: Vec<String>, index: &Index, synonyms: &Synonyms) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
+        if w.len() >= 4 && index.vocab.id(&w).is_none() && !synonyms.is_phrase(&w) {
+            if let Some(pieces) = segment(&w, index) {
+                out.extend(pieces);
+                continue;
+            }
+        }
+        out.push(w);
+    }
+    out
+}
+
+fn segment(word: &str, index: &Index) -> Option<Vec<String>> {
+    if !word.is_ascii() {
+        return None;
+    }
+    let n = word.len();
+    // best[i]: fewest pieces covering word[..i]; among those, the most common
+    // words (sum of ln(1 + df)), so "hochieu" is hộ chiếu, not học hiểu.
+    let mut best: Vec<Option<(usize, f32, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0.0, 0));
+    for end in 2..=n {
+        for start in (0..end.saturating_sub(1)).rev() {
+            if end - start > 8 {
+                break;
+            }
+            let (Some((count, common, _)), Some(id)) =
+                (best[start], index.vocab.id(&word[start..end]))
+            else {
+                continue;
+            };
+            let candidate = (count + 1, common + (1.0 + index.df(id) as f32).ln(), start);
+            let better = best[end]
+                .is_none_or(|(c, w, _)| candidate.0 < c || (candidate.0 == c && candidate.1 > w));
+            if better {
+                best[end] = Some(candidate);
+            }
+        }
+    }
+    let (count, _, _) = best[n]?;
+    if count < 2 {
+        return None;
+    }
+    let mut pieces = Vec::with_capacity(count);
+    let mut end = n;
+    while end > 0 {
+        let (_, _, start) = best[end]?;
+        pieces.push(word[start..end].to_string());
+        end = start;
+    }
+    pieces.reverse();
+    Some(pieces)
+}
+
+/// Builds the slots of one variant. Words inside `expanded` ranges come from
+/// the synonym table and are matched exactly.
+fn slots(
+    words: &[String],
+    expanded: &[std::ops::Range<usize>],
+    typing: bool,
+    index: &Index,
+) -> Vec<Slot> {
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let from_table = expanded.iter().any(|r| r.contains(&i));
+            let mut alternatives = Vec::new();
+            let exact = index.vocab.id(w);
+            if let Some(id) = exact {
+                alternatives.push((id, EXACT));
+            }
+            if !from_table {
+                if typing && i == last {
+                    let mut completions: Vec<u32> = index.vocab.with_prefix(w).collect();
+                    completions.sort_unstable_by_key(|&t| std::cmp::Reverse(index.df(t)));
+                    completions.truncate(MAX_COMPLETIONS);
+                    alternatives.extend(completions.into_iter().map(|t| (t, PREFIX)));
+                }
+                let typo_weight = match exact {
+                    None => Some(TYPO),
+                    Some(_) if w.len() >= MIN_KNOWN_WORD_TYPO_LEN => Some(TYPO_OF_KNOWN_WORD),
+                    Some(_) => None,
+                };
+                if let Some(weight) = typo_weight {
+                    alternatives.extend(
+                        index
+                            .vocab
+                            .one_edit_away(w)
+                            .into_iter()
+                            .map(|t| (t, weight)),
+                    );
+                }
+            }
+            let importance = if FILLER.contains(&w.as_str()) {
+                FILLER_WEIGHT
+            } else {
+                1.0
+            };
+            Slot {
+                alternatives,
+                importance,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,149 @@
+//! Dossiers filed from this device, as the portal last reported them
+//! (status, history, open supplement or fee request, the signed receipt),
+//! and the account's change-feed cursor they were brought up to date with.
+//! Sealed in the vault under blinded keys: which agency a person filed
+//! with, and when, is personal. The sync layer writes them; the outbox
+//! (supplements, withdrawals) and receipts read them.
+
+use crate::storage::Changes;
+use crate::vault::{KeyProvider, Vault, VaultError};
+use std::path::Path;
+
+/// Where followed dossiers have always been kept (beside the outbox), so
+/// stores written before this type existed read the same.
+const SPACE: &str = crate::vault::OUTBOX_SPACE;
+const CURSOR_KEY: &[u8] = b"p/feed_cursor";
+
+/// A dossier this device follows, as the portal last reported it (sealed:
+/// its history is about a person).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TrackedDossier {
+    pub code: String,
+    pub procedure_code: String,
+    pub status: u8,
+    pub appointment_date: String,
+    pub updated_at: String,
+    /// Every history entry received, in order.
+    pub history: Vec<serde_json::Value>,
+    /// The open supplement or fee request, if any.
+    pub supplement_request: serde_json::Value,
+    pub fee_request: serde_json::Value,
+    /// The signed receipt (`Receipt` JSON) the portal issued on submission.
+    #[serde(default)]
+    pub receipt: serde_json::Value,
+    /// Unix seconds of the last successful check with the portal.
+    pub checked_at: i64,
+}
+
+/// Why followed dossiers could not be read or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum FiledError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("hồ sơ đã nộp {shown} không đọc được / filed dossier {shown} is unreadable", shown = crate::text::shown_if_identifier(.0))]
+    Damaged(String),
+}
+
+impl FiledError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FiledError::Vault(e) => e.code(),
+            FiledError::Damaged(_) => "damaged",
+        }
+    }
+}
+
+/// The dossiers filed from a data directory, and the feed cursor.
+#[derive(Clone)]
+pub struct FiledDossiers {
+    vault: Vault,
+}
+
+impl FiledDossiers {
+    pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<FiledDossiers, FiledError> {
+        Ok(FiledDossiers::with_vault(Vault::open_dir(data_dir, keys)?))
+    }
+
+    pub fn with_vault(vault: Vault) -> FiledDossiers {
+        FiledDossiers { vault }
+    }
+
+    /// The store key of a followed dossier: blinded.
+    fn key(&self, code: &str) -> Vec<u8> {
+        let mut key = b"d/".to_vec();
+        key.extend(self.vault.blind(code));
+        key
+    }
+
+    /// A followed dossier.
+    pub fn get(&self, code: &str) -> Result<Option<TrackedDossier>, FiledError> {
+        match self.vault.get(SPACE, &self.key(code))? {
+            None => Ok(None),
+            Some(b) => serde_json::from_slice(&b)
+                .map(Some)
+                .map_err(|_| FiledError::Damaged(code.to_string())),
+        }
+    }
+
+    /// Every followed dossier (unreadable records are skipped).
+    pub fn all(&self) -> Result<Vec<TrackedDossier>, FiledError> {
+        Ok(self
+            .vault
+            .scan_each(SPACE, b"d/")?
+            .into_iter()
+            .filter_map(|(_, plain)| plain.ok())
+            .filter_map(|b| serde_json::from_slice(&b).ok())
+            .collect())
+    }
+
+    /// Saves followed dossiers and the feed cursor in one commit (`None`
+    /// forgets the cursor).
+    pub fn save_with_cursor(
+        &self,
+        dossiers: &[TrackedDossier],
+        cursor: Option<&str>,
+    ) -> Result<(), FiledError> {
+        self.commit(dossiers, Some(cursor))
+    }
+
+    /// Saves followed dossiers, the feed cursor left as it is.
+    pub fn save(&self, dossiers: &[TrackedDossier]) -> Result<(), FiledError> {
+        self.commit(dossiers, None)
+    }
+
+    /// `cursor`: `None` keeps the saved one, `Some(None)` forgets it.
+    fn commit(
+        &self,
+        dossiers: &[TrackedDossier],
+        cursor: Option<Option<&str>>,
+    ) -> Result<(), FiledError> {
+        let _guard = self.vault.store().edit_lock();
+        let mut changes = Changes::default();
+        for d in dossiers {
+            let bytes = serde_json::to_vec(d).map_err(|_| FiledError::Damaged(d.code.clone()))?;
+            self.vault
+                .put(&mut changes, SPACE, &self.key(&d.code), &bytes)?;
+        }
+        match cursor {
+            None => {}
+            Some(Some(c)) => self
+                .vault
+                .put(&mut changes, SPACE, CURSOR_KEY, c.as_bytes())?,
+            Some(None) => changes.remove(SPACE, CURSOR_KEY.to_vec()),
+        }
+        self.vault
+            .store()
+            .commit(&changes)
+            .map_err(VaultError::from)?;
+        Ok(())
+    }
+
+    /// The change-feed cursor last saved.
+    pub fn feed_cursor(&self) -> Result<Option<String>, FiledError> {
+        Ok(self
+            .vault
+            .get(SPACE, CURSOR_KEY)?
+            .and_then(|b| String::from_utf8(b).ok()))
+    }
+}

@@ -1,0 +1,206 @@
+//! Hand-written field sets for the most-filed procedures, kept as JSON in
+//! `core/data/forms/<code>.json` and embedded at build time. A builtin file
+//! gives the groups and fields; document slots still come from the catalog
+//! rows (so a catalog update keeps them current), optionally adjusted by
+//! `slot_overrides` matched on the row text. The format (unknown keys are
+//! rejected, so a typo fails the tests instead of being ignored):
+//!
+//! ```json
+//! { "procedure_code": "1.014064", "title_vi": "Cấp lại thẻ căn cước", "title_en": "ID card reissue",
+//!   "groups": [
+//!     { "id": "applicant", "label_vi": "…", "label_en": "…", "prefill": [{"who": "self"}],
+//!       "fields": [
+//!         {"id": "full_name", "label_vi": "Họ, chữ đệm và tên", "label_en": "Full name", "kind": {"type": "person_name"}},
+//!         {"id": "email", "label_vi": "Thư điện tử", "label_en": "Email", "kind": {"type": "email"}, "required": false} ] },
+//!     { "id": "members", "label_vi": "…", "label_en": "…", "repeat": {"min": 0, "max": 20},
+//!       "visible_when": {"type": "equals", "field": "request.for_minor", "value": "true"}, "fields": [ … ] } ],
+//!   "slot_overrides": [{"name_contains": "nguoi duoi 14 tuoi", "requirement": {"type": "conditional", "when_vi": "…"}},
+//!                      {"name_contains": "phieu nay la bieu mau", "skip": true}] }
+//! ```
+
+use super::model::{DocumentSlot, Group, Requirement};
+use crate::text::fold;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// (procedure code, embedded JSON) for every builtin form.
+const SOURCES: [(&str, &str); 6] = [
+    (
+        "1.001193",
+        include_str!("../../../data/forms/1.001193.json"),
+    ),
+    (
+        "1.000894",
+        include_str!("../../../data/forms/1.000894.json"),
+    ),
+    (
+        "1.004222",
+        include_str!("../../../data/forms/1.004222.json"),
+    ),
+    (
+        "1.014064",
+        include_str!("../../../data/forms/1.014064.json"),
+    ),
+    (
+        "3.000333",
+        include_str!("../../../data/forms/3.000333.json"),
+    ),
+    (
+        "1.001612",
+        include_str!("../../../data/forms/1.001612.json"),
+    ),
+];
+
+const CODES: [&str; 6] = [
+    SOURCES[0].0,
+    SOURCES[1].0,
+    SOURCES[2].0,
+    SOURCES[3].0,
+    SOURCES[4].0,
+    SOURCES[5].0,
+];
+
+/// Codes of the procedures with a hand-written field set.
+pub fn builtin_codes() -> &'static [&'static str] {
+    &CODES
+}
+
+/// The embedded JSON of a builtin form.
+pub fn builtin_source(code: &str) -> Option<&'static str> {
+    SOURCES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, json)| *json)
+}
+
+/// One builtin form file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuiltinForm {
+    pub procedure_code: String,
+    pub title_vi: String,
+    pub title_en: String,
+    pub groups: Vec<Group>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slot_overrides: Vec<SlotOverride>,
+}
+
+/// Adjusts the catalog-derived slots whose name contains `name_contains`
+/// (compared folded: no case, no diacritics).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotOverride {
+    pub name_contains: String,
+    /// Replaces the derived requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<Requirement>,
+    /// Drops the slot (a row that is guidance, not a document).
+    #[serde(default)]
+    pub skip: bool,
+}
+
+impl BuiltinForm {
+    pub fn from_json(json: &str) -> Result<BuiltinForm, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// Applies the overrides to slots derived from the catalog.
+    pub fn adjust_slots(&self, slots: Vec<DocumentSlot>) -> Vec<DocumentSlot> {
+        let rules: Vec<(String, &SlotOverride)> = self
+            .slot_overrides
+            .iter()
+            .map(|o| (fold(&o.name_contains), o))
+            .collect();
+        slots
+            .into_iter()
+            .filter_map(|mut slot| {
+                let name = fold(&slot.name);
+                if let Some((_, rule)) = rules.iter().find(|(needle, _)| name.contains(needle)) {
+                    if rule.skip {
+                        return None;
+                    }
+                    if let Some(r) = &rule.requirement {
+                        slot.requirement = r.clone();
+                    }
+                }
+                Some(slot)
+            })
+            .collect()
+    }
+}
+
+/// The parsed builtin form for `code`. A file that fails to parse (caught by
+/// the tests) counts as absent, so the procedure falls back to the generic form.
+pub fn builtin_form(code: &str) -> Option<&'static BuiltinForm> {
+    static PARSED: OnceLock<Vec<BuiltinForm>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            SOURCES
+                .iter()
+                .filter_map(|(_, json)| BuiltinForm::from_json(json).ok())
+                .collect()
+        })
+        .iter()
+        .find(|f| f.procedure_code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::model::{MediaType, DEFAULT_MAX_BYTES};
+
+    #[test]
+    fn every_builtin_parses_under_its_own_code() {
+        for (code, json) in SOURCES {
+            let form = BuiltinForm::from_json(json).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(form.procedure_code, code);
+            assert!(builtin_form(code).is_some());
+        }
+        assert_eq!(builtin_codes().len(), SOURCES.len());
+        assert!(builtin_form("9.999999").is_none());
+    }
+
+    #[test]
+    fn overrides_match_folded_names() {
+        let slot = |id: &str, name: &str| DocumentSlot {
+            id: id.into(),
+            name: name.into(),
+            group: String::new(),
+            form: None,
+            originals: 1,
+            copies: 0,
+            requirement: Requirement::Required,
+            accepted: MediaType::ALL.to_vec(),
+            max_bytes: DEFAULT_MAX_BYTES,
+        };
+        let form = BuiltinForm {
+            procedure_code: "x".into(),
+            title_vi: "x".into(),
+            title_en: "x".into(),
+            groups: vec![],
+            slot_overrides: vec![
+                SlotOverride {
+                    name_contains: "NGƯỜI DƯỚI 14 tuổi".into(),
+                    requirement: Some(Requirement::Optional),
+                    skip: false,
+                },
+                SlotOverride {
+                    name_contains: "phieu nay la bieu mau".into(),
+                    requirement: None,
+                    skip: true,
+                },
+            ],
+        };
+        let out = form.adjust_slots(vec![
+            slot("doc01", "Phiếu này là biểu mẫu điện tử"),
+            slot(
+                "doc02",
+                "Giấy tờ chứng minh đại diện của người dưới 14 tuổi",
+            ),
+            slot("doc03", "Tờ khai"),
+        ]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].requirement, Requirement::Optional);
+        assert_eq!(out[1].requirement, Requirement::Required);
+    }
+}

@@ -1,0 +1,181 @@
+//! Reading and changing the profile. The whole profile is one sealed record,
+//! so every change is a single atomic, flushed write: acknowledged means
+//! durable.
+
+use super::model::{normalize_person_value, person_consistency, FamilyMember, Profile, Relation};
+use crate::storage::Changes;
+use crate::validate::{self, Problem};
+use crate::vault::{KeyProvider, Vault, VaultError};
+use std::path::Path;
+
+const SPACE: &str = crate::vault::PROFILE_SPACE;
+const KEY: &[u8] = b"profile";
+
+/// Why a profile change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("hồ sơ cá nhân không có trường {shown} / the profile has no field {shown}", shown = crate::text::shown_if_identifier(.0))]
+    UnknownField(String),
+    #[error("không có thành viên gia đình {shown} / no family member {shown}", shown = crate::text::shown_if_identifier(.0))]
+    UnknownMember(String),
+    #[error("quan hệ không hợp lệ: {shown} (dùng vo/chong, cha, me, con, anh/chi/em, khac) / unknown relation: {shown} (use spouse, father, mother, child, sibling, other)", shown = crate::text::shown_if_identifier(.0))]
+    UnknownRelation(String),
+    #[error("{field}: {} / {}", problem.message_vi, problem.message_en)]
+    Invalid { field: String, problem: Problem },
+    #[error("hồ sơ cá nhân đã lưu không đọc được / the saved profile is unreadable: {0}")]
+    Damaged(String),
+}
+
+impl ProfileError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProfileError::Vault(e) => e.code(),
+            ProfileError::UnknownField(_) => "unknown_field",
+            ProfileError::UnknownMember(_) => "unknown_member",
+            ProfileError::UnknownRelation(_) => "unknown_relation",
+            ProfileError::Invalid { problem, .. } => problem.code,
+            ProfileError::Damaged(_) => "damaged",
+        }
+    }
+}
+
+/// The saved profile after a change, and what is inconsistent in the
+/// changed person, if anything.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProfileChange {
+    pub profile: Profile,
+    pub warning: Option<Problem>,
+}
+
+/// The profile kept under a data directory.
+#[derive(Clone)]
+pub struct Profiles {
+    vault: Vault,
+}
+
+use crate::clock::unix_now as now;
+
+impl Profiles {
+    pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Profiles, ProfileError> {
+        Ok(Profiles {
+            vault: Vault::open_dir(data_dir, keys)?,
+        })
+    }
+
+    pub fn with_vault(vault: Vault) -> Profiles {
+        Profiles { vault }
+    }
+
+    /// Set when opening found a corrupt store and moved it aside.
+    pub fn quarantined(&self) -> Option<&crate::Quarantined> {
+        self.vault.store().quarantined()
+    }
+
+    /// The saved profile (empty if none was saved yet).
+    pub fn get(&self) -> Result<Profile, ProfileError> {
+        match self.vault.get(SPACE, KEY)? {
+            None => Ok(Profile::default()),
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| ProfileError::Damaged(crate::storage::json_error_reason(&e))),
+        }
+    }
+
+    /// Sets one field of the user (`member` = None) or of a family member.
+    /// The value is checked and normalised first; nothing is saved if it is
+    /// malformed. A value that contradicts the person's other values (an ID
+    /// number that says another birth year) is saved with a warning, so the
+    /// two can be corrected one after the other.
+    pub fn set(
+        &self,
+        member: Option<&str>,
+        field: &str,
+        raw: &str,
+    ) -> Result<ProfileChange, ProfileError> {
+        let value = match normalize_person_value(field, raw, validate::today_vn()) {
+            None => return Err(ProfileError::UnknownField(field.to_string())),
+            Some(Err(problem)) => {
+                return Err(ProfileError::Invalid {
+                    field: field.to_string(),
+                    problem,
+                })
+            }
+            Some(Ok(v)) => v,
+        };
+        let mut warning = None;
+        let profile = self.edit(|profile| {
+            let person = profile
+                .person_mut(member)
+                .ok_or_else(|| ProfileError::UnknownMember(member.unwrap_or("").to_string()))?;
+            person.insert(field.to_string(), value.clone());
+            warning = person_consistency(person).into_iter().next();
+            Ok(())
+        })?;
+        Ok(ProfileChange { profile, warning })
+    }
+
+    /// Removes one field's value.
+    pub fn clear(&self, member: Option<&str>, field: &str) -> Result<Profile, ProfileError> {
+        if !super::is_person_field(field) {
+            return Err(ProfileError::UnknownField(field.to_string()));
+        }
+        self.edit(|profile| {
+            let person = profile
+                .person_mut(member)
+                .ok_or_else(|| ProfileError::UnknownMember(member.unwrap_or("").to_string()))?;
+            person.remove(field);
+            Ok(())
+        })
+    }
+
+    /// Adds a family member and returns its id.
+    pub fn add_member(&self, relation: &str) -> Result<(String, Profile), ProfileError> {
+        let relation = Relation::parse(relation)
+            .ok_or_else(|| ProfileError::UnknownRelation(relation.to_string()))?;
+        let mut id = String::new();
+        let profile = self.edit(|profile| {
+            id = profile.next_member_id();
+            profile.family.push(FamilyMember {
+                id: id.clone(),
+                relation,
+                values: Default::default(),
+            });
+            Ok(())
+        })?;
+        Ok((id, profile))
+    }
+
+    /// Removes a family member.
+    pub fn remove_member(&self, id: &str) -> Result<Profile, ProfileError> {
+        self.edit(|profile| {
+            let before = profile.family.len();
+            profile.family.retain(|m| m.id != id);
+            if profile.family.len() == before {
+                return Err(ProfileError::UnknownMember(id.to_string()));
+            }
+            Ok(())
+        })
+    }
+
+    /// Read, change, seal and durably write the profile as one record.
+    fn edit(
+        &self,
+        change: impl FnOnce(&mut Profile) -> Result<(), ProfileError>,
+    ) -> Result<Profile, ProfileError> {
+        let _guard = self.vault.store().edit_lock();
+        let mut profile = self.get()?;
+        change(&mut profile)?;
+        profile.updated_at = now();
+        let bytes = serde_json::to_vec(&profile)
+            .map_err(|e| ProfileError::Damaged(crate::storage::json_error_reason(&e)))?;
+        let mut changes = Changes::default();
+        self.vault.put(&mut changes, SPACE, KEY, &bytes)?;
+        self.vault
+            .store()
+            .commit(&changes)
+            .map_err(VaultError::from)?;
+        Ok(profile)
+    }
+}
