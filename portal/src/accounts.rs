@@ -2,7 +2,9 @@
 //! PBKDF2 password check, opaque bearer access tokens (15 minutes) and
 //! rotating single-use refresh tokens (30 days; a spent one presented again
 //! revokes the whole session), logout, and token authentication for every
-//! other endpoint. Times are the portal clock.
+//! other endpoint (the calling account, [`Caller`]). Times are the portal
+//! clock. Bodies are `hoso_wire`'s (`Registration`, `Account`,
+//! `LoginRequest`, `RefreshRequest`, `TokenPair`).
 //!
 //! Storage: `accounts/{id}` (sealed, with the password hash), `phones/{blind
 //! (phone)}` → id, `tokens/{blind(token)}`, `sessions/{id}`. Tokens are
@@ -10,16 +12,21 @@
 
 use crate::clock::rfc3339;
 use crate::db::Write;
-use crate::error::{ApiError, FieldIssue};
-use crate::extract::{ApiJson, Caller, ClientIp};
+use crate::error::{problem_issue, ApiError, FieldIssue};
+use crate::extract::{bearer, ApiJson, ClientIp};
 use crate::Portal;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use hoso_wire::{
+    Account, AccountKind, ErrorCode, LoginRequest, RefreshRequest, Registration, TokenPair,
+    TokenType, VolunteerProfile,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -34,35 +41,6 @@ const SESSIONS: &str = "sessions";
 /// Failed logins allowed per phone number or client IP in a window.
 const LOGIN_FAILURES: u32 = 10;
 const LOGIN_WINDOW_SECS: i64 = 15 * 60;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountKind {
-    Citizen,
-    Volunteer,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VolunteerProfile {
-    pub team: String,
-    pub province: String,
-    pub commune: String,
-}
-
-/// `CitizenRegistration` / `VolunteerRegistration`, selected by `kind`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Registration {
-    kind: AccountKind,
-    phone: String,
-    password: String,
-    full_name: String,
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    email: Option<String>,
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    volunteer: Option<VolunteerProfile>,
-}
 
 #[derive(Serialize, Deserialize, Clone)]
 struct PasswordHash {
@@ -85,17 +63,43 @@ pub struct AccountRecord {
 }
 
 impl AccountRecord {
-    /// The `Account` schema.
-    pub fn public(&self) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "kind": self.kind,
-            "phone": self.phone,
-            "full_name": self.full_name,
-            "email": self.email,
-            "volunteer": self.volunteer,
-            "created_at": self.created_at,
-        })
+    /// The account as the API answers it.
+    pub fn public(&self) -> Account {
+        Account {
+            id: self.id.clone(),
+            kind: self.kind,
+            phone: self.phone.clone(),
+            full_name: self.full_name.clone(),
+            email: self.email.clone(),
+            volunteer: self.volunteer.clone(),
+            created_at: self.created_at.clone(),
+        }
+    }
+}
+
+/// The account a request is made for, from `Authorization: Bearer …`.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account_id: String,
+    pub kind: AccountKind,
+    /// The login session the token belongs to.
+    pub session: String,
+    /// The blinded access token (rate-limit bucket, logout).
+    pub token_key: String,
+}
+
+impl FromRequestParts<Arc<Portal>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, portal: &Arc<Portal>) -> Result<Self, ApiError> {
+        // Already authenticated by the rate limiter in front of the routes.
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
+        let Some(token) = bearer(&parts.headers) else {
+            return Err(ApiError::unauthorized());
+        };
+        authenticate(portal, token)
     }
 }
 
@@ -119,19 +123,6 @@ struct TokenRecord {
 struct SessionRecord {
     account_id: String,
     revoked: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LoginRequest {
-    phone: String,
-    password: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RefreshRequest {
-    refresh_token: String,
 }
 
 /// Failed logins by phone (blinded) and by client IP, for throttling.
@@ -234,15 +225,15 @@ async fn register(
 ) -> Result<Response, ApiError> {
     let mut issues = Vec::new();
     let phone = hoso_core::validate::phone(&reg.phone)
-        .map_err(|p| issues.push(FieldIssue::from_problem("phone", p)))
+        .map_err(|p| issues.push(problem_issue("phone", p)))
         .ok();
     let full_name = hoso_core::validate::person_name(&reg.full_name)
-        .map_err(|p| issues.push(FieldIssue::from_problem("full_name", p)))
+        .map_err(|p| issues.push(problem_issue("full_name", p)))
         .ok();
     let email = match reg.email.as_deref() {
         None => None,
         Some(e) => hoso_core::validate::email(e)
-            .map_err(|p| issues.push(FieldIssue::from_problem("email", p)))
+            .map_err(|p| issues.push(problem_issue("email", p)))
             .ok(),
     };
     let chars = reg.password.chars().count();
@@ -303,7 +294,7 @@ async fn register(
     if portal.db.get::<String>(PHONES, &phone_key)?.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "account_exists",
+            ErrorCode::AccountExists,
             "Số điện thoại này đã được đăng ký",
             "This phone number is already registered",
         ));
@@ -379,7 +370,7 @@ async fn login(
             portal.login_throttle.fail(throttle_key, now);
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 "Số điện thoại hoặc mật khẩu không đúng",
                 "Wrong phone number or password",
             ));
@@ -419,11 +410,12 @@ fn issue_pair(
     portal: &Portal,
     account: &AccountRecord,
     session: &str,
-) -> Result<(serde_json::Value, Vec<Write>), ApiError> {
+) -> Result<(TokenPair, Vec<Write>), ApiError> {
     let now = portal.clock.now();
     let access = new_token(portal, "at_")?;
     let refresh = new_token(portal, "rt_")?;
-    let access_ttl = portal.config.access_token_ttl.as_secs().max(1) as i64;
+    let expires_in = portal.config.access_token_ttl.as_secs().max(1);
+    let access_ttl = expires_in as i64;
     let refresh_ttl = portal.config.refresh_token_ttl.as_secs().max(1) as i64;
     let access_expires = now + time::Duration::seconds(access_ttl);
     let refresh_expires = now + time::Duration::seconds(refresh_ttl);
@@ -446,22 +438,22 @@ fn issue_pair(
             &record(TokenKind::Refresh, refresh_expires),
         ),
     ];
-    let pair = serde_json::json!({
-        "token_type": "Bearer",
-        "access_token": access,
-        "expires_in": access_ttl,
-        "expires_at": rfc3339(access_expires),
-        "refresh_token": refresh,
-        "refresh_expires_at": rfc3339(refresh_expires),
-        "account": account.public(),
-    });
+    let pair = TokenPair {
+        token_type: TokenType::Bearer,
+        access_token: access,
+        expires_in,
+        expires_at: rfc3339(access_expires),
+        refresh_token: refresh,
+        refresh_expires_at: rfc3339(refresh_expires),
+        account: account.public(),
+    };
     Ok((pair, writes))
 }
 
 fn refresh_invalid() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "refresh_token_invalid",
+        ErrorCode::RefreshTokenInvalid,
         "Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại",
         "Your session has expired; please log in again",
     )
@@ -534,7 +526,7 @@ pub fn authenticate(portal: &Portal, token: &str) -> Result<Caller, ApiError> {
     if record.expires_at <= portal.clock.now().unix_timestamp() {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "token_expired",
+            ErrorCode::TokenExpired,
             "Phiên làm việc đã hết hạn; đang đăng nhập lại",
             "The access token has expired; refresh it",
         )

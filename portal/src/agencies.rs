@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use hoso_core::catalog::{Level, Procedure};
 use hoso_core::validate::regions::{self, PROVINCES};
-use serde::Serialize;
+use hoso_wire::AgencyList;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -32,8 +32,9 @@ const MINISTRIES: [(&str, &str, &str); 7] = [
     ("TANDTC", "Tòa án nhân dân tối cao", "toa-an-nhan-dan"),
 ];
 
-/// A receiving agency (`Agency`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A receiving agency of the registry: the API's `Agency` and the
+/// ministry whose procedures a ministry-level agency receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Agency {
     pub code: String,
     pub name: String,
@@ -43,8 +44,30 @@ pub(crate) struct Agency {
     /// The commune or ward (`Phường Trường Vinh`), commune level only.
     pub commune: Option<String>,
     /// The catalog's ministry slug, ministry level only.
-    #[serde(skip)]
     pub ministry: Option<&'static str>,
+}
+
+impl Agency {
+    /// The agency as `GET /v1/agencies` lists it.
+    pub(crate) fn wire(&self) -> hoso_wire::Agency {
+        hoso_wire::Agency {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            level: wire_level(self.level),
+            province: self.province.map(str::to_string),
+            commune: self.commune.clone(),
+        }
+    }
+}
+
+/// The API's spelling of a catalog level.
+fn wire_level(level: Level) -> hoso_wire::Level {
+    match level {
+        Level::Ministry => hoso_wire::Level::Ministry,
+        Level::Province => hoso_wire::Level::Province,
+        Level::Commune => hoso_wire::Level::Commune,
+        Level::Other => hoso_wire::Level::Other,
+    }
 }
 
 /// `Tỉnh Nghệ An` → `tỉnh Nghệ An`, as inside a name.
@@ -152,7 +175,7 @@ fn procedure_code_ok(code: &str) -> bool {
 async fn list(
     State(portal): State<Arc<Portal>>,
     query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<AgencyList>, ApiError> {
     let Ok(Query(query)) = query else {
         return Err(bad(
             "/",
@@ -189,7 +212,7 @@ async fn list(
         // agency: an empty list.
         Some(code) => Some(catalog.procedure(code)),
     };
-    let agencies: Vec<&Agency> = all()
+    let agencies: Vec<hoso_wire::Agency> = all()
         .iter()
         .filter(|a| match province {
             None => true,
@@ -201,8 +224,9 @@ async fn list(
             Some(None) => false,
             Some(Some(p)) => receives(a, p),
         })
+        .map(Agency::wire)
         .collect();
-    Ok(Json(serde_json::json!({ "agencies": agencies })))
+    Ok(Json(AgencyList { agencies }))
 }
 
 #[cfg(test)]

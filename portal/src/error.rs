@@ -1,99 +1,64 @@
-//! The API's error body: every failure answers `{code, message_vi,
-//! message_en}` (plus `issues` and `details` where the spec gives them) with
-//! the right HTTP status and headers, never a bare text or a panic.
+//! The API's error answers: every failure is the spec's `Error` body
+//! (`hoso_wire::Error`: a code, messages in both languages, `issues` and
+//! `details` where the spec gives them) with the right HTTP status and
+//! headers, never a bare text or a panic.
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use hoso_wire::{Error, ErrorCode};
 
-/// One problem with one field of a request (`FieldIssue` in the spec).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct FieldIssue {
-    pub field: String,
-    pub code: String,
-    pub message_vi: String,
-    pub message_en: String,
+pub use hoso_wire::FieldIssue;
+
+/// A core validation problem, reported against `field`.
+pub fn problem_issue(field: impl Into<String>, p: hoso_core::validate::Problem) -> FieldIssue {
+    FieldIssue::new(field, p.code, p.message_vi, p.message_en)
 }
 
-impl FieldIssue {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        vi: impl Into<String>,
-        en: impl Into<String>,
-    ) -> FieldIssue {
-        FieldIssue {
-            field: field.into(),
-            code: code.into(),
-            message_vi: vi.into(),
-            message_en: en.into(),
-        }
-    }
-
-    /// A core validation problem, reported against `field`.
-    pub fn from_problem(field: impl Into<String>, p: hoso_core::validate::Problem) -> FieldIssue {
-        FieldIssue::new(field, p.code, p.message_vi, p.message_en)
-    }
-}
-
-impl From<hoso_core::form::FieldIssue> for FieldIssue {
-    fn from(i: hoso_core::form::FieldIssue) -> FieldIssue {
-        FieldIssue {
-            field: i.field,
-            code: i.code,
-            message_vi: i.message_vi,
-            message_en: i.message_en,
-        }
-    }
+/// A form check's issue (`hoso_core::form`), as the API reports it.
+pub fn form_issue(i: hoso_core::form::FieldIssue) -> FieldIssue {
+    FieldIssue::new(i.field, i.code, i.message_vi, i.message_en)
 }
 
 /// One API error, as the client receives it. Boxed, so handlers' `Result`s
 /// stay one pointer wide on the success path.
 #[derive(Debug, Clone)]
-pub struct ApiError(Box<ErrorBody>);
+pub struct ApiError(Box<ErrorAnswer>);
 
-/// The fields of an [`ApiError`].
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorBody {
-    #[serde(skip)]
+/// What an [`ApiError`] answers: status, body and extra headers.
+#[derive(Debug, Clone)]
+pub struct ErrorAnswer {
     pub status: StatusCode,
-    pub code: &'static str,
-    pub message_vi: String,
-    pub message_en: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub issues: Vec<FieldIssue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub error: Error,
     /// Extra response headers (`Retry-After`, `WWW-Authenticate`, tus).
-    #[serde(skip)]
     pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl ApiError {
     pub fn new(
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         vi: impl Into<String>,
         en: impl Into<String>,
     ) -> ApiError {
-        ApiError(Box::new(ErrorBody {
+        ApiError(Box::new(ErrorAnswer {
             status,
-            code,
-            message_vi: vi.into(),
-            message_en: en.into(),
-            issues: Vec::new(),
-            details: None,
+            error: Error::new(code, vi, en),
             headers: Vec::new(),
         }))
     }
 
     pub fn with_issues(mut self, issues: Vec<FieldIssue>) -> ApiError {
-        self.0.issues = issues;
+        self.0.error.issues = issues;
         self
     }
 
-    pub fn with_details(mut self, details: serde_json::Value) -> ApiError {
-        self.0.details = Some(details);
+    /// Adds `key` to the body's `details`.
+    pub fn with_detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> ApiError {
+        self.0
+            .error
+            .details
+            .get_or_insert_with(serde_json::Map::new)
+            .insert(key.to_string(), value.into());
         self
     }
 
@@ -111,21 +76,21 @@ impl ApiError {
     pub fn not_found() -> ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             "Không tìm thấy",
             "Not found",
         )
     }
 
     pub fn bad_request(vi: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", vi, en)
+        ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, vi, en)
     }
 
     /// `422 validation_failed` with every problem found.
     pub fn validation(issues: Vec<FieldIssue>) -> ApiError {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            ErrorCode::ValidationFailed,
             "Dữ liệu chưa hợp lệ",
             "The data is not valid",
         )
@@ -135,7 +100,7 @@ impl ApiError {
     pub fn unauthorized() -> ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "Cần đăng nhập",
             "Authentication is required",
         )
@@ -143,14 +108,14 @@ impl ApiError {
     }
 
     pub fn invalid_state(status: u8, vi: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::CONFLICT, "invalid_state", vi, en)
-            .with_details(serde_json::json!({ "status": status }))
+        ApiError::new(StatusCode::CONFLICT, ErrorCode::InvalidState, vi, en)
+            .with_detail("status", status)
     }
 
     pub fn rate_limited(seconds: u64) -> ApiError {
         ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ErrorCode::RateLimited,
             "Quá nhiều yêu cầu; vui lòng thử lại sau ít phút",
             "Too many requests; please retry shortly",
         )
@@ -160,7 +125,7 @@ impl ApiError {
     pub fn unavailable(seconds: u64) -> ApiError {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "Hệ thống tạm thời không phục vụ được; vui lòng thử lại sau",
             "The service is temporarily unavailable; please retry later",
         )
@@ -173,7 +138,7 @@ impl ApiError {
         eprintln!("hoso-portal: internal error: {cause}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "Lỗi máy chủ; vui lòng thử lại",
             "Server error; please retry",
         )
@@ -182,17 +147,17 @@ impl ApiError {
     pub fn body_too_large(max_bytes: u64) -> ApiError {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+            ErrorCode::BodyTooLarge,
             format!("Nội dung yêu cầu quá lớn (tối đa {max_bytes} byte)"),
             format!("The request body is too large (at most {max_bytes} bytes)"),
         )
-        .with_details(serde_json::json!({ "max_bytes": max_bytes }))
+        .with_detail("max_bytes", max_bytes)
     }
 
     pub fn unsupported_media_type() -> ApiError {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "Kiểu nội dung không được hỗ trợ",
             "Unsupported content type",
         )
@@ -206,25 +171,19 @@ impl From<crate::db::DbError> for ApiError {
 }
 
 impl std::ops::Deref for ApiError {
-    type Target = ErrorBody;
+    type Target = ErrorAnswer;
 
-    fn deref(&self) -> &ErrorBody {
+    fn deref(&self) -> &ErrorAnswer {
         &self.0
-    }
-}
-
-impl Serialize for ApiError {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = *self.0;
-        let mut response = (body.status, axum::Json(&body)).into_response();
+        let answer = *self.0;
+        let mut response = (answer.status, axum::Json(&answer.error)).into_response();
         let headers = response.headers_mut();
-        for (name, value) in body.headers {
+        for (name, value) in answer.headers {
             headers.insert(name, value);
         }
         response

@@ -1,13 +1,16 @@
 //! Request extractors shared by every endpoint: a JSON body held to the
 //! spec's rules (`415` for another content type, `413` over the cap, `400`
-//! with a JSON-pointer issue per problem), the calling account from its
-//! bearer token, and the admin token.
+//! with a JSON-pointer issue per problem) and read into its `hoso_wire`
+//! shape, the bearer token, the client's IP address, and the admin token.
+//! The calling account (`Caller`) is `accounts`'s: it authenticates the
+//! bearer token.
 
 use crate::error::{ApiError, FieldIssue};
 use crate::Portal;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use hoso_wire::ErrorCode;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -92,18 +95,6 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Ap
     })
 }
 
-/// An optional field the spec does not let be `null`: absent is `None`, a
-/// value is `Some`, and an explicit `null` is refused like any other value
-/// of the wrong type (`400` with a `type` issue), as the schema refuses it.
-/// With `#[serde(default, deserialize_with = "crate::extract::not_null")]`.
-pub fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
-
 /// JSON Schema counts `309.0` as an integer; serde does not. Whole-number
 /// floats become integers before the body is read into its shape.
 fn whole_numbers(value: &mut serde_json::Value) {
@@ -155,17 +146,6 @@ impl<T: DeserializeOwned> FromRequest<Arc<Portal>> for ApiJson<T> {
     }
 }
 
-/// The account a request is made for, from `Authorization: Bearer …`.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub account_id: String,
-    pub kind: crate::accounts::AccountKind,
-    /// The login session the token belongs to.
-    pub session: String,
-    /// The blinded access token (rate-limit bucket, logout).
-    pub token_key: String,
-}
-
 /// The bearer token of a request, if any.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -174,21 +154,6 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
-}
-
-impl FromRequestParts<Arc<Portal>> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, portal: &Arc<Portal>) -> Result<Self, ApiError> {
-        // Already authenticated by the rate limiter in front of the routes.
-        if let Some(caller) = parts.extensions.get::<Caller>() {
-            return Ok(caller.clone());
-        }
-        let Some(token) = bearer(&parts.headers) else {
-            return Err(ApiError::unauthorized());
-        };
-        crate::accounts::authenticate(portal, token)
-    }
 }
 
 /// The client's IP address (from the connection), for per-IP limits.
@@ -238,7 +203,7 @@ impl FromRequestParts<Arc<Portal>> for Admin {
         } else {
             Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 "Cần mã quản trị hợp lệ",
                 "A valid admin token is required",
             )
@@ -268,8 +233,8 @@ mod tests {
 
     fn issue(body: &str) -> FieldIssue {
         let e = parse_json::<Shape>(body.as_bytes()).unwrap_err();
-        assert_eq!(e.code, "bad_request");
-        e.issues[0].clone()
+        assert_eq!(e.error.code, ErrorCode::BadRequest);
+        e.error.issues[0].clone()
     }
 
     #[test]
@@ -298,7 +263,7 @@ mod tests {
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Optional {
-        #[serde(default, deserialize_with = "not_null")]
+        #[serde(default, deserialize_with = "hoso_wire::not_null")]
         note: Option<String>,
     }
 
@@ -308,8 +273,8 @@ mod tests {
         let given = parse_json::<Optional>(br#"{"note":"x"}"#).unwrap();
         assert_eq!(given.note.as_deref(), Some("x"));
         let e = parse_json::<Optional>(br#"{"note":null}"#).unwrap_err();
-        assert_eq!(e.code, "bad_request");
-        let i = &e.issues[0];
+        assert_eq!(e.error.code, ErrorCode::BadRequest);
+        let i = &e.error.issues[0];
         assert_eq!((i.field.as_str(), i.code.as_str()), ("/note", "type"));
     }
 }

@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use hoso_core::receipt::format::valid_kid;
-use hoso_core::receipt::{KeySet, PublicKey};
+use hoso_wire::{Algorithm, Curve, KeySet, KeyType, KeyUse, PublicKey};
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
@@ -151,10 +151,10 @@ impl Held {
         let r = &self.record;
         PublicKey {
             kid: r.kid.clone(),
-            kty: "OKP".into(),
-            crv: "Ed25519".into(),
-            alg: "EdDSA".into(),
-            use_: "sig".into(),
+            kty: KeyType::Okp,
+            crv: Curve::Ed25519,
+            alg: Algorithm::EdDsa,
+            use_: KeyUse::Sig,
             x: B64URL.encode(self.pair.public_key().as_ref()),
             not_before: time_text(r.not_before),
             not_after: time_text(r.not_after),

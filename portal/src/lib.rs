@@ -194,9 +194,12 @@ async fn api_version(mut response: axum::response::Response) -> axum::response::
 /// `GET /v1/health`.
 async fn health(
     axum::extract::State(portal): axum::extract::State<Arc<Portal>>,
-) -> axum::Json<serde_json::Value> {
-    let now = clock::rfc3339(portal.clock.now());
-    axum::Json(serde_json::json!({ "status": "ok", "api_version": "1.0.0", "now": now }))
+) -> axum::Json<hoso_wire::Health> {
+    axum::Json(hoso_wire::Health {
+        status: hoso_wire::HealthStatus::Ok,
+        api_version: hoso_wire::API_VERSION.into(),
+        now: clock::rfc3339(portal.clock.now()),
+    })
 }
 
 /// Binds `addr` (port 0 picks a free one) and serves until the task is

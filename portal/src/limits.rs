@@ -12,6 +12,7 @@ use crate::Portal;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
+use hoso_wire::ErrorCode;
 use std::sync::Arc;
 
 /// The rate limiter's buckets and the fault injector's state.
@@ -52,7 +53,7 @@ fn is_admin(path: &str) -> bool {
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "Đường dẫn này không hỗ trợ phương thức đã dùng",
         "This path does not support the method used",
     )

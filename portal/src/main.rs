@@ -187,7 +187,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 
 /// Calls the admin API and prints its JSON answer.
 fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
-    use serde_json::json;
+    use hoso_wire::status::{FEE_REQUESTED, SUPPLEMENT_REQUESTED};
+    use hoso_wire::{ClockAdvance, FeeAsk, StatusChange, SupplementAsk};
     let base = args.url.trim_end_matches('/').to_string();
     let (method, path, body) = match args.command {
         AdminCommand::Status {
@@ -199,22 +200,23 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
             amount,
             due,
         } => {
-            let mut body = json!({"status": status, "note": note});
-            if let Some(a) = agency {
-                body["agency_code"] = json!(a);
-            }
-            if status == 5 {
-                body["supplement_request"] =
-                    json!({"slots": slots, "due_date": due.clone().unwrap_or_default()});
-            }
-            if status == 6 {
-                body["fee_request"] =
-                    json!({"amount_vnd": amount.unwrap_or(0), "due_date": due.unwrap_or_default()});
-            }
+            let body = StatusChange {
+                status,
+                note,
+                agency_code: agency,
+                supplement_request: (status == SUPPLEMENT_REQUESTED).then(|| SupplementAsk {
+                    slots,
+                    due_date: due.clone().unwrap_or_default(),
+                }),
+                fee_request: (status == FEE_REQUESTED).then(|| FeeAsk {
+                    amount_vnd: amount.unwrap_or(0),
+                    due_date: due.unwrap_or_default(),
+                }),
+            };
             (
                 "POST",
                 format!("/v1/admin/dossiers/{code}/status"),
-                Some(body),
+                Some(serde_json::to_value(body)?),
             )
         }
         AdminCommand::Clock => ("GET", "/v1/admin/clock".into(), None),
@@ -223,15 +225,19 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
             working_days,
         } => {
             let body = match (seconds, working_days) {
-                (Some(s), _) => json!({"seconds": s}),
-                (None, Some(d)) => json!({"working_days": d}),
+                (Some(s), _) => ClockAdvance::seconds(s),
+                (None, Some(d)) => ClockAdvance::working_days(d),
                 (None, None) => {
                     return Err(
                         "--seconds hoặc --working-days / give --seconds or --working-days".into(),
                     )
                 }
             };
-            ("POST", "/v1/admin/clock/advance".into(), Some(body))
+            (
+                "POST",
+                "/v1/admin/clock/advance".into(),
+                Some(serde_json::to_value(body)?),
+            )
         }
         AdminCommand::Stats => ("GET", "/v1/admin/stats".into(), None),
         AdminCommand::Dossiers { verify } => (

@@ -21,8 +21,8 @@ pub(crate) struct ReceiptFields {
 
 /// A fresh signed receipt.
 pub(crate) struct IssuedReceipt {
-    /// The `Receipt` JSON.
-    pub json: serde_json::Value,
+    /// The `Receipt` as the API answers it.
+    pub receipt: hoso_wire::Receipt,
     /// The lookup token, base64url (as in the receipt), for the public lookup.
     pub lookup_token: String,
 }
@@ -50,8 +50,9 @@ pub(crate) fn issue(portal: &Portal, fields: &ReceiptFields) -> Result<IssuedRec
         signature: signer.sign(&message),
         payload,
     };
+    let json = receipt.to_json().map_err(|e| internal(&e))?;
     Ok(IssuedReceipt {
-        json: receipt.to_json().map_err(|e| internal(&e))?,
+        receipt: serde_json::from_value(json).map_err(|e| internal(&e))?,
         lookup_token: token_text(&lookup_token),
     })
 }
@@ -121,14 +122,12 @@ mod portal_tests {
         let http = reqwest::Client::new();
 
         let first = issue(&portal, &fields(&portal, 1)).unwrap();
-        let qr = first.json["qr"].as_str().unwrap().to_string();
+        let json = serde_json::to_value(&first.receipt).unwrap();
+        let qr = first.receipt.qr.clone();
         let receipt = SignedReceipt::from_qr_text(&qr).unwrap();
-        assert_eq!(SignedReceipt::from_json(&first.json).unwrap(), receipt);
-        assert_eq!(
-            first.json["payload"]["lookup_token"],
-            first.lookup_token.as_str()
-        );
-        assert_eq!(first.json["payload"]["fee_vnd"], 8_000);
+        assert_eq!(SignedReceipt::from_json(&json).unwrap(), receipt);
+        assert_eq!(first.receipt.payload.lookup_token, first.lookup_token);
+        assert_eq!(first.receipt.payload.fee_vnd, 8_000);
         let n = receipt.to_bytes().unwrap().len();
         assert!((149..=155).contains(&n), "{n} bytes");
         assert!(qr.len() <= 400);
@@ -142,7 +141,8 @@ mod portal_tests {
         // Rotation: the old receipt still verifies; new ones use the new key.
         let new_key = admin(&http, format!("{base}/v1/admin/keys")).await;
         let second = issue(&portal, &fields(&portal, 2)).unwrap();
-        let second = SignedReceipt::from_json(&second.json).unwrap();
+        let second =
+            SignedReceipt::from_json(&serde_json::to_value(&second.receipt).unwrap()).unwrap();
         assert_eq!(second.payload.kid, new_key["kid"].as_str().unwrap());
         assert_ne!(second.payload.kid, old_kid);
         let set = keys(&http, &base).await;

@@ -1,11 +1,11 @@
-//! Catalog deltas (`CatalogDelta`): the procedures added, changed and
-//! removed between a kept version and the current one, encoded once as JSON
-//! and gzip with their ETag.
+//! Catalog deltas (`hoso_wire::CatalogDelta`, of the core's procedures):
+//! the procedures added, changed and removed between a kept version and the
+//! current one, encoded once as JSON and gzip with their ETag.
 
 use super::short_hash;
 use hoso_core::catalog::bundle::{Bundle, BundleInfo};
 use hoso_core::catalog::Procedure;
-use serde_json::json;
+use hoso_wire::{CatalogDelta, DeltaFormat};
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -22,7 +22,11 @@ fn canonical(p: &Procedure) -> Vec<u8> {
 }
 
 /// The changes from `from` (its info and procedures) to `to`.
-pub(crate) fn diff(from: &BundleInfo, old: &[Procedure], to: &Bundle) -> serde_json::Value {
+pub(crate) fn diff<'a>(
+    from: &BundleInfo,
+    old: &[Procedure],
+    to: &'a Bundle,
+) -> CatalogDelta<&'a Procedure> {
     let old: BTreeMap<&str, &Procedure> = old.iter().map(|p| (p.code.as_str(), p)).collect();
     let new: BTreeMap<&str, &Procedure> =
         to.procedures.iter().map(|p| (p.code.as_str(), p)).collect();
@@ -35,24 +39,24 @@ pub(crate) fn diff(from: &BundleInfo, old: &[Procedure], to: &Bundle) -> serde_j
             Some(_) => {}
         }
     }
-    let removed: Vec<&str> = old
+    let removed: Vec<String> = old
         .keys()
         .filter(|c| !new.contains_key(*c))
-        .copied()
+        .map(|c| c.to_string())
         .collect();
-    json!({
-        "format": "hoso-catalog-delta",
-        "format_version": 1,
-        "from_version": from.version,
-        "from_content_hash": from.content_hash,
-        "to_version": to.info.version,
-        "content_hash": to.info.content_hash,
-        "procedure_count": to.info.procedure_count,
-        "created_at": to.info.created_at,
-        "added": added,
-        "changed": changed,
-        "removed": removed,
-    })
+    CatalogDelta {
+        format: DeltaFormat::HosoCatalogDelta,
+        format_version: hoso_wire::catalog::FORMAT_VERSION,
+        from_version: from.version,
+        from_content_hash: from.content_hash.clone(),
+        to_version: to.info.version,
+        content_hash: to.info.content_hash.clone(),
+        procedure_count: to.info.procedure_count as u64,
+        created_at: to.info.created_at,
+        added,
+        changed,
+        removed,
+    }
 }
 
 /// Encodes a delta from `from` to `to` with its ETag
@@ -60,7 +64,7 @@ pub(crate) fn diff(from: &BundleInfo, old: &[Procedure], to: &Bundle) -> serde_j
 pub(crate) fn encode(
     from: &BundleInfo,
     to: &BundleInfo,
-    delta: &serde_json::Value,
+    delta: &CatalogDelta<&Procedure>,
 ) -> std::io::Result<EncodedDelta> {
     let json = serde_json::to_vec(delta)?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

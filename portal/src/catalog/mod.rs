@@ -21,7 +21,7 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use delta::EncodedDelta;
 use hoso_core::catalog::bundle::BundleError;
-use serde_json::json;
+use hoso_wire::{BundleFormat, CatalogInfo, ErrorCode};
 use std::collections::HashMap;
 use std::sync::Arc;
 use versions::InstallError;
@@ -162,20 +162,20 @@ async fn bundle(
 }
 
 /// `CatalogInfo` of `catalog`.
-fn info_json(portal: &Portal, catalog: &ServedCatalog) -> serde_json::Value {
+fn info_json(portal: &Portal, catalog: &ServedCatalog) -> CatalogInfo {
     let info = &catalog.info;
-    json!({
-        "format": "hoso-catalog-bundle",
-        "format_version": 1,
-        "version": info.version,
-        "content_hash": info.content_hash,
-        "procedure_count": info.procedure_count,
-        "created_at": info.created_at,
-        "bundle_etag": catalog.etag(),
-        "bundle_bytes": catalog.bytes.len(),
-        "delta_from": catalog.history.kept(),
-        "key_set_version": portal.keys.version(),
-    })
+    CatalogInfo {
+        format: BundleFormat::HosoCatalogBundle,
+        format_version: hoso_wire::catalog::FORMAT_VERSION,
+        version: info.version,
+        content_hash: info.content_hash.clone(),
+        procedure_count: info.procedure_count as u64,
+        created_at: info.created_at,
+        bundle_etag: catalog.etag(),
+        bundle_bytes: catalog.bytes.len() as u64,
+        delta_from: catalog.history.kept().to_vec(),
+        key_set_version: portal.keys.version(),
+    }
 }
 
 /// `GET /v1/catalog`.
@@ -191,11 +191,11 @@ async fn info(State(portal): State<Arc<Portal>>) -> Response {
 fn version_unavailable(current: u64) -> ApiError {
     ApiError::new(
         StatusCode::GONE,
-        "catalog_version_unavailable",
+        ErrorCode::CatalogVersionUnavailable,
         "Không còn dữ liệu thay đổi từ phiên bản danh mục này; hãy tải toàn bộ danh mục",
         "No changes are kept from this catalog version; download the full catalog",
     )
-    .with_details(json!({ "current_version": current }))
+    .with_detail("current_version", current)
 }
 
 fn bad_since(code: &str, vi: &str, en: &str) -> ApiError {
@@ -299,17 +299,22 @@ fn bundle_invalid(e: &BundleError) -> ApiError {
             "the catalog bundle is corrupt or truncated".into(),
         ),
     };
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bundle_invalid", vi, en)
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::BundleInvalid,
+        vi,
+        en,
+    )
 }
 
 fn not_newer(current: u64) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
-        "catalog_version_not_newer",
+        ErrorCode::CatalogVersionNotNewer,
         format!("Phiên bản danh mục phải mới hơn phiên bản hiện tại ({current})"),
         format!("The catalog version must be newer than the current one ({current})"),
     )
-    .with_details(json!({ "current_version": current }))
+    .with_detail("current_version", current)
 }
 
 fn is_gzip(headers: &HeaderMap) -> bool {

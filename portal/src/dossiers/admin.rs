@@ -3,7 +3,6 @@
 //! along the officer transitions, the processing clock and advancing it
 //! with the simulation, and counts.
 
-use super::model::*;
 use super::{idempotency, sim, status, store};
 use crate::clock::{parse_iso_date, rfc3339};
 use crate::error::{ApiError, FieldIssue};
@@ -15,6 +14,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use hoso_wire::status::{FEE_REQUESTED, SUPPLEMENT_REQUESTED};
+use hoso_wire::{
+    AdminDossierPage, AdminDossierSummary, AdminStats, AgencyRef, Clock, ClockAdvance,
+    ClockAdvanced, FeeRequest, HistoryActor, StatusChange, SupplementRequest,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -78,51 +82,24 @@ async fn list(
         } else {
             None
         };
-        dossiers.push(serde_json::json!({
-            "code": r.code,
-            "account_id": r.account_id,
-            "filed_by_kind": r.filed_by_kind,
-            "procedure_code": r.procedure_code,
-            "status": r.status,
-            "submitted_at": r.submitted_at,
-            "idempotency_key": r.idempotency_key,
-            "document_count": files.len(),
-            "documents_verified": verified,
-        }));
+        dossiers.push(AdminDossierSummary {
+            code: r.code.clone(),
+            account_id: r.account_id.clone(),
+            filed_by_kind: r.filed_by_kind,
+            procedure_code: r.procedure_code.clone(),
+            status: r.status,
+            submitted_at: r.submitted_at.clone(),
+            idempotency_key: r.idempotency_key.clone(),
+            document_count: u32::try_from(files.len()).unwrap_or(u32::MAX),
+            documents_verified: verified,
+        });
     }
-    Ok(axum::Json(serde_json::json!({
-        "dossiers": dossiers,
-        "next_cursor": format!("a_{last:016x}"),
-        "has_more": has_more,
-    }))
+    Ok(axum::Json(AdminDossierPage {
+        dossiers,
+        next_cursor: format!("a_{last:016x}"),
+        has_more,
+    })
     .into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SupplementAsk {
-    slots: Vec<String>,
-    due_date: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FeeAsk {
-    amount_vnd: u64,
-    due_date: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StatusChange {
-    status: u8,
-    note: String,
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    agency_code: Option<String>,
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    supplement_request: Option<SupplementAsk>,
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    fee_request: Option<FeeAsk>,
 }
 
 fn due(field: &str, raw: &str, issues: &mut Vec<FieldIssue>) -> Option<String> {
@@ -235,7 +212,7 @@ async fn set_status(
         &mut record,
         change.status,
         change.note,
-        Actor::Officer,
+        HistoryActor::Officer,
         agency,
         now,
     );
@@ -245,29 +222,21 @@ async fn set_status(
     Ok(axum::Json(record.view()).into_response())
 }
 
-fn clock_json(portal: &Portal) -> serde_json::Value {
+fn clock_json(portal: &Portal) -> Clock {
     let sim = &portal.dossiers.sim;
-    serde_json::json!({
-        "now": rfc3339(portal.clock.now()),
-        "offset_seconds": portal.clock.offset_seconds(),
-        "speed": portal.clock.speed(),
-        "simulation": sim.enabled(),
-        "seed": if sim.enabled() { Some(sim.seed()) } else { None },
-    })
+    Clock {
+        now: rfc3339(portal.clock.now()),
+        // The clock only moves forward: the offset is never negative.
+        offset_seconds: u64::try_from(portal.clock.offset_seconds()).unwrap_or(0),
+        speed: portal.clock.speed(),
+        simulation: sim.enabled(),
+        seed: sim.enabled().then(|| sim.seed()),
+    }
 }
 
 /// `GET /v1/admin/clock`.
 async fn clock(State(portal): State<Arc<Portal>>, _: Admin) -> Response {
     axum::Json(clock_json(&portal)).into_response()
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClockAdvance {
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    seconds: Option<i64>,
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    working_days: Option<u32>,
 }
 
 /// `POST /v1/admin/clock/advance`.
@@ -295,10 +264,10 @@ async fn advance(
     let target = now + time::Duration::seconds(seconds);
     let transitions = sim::run_until(&portal, target)?;
     portal.clock.advance(seconds)?;
-    Ok(axum::Json(serde_json::json!({
-        "clock": clock_json(&portal),
-        "transitions": transitions,
-    }))
+    Ok(axum::Json(ClockAdvanced {
+        clock: clock_json(&portal),
+        transitions,
+    })
     .into_response())
 }
 
@@ -321,15 +290,15 @@ async fn stats(State(portal): State<Arc<Portal>>, _: Admin) -> Result<Response, 
     let uploads = portal.uploads.stats(&portal.db, portal.clock.now())?;
     Ok((
         StatusCode::OK,
-        axum::Json(serde_json::json!({
-            "accounts": crate::accounts::count(&portal)?,
-            "dossiers": dossiers,
-            "dossiers_by_status": by_status,
-            "blobs": uploads.blobs,
-            "blob_bytes": uploads.blob_bytes,
-            "uploads_in_progress": uploads.uploads_in_progress,
-            "idempotency_keys": idempotency::count(&portal.db)?,
-        })),
+        axum::Json(AdminStats {
+            accounts: crate::accounts::count(&portal)? as u64,
+            dossiers,
+            dossiers_by_status: by_status,
+            blobs: uploads.blobs,
+            blob_bytes: uploads.blob_bytes,
+            uploads_in_progress: uploads.uploads_in_progress,
+            idempotency_keys: idempotency::count(&portal.db)? as u64,
+        }),
     )
         .into_response())
 }

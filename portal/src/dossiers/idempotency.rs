@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hoso_core::attachment::hash::Digest;
+use hoso_wire::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -34,7 +35,7 @@ pub fn key(headers: &HeaderMap, account_id: &str, path: &str) -> Result<Key, Api
     let Some(raw) = headers.get(&IDEMPOTENCY_KEY) else {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "idempotency_key_missing",
+            ErrorCode::IdempotencyKeyMissing,
             "Thiếu tiêu đề Idempotency-Key",
             "The Idempotency-Key header is required",
         ));
@@ -42,7 +43,7 @@ pub fn key(headers: &HeaderMap, account_id: &str, path: &str) -> Result<Key, Api
     let invalid = || {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "idempotency_key_invalid",
+            ErrorCode::IdempotencyKeyInvalid,
             "Tiêu đề Idempotency-Key không hợp lệ (8–255 ký tự chữ, số và _.:~+/=-)",
             "The Idempotency-Key header is malformed (8–255 letters, digits and _.:~+/=-)",
         )
@@ -142,7 +143,7 @@ impl InFlight {
         if !keys.insert(key.store_key.clone()) {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
-                "idempotency_request_in_progress",
+                ErrorCode::IdempotencyRequestInProgress,
                 "Yêu cầu với khóa này đang được xử lý; vui lòng thử lại sau",
                 "A request with this key is still being processed; retry later",
             )
@@ -164,7 +165,7 @@ pub fn prior(db: &Db, key: &Key, fingerprint: &str, now: i64) -> Result<Prior, A
             } else {
                 Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency_key_reused",
+                    ErrorCode::IdempotencyKeyReused,
                     "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác",
                     "This Idempotency-Key was already used for a different request",
                 ))
@@ -213,14 +214,14 @@ mod tests {
     fn keys_and_fingerprints() {
         let mut h = HeaderMap::new();
         assert_eq!(
-            key(&h, "a", "/v1/dossiers").err().map(|e| e.code),
-            Some("idempotency_key_missing")
+            key(&h, "a", "/v1/dossiers").err().map(|e| e.error.code),
+            Some(ErrorCode::IdempotencyKeyMissing)
         );
         for bad in ["\"short\"", "\"unterminated", "has space in it", "\"\""] {
             h.insert(&IDEMPOTENCY_KEY, HeaderValue::from_str(bad).unwrap());
             assert_eq!(
-                key(&h, "a", "/p").err().map(|e| e.code),
-                Some("idempotency_key_invalid"),
+                key(&h, "a", "/p").err().map(|e| e.error.code),
+                Some(ErrorCode::IdempotencyKeyInvalid),
                 "{bad}"
             );
         }

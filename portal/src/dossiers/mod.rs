@@ -13,10 +13,11 @@ mod store;
 mod submit;
 mod validate;
 
+use crate::accounts::Caller;
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::{ApiError, FieldIssue};
-use crate::extract::{from_value, ApiJson, Caller};
+use crate::error::{form_issue, ApiError, FieldIssue};
+use crate::extract::{from_value, ApiJson};
 use crate::{Portal, PortalError};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -24,7 +25,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use model::*;
+use hoso_wire::status::{status_name, PROCESSING, SUPPLEMENT_REQUESTED, WITHDRAWAL_REQUESTED};
+use hoso_wire::{ErrorCode, FeedPage, HistoryActor, SupplementResponse, WithdrawalRequest};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -103,17 +105,6 @@ async fn get_dossier(
     Ok(no_store(axum::Json(record.view())))
 }
 
-/// `SupplementResponse`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SupplementResponse {
-    documents: BTreeMap<String, Vec<AttachmentRef>>,
-    #[serde(default)]
-    form_values: BTreeMap<String, String>,
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    note: Option<String>,
-}
-
 /// `POST /v1/dossiers/{code}/supplements`.
 async fn supplement(
     State(portal): State<Arc<Portal>>,
@@ -149,6 +140,7 @@ fn answer_supplement(
             ))
         }
     };
+    let form_values = response.form_values.unwrap_or_default();
     let mut issues = Vec::new();
     for slot in &request.slots {
         if response.documents.get(slot).is_none_or(Vec::is_empty) {
@@ -165,9 +157,9 @@ fn answer_supplement(
     if let Some(procedure) = procedure {
         let schema = hoso_core::form::schema_for(procedure);
         validate::documents(portal, caller, &schema, &response.documents, &mut issues)?;
-        if !response.form_values.is_empty() {
+        if !form_values.is_empty() {
             let mut values = record.form_values.clone();
-            values.extend(response.form_values.clone());
+            values.extend(form_values.clone());
             let counts = BTreeMap::new();
             let report = hoso_core::form::check(
                 &schema,
@@ -176,14 +168,14 @@ fn answer_supplement(
                 hoso_core::form::CheckMode::Partial,
                 crate::clock::vn_date(portal.clock.now()),
             );
-            issues.extend(report.invalid.into_iter().map(FieldIssue::from));
+            issues.extend(report.invalid.into_iter().map(form_issue));
         }
     }
     if !issues.is_empty() {
         return Err(ApiError::validation(issues));
     }
     let now = portal.clock.now();
-    record.form_values.extend(response.form_values);
+    record.form_values.extend(form_values);
     let mut writes = Vec::new();
     for (slot, files) in response.documents {
         for f in &files {
@@ -204,21 +196,22 @@ fn answer_supplement(
         .note
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "Công dân đã bổ sung giấy tờ".into());
-    status::apply(&mut record, PROCESSING, note, Actor::Applicant, None, now);
+    status::apply(
+        &mut record,
+        PROCESSING,
+        note,
+        HistoryActor::Applicant,
+        None,
+        now,
+    );
     writes.extend(store::changed(&portal.db, &record)?);
     writes.extend(sim::schedule(portal, &record)?);
     Ok(submit::Outcome {
         status: StatusCode::OK,
-        body: record.view(),
+        body: serde_json::to_value(record.view()).map_err(|e| ApiError::internal(&e))?,
         location: None,
         writes,
     })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WithdrawalRequest {
-    reason: String,
 }
 
 /// `POST /v1/dossiers/{code}/withdrawal`.
@@ -265,7 +258,7 @@ async fn withdraw(
         &mut record,
         WITHDRAWAL_REQUESTED,
         reason,
-        Actor::Applicant,
+        HistoryActor::Applicant,
         None,
         portal.clock.now(),
     );
@@ -309,7 +302,7 @@ fn cursor_param(raw: Option<&str>) -> Result<Option<u64>, ApiError> {
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "cursor_invalid",
+                ErrorCode::CursorInvalid,
                 "Dấu mốc đồng bộ không hợp lệ",
                 "The cursor is malformed",
             )
@@ -332,11 +325,11 @@ async fn feed(
     let cursor = cursor_param(query.cursor.as_deref())?;
     let (entries, last, has_more) =
         store::feed_page(&portal.db, &caller.account_id, cursor, limit)?;
-    Ok(no_store(axum::Json(serde_json::json!({
-        "entries": entries,
-        "next_cursor": format!("f_{last:016x}"),
-        "has_more": has_more,
-    }))))
+    Ok(no_store(axum::Json(FeedPage {
+        entries,
+        next_cursor: format!("f_{last:016x}"),
+        has_more,
+    })))
 }
 
 #[derive(Deserialize)]

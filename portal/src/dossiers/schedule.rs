@@ -3,10 +3,10 @@
 //! dossier is received (the same day before 15:00 Vietnam time on a working
 //! day, else the next working day), and the sum of its fee lines.
 
-use super::model::{Channel, Fee};
 use crate::clock::vietnam;
 use crate::workdays::{add_working_days, is_working_day};
 use hoso_core::catalog::{ChannelKind, Procedure, TimeUnit};
+use hoso_wire::DossierFee;
 use time::{Date, Duration, OffsetDateTime};
 
 /// Working days used when the catalog gives no usable processing time.
@@ -15,18 +15,19 @@ const DEFAULT_WORKING_DAYS: u32 = 15;
 /// Hours of a working day, for times given in hours.
 const HOURS_PER_DAY: f64 = 8.0;
 
-fn channel_kind(channel: Channel) -> ChannelKind {
+/// The catalog's channel kind of an API channel.
+fn channel_kind(channel: hoso_wire::ChannelKind) -> ChannelKind {
     match channel {
-        Channel::Online => ChannelKind::Online,
-        Channel::InPerson => ChannelKind::InPerson,
-        Channel::Postal => ChannelKind::Postal,
+        hoso_wire::ChannelKind::Online => ChannelKind::Online,
+        hoso_wire::ChannelKind::InPerson => ChannelKind::InPerson,
+        hoso_wire::ChannelKind::Postal => ChannelKind::Postal,
     }
 }
 
 /// The catalog's row for `channel`, if the procedure lists it.
 pub fn channel_row(
     procedure: &Procedure,
-    channel: Channel,
+    channel: hoso_wire::ChannelKind,
 ) -> Option<&hoso_core::catalog::Channel> {
     procedure
         .channels
@@ -61,7 +62,11 @@ fn counting_start(received_at: OffsetDateTime) -> Date {
 }
 
 /// The appointment date for a dossier received at `received_at`.
-pub fn appointment(procedure: &Procedure, channel: Channel, received_at: OffsetDateTime) -> Date {
+pub fn appointment(
+    procedure: &Procedure,
+    channel: hoso_wire::ChannelKind,
+    received_at: OffsetDateTime,
+) -> Date {
     let start = counting_start(received_at);
     let time = channel_row(procedure, channel)
         .or_else(|| procedure.channels.first())
@@ -91,9 +96,9 @@ fn add_months(day: Date, months: u32) -> Date {
 }
 
 /// The fee of a channel: the sum of its VND lines, with every line's text.
-pub fn fee(procedure: &Procedure, channel: Channel) -> Fee {
+pub fn fee(procedure: &Procedure, channel: hoso_wire::ChannelKind) -> DossierFee {
     let Some(row) = channel_row(procedure, channel) else {
-        return Fee {
+        return DossierFee {
             amount_vnd: 0,
             text: String::new(),
         };
@@ -110,7 +115,7 @@ pub fn fee(procedure: &Procedure, channel: Channel) -> Fee {
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("; ");
-    Fee { amount_vnd, text }
+    DossierFee { amount_vnd, text }
 }
 
 #[cfg(test)]
@@ -163,48 +168,48 @@ mod tests {
         let monday_morning = datetime!(2026-11-23 02:15:42 UTC);
         let p = procedure(Some(1.0), None);
         assert_eq!(
-            appointment(&p, Channel::Online, monday_morning),
+            appointment(&p, hoso_wire::ChannelKind::Online, monday_morning),
             date!(2026 - 11 - 24)
         );
         // After 15:00: counting starts Tuesday.
         let monday_late = datetime!(2026-11-23 08:30:00 UTC);
         assert_eq!(
-            appointment(&p, Channel::Online, monday_late),
+            appointment(&p, hoso_wire::ChannelKind::Online, monday_late),
             date!(2026 - 11 - 25)
         );
         // Saturday: counting starts Monday.
         let saturday = datetime!(2026-11-28 02:00:00 UTC);
         assert_eq!(
-            appointment(&p, Channel::Online, saturday),
+            appointment(&p, hoso_wire::ChannelKind::Online, saturday),
             date!(2026 - 12 - 01)
         );
         // Fractions round up; hours are ⌈h/8⌉ working days.
         let p = procedure(Some(2.5), Some(TimeUnit::WorkingDay));
         assert_eq!(
-            appointment(&p, Channel::Online, monday_morning),
+            appointment(&p, hoso_wire::ChannelKind::Online, monday_morning),
             date!(2026 - 11 - 26)
         );
         let p = procedure(Some(12.0), Some(TimeUnit::Hour));
         assert_eq!(
-            appointment(&p, Channel::Online, monday_morning),
+            appointment(&p, hoso_wire::ChannelKind::Online, monday_morning),
             date!(2026 - 11 - 25)
         );
         // Calendar days landing on a Sunday move to Monday.
         let p = procedure(Some(13.0), Some(TimeUnit::Day));
         assert_eq!(
-            appointment(&p, Channel::Online, monday_morning),
+            appointment(&p, hoso_wire::ChannelKind::Online, monday_morning),
             date!(2026 - 12 - 07)
         );
         // Months: same day later, then the next working day.
         let p = procedure(Some(3.0), Some(TimeUnit::Month));
         assert_eq!(
-            appointment(&p, Channel::Online, monday_morning),
+            appointment(&p, hoso_wire::ChannelKind::Online, monday_morning),
             date!(2027 - 02 - 23)
         );
         // No usable time: 15 working days.
         let p = procedure(None, None);
         assert_eq!(
-            appointment(&p, Channel::Online, monday_morning),
+            appointment(&p, hoso_wire::ChannelKind::Online, monday_morning),
             date!(2026 - 12 - 14)
         );
         assert_eq!(add_months(date!(2027 - 01 - 31), 1), date!(2027 - 02 - 28));
@@ -212,11 +217,11 @@ mod tests {
 
     #[test]
     fn fee_sums_vnd_lines_and_keeps_every_text() {
-        let f = fee(&procedure(Some(1.0), None), Channel::Online);
+        let f = fee(&procedure(Some(1.0), None), hoso_wire::ChannelKind::Online);
         assert_eq!(f.amount_vnd, 8_000);
         assert_eq!(f.text, "Lệ phí: 8.000 Đồng; Phí: 10 USD; Miễn phí");
         assert_eq!(
-            fee(&procedure(Some(1.0), None), Channel::Postal).amount_vnd,
+            fee(&procedure(Some(1.0), None), hoso_wire::ChannelKind::Postal).amount_vnd,
             0
         );
     }

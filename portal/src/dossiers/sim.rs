@@ -7,7 +7,7 @@
 //! (`--sim-seed`, dossier code, history length), so a seed replays the same
 //! paths.
 
-use super::model::*;
+use super::model::DossierRecord;
 use super::{status, store};
 use crate::clock::{iso_date, parse_iso_date, parse_rfc3339, rfc3339, vietnam};
 use crate::config::Config;
@@ -16,6 +16,11 @@ use crate::error::ApiError;
 use crate::workdays::{add_working_days, is_working_day};
 use crate::Portal;
 use hoso_core::attachment::hash::Digest;
+use hoso_wire::status::{
+    is_final, ACCEPTED, FEE_REQUESTED, NOT_ACCEPTED, PROCESSED, PROCESSING, REGISTERED,
+    RESULT_RETURNED, STOPPED, SUPPLEMENT_REQUESTED, WITHDRAWAL_REQUESTED,
+};
+use hoso_wire::{FeeRequest, HistoryActor, SupplementRequest};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -308,7 +313,7 @@ pub fn run_until(portal: &Portal, until: OffsetDateTime) -> Result<u32, ApiError
                     &mut record,
                     planned.to,
                     planned.note.clone(),
-                    Actor::Officer,
+                    HistoryActor::Officer,
                     None,
                     at,
                 );
@@ -333,16 +338,16 @@ pub async fn run_in_background(portal: std::sync::Arc<Portal>) {
         if portal.dossiers.sim.enabled {
             let _lock = portal.dossiers.lock.lock().await;
             if let Err(e) = run_until(&portal, portal.clock.now()) {
-                eprintln!("hoso-portal: simulation step failed: {}", e.code);
+                eprintln!("hoso-portal: simulation step failed: {}", e.error.code);
             }
         }
         if ticks % 3600 == 1 {
             let now = portal.clock.now().unix_timestamp();
             if let Err(e) = super::idempotency::sweep(&portal.db, now) {
-                eprintln!("hoso-portal: idempotency sweep failed: {}", e.code);
+                eprintln!("hoso-portal: idempotency sweep failed: {}", e.error.code);
             }
             if let Err(e) = crate::uploads::sweep(&portal).await {
-                eprintln!("hoso-portal: upload sweep failed: {}", e.code);
+                eprintln!("hoso-portal: upload sweep failed: {}", e.error.code);
             }
         }
     }

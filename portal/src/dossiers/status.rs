@@ -2,10 +2,15 @@
 //! move a dossier from which status to which), and applying one — a history
 //! entry, the dossier's open supplement or fee request, and its feed entry.
 
-use super::model::*;
+use super::model::DossierRecord;
 use crate::clock::rfc3339;
 use crate::error::ApiError;
 use axum::http::StatusCode;
+use hoso_wire::status::{
+    ACCEPTED, FEE_REQUESTED, NOT_ACCEPTED, PROCESSED, PROCESSING, REGISTERED, RESULT_RETURNED,
+    STOPPED, SUPPLEMENT_REQUESTED, WITHDRAWAL_REQUESTED,
+};
+use hoso_wire::{AgencyRef, ErrorCode, HistoryActor, HistoryEntry};
 use time::OffsetDateTime;
 
 /// May an officer move a dossier from `from` to `to`?
@@ -37,11 +42,12 @@ pub fn may_withdraw(from: u8) -> bool {
 pub fn invalid_transition(from: u8, to: u8) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
-        "invalid_transition",
+        ErrorCode::InvalidTransition,
         format!("Không thể chuyển hồ sơ từ trạng thái {from} sang trạng thái {to}"),
         format!("The dossier cannot move from status {from} to status {to}"),
     )
-    .with_details(serde_json::json!({"from": from, "to": to}))
+    .with_detail("from", from)
+    .with_detail("to", to)
 }
 
 /// Moves `record` to `to` at `at`, appending its history entry; clears the
@@ -50,7 +56,7 @@ pub fn apply(
     record: &mut DossierRecord,
     to: u8,
     note: String,
-    actor: Actor,
+    actor: HistoryActor,
     agency: Option<AgencyRef>,
     at: OffsetDateTime,
 ) {
@@ -80,6 +86,7 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hoso_wire::status::is_final;
 
     #[test]
     fn the_table() {

@@ -3,11 +3,11 @@
 //! per-account change feed `feed/{account}/{n}`; ownership checks that
 //! answer 404 for other people's dossiers.
 
-use super::model::{DossierRecord, HistoryEntry};
+use super::model::DossierRecord;
+use crate::accounts::Caller;
 use crate::db::{Db, Write};
 use crate::error::ApiError;
-use crate::extract::Caller;
-use serde::{Deserialize, Serialize};
+use hoso_wire::FeedEntry;
 
 pub const DOSSIERS: &str = "dossiers";
 pub const ORDER: &str = "dossier_order";
@@ -25,14 +25,6 @@ pub fn owned(db: &Db, caller: &Caller, code: &str) -> Result<DossierRecord, ApiE
         Some(d) if d.account_id == caller.account_id => Ok(d),
         _ => Err(ApiError::not_found()),
     }
-}
-
-/// One entry of an account's change feed.
-#[derive(Serialize, Deserialize, Clone)]
-pub struct FeedEntry {
-    pub dossier_code: String,
-    pub entry: HistoryEntry,
-    pub dossier: serde_json::Value,
 }
 
 /// The writes recording a dossier after a change: the record and the

@@ -4,17 +4,20 @@
 //! answer, flushed before the answer is sent.
 
 use super::idempotency::{self, Prior, Stored};
-use super::model::*;
+use super::model::DossierRecord;
 use super::{schedule, store, validate};
+use crate::accounts::Caller;
 use crate::clock::{iso_date, rfc3339};
 use crate::db::Write;
 use crate::error::ApiError;
-use crate::extract::{from_value, is_json, parse_value, read_body, Caller};
+use crate::extract::{from_value, is_json, parse_value, read_body};
 use crate::receipt::{self, ReceiptFields};
 use crate::Portal;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use hoso_wire::status::REGISTERED;
+use hoso_wire::{AccountKind, AgencyRef, DossierSubmission, ErrorCode, HistoryActor};
 
 /// A final answer of an idempotent operation and the writes making it true.
 pub struct Outcome {
@@ -55,9 +58,9 @@ where
     }
     let outcome = match op(value, &key.value) {
         Ok(o) => o,
-        Err(e) if e.code == "validation_failed" => Outcome {
+        Err(e) if e.error.code == ErrorCode::ValidationFailed => Outcome {
             status: e.status,
-            body: serde_json::to_value(&e).map_err(|e| ApiError::internal(&e))?,
+            body: serde_json::to_value(&e.error).map_err(|e| ApiError::internal(&e))?,
             location: None,
             writes: Vec::new(),
         },
@@ -99,7 +102,7 @@ pub fn submit(
     value: serde_json::Value,
     key: &str,
 ) -> Result<Outcome, ApiError> {
-    let sub: Submission = from_value(value)?;
+    let sub: DossierSubmission = from_value(value)?;
     let accepted = validate::submission(portal, caller, &sub)?;
     let now = portal.clock.now();
     let day = crate::clock::vn_date(now);
@@ -151,20 +154,18 @@ pub fn submit(
         history: Vec::new(),
         supplement_request: None,
         fee_request: None,
-        receipt: receipt.json,
+        receipt: receipt.receipt,
         lookup_token: receipt.lookup_token,
     };
     let note = match caller.kind {
-        crate::accounts::AccountKind::Citizen => "Hồ sơ đăng ký trực tuyến qua ứng dụng hoso",
-        crate::accounts::AccountKind::Volunteer => {
-            "Hồ sơ do tổ công nghệ số cộng đồng nộp hộ qua ứng dụng hoso"
-        }
+        AccountKind::Citizen => "Hồ sơ đăng ký trực tuyến qua ứng dụng hoso",
+        AccountKind::Volunteer => "Hồ sơ do tổ công nghệ số cộng đồng nộp hộ qua ứng dụng hoso",
     };
     super::status::apply(
         &mut record,
         REGISTERED,
         note.into(),
-        Actor::Applicant,
+        HistoryActor::Applicant,
         None,
         now,
     );
@@ -181,7 +182,7 @@ pub fn submit(
     writes.extend(super::sim::schedule(portal, &record)?);
     Ok(Outcome {
         status: StatusCode::CREATED,
-        body: record.view(),
+        body: serde_json::to_value(record.view()).map_err(|e| ApiError::internal(&e))?,
         location: Some(format!("/v1/dossiers/{code}")),
         writes,
     })

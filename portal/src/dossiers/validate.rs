@@ -4,16 +4,15 @@
 //! complete mode), required documents, and every file being a blob the
 //! account holds with the same size and type — plus who may file for whom.
 
-use super::model::{AttachmentRef, ConsentMethod, Submission};
 use super::schedule::channel_row;
-use crate::accounts::AccountKind;
+use crate::accounts::Caller;
 use crate::agencies::{self, Agency};
 use crate::clock::vn_date;
-use crate::error::{ApiError, FieldIssue};
-use crate::extract::Caller;
+use crate::error::{form_issue, problem_issue, ApiError, FieldIssue};
 use crate::Portal;
 use hoso_core::catalog::Procedure;
 use hoso_core::form::{check, schema_for, CheckMode, FormSchema, MediaType};
+use hoso_wire::{AccountKind, AttachmentRef, ConsentMethod, DossierSubmission};
 use std::collections::BTreeMap;
 
 /// Most files one dossier may name.
@@ -29,7 +28,7 @@ pub struct Accepted {
 pub fn submission(
     portal: &Portal,
     caller: &Caller,
-    sub: &Submission,
+    sub: &DossierSubmission,
 ) -> Result<Accepted, ApiError> {
     let mut issues = Vec::new();
     let catalog = portal.catalog();
@@ -97,7 +96,7 @@ pub fn submission(
             .missing
             .into_iter()
             .chain(report.invalid)
-            .map(FieldIssue::from),
+            .map(form_issue),
     );
     documents(portal, caller, &schema, &sub.documents, &mut issues)?;
     match agency {
@@ -111,7 +110,7 @@ pub fn submission(
 fn filed_for(
     portal: &Portal,
     caller: &Caller,
-    sub: &Submission,
+    sub: &DossierSubmission,
     issues: &mut Vec<FieldIssue>,
 ) -> Result<(), ApiError> {
     match (caller.kind, &sub.filed_for) {
@@ -129,10 +128,10 @@ fn filed_for(
         )),
         (AccountKind::Volunteer, Some(f)) => {
             if let Err(p) = hoso_core::validate::person_name(&f.full_name) {
-                issues.push(FieldIssue::from_problem("filed_for.full_name", p));
+                issues.push(problem_issue("filed_for.full_name", p));
             }
             if let Some(Err(p)) = f.phone.as_deref().map(hoso_core::validate::phone) {
-                issues.push(FieldIssue::from_problem("filed_for.phone", p));
+                issues.push(problem_issue("filed_for.phone", p));
             }
             if crate::clock::parse_rfc3339(&f.consent.given_at).is_none() {
                 issues.push(FieldIssue::new(

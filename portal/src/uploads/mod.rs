@@ -22,11 +22,12 @@ mod tus;
 
 pub(crate) use records::Swept;
 
+use crate::accounts::Caller;
 use crate::clock::{http_date, rfc3339};
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{ApiError, FieldIssue};
-use crate::extract::{ApiJson, Caller};
+use crate::extract::ApiJson;
 use crate::seal::Sealer;
 use crate::{Portal, PortalError};
 use axum::extract::{Path as UrlPath, State};
@@ -35,9 +36,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{head, options};
 use axum::Router;
 use hoso_core::form::MediaType;
+use hoso_wire::{Upload, UploadCreate, UploadState as WireState};
 use records::{Declared, HeldRecord, State as UploadState, UploadRecord};
-use serde::Deserialize;
-use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -187,7 +187,7 @@ async fn maybe_sweep(portal: &Arc<Portal>) {
         *last = now;
     }
     if let Err(e) = sweep(portal).await {
-        eprintln!("hoso-portal: upload sweep failed: {}", e.message_en);
+        eprintln!("hoso-portal: upload sweep failed: {}", e.error.message_en);
     }
 }
 
@@ -212,15 +212,6 @@ async fn describe(State(portal): State<Arc<Portal>>) -> Response {
         ],
     )
         .into_response()
-}
-
-/// `UploadCreate`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UploadCreate {
-    sha256: String,
-    size: u64,
-    media_type: String,
 }
 
 pub(crate) fn is_sha256_hex(s: &str) -> bool {
@@ -284,16 +275,16 @@ async fn create(
         &req.media_type,
         now,
     )?;
-    Ok(match declared {
-        Declared::Held(held) => (
+    match declared {
+        Declared::Held(held) => Ok((
             StatusCode::OK,
             held_headers(&held),
-            axum::Json(held_json(&held)),
+            axum::Json(held_json(&held)?),
         )
-            .into_response(),
+            .into_response()),
         Declared::Resume(record) => upload_response(StatusCode::OK, &record, true),
         Declared::Created(record) => upload_response(StatusCode::CREATED, &record, true),
-    })
+    }
 }
 
 fn url(id: &str) -> String {
@@ -304,32 +295,43 @@ fn unix(t: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// The `Upload` schema of an upload.
-fn upload_json(record: &UploadRecord) -> Value {
+/// A stored media type as the API spells it (uploads are only created
+/// with one of the spec's types).
+fn wire_media_type(mime: &str) -> Result<hoso_wire::MediaType, ApiError> {
+    hoso_wire::MediaType::from_wire(mime)
+        .ok_or_else(|| ApiError::internal(&"an upload record holds an unknown media type"))
+}
+
+/// An upload as the API answers it.
+fn upload_json(record: &UploadRecord) -> Result<Upload, ApiError> {
     let complete = record.state == UploadState::Complete;
-    json!({
-        "id": record.id,
-        "url": url(&record.id),
-        "sha256": record.sha256,
-        "size": record.size,
-        "media_type": record.media_type,
-        "offset": record.current_offset(),
-        "state": if complete { "complete" } else { "in_progress" },
-        "expires_at": (!complete).then(|| rfc3339(unix(record.expires_at))),
+    Ok(Upload {
+        id: Some(record.id.clone()),
+        url: Some(url(&record.id)),
+        sha256: record.sha256.clone(),
+        size: record.size,
+        media_type: wire_media_type(&record.media_type)?,
+        offset: record.current_offset(),
+        state: if complete {
+            WireState::Complete
+        } else {
+            WireState::InProgress
+        },
+        expires_at: (!complete).then(|| rfc3339(unix(record.expires_at))),
     })
 }
 
-/// The `Upload` schema of a blob already held: nothing to upload.
-fn held_json(held: &HeldRecord) -> Value {
-    json!({
-        "id": null,
-        "url": null,
-        "sha256": held.sha256,
-        "size": held.size,
-        "media_type": held.media_type,
-        "offset": held.size,
-        "state": "complete",
-        "expires_at": null,
+/// A blob already held, as the API answers it: nothing to upload.
+fn held_json(held: &HeldRecord) -> Result<Upload, ApiError> {
+    Ok(Upload {
+        id: None,
+        url: None,
+        sha256: held.sha256.clone(),
+        size: held.size,
+        media_type: wire_media_type(&held.media_type)?,
+        offset: held.size,
+        state: WireState::Complete,
+        expires_at: None,
     })
 }
 
@@ -368,13 +370,17 @@ fn upload_headers(record: &UploadRecord, location: bool) -> HeaderMap {
     h
 }
 
-fn upload_response(status: StatusCode, record: &UploadRecord, location: bool) -> Response {
-    (
+fn upload_response(
+    status: StatusCode,
+    record: &UploadRecord,
+    location: bool,
+) -> Result<Response, ApiError> {
+    Ok((
         status,
         upload_headers(record, location),
-        axum::Json(upload_json(record)),
+        axum::Json(upload_json(record)?),
     )
-        .into_response()
+        .into_response())
 }
 
 /// `HEAD /v1/uploads/{upload_id}`.
@@ -401,7 +407,7 @@ async fn get_upload(
     let record = portal
         .uploads
         .find(&portal.db, &caller.account_id, &id, now)?;
-    Ok(upload_response(StatusCode::OK, &record, false))
+    upload_response(StatusCode::OK, &record, false)
 }
 
 /// `DELETE /v1/uploads/{upload_id}`: abandons the upload; a completed

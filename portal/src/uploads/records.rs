@@ -626,7 +626,9 @@ mod tests {
 
         // Naming needs the blob held by that account.
         let refused = up.name_by_dossier(&db, "acct-c", &named, "H40.22-261123-0001");
-        assert!(matches!(refused, Err(e) if e.code == "validation_failed"));
+        assert!(
+            matches!(refused, Err(e) if e.error.code == hoso_wire::ErrorCode::ValidationFailed)
+        );
         let writes = up
             .name_by_dossier(&db, "acct-a", &named, "H40.22-261123-0001")
             .unwrap();

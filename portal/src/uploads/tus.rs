@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
+use hoso_wire::ErrorCode;
 
 pub(super) const VERSION: &str = "1.0.0";
 pub(super) const EXTENSIONS: &str = "creation,checksum,expiration,termination";
@@ -37,7 +38,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tus {
             Some(v) if v == VERSION.as_bytes() => Ok(Tus),
             _ => Err(ApiError::new(
                 StatusCode::PRECONDITION_FAILED,
-                "tus_version_unsupported",
+                ErrorCode::TusVersionUnsupported,
                 "Cần tiêu đề Tus-Resumable 1.0.0",
                 "Tus-Resumable 1.0.0 is required",
             )
@@ -97,7 +98,7 @@ pub(super) fn upload_checksum(headers: &HeaderMap) -> Result<Option<[u8; 32]>, A
     if algorithm != "sha256" {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "checksum_algorithm_unsupported",
+            ErrorCode::ChecksumAlgorithmUnsupported,
             "Chỉ hỗ trợ kiểm tra sha256 cho từng phần tải lên",
             "Only sha256 chunk checksums are supported",
         ));
@@ -124,7 +125,7 @@ pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
 
 fn offset_details(error: ApiError, offset: u64) -> ApiError {
     error
-        .with_details(serde_json::json!({ "offset": offset }))
+        .with_detail("offset", offset)
         .with_header(UPLOAD_OFFSET, HeaderValue::from(offset))
 }
 
@@ -133,7 +134,7 @@ pub(super) fn offset_mismatch(offset: u64) -> ApiError {
     offset_details(
         ApiError::new(
             StatusCode::CONFLICT,
-            "upload_offset_mismatch",
+            ErrorCode::UploadOffsetMismatch,
             "Vị trí tải lên không khớp; hãy tiếp tục từ vị trí máy chủ đã nhận",
             "Upload offset mismatch; resume from the offset the server holds",
         ),
@@ -147,7 +148,7 @@ pub(super) fn checksum_mismatch(offset: u64) -> ApiError {
     offset_details(
         ApiError::new(
             status,
-            "upload_checksum_mismatch",
+            ErrorCode::UploadChecksumMismatch,
             "Phần dữ liệu vừa gửi bị lỗi trên đường truyền và đã bị bỏ; hãy gửi lại",
             "The chunk was corrupted in transit and discarded; send it again",
         ),
@@ -187,11 +188,11 @@ pub(super) fn upload_too_large(max_bytes: u64) -> ApiError {
     let h = human(max_bytes);
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "upload_too_large",
+        ErrorCode::UploadTooLarge,
         format!("Tệp vượt quá dung lượng cho phép ({h})"),
         format!("The file is over the size limit ({h})"),
     )
-    .with_details(serde_json::json!({ "max_bytes": max_bytes }))
+    .with_detail("max_bytes", max_bytes)
 }
 
 /// `413 upload_too_large`: data past `Upload-Length`; `room` bytes are
@@ -199,18 +200,18 @@ pub(super) fn upload_too_large(max_bytes: u64) -> ApiError {
 pub(super) fn past_length(room: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "upload_too_large",
+        ErrorCode::UploadTooLarge,
         "Dữ liệu gửi vượt quá dung lượng đã khai báo của tệp; không lưu phần nào",
         "The data goes past the upload's declared length; nothing was stored",
     )
-    .with_details(serde_json::json!({ "max_bytes": room }))
+    .with_detail("max_bytes", room)
 }
 
 /// `410 upload_expired`.
 pub(super) fn expired() -> ApiError {
     ApiError::new(
         StatusCode::GONE,
-        "upload_expired",
+        ErrorCode::UploadExpired,
         "Phiên tải lên đã hết hạn; hãy tạo phiên mới",
         "The upload has expired; create a new one",
     )
@@ -220,18 +221,18 @@ pub(super) fn expired() -> ApiError {
 pub(super) fn hash_mismatch(declared: &str) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "upload_hash_mismatch",
+        ErrorCode::UploadHashMismatch,
         "Tệp tải lên không khớp mã băm đã khai báo; tệp đã bị hủy, hãy tải lại",
         "The uploaded file does not match its declared hash; it was discarded, upload it again",
     )
-    .with_details(serde_json::json!({ "declared_sha256": declared }))
+    .with_detail("declared_sha256", declared)
 }
 
 /// `422 media_type_mismatch`: the upload was discarded.
 pub(super) fn media_type_mismatch(declared: &str, found: &str) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "media_type_mismatch",
+        ErrorCode::MediaTypeMismatch,
         format!("Nội dung tệp không phải {declared} như đã khai báo (là {found}); tệp đã bị hủy"),
         format!(
             "The file's content is not the declared {declared} (it is {found}); it was discarded"
@@ -257,11 +258,14 @@ mod tests {
             HeaderValue::from_static("sha1 Kq5sNclPz7QV2+lfQIuc6R7oRu0="),
         );
         assert_eq!(
-            upload_checksum(&h).unwrap_err().code,
-            "checksum_algorithm_unsupported"
+            upload_checksum(&h).unwrap_err().error.code,
+            ErrorCode::ChecksumAlgorithmUnsupported
         );
         h.insert("upload-checksum", HeaderValue::from_static("sha256 !!"));
-        assert_eq!(upload_checksum(&h).unwrap_err().code, "bad_request");
+        assert_eq!(
+            upload_checksum(&h).unwrap_err().error.code,
+            ErrorCode::BadRequest
+        );
         assert_eq!(human(2 << 30), "2 GiB");
         assert_eq!(human(16 << 20), "16 MiB");
         assert_eq!(human(1000), "1000 byte");
