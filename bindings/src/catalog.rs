@@ -188,6 +188,18 @@ impl From<Level> for ProcedureLevel {
     }
 }
 
+impl From<hoso_core::wire::Level> for ProcedureLevel {
+    fn from(l: hoso_core::wire::Level) -> ProcedureLevel {
+        use hoso_core::wire::Level as Wire;
+        match l {
+            Wire::Ministry => ProcedureLevel::Ministry,
+            Wire::Province => ProcedureLevel::Province,
+            Wire::Commune => ProcedureLevel::Commune,
+            Wire::Other => ProcedureLevel::Other,
+        }
+    }
+}
+
 impl From<ProcedureLevel> for Level {
     fn from(l: ProcedureLevel) -> Level {
         match l {

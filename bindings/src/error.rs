@@ -8,6 +8,7 @@
 use hoso_core::catalog::store::CatalogError;
 use hoso_core::client::PortalError;
 use hoso_core::draft::{AttachError, DraftError};
+use hoso_core::error::{Classified, ErrorKind};
 use hoso_core::filed::FiledError;
 use hoso_core::outbox::OutboxError;
 use hoso_core::profile::ProfileError;
@@ -18,6 +19,7 @@ use hoso_core::sync::catalog::CatalogUpdateError;
 use hoso_core::sync::engine::SyncError;
 use hoso_core::sync::session::SessionError;
 use hoso_core::sync::status::StatusError;
+use hoso_core::vault::KeyError;
 
 /// Why a call failed. Nothing already saved is lost by any of these.
 ///
@@ -151,8 +153,8 @@ pub enum HosoError {
     },
 }
 
-/// Calls `$then!` with the name of every variant (the same in [`Kind`] and
-/// [`HosoError`]).
+/// Calls `$then!` with the name of every variant (the same in the core's
+/// `ErrorKind` and [`HosoError`]).
 macro_rules! every_kind {
     ($then:ident) => {
         $then! {
@@ -174,74 +176,32 @@ macro_rules! every_kind {
     };
 }
 
-macro_rules! kind_enum {
-    ($($kind:ident),*) => {
-        /// Which variant a stable code belongs to.
-        #[derive(Clone, Copy)]
-        enum Kind {
-            $($kind,)*
-        }
-    };
-}
-every_kind!(kind_enum);
-
-/// The variant for each of the core's stable codes; anything not listed
-/// is a problem with the input.
-fn kind_of(code: &str) -> Kind {
-    match code {
-        "not_found"
-        | "draft_not_found"
-        | "procedure_not_found"
-        | "submission_not_found"
-        | "unknown_member"
-        | "not_followed"
-        | "dossier_not_found" => Kind::NotFound,
-        "draft_not_ready" => Kind::NotReady,
-        "no_catalog" => Kind::NoCatalog,
-        "key_unavailable" => Kind::KeyUnavailable,
-        "wrong_key" => Kind::WrongKey,
-        "damaged" | "catalog_damaged" => Kind::Damaged,
-        "storage" | "quarantine_present" => Kind::Storage,
-        "not_logged_in" => Kind::NotLoggedIn,
-        "network" | "offline" | "pin_mismatch" => Kind::Network,
-        "portal_error"
-        | "invalid_credentials"
-        | "account_exists"
-        | "validation_failed"
-        | "rate_limited"
-        | "bad_answer" => Kind::Portal,
-        "malformed" | "unrecognised_qr" | "bad_key_set" | "stale_key_set" | "no_qr_found"
-        | "bad_image" | "image_too_large" | "qr_too_long" | "needs_token" | "other_portal"
-        | "unverified" => Kind::Receipt,
-        "cancelled" => Kind::Cancelled,
-        "randomness" | "closed" | "runtime" => Kind::Internal,
-        _ => Kind::InvalidInput,
-    }
-}
-
 impl HosoError {
-    /// The error for `code` with a "Vietnamese / English" message (the form
-    /// every core error displays in).
-    pub(crate) fn new(code: &str, message: String) -> HosoError {
-        let (vi, en) = match message.split_once(" / ") {
-            Some((vi, en)) => (vi.to_string(), en.to_string()),
-            None => (message.clone(), message.clone()),
-        };
-        HosoError::with_messages(code, vi, en)
-    }
-
-    /// The error for `code` with its two messages given apart.
-    pub(crate) fn with_messages(code: &str, message_vi: String, message_en: String) -> HosoError {
+    /// The error of `kind` with its code and its two messages.
+    pub(crate) fn of(
+        kind: ErrorKind,
+        code: &str,
+        message_vi: String,
+        message_en: String,
+    ) -> HosoError {
         let code = code.to_string();
         let message = format!("{message_vi} / {message_en}");
+        // Every kind has its variant: a new kind does not compile until it
+        // is placed here.
         macro_rules! variant {
             ($($kind:ident),*) => {
-                match kind_of(&code) {
-                    $(Kind::$kind => HosoError::$kind { code, message, message_vi, message_en },)*
+                match kind {
+                    $(ErrorKind::$kind => HosoError::$kind { code, message, message_vi, message_en },)*
                 }
             };
         }
         every_kind!(variant)
+    }
+
+    /// A core error, by the kind it says it is.
+    pub(crate) fn classified(e: &dyn Classified) -> HosoError {
+        let (vi, en) = e.messages();
+        HosoError::of(e.kind(), e.error_code(), vi, en)
     }
 
     /// The stable code, whatever the variant.
@@ -258,7 +218,8 @@ impl HosoError {
 
     /// The object was closed; no call works on it any more.
     pub(crate) fn closed() -> HosoError {
-        HosoError::with_messages(
+        HosoError::of(
+            ErrorKind::Internal,
             "closed",
             "đối tượng hoso đã đóng".into(),
             "the hoso object is closed".into(),
@@ -267,7 +228,8 @@ impl HosoError {
 
     /// The object's own runtime failed to run a task.
     pub(crate) fn runtime(what: impl std::fmt::Display) -> HosoError {
-        HosoError::with_messages(
+        HosoError::of(
+            ErrorKind::Internal,
             "runtime",
             format!("lỗi bộ chạy tác vụ: {what}"),
             format!("task runtime failure: {what}"),
@@ -275,48 +237,36 @@ impl HosoError {
     }
 }
 
-/// Implements `From<E>` for core errors that display bilingually and have a
-/// stable code.
-macro_rules! from_coded {
-    ($($error:ty => $code:ident),* $(,)?) => {$(
+/// Implements `From<E>` for the core's errors: each says its kind, code
+/// and messages ([`Classified`]); nothing is guessed from a code.
+macro_rules! from_classified {
+    ($($error:ty),* $(,)?) => {$(
         impl From<$error> for HosoError {
             fn from(e: $error) -> HosoError {
-                HosoError::new(e.$code(), e.to_string())
+                HosoError::classified(&e)
             }
         }
     )*};
 }
 
-from_coded!(
-    DraftError => code,
-    AttachError => code,
-    ProfileError => code,
-    CatalogError => code,
-    ReceiptStoreError => code,
-    LookupError => code,
-    QrImageError => code,
-    CatalogUpdateError => code,
-    SessionError => code,
-    OutboxError => code,
-    FiledError => code,
-    SyncError => code,
-    PortalError => error_code,
+from_classified!(
+    DraftError,
+    AttachError,
+    ProfileError,
+    CatalogError,
+    ReceiptStoreError,
+    LookupError,
+    QrImageError,
+    CatalogUpdateError,
+    SessionError,
+    OutboxError,
+    FiledError,
+    SyncError,
+    StatusError,
+    PortalError,
+    KeyError,
+    hoso_core::StorageError,
 );
-
-impl From<StatusError> for HosoError {
-    fn from(e: StatusError) -> HosoError {
-        match e {
-            StatusError::Portal(p) => p.into(),
-            StatusError::Filed(d) => d.into(),
-        }
-    }
-}
-
-impl From<hoso_core::StorageError> for HosoError {
-    fn from(e: hoso_core::StorageError) -> HosoError {
-        HosoError::new("storage", e.to_string())
-    }
-}
 
 /// What a Kotlin or Swift implementation of [`crate::host::KeyProvider`],
 /// [`crate::host::EventListener`] or [`crate::host::NetworkMonitor`] may

@@ -64,8 +64,7 @@ impl Hoso {
         network: Option<Arc<dyn NetworkMonitor>>,
     ) -> Result<Arc<Hoso>, HosoError> {
         let data_dir = PathBuf::from(data_dir);
-        let key = HeldKey::fetch(key_provider.as_ref())
-            .map_err(|e| HosoError::new("key_unavailable", e.to_string()))?;
+        let key = HeldKey::fetch(key_provider.as_ref()).map_err(HosoError::from)?;
         let catalog = CatalogStore::open(&data_dir)?;
         let local = Local::open(&data_dir, &key)?;
         let profiles = Profiles::open(&data_dir, &key)?;

@@ -80,11 +80,7 @@ pub struct PortalAccount {
 impl From<core_outbox::Submission> for Submission {
     fn from(s: core_outbox::Submission) -> Submission {
         Submission {
-            dossier_code: s
-                .dossier
-                .as_ref()
-                .and_then(|d| d["code"].as_str())
-                .map(str::to_string),
+            dossier_code: s.submitted_code().map(str::to_string),
             id: s.id,
             kind: s.kind.into(),
             draft_id: s.draft_id,
@@ -247,10 +243,7 @@ impl Hoso {
             state.set_client(Some(client.clone()));
             Ok(PortalAccount {
                 portal_url: client.base_url().to_string(),
-                account_id: match &account["id"] {
-                    serde_json::Value::String(id) => id.clone(),
-                    other => other.to_string(),
-                },
+                account_id: account.id,
             })
         })
         .await

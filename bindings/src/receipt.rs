@@ -7,6 +7,7 @@ use crate::error::HosoError;
 use crate::hoso::Hoso;
 use crate::to_i64;
 use hoso_core::clock::unix_now;
+use hoso_core::error::ErrorKind;
 use hoso_core::receipt::image as qr_image;
 use hoso_core::receipt::request::ReceiptSummary;
 use hoso_core::receipt::scan::Source;
@@ -349,7 +350,8 @@ impl Hoso {
         self.blocking(move |_| {
             let png = qr_image::png(&qr_text, u32::try_from(module_px).unwrap_or(1))?;
             std::fs::write(&path, png).map_err(|e| {
-                HosoError::with_messages(
+                HosoError::of(
+                    ErrorKind::InvalidInput,
                     "io",
                     format!("không ghi được tệp ảnh: {}", e.kind()),
                     format!("cannot write the picture file: {}", e.kind()),

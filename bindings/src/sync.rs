@@ -7,7 +7,9 @@ use crate::error::HosoError;
 use crate::events::{HosoEvent, StatusUpdate, SyncState, SyncSummary};
 use crate::hoso::{lock, Hoso, State};
 use crate::host::{network, policy, NetworkState};
+use crate::to_i64;
 use hoso_core::clock::unix_now;
+use hoso_core::error::ErrorKind;
 use hoso_core::filed::TrackedDossier;
 use hoso_core::sync::background::{Background, LoopEvent};
 use hoso_core::sync::engine::{SyncError, SyncOptions};
@@ -61,45 +63,30 @@ pub struct Dossier {
     pub checked_at: i64,
 }
 
-fn text(v: &serde_json::Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-fn status_of(v: &serde_json::Value) -> i32 {
-    v.as_i64()
-        .and_then(|s| i32::try_from(s).ok())
-        .unwrap_or_default()
-}
-
 impl From<TrackedDossier> for Dossier {
     fn from(d: TrackedDossier) -> Dossier {
-        let s = &d.supplement_request;
-        let f = &d.fee_request;
         Dossier {
             history: d
                 .history
-                .iter()
+                .into_iter()
                 .map(|h| HistoryEntry {
-                    at: text(&h["at"]),
-                    status: status_of(&h["status"]),
-                    agency_name: text(&h["agency"]["name"]),
-                    note: text(&h["note"]),
+                    at: h.at,
+                    status: i32::from(h.status),
+                    agency_name: h.agency.name,
+                    note: h.note,
                 })
                 .collect(),
-            supplement_request: s.is_object().then(|| SupplementRequest {
-                due_date: text(&s["due_date"]),
-                note: text(&s["note"]),
-                slots: s["slots"]
-                    .as_array()
-                    .map(|a| a.iter().map(text).collect())
-                    .unwrap_or_default(),
+            supplement_request: d.supplement_request.map(|s| SupplementRequest {
+                due_date: s.due_date,
+                note: s.note,
+                slots: s.slots,
             }),
-            fee_request: f.is_object().then(|| FeeRequest {
-                amount_vnd: f["amount_vnd"].as_i64().unwrap_or_default(),
-                due_date: text(&f["due_date"]),
-                note: text(&f["note"]),
+            fee_request: d.fee_request.map(|f| FeeRequest {
+                amount_vnd: to_i64(f.amount_vnd),
+                due_date: f.due_date,
+                note: f.note,
             }),
-            receipt_qr: d.receipt["qr"].as_str().map(str::to_string),
+            receipt_qr: d.receipt.map(|r| r.qr),
             code: d.code,
             procedure_code: d.procedure_code,
             status: i32::from(d.status),
@@ -113,7 +100,8 @@ impl From<TrackedDossier> for Dossier {
 /// The offline error `sync_now` gives when the host says there is no
 /// network.
 fn offline() -> HosoError {
-    HosoError::with_messages(
+    HosoError::of(
+        ErrorKind::Network,
         "offline",
         "thiết bị đang ngoại tuyến".into(),
         "the device is offline".into(),
@@ -137,7 +125,12 @@ impl Hoso {
                 return Err(SyncError::NotLoggedIn.into());
             }
             if let Some(f) = &report.pull_failure {
-                return Err(HosoError::new(&f.code, f.message.clone()));
+                return Err(HosoError::of(
+                    f.kind,
+                    &f.code,
+                    f.message_vi.clone(),
+                    f.message_en.clone(),
+                ));
             }
             Ok(report)
         })

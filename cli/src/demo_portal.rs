@@ -24,14 +24,14 @@ pub struct FilingDemo {
     pub agency: Agency,
     pub dossier_code: String,
     pub appointment_date: String,
-    pub fee: serde_json::Value,
+    pub fee: hoso_core::wire::DossierFee,
     pub receipt_qr: String,
     /// The receipt read back from a PNG, verified offline, looked up.
     pub receipt_check: crate::demo_receipt::ReceiptCheck,
     pub upload_events: usize,
     pub bytes_sent: u64,
     /// Status history after the portal clock moved 3 working days.
-    pub history: Vec<serde_json::Value>,
+    pub history: Vec<hoso_core::wire::HistoryEntry>,
 }
 
 fn demo_error(e: impl std::fmt::Display) -> Failure {
@@ -122,10 +122,9 @@ pub fn run(
             .outbox
             .all()?
             .into_iter()
-            .find(|s| s.dossier.as_ref().is_some_and(|d| d["code"] == dossier_code.as_str()))
+            .find_map(|s| s.dossier.filter(|d| d.code == dossier_code))
             .ok_or_else(|| demo_error("submission not recorded"))?;
-        let dossier = submission.dossier.unwrap_or_default();
-        let receipt_qr = dossier["receipt"]["qr"].as_str().unwrap_or_default().to_string();
+        let receipt_qr = submission.receipt.qr.clone();
         let receipt_check =
             crate::demo_receipt::check(&client, &local.receipts, &receipt_qr, scratch.path()).await?;
 
@@ -142,7 +141,7 @@ pub fn run(
         status_only.keep_session = false;
         let pulled = round(&client, &local, &status_only, now, &|_| {}).await?;
         if let Some(failure) = pulled.pull_failure {
-            return Err(demo_error(failure.message));
+            return Err(demo_error(failure.message_en));
         }
         let history = local
             .filed
@@ -152,8 +151,8 @@ pub fn run(
         Ok(FilingDemo {
             portal: base,
             agency,
-            appointment_date: dossier["appointment_date"].as_str().unwrap_or_default().to_string(),
-            fee: dossier["fee"].clone(),
+            appointment_date: submission.appointment_date,
+            fee: submission.fee,
             receipt_qr,
             receipt_check,
             dossier_code,
@@ -179,8 +178,7 @@ pub fn print(demo: &FilingDemo) {
     println!("  Ngày hẹn trả / appointment: {}", demo.appointment_date);
     println!(
         "  Lệ phí / fee: {} đồng ({})",
-        demo.fee["amount_vnd"],
-        demo.fee["text"].as_str().unwrap_or("")
+        demo.fee.amount_vnd, demo.fee.text
     );
     println!("  Mã QR biên nhận / receipt QR ({}):", demo.receipt_qr);
     match hoso_core::receipt::image::terminal(&demo.receipt_qr) {
@@ -194,11 +192,6 @@ pub fn print(demo: &FilingDemo) {
     crate::demo_receipt::print(&demo.receipt_check);
     println!("  Sau 3 ngày làm việc / after 3 working days:");
     for h in &demo.history {
-        println!(
-            "    {}  {:>2}  {}",
-            h["at"].as_str().unwrap_or(""),
-            h["status"],
-            h["note"].as_str().unwrap_or("")
-        );
+        println!("    {}  {:>2}  {}", h.at, h.status, h.note);
     }
 }

@@ -53,12 +53,7 @@ pub fn run(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Failu
         );
         if code.is_some() {
             for h in &d.history {
-                println!(
-                    "    {}  {}  {}",
-                    h["at"].as_str().unwrap_or(""),
-                    h["status"],
-                    h["note"].as_str().unwrap_or("")
-                );
+                println!("    {}  {}  {}", h.at, h.status, h.note);
             }
         }
     }

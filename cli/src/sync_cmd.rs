@@ -78,7 +78,7 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
             sessions.remember(&client)?;
             if ctx.json {
                 print_json(
-                    &serde_json::json!({"logged_in": true, "url": client.base_url(), "account_id": account["id"]}),
+                    &serde_json::json!({"logged_in": true, "url": client.base_url(), "account_id": account.id}),
                 );
             } else {
                 println!("Đã đăng nhập / logged in: {}", client.base_url());
@@ -209,11 +209,7 @@ pub fn outbox(ctx: &Context) -> Result<(), Failure> {
         println!("Hàng chờ gửi trống / the outbox is empty");
     }
     for s in all {
-        let code = s
-            .dossier
-            .as_ref()
-            .and_then(|d| d["code"].as_str())
-            .unwrap_or("-");
+        let code = s.submitted_code().unwrap_or("-");
         let state = serde_json::to_value(s.state).unwrap_or_default();
         println!(
             "{}  {:<18} {}  {}",
@@ -340,12 +336,15 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
 pub(crate) fn warn_unrefreshed(report: &RoundReport) {
     if let Some(f) = &report.pull_failure {
         eprintln!(
-            "hoso: không cập nhật được trạng thái / cannot refresh status: {}",
-            f.message
+            "hoso: không cập nhật được trạng thái: {} / cannot refresh status: {}",
+            f.message_vi, f.message_en
         );
     }
     for f in &report.receipt_failures {
-        eprintln!("hoso: {}: {}", f.dossier_code, f.message);
+        eprintln!(
+            "hoso: {}: {} / {}",
+            f.dossier_code, f.message_vi, f.message_en
+        );
     }
 }
 

@@ -169,23 +169,7 @@ async fn hoso_sync_and_sync_now_run_the_same_round() {
     })
     .await
     .unwrap();
-    let portal = Arc::new(
-        hoso_portal::Portal::open(hoso_portal::Options {
-            data_dir: dir.path().join("portal"),
-            catalog: bundle.clone(),
-            config: hoso_portal::Config {
-                admin_token: "admin".into(),
-                password_iterations: 1_000,
-                simulation: false,
-                ..hoso_portal::Config::default()
-            },
-        })
-        .unwrap(),
-    );
-    let (addr, _task) = hoso_portal::start(portal, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let base = format!("http://{addr}");
+    let (base, _task) = common::portal(dir.path(), &bundle).await;
 
     // The same queued dossier on both devices (two accounts).
     let (c, a, b, u) = (

@@ -8,7 +8,6 @@ mod common;
 use common::{hoso, ok_json, SOURCE};
 use serde_json::Value;
 use std::path::Path;
-use std::sync::Arc;
 
 /// A complete birth registration's values, shared with the other tests.
 const VALUES: &str = include_str!("../../tests/data/birth-registration.json");
@@ -38,23 +37,7 @@ async fn draft_submit_sync_with_the_cli() {
     })
     .await
     .unwrap();
-    let portal = Arc::new(
-        hoso_portal::Portal::open(hoso_portal::Options {
-            data_dir: dir.path().join("portal"),
-            catalog: bundle,
-            config: hoso_portal::Config {
-                admin_token: "admin".into(),
-                password_iterations: 1_000,
-                simulation: false,
-                ..hoso_portal::Config::default()
-            },
-        })
-        .unwrap(),
-    );
-    let (addr, _task) = hoso_portal::start(portal, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let base = format!("http://{addr}");
+    let (base, _task) = common::portal(dir.path(), &bundle).await;
 
     let d = data.clone();
     let work = dir.path().to_path_buf();

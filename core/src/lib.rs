@@ -10,8 +10,10 @@ pub use hoso_client::client;
 pub use hoso_drafts::{attachment, draft, filed};
 pub use hoso_forms::{form, profile, validate};
 pub use hoso_receipts::receipt;
-pub use hoso_store::{clock, hex, text, vault};
+pub use hoso_store::{clock, error, hex, text, vault};
 pub use hoso_store::{
     open_sled, DirectoryLock, LockError, Quarantined, SledOpenFailure, StorageError,
 };
 pub use hoso_sync::{outbox, sync};
+/// Portal API v1's request and response shapes (`docs/portal-api.yaml`).
+pub use hoso_wire as wire;

@@ -90,15 +90,7 @@ fn queue(local: &Local, dir: &Path, n: usize, pdf_bytes: usize) {
         pdf_bytes,
         &format!("dossier {n}"),
     );
-    local
-        .outbox
-        .freeze(
-            &local.drafts,
-            &id,
-            Some("H40.22"),
-            hoso_core::catalog::ChannelKind::Online,
-        )
-        .expect("freeze");
+    common::freeze(local, &id);
 }
 
 /// reqwest's multipart boundary: four 16-digit hex groups.

@@ -73,15 +73,7 @@ fn main() {
     let drafts = &local.drafts;
     for i in 0..count {
         let id = common::ready_draft(drafts, device.path(), &format!("receipt-bench-{i}"));
-        local
-            .outbox
-            .freeze(
-                &local.drafts,
-                &id,
-                Some("H40.22"),
-                hoso_core::catalog::ChannelKind::Online,
-            )
-            .unwrap();
+        common::freeze(&local, &id);
     }
     let client = PortalClient::new(&tp.base).unwrap();
     let texts: Vec<String> = runtime.block_on(async {
@@ -93,7 +85,7 @@ fn main() {
             .iter()
             .map(|code| {
                 let t = local.filed.get(code).unwrap().unwrap();
-                SignedReceipt::from_json(&t.receipt)
+                SignedReceipt::from_wire(t.receipt.as_ref().unwrap())
                     .unwrap()
                     .qr_text()
                     .unwrap()

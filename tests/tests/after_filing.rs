@@ -127,7 +127,7 @@ async fn a_supplement_request_is_answered_through_the_outbox() {
     assert_eq!(sent.bytes_sent, 120_000);
     let tracked = local.filed.get(&code).unwrap().unwrap();
     assert_eq!(tracked.status, 4, "back to processing");
-    assert!(tracked.supplement_request.is_null());
+    assert!(tracked.supplement_request.is_none());
     // The portal has the document and the correction, once.
     let list = common::admin(&tp, Method::GET, "/v1/admin/dossiers?verify=true", None).await;
     let d = &list["dossiers"][0];
@@ -226,15 +226,7 @@ async fn large_files_wait_for_an_unmetered_network() {
     let local = Local::open(device.path(), &common::FixedKey([24; 32])).unwrap();
     let drafts = &local.drafts;
     let id = common::ready_draft(drafts, device.path(), "metered");
-    local
-        .outbox
-        .freeze(
-            &local.drafts,
-            &id,
-            Some("H40.22"),
-            hoso_core::catalog::ChannelKind::Online,
-        )
-        .unwrap();
+    common::freeze(&local, &id);
     let client = PortalClient::new(&tp.base).unwrap();
     common::citizen(&client, "0912345678").await;
     let metered = SyncOptions {
@@ -285,15 +277,7 @@ async fn the_background_loop_sends_when_nudged_and_reports_status() {
         })
     };
     let id = common::ready_draft(&local.drafts, device.path(), "loop");
-    local
-        .outbox
-        .freeze(
-            &local.drafts,
-            &id,
-            Some("H40.22"),
-            hoso_core::catalog::ChannelKind::Online,
-        )
-        .unwrap();
+    common::freeze(&local, &id);
     background.nudge();
     let code = loop {
         match rx.recv().await.unwrap() {

@@ -124,7 +124,7 @@ fn chaos_child() {
                 .map(|s| {
                     serde_json::json!({
                         "state": s.state,
-                        "code": s.dossier.as_ref().and_then(|d| d["code"].as_str()),
+                        "code": s.submitted_code(),
                         "files": s.files.len(),
                     })
                 })
@@ -152,15 +152,7 @@ fn seed(local: &Local, dir: &Path) {
                 &format!("chaos-{i}-{j}"),
             );
         }
-        local
-            .outbox
-            .freeze(
-                &local.drafts,
-                &draft.id,
-                Some("H40.22"),
-                hoso_core::catalog::ChannelKind::Online,
-            )
-            .unwrap();
+        common::freeze(local, &draft.id);
     }
 }
 

@@ -19,15 +19,7 @@ async fn a_frozen_draft_is_submitted_once() {
     let local = Local::open(device.path(), &common::FixedKey([3; 32])).unwrap();
     let drafts = &local.drafts;
     let id = common::ready_draft(drafts, device.path(), "one");
-    let submission = local
-        .outbox
-        .freeze(
-            &local.drafts,
-            &id,
-            Some("H40.22"),
-            hoso_core::catalog::ChannelKind::Online,
-        )
-        .unwrap();
+    let submission = common::freeze(&local, &id);
     assert_eq!(submission.state, SubmissionState::Queued);
     assert_eq!(submission.idempotency_key.len(), 36);
 
@@ -59,8 +51,14 @@ async fn a_frozen_draft_is_submitted_once() {
     let stored = local.outbox.get(&submission.id).unwrap();
     assert_eq!(stored.state, SubmissionState::Submitted);
     assert_eq!(
-        stored.dossier.as_ref().unwrap()["receipt"]["payload"]["dossier_code"],
-        report.submitted[0].as_str()
+        stored
+            .dossier
+            .as_ref()
+            .unwrap()
+            .receipt
+            .payload
+            .dossier_code,
+        report.submitted[0]
     );
 
     // Nothing left to do; the portal holds one dossier.
@@ -85,15 +83,7 @@ async fn every_submission_arrives_exactly_once_through_faults() {
     let drafts = &local.drafts;
     for i in 0..6 {
         let id = common::ready_draft(drafts, device.path(), &format!("f{i}"));
-        local
-            .outbox
-            .freeze(
-                &local.drafts,
-                &id,
-                Some("H40.22"),
-                hoso_core::catalog::ChannelKind::Online,
-            )
-            .unwrap();
+        common::freeze(&local, &id);
     }
     let client = PortalClient::new(&tp.base).unwrap();
     assert!(common::citizen_through_faults(&client, "0912345678", 100).await);

@@ -7,9 +7,9 @@
 
 mod common;
 
-use hoso_core::catalog::Level;
 use hoso_core::client::{Method, PortalClient, PortalError};
 use hoso_core::sync::agencies::agencies;
+use hoso_core::wire::Level;
 use serde_json::json;
 
 #[tokio::test]
@@ -31,7 +31,7 @@ async fn login_errors_and_transparent_refresh() {
         .login("0912 345 678", "khai-sinh-2026!")
         .await
         .unwrap();
-    assert_eq!(account["phone"], "0912345678");
+    assert_eq!(account.phone, "0912345678");
     let first = client.tokens().unwrap();
 
     // Expire the access token on the portal clock: the next call refreshes.

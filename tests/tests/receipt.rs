@@ -20,7 +20,7 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 /// The receipt the portal issued for `code`, as the filing device keeps it.
 fn receipt_of(filed: &common::Filed) -> SignedReceipt {
     let tracked = filed.local.filed.get(&filed.code).unwrap().unwrap();
-    SignedReceipt::from_json(&tracked.receipt).unwrap()
+    SignedReceipt::from_wire(tracked.receipt.as_ref().unwrap()).unwrap()
 }
 
 /// Another device (a neighbour's phone) that took the catalog update.

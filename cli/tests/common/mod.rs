@@ -41,3 +41,29 @@ pub fn ok_json(data_dir: &Path, args: &[&str]) -> Value {
         )
     })
 }
+
+/// A reference portal serving `bundle` on loopback (admin token `admin`,
+/// no officer simulation), its data under `dir/portal`; its base URL and
+/// the task serving it (dropping the task does not stop it).
+pub async fn portal(
+    dir: &Path,
+    bundle: &Path,
+) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let portal = std::sync::Arc::new(
+        hoso_portal::Portal::open(hoso_portal::Options {
+            data_dir: dir.join("portal"),
+            catalog: bundle.to_path_buf(),
+            config: hoso_portal::Config {
+                admin_token: "admin".into(),
+                password_iterations: 1_000,
+                simulation: false,
+                ..hoso_portal::Config::default()
+            },
+        })
+        .unwrap(),
+    );
+    let (addr, task) = hoso_portal::start(portal, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    (format!("http://{addr}"), task)
+}

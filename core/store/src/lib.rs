@@ -4,6 +4,7 @@
 //! seals every personal record (`vault`). Layers 0 and 1 of `docs/architecture.md`.
 
 pub mod clock;
+pub mod error;
 pub mod hex;
 pub mod storage;
 pub mod text;

@@ -9,6 +9,7 @@
 //! first use tells a wrong key ("this is not the key this data was sealed
 //! with") apart from a damaged record. The core never writes the host's key.
 
+use crate::error::{Classified, ErrorKind};
 use crate::storage::{Changes, StorageError, Store};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -101,6 +102,16 @@ pub enum KeyError {
     Malformed(String),
 }
 
+impl Classified for KeyError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::KeyUnavailable
+    }
+
+    fn error_code(&self) -> &'static str {
+        "key_unavailable"
+    }
+}
+
 /// Why sealed data could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -123,6 +134,21 @@ impl VaultError {
             VaultError::Damaged { .. } => "damaged",
             VaultError::Storage(_) => "storage",
         }
+    }
+}
+
+impl Classified for VaultError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            VaultError::Key(_) => ErrorKind::KeyUnavailable,
+            VaultError::WrongKey => ErrorKind::WrongKey,
+            VaultError::Damaged { .. } => ErrorKind::Damaged,
+            VaultError::Storage(e) => e.kind(),
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

@@ -8,6 +8,7 @@ use super::bundle::{Bundle, BundleInfo};
 use super::Procedure;
 use super::SearchEntry;
 use crate::storage::{Changes, Quarantined, StorageError, Store};
+use hoso_store::error::{Classified, ErrorKind};
 use std::path::Path;
 
 const TREE: &str = "catalog";
@@ -46,6 +47,24 @@ impl CatalogError {
             CatalogError::Bundle(B::Io { .. }) => "io",
             CatalogError::Bundle(_) => "bad_bundle",
         }
+    }
+}
+
+impl Classified for CatalogError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            CatalogError::Storage(e) => e.kind(),
+            CatalogError::NoCatalog => ErrorKind::NoCatalog,
+            CatalogError::NotFound(_) => ErrorKind::NotFound,
+            CatalogError::Damaged { .. } => ErrorKind::Damaged,
+            CatalogError::Stale { .. } | CatalogError::Source(_) | CatalogError::Bundle(_) => {
+                ErrorKind::InvalidInput
+            }
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

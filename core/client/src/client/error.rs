@@ -1,7 +1,7 @@
 //! How a call to the portal fails: the network, TLS trust, an answer that is
 //! not the API's, or the API's own error body with its per-field issues.
 
-use serde::{Deserialize, Serialize};
+use hoso_store::error::{Classified, ErrorKind};
 
 /// Why a call to the portal failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -44,14 +44,18 @@ pub struct ApiFailure {
     pub details: serde_json::Value,
 }
 
-/// One per-field problem the portal reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiIssue {
-    pub field: String,
-    pub code: String,
-    pub message_vi: String,
-    pub message_en: String,
+impl ApiFailure {
+    /// `details.offset` of an `upload_offset_mismatch`: where the portal's
+    /// copy of the upload ends.
+    pub fn server_offset(&self) -> Option<u64> {
+        self.details
+            .get("offset")
+            .and_then(serde_json::Value::as_u64)
+    }
 }
+
+/// One per-field problem the portal reported (the spec's `FieldIssue`).
+pub type ApiIssue = hoso_wire::FieldIssue;
 
 impl PortalError {
     /// The API's error code, if the portal answered with one.
@@ -107,5 +111,27 @@ impl PortalError {
             PortalError::Api(f) => f.retry_after,
             _ => None,
         }
+    }
+}
+
+impl Classified for PortalError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            PortalError::BadUrl
+            | PortalError::Insecure
+            | PortalError::BadPin(_)
+            | PortalError::BadRoot { .. } => ErrorKind::InvalidInput,
+            PortalError::Network(_)
+            | PortalError::NotApi { .. }
+            | PortalError::PinMismatch { .. } => ErrorKind::Network,
+            PortalError::Decode(_) => ErrorKind::Portal,
+            PortalError::NotLoggedIn => ErrorKind::NotLoggedIn,
+            PortalError::Api(f) if f.code == "refresh_token_invalid" => ErrorKind::NotLoggedIn,
+            PortalError::Api(_) => ErrorKind::Portal,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.error_code()
     }
 }

@@ -74,17 +74,6 @@ pub struct PortalClient {
     tokens: Mutex<Option<Tokens>>,
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    code: String,
-    message_vi: String,
-    message_en: String,
-    #[serde(default)]
-    issues: Vec<ApiIssue>,
-    #[serde(default)]
-    details: serde_json::Value,
-}
-
 /// A raw answer of the API: status, headers, body.
 #[derive(Debug)]
 pub struct Answer {
@@ -169,15 +158,17 @@ impl PortalClient {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse().ok());
-            return Err(match serde_json::from_slice::<ErrorBody>(&body) {
+            // The spec's `Error` (its codes are a closed list in v1); a body
+            // that is not one still fails with the HTTP status.
+            return Err(match serde_json::from_slice::<hoso_wire::Error>(&body) {
                 Ok(e) => PortalError::Api(Box::new(ApiFailure {
                     status,
-                    code: e.code,
+                    code: e.code.as_str().to_string(),
                     message_vi: e.message_vi,
                     message_en: e.message_en,
                     retry_after,
                     issues: e.issues,
-                    details: e.details,
+                    details: e.details.map(serde_json::Value::Object).unwrap_or_default(),
                 })),
                 Err(_) => PortalError::Api(Box::new(ApiFailure {
                     status,
@@ -227,8 +218,11 @@ impl PortalClient {
         &self,
         phone: &str,
         password: &str,
-    ) -> Result<serde_json::Value, PortalError> {
-        let body = serde_json::json!({"phone": phone, "password": password});
+    ) -> Result<hoso_wire::Account, PortalError> {
+        let body = hoso_wire::LoginRequest {
+            phone: phone.to_string(),
+            password: password.to_string(),
+        };
         let answer = self
             .send(
                 self.request(reqwest::Method::POST, "/v1/auth/login")
@@ -245,9 +239,14 @@ impl PortalClient {
         password: &str,
         full_name: &str,
     ) -> Result<(), PortalError> {
-        let body = serde_json::json!({
-            "kind": "citizen", "phone": phone, "password": password, "full_name": full_name,
-        });
+        let body = hoso_wire::Registration {
+            kind: hoso_wire::AccountKind::Citizen,
+            phone: phone.to_string(),
+            password: password.to_string(),
+            full_name: full_name.to_string(),
+            email: None,
+            volunteer: None,
+        };
         self.send(
             self.request(reqwest::Method::POST, "/v1/accounts")
                 .json(&body),
@@ -267,7 +266,9 @@ impl PortalClient {
     /// `POST /v1/auth/refresh` (rotates the refresh token).
     pub async fn refresh(&self) -> Result<Tokens, PortalError> {
         let tokens = self.tokens().ok_or(PortalError::NotLoggedIn)?;
-        let body = serde_json::json!({"refresh_token": tokens.refresh_token});
+        let body = hoso_wire::RefreshRequest {
+            refresh_token: tokens.refresh_token,
+        };
         let answer = self
             .send(
                 self.request(reqwest::Method::POST, "/v1/auth/refresh")
@@ -288,18 +289,12 @@ impl PortalClient {
         }
     }
 
-    fn keep_pair(&self, pair: serde_json::Value) -> Result<serde_json::Value, PortalError> {
-        let text = |k: &str| {
-            pair[k]
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| PortalError::Decode(format!("no {k}")))
-        };
+    fn keep_pair(&self, pair: hoso_wire::TokenPair) -> Result<hoso_wire::Account, PortalError> {
         self.set_tokens(Some(Tokens {
-            access_token: text("access_token")?,
-            refresh_token: text("refresh_token")?,
+            access_token: pair.access_token,
+            refresh_token: pair.refresh_token,
         }));
-        Ok(pair["account"].clone())
+        Ok(pair.account)
     }
 }
 

@@ -158,8 +158,8 @@ pub async fn upload(
             // again means an earlier PATCH is still being wound up: wait a
             // little, and not forever.
             Err(PortalError::Api(f)) if f.code == "upload_offset_mismatch" => {
-                let server = f.details["offset"]
-                    .as_u64()
+                let server = f
+                    .server_offset()
                     .ok_or_else(|| UploadError::Protocol("409 without details.offset".into()))?;
                 if server == offset {
                     stalls += 1;

@@ -64,6 +64,7 @@
 //! Other processes are kept out by the store's lock on the data directory.
 
 use crate::vault::Vault;
+use hoso_store::error::{Classified, ErrorKind};
 use ring::aead::{Aad, LessSafeKey, Nonce, NONCE_LEN};
 use ring::digest;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -121,6 +122,34 @@ pub enum BlobError {
     UnsupportedFormat { sha256: String, version: u8 },
     #[error("không mã hóa được: thiếu nguồn ngẫu nhiên của hệ thống / encryption failed: no system randomness available")]
     Crypto,
+}
+
+impl Classified for BlobError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            BlobError::Cancelled => ErrorKind::Cancelled,
+            BlobError::TooLarge { .. } => ErrorKind::InvalidInput,
+            BlobError::Source { .. } => ErrorKind::InvalidInput,
+            BlobError::Missing { .. }
+            | BlobError::Damaged { .. }
+            | BlobError::UnsupportedFormat { .. } => ErrorKind::Damaged,
+            BlobError::Io { .. } | BlobError::Output { .. } | BlobError::Crypto => {
+                ErrorKind::Storage
+            }
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        match self {
+            BlobError::Cancelled => "cancelled",
+            BlobError::TooLarge { .. } => "too_large",
+            BlobError::Source { .. } => "io",
+            BlobError::Missing { .. }
+            | BlobError::Damaged { .. }
+            | BlobError::UnsupportedFormat { .. } => "damaged",
+            BlobError::Io { .. } | BlobError::Output { .. } | BlobError::Crypto => "storage",
+        }
+    }
 }
 
 fn damaged_message(chunk: u64) -> String {

@@ -13,6 +13,7 @@ use crate::attachment::refs::{self, BlobRecord};
 use crate::attachment::sniff::{self, Sniffed};
 use crate::storage::Changes;
 use crate::vault::{Vault, VaultError};
+use hoso_store::error::{Classified, ErrorKind};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -64,6 +65,28 @@ impl AttachError {
             AttachError::AmbiguousAttachment(_) => "ambiguous_id",
             AttachError::QuarantinePresent(_) => "quarantine_present",
         }
+    }
+}
+
+impl Classified for AttachError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            AttachError::Draft(e) => e.kind(),
+            AttachError::Blob(e) => e.kind(),
+            AttachError::UnknownSlot(_)
+            | AttachError::File { .. }
+            | AttachError::TooLarge { .. }
+            | AttachError::WrongType { .. }
+            | AttachError::Executable(_)
+            | AttachError::UnknownType
+            | AttachError::AmbiguousAttachment(_) => ErrorKind::InvalidInput,
+            AttachError::NoSuchAttachment(_) => ErrorKind::NotFound,
+            AttachError::QuarantinePresent(_) => ErrorKind::Storage,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

@@ -49,15 +49,9 @@ pub struct SupplementLink {
     pub filed_values: BTreeMap<String, String>,
 }
 
-/// A file attached to a document slot (filled in by the attachment store).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentRef {
-    /// Hex SHA-256 of the plaintext.
-    pub sha256: String,
-    pub size: u64,
-    pub media_type: String,
-    pub file_name: String,
-}
+/// A file attached to a document slot (filled in by the attachment store):
+/// the Portal API's `AttachmentRef`, as a submission names it.
+pub use hoso_wire::AttachmentRef;
 
 /// Where a draft value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

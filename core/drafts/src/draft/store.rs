@@ -14,6 +14,7 @@ use crate::profile::{ProfileError, Profiles};
 use crate::storage::Changes;
 use crate::validate::{self, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
+use hoso_store::error::{Classified, ErrorKind};
 use ring::rand::SystemRandom;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -68,6 +69,26 @@ impl DraftError {
             DraftError::Randomness => "randomness",
             DraftError::Blob(_) => "storage",
         }
+    }
+}
+
+impl Classified for DraftError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            DraftError::Vault(e) => e.kind(),
+            DraftError::Catalog(e) => e.kind(),
+            DraftError::Profile(e) => e.kind(),
+            DraftError::Form(e) => e.kind(),
+            DraftError::NotFound(_) => ErrorKind::NotFound,
+            DraftError::Ambiguous { .. } | DraftError::ProcedureGone(_) => ErrorKind::InvalidInput,
+            DraftError::Damaged { .. } => ErrorKind::Damaged,
+            DraftError::Randomness => ErrorKind::Internal,
+            DraftError::Blob(e) => e.kind(),
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

@@ -7,6 +7,10 @@
 
 use crate::storage::Changes;
 use crate::vault::{KeyProvider, Vault, VaultError};
+use hoso_store::error::{Classified, ErrorKind};
+use hoso_wire::{
+    Dossier, DossierState, FeeRequest, FeedEntry, HistoryEntry, Receipt, SupplementRequest,
+};
 use std::path::Path;
 
 /// Where followed dossiers have always been kept (beside the outbox), so
@@ -15,7 +19,8 @@ const SPACE: &str = crate::vault::OUTBOX_SPACE;
 const CURSOR_KEY: &[u8] = b"p/feed_cursor";
 
 /// A dossier this device follows, as the portal last reported it (sealed:
-/// its history is about a person).
+/// its history is about a person). Records written before these fields were
+/// typed hold the same JSON (`null` for no request), so they read the same.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TrackedDossier {
     pub code: String,
@@ -23,16 +28,75 @@ pub struct TrackedDossier {
     pub status: u8,
     pub appointment_date: String,
     pub updated_at: String,
-    /// Every history entry received, in order.
-    pub history: Vec<serde_json::Value>,
-    /// The open supplement or fee request, if any.
-    pub supplement_request: serde_json::Value,
-    pub fee_request: serde_json::Value,
-    /// The signed receipt (`Receipt` JSON) the portal issued on submission.
+    /// Every history entry received, by `seq`.
+    pub history: Vec<HistoryEntry>,
+    /// The officer's open supplement request, if any.
     #[serde(default)]
-    pub receipt: serde_json::Value,
+    pub supplement_request: Option<SupplementRequest>,
+    /// The officer's open fee request, if any.
+    #[serde(default)]
+    pub fee_request: Option<FeeRequest>,
+    /// The signed receipt the portal issued on submission (known when the
+    /// dossier was filed from this device and the portal answered it).
+    #[serde(default)]
+    pub receipt: Option<Receipt>,
     /// Unix seconds of the last successful check with the portal.
     pub checked_at: i64,
+}
+
+impl TrackedDossier {
+    /// The dossier as the portal answered its submission (or
+    /// `GET /v1/dossiers/{code}`), checked at `now`.
+    pub fn from_dossier(d: &Dossier, now: i64) -> TrackedDossier {
+        let mut history = d.history.clone();
+        history.sort_by_key(|h| h.seq);
+        TrackedDossier {
+            code: d.code.clone(),
+            procedure_code: d.procedure_code.clone(),
+            status: d.status,
+            appointment_date: d.appointment_date.clone(),
+            updated_at: d.updated_at.clone(),
+            history,
+            supplement_request: d.supplement_request.clone(),
+            fee_request: d.fee_request.clone(),
+            receipt: Some(d.receipt.clone()),
+            checked_at: now,
+        }
+    }
+
+    /// A dossier first seen in the change feed (filed elsewhere, or before
+    /// this device kept records).
+    pub fn first_seen(state: &DossierState, now: i64) -> TrackedDossier {
+        TrackedDossier {
+            code: state.code.clone(),
+            procedure_code: state.procedure_code.clone(),
+            status: 0,
+            appointment_date: String::new(),
+            updated_at: String::new(),
+            history: Vec::new(),
+            supplement_request: None,
+            fee_request: None,
+            receipt: None,
+            checked_at: now,
+        }
+    }
+
+    /// Takes one change of the feed: the history entry (once, in `seq`
+    /// order) and the dossier's state after it. True when the entry is new.
+    pub fn apply(&mut self, entry: &FeedEntry) -> bool {
+        let new = !self.history.iter().any(|h| h.seq == entry.entry.seq);
+        if new {
+            self.history.push(entry.entry.clone());
+            self.history.sort_by_key(|h| h.seq);
+        }
+        let state = &entry.dossier;
+        self.status = state.status;
+        self.appointment_date = state.appointment_date.clone();
+        self.updated_at = state.updated_at.clone();
+        self.supplement_request = state.supplement_request.clone();
+        self.fee_request = state.fee_request.clone();
+        new
+    }
 }
 
 /// Why followed dossiers could not be read or saved.
@@ -51,6 +115,19 @@ impl FiledError {
             FiledError::Vault(e) => e.code(),
             FiledError::Damaged(_) => "damaged",
         }
+    }
+}
+
+impl Classified for FiledError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            FiledError::Vault(e) => e.kind(),
+            FiledError::Damaged(_) => ErrorKind::Damaged,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

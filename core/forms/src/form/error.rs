@@ -2,6 +2,7 @@
 //! (unknown group or field, bad repeat index, missing or stray address part,
 //! hidden field). Every message is Vietnamese, then English.
 
+use hoso_store::error::{Classified, ErrorKind};
 use thiserror::Error;
 
 /// A value path that does not resolve against a form schema.
@@ -135,6 +136,20 @@ impl FormError {
                 format!("field `{path}` is hidden by the current answers")
             }
         }
+    }
+}
+
+impl Classified for FormError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::InvalidInput
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+
+    fn messages(&self) -> (String, String) {
+        (self.message_vi(), self.message_en())
     }
 }
 

@@ -42,6 +42,23 @@ impl ProfileError {
     }
 }
 
+impl Classified for ProfileError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ProfileError::Vault(e) => e.kind(),
+            ProfileError::UnknownMember(_) => ErrorKind::NotFound,
+            ProfileError::UnknownField(_)
+            | ProfileError::UnknownRelation(_)
+            | ProfileError::Invalid { .. } => ErrorKind::InvalidInput,
+            ProfileError::Damaged(_) => ErrorKind::Damaged,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+}
+
 /// The saved profile after a change, and what is inconsistent in the
 /// changed person, if anything.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -57,6 +74,7 @@ pub struct Profiles {
 }
 
 use crate::clock::unix_now as now;
+use hoso_store::error::{Classified, ErrorKind};
 
 impl Profiles {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Profiles, ProfileError> {

@@ -16,44 +16,9 @@ use serde::{Deserialize, Serialize};
 const SPACE: &str = crate::vault::RECEIPTS_SPACE;
 const FOLLOWED: &[u8] = b"f/";
 
-/// One entry of a public status history (`PublicDossierStatus.history`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicHistoryEntry {
-    pub at: String,
-    pub status: u8,
-    #[serde(default)]
-    pub agency: PublicAgency,
-}
-
-/// An agency as the public lookup names it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicAgency {
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub name: String,
-}
-
 /// `PublicDossierStatus`: what anyone holding the receipt may see — no
 /// names, ID numbers, notes or documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicStatus {
-    pub code: String,
-    pub procedure_code: String,
-    #[serde(default)]
-    pub procedure_name: String,
-    #[serde(default)]
-    pub agency: PublicAgency,
-    pub status: u8,
-    #[serde(default)]
-    pub submitted_at: String,
-    #[serde(default)]
-    pub appointment_date: String,
-    #[serde(default)]
-    pub updated_at: String,
-    #[serde(default)]
-    pub history: Vec<PublicHistoryEntry>,
-}
+pub use hoso_wire::PublicDossierStatus as PublicStatus;
 
 /// A dossier followed through its receipt. The lookup token is kept with
 /// it but never serialized from here (it is a capability, not for show).
@@ -174,7 +139,8 @@ impl Receipts {
         let code = &super::scan::canonical_code(code);
         let own = filed
             .get(code)?
-            .and_then(|t| SignedReceipt::from_json(&t.receipt).ok())
+            .and_then(|t| t.receipt)
+            .and_then(|r| SignedReceipt::from_wire(&r).ok())
             .and_then(|r| r.qr_text().ok());
         match own {
             Some(qr) => Ok(Some(qr)),
@@ -328,7 +294,10 @@ mod tests {
             code: CODE.into(),
             procedure_code: "1.001193".into(),
             procedure_name: String::new(),
-            agency: PublicAgency::default(),
+            agency: hoso_wire::AgencyRef {
+                code: String::new(),
+                name: String::new(),
+            },
             status: n,
             submitted_at: String::new(),
             appointment_date: String::new(),

@@ -5,6 +5,7 @@
 //! big photos down, and also tries the picture inverted (a light-on-dark code
 //! drawn in a terminal).
 
+use hoso_store::error::{Classified, ErrorKind};
 use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 use qrcode::render::{svg, unicode::Dense1x2};
 use qrcode::{EcLevel, QrCode};
@@ -50,6 +51,22 @@ impl QrImageError {
             QrImageError::NoCode => "no_qr_found",
             QrImageError::Encode(_) | QrImageError::Io(_) => "io",
         }
+    }
+}
+
+impl Classified for QrImageError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            QrImageError::TooLong
+            | QrImageError::BadImage(_)
+            | QrImageError::TooLarge(_)
+            | QrImageError::NoCode => ErrorKind::Receipt,
+            QrImageError::Encode(_) | QrImageError::Io(_) => ErrorKind::InvalidInput,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

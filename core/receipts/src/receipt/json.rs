@@ -6,7 +6,7 @@
 use super::format::{FormatError, ReceiptPayload, SignedReceipt, FORMAT_VERSION};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
-use serde_json::json;
+use hoso_wire::{Algorithm, Receipt};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
@@ -32,76 +32,111 @@ pub(crate) fn token_from_text(text: &str) -> Option<[u8; 16]> {
         .and_then(|b| <[u8; 16]>::try_from(b).ok())
 }
 
+/// The receipt fields a malformed JSON receipt can name.
+const FIELDS: &[&str] = &[
+    "payload",
+    "version",
+    "kid",
+    "dossier_code",
+    "procedure_code",
+    "agency_code",
+    "issued_at",
+    "appointment_date",
+    "fee_vnd",
+    "lookup_token",
+    "alg",
+    "signature",
+    "qr",
+];
+
 impl SignedReceipt {
-    /// The JSON receipt (`Receipt`).
-    pub fn to_json(&self) -> Result<serde_json::Value, FormatError> {
+    /// The JSON receipt (`Receipt`), as the wire carries it.
+    pub fn to_wire(&self) -> Result<Receipt, FormatError> {
         let p = &self.payload;
         let issued_at = p
             .issued_at_time()?
             .format(&Rfc3339)
             .map_err(|_| FormatError::Field("issued_at"))?;
-        Ok(json!({
-            "payload": {
-                "version": FORMAT_VERSION,
-                "kid": p.kid,
-                "dossier_code": p.dossier_code,
-                "procedure_code": p.procedure_code,
-                "agency_code": p.agency_code,
-                "issued_at": issued_at,
-                "appointment_date": date_text(p.appointment_date),
-                "fee_vnd": p.fee_vnd,
-                "lookup_token": token_text(&p.lookup_token),
+        Ok(Receipt {
+            payload: hoso_wire::ReceiptPayload {
+                version: FORMAT_VERSION,
+                kid: p.kid.clone(),
+                dossier_code: p.dossier_code.clone(),
+                procedure_code: p.procedure_code.clone(),
+                agency_code: p.agency_code.clone(),
+                issued_at,
+                appointment_date: date_text(p.appointment_date),
+                fee_vnd: p.fee_vnd,
+                lookup_token: token_text(&p.lookup_token),
             },
-            "alg": "EdDSA",
-            "signature": B64URL.encode(self.signature),
-            "qr": self.qr_text()?,
-        }))
+            alg: Algorithm::EdDsa,
+            signature: B64URL.encode(self.signature),
+            qr: self.qr_text()?,
+        })
     }
 
-    /// Reads the JSON receipt's `payload` and `signature`.
-    pub fn from_json(value: &serde_json::Value) -> Result<SignedReceipt, FormatError> {
-        let p = &value["payload"];
-        let text = |field: &'static str| {
-            p[field]
-                .as_str()
-                .map(str::to_string)
-                .ok_or(FormatError::Field(field))
-        };
-        match p["version"].as_u64() {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
-            Some(v) => return Err(FormatError::Version(u8::try_from(v).unwrap_or(u8::MAX))),
-            None => return Err(FormatError::Field("version")),
+    /// The JSON receipt as a JSON value.
+    pub fn to_json(&self) -> Result<serde_json::Value, FormatError> {
+        serde_json::to_value(self.to_wire()?).map_err(|_| FormatError::Field("payload"))
+    }
+
+    /// Reads a wire receipt's `payload` and `signature` (its `qr` is the
+    /// same bytes again and is not trusted).
+    pub fn from_wire(receipt: &Receipt) -> Result<SignedReceipt, FormatError> {
+        let p = &receipt.payload;
+        if p.version != FORMAT_VERSION {
+            return Err(FormatError::Version(p.version));
         }
-        let issued_at = OffsetDateTime::parse(&text("issued_at")?, &Rfc3339)
+        let issued_at = OffsetDateTime::parse(&p.issued_at, &Rfc3339)
             .ok()
             .and_then(|t| u64::try_from(t.unix_timestamp()).ok())
             .ok_or(FormatError::Field("issued_at"))?;
-        let appointment_date = Date::parse(&text("appointment_date")?, DATE)
+        let appointment_date = Date::parse(&p.appointment_date, DATE)
             .map_err(|_| FormatError::Field("appointment_date"))?;
         let lookup_token =
-            token_from_text(&text("lookup_token")?).ok_or(FormatError::Field("lookup_token"))?;
-        let signature = value["signature"]
-            .as_str()
-            .and_then(|s| B64URL.decode(s).ok())
+            token_from_text(&p.lookup_token).ok_or(FormatError::Field("lookup_token"))?;
+        let signature = B64URL
+            .decode(&receipt.signature)
+            .ok()
             .and_then(|b| <[u8; 64]>::try_from(b).ok())
             .ok_or(FormatError::Field("signature"))?;
-        let receipt = SignedReceipt {
+        let signed = SignedReceipt {
             payload: ReceiptPayload {
-                kid: text("kid")?,
-                dossier_code: text("dossier_code")?,
-                procedure_code: text("procedure_code")?,
-                agency_code: text("agency_code")?,
+                kid: p.kid.clone(),
+                dossier_code: p.dossier_code.clone(),
+                procedure_code: p.procedure_code.clone(),
+                agency_code: p.agency_code.clone(),
                 issued_at,
                 appointment_date,
-                fee_vnd: p["fee_vnd"].as_u64().ok_or(FormatError::Field("fee_vnd"))?,
+                fee_vnd: p.fee_vnd,
                 lookup_token,
             },
             signature,
         };
         // Only what both forms can carry is a receipt (an `issued_at` past
         // year 9999 in UTC has no RFC 3339 form).
-        receipt.to_json()?;
-        Ok(receipt)
+        signed.to_wire()?;
+        Ok(signed)
+    }
+
+    /// Reads a JSON receipt; a field of the wrong shape is named.
+    pub fn from_json(value: &serde_json::Value) -> Result<SignedReceipt, FormatError> {
+        let receipt: Receipt = serde_path_to_error::deserialize(value).map_err(|e| {
+            let named = e.path().iter().rev().find_map(|segment| match segment {
+                serde_path_to_error::Segment::Map { key } => {
+                    FIELDS.iter().find(|f| **f == key.as_str()).copied()
+                }
+                _ => None,
+            });
+            // A missing field is reported at its parent: name it from the
+            // message (`missing field `kid``).
+            let missing = FIELDS
+                .iter()
+                .find(|f| e.inner().to_string().contains(&format!("`{f}`")))
+                .copied();
+            FormatError::Field(missing.or(named).unwrap_or("payload"))
+        })?;
+        SignedReceipt::from_wire(&receipt)
     }
 }
 
@@ -109,6 +144,7 @@ impl SignedReceipt {
 mod tests {
     use super::*;
     use crate::receipt::test_support::{sample, test_pair};
+    use serde_json::json;
 
     #[test]
     fn json_round_trip() {

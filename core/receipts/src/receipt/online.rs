@@ -11,6 +11,7 @@ use super::request::LookupRequest;
 use super::scan::Source;
 use super::store::{ReceiptStoreError, Receipts};
 use crate::client::{Method, PortalClient, PortalError};
+use hoso_store::error::{Classified, ErrorKind};
 
 /// Why an online receipt step failed.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +41,22 @@ impl LookupError {
             LookupError::NotFound(_) => "not_found",
             LookupError::OtherPortal(_) => "other_portal",
         }
+    }
+}
+
+impl Classified for LookupError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            LookupError::Portal(e) if e.is_transient() => ErrorKind::Network,
+            LookupError::Portal(_) => ErrorKind::Portal,
+            LookupError::Store(e) => e.kind(),
+            LookupError::NeedsToken | LookupError::OtherPortal(_) => ErrorKind::Receipt,
+            LookupError::NotFound(_) => ErrorKind::NotFound,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

@@ -10,6 +10,7 @@ use super::scan::ScanError;
 use super::verify::Verdict;
 use crate::storage::{Changes, Store};
 use crate::vault::{KeyProvider, Vault, VaultError};
+use hoso_store::error::{Classified, ErrorKind};
 use std::path::Path;
 
 /// The key set: plain (public keys), one record.
@@ -53,6 +54,22 @@ impl ReceiptStoreError {
             ReceiptStoreError::Damaged(_) => "damaged",
             ReceiptStoreError::NotFollowed(_) => "not_followed",
         }
+    }
+}
+
+impl Classified for ReceiptStoreError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ReceiptStoreError::Vault(e) => e.kind(),
+            ReceiptStoreError::Filed(e) => e.kind(),
+            ReceiptStoreError::KeySet(_) | ReceiptStoreError::Scan(_) => ErrorKind::Receipt,
+            ReceiptStoreError::Damaged(_) => ErrorKind::Damaged,
+            ReceiptStoreError::NotFollowed(_) => ErrorKind::NotFound,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

@@ -14,6 +14,7 @@ mod sled_engine;
 pub use lock::{DirectoryLock, LockError};
 pub use sled_engine::{open_sled, SledOpenFailure};
 
+use crate::error::{Classified, ErrorKind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,6 +52,24 @@ pub enum StorageError {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl Classified for StorageError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            StorageError::CreateDir { .. }
+            | StorageError::Locked { .. }
+            | StorageError::Busy { .. }
+            | StorageError::Lock { .. }
+            | StorageError::Engine(_)
+            | StorageError::NewerSchema { .. }
+            | StorageError::Quarantine { .. } => ErrorKind::Storage,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        "storage"
+    }
 }
 
 impl From<sled::Error> for StorageError {

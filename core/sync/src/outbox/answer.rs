@@ -9,6 +9,7 @@ use super::model::{Submission, SubmissionKind};
 use super::store::{About, Outbox};
 use crate::draft::{Draft, Drafts, SupplementLink};
 use crate::filed::FiledDossiers;
+use hoso_wire::{SupplementResponse, WithdrawalRequest};
 use std::collections::BTreeMap;
 
 /// The portal's status "supplement requested" (Yêu cầu bổ sung giấy tờ).
@@ -32,10 +33,10 @@ impl Outbox {
         let tracked = filed
             .get(code)?
             .ok_or_else(|| OutboxError::NoSupplementRequest(code.to_string()))?;
-        let request = &tracked.supplement_request;
-        if tracked.status != SUPPLEMENT_REQUESTED || !request.is_object() {
-            return Err(OutboxError::NoSupplementRequest(code.to_string()));
-        }
+        let request = match &tracked.supplement_request {
+            Some(r) if tracked.status == SUPPLEMENT_REQUESTED => r,
+            _ => return Err(OutboxError::NoSupplementRequest(code.to_string())),
+        };
         let submissions = self.all()?;
         let unsent = drafts
             .supplement_drafts(code)?
@@ -45,24 +46,15 @@ impl Outbox {
             return Ok(open);
         }
         let filed_values: BTreeMap<String, String> = submissions
-            .into_iter()
-            .find(|s| {
-                s.kind == SubmissionKind::Dossier
-                    && s.dossier.as_ref().and_then(|d| d["code"].as_str()) == Some(code)
-            })
-            .and_then(|s| serde_json::from_value(s.body["form_values"].clone()).ok())
+            .iter()
+            .find(|s| s.submitted_code() == Some(code))
+            .and_then(|s| s.filed_values())
             .unwrap_or_default();
-        let text = |k: &str| request[k].as_str().unwrap_or_default().to_string();
         let link = SupplementLink {
             dossier_code: code.to_string(),
-            slots: request["slots"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect(),
-            due_date: text("due_date"),
-            note: text("note"),
+            slots: request.slots.clone(),
+            due_date: request.due_date.clone(),
+            note: request.note.clone(),
             filed_values,
         };
         Ok(drafts.create_supplement(&tracked.procedure_code, link)?)
@@ -76,23 +68,24 @@ impl Outbox {
         link: &SupplementLink,
     ) -> Result<Submission, OutboxError> {
         let documents = draft.sendable_documents();
-        let corrected: BTreeMap<&String, &String> = draft
+        let corrected: BTreeMap<String, String> = draft
             .values
             .iter()
             .filter(|(path, value)| link.filed_values.get(*path) != Some(*value))
+            .map(|(path, value)| (path.clone(), value.clone()))
             .collect();
         let files = documents.values().flatten().cloned().collect();
-        let body = serde_json::json!({
-            "documents": documents,
-            "form_values": corrected,
-            "note": DEFAULT_NOTE,
-        });
+        let body = SupplementResponse {
+            documents,
+            form_values: Some(corrected),
+            note: Some(DEFAULT_NOTE.to_string()),
+        };
         self.queue(
             SubmissionKind::Supplement {
                 dossier_code: link.dossier_code.clone(),
             },
             About::draft(draft),
-            body,
+            &body,
             files,
         )
     }
@@ -128,7 +121,9 @@ impl Outbox {
                 procedure_code: &procedure_code,
                 procedure_name: &procedure_name,
             },
-            serde_json::json!({ "reason": reason }),
+            &WithdrawalRequest {
+                reason: reason.to_string(),
+            },
             Vec::new(),
         )
     }

@@ -4,6 +4,7 @@
 use crate::draft::DraftError;
 use crate::filed::FiledError;
 use crate::vault::VaultError;
+use hoso_store::error::{Classified, ErrorKind};
 
 /// Why an outbox operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,8 @@ pub enum OutboxError {
     BadReason,
     #[error("hệ thống không cấp được số ngẫu nhiên / the system could not provide randomness")]
     Randomness,
+    #[error("không tạo được nội dung gửi cổng / the request to the portal could not be written")]
+    Unsendable,
 }
 
 impl OutboxError {
@@ -44,6 +47,28 @@ impl OutboxError {
             OutboxError::NoSupplementRequest(_) => "no_supplement_request",
             OutboxError::BadReason => "bad_reason",
             OutboxError::Randomness => "randomness",
+            OutboxError::Unsendable => "internal",
         }
+    }
+}
+
+impl Classified for OutboxError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            OutboxError::Draft(e) => e.kind(),
+            OutboxError::Filed(e) => e.kind(),
+            OutboxError::Vault(e) => e.kind(),
+            OutboxError::NotReady { .. } => ErrorKind::NotReady,
+            OutboxError::NoSubmission(_) => ErrorKind::NotFound,
+            OutboxError::AgencyRequired
+            | OutboxError::NoSupplementRequest(_)
+            | OutboxError::BadReason => ErrorKind::InvalidInput,
+            OutboxError::SubmissionDamaged(_) => ErrorKind::Damaged,
+            OutboxError::Randomness | OutboxError::Unsendable => ErrorKind::Internal,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }

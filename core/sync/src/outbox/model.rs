@@ -101,8 +101,9 @@ pub struct Submission {
     pub procedure_name: String,
     /// Fixed at freeze time; every attempt sends it.
     pub idempotency_key: String,
-    /// The request body, as frozen (`DossierSubmission`,
-    /// `SupplementResponse` or `WithdrawalRequest`).
+    /// The request body, as frozen (a `DossierSubmission`,
+    /// `SupplementResponse` or `WithdrawalRequest`, by `kind`), sent as it
+    /// is on every attempt.
     pub body: serde_json::Value,
     /// Every file the body names.
     pub files: Vec<AttachmentRef>,
@@ -112,7 +113,25 @@ pub struct Submission {
     pub next_attempt_at: i64,
     pub last_error: Option<SubmissionProblem>,
     /// The portal's `Dossier` once submitted (code, receipt, status).
-    pub dossier: Option<serde_json::Value>,
+    pub dossier: Option<hoso_wire::Dossier>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl Submission {
+    /// The code the portal gave the dossier, once submitted.
+    pub fn submitted_code(&self) -> Option<&str> {
+        self.dossier.as_ref().map(|d| d.code.as_str())
+    }
+
+    /// The form values a new dossier was filed with (`None` for a
+    /// supplement or a withdrawal, or a body that is not a submission).
+    pub fn filed_values(&self) -> Option<hoso_wire::FormValues> {
+        if self.kind != SubmissionKind::Dossier {
+            return None;
+        }
+        serde_json::from_value::<hoso_wire::DossierSubmission>(self.body.clone())
+            .ok()
+            .map(|b| b.form_values)
+    }
 }

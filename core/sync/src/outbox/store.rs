@@ -11,6 +11,7 @@ use crate::draft::{AttachError, AttachmentRef, Draft, Drafts, FileHolds};
 use crate::form::CheckMode;
 use crate::storage::Changes;
 use crate::vault::{Vault, VaultError};
+use hoso_wire::DossierSubmission;
 use ring::rand::{SecureRandom, SystemRandom};
 
 /// Where submissions have always been kept.
@@ -27,6 +28,15 @@ fn uuid_v4(rng: &SystemRandom) -> Option<String> {
     let mut b = [0u8; 16];
     rng.fill(&mut b).ok()?;
     Some(uuid::Builder::from_random_bytes(b).into_uuid().to_string())
+}
+
+/// The channel as the Portal API spells it.
+fn wire_channel(channel: ChannelKind) -> hoso_wire::ChannelKind {
+    match channel {
+        ChannelKind::Online => hoso_wire::ChannelKind::Online,
+        ChannelKind::InPerson => hoso_wire::ChannelKind::InPerson,
+        ChannelKind::Postal => hoso_wire::ChannelKind::Postal,
+    }
 }
 
 /// Where a queued submission comes from.
@@ -96,15 +106,16 @@ impl Outbox {
         }
         let documents = draft.sendable_documents();
         let files: Vec<AttachmentRef> = documents.values().flatten().cloned().collect();
-        let body = serde_json::json!({
-            "procedure_code": draft.procedure_code,
-            "catalog_version": draft.catalog_version,
-            "agency_code": agency_code,
-            "channel": channel.as_str(),
-            "form_values": draft.values,
-            "documents": documents,
-        });
-        self.queue(SubmissionKind::Dossier, About::draft(&draft), body, files)
+        let body = DossierSubmission {
+            procedure_code: draft.procedure_code.clone(),
+            catalog_version: draft.catalog_version,
+            agency_code: agency_code.to_string(),
+            channel: wire_channel(channel),
+            form_values: draft.values.clone(),
+            documents,
+            filed_for: None,
+        };
+        self.queue(SubmissionKind::Dossier, About::draft(&draft), &body, files)
     }
 
     /// Seals a new queued submission (with a hold on each file) in one
@@ -113,10 +124,11 @@ impl Outbox {
         &self,
         kind: SubmissionKind,
         about: About<'_>,
-        body: serde_json::Value,
+        body: &impl serde::Serialize,
         files: Vec<AttachmentRef>,
     ) -> Result<Submission, OutboxError> {
         let now = crate::clock::unix_now();
+        let body = serde_json::to_value(body).map_err(|_| OutboxError::Unsendable)?;
         let submission = Submission {
             id: crate::draft::new_id(&self.rng).ok_or(OutboxError::Randomness)?,
             kind,

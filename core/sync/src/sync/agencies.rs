@@ -3,28 +3,11 @@
 //! sit in one province. A submission names one agency's code; its code
 //! starts the dossier codes the agency issues. A public call: no account.
 
-use crate::catalog::Level;
 use crate::client::{Method, PortalClient, PortalError};
-use serde::{Deserialize, Serialize};
-
-/// One receiving agency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Agency {
-    /// What a submission names, e.g. `H40.22`.
-    pub code: String,
-    /// E.g. "Ủy ban nhân dân phường Trường Vinh".
-    pub name: String,
-    pub level: Level,
-    /// One of the 34 provinces; none for a ministry.
-    pub province: Option<String>,
-    /// The commune or ward, for a commune-level agency.
-    pub commune: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct AgencyList {
-    agencies: Vec<Agency>,
-}
+/// One receiving agency: its code (what a submission names, e.g. `H40.22`),
+/// name, level, province and commune.
+pub use hoso_wire::Agency;
+use hoso_wire::AgencyList;
 
 /// The agencies that receive `procedure_code` (when given) in `province`
 /// (when given, by official name; diacritics optional), by code. A

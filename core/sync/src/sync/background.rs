@@ -150,7 +150,9 @@ impl Background {
                 retry_at: now + OFFLINE_RETRY,
             }),
             // A refused pull: say so; the outbox keeps going.
-            Some(f) => Err(LoopState::Failed { message: f.message }),
+            Some(f) => Err(LoopState::Failed {
+                message: format!("{} / {}", f.message_vi, f.message_en),
+            }),
             None => Ok(report
                 .next_attempt_at
                 .map_or(*next_pull, |a| a.min(*next_pull))),

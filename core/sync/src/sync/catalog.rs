@@ -10,7 +10,8 @@ use crate::catalog::store::{CatalogError, CatalogStore, Installed};
 use crate::client::{Method, PortalClient, PortalError};
 use crate::receipt::online::{refresh_keys, LookupError};
 use crate::receipt::{KeysInstalled, Receipts};
-use serde::Deserialize;
+use hoso_store::error::{Classified, ErrorKind};
+use hoso_wire::CatalogInfo;
 
 /// Why a catalog update stopped (what was already installed stays).
 #[derive(Debug, thiserror::Error)]
@@ -34,12 +35,18 @@ impl CatalogUpdateError {
     }
 }
 
-/// `CatalogInfo`, the fields an update needs.
-#[derive(Deserialize)]
-struct CatalogInfo {
-    version: u64,
-    content_hash: String,
-    key_set_version: u64,
+impl Classified for CatalogUpdateError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            CatalogUpdateError::Portal(e) => e.kind(),
+            CatalogUpdateError::Catalog(_) => ErrorKind::Portal,
+            CatalogUpdateError::SigningKeys(e) => e.kind(),
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
 }
 
 /// What an update did.

@@ -14,10 +14,11 @@
 use super::Local;
 use crate::client::upload::{upload, FileToUpload, Transfer, UploadError};
 use crate::client::{Method, PortalClient, PortalError};
-use crate::filed::FiledError;
+use crate::filed::{FiledError, TrackedDossier};
 use crate::outbox::OutboxError;
 use crate::outbox::{Submission, SubmissionKind, SubmissionProblem, SubmissionState};
 use futures_util::StreamExt;
+use hoso_store::error::{Classified, ErrorKind};
 use ring::rand::SecureRandom;
 use std::time::Duration;
 
@@ -54,6 +55,21 @@ impl SyncError {
             SyncError::Session(e) => e.code(),
             SyncError::NotLoggedIn => "not_logged_in",
         }
+    }
+}
+
+impl Classified for SyncError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            SyncError::Outbox(e) => e.kind(),
+            SyncError::Filed(e) => e.kind(),
+            SyncError::Session(e) => e.kind(),
+            SyncError::NotLoggedIn => ErrorKind::NotLoggedIn,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 
@@ -485,14 +501,11 @@ async fn send(
             other => break other?,
         }
     };
-    let dossier: serde_json::Value = answer.json()?;
-    let code = dossier["code"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| Step::Portal(PortalError::Decode("no dossier code".into())))?;
-    if let Some(tracked) = super::status::from_dossier(&dossier, s.updated_at) {
-        local.filed.save(&[tracked])?;
-    }
+    let dossier: hoso_wire::Dossier = answer.json()?;
+    let code = dossier.code.clone();
+    local
+        .filed
+        .save(&[TrackedDossier::from_dossier(&dossier, s.updated_at)])?;
     s.dossier = Some(dossier);
     s.last_error = None;
     move_to(local, s, SubmissionState::Submitted, events)?;

@@ -7,24 +7,31 @@
 use super::engine::{SyncEvent, SyncReport};
 use super::status::StatusChange;
 use crate::client::PortalError;
+use hoso_store::error::{Classified, ErrorKind};
 use serde::Serialize;
 
 /// Why status could not be refreshed this round (what was saved stays).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PullFailure {
+    /// What kind of failure, for a surface to show it as it shows others.
+    #[serde(skip)]
+    pub kind: ErrorKind,
     /// The failure's stable code (`network`, `portal_error` …).
     pub code: String,
-    /// Both languages, `vi / en`.
-    pub message: String,
+    pub message_vi: String,
+    pub message_en: String,
     /// The portal could not be reached: worth trying again soon.
     pub offline: bool,
 }
 
 impl From<&PortalError> for PullFailure {
     fn from(e: &PortalError) -> PullFailure {
+        let (message_vi, message_en) = e.messages();
         PullFailure {
+            kind: e.kind(),
             code: e.error_code().to_string(),
-            message: e.to_string(),
+            message_vi,
+            message_en,
             offline: e.is_transient(),
         }
     }
@@ -36,8 +43,20 @@ impl From<&PortalError> for PullFailure {
 pub struct ReceiptFailure {
     pub dossier_code: String,
     pub code: String,
-    /// Both languages, `vi / en`.
-    pub message: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl ReceiptFailure {
+    pub(crate) fn of(dossier_code: &str, e: &dyn Classified) -> ReceiptFailure {
+        let (message_vi, message_en) = e.messages();
+        ReceiptFailure {
+            dossier_code: dossier_code.to_string(),
+            code: e.error_code().to_string(),
+            message_vi,
+            message_en,
+        }
+    }
 }
 
 /// What one round did.

@@ -148,22 +148,16 @@ async fn refresh_receipts(
     let done = match refresh_followed(client, &local.receipts, now).await {
         Ok(done) => done,
         Err(e) => {
-            report.receipt_failures.push(ReceiptFailure {
-                dossier_code: String::new(),
-                code: e.code().to_string(),
-                message: e.to_string(),
-            });
+            report.receipt_failures.push(ReceiptFailure::of("", &e));
             return Vec::new();
         }
     };
     let mut changes = Vec::new();
     for r in done {
         if let Some(e) = &r.error {
-            report.receipt_failures.push(ReceiptFailure {
-                dossier_code: r.dossier_code.clone(),
-                code: e.code().to_string(),
-                message: e.to_string(),
-            });
+            report
+                .receipt_failures
+                .push(ReceiptFailure::of(&r.dossier_code, e));
         }
         if let (true, Some(s)) = (r.changed, r.status) {
             changes.push(StatusChange {

@@ -7,6 +7,7 @@
 use crate::client::{PortalClient, PortalError, Tokens};
 use crate::storage::Changes;
 use crate::vault::{KeyProvider, Vault, VaultError};
+use hoso_store::error::{Classified, ErrorKind};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -41,6 +42,20 @@ impl SessionError {
             SessionError::Damaged => "damaged",
             SessionError::Portal(e) => e.error_code(),
         }
+    }
+}
+
+impl Classified for SessionError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            SessionError::Vault(e) => e.kind(),
+            SessionError::Damaged => ErrorKind::Damaged,
+            SessionError::Portal(e) => e.kind(),
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
 }
 

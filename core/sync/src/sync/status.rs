@@ -7,6 +7,8 @@
 use super::Local;
 use crate::client::{Method, PortalClient, PortalError};
 use crate::filed::{FiledError, TrackedDossier};
+use hoso_store::error::{Classified, ErrorKind};
+use hoso_wire::{Dossier, FeedPage};
 
 /// Why a status pull stopped.
 #[derive(Debug, thiserror::Error)]
@@ -17,32 +19,28 @@ pub enum StatusError {
     Filed(#[from] FiledError),
 }
 
+impl Classified for StatusError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            StatusError::Portal(e) => e.kind(),
+            StatusError::Filed(e) => e.kind(),
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        match self {
+            StatusError::Portal(e) => e.error_code(),
+            StatusError::Filed(e) => e.code(),
+        }
+    }
+}
+
 /// One status change seen in a pull.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StatusChange {
     pub code: String,
     pub status: u8,
     pub at: String,
-}
-
-/// The followed dossier built from a portal `Dossier` (a submission's
-/// answer, or `GET /v1/dossiers/{code}`).
-pub fn from_dossier(d: &serde_json::Value, now: i64) -> Option<TrackedDossier> {
-    Some(TrackedDossier {
-        code: d["code"].as_str()?.to_string(),
-        procedure_code: d["procedure_code"].as_str()?.to_string(),
-        status: u8::try_from(d["status"].as_u64()?).ok()?,
-        appointment_date: d["appointment_date"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-        updated_at: d["updated_at"].as_str().unwrap_or_default().to_string(),
-        history: d["history"].as_array().cloned().unwrap_or_default(),
-        supplement_request: d["supplement_request"].clone(),
-        fee_request: d["fee_request"].clone(),
-        receipt: d["receipt"].clone(),
-        checked_at: now,
-    })
 }
 
 /// Pulls every change since the saved cursor; returns them in order.
@@ -58,7 +56,7 @@ pub async fn pull(
             Some(c) => format!("/v1/feed?limit=200&cursor={c}"),
             None => "/v1/feed?limit=200".to_string(),
         };
-        let page: serde_json::Value = match client.authed(|c| c.request(Method::GET, &path)).await {
+        let page: FeedPage = match client.authed(|c| c.request(Method::GET, &path)).await {
             Ok(a) => a.json()?,
             Err(e) if e.code() == Some("cursor_expired") => {
                 refresh_all(client, local, now).await?;
@@ -69,52 +67,24 @@ pub async fn pull(
             Err(e) => return Err(e.into()),
         };
         let mut touched: Vec<TrackedDossier> = Vec::new();
-        for e in page["entries"].as_array().into_iter().flatten() {
-            let Some(code) = e["dossier_code"].as_str() else {
-                continue;
-            };
+        for e in &page.entries {
+            let code = e.dossier_code.as_str();
             let known = match touched.iter().position(|d| d.code == code) {
                 Some(i) => Some(touched.remove(i)),
                 None => local.filed.get(code)?,
             };
-            let state = &e["dossier"];
-            let mut d = known.unwrap_or_else(|| TrackedDossier {
-                code: code.to_string(),
-                procedure_code: state["procedure_code"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                status: 0,
-                appointment_date: String::new(),
-                updated_at: String::new(),
-                history: Vec::new(),
-                supplement_request: serde_json::Value::Null,
-                fee_request: serde_json::Value::Null,
-                receipt: serde_json::Value::Null,
-                checked_at: now,
-            });
-            let seq = e["entry"]["seq"].as_u64().unwrap_or(0);
-            if !d.history.iter().any(|h| h["seq"].as_u64() == Some(seq)) {
-                d.history.push(e["entry"].clone());
-                d.history.sort_by_key(|h| h["seq"].as_u64().unwrap_or(0));
+            let mut d = known.unwrap_or_else(|| TrackedDossier::first_seen(&e.dossier, now));
+            if d.apply(e) {
                 changes.push(StatusChange {
                     code: code.to_string(),
-                    status: u8::try_from(e["entry"]["status"].as_u64().unwrap_or(0)).unwrap_or(0),
-                    at: e["entry"]["at"].as_str().unwrap_or_default().to_string(),
+                    status: e.entry.status,
+                    at: e.entry.at.clone(),
                 });
             }
-            d.status = u8::try_from(state["status"].as_u64().unwrap_or(0)).unwrap_or(d.status);
-            d.appointment_date = state["appointment_date"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            d.updated_at = state["updated_at"].as_str().unwrap_or_default().to_string();
-            d.supplement_request = state["supplement_request"].clone();
-            d.fee_request = state["fee_request"].clone();
             touched.push(d);
         }
-        let next = page["next_cursor"].as_str().map(str::to_string);
-        let more = page["has_more"].as_bool().unwrap_or(false);
+        let next = Some(page.next_cursor.clone()).filter(|c| !c.is_empty());
+        let more = page.has_more;
         // Mark everything checked now, then save with the cursor.
         if !more {
             for mut d in local.filed.all()? {
@@ -144,10 +114,8 @@ async fn refresh_all(client: &PortalClient, local: &Local, now: i64) -> Result<(
     for d in local.filed.all()? {
         let path = format!("/v1/dossiers/{}", d.code);
         let answer = client.authed(|c| c.request(Method::GET, &path)).await?;
-        let value: serde_json::Value = answer.json()?;
-        if let Some(t) = from_dossier(&value, now) {
-            fresh.push(t);
-        }
+        let dossier: Dossier = answer.json()?;
+        fresh.push(TrackedDossier::from_dossier(&dossier, now));
     }
     local.filed.save(&fresh)?;
     Ok(())
