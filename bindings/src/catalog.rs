@@ -58,32 +58,15 @@ pub struct ProcedureHit {
     pub score: f32,
 }
 
+/// The core's `ChannelKind` under the name the apps know.
+pub type FilingChannel = ChannelKind;
+
 /// How a dossier may be handed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum FilingChannel {
     Online,
     InPerson,
     Postal,
-}
-
-impl From<ChannelKind> for FilingChannel {
-    fn from(c: ChannelKind) -> FilingChannel {
-        match c {
-            ChannelKind::Online => FilingChannel::Online,
-            ChannelKind::InPerson => FilingChannel::InPerson,
-            ChannelKind::Postal => FilingChannel::Postal,
-        }
-    }
-}
-
-impl From<FilingChannel> for ChannelKind {
-    fn from(c: FilingChannel) -> ChannelKind {
-        match c {
-            FilingChannel::Online => ChannelKind::Online,
-            FilingChannel::InPerson => ChannelKind::InPerson,
-            FilingChannel::Postal => ChannelKind::Postal,
-        }
-    }
 }
 
 /// A fee as the procedure states it.
@@ -242,7 +225,7 @@ impl From<Procedure> for ProcedureDetail {
                 .channels
                 .into_iter()
                 .map(|c| ProcedureChannel {
-                    channel: c.channel.into(),
+                    channel: c.channel,
                     processing_time: c.processing_time.text,
                     fees: c
                         .fees

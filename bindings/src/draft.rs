@@ -8,7 +8,8 @@ use crate::hoso::Hoso;
 use crate::profile::ValueProblem;
 use crate::{to_i32, to_i64};
 use hoso_core::draft::{self, DraftView, ValueSource};
-use hoso_core::form::{CheckMode, FieldIssue as CoreIssue};
+use hoso_core::form::CheckMode;
+pub use hoso_core::form::FieldIssue;
 use std::collections::HashMap;
 
 /// A draft in a list.
@@ -129,7 +130,7 @@ pub struct DraftForm {
 }
 
 /// A problem with one field in context.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct FieldIssue {
     pub field: String,
     pub code: String,
@@ -200,17 +201,6 @@ impl From<draft::Draft> for Draft {
                 due_date: s.due_date,
                 note: s.note,
             }),
-        }
-    }
-}
-
-impl From<CoreIssue> for FieldIssue {
-    fn from(i: CoreIssue) -> FieldIssue {
-        FieldIssue {
-            field: i.field,
-            code: i.code,
-            message_vi: i.message_vi,
-            message_en: i.message_en,
         }
     }
 }
@@ -335,7 +325,7 @@ impl Hoso {
             field: o.field,
             value: o.value,
             problem: o.problem.map(Into::into),
-            issues: o.issues.into_iter().map(Into::into).collect(),
+            issues: o.issues,
         })
     }
 
@@ -370,8 +360,8 @@ impl Hoso {
         let r = self.state.local.drafts.validate(&id, mode)?;
         Ok(ValidationReport {
             ready: r.ready,
-            missing: r.missing.into_iter().map(Into::into).collect(),
-            invalid: r.invalid.into_iter().map(Into::into).collect(),
+            missing: r.missing,
+            invalid: r.invalid,
             draft_catalog_version: to_i64(r.draft_catalog_version),
             current_catalog_version: to_i64(r.current_catalog_version),
             requirement_changes: r

@@ -5,6 +5,7 @@
 //! state, a status change, a sync's summary).
 
 use crate::{to_i32, to_i64};
+pub use hoso_core::outbox::{SubmissionKind, SubmissionState};
 use hoso_core::sync::background::{LoopEvent, LoopState};
 use hoso_core::sync::engine::SyncEvent;
 use hoso_core::sync::report::RoundReport;
@@ -101,12 +102,12 @@ impl From<SyncEvent> for HosoEvent {
                 code,
             } => HosoEvent::Submitted {
                 submission_id: submission,
-                kind: kind.into(),
+                kind,
                 dossier_code: code,
             },
             SyncEvent::StateChanged { submission, state } => HosoEvent::SubmissionStateChanged {
                 submission_id: submission,
-                state: state.into(),
+                state,
             },
             SyncEvent::WaitingForUnmetered { submission, size } => HosoEvent::WaitingForUnmetered {
                 submission_id: submission,
@@ -151,8 +152,13 @@ impl From<LoopEvent> for HosoEvent {
     }
 }
 
+// The core's own types, exposed as they are: `#[uniffi::remote]` restates
+// their shape (the compiler holds it to the core's: a missing, extra or
+// misnamed variant or field does not build) and implements uniffi's traits
+// for them here, so no mirror type or `From` impl is needed.
+
 /// Where a submission is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum SubmissionState {
     Queued,
     Uploading,
@@ -166,7 +172,7 @@ pub enum SubmissionState {
 }
 
 /// What a submission is.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum SubmissionKind {
     /// A new dossier.
     Dossier,
@@ -174,31 +180,6 @@ pub enum SubmissionKind {
     Supplement { dossier_code: String },
     /// A withdrawal of a dossier.
     Withdrawal { dossier_code: String },
-}
-
-impl From<hoso_core::outbox::SubmissionState> for SubmissionState {
-    fn from(s: hoso_core::outbox::SubmissionState) -> SubmissionState {
-        use hoso_core::outbox::SubmissionState as S;
-        match s {
-            S::Queued => SubmissionState::Queued,
-            S::Uploading => SubmissionState::Uploading,
-            S::Submitting => SubmissionState::Submitting,
-            S::Submitted => SubmissionState::Submitted,
-            S::FailedRetryable => SubmissionState::FailedRetryable,
-            S::FailedNeedsUser => SubmissionState::FailedNeedsUser,
-        }
-    }
-}
-
-impl From<hoso_core::outbox::SubmissionKind> for SubmissionKind {
-    fn from(k: hoso_core::outbox::SubmissionKind) -> SubmissionKind {
-        use hoso_core::outbox::SubmissionKind as K;
-        match k {
-            K::Dossier => SubmissionKind::Dossier,
-            K::Supplement { dossier_code } => SubmissionKind::Supplement { dossier_code },
-            K::Withdrawal { dossier_code } => SubmissionKind::Withdrawal { dossier_code },
-        }
-    }
 }
 
 /// A status change seen by a sync.

@@ -7,11 +7,11 @@
 use crate::catalog::{FilingChannel, ProcedureLevel};
 use crate::draft::{DraftForm, FieldIssue};
 use crate::error::HosoError;
-use crate::events::{SubmissionKind, SubmissionState};
 use crate::hoso::Hoso;
 use crate::to_i32;
 use hoso_core::client::PortalClient;
 use hoso_core::outbox as core_outbox;
+use hoso_core::outbox::{SubmissionKind, SubmissionState};
 use hoso_core::sync::agencies::{agencies, Agency};
 use std::sync::Arc;
 
@@ -82,11 +82,11 @@ impl From<core_outbox::Submission> for Submission {
         Submission {
             dossier_code: s.submitted_code().map(str::to_string),
             id: s.id,
-            kind: s.kind.into(),
+            kind: s.kind,
             draft_id: s.draft_id,
             procedure_code: s.procedure_code,
             procedure_name: s.procedure_name,
-            state: s.state.into(),
+            state: s.state,
             attempts: to_i32(s.attempts),
             next_attempt_at: s.next_attempt_at,
             last_error: s.last_error.map(|e| SubmissionProblem {
@@ -190,7 +190,7 @@ impl Hoso {
         let local = &self.state.local;
         let s = local
             .outbox
-            .freeze(&local.drafts, &draft_id, agency.as_deref(), channel.into())?;
+            .freeze(&local.drafts, &draft_id, agency.as_deref(), channel)?;
         self.nudge_sync();
         Ok(s.into())
     }
