@@ -17,13 +17,19 @@ use std::sync::Arc;
 /// A JSON request body, parsed into `T` (whose shape denies unknown fields).
 pub struct ApiJson<T>(pub T);
 
-/// Is the request's `Content-Type` `application/json` (parameters allowed)?
-pub fn is_json(headers: &HeaderMap) -> bool {
+/// Is the request's `Content-Type` one of `accepted` (parameters allowed,
+/// case ignored)?
+pub fn media_type_in(headers: &HeaderMap, accepted: &[&str]) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        .is_some_and(|m| accepted.iter().any(|a| m.trim().eq_ignore_ascii_case(a)))
+}
+
+/// Is the request's `Content-Type` `application/json`?
+pub fn is_json(headers: &HeaderMap) -> bool {
+    media_type_in(headers, &["application/json"])
 }
 
 /// Reads a whole body up to `max` bytes (`413 body_too_large` past it).

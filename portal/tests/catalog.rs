@@ -255,10 +255,11 @@ async fn install_a_newer_bundle_and_apply_the_delta() {
         assert_eq!(empty[list], serde_json::json!([]));
     }
 
-    // Versions never served, or newer than the current: 410.
+    // Versions never served, or newer than the current: 409 (the version held
+    // conflicts with what the portal can answer from; take the full bundle).
     for since in ["2", "5", "99"] {
         let res = get(&tp, &format!("/v1/catalog/delta?since={since}"), &[]).await;
-        assert_eq!(res.status(), 410, "{since}");
+        assert_eq!(res.status(), 409, "{since}");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["code"], "catalog_version_unavailable");
         assert_eq!(body["details"]["current_version"], 4);
@@ -280,6 +281,19 @@ async fn install_a_newer_bundle_and_apply_the_delta() {
         assert_eq!(body["code"], "catalog_version_not_newer");
         assert_eq!(body["details"]["current_version"], 4);
     }
+
+    // A bundle sent as plain application/octet-stream installs the same way.
+    let next = Bundle::new(5, new.procedures.clone());
+    let res = put_bundle(
+        &tp,
+        Some(ADMIN),
+        "application/octet-stream",
+        bundle_file(&next),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["version"], 5);
 }
 
 #[tokio::test]
@@ -299,8 +313,10 @@ async fn admin_install_rejects_bad_requests() {
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["code"], "unauthorized");
     }
-    let res = put_bundle(&tp, Some(ADMIN), "application/json", file.clone()).await;
-    assert_eq!(res.status(), 415);
+    for media_type in ["application/json", "text/plain"] {
+        let res = put_bundle(&tp, Some(ADMIN), media_type, file.clone()).await;
+        assert_eq!(res.status(), 415, "{media_type}");
+    }
 
     // Truncated, not gzip, and a tampered hash: 422 bundle_invalid.
     let json = gunzip(&file);

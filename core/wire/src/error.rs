@@ -42,7 +42,7 @@ string_enum! {
         InvalidState = "invalid_state",
         /// 409: an admin status change the table does not allow.
         InvalidTransition = "invalid_transition",
-        /// 412: `Tus-Resumable` missing or not 1.0.0.
+        /// 400: `Tus-Resumable` missing or not 1.0.0 (tus 1.0 says 412; ADR 0005).
         TusVersionUnsupported = "tus_version_unsupported",
         /// 400: an `Upload-Checksum` algorithm other than sha256.
         ChecksumAlgorithmUnsupported = "checksum_algorithm_unsupported",
@@ -58,7 +58,7 @@ string_enum! {
         UploadTooLarge = "upload_too_large",
         /// 410: upload expired or abandoned.
         UploadExpired = "upload_expired",
-        /// 410: no delta from that catalog version (`details.current_version`).
+        /// 409: no delta from that catalog version (`details.current_version`).
         CatalogVersionUnavailable = "catalog_version_unavailable",
         /// 409: an admin catalog install not newer than the current one.
         CatalogVersionNotNewer = "catalog_version_not_newer",

@@ -11,7 +11,7 @@ mod versions;
 pub(crate) use versions::{open_versions, History};
 
 use crate::error::{ApiError, FieldIssue};
-use crate::extract::{read_body, Admin};
+use crate::extract::{media_type_in, read_body, Admin};
 use crate::{Portal, ServedCatalog};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -188,9 +188,12 @@ async fn info(State(portal): State<Arc<Portal>>) -> Response {
         .into_response()
 }
 
+/// `409`: the version the client holds conflicts with what this portal can
+/// answer a delta from (never served, newer than the current, or no longer
+/// kept); the client takes the full bundle.
 fn version_unavailable(current: u64) -> ApiError {
     ApiError::new(
-        StatusCode::GONE,
+        StatusCode::CONFLICT,
         ErrorCode::CatalogVersionUnavailable,
         "Không còn dữ liệu thay đổi từ phiên bản danh mục này; hãy tải toàn bộ danh mục",
         "No changes are kept from this catalog version; download the full catalog",
@@ -317,12 +320,9 @@ fn not_newer(current: u64) -> ApiError {
     .with_detail("current_version", current)
 }
 
+/// A bundle comes as `application/gzip` or plain `application/octet-stream`.
 fn is_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/gzip"))
+    media_type_in(headers, &["application/gzip", "application/octet-stream"])
 }
 
 /// `PUT /v1/admin/catalog`.

@@ -1,4 +1,5 @@
-//! The tus 1.0 wire: the `Tus-Resumable` requirement (`412` without it),
+//! The tus 1.0 wire: the `Tus-Resumable` requirement (`400` without it,
+//! where tus says `412`: ADR 0005),
 //! the request headers a PATCH carries (`Upload-Offset`, `Upload-Checksum`,
 //! the chunk content type), the response headers, and the upload error
 //! answers of the spec (`upload_*`, `checksum_algorithm_unsupported`,
@@ -6,6 +7,7 @@
 //! English.
 
 use crate::error::ApiError;
+use crate::extract::media_type_in;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -37,7 +39,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tus {
         match parts.headers.get(&TUS_RESUMABLE).map(|v| v.as_bytes()) {
             Some(v) if v == VERSION.as_bytes() => Ok(Tus),
             _ => Err(ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
+                StatusCode::BAD_REQUEST,
                 ErrorCode::TusVersionUnsupported,
                 "Cần tiêu đề Tus-Resumable 1.0.0",
                 "Tus-Resumable 1.0.0 is required",
@@ -55,16 +57,16 @@ pub(super) async fn stamp(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-/// Is the body `application/offset+octet-stream`?
+/// Is the body a chunk: `application/offset+octet-stream` (tus), or plain
+/// `application/octet-stream`, which the spec accepts the same way?
 pub(super) fn is_chunk(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| {
-            m.trim()
-                .eq_ignore_ascii_case("application/offset+octet-stream")
-        })
+    media_type_in(
+        headers,
+        &[
+            "application/offset+octet-stream",
+            "application/octet-stream",
+        ],
+    )
 }
 
 /// `Upload-Offset` of a PATCH (`400` when missing or not a number).
