@@ -3,12 +3,15 @@
 
 use crate::error::HosoError;
 use crate::hoso::Hoso;
+pub use hoso_core::profile::Relation;
 use hoso_core::profile::{self, person_fields};
 use hoso_core::validate::Problem;
 use std::collections::HashMap;
 
+// The core's own type, exposed as it is (see `events.rs` on
+// `#[uniffi::remote]`).
 /// How a family member is related to the profile's owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Relation {
     Spouse,
     Father,
@@ -72,32 +75,6 @@ impl From<Problem> for ValueProblem {
     }
 }
 
-impl From<profile::Relation> for Relation {
-    fn from(r: profile::Relation) -> Relation {
-        match r {
-            profile::Relation::Spouse => Relation::Spouse,
-            profile::Relation::Father => Relation::Father,
-            profile::Relation::Mother => Relation::Mother,
-            profile::Relation::Child => Relation::Child,
-            profile::Relation::Sibling => Relation::Sibling,
-            profile::Relation::Other => Relation::Other,
-        }
-    }
-}
-
-impl From<Relation> for profile::Relation {
-    fn from(r: Relation) -> profile::Relation {
-        match r {
-            Relation::Spouse => profile::Relation::Spouse,
-            Relation::Father => profile::Relation::Father,
-            Relation::Mother => profile::Relation::Mother,
-            Relation::Child => profile::Relation::Child,
-            Relation::Sibling => profile::Relation::Sibling,
-            Relation::Other => profile::Relation::Other,
-        }
-    }
-}
-
 impl From<profile::Profile> for Profile {
     fn from(p: profile::Profile) -> Profile {
         Profile {
@@ -107,7 +84,7 @@ impl From<profile::Profile> for Profile {
                 .into_iter()
                 .map(|m| FamilyMember {
                     id: m.id,
-                    relation: m.relation.into(),
+                    relation: m.relation,
                     values: m.values.into_iter().collect(),
                 })
                 .collect(),
@@ -162,7 +139,6 @@ impl Hoso {
 
     /// Adds a family member; returns their id.
     pub fn add_family_member(&self, relation: Relation) -> Result<String, HosoError> {
-        let relation: profile::Relation = relation.into();
         Ok(self.state.profiles.add_member(relation.as_str())?.0)
     }
 
