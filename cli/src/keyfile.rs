@@ -2,6 +2,7 @@
 //! with owner-only (0600) permissions, next to — never inside — the store.
 //! Phones use the platform keystore instead; the core never writes the key.
 
+use hoso_core::limits;
 use hoso_core::vault::{DataKey, KeyError, KeyProvider};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -64,7 +65,10 @@ impl KeyProvider for KeyFile {
         if !self.path.exists() {
             self.create()?;
         }
-        let mut f = std::fs::File::open(&self.path).map_err(|e| unavailable(&self.path, e))?;
+        // Only a regular file, opened without blocking (a FIFO or a device
+        // given as the key file is refused, not read or waited on).
+        let f = limits::open_regular(&self.path, limits::KEY_FILE)
+            .map_err(|e| KeyError::Unavailable(format!("{}: {e}", self.path.display())))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -83,9 +87,21 @@ impl KeyProvider for KeyFile {
                 )));
             }
         }
-        let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(33));
-        f.read_to_end(&mut bytes)
+        // Read into one allocation that is wiped on drop (no copies of the
+        // key left behind by a growing buffer), and no further than the
+        // limit: a key file is 32 bytes.
+        let limit = limits::KEY_FILE_BYTES;
+        let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(limit as usize + 1));
+        f.take(limit + 1)
+            .read_to_end(&mut bytes)
             .map_err(|e| unavailable(&self.path, e))?;
+        if bytes.len() as u64 > limit {
+            let e = limits::LimitError::TooLarge {
+                what: limits::KEY_FILE,
+                limit,
+            };
+            return Err(KeyError::Malformed(format!("{}: {e}", self.path.display())));
+        }
         DataKey::from_slice(&bytes).map_err(|e| match e {
             KeyError::Malformed(why) => {
                 KeyError::Malformed(format!("{}: {why}", self.path.display()))
@@ -139,6 +155,35 @@ mod tests {
                 KeyFile::new(path).data_key(),
                 Err(KeyError::Unavailable(_))
             ));
+        }
+    }
+
+    #[test]
+    fn huge_files_devices_and_pipes_are_refused_without_hanging() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![7u8; 1 << 20]).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&big, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        match KeyFile::new(big).data_key() {
+            Err(KeyError::Malformed(m)) => assert!(m.contains("4096"), "{m}"),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("fifo");
+            let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            for path in [fifo, PathBuf::from("/dev/zero")] {
+                match KeyFile::new(path.clone()).data_key() {
+                    Err(KeyError::Unavailable(m)) => assert!(m.contains("regular file"), "{m}"),
+                    other => panic!("{}: {:?}", path.display(), other.map(|_| ())),
+                }
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ pub use hoso_client::client;
 pub use hoso_drafts::{attachment, draft, filed};
 pub use hoso_forms::{form, profile, validate};
 pub use hoso_receipts::receipt;
-pub use hoso_store::{clock, error, hex, text, vault};
+pub use hoso_store::{clock, error, hex, limits, text, vault};
 pub use hoso_store::{
     open_sled, DirectoryLock, LockError, Quarantined, SledOpenFailure, StorageError,
 };
