@@ -14,11 +14,6 @@ pub fn problem_issue(field: impl Into<String>, p: hoso_core::validate::Problem) 
     FieldIssue::new(field, p.code, p.message_vi, p.message_en)
 }
 
-/// A form check's issue (`hoso_core::form`), as the API reports it.
-pub fn form_issue(i: hoso_core::form::FieldIssue) -> FieldIssue {
-    FieldIssue::new(i.field, i.code, i.message_vi, i.message_en)
-}
-
 /// One API error, as the client receives it. Boxed, so handlers' `Result`s
 /// stay one pointer wide on the success path.
 #[derive(Debug, Clone)]

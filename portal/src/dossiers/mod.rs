@@ -16,7 +16,7 @@ mod validate;
 use crate::accounts::Caller;
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::{form_issue, ApiError, FieldIssue};
+use crate::error::{ApiError, FieldIssue};
 use crate::extract::{from_value, ApiJson};
 use crate::{Portal, PortalError};
 use axum::body::Body;
@@ -168,7 +168,7 @@ fn answer_supplement(
                 hoso_core::form::CheckMode::Partial,
                 crate::clock::vn_date(portal.clock.now()),
             );
-            issues.extend(report.invalid.into_iter().map(form_issue));
+            issues.extend(report.invalid);
         }
     }
     if !issues.is_empty() {

@@ -8,7 +8,7 @@ use super::schedule::channel_row;
 use crate::accounts::Caller;
 use crate::agencies::{self, Agency};
 use crate::clock::vn_date;
-use crate::error::{form_issue, problem_issue, ApiError, FieldIssue};
+use crate::error::{problem_issue, ApiError, FieldIssue};
 use crate::Portal;
 use hoso_core::catalog::Procedure;
 use hoso_core::form::{check, schema_for, CheckMode, FormSchema, MediaType};
@@ -91,13 +91,8 @@ pub fn submission(
         CheckMode::Complete,
         vn_date(portal.clock.now()),
     );
-    issues.extend(
-        report
-            .missing
-            .into_iter()
-            .chain(report.invalid)
-            .map(form_issue),
-    );
+    // The form check's issues are the API's own shape.
+    issues.extend(report.missing.into_iter().chain(report.invalid));
     documents(portal, caller, &schema, &sub.documents, &mut issues)?;
     match agency {
         Some(agency) if issues.is_empty() => Ok(Accepted { procedure, agency }),

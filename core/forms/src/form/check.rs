@@ -27,14 +27,10 @@ pub enum CheckMode {
 }
 
 /// One thing missing or wrong, located by value path (or `documents.<slot>`,
-/// or a repeat group's id for entry counts).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldIssue {
-    pub field: String,
-    pub code: String,
-    pub message_vi: String,
-    pub message_en: String,
-}
+/// or a repeat group's id for entry counts): the Portal API's own
+/// `FieldIssue`, so what the device finds and what the portal answers are
+/// one shape.
+pub use hoso_wire::FieldIssue;
 
 /// The result of [`check`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
