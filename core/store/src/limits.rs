@@ -42,6 +42,12 @@ pub const RETRY_AFTER_MAX_SECS: u64 = 86_400;
 /// make every later real bundle look older and block all updates.
 pub const CATALOG_VERSION_JUMP_MAX: u64 = 1_000_000;
 
+/// The largest step up from the held signing-key set version a key set may
+/// take, for the same reason: the portal counts key sets one by one (a
+/// rotation or a revocation each), and one huge version would make every
+/// later real key set (a revocation!) look older and be refused.
+pub const KEY_SET_VERSION_JUMP_MAX: u64 = 1_000_000;
+
 /// Why a bounded read of outside data failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LimitError {
