@@ -481,7 +481,7 @@ async fn send(
                         files,
                         done,
                         total,
-                        dossier_done: finished + done,
+                        dossier_done: finished.saturating_add(done),
                         dossier_total,
                     })
                 })
