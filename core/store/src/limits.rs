@@ -30,6 +30,24 @@ pub const KEY_FILE: What = What {
 /// A key file holds the 32-byte key; anything much larger is not one.
 pub const KEY_FILE_BYTES: u64 = 4 * 1024;
 
+/// The longest `Retry-After` honoured, seconds (one day): a portal that is
+/// down for longer is asked again tomorrow, and a huge value (up to
+/// `u64::MAX`) can neither overflow a time nor park a submission for ages.
+pub const RETRY_AFTER_MAX_SECS: u64 = 86_400;
+
+/// The largest step up from the installed catalog version a bundle may
+/// take. The portal numbers versions one by one (one per published
+/// catalog; a million is centuries of daily releases), so a bigger jump is
+/// a damaged or hostile bundle, and accepting it (up to `u64::MAX`) would
+/// make every later real bundle look older and block all updates.
+pub const CATALOG_VERSION_JUMP_MAX: u64 = 1_000_000;
+
+/// The largest step up from the held signing-key set version a key set may
+/// take, for the same reason: the portal counts key sets one by one (a
+/// rotation or a revocation each), and one huge version would make every
+/// later real key set (a revocation!) look older and be refused.
+pub const KEY_SET_VERSION_JUMP_MAX: u64 = 1_000_000;
+
 /// Why a bounded read of outside data failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LimitError {

@@ -27,6 +27,10 @@ pub enum CatalogError {
     Damaged { key: String, reason: String },
     #[error("gói phiên bản {offered} cũ hơn danh mục hiện tại (phiên bản {current}) / bundle version {offered} is older than the current catalog (version {current})")]
     Stale { offered: u64, current: u64 },
+    #[error("gói phiên bản {offered} nhảy quá xa so với danh mục hiện tại (phiên bản {current}, tối đa thêm {max}) / bundle version {offered} jumps too far past the current catalog (version {current}, at most {max} more)", max = hoso_store::limits::CATALOG_VERSION_JUMP_MAX)]
+    VersionJump { offered: u64, current: u64 },
+    #[error("danh mục hiện tại đã ở phiên bản lớn nhất ({current}), không thể đánh số phiên bản tiếp theo / the current catalog is at the largest version ({current}); no next version can be numbered")]
+    VersionExhausted { current: u64 },
     #[error(transparent)]
     Bundle(#[from] super::bundle::BundleError),
     #[error(transparent)]
@@ -43,6 +47,8 @@ impl CatalogError {
             CatalogError::NotFound(_) => "not_found",
             CatalogError::Damaged { .. } => "catalog_damaged",
             CatalogError::Stale { .. } => "stale_bundle",
+            CatalogError::VersionJump { .. } => "version_jump",
+            CatalogError::VersionExhausted { .. } => "version_exhausted",
             CatalogError::Source(_) => "bad_source",
             CatalogError::Bundle(B::Io { .. }) => "io",
             CatalogError::Bundle(_) => "bad_bundle",
@@ -57,9 +63,11 @@ impl Classified for CatalogError {
             CatalogError::NoCatalog => ErrorKind::NoCatalog,
             CatalogError::NotFound(_) => ErrorKind::NotFound,
             CatalogError::Damaged { .. } => ErrorKind::Damaged,
-            CatalogError::Stale { .. } | CatalogError::Source(_) | CatalogError::Bundle(_) => {
-                ErrorKind::InvalidInput
-            }
+            CatalogError::Stale { .. }
+            | CatalogError::VersionJump { .. }
+            | CatalogError::VersionExhausted { .. }
+            | CatalogError::Source(_)
+            | CatalogError::Bundle(_) => ErrorKind::InvalidInput,
         }
     }
 
@@ -126,6 +134,9 @@ impl CatalogStore {
     }
 
     /// Makes `bundle` the current catalog (see the module doc for atomicity).
+    /// A bundle must be newer than the current catalog and at most
+    /// [`CATALOG_VERSION_JUMP_MAX`](hoso_store::limits::CATALOG_VERSION_JUMP_MAX)
+    /// versions newer.
     pub fn install(&self, bundle: &Bundle) -> Result<Installed, CatalogError> {
         let current = self.current()?;
         if let Some(cur) = &current {
@@ -136,6 +147,12 @@ impl CatalogStore {
             }
             if bundle.info.version <= cur.version {
                 return Err(CatalogError::Stale {
+                    offered: bundle.info.version,
+                    current: cur.version,
+                });
+            }
+            if bundle.info.version - cur.version > hoso_store::limits::CATALOG_VERSION_JUMP_MAX {
+                return Err(CatalogError::VersionJump {
                     offered: bundle.info.version,
                     current: cur.version,
                 });

@@ -38,7 +38,7 @@ pub struct ApiFailure {
     pub code: String,
     pub message_vi: String,
     pub message_en: String,
-    /// `Retry-After`, seconds.
+    /// `Retry-After`, seconds (capped at a day when read from a header).
     pub retry_after: Option<u64>,
     pub issues: Vec<ApiIssue>,
     pub details: serde_json::Value,
@@ -105,10 +105,13 @@ impl PortalError {
         }
     }
 
-    /// The server's `Retry-After`, in seconds.
+    /// The server's `Retry-After`, in seconds, never more than
+    /// [`RETRY_AFTER_MAX_SECS`](hoso_store::limits::RETRY_AFTER_MAX_SECS).
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            PortalError::Api(f) => f.retry_after,
+            PortalError::Api(f) => f
+                .retry_after
+                .map(|s| s.min(hoso_store::limits::RETRY_AFTER_MAX_SECS)),
             _ => None,
         }
     }

@@ -6,7 +6,8 @@
 //! typed: the API's own error bodies become [`PortalError::Api`], anything
 //! that is not the API's answer (no `Hoso-Api-Version` header — a captive
 //! portal's login page answering 200, a proxy's error) is a network failure,
-//! never a success.
+//! never a success. A `Retry-After` is read as seconds and capped at
+//! [`RETRY_AFTER_MAX_SECS`](hoso_store::limits::RETRY_AFTER_MAX_SECS).
 
 pub use error::{ApiFailure, ApiIssue, PortalError};
 pub use tls::{spki_pin, ClientOptions};
@@ -157,7 +158,7 @@ impl PortalClient {
             let retry_after = headers
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse().ok());
+                .and_then(retry_after_secs);
             // The spec's `Error` (its codes are a closed list in v1); a body
             // that is not one still fails with the HTTP status.
             return Err(match serde_json::from_slice::<hoso_wire::Error>(&body) {
@@ -298,6 +299,19 @@ impl PortalClient {
     }
 }
 
+/// The seconds of a `Retry-After` header, capped at
+/// [`RETRY_AFTER_MAX_SECS`](hoso_store::limits::RETRY_AFTER_MAX_SECS): a
+/// number too large even for `u64` is the cap too; anything else (an HTTP
+/// date, which the portal does not send, or garbage) is no hint.
+pub fn retry_after_secs(value: &str) -> Option<u64> {
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let cap = hoso_store::limits::RETRY_AFTER_MAX_SECS;
+    Some(value.parse::<u64>().map_or(cap, |secs| secs.min(cap)))
+}
+
 /// A failed request: [`PortalError::PinMismatch`] if the handshake refused
 /// an unpinned key, otherwise a network failure (saying why, when the
 /// handshake failed: reqwest's own text does not).
@@ -346,5 +360,20 @@ mod tests {
         assert!(matches!(check_url("ftp://x"), Err(PortalError::BadUrl)));
         assert!(matches!(check_url("https://"), Err(PortalError::BadUrl)));
         assert!(matches!(check_url("portal"), Err(PortalError::BadUrl)));
+    }
+
+    #[test]
+    fn retry_after_is_seconds_capped_at_a_day() {
+        let day = hoso_store::limits::RETRY_AFTER_MAX_SECS;
+        assert_eq!(day, 86_400);
+        assert_eq!(retry_after_secs(" 120 "), Some(120));
+        assert_eq!(retry_after_secs("86400"), Some(day));
+        assert_eq!(retry_after_secs("86401"), Some(day));
+        assert_eq!(retry_after_secs("9223372036854775807"), Some(day));
+        assert_eq!(retry_after_secs(&u64::MAX.to_string()), Some(day));
+        assert_eq!(retry_after_secs("99999999999999999999999999"), Some(day));
+        assert_eq!(retry_after_secs("-1"), None);
+        assert_eq!(retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(retry_after_secs(""), None);
     }
 }

@@ -2,9 +2,11 @@
 //! API v1 defines them): declare the file, skip it when the account already
 //! holds it, resume from the server's offset (a lost connection costs at
 //! most the chunk in flight), send each chunk with its own SHA-256
-//! (`Upload-Checksum`) and report progress.
+//! (`Upload-Checksum`) and report progress. An offset from the portal past
+//! the end of the file is a typed error, never a silent "done".
 
 use super::{Method, PortalClient, PortalError};
+use hoso_store::error::{Classified, ErrorKind};
 use serde::Deserialize;
 
 /// Chunk size for PATCH requests: small enough that a cut on 3G loses
@@ -50,6 +52,38 @@ pub enum UploadError {
         "cổng trả lời không đúng giao thức tải lên / the portal broke the upload protocol: {0}"
     )]
     Protocol(String),
+    #[error("cổng báo đã nhận {offset} byte của tệp chỉ có {size} byte / the portal reports an upload offset of {offset} bytes for a file of {size} bytes")]
+    OffsetBeyondSize { offset: u64, size: u64 },
+}
+
+impl Classified for UploadError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            UploadError::Portal(e) => e.kind(),
+            UploadError::Source(_) => ErrorKind::Storage,
+            UploadError::Protocol(_) | UploadError::OffsetBeyondSize { .. } => ErrorKind::Portal,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        match self {
+            UploadError::Portal(e) => e.error_code(),
+            UploadError::Source(_) => "attachment_unreadable",
+            UploadError::Protocol(_) => "bad_answer",
+            UploadError::OffsetBeyondSize { .. } => "upload_offset_beyond_size",
+        }
+    }
+}
+
+/// An offset the portal reported, if it lies within the file.
+fn within(offset: u64, file: &FileToUpload) -> Result<u64, UploadError> {
+    if offset > file.size {
+        return Err(UploadError::OffsetBeyondSize {
+            offset,
+            size: file.size,
+        });
+    }
+    Ok(offset)
 }
 
 /// What an upload did.
@@ -120,7 +154,7 @@ pub async fn upload(
     let url = created
         .url
         .ok_or_else(|| UploadError::Protocol("no upload URL".into()))?;
-    let mut offset = created.offset;
+    let mut offset = within(created.offset, file)?;
     progress(offset, file.size);
     let chunk = transfer.chunk.max(1);
     let (mut stalls, mut damaged) = (0u32, 0u32);
@@ -129,7 +163,7 @@ pub async fn upload(
         let bytes = source
             .read(&file.sha256, offset, len)
             .map_err(UploadError::Source)?;
-        if bytes.len() as u64 != len {
+        if u64::try_from(bytes.len()).ok() != Some(len) {
             return Err(UploadError::Source("short read".into()));
         }
         let sum = checksum(&bytes);
@@ -143,7 +177,7 @@ pub async fn upload(
                     .body(bytes.clone())
             })
             .await;
-        transfer.bytes_sent += len;
+        transfer.bytes_sent = transfer.bytes_sent.saturating_add(len);
         match result {
             Ok(answer) => {
                 (stalls, damaged) = (0, 0);
@@ -151,6 +185,7 @@ pub async fn upload(
                     .header("upload-offset")
                     .and_then(|v| v.parse().ok())
                     .ok_or_else(|| UploadError::Protocol("no Upload-Offset".into()))?;
+                offset = within(offset, file)?;
                 progress(offset, file.size);
             }
             // The server has another offset (a PATCH we thought lost was
@@ -169,7 +204,7 @@ pub async fn upload(
                     let wait = f.retry_after.unwrap_or(1).min(5);
                     tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
                 }
-                offset = server;
+                offset = within(server, file)?;
             }
             // Damaged in transit and discarded: send the chunk again — a
             // few times; a network that keeps damaging them is a network
@@ -189,4 +224,122 @@ pub async fn upload(
     Ok(Uploaded {
         already_held: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    /// A one-thread HTTP/1.1 stand-in for the portal: each request (one per
+    /// connection) gets `answer(method)` as (status, extra headers, body).
+    fn fake_portal(answer: fn(&str) -> (u16, &'static str, String)) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let method = line.split(' ').next().unwrap_or("").to_string();
+                let mut length = 0usize;
+                loop {
+                    let mut header = String::new();
+                    reader.read_line(&mut header).unwrap();
+                    if header.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = header.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap();
+                        }
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).unwrap();
+                let (status, headers, body) = answer(&method);
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\nHoso-Api-Version: 1\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = reader.get_mut().write_all(reply.as_bytes());
+            }
+        });
+        url
+    }
+
+    async fn upload_to(url: &str) -> Result<Uploaded, UploadError> {
+        let client = PortalClient::new(url).unwrap();
+        client.set_tokens(Some(super::super::Tokens {
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+        }));
+        let file = FileToUpload {
+            sha256: "0".repeat(64),
+            size: 10,
+            media_type: "application/pdf".into(),
+        };
+        let source = |_: &str, _: u64, len: u64| Ok(vec![7u8; len as usize]);
+        upload(
+            &client,
+            &file,
+            &source,
+            &mut Transfer::default(),
+            &mut |_, _| {},
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn an_offset_past_the_end_of_the_file_is_a_typed_error() {
+        // Declared: the portal says it already holds more than the file.
+        let url = fake_portal(|_| {
+            let body = r#"{"url":"/v1/uploads/u","offset":1000,"state":"created"}"#;
+            (201, "", body.to_string())
+        });
+        let e = upload_to(&url).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                UploadError::OffsetBeyondSize {
+                    offset: 1000,
+                    size: 10
+                }
+            ),
+            "{e}"
+        );
+        assert_eq!(e.error_code(), "upload_offset_beyond_size");
+        assert_eq!(e.kind(), ErrorKind::Portal);
+        let (vi, en) = e.messages();
+        assert!(
+            vi.contains("1000") && en.contains("file of 10 bytes"),
+            "{vi} / {en}"
+        );
+
+        // Sent: the portal answers the chunk with an offset past the end.
+        let url = fake_portal(|method| match method {
+            "POST" => (
+                201,
+                "",
+                r#"{"url":"/v1/uploads/u","offset":0,"state":"created"}"#.to_string(),
+            ),
+            _ => (
+                204,
+                "Upload-Offset: 18446744073709551615\r\n",
+                String::new(),
+            ),
+        });
+        let e = upload_to(&url).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                UploadError::OffsetBeyondSize {
+                    offset: u64::MAX,
+                    size: 10
+                }
+            ),
+            "{e}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The portal's receipt-signing public keys (`GET /v1/keys`, JWK-like) and
 //! the rules for taking a newer key set: every key checked before anything
-//! is kept, versions only move forward, a kid never changes its key material,
+//! is kept, versions only move forward (and, over a held set, by at most
+//! `limits::KEY_SET_VERSION_JUMP_MAX`), a kid never changes its key material,
 //! keys the portal stops listing are kept (old receipts still verify) and a
 //! revocation is never undone.
 
@@ -45,6 +46,8 @@ pub enum KeySetError {
     Duplicate(String),
     #[error("bộ khóa phiên bản {offered} cũ hơn bộ đang có (phiên bản {held}) / key set version {offered} is older than the one held (version {held})")]
     Stale { offered: u64, held: u64 },
+    #[error("bộ khóa phiên bản {offered} nhảy quá xa so với bộ đang có (phiên bản {held}, tối đa thêm {max}) / key set version {offered} jumps too far past the one held (version {held}, at most {max} more)", max = hoso_store::limits::KEY_SET_VERSION_JUMP_MAX)]
+    VersionJump { offered: u64, held: u64 },
     #[error("khóa {0} đổi nội dung khóa dưới cùng một tên: không nhận bộ khóa này / key {0} changed its key material under the same id: key set refused")]
     KeyChanged(String),
 }
@@ -138,6 +141,15 @@ impl KeySet {
         let held_keys = self.trusted()?;
         if offered.key_set_version < self.key_set_version {
             return Err(KeySetError::Stale {
+                offered: offered.key_set_version,
+                held: self.key_set_version,
+            });
+        }
+        if !self.keys.is_empty()
+            && offered.key_set_version - self.key_set_version
+                > hoso_store::limits::KEY_SET_VERSION_JUMP_MAX
+        {
+            return Err(KeySetError::VersionJump {
                 offered: offered.key_set_version,
                 held: self.key_set_version,
             });
@@ -262,6 +274,21 @@ mod tests {
                 offered: 3,
                 held: 4
             })
+        );
+        // A jump past the bound is refused; the bound itself is taken.
+        let far = 4 + hoso_store::limits::KEY_SET_VERSION_JUMP_MAX;
+        for offered in [far + 1, u64::MAX] {
+            assert_eq!(
+                held.merged(&set(offered, vec![b.clone()])),
+                Err(KeySetError::VersionJump { offered, held: 4 })
+            );
+        }
+        assert_eq!(
+            held.merged(&set(far, vec![b.clone()]))
+                .unwrap()
+                .0
+                .key_set_version,
+            far
         );
         // A kid may not change its key.
         let mut swapped = b;

@@ -48,6 +48,7 @@ impl ReceiptStoreError {
             ReceiptStoreError::Vault(e) => e.code(),
             ReceiptStoreError::Filed(e) => e.code(),
             ReceiptStoreError::KeySet(KeySetError::Stale { .. }) => "stale_key_set",
+            ReceiptStoreError::KeySet(KeySetError::VersionJump { .. }) => "key_set_version_jump",
             ReceiptStoreError::KeySet(_) => "bad_key_set",
             ReceiptStoreError::Scan(ScanError::BadReceipt(_)) => "malformed",
             ReceiptStoreError::Scan(_) => "unrecognised_qr",

@@ -140,14 +140,14 @@ impl Background {
             })?;
         let asked = policy.pull || !report.pass.submitted.is_empty();
         if asked && report.pull_failure.is_none() {
-            *next_pull = now + STATUS_EVERY;
+            *next_pull = now.saturating_add(STATUS_EVERY);
         }
         if report.logged_out {
             return Err(LoopState::LoggedOut);
         }
         match report.pull_failure {
             Some(f) if f.offline => Err(LoopState::Offline {
-                retry_at: now + OFFLINE_RETRY,
+                retry_at: now.saturating_add(OFFLINE_RETRY),
             }),
             // A refused pull: say so; the outbox keeps going.
             Some(f) => Err(LoopState::Failed {

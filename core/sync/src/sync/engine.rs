@@ -7,7 +7,8 @@
 //! idempotency makes the retry act once. A step that fails transiently is
 //! retried a couple of times within the pass; after that the submission
 //! waits with exponential backoff and jitter (at least the server's
-//! `Retry-After`). Refusals (validation, ownership, a file that does not
+//! `Retry-After`, which counts for at most a day: `limits::RETRY_AFTER_MAX_SECS`).
+//! Refusals (validation, ownership, a file that does not
 //! hash) stop at failed-needs-user with the portal's message. On a metered
 //! network, files above the host's limit wait for an unmetered one.
 
@@ -171,13 +172,21 @@ pub enum SyncEvent {
 pub type Events<'a> = &'a (dyn Fn(SyncEvent) + Send + Sync);
 
 /// The delay before attempt `attempts + 1`: exponential, capped, with
-/// ±50 % jitter, never shorter than the server asked.
+/// ±50 % jitter, never shorter than the server asked — up to
+/// [`RETRY_AFTER_MAX_SECS`](hoso_store::limits::RETRY_AFTER_MAX_SECS).
 fn backoff(attempts: u32, retry_after: Option<u64>) -> i64 {
     let exp = BACKOFF_BASE
         .saturating_mul(1i64 << attempts.min(20))
         .min(BACKOFF_MAX);
     let delay = (exp as f64 * (0.5 + jitter())) as i64;
-    delay.max(retry_after.map_or(0, |s| s as i64)).max(1)
+    let asked = retry_after.map_or(0, |s| s.min(hoso_store::limits::RETRY_AFTER_MAX_SECS));
+    delay.max(i64::try_from(asked).unwrap_or(i64::MAX)).max(1)
+}
+
+/// When a submission that failed at `now` is tried again (saturating: a
+/// clock or a stored count at its limit cannot overflow it).
+fn next_attempt_at(now: i64, attempts: u32, retry_after: Option<u64>) -> i64 {
+    now.saturating_add(backoff(attempts.saturating_add(1), retry_after))
 }
 
 /// A uniform draw in [0, 1].
@@ -246,7 +255,7 @@ pub async fn sync_once(
     let mut logged_out = false;
     for t in turns {
         let (outcome, bytes) = t?;
-        report.bytes_sent += bytes;
+        report.bytes_sent = report.bytes_sent.saturating_add(bytes);
         match outcome {
             Outcome::Sent(code) => report.submitted.push(code),
             Outcome::RetryLater => report.retry_later += 1,
@@ -284,7 +293,7 @@ async fn turn(
         Ok(None) => Outcome::Waiting,
         Err(Step::Portal(PortalError::NotLoggedIn)) => Outcome::NotLoggedIn,
         Err(Step::Portal(e)) if e.is_transient() => {
-            s.next_attempt_at = now + backoff(s.attempts + 1, e.retry_after());
+            s.next_attempt_at = next_attempt_at(now, s.attempts, e.retry_after());
             failed(
                 local,
                 &mut s,
@@ -337,7 +346,7 @@ fn failed(
     now: i64,
     events: Events<'_>,
 ) -> Result<(), OutboxError> {
-    s.attempts += 1;
+    s.attempts = s.attempts.saturating_add(1);
     s.last_error = Some(why);
     s.updated_at = now;
     move_to(local, s, state, events)
@@ -389,6 +398,9 @@ impl From<UploadError> for Step {
             UploadError::Portal(e) => Step::Portal(e),
             UploadError::Source(e) => Step::Local(e),
             UploadError::Protocol(e) => Step::Portal(PortalError::Decode(e)),
+            UploadError::OffsetBeyondSize { offset, size } => Step::Portal(PortalError::Decode(
+                format!("Upload-Offset {offset} past the end of a {size}-byte file"),
+            )),
         }
     }
 }
@@ -409,7 +421,10 @@ impl Patience {
         let Step::Portal(e) = e else {
             return false;
         };
-        let wait = e.retry_after().unwrap_or(0);
+        let wait = e
+            .retry_after()
+            .unwrap_or(0)
+            .min(hoso_store::limits::RETRY_AFTER_MAX_SECS);
         if !e.is_transient() || self.tries >= STEP_TRIES || wait > STEP_WAIT_MAX {
             return false;
         }
@@ -466,7 +481,7 @@ async fn send(
                         files,
                         done,
                         total,
-                        dossier_done: finished + done,
+                        dossier_done: finished.saturating_add(done),
                         dossier_total,
                     })
                 })
@@ -477,9 +492,9 @@ async fn send(
                     other => break other,
                 }
             };
-            *bytes += transfer.bytes_sent;
+            *bytes = bytes.saturating_add(transfer.bytes_sent);
             result?;
-            finished += f.size;
+            finished = finished.saturating_add(f.size);
         }
         move_to(local, s, SubmissionState::Submitting, events)?;
     }
@@ -524,5 +539,45 @@ mod tests {
             assert!(d >= exp / 2 && d <= exp * 3 / 2 + 1, "{attempts}: {d}");
         }
         assert!(backoff(1, Some(120)) >= 120);
+    }
+
+    #[test]
+    fn a_huge_retry_after_waits_at_most_a_day_without_panicking() {
+        let day = i64::try_from(hoso_store::limits::RETRY_AFTER_MAX_SECS).unwrap();
+        let now = 1_780_000_000;
+        for asked in [9_223_372_036_854_775_807, u64::MAX, 86_401] {
+            assert_eq!(backoff(1, Some(asked)), day, "{asked}");
+            for attempts in [0, 7, u32::MAX] {
+                let at = next_attempt_at(now, attempts, Some(asked));
+                assert!(at > now && at <= now + day, "{asked} {attempts}: {at}");
+            }
+        }
+        // A clock or a stored count at its limit does not overflow either.
+        assert_eq!(
+            next_attempt_at(i64::MAX, u32::MAX, Some(u64::MAX)),
+            i64::MAX
+        );
+    }
+
+    #[test]
+    fn a_portal_failure_with_a_huge_retry_after_is_capped_at_a_day() {
+        let failure = |retry_after| {
+            PortalError::Api(Box::new(crate::client::ApiFailure {
+                status: 503,
+                code: "unavailable".into(),
+                message_vi: "bận".into(),
+                message_en: "busy".into(),
+                retry_after: Some(retry_after),
+                issues: Vec::new(),
+                details: serde_json::Value::Null,
+            }))
+        };
+        let day = hoso_store::limits::RETRY_AFTER_MAX_SECS;
+        for asked in [9_223_372_036_854_775_807, u64::MAX] {
+            let e = failure(asked);
+            assert_eq!(e.retry_after(), Some(day));
+            let at = next_attempt_at(0, 1, e.retry_after());
+            assert_eq!(at, i64::try_from(day).unwrap());
+        }
     }
 }
