@@ -170,7 +170,23 @@ fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".hoso"))
 }
 
+/// A closed pipe on the output (`hoso catalog show … | head -c10`) ends the
+/// command quietly, as it ends `cat` or `grep`, instead of a panic in
+/// `println!` (Rust starts with SIGPIPE ignored, so the write fails and
+/// `println!` panics). Sockets are not affected: Rust and tokio write to them
+/// with `MSG_NOSIGNAL`. What a command saved is saved before it prints.
+#[cfg(unix)]
+fn end_quietly_on_a_closed_pipe() {
+    // SAFETY: restores the default action of one signal before any thread
+    // starts; no handler runs Rust code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    end_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     let ctx = Context {
         data_dir_given: cli.data_dir.is_some(),

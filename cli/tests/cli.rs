@@ -336,3 +336,31 @@ fn the_demo_draws_a_receipt_qr_that_scans() {
     assert!(drawn.len() > 20, "the QR is drawn: {text}");
     assert_eq!(decode_terminal_qr(&drawn), qr_text);
 }
+
+#[test]
+#[cfg(unix)]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = imported();
+    // The largest procedure's JSON is well over a pipe's 64 KiB buffer, so the
+    // command is still writing when the reader goes away (`| head -c10`).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .args(["--data-dir", dir.path().to_str().unwrap()])
+        .args(["catalog", "show", "2.001538", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 10];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut head).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        None,
+        "ended by the signal, not an error exit"
+    );
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
+}
