@@ -217,3 +217,30 @@ fn run_together_words_split_into_the_common_reading() {
     // "hochieu" could be "học hiểu"; people mean "hộ chiếu".
     assert_name_in_top("hochieu", "hộ chiếu", 3);
 }
+
+/// A paste that is not a query (one endless word, or a whole page) is read
+/// only as far as the limits say: it answers as its bounded beginning does,
+/// and at once (a 1 MB word took over two minutes before the bound).
+#[test]
+fn endless_pastes_are_cut_to_the_limits_and_answer_at_once() {
+    use hoso_core::limits::{SEARCH_QUERY_CHARS, SEARCH_WORD_CHARS};
+    let word = "khaisinh".repeat(1 << 17); // 1 MiB, one word
+    let started = std::time::Instant::now();
+    let hits = search(&word);
+    let cut: String = word.chars().take(SEARCH_WORD_CHARS).collect();
+    assert_eq!(codes_of(&hits), codes_of(&search(&cut)));
+
+    let page = "đăng ký khai sinh cho con ".repeat(50_000); // 1.3 MB of words
+    let hits = search(&page);
+    let cut: String = page.chars().take(SEARCH_QUERY_CHARS).collect();
+    assert_eq!(codes_of(&hits), codes_of(&search(&cut)));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+fn codes_of(hits: &[SearchHit]) -> Vec<String> {
+    hits.iter().map(|h| h.code.clone()).collect()
+}

@@ -6,4 +6,4 @@ pub mod catalog;
 pub mod search;
 
 // The layers below, under the names the modules use (`crate::storage::…`).
-use hoso_store::{hex, storage, text};
+use hoso_store::{hex, limits, storage, text};

@@ -48,6 +48,15 @@ pub const CATALOG_VERSION_JUMP_MAX: u64 = 1_000_000;
 /// later real key set (a revocation!) look older and be refused.
 pub const KEY_SET_VERSION_JUMP_MAX: u64 = 1_000_000;
 
+/// The characters of a search query read: enough for the longest procedure
+/// name pasted whole (about 400), not a pasted page. Beyond it the query is
+/// cut, not refused, so search on paste answers at once.
+pub const SEARCH_QUERY_CHARS: usize = 600;
+/// The characters of one query word read. Typo matching and splitting
+/// run-together words cost more the longer the word; the longest word run
+/// together that people type ("dangkykhaisinhchocon") is about 20.
+pub const SEARCH_WORD_CHARS: usize = 40;
+
 /// Why a bounded read of outside data failed.
 #[derive(Debug, thiserror::Error)]
 pub enum LimitError {

@@ -6,6 +6,7 @@
 use super::index::Index;
 use super::synonyms::Synonyms;
 use super::terms::{as_code, terms};
+use crate::limits::{SEARCH_QUERY_CHARS, SEARCH_WORD_CHARS};
 
 /// Weight of a term matched exactly, by prefix (the word being typed), or one
 /// edit away (a typo). Exact beats completion beats correction.
@@ -46,10 +47,24 @@ pub(crate) struct Plan {
     pub markers: u32,
 }
 
+/// The first `n` characters of `text` (all of it when shorter).
+fn first_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// Plans `text`, read no further than `limits::SEARCH_QUERY_CHARS`
+/// characters and each word no further than `limits::SEARCH_WORD_CHARS`: a
+/// paste of a page or of one endless word plans in the same time as a
+/// sentence.
 pub fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
+    let text = first_chars(text, SEARCH_QUERY_CHARS);
     let mut codes = Vec::new();
     let mut words = Vec::new();
     for piece in text.split_whitespace() {
+        let piece = first_chars(piece, SEARCH_WORD_CHARS);
         match as_code(piece.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')) {
             Some(code) => codes.push(code.to_string()),
             None => words.extend(terms(piece)),
