@@ -4,7 +4,7 @@
 
 use hoso_core::limits;
 use hoso_core::vault::{DataKey, KeyError, KeyProvider};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A key kept in a file on a laptop.
@@ -92,16 +92,13 @@ impl KeyProvider for KeyFile {
         // limit: a key file is 32 bytes.
         let limit = limits::KEY_FILE_BYTES;
         let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(limit as usize + 1));
-        f.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| unavailable(&self.path, e))?;
-        if bytes.len() as u64 > limit {
-            let e = limits::LimitError::TooLarge {
-                what: limits::KEY_FILE,
-                limit,
-            };
-            return Err(KeyError::Malformed(format!("{}: {e}", self.path.display())));
-        }
+        limits::read_bounded_into(f, limit, limits::KEY_FILE, &mut bytes).map_err(|e| {
+            let text = format!("{}: {e}", self.path.display());
+            match e {
+                limits::LimitError::TooLarge { .. } => KeyError::Malformed(text),
+                _ => KeyError::Unavailable(text),
+            }
+        })?;
         DataKey::from_slice(&bytes).map_err(|e| match e {
             KeyError::Malformed(why) => {
                 KeyError::Malformed(format!("{}: {why}", self.path.display()))

@@ -113,17 +113,29 @@ pub fn open_regular(path: &Path, what: What) -> Result<File, LimitError> {
     Ok(file)
 }
 
-/// Reads all of `reader`, refusing it once it goes past `limit` bytes (at
-/// most `limit + 1` bytes are ever read).
-pub fn read_bounded(reader: impl Read, limit: u64, what: What) -> Result<Vec<u8>, LimitError> {
-    let mut bytes = Vec::new();
+/// Reads all of `reader` into `bytes`, refusing it once it goes past
+/// `limit` bytes (at most `limit + 1` bytes are ever read). A caller that
+/// must not leave copies behind (a key) passes a buffer sized in advance.
+pub fn read_bounded_into(
+    reader: impl Read,
+    limit: u64,
+    what: What,
+    bytes: &mut Vec<u8>,
+) -> Result<(), LimitError> {
     reader
         .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
+        .read_to_end(bytes)
         .map_err(|source| LimitError::Io { what, source })?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
         return Err(LimitError::TooLarge { what, limit });
     }
+    Ok(())
+}
+
+/// Reads all of `reader`, refusing it once it goes past `limit` bytes.
+pub fn read_bounded(reader: impl Read, limit: u64, what: What) -> Result<Vec<u8>, LimitError> {
+    let mut bytes = Vec::new();
+    read_bounded_into(reader, limit, what, &mut bytes)?;
     Ok(bytes)
 }
 

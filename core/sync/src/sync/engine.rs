@@ -421,10 +421,8 @@ impl Patience {
         let Step::Portal(e) = e else {
             return false;
         };
-        let wait = e
-            .retry_after()
-            .unwrap_or(0)
-            .min(hoso_store::limits::RETRY_AFTER_MAX_SECS);
+        // `retry_after()` is already capped at a day.
+        let wait = e.retry_after().unwrap_or(0);
         if !e.is_transient() || self.tries >= STEP_TRIES || wait > STEP_WAIT_MAX {
             return false;
         }
