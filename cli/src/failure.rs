@@ -28,6 +28,8 @@ pub enum Failure {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
+    Limit(#[from] hoso_core::limits::LimitError),
+    #[error(transparent)]
     Portal(#[from] hoso_core::client::PortalError),
     #[error(transparent)]
     Sync(#[from] hoso_core::sync::engine::SyncError),
@@ -59,6 +61,7 @@ impl Failure {
             Failure::Damaged(_) => "damaged",
             Failure::Input(_) => "io",
             Failure::Usage(_) => "usage",
+            Failure::Limit(e) => hoso_core::error::Classified::error_code(e),
             Failure::Portal(e) => e.error_code(),
             Failure::Sync(e) => e.code(),
             Failure::Outbox(e) => e.code(),

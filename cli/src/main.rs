@@ -151,9 +151,15 @@ pub fn value_arg(value: String) -> Result<String, Failure> {
     if value != "-" {
         return Ok(value);
     }
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line)?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    let mut line = Vec::new();
+    hoso_core::limits::read_line_into(
+        &mut std::io::stdin().lock(),
+        hoso_core::limits::TEXT_LINE_BYTES,
+        hoso_core::limits::TEXT_LINE,
+        &mut line,
+    )?;
+    String::from_utf8(line)
+        .map_err(|e| Failure::Input(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// Prints one value as a line of JSON.

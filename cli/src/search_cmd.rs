@@ -8,7 +8,7 @@ use crate::{Context, Failure};
 use clap::Args;
 use hoso_core::catalog::Level;
 use hoso_core::search::{SearchHit, SearchIndex, SearchQuery};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 #[derive(Args)]
 pub struct SearchArgs {
@@ -59,10 +59,16 @@ pub fn run(ctx: &Context, args: SearchArgs) -> Result<(), Failure> {
 }
 
 fn stream(index: &SearchIndex, make: impl Fn(String) -> SearchQuery) -> Result<(), Failure> {
-    let stdin = std::io::stdin();
+    let mut input = std::io::stdin().lock();
     let mut out = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let hits = index.search(&make(line?));
+    let mut line = Vec::new();
+    while hoso_core::limits::read_line_into(
+        &mut input,
+        hoso_core::limits::TEXT_LINE_BYTES,
+        hoso_core::limits::TEXT_LINE,
+        &mut line,
+    )? {
+        let hits = index.search(&make(String::from_utf8_lossy(&line).into_owned()));
         let encoded = serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into());
         writeln!(out, "{encoded}")?;
         out.flush()?;

@@ -12,7 +12,7 @@
 
 use crate::error::{Classified, ErrorKind};
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// What is being read, named in both languages for the errors.
@@ -29,6 +29,75 @@ pub const KEY_FILE: What = What {
 };
 /// A key file holds the 32-byte key; anything much larger is not one.
 pub const KEY_FILE_BYTES: u64 = 4 * 1024;
+
+/// A catalog bundle as it travels (gzip): the national catalog's is 2.3 MB.
+pub const CATALOG_BUNDLE: What = What {
+    vi: "gói danh mục (nén)",
+    en: "the catalog bundle (compressed)",
+};
+/// At most 8 MiB of compressed bundle (3.5 times the national catalog's).
+pub const CATALOG_BUNDLE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A catalog bundle's JSON once decompressed: the national catalog's is
+/// 21.7 MB.
+pub const CATALOG_BUNDLE_JSON: What = What {
+    vi: "nội dung gói danh mục (đã giải nén)",
+    en: "the catalog bundle's content (decompressed)",
+};
+/// At most 40 MiB of bundle JSON (1.9 times the national catalog's). A
+/// gzip bomb stops here: with the compressed limit, a bundle that is not
+/// one costs at most 48 MiB before it is refused.
+pub const CATALOG_BUNDLE_JSON_BYTES: u64 = 40 * 1024 * 1024;
+
+/// One procedure inside a bundle or a source line.
+pub const CATALOG_PROCEDURE: What = What {
+    vi: "một thủ tục trong danh mục",
+    en: "one procedure of the catalog",
+};
+/// The largest procedure: the national catalog's largest crawled page is
+/// 185 KB and its largest bundled procedure smaller; 2 MiB is ten times
+/// that.
+pub const CATALOG_PROCEDURE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// The most procedures one catalog holds: the national catalog has 2,642;
+/// every procedure of every level in Vietnam is under 10,000.
+pub const CATALOG_PROCEDURES_MAX: usize = 50_000;
+
+/// A crawled catalog source (`.jsonl` or `.jsonl.gz`), decompressed.
+pub const CATALOG_SOURCE: What = What {
+    vi: "tệp nguồn danh mục (đã giải nén)",
+    en: "the catalog source (decompressed)",
+};
+/// At most 96 MiB of source lines (2.3 times the national crawl's 41.6 MB).
+pub const CATALOG_SOURCE_BYTES: u64 = 96 * 1024 * 1024;
+/// At most this many source lines, blank ones included (one record a
+/// line): a stream of empty lines ends here, long before its bytes would.
+pub const CATALOG_SOURCE_LINES_MAX: usize = 2 * CATALOG_PROCEDURES_MAX;
+
+/// An answer of the portal's API other than the catalog bundle: JSON of a
+/// page of the change feed, a dossier, a key set (a few KB each).
+pub const API_ANSWER: What = What {
+    vi: "câu trả lời của cổng",
+    en: "the portal's answer",
+};
+/// At most 4 MiB per API answer.
+pub const API_ANSWER_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A picture to read a QR code from (PNG or JPEG).
+pub const PICTURE: What = What {
+    vi: "tệp ảnh",
+    en: "the picture file",
+};
+/// At most 32 MiB of picture file (a 12-megapixel phone photo is 3–6 MB).
+pub const PICTURE_BYTES: u64 = 32 * 1024 * 1024;
+/// The longest side of a picture decoded (a 12-megapixel photo is 4,000 by
+/// 3,000; a 50-megapixel one is refused, so a photo is taken at the
+/// camera's usual size or as a screenshot).
+pub const PICTURE_SIDE_MAX: u32 = 8_192;
+/// The memory a picture's decoder may take: a 12.5-megapixel colour photo
+/// (4,080 by 3,060, 37.5 MB) decodes; the grey copy read for codes adds a
+/// third of that.
+pub const PICTURE_DECODE_BYTES: u64 = 40 * 1024 * 1024;
 
 /// The longest `Retry-After` honoured, seconds (one day): a portal that is
 /// down for longer is asked again tomorrow, and a huge value (up to
@@ -56,6 +125,15 @@ pub const SEARCH_QUERY_CHARS: usize = 600;
 /// run-together words cost more the longer the word; the longest word run
 /// together that people type ("dangkykhaisinhchocon") is about 20.
 pub const SEARCH_WORD_CHARS: usize = 40;
+
+/// A line typed or piped in: a value given as `-` on the command line, a
+/// search query a line.
+pub const TEXT_LINE: What = What {
+    vi: "dòng nhập vào",
+    en: "the input line",
+};
+/// At most 64 KiB a line (a form value or a query is far shorter).
+pub const TEXT_LINE_BYTES: u64 = 64 * 1024;
 
 /// Why a bounded read of outside data failed.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +170,86 @@ impl Classified for LimitError {
     }
 }
 
+impl LimitError {
+    /// The error a [`Bounded`] reader raised, if `source` carries one (also
+    /// through a decoder or parser that passes read errors on), else
+    /// `source` as an unreadable `what`.
+    pub fn from_io(source: std::io::Error, what: What) -> LimitError {
+        if LimitError::carried_by(&source).is_none() {
+            return LimitError::Io { what, source };
+        }
+        let kind = source.kind();
+        match source
+            .into_inner()
+            .map(|inner| inner.downcast::<LimitError>())
+        {
+            Some(Ok(limit)) => *limit,
+            Some(Err(other)) => LimitError::Io {
+                what,
+                source: std::io::Error::new(kind, other),
+            },
+            None => LimitError::Io {
+                what,
+                source: kind.into(),
+            },
+        }
+    }
+
+    /// The limit error carried by `source`, if any (see [`Bounded`]).
+    pub fn carried_by(source: &std::io::Error) -> Option<&LimitError> {
+        source.get_ref()?.downcast_ref::<LimitError>()
+    }
+}
+
+/// A reader that passes on at most `limit` bytes of `inner` and fails with
+/// [`LimitError::TooLarge`] (inside the `io::Error`) as soon as `inner` has
+/// more: for a stream read through a decoder or parser, where the bound
+/// belongs to the bytes going in (a compressed body) rather than coming
+/// out. [`LimitError::from_io`] and [`LimitError::carried_by`] get it back.
+pub struct Bounded<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+    what: What,
+}
+
+impl<R: Read> Bounded<R> {
+    pub fn new(inner: R, limit: u64, what: What) -> Bounded<R> {
+        Bounded {
+            inner,
+            left: limit,
+            limit,
+            what,
+        }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the limit: the stream may end here; one more byte is over.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(LimitError::TooLarge {
+                    what: self.what,
+                    limit: self.limit,
+                })),
+            };
+        }
+        let room = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(&mut buf[..room])?;
+        // `n <= room <= left`: cannot underflow.
+        self.left = self.left.saturating_sub(n as u64);
+        Ok(n)
+    }
+}
+
 /// Opens `path` for reading if it is a regular file. A FIFO is opened
 /// without blocking (so a FIFO with no writer cannot hang the caller) and
 /// then refused, like every other file that is not regular; the check is
@@ -125,7 +283,7 @@ pub fn read_bounded_into(
     reader
         .take(limit.saturating_add(1))
         .read_to_end(bytes)
-        .map_err(|source| LimitError::Io { what, source })?;
+        .map_err(|source| LimitError::from_io(source, what))?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
         return Err(LimitError::TooLarge { what, limit });
     }
@@ -137,6 +295,36 @@ pub fn read_bounded(reader: impl Read, limit: u64, what: What) -> Result<Vec<u8>
     let mut bytes = Vec::new();
     read_bounded_into(reader, limit, what, &mut bytes)?;
     Ok(bytes)
+}
+
+/// Reads the next line of `reader` into `line` without its line end
+/// (`\n` or `\r\n`); `Ok(false)` at the end of input. A line longer than
+/// `limit` bytes is [`LimitError::TooLarge`] after at most `limit + 1`
+/// bytes of it are read, so a stream with no line end cannot grow `line`.
+pub fn read_line_into(
+    reader: &mut impl BufRead,
+    limit: u64,
+    what: What,
+    line: &mut Vec<u8>,
+) -> Result<bool, LimitError> {
+    line.clear();
+    let read = reader
+        .take(limit.saturating_add(1))
+        .read_until(b'\n', line)
+        .map_err(|source| LimitError::from_io(source, what))?;
+    if read == 0 {
+        return Ok(false);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    }
+    if u64::try_from(line.len()).unwrap_or(u64::MAX) > limit {
+        return Err(LimitError::TooLarge { what, limit });
+    }
+    Ok(true)
 }
 
 /// Reads the regular file at `path` whole, up to `limit` bytes.
@@ -195,6 +383,37 @@ mod tests {
     fn a_missing_file_is_not_found() {
         let e = read_file(Path::new("/nonexistent/hoso/k"), 10, K).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_bounded_stream_fails_through_a_decoder_with_its_own_limit() {
+        let exact = Bounded::new(&b"0123456789"[..], 10, K);
+        assert_eq!(read_bounded(exact, 100, K).unwrap(), b"0123456789");
+        let over = Bounded::new(std::io::repeat(7), 4096, K);
+        let e = read_bounded(std::io::BufReader::new(over), u64::MAX, K).unwrap_err();
+        assert!(matches!(e, LimitError::TooLarge { limit: 4096, .. }), "{e}");
+        let io = std::io::Error::other(LimitError::NotAFile { what: K });
+        assert!(LimitError::carried_by(&io).is_some());
+        assert!(LimitError::carried_by(&std::io::Error::other("x")).is_none());
+    }
+
+    #[test]
+    fn lines_are_read_within_their_limit() {
+        let mut input = std::io::BufReader::new(&b"abc\r\n\nabcd\nabcde"[..]);
+        let mut line = Vec::new();
+        let mut next = |line: &mut Vec<u8>| read_line_into(&mut input, 4, K, line);
+        assert!(next(&mut line).unwrap());
+        assert_eq!(line, b"abc");
+        assert!(next(&mut line).unwrap());
+        assert_eq!(line, b"");
+        assert!(next(&mut line).unwrap());
+        assert_eq!(line, b"abcd");
+        let e = next(&mut line).unwrap_err();
+        assert!(matches!(e, LimitError::TooLarge { limit: 4, .. }), "{e}");
+        let mut endless = std::io::BufReader::new(std::io::repeat(b'x'));
+        let e = read_line_into(&mut endless, 1024, K, &mut line).unwrap_err();
+        assert!(matches!(e, LimitError::TooLarge { limit: 1024, .. }), "{e}");
+        assert!(line.len() <= 1025);
     }
 
     #[test]

@@ -297,6 +297,11 @@ fn bundle_invalid(e: &BundleError) -> ApiError {
             "không phải gói danh mục hoso".into(),
             "not a hoso catalog bundle".into(),
         ),
+        BundleError::Limit(limit) => hoso_core::error::Classified::messages(limit),
+        BundleError::TooManyProcedures { max } => (
+            format!("gói chứa hơn {max} thủ tục"),
+            format!("the bundle holds more than {max} procedures"),
+        ),
         BundleError::Corrupt(_) | BundleError::Io { .. } => (
             "gói danh mục hỏng hoặc bị cắt cụt".into(),
             "the catalog bundle is corrupt or truncated".into(),

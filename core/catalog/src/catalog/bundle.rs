@@ -2,12 +2,18 @@
 //! file — the unit the portal serves and the local store switches between.
 //! Owns the file format, the content hash (SHA-256 over the canonical JSON of
 //! the procedures, so equal content has equal hash whatever its version), and
-//! verification on read.
+//! verification on read. Reading is bounded (`hoso_store::limits`): the
+//! compressed file, the JSON inside, each procedure and their count, so a
+//! gzip bomb or a hostile portal costs at most the limits, never memory the
+//! size of what it claims.
 
 use super::Procedure;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
-use serde::{Deserialize, Serialize};
+use hoso_store::limits::{self, Bounded, LimitError};
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
@@ -35,7 +41,7 @@ pub struct Bundle {
     pub procedures: Vec<Procedure>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct BundleFile {
     format: String,
     format_version: u32,
@@ -62,6 +68,10 @@ pub enum BundleError {
     HashMismatch { declared: String, actual: String },
     #[error("gói khai báo {declared} thủ tục nhưng chứa {actual} / bundle declares {declared} procedures but holds {actual}")]
     CountMismatch { declared: usize, actual: usize },
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    #[error("gói chứa hơn {max} thủ tục / the bundle holds more than {max} procedures")]
+    TooManyProcedures { max: usize },
 }
 
 impl Bundle {
@@ -108,62 +118,167 @@ impl Bundle {
         Ok(())
     }
 
-    /// Reads and fully verifies a bundle file (format, count, content hash).
+    /// Reads and fully verifies a bundle file (format, count, content
+    /// hash); only a regular file is read.
     pub fn read_from(path: &Path) -> Result<Bundle, BundleError> {
-        let file = std::fs::File::open(path).map_err(|source| BundleError::Io {
-            path: path.display().to_string(),
-            source,
+        let file = limits::open_regular(path, limits::CATALOG_BUNDLE).map_err(|e| match e {
+            LimitError::Io { source, .. } => BundleError::Io {
+                path: path.display().to_string(),
+                source,
+            },
+            other => BundleError::Limit(other),
         })?;
         Bundle::from_reader(BufReader::new(file))
     }
 
-    /// Reads and verifies a bundle from gzip JSON bytes.
+    /// Reads and verifies a bundle from gzip JSON bytes, within
+    /// [`limits::CATALOG_BUNDLE_BYTES`] compressed and
+    /// [`limits::CATALOG_BUNDLE_JSON_BYTES`] decompressed.
     pub fn from_reader(reader: impl Read) -> Result<Bundle, BundleError> {
+        let compressed = Bounded::new(reader, limits::CATALOG_BUNDLE_BYTES, limits::CATALOG_BUNDLE);
         let mut json = Vec::new();
-        MultiGzDecoder::new(reader)
-            .read_to_end(&mut json)
-            .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-        let head: serde_json::Value =
-            serde_json::from_slice(&json).map_err(|e| BundleError::Corrupt(e.to_string()))?;
-        if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        limits::read_bounded_into(
+            MultiGzDecoder::new(compressed),
+            limits::CATALOG_BUNDLE_JSON_BYTES,
+            limits::CATALOG_BUNDLE_JSON,
+            &mut json,
+        )
+        .map_err(|e| match e {
+            // Not gzip, or cut short: the decoder's own error.
+            LimitError::Io { source, .. } => BundleError::Corrupt(source.to_string()),
+            over => BundleError::Limit(over),
+        })?;
+        Bundle::from_json(&json)
+    }
+
+    /// Verifies a bundle's decompressed JSON. Procedures stay raw text
+    /// until the head is checked, and each is bounded before it is parsed.
+    fn from_json(json: &[u8]) -> Result<Bundle, BundleError> {
+        let marker: Marker = serde_json::from_slice(json).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => BundleError::NotABundle,
+            _ => BundleError::Corrupt(e.to_string()),
+        })?;
+        if marker.format.as_deref() != Some(FORMAT) {
             return Err(BundleError::NotABundle);
         }
-        let found = head
-            .get("format_version")
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
+        let found = marker.format_version.unwrap_or(0);
         if found != u64::from(FORMAT_VERSION) {
             return Err(BundleError::UnsupportedFormat {
                 found: u32::try_from(found).unwrap_or(u32::MAX),
                 supported: FORMAT_VERSION,
             });
         }
-        let file: BundleFile =
-            serde_json::from_value(head).map_err(|e| BundleError::Corrupt(e.to_string()))?;
-        if file.procedures.len() != file.info.procedure_count {
-            return Err(BundleError::CountMismatch {
-                declared: file.info.procedure_count,
-                actual: file.procedures.len(),
+        let file: Incoming<'_> =
+            serde_json::from_slice(json).map_err(|e| BundleError::Corrupt(e.to_string()))?;
+        if file.procedures.total > limits::CATALOG_PROCEDURES_MAX {
+            return Err(BundleError::TooManyProcedures {
+                max: limits::CATALOG_PROCEDURES_MAX,
             });
         }
-        let actual = content_hash(&file.procedures);
-        if actual != file.info.content_hash {
+        if file.procedures.total != file.procedure_count {
+            return Err(BundleError::CountMismatch {
+                declared: file.procedure_count,
+                actual: file.procedures.total,
+            });
+        }
+        let mut procedures = Vec::with_capacity(file.procedures.raw.len());
+        for raw in file.procedures.raw {
+            let text = raw.get();
+            if u64::try_from(text.len()).unwrap_or(u64::MAX) > limits::CATALOG_PROCEDURE_BYTES {
+                return Err(BundleError::Limit(LimitError::TooLarge {
+                    what: limits::CATALOG_PROCEDURE,
+                    limit: limits::CATALOG_PROCEDURE_BYTES,
+                }));
+            }
+            procedures.push(
+                serde_json::from_str::<Procedure>(text)
+                    .map_err(|e| BundleError::Corrupt(e.to_string()))?,
+            );
+        }
+        let actual = content_hash(&procedures);
+        if actual != file.content_hash {
             return Err(BundleError::HashMismatch {
-                declared: file.info.content_hash,
+                declared: file.content_hash,
                 actual,
             });
         }
         Ok(Bundle {
-            info: file.info,
-            procedures: file.procedures,
+            info: BundleInfo {
+                version: file.version,
+                content_hash: file.content_hash,
+                procedure_count: file.procedure_count,
+                created_at: file.created_at,
+            },
+            procedures,
         })
+    }
+}
+
+/// The format fields alone, read first (everything else is skipped
+/// without being kept).
+#[derive(Deserialize)]
+struct Marker {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    format_version: Option<u64>,
+}
+
+/// A bundle as read: the head parsed, procedures still raw JSON text
+/// borrowed from the input. (`BundleInfo` is not flattened in: a flattened
+/// struct cannot borrow raw values.)
+#[derive(Deserialize)]
+struct Incoming<'a> {
+    version: u64,
+    content_hash: String,
+    procedure_count: usize,
+    created_at: u64,
+    #[serde(borrow)]
+    procedures: RawProcedures<'a>,
+}
+
+/// Up to [`limits::CATALOG_PROCEDURES_MAX`] procedures as raw text, and how
+/// many the array held: the ones past the limit are skipped unkept, so a
+/// huge array of tiny values cannot allocate a slot each.
+struct RawProcedures<'a> {
+    raw: Vec<&'a RawValue>,
+    total: usize,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawProcedures<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> Visitor<'de> for Items {
+            type Value = RawProcedures<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of procedures")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut raw = Vec::new();
+                let mut total = 0usize;
+                while total < limits::CATALOG_PROCEDURES_MAX {
+                    match seq.next_element::<&'de RawValue>()? {
+                        Some(item) => raw.push(item),
+                        None => return Ok(RawProcedures { raw, total }),
+                    }
+                    total += 1;
+                }
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    total = total.saturating_add(1);
+                }
+                Ok(RawProcedures { raw, total })
+            }
+        }
+        deserializer.deserialize_seq(Items)
     }
 }
 
 /// True when `path` starts like a bundle (gzip whose JSON opens with the
 /// bundle's format marker) rather than crawled source lines.
 pub fn looks_like_bundle(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(file) = limits::open_regular(path, limits::CATALOG_BUNDLE) else {
         return false;
     };
     let mut head = [0u8; 64];
@@ -262,5 +377,89 @@ mod tests {
             Bundle::from_reader(&gz.finish().unwrap()[..]),
             Err(BundleError::NotABundle)
         ));
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
+    fn head(procedures: &str, count: usize) -> String {
+        format!(
+            "{{\"format\":\"{FORMAT}\",\"format_version\":1,\"version\":1,\"content_hash\":\"x\",\"procedure_count\":{count},\"created_at\":0,\"procedures\":{procedures}}}"
+        )
+    }
+
+    fn too_large(e: &BundleError) -> Option<u64> {
+        match e {
+            BundleError::Limit(LimitError::TooLarge { limit, .. }) => Some(*limit),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_at_the_json_limit() {
+        // 41 MiB of zeros compress to about 40 KB.
+        let zeros = vec![0u8; 41 * 1024 * 1024];
+        let e = Bundle::from_reader(&gzip(&zeros)[..]).unwrap_err();
+        assert_eq!(
+            too_large(&e),
+            Some(limits::CATALOG_BUNDLE_JSON_BYTES),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_compressed_bundle_past_its_limit_is_refused() {
+        // Incompressible: 9 MiB of gzip for 9 MiB of content.
+        let mut noise = vec![0u8; 9 * 1024 * 1024];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for b in noise.iter_mut() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *b = (state >> 24) as u8;
+        }
+        let e = Bundle::from_reader(&gzip(&noise)[..]).unwrap_err();
+        assert_eq!(too_large(&e), Some(limits::CATALOG_BUNDLE_BYTES), "{e}");
+    }
+
+    #[test]
+    fn procedures_are_bounded_in_count_and_size() {
+        let many = format!("[{}1]", "1,".repeat(limits::CATALOG_PROCEDURES_MAX));
+        let e = Bundle::from_reader(&gzip(head(&many, 3).as_bytes())[..]).unwrap_err();
+        assert!(matches!(e, BundleError::TooManyProcedures { .. }), "{e}");
+
+        let huge = format!("[\"{}\"]", "a".repeat(3 * 1024 * 1024));
+        let e = Bundle::from_reader(&gzip(head(&huge, 1).as_bytes())[..]).unwrap_err();
+        assert_eq!(too_large(&e), Some(limits::CATALOG_PROCEDURE_BYTES), "{e}");
+
+        let e = Bundle::from_reader(&gzip(head("[1]", 2).as_bytes())[..]).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                BundleError::CountMismatch {
+                    declared: 2,
+                    actual: 1
+                }
+            ),
+            "{e}"
+        );
+        let e = Bundle::from_reader(&gzip(head("[1]", 1).as_bytes())[..]).unwrap_err();
+        assert!(matches!(e, BundleError::Corrupt(_)), "{e}");
+        let e = Bundle::from_reader(&gzip(b"[1,2]")[..]).unwrap_err();
+        assert!(matches!(e, BundleError::NotABundle), "{e}");
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Bundle::read_from(dir.path()).unwrap_err();
+        assert!(
+            matches!(e, BundleError::Limit(LimitError::NotAFile { .. })),
+            "{e}"
+        );
+        assert!(!looks_like_bundle(dir.path()));
     }
 }

@@ -1,11 +1,13 @@
 //! Reading the crawled national-portal data: one JSON object a line with
 //! Vietnamese keys, optionally gzip-compressed. Owns the raw record type and
 //! the typed errors for unreadable input; parsing the page text into a
-//! `Procedure` lives in `parse`.
+//! `Procedure` lives in `parse`. Reading is bounded
+//! (`hoso_store::limits`): the decompressed total, each line and the number
+//! of records, and only a regular file is opened.
 
 use flate2::read::MultiGzDecoder;
+use hoso_store::limits::{self, Bounded, LimitError};
 use serde::Deserialize;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -59,45 +61,102 @@ pub enum SourceError {
     DuplicateCode { code: String, line: usize },
     #[error("tệp nguồn không có bản ghi nào / source file holds no records")]
     Empty,
+    #[error("dòng {line} dài hơn giới hạn {limit} byte / line {line} is longer than the {limit}-byte limit")]
+    LineTooLong { line: usize, limit: u64 },
+    #[error("tệp nguồn có hơn {max} bản ghi / the source file holds more than {max} records")]
+    TooManyRecords { max: usize },
+    #[error("tệp nguồn có hơn {max} dòng / the source file has more than {max} lines")]
+    TooManyLines { max: usize },
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
 /// Reads every record of a `.jsonl` or `.jsonl.gz` file (detected by the gzip
 /// magic bytes, not the name). Fails as a whole on the first bad line so a
 /// truncated download never replaces a good catalog.
 pub fn read_records(path: &Path) -> Result<Vec<SourceRecord>, SourceError> {
-    let open_err = |source| SourceError::Open {
-        path: path.display().to_string(),
-        source,
-    };
-    let mut file = BufReader::new(File::open(path).map_err(open_err)?);
+    let file = limits::open_regular(path, limits::CATALOG_SOURCE).map_err(|e| match e {
+        LimitError::Io { source, .. } => SourceError::Open {
+            path: path.display().to_string(),
+            source,
+        },
+        other => SourceError::Limit(other),
+    })?;
+    let mut file = BufReader::new(file);
     let is_gzip = file
         .fill_buf()
-        .map_err(open_err)?
+        .map_err(|source| SourceError::Open {
+            path: path.display().to_string(),
+            source,
+        })?
         .starts_with(&[0x1f, 0x8b]);
     let reader: Box<dyn Read> = if is_gzip {
         Box::new(MultiGzDecoder::new(file))
     } else {
         Box::new(file)
     };
-    parse_lines(BufReader::new(reader))
+    let bounded = Bounded::new(reader, limits::CATALOG_SOURCE_BYTES, limits::CATALOG_SOURCE);
+    parse_lines(BufReader::new(bounded))
 }
 
-fn parse_lines(reader: impl BufRead) -> Result<Vec<SourceRecord>, SourceError> {
-    let mut records = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (index, line) in reader.lines().enumerate() {
-        let line_no = index + 1;
-        let line = line.map_err(|source| SourceError::Read {
+/// The next line of `reader` without its end, within
+/// [`limits::CATALOG_PROCEDURE_BYTES`]; `false` at the end.
+fn next_line(
+    reader: &mut impl BufRead,
+    line_no: usize,
+    line: &mut Vec<u8>,
+) -> Result<bool, SourceError> {
+    limits::read_line_into(
+        reader,
+        limits::CATALOG_PROCEDURE_BYTES,
+        limits::CATALOG_PROCEDURE,
+        line,
+    )
+    .map_err(|e| match e {
+        LimitError::TooLarge {
+            what: limits::CATALOG_PROCEDURE,
+            limit,
+        } => SourceError::LineTooLong {
+            line: line_no,
+            limit,
+        },
+        LimitError::Io { source, .. } => SourceError::Read {
             line: line_no,
             source,
-        })?;
-        if line.trim().is_empty() {
+        },
+        // The whole source past its limit (raised by `Bounded`).
+        other => SourceError::Limit(other),
+    })
+}
+
+fn parse_lines(mut reader: impl BufRead) -> Result<Vec<SourceRecord>, SourceError> {
+    let mut records = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut line = Vec::new();
+    let mut line_no = 0usize;
+    loop {
+        line_no = line_no.saturating_add(1);
+        if !next_line(&mut reader, line_no, &mut line)? {
+            break;
+        }
+        if line_no > limits::CATALOG_SOURCE_LINES_MAX {
+            return Err(SourceError::TooManyLines {
+                max: limits::CATALOG_SOURCE_LINES_MAX,
+            });
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let record: SourceRecord = serde_json::from_str(&line).map_err(|e| SourceError::Json {
-            line: line_no,
-            message: e.to_string(),
-        })?;
+        if records.len() >= limits::CATALOG_PROCEDURES_MAX {
+            return Err(SourceError::TooManyRecords {
+                max: limits::CATALOG_PROCEDURES_MAX,
+            });
+        }
+        let record: SourceRecord =
+            serde_json::from_slice(&line).map_err(|e| SourceError::Json {
+                line: line_no,
+                message: e.to_string(),
+            })?;
         let code = record.ma_thu_tuc.trim().to_string();
         if code.is_empty() {
             return Err(SourceError::MissingCode { line: line_no });
@@ -143,5 +202,51 @@ mod tests {
             parse_lines("\n".as_bytes()),
             Err(SourceError::Empty)
         ));
+    }
+
+    #[test]
+    fn lines_and_records_are_bounded() {
+        let long = format!(
+            "{{\"ma_thu_tuc\":\"1.1\"}}\n{{\"ten_thu_tuc\":\"{}\"}}",
+            "a".repeat(3 * 1024 * 1024)
+        );
+        let e = parse_lines(long.as_bytes()).unwrap_err();
+        assert!(matches!(e, SourceError::LineTooLong { line: 2, .. }), "{e}");
+
+        let mut many = String::new();
+        for n in 0..=limits::CATALOG_PROCEDURES_MAX {
+            many.push_str(&format!("{{\"ma_thu_tuc\":\"{n}\"}}\n"));
+        }
+        let e = parse_lines(many.as_bytes()).unwrap_err();
+        assert!(matches!(e, SourceError::TooManyRecords { .. }), "{e}");
+
+        // Endless blank lines stop at the line count, not at the end of time.
+        let e = parse_lines(BufReader::new(std::io::repeat(b'\n'))).unwrap_err();
+        assert!(matches!(e, SourceError::TooManyLines { .. }), "{e}");
+        // And endless spaces at the total.
+        let spaces = Bounded::new(std::io::repeat(b' '), 1024, limits::CATALOG_SOURCE);
+        let e = parse_lines(BufReader::new(spaces)).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SourceError::Limit(LimitError::TooLarge { limit: 1024, .. })
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_records(dir.path()).unwrap_err();
+        assert!(
+            matches!(e, SourceError::Limit(LimitError::NotAFile { .. })),
+            "{e}"
+        );
+        let e = read_records(Path::new("/dev/zero")).unwrap_err();
+        assert!(
+            matches!(e, SourceError::Limit(LimitError::NotAFile { .. })),
+            "{e}"
+        );
     }
 }

@@ -41,6 +41,7 @@ impl CatalogError {
     /// A stable machine code for the error.
     pub fn code(&self) -> &'static str {
         use super::bundle::BundleError as B;
+        use super::source::SourceError as S;
         match self {
             CatalogError::Storage(_) => "storage",
             CatalogError::NoCatalog => "no_catalog",
@@ -49,8 +50,14 @@ impl CatalogError {
             CatalogError::Stale { .. } => "stale_bundle",
             CatalogError::VersionJump { .. } => "version_jump",
             CatalogError::VersionExhausted { .. } => "version_exhausted",
+            CatalogError::Source(S::Limit(limit)) => limit.error_code(),
+            CatalogError::Source(
+                S::LineTooLong { .. } | S::TooManyRecords { .. } | S::TooManyLines { .. },
+            ) => "too_large",
             CatalogError::Source(_) => "bad_source",
             CatalogError::Bundle(B::Io { .. }) => "io",
+            CatalogError::Bundle(B::Limit(limit)) => limit.error_code(),
+            CatalogError::Bundle(B::TooManyProcedures { .. }) => "too_large",
             CatalogError::Bundle(_) => "bad_bundle",
         }
     }

@@ -29,6 +29,11 @@ pub enum PortalError {
         /// The pin of the key the server presented.
         found: String,
     },
+    #[error("{} vượt quá giới hạn {limit} byte / {} is larger than the {limit}-byte limit", .what.vi, .what.en)]
+    TooLarge {
+        what: hoso_store::limits::What,
+        limit: u64,
+    },
 }
 
 /// An error the portal answered with its own body.
@@ -77,6 +82,7 @@ impl PortalError {
             PortalError::BadRoot { .. } => "bad_root",
             PortalError::PinMismatch { .. } => "pin_mismatch",
             PortalError::Decode(_) => "bad_answer",
+            PortalError::TooLarge { .. } => "too_large",
             PortalError::NotLoggedIn => "not_logged_in",
             PortalError::Api(f) => match f.code.as_str() {
                 "invalid_credentials" => "invalid_credentials",
@@ -127,7 +133,7 @@ impl Classified for PortalError {
             PortalError::Network(_)
             | PortalError::NotApi { .. }
             | PortalError::PinMismatch { .. } => ErrorKind::Network,
-            PortalError::Decode(_) => ErrorKind::Portal,
+            PortalError::Decode(_) | PortalError::TooLarge { .. } => ErrorKind::Portal,
             PortalError::NotLoggedIn => ErrorKind::NotLoggedIn,
             PortalError::Api(f) if f.code == "refresh_token_invalid" => ErrorKind::NotLoggedIn,
             PortalError::Api(_) => ErrorKind::Portal,

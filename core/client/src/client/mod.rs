@@ -15,6 +15,7 @@ pub use tls::{spki_pin, ClientOptions};
 mod error;
 mod tls;
 pub mod upload;
+use hoso_store::limits;
 pub use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -146,14 +147,28 @@ impl PortalClient {
     /// Sends a request and reads the whole answer; an answer without the
     /// API-version header is [`PortalError::NotApi`], an API error body is
     /// [`PortalError::Api`].
+    /// The body is read up to [`limits::API_ANSWER_BYTES`]; a longer one is
+    /// [`PortalError::TooLarge`].
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, PortalError> {
+        self.send_within(request, limits::API_ANSWER_BYTES, limits::API_ANSWER)
+            .await
+    }
+
+    /// [`send`](Self::send) for an answer allowed up to `limit` bytes
+    /// (`what` names it in the error): the catalog bundle.
+    pub async fn send_within(
+        &self,
+        request: reqwest::RequestBuilder,
+        limit: u64,
+        what: limits::What,
+    ) -> Result<Answer, PortalError> {
         let res = request.send().await.map_err(network)?;
         let status = res.status().as_u16();
         if res.headers().get("hoso-api-version").is_none() {
             return Err(PortalError::NotApi { status });
         }
         let headers = res.headers().clone();
-        let body = res.bytes().await.map_err(network)?.to_vec();
+        let body = read_body(res, limit, what).await?;
         if status >= 400 {
             let retry_after = headers
                 .get("retry-after")
@@ -315,6 +330,31 @@ pub fn retry_after_secs(value: &str) -> Option<u64> {
 /// A failed request: [`PortalError::PinMismatch`] if the handshake refused
 /// an unpinned key, otherwise a network failure (saying why, when the
 /// handshake failed: reqwest's own text does not).
+/// Reads an answer's body, refusing it as soon as it passes `limit`
+/// bytes: a declared length over the limit is refused before reading, and
+/// a body without one (chunked) is counted as it arrives.
+async fn read_body(
+    mut res: reqwest::Response,
+    limit: u64,
+    what: limits::What,
+) -> Result<Vec<u8>, PortalError> {
+    let too_large = PortalError::TooLarge { what, limit };
+    if res.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(network)? {
+        let total = u64::try_from(body.len())
+            .ok()
+            .and_then(|held| held.checked_add(u64::try_from(chunk.len()).ok()?));
+        if total.is_none_or(|n| n > limit) {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 fn network(e: reqwest::Error) -> PortalError {
     if let Some(found) = tls::pin_mismatch(&e) {
         return PortalError::PinMismatch { found };

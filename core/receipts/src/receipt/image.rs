@@ -6,21 +6,16 @@
 //! drawn in a terminal).
 
 use hoso_store::error::{Classified, ErrorKind};
+use hoso_store::limits::{self, LimitError};
 use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 use qrcode::render::{svg, unicode::Dense1x2};
 use qrcode::{EcLevel, QrCode};
 use serde::Serialize;
-use std::io::Cursor;
+use std::io::{BufRead, BufReader, Cursor, Seek};
 
 /// Larger sides are scaled down to this before searching for codes (a QR
 /// on a receipt photo keeps several pixels per module at this size).
 const SEARCH_SIDE: u32 = 1_600;
-/// The largest picture accepted (a 48-megapixel phone photo is 8,000 wide).
-const MAX_SIDE: u32 = 12_000;
-/// Memory the decoder may take for one picture.
-const MAX_ALLOC: u64 = 256 * 1024 * 1024;
-/// The largest picture file read (a phone photo is a few MB).
-const MAX_FILE: u64 = 64 * 1024 * 1024;
 
 /// Why a QR could not be drawn or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +34,8 @@ pub enum QrImageError {
     Encode(String),
     #[error("không đọc được tệp ảnh / cannot read the picture file: {0}")]
     Io(String),
+    #[error("tệp ảnh không phải là tệp thông thường / the picture is not a regular file")]
+    NotAFile,
 }
 
 impl QrImageError {
@@ -50,6 +47,7 @@ impl QrImageError {
             QrImageError::TooLarge(_) => "image_too_large",
             QrImageError::NoCode => "no_qr_found",
             QrImageError::Encode(_) | QrImageError::Io(_) => "io",
+            QrImageError::NotAFile => "not_a_file",
         }
     }
 }
@@ -61,7 +59,9 @@ impl Classified for QrImageError {
             | QrImageError::BadImage(_)
             | QrImageError::TooLarge(_)
             | QrImageError::NoCode => ErrorKind::Receipt,
-            QrImageError::Encode(_) | QrImageError::Io(_) => ErrorKind::InvalidInput,
+            QrImageError::Encode(_) | QrImageError::Io(_) | QrImageError::NotAFile => {
+                ErrorKind::InvalidInput
+            }
         }
     }
 
@@ -133,8 +133,11 @@ pub fn terminal(text: &str) -> Result<String, QrImageError> {
         .build())
 }
 
-fn load(bytes: &[u8]) -> Result<GrayImage, QrImageError> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
+/// Decodes a PNG or JPEG within the picture limits: its sides are checked
+/// from the header before any pixel is decoded, and the decoder's memory is
+/// capped ([`limits::PICTURE_DECODE_BYTES`]).
+fn load(source: impl BufRead + Seek) -> Result<GrayImage, QrImageError> {
+    let mut reader = ImageReader::new(source)
         .with_guessed_format()
         .map_err(|e| QrImageError::BadImage(e.to_string()))?;
     if !matches!(
@@ -144,9 +147,9 @@ fn load(bytes: &[u8]) -> Result<GrayImage, QrImageError> {
         return Err(QrImageError::BadImage("format".into()));
     }
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
+    limits.max_image_width = Some(limits::PICTURE_SIDE_MAX);
+    limits.max_image_height = Some(limits::PICTURE_SIDE_MAX);
+    limits.max_alloc = Some(limits::PICTURE_DECODE_BYTES);
     reader.limits(limits);
     let picture = reader.decode().map_err(|e| match e {
         image::ImageError::Limits(l) => QrImageError::TooLarge(l.to_string()),
@@ -166,21 +169,47 @@ fn search(picture: &GrayImage) -> Vec<String> {
         .collect()
 }
 
-/// Every QR text found in a PNG or JPEG file (at most 64 MB), hoso
-/// receipts first.
+/// Every QR text found in a PNG or JPEG file (a regular file of at most
+/// [`limits::PICTURE_BYTES`]), hoso receipts first. The file is decoded as
+/// it is read, not loaded whole first.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<String>, QrImageError> {
-    let io = |e: std::io::Error| QrImageError::Io(e.to_string());
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE {
-        return Err(QrImageError::TooLarge(format!("{size} bytes")));
+    let file = limits::open_regular(path, limits::PICTURE).map_err(from_limit)?;
+    let size = file
+        .metadata()
+        .map_err(|e| QrImageError::Io(e.to_string()))?
+        .len();
+    if size > limits::PICTURE_BYTES {
+        return Err(from_limit(LimitError::TooLarge {
+            what: limits::PICTURE,
+            limit: limits::PICTURE_BYTES,
+        }));
     }
-    read(&std::fs::read(path).map_err(io)?)
+    // A file that grows after the check is still decoded within the
+    // decoder's limits; only its header and pixels are read.
+    search_picture(load(BufReader::new(file))?)
+}
+
+fn from_limit(e: LimitError) -> QrImageError {
+    match e {
+        LimitError::NotAFile { .. } => QrImageError::NotAFile,
+        LimitError::TooLarge { limit, .. } => QrImageError::TooLarge(format!("> {limit} bytes")),
+        LimitError::Io { source, .. } => QrImageError::Io(source.to_string()),
+    }
 }
 
 /// Every QR text found in a PNG or JPEG picture, hoso receipts first (a
 /// photo of a paper receipt may also catch the agency's other codes).
 pub fn read(bytes: &[u8]) -> Result<Vec<String>, QrImageError> {
-    let mut picture = load(bytes)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limits::PICTURE_BYTES {
+        return Err(from_limit(LimitError::TooLarge {
+            what: limits::PICTURE,
+            limit: limits::PICTURE_BYTES,
+        }));
+    }
+    search_picture(load(Cursor::new(bytes))?)
+}
+
+fn search_picture(mut picture: GrayImage) -> Result<Vec<String>, QrImageError> {
     let side = picture.width().max(picture.height());
     if side > SEARCH_SIDE {
         let scale = f64::from(SEARCH_SIDE) / f64::from(side);
@@ -228,7 +257,7 @@ mod tests {
         assert_eq!(&bytes[1..4], b"PNG");
         assert_eq!(read(&bytes).unwrap(), vec![text.clone()]);
         // Light on dark, as drawn for a terminal.
-        let mut picture = load(&bytes).unwrap();
+        let mut picture = load(Cursor::new(&bytes)).unwrap();
         image::imageops::invert(&mut picture);
         let mut inverted = Cursor::new(Vec::new());
         DynamicImage::ImageLuma8(picture)
@@ -241,8 +270,8 @@ mod tests {
     fn a_receipt_comes_first_among_several_codes() {
         let receipt = sample(&test_pair(), "portal-2026-11").qr_text().unwrap();
         let other = "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html";
-        let left = load(&png(other, 4).unwrap()).unwrap();
-        let right = load(&png(&receipt, 4).unwrap()).unwrap();
+        let left = load(Cursor::new(png(other, 4).unwrap())).unwrap();
+        let right = load(Cursor::new(png(&receipt, 4).unwrap())).unwrap();
         let mut both = GrayImage::from_pixel(
             left.width() + right.width(),
             left.height().max(right.height()),

@@ -11,6 +11,7 @@ use crate::client::{Method, PortalClient, PortalError};
 use crate::receipt::online::{refresh_keys, LookupError};
 use crate::receipt::{KeysInstalled, Receipts};
 use hoso_store::error::{Classified, ErrorKind};
+use hoso_store::limits;
 use hoso_wire::CatalogInfo;
 
 /// Why a catalog update stopped (what was already installed stays).
@@ -29,7 +30,9 @@ impl CatalogUpdateError {
     pub fn code(&self) -> &'static str {
         match self {
             CatalogUpdateError::Portal(p) => p.error_code(),
-            CatalogUpdateError::Catalog(_) => "bad_bundle",
+            // `bad_bundle`, `too_large`, `stale_bundle`, `version_jump`, or
+            // a local failure (`storage`) under its own code.
+            CatalogUpdateError::Catalog(c) => c.code(),
             CatalogUpdateError::SigningKeys(k) => k.code(),
         }
     }
@@ -39,6 +42,9 @@ impl Classified for CatalogUpdateError {
     fn kind(&self) -> ErrorKind {
         match self {
             CatalogUpdateError::Portal(e) => e.kind(),
+            CatalogUpdateError::Catalog(
+                c @ (CatalogError::Storage(_) | CatalogError::Damaged { .. }),
+            ) => c.kind(),
             CatalogUpdateError::Catalog(_) => ErrorKind::Portal,
             CatalogUpdateError::SigningKeys(e) => e.kind(),
         }
@@ -73,10 +79,12 @@ pub async fn update(
         None
     } else {
         let answer = client
-            .send(
+            .send_within(
                 client
                     .request(Method::GET, "/v1/catalog/bundle")
                     .header("Accept-Encoding", "gzip"),
+                limits::CATALOG_BUNDLE_BYTES,
+                limits::CATALOG_BUNDLE,
             )
             .await?;
         let bundle = Bundle::from_reader(answer.body.as_slice()).map_err(CatalogError::from)?;
