@@ -18,6 +18,7 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use hoso_core::receipt::format::valid_kid;
+use hoso_wire::signature::key_set_statement;
 use hoso_wire::{Algorithm, Curve, KeySet, KeyType, KeyUse, PublicKey};
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
@@ -372,9 +373,20 @@ async fn list(State(portal): State<Arc<Portal>>, headers: HeaderMap) -> Result<R
         )
             .into_response());
     }
+    // Signed over the exact bytes sent (`hoso_wire::signature`).
+    let body = serde_json::to_vec(&set).map_err(|e| ApiError::internal(&e))?;
+    let signed = portal.root.headers(&key_set_statement(&body));
     Ok((
-        [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
-        Json(set),
+        [
+            (header::ETAG, etag_value),
+            (header::CACHE_CONTROL, cache),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+        ],
+        signed,
+        body,
     )
         .into_response())
 }

@@ -17,6 +17,7 @@ mod extract;
 mod keys;
 mod limits;
 pub mod receipt;
+mod root;
 pub mod seal;
 mod uploads;
 pub mod workdays;
@@ -102,6 +103,7 @@ pub struct Portal {
     login_throttle: accounts::LoginThrottle,
     uploads: uploads::Uploads,
     keys: keys::KeyRing,
+    root: root::RootKey,
     limits: limits::Limits,
     dossiers: dossiers::Dossiers,
 }
@@ -122,6 +124,7 @@ impl Portal {
         Ok(Portal {
             uploads: uploads::Uploads::open(&db, &config, &data_dir)?,
             keys: keys::KeyRing::open(&db, &clock)?,
+            root: root::RootKey::open(&db)?,
             limits: limits::Limits::open(&config),
             dossiers: dossiers::Dossiers::open(&db, &config)?,
             catalog: RwLock::new(Arc::new(served)),
@@ -133,6 +136,11 @@ impl Portal {
             clock,
             data_dir,
         })
+    }
+
+    /// The root public key (base64url) that signs key sets and catalogs.
+    pub fn root_key(&self) -> &str {
+        self.root.public()
     }
 
     /// The catalog served now.

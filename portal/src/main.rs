@@ -317,11 +317,15 @@ fn serve(args: Serve) -> Result<(), Box<dyn std::error::Error>> {
         catalog: bundle,
         config,
     })?);
+    // Public: apps configure it (or pin it on first use) to trust the key
+    // sets and catalogs this portal signs.
+    let root_key = portal.root_key().to_string();
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let (bound, task) = hoso_portal::start(portal, args.addr).await?;
         println!("hoso-portal: http://{bound}/v1/ (Ctrl-C to stop)");
         println!("hoso-portal: data {}", data_dir.display());
+        println!("hoso-portal: root key {}", root_key);
         if generated {
             println!("hoso-portal: admin token {admin_token}");
         }

@@ -87,6 +87,7 @@ mod null;
 pub mod procedure;
 pub mod receipt;
 pub mod scalar;
+pub mod signature;
 pub mod status;
 pub mod submission;
 pub mod upload;

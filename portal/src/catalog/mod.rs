@@ -21,6 +21,7 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use delta::EncodedDelta;
 use hoso_core::catalog::bundle::BundleError;
+use hoso_wire::signature::catalog_statement;
 use hoso_wire::{BundleFormat, CatalogInfo, ErrorCode};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -153,12 +154,23 @@ async fn bundle(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let catalog = portal.catalog();
-    representation(&headers, &catalog.etag(), catalog.bytes.clone(), || {
+    let mut response = representation(&headers, &catalog.etag(), catalog.bytes.clone(), || {
         catalog
             .history
             .identity(&catalog.bytes)
             .map_err(|e| ApiError::internal(&e))
-    })
+    })?;
+    sign_catalog(&portal, &catalog, &mut response);
+    Ok(response)
+}
+
+/// The root key's signature of the catalog `response` carries (the bundle,
+/// or a delta that leads to it), in its headers.
+fn sign_catalog(portal: &Portal, catalog: &ServedCatalog, response: &mut Response) {
+    let statement = catalog_statement(catalog.info.version, &catalog.info.content_hash);
+    response
+        .headers_mut()
+        .extend(portal.root.headers(&statement));
 }
 
 /// `CatalogInfo` of `catalog`.
@@ -273,7 +285,9 @@ async fn delta(
         .await
         .map_err(|e| ApiError::internal(&e))??;
     let json = encoded.json.clone();
-    representation(&headers, &encoded.etag, encoded.gzip.clone(), || Ok(json))
+    let mut response = representation(&headers, &encoded.etag, encoded.gzip.clone(), || Ok(json))?;
+    sign_catalog(&portal, &catalog, &mut response);
+    Ok(response)
 }
 
 /// `422 bundle_invalid` naming what is wrong, in both languages.

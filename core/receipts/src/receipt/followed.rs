@@ -282,7 +282,7 @@ impl Receipts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::receipt::test_support::{key_for, sample, test_pair};
+    use crate::receipt::test_support::{install_keys, key_for, sample, test_pair};
     use crate::vault::FixedKey;
 
     const CODE: &str = "H40.22-261123-0001";
@@ -310,15 +310,13 @@ mod tests {
     fn set_up(dir: &std::path::Path) -> (Receipts, String) {
         let receipts = Receipts::open(dir, &FixedKey([3; 32])).unwrap();
         let pair = test_pair();
-        receipts
-            .install_keys(
-                &KeySet {
-                    key_set_version: 1,
-                    keys: vec![key_for(&pair, "portal-2026-11")],
-                },
-                None,
-            )
-            .unwrap();
+        install_keys(
+            &receipts,
+            &KeySet {
+                key_set_version: 1,
+                keys: vec![key_for(&pair, "portal-2026-11")],
+            },
+        );
         (receipts, sample(&pair, "portal-2026-11").qr_text().unwrap())
     }
 
@@ -356,15 +354,13 @@ mod tests {
             .unwrap();
         let mut revoked = key_for(&test_pair(), "portal-2026-11");
         revoked.revoked = true;
-        receipts
-            .install_keys(
-                &KeySet {
-                    key_set_version: 2,
-                    keys: vec![revoked],
-                },
-                None,
-            )
-            .unwrap();
+        install_keys(
+            &receipts,
+            &KeySet {
+                key_set_version: 2,
+                keys: vec![revoked],
+            },
+        );
         let f = receipts.followed(CODE).unwrap().unwrap();
         assert!(!f.verified);
         assert_eq!(f.verdict.unwrap().code(), "revoked_key");

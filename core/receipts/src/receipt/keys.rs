@@ -50,6 +50,8 @@ pub enum KeySetError {
     VersionJump { offered: u64, held: u64 },
     #[error("khóa {0} đổi nội dung khóa dưới cùng một tên: không nhận bộ khóa này / key {0} changed its key material under the same id: key set refused")]
     KeyChanged(String),
+    #[error("bộ khóa không đúng định dạng / the key set is malformed")]
+    Malformed,
 }
 
 /// A key checked and ready to verify with.
@@ -121,6 +123,27 @@ pub struct KeysInstalled {
 }
 
 impl KeySet {
+    /// The keys of several portals' sets together, for offline
+    /// verification: a kid two sets give different key material is left
+    /// out (a receipt under it cannot be told apart), and the version is
+    /// the largest.
+    pub(crate) fn union<'a>(sets: impl IntoIterator<Item = &'a KeySet>) -> KeySet {
+        let mut out = KeySet::default();
+        let mut clashing = Vec::new();
+        for set in sets {
+            out.key_set_version = out.key_set_version.max(set.key_set_version);
+            for key in &set.keys {
+                match out.keys.iter().find(|k| k.kid == key.kid) {
+                    Some(held) if held.x != key.x => clashing.push(key.kid.clone()),
+                    Some(_) => {}
+                    None => out.keys.push(key.clone()),
+                }
+            }
+        }
+        out.keys.retain(|k| !clashing.contains(&k.kid));
+        out
+    }
+
     /// Every key, checked.
     pub(crate) fn trusted(&self) -> Result<Vec<TrustedKey>, KeySetError> {
         let mut out: Vec<TrustedKey> = Vec::with_capacity(self.keys.len());

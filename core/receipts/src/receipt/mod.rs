@@ -16,6 +16,7 @@ pub mod online;
 pub mod request;
 pub mod scan;
 pub mod store;
+pub mod trust;
 pub mod verify;
 
 #[cfg(test)]
@@ -26,6 +27,7 @@ pub use format::{FormatError, ReceiptPayload, SignedReceipt};
 pub use keys::{KeySet, KeySetError, KeysInstalled, PublicKey};
 pub use request::LookupRequest;
 pub use store::{ReceiptStoreError, Receipts};
+pub use trust::{Pinned, PortalTrust, Signed, TrustError};
 pub use verify::{verify, verify_text, Verdict};
 
 #[cfg(test)]

@@ -6,12 +6,14 @@
 
 use super::followed::{FollowedDossier, PublicStatus};
 use super::json::token_from_text;
-use super::keys::{KeySet, KeysInstalled};
+use super::keys::KeysInstalled;
 use super::request::LookupRequest;
 use super::scan::Source;
 use super::store::{ReceiptStoreError, Receipts};
+use super::trust::{portal_id, Signed};
 use crate::client::{Method, PortalClient, PortalError};
 use hoso_store::error::{Classified, ErrorKind};
+use hoso_wire::signature::{ROOT_KEY_HEADER, SIGNATURE_HEADER};
 
 /// Why an online receipt step failed.
 #[derive(Debug, thiserror::Error)]
@@ -60,15 +62,20 @@ impl Classified for LookupError {
     }
 }
 
-/// Fetches the key set unless the ETag says it is the one held, and takes
-/// it by the rotation and revocation rules.
+/// Fetches the portal's key set unless the ETag says it is the one held,
+/// and takes it only under the portal's root-key signature, by the
+/// rotation and revocation rules (see [`super::trust`]).
 pub async fn refresh_keys(
     client: &PortalClient,
     receipts: &Receipts,
 ) -> Result<KeysInstalled, LookupError> {
-    let held = receipts.usable_key_set()?;
+    let portal = client.base_url();
+    let held = receipts.key_set_for(portal)?;
     let mut request = client.request(Method::GET, "/v1/keys");
-    if let Some(etag) = receipts.key_set_etag()?.filter(|_| !held.keys.is_empty()) {
+    if let Some(etag) = receipts
+        .key_set_etag_for(portal)?
+        .filter(|_| !held.keys.is_empty())
+    {
         request = request.header("If-None-Match", etag);
     }
     let answer = client.send(request).await?;
@@ -78,19 +85,16 @@ pub async fn refresh_keys(
             ..KeysInstalled::default()
         });
     }
-    let offered: KeySet = answer.json()?;
-    Ok(receipts.install_keys(&offered, answer.header("etag"))?)
+    let signed = Signed {
+        root_key: answer.header(ROOT_KEY_HEADER),
+        signature: answer.header(SIGNATURE_HEADER),
+    };
+    Ok(receipts.install_signed_keys(portal, signed, &answer.body, answer.header("etag"))?)
 }
 
-/// A portal's address in one form (scheme and host lower case, default
-/// port dropped, no trailing slash), to tell whether two name the same.
+/// Whether two URLs name the same portal.
 fn same_portal(a: &str, b: &str) -> bool {
-    let norm = |u: &str| {
-        url::Url::parse(u)
-            .map(|u| u.as_str().trim_end_matches('/').to_string())
-            .unwrap_or_else(|_| u.trim_end_matches('/').to_string())
-    };
-    norm(a) == norm(b)
+    portal_id(a) == portal_id(b)
 }
 
 /// Asks the public lookup for one dossier.

@@ -1,11 +1,11 @@
-//! What the device keeps for receipts, and how it is opened: the portal's
-//! key set (public, kept plain, taken only by the rules of
-//! [`super::keys`]) with its ETag. The sealed followed list is
-//! [`super::followed`]'s; turning scans into requests is
+//! What the device keeps for receipts, and how it is opened: the key set
+//! offline verification uses (every trusted portal's together; each is
+//! kept sealed with its root key by [`super::trust`]). The sealed followed
+//! list is [`super::followed`]'s; turning scans into requests is
 //! [`super::request`]'s.
 
 use super::format::SignedReceipt;
-use super::keys::{KeySet, KeySetError, KeysInstalled};
+use super::keys::{KeySet, KeySetError};
 use super::scan::ScanError;
 use super::verify::Verdict;
 use crate::storage::{Changes, Store};
@@ -13,10 +13,18 @@ use crate::vault::{KeyProvider, Vault, VaultError};
 use hoso_store::error::{Classified, ErrorKind};
 use std::path::Path;
 
-/// The key set: plain (public keys), one record.
+/// Where a key set was kept plain and unsigned before key sets were tied
+/// to their portal's root key: never read, removed when a signed one is
+/// kept.
 const KEYS_SPACE: &str = "receipt_keys";
 const KEY_SET: &[u8] = b"set";
 const KEY_SET_ETAG: &[u8] = b"etag";
+
+/// Adds the removal of the old unsigned key set to `changes`.
+pub(super) fn drop_unsigned_key_set(changes: &mut Changes) {
+    changes.remove(KEYS_SPACE, KEY_SET);
+    changes.remove(KEYS_SPACE, KEY_SET_ETAG);
+}
 
 /// Why receipts or keys could not be read or kept.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +33,8 @@ pub enum ReceiptStoreError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     KeySet(#[from] KeySetError),
+    #[error(transparent)]
+    Trust(#[from] super::trust::TrustError),
     #[error(transparent)]
     Scan(#[from] ScanError),
     #[error(transparent)]
@@ -50,6 +60,7 @@ impl ReceiptStoreError {
             ReceiptStoreError::KeySet(KeySetError::Stale { .. }) => "stale_key_set",
             ReceiptStoreError::KeySet(KeySetError::VersionJump { .. }) => "key_set_version_jump",
             ReceiptStoreError::KeySet(_) => "bad_key_set",
+            ReceiptStoreError::Trust(e) => e.code(),
             ReceiptStoreError::Scan(ScanError::BadReceipt(_)) => "malformed",
             ReceiptStoreError::Scan(_) => "unrecognised_qr",
             ReceiptStoreError::Damaged(_) => "damaged",
@@ -64,6 +75,11 @@ impl Classified for ReceiptStoreError {
             ReceiptStoreError::Vault(e) => e.kind(),
             ReceiptStoreError::Filed(e) => e.kind(),
             ReceiptStoreError::KeySet(_) | ReceiptStoreError::Scan(_) => ErrorKind::Receipt,
+            ReceiptStoreError::Trust(super::trust::TrustError::BadRootKey) => {
+                ErrorKind::InvalidInput
+            }
+            // The portal's answer cannot be trusted.
+            ReceiptStoreError::Trust(_) => ErrorKind::Portal,
             ReceiptStoreError::Damaged(_) => ErrorKind::Damaged,
             ReceiptStoreError::NotFollowed(_) => ErrorKind::NotFound,
         }
@@ -96,58 +112,18 @@ impl Receipts {
         self.vault.store()
     }
 
-    /// The key set held (empty before the first refresh).
+    /// The key set offline verification uses: every trusted portal's
+    /// together (see [`KeySet::union`]); empty before the first signed
+    /// set is kept.
     pub fn key_set(&self) -> Result<KeySet, ReceiptStoreError> {
-        match self.store().get(KEYS_SPACE, KEY_SET)? {
-            None => Ok(KeySet::default()),
-            Some(bytes) => {
-                serde_json::from_slice(&bytes).map_err(|_| ReceiptStoreError::Damaged("key set"))
-            }
-        }
+        let portals = self.trusted_portals()?;
+        Ok(KeySet::union(portals.iter().map(|p| &p.key_set)))
     }
 
-    /// The key set to work with: a damaged record counts as none held (so
-    /// verdicts say `unknown_key` and the next set fetched replaces it —
-    /// the portal's list is the only source of keys); a storage failure is
-    /// an error.
+    /// [`key_set`](Self::key_set); kept for callers that tolerate damage
+    /// (a damaged portal record is already left out).
     pub fn usable_key_set(&self) -> Result<KeySet, ReceiptStoreError> {
-        match self.key_set() {
-            Err(ReceiptStoreError::Damaged(_)) => Ok(KeySet::default()),
-            other => other,
-        }
-    }
-
-    /// The ETag of the key set last fetched.
-    pub fn key_set_etag(&self) -> Result<Option<String>, ReceiptStoreError> {
-        Ok(self
-            .store()
-            .get(KEYS_SPACE, KEY_SET_ETAG)?
-            .and_then(|b| String::from_utf8(b).ok()))
-    }
-
-    /// Takes a newer key set (rotation and revocation; see
-    /// [`super::keys`]). A refused set changes nothing.
-    pub fn install_keys(
-        &self,
-        offered: &KeySet,
-        etag: Option<&str>,
-    ) -> Result<KeysInstalled, ReceiptStoreError> {
-        let _guard = self.store().edit_lock();
-        let held = self.usable_key_set()?;
-        let (merged, report) = held.merged(offered)?;
-        let mut changes = Changes::default();
-        if report.changed {
-            let bytes =
-                serde_json::to_vec(&merged).map_err(|_| ReceiptStoreError::Damaged("key set"))?;
-            changes.put(KEYS_SPACE, KEY_SET, bytes);
-        }
-        if let Some(etag) = etag {
-            changes.put(KEYS_SPACE, KEY_SET_ETAG, etag.as_bytes());
-        }
-        if !changes.is_empty() {
-            self.store().commit(&changes)?;
-        }
-        Ok(report)
+        self.key_set()
     }
 
     /// Verifies a receipt's QR text offline against the key set held.
@@ -163,40 +139,228 @@ impl Receipts {
 mod tests {
     use super::*;
     use crate::receipt::test_support::{key_for, test_pair};
+    use crate::receipt::trust::{Signed, TrustError};
     use crate::vault::FixedKey;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
+    use base64::Engine;
+    use hoso_wire::signature::{catalog_statement, key_set_statement};
+    use ring::signature::{Ed25519KeyPair, KeyPair};
 
-    #[test]
-    fn a_refused_key_set_changes_nothing_and_a_damaged_one_is_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let receipts = Receipts::open(dir.path(), &FixedKey([3; 32])).unwrap();
-        let good = KeySet {
+    const PORTAL: &str = "https://portal.example.vn/";
+
+    struct Root(Ed25519KeyPair);
+
+    impl Root {
+        fn new(seed: u8) -> Root {
+            Root(Ed25519KeyPair::from_seed_unchecked(&[seed; 32]).unwrap())
+        }
+        fn public(&self) -> String {
+            B64URL.encode(self.0.public_key().as_ref())
+        }
+        fn sign(&self, statement: &[u8]) -> String {
+            B64URL.encode(self.0.sign(statement).as_ref())
+        }
+    }
+
+    fn signed_keys(root: &Root, set: &KeySet) -> (Vec<u8>, String) {
+        let body = serde_json::to_vec(set).unwrap();
+        let signature = root.sign(&key_set_statement(&body));
+        (body, signature)
+    }
+
+    fn good() -> KeySet {
+        KeySet {
             key_set_version: 2,
             keys: vec![key_for(&test_pair(), "portal-2026-11")],
-        };
-        let installed = receipts.install_keys(&good, Some("\"keys-2\"")).unwrap();
-        assert!(installed.changed);
-        assert_eq!(
-            receipts.key_set_etag().unwrap().as_deref(),
-            Some("\"keys-2\"")
-        );
-        let older = KeySet {
-            key_set_version: 1,
-            keys: vec![],
-        };
-        assert!(matches!(
-            receipts.install_keys(&older, None),
-            Err(ReceiptStoreError::KeySet(KeySetError::Stale { .. }))
-        ));
-        assert_eq!(receipts.key_set().unwrap(), good);
+        }
+    }
 
-        let mut changes = Changes::default();
-        changes.put(KEYS_SPACE, KEY_SET, b"{not json".to_vec());
-        receipts.store().commit(&changes).unwrap();
+    #[test]
+    fn a_key_set_is_taken_only_under_its_portals_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let receipts = Receipts::open(dir.path(), &FixedKey([3; 32])).unwrap();
+        let root = Root::new(1);
+        let (body, signature) = signed_keys(&root, &good());
+        let public = root.public();
+        let with = |root_key: Option<&'static str>, sig: &'static str| Signed {
+            root_key,
+            signature: Some(sig),
+        };
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        let (public, signature) = (leak(public), leak(signature));
+
+        // Unsigned, or signed by another key than the one offered: refused.
+        let unsigned = Signed {
+            root_key: Some(public),
+            signature: None,
+        };
+        let e = receipts
+            .install_signed_keys(PORTAL, unsigned, &body, None)
+            .unwrap_err();
+        assert!(matches!(e, ReceiptStoreError::Trust(TrustError::Unsigned)));
+        let forged = leak(Root::new(9).sign(&key_set_statement(&body)));
+        let e = receipts
+            .install_signed_keys(PORTAL, with(Some(public), forged), &body, None)
+            .unwrap_err();
         assert!(matches!(
-            receipts.key_set(),
-            Err(ReceiptStoreError::Damaged(_))
+            e,
+            ReceiptStoreError::Trust(TrustError::BadSignature)
         ));
-        receipts.install_keys(&good, None).unwrap();
-        assert_eq!(receipts.key_set().unwrap(), good);
+        assert!(receipts.portal_trust(PORTAL).unwrap().is_none());
+        assert!(receipts.key_set().unwrap().keys.is_empty());
+
+        // Signed: taken, and the root pinned on first use.
+        let installed = receipts
+            .install_signed_keys(PORTAL, with(Some(public), signature), &body, Some("\"k2\""))
+            .unwrap();
+        assert!(installed.changed);
+        let trust = receipts
+            .portal_trust("https://PORTAL.example.vn")
+            .unwrap()
+            .unwrap();
+        assert_eq!(trust.pinned, super::super::trust::Pinned::FirstUse);
+        assert_eq!(trust.root_key, public);
+        assert_eq!(receipts.key_set().unwrap(), good());
+        assert_eq!(
+            receipts.key_set_etag_for(PORTAL).unwrap().as_deref(),
+            Some("\"k2\"")
+        );
+
+        // Another root offered later: refused, the set held unchanged.
+        let other = Root::new(2);
+        let (body2, sig2) = signed_keys(
+            &other,
+            &KeySet {
+                key_set_version: 3,
+                keys: vec![],
+            },
+        );
+        let e = receipts
+            .install_signed_keys(
+                PORTAL,
+                with(Some(leak(other.public())), leak(sig2)),
+                &body2,
+                None,
+            )
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            ReceiptStoreError::Trust(TrustError::RootKeyChanged { .. })
+        ));
+        assert_eq!(receipts.key_set().unwrap(), good());
+
+        // A second portal's keys are its own; the union verifies both.
+        let second = "https://other.example.vn";
+        let their = KeySet {
+            key_set_version: 1,
+            keys: vec![key_for(&test_pair(), "portal-2026-12")],
+        };
+        let (body3, sig3) = signed_keys(&other, &their);
+        receipts
+            .install_signed_keys(
+                second,
+                with(Some(leak(other.public())), leak(sig3)),
+                &body3,
+                None,
+            )
+            .unwrap();
+        assert_eq!(receipts.key_set_for(PORTAL).unwrap(), good());
+        assert_eq!(receipts.key_set_for(second).unwrap(), their);
+        assert_eq!(receipts.key_set().unwrap().keys.len(), 2);
+    }
+
+    #[test]
+    fn a_configured_root_decides_and_catalogs_are_checked_by_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let receipts = Receipts::open(dir.path(), &FixedKey([3; 32])).unwrap();
+        let real = Root::new(1);
+        let impostor = Root::new(2);
+        let e = receipts
+            .configure_root_key(PORTAL, "not base64!")
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            ReceiptStoreError::Trust(TrustError::BadRootKey)
+        ));
+        receipts.configure_root_key(PORTAL, &real.public()).unwrap();
+
+        let statement = catalog_statement(4, "ab");
+        let by = |root: &Root| (root.public(), root.sign(&statement));
+        let (p, s) = by(&impostor);
+        let e = receipts
+            .accept_signed_catalog(
+                PORTAL,
+                Signed {
+                    root_key: Some(&p),
+                    signature: Some(&s),
+                },
+                4,
+                "ab",
+            )
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            ReceiptStoreError::Trust(TrustError::RootKeyChanged { .. })
+        ));
+        // Without the root header, the configured root still decides.
+        let e = receipts
+            .accept_signed_catalog(
+                PORTAL,
+                Signed {
+                    root_key: None,
+                    signature: Some(&s),
+                },
+                4,
+                "ab",
+            )
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            ReceiptStoreError::Trust(TrustError::BadSignature)
+        ));
+        let (p, s) = by(&real);
+        receipts
+            .accept_signed_catalog(
+                PORTAL,
+                Signed {
+                    root_key: Some(&p),
+                    signature: Some(&s),
+                },
+                4,
+                "ab",
+            )
+            .unwrap();
+        // The same signature for another version or hash: refused.
+        let e = receipts
+            .accept_signed_catalog(
+                PORTAL,
+                Signed {
+                    root_key: Some(&p),
+                    signature: Some(&s),
+                },
+                5,
+                "ab",
+            )
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            ReceiptStoreError::Trust(TrustError::BadSignature)
+        ));
+        let trust = receipts.portal_trust(PORTAL).unwrap().unwrap();
+        assert_eq!(trust.pinned, super::super::trust::Pinned::Configured);
+    }
+
+    #[test]
+    fn an_old_unsigned_key_set_is_never_used_and_goes_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let receipts = Receipts::open(dir.path(), &FixedKey([3; 32])).unwrap();
+        let mut changes = Changes::default();
+        changes.put(KEYS_SPACE, KEY_SET, serde_json::to_vec(&good()).unwrap());
+        receipts.store().commit(&changes).unwrap();
+        assert!(receipts.key_set().unwrap().keys.is_empty());
+        receipts
+            .configure_root_key(PORTAL, &Root::new(1).public())
+            .unwrap();
+        assert!(receipts.store().get(KEYS_SPACE, KEY_SET).unwrap().is_none());
     }
 }

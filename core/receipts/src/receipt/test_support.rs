@@ -63,3 +63,23 @@ pub fn sample(pair: &Ed25519KeyPair, kid: &str) -> SignedReceipt {
         },
     )
 }
+
+/// Keeps `set` as the key set of a test portal, signed by a fixed root key
+/// (pinned on first use).
+pub(crate) fn install_keys(
+    receipts: &super::Receipts,
+    set: &super::KeySet,
+) -> super::KeysInstalled {
+    let root = Ed25519KeyPair::from_seed_unchecked(&[42; 32]).unwrap();
+    let body = serde_json::to_vec(set).unwrap();
+    let statement = hoso_wire::signature::key_set_statement(&body);
+    let signature = B64URL.encode(root.sign(&statement).as_ref());
+    let public = B64URL.encode(root.public_key().as_ref());
+    let signed = super::Signed {
+        root_key: Some(&public),
+        signature: Some(&signature),
+    };
+    receipts
+        .install_signed_keys("https://portal.test", signed, &body, None)
+        .unwrap()
+}

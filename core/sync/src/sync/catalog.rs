@@ -9,9 +9,10 @@ use crate::catalog::bundle::Bundle;
 use crate::catalog::store::{CatalogError, CatalogStore, Installed};
 use crate::client::{Method, PortalClient, PortalError};
 use crate::receipt::online::{refresh_keys, LookupError};
-use crate::receipt::{KeysInstalled, Receipts};
+use crate::receipt::{KeysInstalled, Receipts, Signed};
 use hoso_store::error::{Classified, ErrorKind};
 use hoso_store::limits;
+use hoso_wire::signature::{ROOT_KEY_HEADER, SIGNATURE_HEADER};
 use hoso_wire::CatalogInfo;
 
 /// Why a catalog update stopped (what was already installed stays).
@@ -88,9 +89,24 @@ pub async fn update(
             )
             .await?;
         let bundle = Bundle::from_reader(answer.body.as_slice()).map_err(CatalogError::from)?;
+        // Trusted by the portal's root signature, not only by TLS.
+        let signed = Signed {
+            root_key: answer.header(ROOT_KEY_HEADER),
+            signature: answer.header(SIGNATURE_HEADER),
+        };
+        receipts
+            .accept_signed_catalog(
+                client.base_url(),
+                signed,
+                bundle.info.version,
+                &bundle.info.content_hash,
+            )
+            .map_err(LookupError::from)?;
         Some(catalog.install(&bundle)?)
     };
-    let keys_held = receipts.usable_key_set().map_err(LookupError::from)?;
+    let keys_held = receipts
+        .key_set_for(client.base_url())
+        .map_err(LookupError::from)?;
     let keys = if keys_held.keys.is_empty() || info.key_set_version > keys_held.key_set_version {
         refresh_keys(client, receipts).await?
     } else {
