@@ -142,6 +142,16 @@ pub struct SigningKeys {
     pub revoked: Vec<String>,
 }
 
+/// A portal trusted for catalogs and receipt-signing keys: its root key
+/// and whether the app configured it (else it was pinned on first use).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TrustedPortal {
+    pub portal_url: String,
+    pub root_key: String,
+    pub configured: bool,
+    pub key_set_version: i64,
+}
+
 fn verdict_info(v: &Verdict) -> VerdictInfo {
     VerdictInfo {
         verdict: match v {
@@ -361,9 +371,44 @@ impl Hoso {
         .await
     }
 
+    /// Trusts `root_key` (base64url, as the portal publishes it) as the
+    /// root key of the portal (`portal_url`, else the one logged in to):
+    /// its catalogs and key sets are then taken only under that key's
+    /// signature. Without it, the key of the portal's first signed answer
+    /// is pinned.
+    pub fn trust_portal_root_key(
+        &self,
+        portal_url: Option<String>,
+        root_key: String,
+    ) -> Result<(), HosoError> {
+        let client = self.state.public_client(portal_url.as_deref())?;
+        Ok(self
+            .state
+            .local
+            .receipts
+            .configure_root_key(client.base_url(), &root_key)?)
+    }
+
+    /// The portals trusted, with their root keys.
+    pub fn trusted_portals(&self) -> Result<Vec<TrustedPortal>, HosoError> {
+        Ok(self
+            .state
+            .local
+            .receipts
+            .trusted_portals()?
+            .into_iter()
+            .map(|t| TrustedPortal {
+                portal_url: t.portal,
+                root_key: t.root_key,
+                configured: t.pinned == receipt::Pinned::Configured,
+                key_set_version: to_i64(t.key_set.key_set_version),
+            })
+            .collect())
+    }
+
     /// Fetches the portal's receipt-signing keys (`portal_url`, else the
-    /// one logged in to) by the rotation and revocation rules. Catalog
-    /// updates do this too.
+    /// one logged in to) by the rotation and revocation rules, taken only
+    /// under the portal's root-key signature. Catalog updates do this too.
     pub async fn refresh_signing_keys(
         &self,
         portal_url: Option<String>,

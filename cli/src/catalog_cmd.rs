@@ -29,6 +29,11 @@ pub enum CatalogCommand {
         /// The portal (default: the one logged in to).
         #[arg(long, env = "HOSO_PORTAL_URL")]
         url: Option<String>,
+        /// The portal's root public key (base64url, as `hoso-portal` prints
+        /// it): catalogs and key sets are taken only under its signature.
+        /// Without it, the key of the first signed answer is pinned.
+        #[arg(long, env = "HOSO_PORTAL_ROOT_KEY")]
+        root_key: Option<String>,
     },
 }
 
@@ -62,7 +67,9 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
                 }
             }
         }
-        CatalogCommand::Update { url } => update(ctx, &store, url.as_deref())?,
+        CatalogCommand::Update { url, root_key } => {
+            update(ctx, &store, url.as_deref(), root_key.as_deref())?
+        }
         CatalogCommand::Show { code } => {
             let procedure = store.procedure(&code)?;
             if ctx.json {
@@ -152,8 +159,13 @@ fn print_procedure(p: &catalog::Procedure) {
     println!("  {}", p.source_url);
 }
 
-/// `hoso catalog update [--url]`.
-fn update(ctx: &Context, store: &CatalogStore, url: Option<&str>) -> Result<(), Failure> {
+/// `hoso catalog update [--url] [--root-key]`.
+fn update(
+    ctx: &Context,
+    store: &CatalogStore,
+    url: Option<&str>,
+    root_key: Option<&str>,
+) -> Result<(), Failure> {
     let keys = ctx.keys();
     let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &keys)?;
     let client = crate::portal_link::public_client(&crate::portal_link::sessions(ctx)?, url)?
@@ -162,6 +174,9 @@ fn update(ctx: &Context, store: &CatalogStore, url: Option<&str>) -> Result<(), 
                 "cần --url … hoặc đăng nhập cổng / --url … or a portal login is needed".into(),
             )
         })?;
+    if let Some(root_key) = root_key {
+        receipts.configure_root_key(client.base_url(), root_key)?;
+    }
     let done = crate::portal_link::runtime()?
         .block_on(hoso_core::sync::catalog::update(&client, store, &receipts))?;
     let installed = match done.catalog {

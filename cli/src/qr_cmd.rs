@@ -53,13 +53,18 @@ pub enum QrCommand {
     },
     /// Stop following a dossier.
     Unfollow { code: String },
-    /// The portal's receipt-signing keys held for offline verification
-    /// (--refresh fetches the current set).
+    /// The portals trusted and their receipt-signing keys held for offline
+    /// verification (--refresh fetches the current set, taken only under
+    /// the portal's root-key signature).
     Keys {
         #[arg(long)]
         refresh: bool,
         #[arg(long, env = "HOSO_PORTAL_URL")]
         url: Option<String>,
+        /// Trust this root public key (base64url) for the portal; without
+        /// it, the key of the portal's first signed answer is pinned.
+        #[arg(long, env = "HOSO_PORTAL_ROOT_KEY")]
+        root_key: Option<String>,
     },
 }
 
@@ -109,17 +114,46 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
-        QrCommand::Keys { refresh, url } => {
+        QrCommand::Keys {
+            refresh,
+            url,
+            root_key,
+        } => {
             let mut installed = None;
-            if refresh {
+            if refresh || root_key.is_some() {
                 let sessions = sessions(ctx)?;
                 let client = public_client(&sessions, url.as_deref())?.ok_or_else(no_portal)?;
-                installed = Some(runtime()?.block_on(refresh_keys(&client, &receipts))?);
+                if let Some(root_key) = root_key {
+                    receipts.configure_root_key(client.base_url(), &root_key)?;
+                }
+                if refresh {
+                    installed = Some(runtime()?.block_on(refresh_keys(&client, &receipts))?);
+                }
             }
             let set = receipts.key_set()?;
+            let portals: Vec<_> = receipts
+                .trusted_portals()?
+                .into_iter()
+                .map(|t| {
+                    json!({
+                        "portal": t.portal,
+                        "root_key": t.root_key,
+                        "pinned": t.pinned,
+                        "key_set_version": t.key_set.key_set_version,
+                    })
+                })
+                .collect();
             if ctx.json {
-                print_json(&json!({"key_set": set, "installed": installed}));
+                print_json(&json!({"key_set": set, "installed": installed, "portals": portals}));
             } else {
+                for t in &portals {
+                    println!(
+                        "Cổng / portal {}  khóa gốc / root key {} ({})",
+                        t["portal"].as_str().unwrap_or(""),
+                        t["root_key"].as_str().unwrap_or(""),
+                        t["pinned"].as_str().unwrap_or("")
+                    );
+                }
                 println!("Bộ khóa / key set version {}", set.key_set_version);
                 for k in &set.keys {
                     let state = if k.revoked {

@@ -169,3 +169,77 @@ async fn draft_submit_sync_with_the_cli() {
     .await
     .unwrap();
 }
+
+/// Catalogs and key sets are taken only under the portal's root key: a
+/// configured key that is not the portal's refuses both (nothing is
+/// installed), the first signed answer pins the portal's own, and
+/// configuring that one lets the update through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_update_trusts_only_the_portals_root_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("tiny.jsonl");
+    std::fs::write(
+        &source,
+        "{\"ma_thu_tuc\":\"1.000001\",\"ten_thu_tuc\":\"Đăng ký khai sinh\"}\n",
+    )
+    .unwrap();
+    let bundle = dir.path().join("catalog.bundle");
+    let (s, b, w) = (source.clone(), bundle.clone(), dir.path().join("maker"));
+    tokio::task::spawn_blocking(move || {
+        ok_json(
+            &w,
+            &[
+                "catalog",
+                "import",
+                s.to_str().unwrap(),
+                "--out",
+                b.to_str().unwrap(),
+            ],
+        );
+    })
+    .await
+    .unwrap();
+    let (base, _task) = common::portal(dir.path(), &bundle).await;
+    let work = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let device = work.join("device");
+        let wrong = "A".repeat(43); // 32 zero bytes, base64url
+        let out = hoso(
+            &device,
+            &[
+                "catalog",
+                "update",
+                "--url",
+                &base,
+                "--root-key",
+                &wrong,
+                "--json",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let failure: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(failure["error"]["code"], "root_key_changed", "{failure}");
+        let out = hoso(&device, &["catalog", "info", "--json"]);
+        assert!(!out.status.success(), "a catalog was installed");
+
+        // Another device pins the portal's root on first use.
+        let other = work.join("other");
+        let keys = ok_json(&other, &["qr", "keys", "--refresh", "--url", &base]);
+        let portal = &keys["portals"][0];
+        assert_eq!(portal["pinned"], "first_use", "{keys}");
+        let root = portal["root_key"].as_str().unwrap().to_string();
+        assert!(!keys["key_set"]["keys"].as_array().unwrap().is_empty());
+
+        // Configured with the portal's real key, the first device updates.
+        let updated = ok_json(
+            &device,
+            &["catalog", "update", "--url", &base, "--root-key", &root],
+        );
+        assert_eq!(updated["catalog_changed"], true, "{updated}");
+        let keys = ok_json(&device, &["qr", "keys"]);
+        assert_eq!(keys["portals"][0]["pinned"], "configured");
+        assert_eq!(keys["portals"][0]["root_key"], root.as_str());
+    })
+    .await
+    .unwrap();
+}

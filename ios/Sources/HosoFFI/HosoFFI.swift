@@ -1070,8 +1070,8 @@ public protocol HosoProtocol: AnyObject, Sendable {
     
     /**
      * Fetches the portal's receipt-signing keys (`portal_url`, else the
-     * one logged in to) by the rotation and revocation rules. Catalog
-     * updates do this too.
+     * one logged in to) by the rotation and revocation rules, taken only
+     * under the portal's root-key signature. Catalog updates do this too.
      */
     func refreshSigningKeys(portalUrl: String?) async throws  -> SigningKeys
     
@@ -1080,6 +1080,20 @@ public protocol HosoProtocol: AnyObject, Sendable {
      * offline), a lookup link, a provincial portal URL or a dossier code.
      */
     func scan(text: String) throws  -> ScannedCode
+    
+    /**
+     * Trusts `root_key` (base64url, as the portal publishes it) as the
+     * root key of the portal (`portal_url`, else the one logged in to):
+     * its catalogs and key sets are then taken only under that key's
+     * signature. Without it, the key of the portal's first signed answer
+     * is pinned.
+     */
+    func trustPortalRootKey(portalUrl: String?, rootKey: String) throws 
+    
+    /**
+     * The portals trusted, with their root keys.
+     */
+    func trustedPortals() throws  -> [TrustedPortal]
     
     /**
      * Stops following a dossier.
@@ -1877,8 +1891,8 @@ open func refreshFollowed(portalUrl: String?)async throws  -> [FollowedDossier] 
     
     /**
      * Fetches the portal's receipt-signing keys (`portal_url`, else the
-     * one logged in to) by the rotation and revocation rules. Catalog
-     * updates do this too.
+     * one logged in to) by the rotation and revocation rules, taken only
+     * under the portal's root-key signature. Catalog updates do this too.
      */
 open func refreshSigningKeys(portalUrl: String?)async throws  -> SigningKeys  {
     return
@@ -1906,6 +1920,35 @@ open func scan(text: String)throws  -> ScannedCode  {
     uniffi_hoso_ffi_fn_method_hoso_scan(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Trusts `root_key` (base64url, as the portal publishes it) as the
+     * root key of the portal (`portal_url`, else the one logged in to):
+     * its catalogs and key sets are then taken only under that key's
+     * signature. Without it, the key of the portal's first signed answer
+     * is pinned.
+     */
+open func trustPortalRootKey(portalUrl: String?, rootKey: String)throws   {try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_trust_portal_root_key(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(portalUrl),
+        FfiConverterString.lower(rootKey),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The portals trusted, with their root keys.
+     */
+open func trustedPortals()throws  -> [TrustedPortal]  {
+    return try  FfiConverterSequenceTypeTrustedPortal.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_trusted_portals(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -6139,6 +6182,72 @@ public func FfiConverterTypeSyncSummary_lower(_ value: SyncSummary) -> RustBuffe
 
 
 /**
+ * A portal trusted for catalogs and receipt-signing keys: its root key
+ * and whether the app configured it (else it was pinned on first use).
+ */
+public struct TrustedPortal: Equatable, Hashable {
+    public let portalUrl: String
+    public let rootKey: String
+    public let configured: Bool
+    public let keySetVersion: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(portalUrl: String, rootKey: String, configured: Bool, keySetVersion: Int64) {
+        self.portalUrl = portalUrl
+        self.rootKey = rootKey
+        self.configured = configured
+        self.keySetVersion = keySetVersion
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TrustedPortal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrustedPortal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrustedPortal {
+        return
+            try TrustedPortal(
+                portalUrl: FfiConverterString.read(from: &buf), 
+                rootKey: FfiConverterString.read(from: &buf), 
+                configured: FfiConverterBool.read(from: &buf), 
+                keySetVersion: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TrustedPortal, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.portalUrl, into: &buf)
+        FfiConverterString.write(value.rootKey, into: &buf)
+        FfiConverterBool.write(value.configured, into: &buf)
+        FfiConverterInt64.write(value.keySetVersion, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustedPortal_lift(_ buf: RustBuffer) throws -> TrustedPortal {
+    return try FfiConverterTypeTrustedPortal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrustedPortal_lower(_ value: TrustedPortal) -> RustBuffer {
+    return FfiConverterTypeTrustedPortal.lower(value)
+}
+
+
+/**
  * What validating a draft found.
  */
 public struct ValidationReport: Equatable, Hashable {
@@ -8916,6 +9025,31 @@ fileprivate struct FfiConverterSequenceTypeSubmission: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTrustedPortal: FfiConverterRustBuffer {
+    typealias SwiftType = [TrustedPortal]
+
+    public static func write(_ value: [TrustedPortal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTrustedPortal.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TrustedPortal] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TrustedPortal]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTrustedPortal.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeProcedureLevel: FfiConverterRustBuffer {
     typealias SwiftType = [ProcedureLevel]
 
@@ -9176,10 +9310,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_refresh_followed() != 52172) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hoso_ffi_checksum_method_hoso_refresh_signing_keys() != 58807) {
+    if (uniffi_hoso_ffi_checksum_method_hoso_refresh_signing_keys() != 32184) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_scan() != 24575) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_trust_portal_root_key() != 39693) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_trusted_portals() != 45773) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_unfollow() != 2707) {

@@ -521,6 +521,16 @@ uint64_t uniffi_hoso_ffi_fn_method_hoso_refresh_signing_keys(uint64_t ptr, RustB
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_scan(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TRUST_PORTAL_ROOT_KEY
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TRUST_PORTAL_ROOT_KEY
+void uniffi_hoso_ffi_fn_method_hoso_trust_portal_root_key(uint64_t ptr, RustBuffer portal_url, RustBuffer root_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TRUSTED_PORTALS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TRUSTED_PORTALS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_trusted_portals(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UNFOLLOW
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UNFOLLOW
 void uniffi_hoso_ffi_fn_method_hoso_unfollow(uint64_t ptr, RustBuffer dossier_code, RustCallStatus *_Nonnull out_status
@@ -1175,6 +1185,18 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_refresh_signing_keys(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_SCAN
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_SCAN
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_scan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TRUST_PORTAL_ROOT_KEY
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TRUST_PORTAL_ROOT_KEY
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_trust_portal_root_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TRUSTED_PORTALS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TRUSTED_PORTALS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_trusted_portals(void
     
 );
 #endif

@@ -35,6 +35,7 @@ import vn.hoso.ffi.SearchOptions
 import vn.hoso.ffi.Submission
 import vn.hoso.ffi.SyncState
 import vn.hoso.ffi.SyncSummary
+import vn.hoso.ffi.TrustedPortal
 import vn.hoso.ffi.StatusUpdate
 import vn.hoso.ffi.ValidationReport
 
@@ -111,6 +112,17 @@ class HosoClient private constructor(
 
     /** The catalog and receipt-signing keys from the portal (no account needed). */
     suspend fun updateCatalog(portalUrl: String? = null): CatalogUpdate = core.updateCatalog(portalUrl)
+
+    /**
+     * Trusts [rootKey] (base64url, as the portal publishes it) as the portal's root key: its
+     * catalogs and receipt-signing keys are then taken only under that key's signature. Without
+     * it, the key of the portal's first signed answer is pinned.
+     */
+    suspend fun trustPortalRootKey(rootKey: String, portalUrl: String? = null) =
+        withContext(io) { core.trustPortalRootKey(portalUrl, rootKey) }
+
+    /** The portals trusted, with their root keys. */
+    suspend fun trustedPortals(): List<TrustedPortal> = withContext(io) { core.trustedPortals() }
 
     /** A catalog bundle shipped with the app, or the crawled national data. */
     suspend fun importCatalog(file: File): CatalogImport = core.importCatalog(file.path)

@@ -840,6 +840,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_scan(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_trust_portal_root_key(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_trusted_portals(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_unfollow(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_verify_receipt(
@@ -984,6 +988,10 @@ internal object UniffiLib {
     external fun uniffi_hoso_ffi_fn_method_hoso_refresh_signing_keys(`ptr`: Long,`portalUrl`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_hoso_ffi_fn_method_hoso_scan(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_trust_portal_root_key(`ptr`: Long,`portalUrl`: RustBuffer.ByValue,`rootKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hoso_ffi_fn_method_hoso_trusted_portals(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_unfollow(`ptr`: Long,`dossierCode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1283,10 +1291,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_refresh_followed() and 0xFFFF) != 52172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_refresh_signing_keys() and 0xFFFF) != 58807) {
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_refresh_signing_keys() and 0xFFFF) != 32184) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_scan() and 0xFFFF) != 24575) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_trust_portal_root_key() and 0xFFFF) != 39693) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_trusted_portals() and 0xFFFF) != 45773) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_unfollow() and 0xFFFF) != 2707) {
@@ -2407,8 +2421,8 @@ public interface HosoInterface {
     
     /**
      * Fetches the portal's receipt-signing keys (`portal_url`, else the
-     * one logged in to) by the rotation and revocation rules. Catalog
-     * updates do this too.
+     * one logged in to) by the rotation and revocation rules, taken only
+     * under the portal's root-key signature. Catalog updates do this too.
      */
     suspend fun `refreshSigningKeys`(`portalUrl`: kotlin.String?): SigningKeys
     
@@ -2417,6 +2431,20 @@ public interface HosoInterface {
      * offline), a lookup link, a provincial portal URL or a dossier code.
      */
     fun `scan`(`text`: kotlin.String): ScannedCode
+    
+    /**
+     * Trusts `root_key` (base64url, as the portal publishes it) as the
+     * root key of the portal (`portal_url`, else the one logged in to):
+     * its catalogs and key sets are then taken only under that key's
+     * signature. Without it, the key of the portal's first signed answer
+     * is pinned.
+     */
+    fun `trustPortalRootKey`(`portalUrl`: kotlin.String?, `rootKey`: kotlin.String)
+    
+    /**
+     * The portals trusted, with their root keys.
+     */
+    fun `trustedPortals`(): List<TrustedPortal>
     
     /**
      * Stops following a dossier.
@@ -3489,8 +3517,8 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
     
     /**
      * Fetches the portal's receipt-signing keys (`portal_url`, else the
-     * one logged in to) by the rotation and revocation rules. Catalog
-     * updates do this too.
+     * one logged in to) by the rotation and revocation rules, taken only
+     * under the portal's root-key signature. Catalog updates do this too.
      */
     @Throws(HosoException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3526,6 +3554,45 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
         it,
         
         FfiConverterString.lower(`text`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Trusts `root_key` (base64url, as the portal publishes it) as the
+     * root key of the portal (`portal_url`, else the one logged in to):
+     * its catalogs and key sets are then taken only under that key's
+     * signature. Without it, the key of the portal's first signed answer
+     * is pinned.
+     */
+    @Throws(HosoException::class)override fun `trustPortalRootKey`(`portalUrl`: kotlin.String?, `rootKey`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_trust_portal_root_key(
+        it,
+        
+        FfiConverterOptionalString.lower(`portalUrl`),
+        FfiConverterString.lower(`rootKey`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The portals trusted, with their root keys.
+     */
+    @Throws(HosoException::class)override fun `trustedPortals`(): List<TrustedPortal> {
+            return FfiConverterSequenceTypeTrustedPortal.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_trusted_portals(
+        it,
+        _status)
 }
     }
     )
@@ -7251,6 +7318,58 @@ public object FfiConverterTypeSyncSummary: FfiConverterRustBuffer<SyncSummary> {
 
 
 /**
+ * A portal trusted for catalogs and receipt-signing keys: its root key
+ * and whether the app configured it (else it was pinned on first use).
+ */
+data class TrustedPortal (
+    val `portalUrl`: kotlin.String
+    , 
+    val `rootKey`: kotlin.String
+    , 
+    val `configured`: kotlin.Boolean
+    , 
+    val `keySetVersion`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTrustedPortal: FfiConverterRustBuffer<TrustedPortal> {
+    override fun read(buf: ByteBuffer): TrustedPortal {
+        return TrustedPortal(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TrustedPortal) = (
+            FfiConverterString.allocationSize(value.`portalUrl`) +
+            FfiConverterString.allocationSize(value.`rootKey`) +
+            FfiConverterBoolean.allocationSize(value.`configured`) +
+            FfiConverterLong.allocationSize(value.`keySetVersion`)
+    )
+
+    override fun write(value: TrustedPortal, buf: ByteBuffer) {
+            FfiConverterString.write(value.`portalUrl`, buf)
+            FfiConverterString.write(value.`rootKey`, buf)
+            FfiConverterBoolean.write(value.`configured`, buf)
+            FfiConverterLong.write(value.`keySetVersion`, buf)
+    }
+}
+
+
+
+/**
  * What validating a draft found.
  */
 data class ValidationReport (
@@ -10355,6 +10474,34 @@ public object FfiConverterSequenceTypeSubmission: FfiConverterRustBuffer<List<Su
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSubmission.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTrustedPortal: FfiConverterRustBuffer<List<TrustedPortal>> {
+    override fun read(buf: ByteBuffer): List<TrustedPortal> {
+        val len = buf.getInt()
+        return List<TrustedPortal>(len) {
+            FfiConverterTypeTrustedPortal.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TrustedPortal>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTrustedPortal.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TrustedPortal>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTrustedPortal.write(it, buf)
         }
     }
 }
