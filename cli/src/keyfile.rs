@@ -1,6 +1,10 @@
 //! The CLI's `KeyProvider`: a 32-byte key in a file created on first use
-//! with owner-only (0600) permissions, next to — never inside — the store.
-//! Phones use the platform keystore instead; the core never writes the key.
+//! with owner-only (0600) permissions, by default outside the data
+//! directory (so a copy or backup of the data does not carry its key), in
+//! the key directory under a name derived from the data directory's path.
+//! A key left inside the data directory by an older hoso is moved out on
+//! first use. Phones use the platform keystore instead; the core never
+//! writes the key.
 
 use hoso_core::limits;
 use hoso_core::vault::{DataKey, KeyError, KeyProvider};
@@ -10,24 +14,109 @@ use std::path::{Path, PathBuf};
 /// A key kept in a file on a laptop.
 pub struct KeyFile {
     path: PathBuf,
+    /// Where an older hoso kept this key (`DIR/key`), to move out.
+    legacy: Option<PathBuf>,
+}
+
+/// The directory default key files live in: `HOSO_KEY_DIR`, else the
+/// platform's configuration directory (`~/.config/hoso/keys` on Linux).
+fn key_dir() -> PathBuf {
+    std::env::var_os("HOSO_KEY_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            directories::ProjectDirs::from("vn", "hoso", "hoso")
+                .map(|d| d.config_dir().join("keys"))
+        })
+        .unwrap_or_else(|| PathBuf::from(".hoso-keys"))
+}
+
+/// The default key file of `data_dir`: in [`key_dir`], named by the
+/// SHA-256 of the data directory's absolute path (its first 16 bytes in
+/// hex), so each data directory has its own key and the name says nothing
+/// of where the data is.
+pub fn default_path(data_dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    let name = absolute.as_os_str().as_encoded_bytes();
+    let digest = hoso_core::attachment::hash::sha256_reader(name, None, |_, _| {
+        hoso_core::attachment::hash::Flow::Continue
+    })
+    .map(|(d, _)| d.to_hex())
+    .unwrap_or_default();
+    key_dir().join(format!("{}.key", &digest[..32.min(digest.len())]))
 }
 
 impl KeyFile {
+    /// The key file at `path`, as given.
     pub fn new(path: PathBuf) -> KeyFile {
-        KeyFile { path }
+        KeyFile { path, legacy: None }
     }
 
-    /// Creates the key file atomically: the key is written to a temporary
+    /// The default key of `data_dir` ([`default_path`]); one an older
+    /// hoso left at `DIR/key` is moved there on first use.
+    pub fn default_for(data_dir: &Path) -> KeyFile {
+        KeyFile {
+            path: default_path(data_dir),
+            legacy: Some(data_dir.join("key")),
+        }
+    }
+
+    /// Moves a key left inside the data directory out to `path`: linked
+    /// into place (or copied and synced when the two are on different
+    /// file systems), then removed from the data directory. If both exist
+    /// and differ, neither is guessed at: a typed error names both.
+    fn move_legacy(&self) -> Result<(), KeyError> {
+        let Some(legacy) = self.legacy.as_deref().filter(|l| l.is_file()) else {
+            return Ok(());
+        };
+        if self.path.exists() {
+            let same = std::fs::read(legacy).ok() == std::fs::read(&self.path).ok();
+            if !same {
+                return Err(KeyError::Unavailable(format!(
+                    "có hai tệp khóa khác nhau cho cùng dữ liệu: {} và {}; hãy giữ một / two different key files for the same data: {} and {}; keep one",
+                    legacy.display(),
+                    self.path.display(),
+                    legacy.display(),
+                    self.path.display()
+                )));
+            }
+        } else {
+            let dir = self.dir();
+            create_private_dir(&dir)?;
+            if std::fs::hard_link(legacy, &self.path).is_err() {
+                let key = zeroize::Zeroizing::new(
+                    std::fs::read(legacy).map_err(|e| unavailable(legacy, e))?,
+                );
+                self.write_atomically(&key)?;
+            }
+            sync_dir(&dir);
+        }
+        std::fs::remove_file(legacy).map_err(|e| unavailable(legacy, e))?;
+        if let Some(parent) = legacy.parent() {
+            sync_dir(parent);
+        }
+        Ok(())
+    }
+
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// Creates the key file atomically: a new key written to a temporary
     /// file beside it, synced, then hard-linked into place (which fails if
     /// another process got there first — theirs is used) and the directory
     /// synced. A crash leaves no key file or a whole one, never a partial key.
     fn create(&self) -> Result<(), KeyError> {
-        let dir = match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&dir).map_err(|e| unavailable(&dir, e))?;
         let key = DataKey::generate()?;
+        create_private_dir(&self.dir())?;
+        self.write_atomically(key.as_bytes())
+    }
+
+    fn write_atomically(&self, key: &[u8]) -> Result<(), KeyError> {
+        let dir = self.dir();
         let mut builder = tempfile::Builder::new();
         builder.prefix(".key-");
         #[cfg(unix)]
@@ -39,7 +128,7 @@ impl KeyFile {
             .tempfile_in(&dir)
             .map_err(|e| unavailable(&dir, e))?;
         tmp.as_file()
-            .write_all(key.as_bytes())
+            .write_all(key)
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| unavailable(tmp.path(), e))?;
         match std::fs::hard_link(tmp.path(), &self.path) {
@@ -48,11 +137,28 @@ impl KeyFile {
             Err(e) => return Err(unavailable(&self.path, e)),
         }
         drop(tmp);
-        if let Ok(d) = std::fs::File::open(&dir) {
-            // Best effort: not every platform can sync a directory.
-            let _ = d.sync_all();
-        }
+        sync_dir(&dir);
         Ok(())
+    }
+}
+
+/// Creates `dir` (and its parents) readable by the owner only where it is
+/// new.
+fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| unavailable(dir, e))
+}
+
+/// Best effort: not every platform can sync a directory.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
@@ -62,6 +168,7 @@ fn unavailable(path: &Path, e: std::io::Error) -> KeyError {
 
 impl KeyProvider for KeyFile {
     fn data_key(&self) -> Result<DataKey, KeyError> {
+        self.move_legacy()?;
         if !self.path.exists() {
             self.create()?;
         }
@@ -182,5 +289,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_default_key_lives_outside_its_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let path = default_path(&data);
+        assert!(!path.starts_with(&data), "{}", path.display());
+        assert_ne!(path, default_path(&dir.path().join("other")));
+        // The name says nothing of where the data is.
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert!(!name.contains("data") && name.ends_with(".key") && name.len() == 36);
+    }
+
+    #[test]
+    fn a_key_left_in_the_data_directory_is_moved_out_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let old = KeyFile::new(data.join("key"));
+        let key = *old.data_key().unwrap().as_bytes();
+        let moved = KeyFile {
+            path: dir.path().join("keys").join("k.key"),
+            legacy: Some(data.join("key")),
+        };
+        assert_eq!(moved.data_key().unwrap().as_bytes(), &key);
+        assert!(!data.join("key").exists());
+        assert_eq!(std::fs::read(&moved.path).unwrap(), key);
+        assert_eq!(moved.data_key().unwrap().as_bytes(), &key);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("keys"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+
+        // A different key back in the data directory: neither is guessed at.
+        KeyFile::new(data.join("key")).data_key().unwrap();
+        match moved.data_key() {
+            Err(KeyError::Unavailable(m)) => assert!(m.contains("two different key files"), "{m}"),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        assert!(data.join("key").exists());
     }
 }

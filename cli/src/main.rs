@@ -37,7 +37,8 @@ struct Cli {
     #[arg(long, global = true, env = "HOSO_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// The file holding the key that seals personal data (default:
-    /// DIR/key, created owner-only on first use).
+    /// outside DIR, in HOSO_KEY_DIR or the platform's configuration
+    /// directory, created owner-only on first use).
     #[arg(long, global = true, env = "HOSO_KEY_FILE", value_name = "FILE")]
     key_file: Option<PathBuf>,
     /// Print machine-readable JSON.
@@ -125,11 +126,10 @@ pub struct Context {
 impl Context {
     /// The key provider sealing personal data under this data directory.
     pub fn keys(&self) -> keyfile::KeyFile {
-        keyfile::KeyFile::new(
-            self.key_file
-                .clone()
-                .unwrap_or_else(|| self.data_dir.join("key")),
-        )
+        match &self.key_file {
+            Some(path) => keyfile::KeyFile::new(path.clone()),
+            None => keyfile::KeyFile::default_for(&self.data_dir),
+        }
     }
 }
 

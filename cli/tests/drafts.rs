@@ -173,6 +173,7 @@ fn profile_prefill_show_duplicate_delete_and_errors() {
         .arg(data)
         .args(["profile", "set", "phone", "-", "--json"])
         .env_remove("HOSO_KEY_FILE")
+        .env("HOSO_KEY_DIR", common::key_dir(data))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -67,6 +67,8 @@ fn hoso(data: &Path, args: &[&str], stdin: Option<&Path>) -> Run {
     let launched = Command::new(std::env::current_exe().unwrap())
         .args(["launcher", "--exact", "--test-threads=1", "--quiet"])
         .env(LAUNCH, spec.path())
+        // Key files beside the data, never in the real home.
+        .env("HOSO_KEY_DIR", data.parent().unwrap().join("keys"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .output()

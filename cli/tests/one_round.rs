@@ -43,6 +43,19 @@ impl Heard {
     }
 }
 
+/// The one key file the CLI made in `dir` (the binding opens the device
+/// with the same key).
+fn the_key_file(dir: &Path) -> std::path::PathBuf {
+    let keys: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "key"))
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    keys[0].clone()
+}
+
 /// A device with the catalog, a logged-in account (`phone`) and one
 /// complete birth registration queued for the test ward, all through the
 /// CLI; returns the draft id.
@@ -55,6 +68,7 @@ fn queued_device(data: &Path, bundle: &Path, base: &str, phone: &str) {
         .args(["--register", "Nguyễn Văn An", "--json"])
         .env("HOSO_PORTAL_PASSWORD", "khai-sinh-2026!")
         .env_remove("HOSO_KEY_FILE")
+        .env("HOSO_KEY_DIR", common::key_dir(data))
         .output()
         .unwrap();
     assert!(login.status.success(), "{login:?}");
@@ -158,7 +172,11 @@ async fn officer_moves(base: &str, code: &str, status: u8) {
 async fn hoso_sync_and_sync_now_run_the_same_round() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("catalog.bundle");
-    let (cli_device, app_device) = (dir.path().join("cli"), dir.path().join("app"));
+    // Each in its own parent, so each key directory holds one key.
+    let (cli_device, app_device) = (
+        dir.path().join("cli").join("device"),
+        dir.path().join("app").join("device"),
+    );
     let scratch = dir.path().join("import");
     let b = bundle.clone();
     tokio::task::spawn_blocking(move || {
@@ -193,7 +211,7 @@ async fn hoso_sync_and_sync_now_run_the_same_round() {
     let heard = Arc::new(Heard::default());
     let app = Hoso::new(
         app_device.display().to_string(),
-        Arc::new(KeyFile(app_device.join("key"))),
+        Arc::new(KeyFile(the_key_file(&common::key_dir(&app_device)))),
         Some(heard.clone()),
         None,
     )

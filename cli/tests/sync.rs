@@ -70,6 +70,7 @@ async fn draft_submit_sync_with_the_cli() {
             .args(["--register", "Nguyễn Văn An", "--json"])
             .env("HOSO_PORTAL_PASSWORD", "khai-sinh-2026!")
             .env_remove("HOSO_KEY_FILE")
+            .env("HOSO_KEY_DIR", common::key_dir(&data))
             .output()
             .unwrap();
         assert!(

@@ -11,13 +11,20 @@ pub const SOURCE: &str = concat!(
     "/../../shared/data/tthc-national-2642.jsonl.gz"
 );
 
-/// Runs `hoso --data-dir DATA_DIR ARGS…` (its key file inside DATA_DIR).
+/// Where the tests keep the key files of the data directories in `data_dir`'s
+/// parent (`HOSO_KEY_DIR`): beside the data, never in the real home.
+pub fn key_dir(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.parent().unwrap_or(data_dir).join("keys")
+}
+
+/// Runs `hoso --data-dir DATA_DIR ARGS…` (its key file in [`key_dir`]).
 pub fn hoso(data_dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hoso"))
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
         .env_remove("HOSO_KEY_FILE")
+        .env("HOSO_KEY_DIR", key_dir(data_dir))
         .output()
         .expect("run hoso")
 }
