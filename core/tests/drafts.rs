@@ -77,6 +77,30 @@ fn set_normalises_and_keeps_malformed_values_with_their_problem() {
 }
 
 #[test]
+fn a_value_too_long_to_file_is_refused_and_nothing_changes() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.000656", false).unwrap();
+    drafts
+        .set(&d.id, "applicant.full_name", "Trần Thị Hoa")
+        .unwrap();
+    let pasted = "a".repeat(1 << 20);
+    let e = drafts
+        .set(&d.id, "applicant.full_name", &pasted)
+        .unwrap_err();
+    assert!(matches!(e, DraftError::ValueTooLong { .. }), "{e}");
+    assert_eq!(e.code(), "value_too_long");
+    let kept = drafts.get(&d.id).unwrap();
+    assert_eq!(kept.values["applicant.full_name"], "Trần Thị Hoa");
+    let at_limit = "a".repeat(hoso_core::limits::FORM_VALUE_CHARS);
+    assert!(drafts.set(&d.id, "applicant.full_name", &at_limit).is_ok());
+
+    let profiles = Profiles::open(dir.path(), &KEY).unwrap();
+    let e = profiles.set(None, "address.detail", &pasted).unwrap_err();
+    assert!(matches!(e, ProfileError::Invalid { .. }), "{e}");
+    assert_eq!(e.code(), "value_too_long");
+}
+
+#[test]
 fn profile_prefills_new_drafts_and_marks_the_source() {
     let (dir, drafts) = setup();
     let profiles = Profiles::open(dir.path(), &KEY).unwrap();

@@ -126,6 +126,11 @@ pub const SEARCH_QUERY_CHARS: usize = 600;
 /// together that people type ("dangkykhaisinhchocon") is about 20.
 pub const SEARCH_WORD_CHARS: usize = 40;
 
+/// The characters of one form or profile value as typed: the Portal API
+/// takes at most 2,000 a value (`FormValues`), so a longer one can never
+/// be filed and is refused before it is saved.
+pub const FORM_VALUE_CHARS: usize = 2_000;
+
 /// A line typed or piped in: a value given as `-` on the command line, a
 /// search query a line.
 pub const TEXT_LINE: What = What {

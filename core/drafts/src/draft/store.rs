@@ -48,6 +48,8 @@ pub enum DraftError {
     Damaged { id: String, reason: String },
     #[error("hệ thống không cấp được số ngẫu nhiên / the system could not provide randomness")]
     Randomness,
+    #[error("{field}: {} / {}", problem.message_vi, problem.message_en)]
+    ValueTooLong { field: String, problem: Problem },
     #[error(transparent)]
     Blob(#[from] BlobError),
 }
@@ -67,6 +69,7 @@ impl DraftError {
             DraftError::ProcedureGone(_) => "procedure_removed",
             DraftError::Damaged { .. } => "damaged",
             DraftError::Randomness => "randomness",
+            DraftError::ValueTooLong { problem, .. } => problem.code,
             DraftError::Blob(_) => "storage",
         }
     }
@@ -83,6 +86,7 @@ impl Classified for DraftError {
             DraftError::Ambiguous { .. } | DraftError::ProcedureGone(_) => ErrorKind::InvalidInput,
             DraftError::Damaged { .. } => ErrorKind::Damaged,
             DraftError::Randomness => ErrorKind::Internal,
+            DraftError::ValueTooLong { .. } => ErrorKind::InvalidInput,
             DraftError::Blob(e) => e.kind(),
         }
     }
@@ -457,6 +461,11 @@ impl Drafts {
     /// Sets one field. An empty value clears it. A malformed value is saved
     /// as typed and its problem returned; a valid one is saved normalised.
     pub fn set(&self, id_or_prefix: &str, path: &str, raw: &str) -> Result<SetOutcome, DraftError> {
+        // Too long to ever be filed: refused, not saved as typed.
+        validate::value_length(raw).map_err(|problem| DraftError::ValueTooLong {
+            field: crate::text::shown_if_identifier(path),
+            problem,
+        })?;
         if raw.trim().is_empty() {
             let draft = self.clear(id_or_prefix, path)?;
             return Ok(SetOutcome {

@@ -112,6 +112,10 @@ impl Profiles {
         field: &str,
         raw: &str,
     ) -> Result<ProfileChange, ProfileError> {
+        validate::value_length(raw).map_err(|problem| ProfileError::Invalid {
+            field: field.to_string(),
+            problem,
+        })?;
         let value = match normalize_person_value(field, raw, validate::today_vn()) {
             None => return Err(ProfileError::UnknownField(field.to_string())),
             Some(Err(problem)) => {

@@ -45,7 +45,7 @@ pub use email::email;
 pub use id_number::{id_matches_person, id_matches_person_on, id_number, id_number_on, IdNumber};
 pub use names::{person_name, MAX_NAME_CHARS};
 pub use phone::phone;
-pub use plain::{number, text};
+pub use plain::{number, text, value_length};
 pub use problem::Problem;
 pub use sex::Sex;
 pub use time::Date;

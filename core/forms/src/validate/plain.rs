@@ -1,5 +1,6 @@
 //! Free text and numbers: [`text`] (trimmed, NFC, no control characters, a
-//! length limit) and [`number`] (Vietnamese or English separators).
+//! length limit), [`value_length`] (the bound on any value as typed) and
+//! [`number`] (Vietnamese or English separators).
 
 use super::problem::{is_invisible_format, show_char, Problem};
 use unicode_normalization::UnicodeNormalization;
@@ -34,6 +35,21 @@ pub fn text(raw: &str, max_chars: usize) -> Result<String, Problem> {
         ));
     }
     Ok(t)
+}
+
+/// Any value as typed, before it is checked or saved: at most
+/// [`FORM_VALUE_CHARS`](hoso_store::limits::FORM_VALUE_CHARS) characters
+/// (counted no further than one past the limit). Code: `value_too_long`.
+pub fn value_length(raw: &str) -> Result<(), Problem> {
+    let max = hoso_store::limits::FORM_VALUE_CHARS;
+    if raw.chars().take(max + 1).count() > max {
+        return Err(Problem::new(
+            "value_too_long",
+            format!("Giá trị quá dài: tối đa {max} ký tự."),
+            format!("The value is too long: at most {max} characters."),
+        ));
+    }
+    Ok(())
 }
 
 /// Parses a number written the Vietnamese way ("1.500.000", "2,5") or the
