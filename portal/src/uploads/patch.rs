@@ -27,8 +27,6 @@ use std::sync::Arc;
 
 /// How long a PATCH waits for another PATCH of the same upload to end.
 const BUSY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
-/// A chunk body that sends nothing for this long is treated as cut.
-const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How the body ended.
 enum End {
@@ -139,11 +137,14 @@ async fn receive(
     let mut hasher = checksum.map(|_| Sha256::new());
     let mut segment: Vec<u8> = Vec::with_capacity(SEGMENT);
     let mut received = 0u64;
+    // An idle timeout, not a total one: a big chunk on a slow link that
+    // keeps moving is received whole.
+    let idle = portal.config.body_idle_timeout;
     let end = loop {
         let next = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx));
         // A connection that goes silent (half-open after a network change)
         // must not hold the upload forever.
-        let Ok(frame) = tokio::time::timeout(BODY_IDLE, next).await else {
+        let Ok(frame) = tokio::time::timeout(idle, next).await else {
             break End::Cut;
         };
         let data = match frame {

@@ -219,6 +219,23 @@ pub(super) fn expired() -> ApiError {
     )
 }
 
+/// `409 upload_quota_exceeded`: the account's unfinished uploads are at
+/// their quota; one must complete, be deleted or expire first.
+pub(super) fn quota_exceeded(max_uploads: u64, max_bytes: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ErrorCode::UploadQuotaExceeded,
+        format!(
+            "Tài khoản đã có quá nhiều tệp đang tải lên dở (tối đa {max_uploads} tệp, tổng {max_bytes} byte); hãy hoàn tất hoặc hủy bớt"
+        ),
+        format!(
+            "The account has too many unfinished uploads (at most {max_uploads}, {max_bytes} bytes declared in all); finish or delete one first"
+        ),
+    )
+    .with_detail("max_uploads", max_uploads)
+    .with_detail("max_bytes", max_bytes)
+}
+
 /// `422 upload_hash_mismatch`: the upload was discarded.
 pub(super) fn hash_mismatch(declared: &str) -> ApiError {
     ApiError::new(
