@@ -1,4 +1,4 @@
-//! Login throttling ([ADR 0012](../../docs/adr/0012-portal-abuse.md)):
+//! Login throttling ([ADR 0012](../../docs/adr/0010-portal-abuse.md)):
 //! failures count per (phone number, client network) pair, so wrong
 //! passwords sent from one place never lock the owner out from another:
 //! 5 free failures per pair, then a lockout of 1 s doubled per further
