@@ -234,9 +234,6 @@ impl FromRequestParts<Arc<Portal>> for Admin {
     async fn from_request_parts(parts: &mut Parts, portal: &Arc<Portal>) -> Result<Self, ApiError> {
         let ip = client_ip(&parts.extensions);
         let now = portal.clock.now().unix_timestamp();
-        if let Some(wait) = portal.admin_guard.blocked(ip, now) {
-            return Err(ApiError::rate_limited(wait));
-        }
         let refused = || {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -250,6 +247,11 @@ impl FromRequestParts<Arc<Portal>> for Admin {
         let Some(presented) = bearer(&parts.headers) else {
             return Err(refused());
         };
+        // A locked-out network is refused before its token is compared,
+        // so the right token cannot be told from a wrong one meanwhile.
+        if let Some(wait) = portal.admin_guard.blocked(ip, now) {
+            return Err(ApiError::rate_limited(wait));
+        }
         let expected = portal.config.admin_token.as_bytes();
         if !expected.is_empty() && same_secret(presented.as_bytes(), expected) {
             portal.admin_guard.succeed(ip);

@@ -430,6 +430,9 @@ async fn admin_guessers_are_locked_out_by_network() {
     let res = clock(&guesser, ADMIN).await.unwrap();
     assert_eq!(res.status(), 429);
     assert!(res.headers().get("retry-after").is_some());
+    // Without a token the answer stays 401 (nothing to lock out).
+    let res = guesser.get(tp.url("/v1/admin/clock")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
     assert_eq!(clock(&officer, ADMIN).await.unwrap().status(), 200);
     // Once the lockout is over (the portal clock moved by the officer).
     let http = officer.clone();

@@ -57,14 +57,16 @@ pub(super) async fn append(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let now = portal.clock.now().unix_timestamp();
-    let uploads = &portal.uploads;
-    let record = uploads.find(&portal.db, &caller.account_id, &id, now)?;
+    // The request's own form first: a malformed PATCH is 400 (or 415)
+    // whatever state the upload is in.
     if !tus::is_chunk(&headers) {
         return Err(ApiError::unsupported_media_type());
     }
     let claimed = tus::upload_offset(&headers)?;
     let checksum = tus::upload_checksum(&headers)?;
+    let now = portal.clock.now().unix_timestamp();
+    let uploads = &portal.uploads;
+    let record = uploads.find(&portal.db, &caller.account_id, &id, now)?;
     if claimed != record.current_offset() {
         return Err(tus::offset_mismatch(record.current_offset()));
     }

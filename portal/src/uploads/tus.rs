@@ -69,13 +69,15 @@ pub(super) fn is_chunk(headers: &HeaderMap) -> bool {
     )
 }
 
-/// `Upload-Offset` of a PATCH (`400` when missing or not a number).
+/// `Upload-Offset` of a PATCH (`400` when missing, not a number, or past
+/// the spec's int64 range).
 pub(super) fn upload_offset(headers: &HeaderMap) -> Result<u64, ApiError> {
     headers
         .get(&UPLOAD_OFFSET)
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|v| v.parse::<u64>().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .and_then(|n| u64::try_from(n).ok())
         .ok_or_else(|| {
             ApiError::bad_request(
                 "Thiếu hoặc sai tiêu đề Upload-Offset",
