@@ -46,12 +46,13 @@ pub fn run(
     verbose: bool,
 ) -> Result<FilingDemo, Failure> {
     let scratch = tempfile::tempdir()?;
-    let admin = "demo-admin-token";
+    // A fresh admin token per demo (nothing outside the demo uses it).
+    let admin = hoso_portal::admin_token::generate().map_err(demo_error)?;
     let portal = hoso_portal::Portal::open(hoso_portal::Options {
         data_dir: scratch.path().join("portal"),
         catalog: bundle.to_path_buf(),
         config: hoso_portal::Config {
-            admin_token: admin.into(),
+            admin_token: admin.clone(),
             simulation: true,
             password_iterations: 100_000,
             ..hoso_portal::Config::default()

@@ -163,7 +163,7 @@ async fn officer_moves(base: &str, code: &str, status: u8) {
     let http = PortalClient::new(base).unwrap();
     let request = http
         .request(Method::POST, &format!("/v1/admin/dossiers/{code}/status"))
-        .bearer_auth("admin")
+        .bearer_auth(common::ADMIN)
         .json(&serde_json::json!({"status": status, "note": "Đã tiếp nhận"}));
     http.send(request).await.unwrap();
 }

@@ -42,21 +42,18 @@ fn start_server(dir: &Path) -> Server {
     let store = hoso_core::catalog::store::CatalogStore::open(&dir.join("import")).expect("store");
     hoso_core::catalog::import(&store, Path::new(SOURCE), Some(&bundle)).expect("import");
     let mut child = Command::new(env!("CARGO_BIN_EXE_hoso-portal"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--admin-token",
-            "bench",
-            "--sim",
-            "off",
-        ])
+        .args(["serve", "--addr", "127.0.0.1:0", "--sim", "off"])
         .args(["--rate-limit", "1000000", "--rate-burst", "1000000"])
         .args(["--password-iterations", "1000"])
         .arg("--data")
         .arg(dir.join("portal"))
         .arg("--catalog")
         .arg(&bundle)
+        // The admin token from the environment (never the command line).
+        .env(
+            "HOSO_PORTAL_ADMIN_TOKEN",
+            "bench-admin-token-0123456789abcdef",
+        )
         .stdout(Stdio::piped())
         .spawn()
         .expect("start hoso-portal");

@@ -14,7 +14,8 @@ use crate::clock::rfc3339;
 use crate::db::Write;
 use crate::error::{problem_issue, ApiError, FieldIssue};
 use crate::extract::{bearer, ApiJson, ClientIp};
-use crate::Portal;
+use crate::passwords::PasswordHash;
+use crate::{login_throttle, Portal};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -28,26 +29,13 @@ use hoso_wire::{
     TokenType, VolunteerProfile,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 const ACCOUNTS: &str = "accounts";
 const PHONES: &str = "phones";
 const TOKENS: &str = "tokens";
 const SESSIONS: &str = "sessions";
-
-/// Failed logins allowed per phone number or client IP in a window.
-const LOGIN_FAILURES: u32 = 10;
-const LOGIN_WINDOW_SECS: i64 = 15 * 60;
-
-#[derive(Serialize, Deserialize, Clone)]
-struct PasswordHash {
-    iterations: u32,
-    salt: String,
-    hash: String,
-}
 
 /// A stored account (sealed).
 #[derive(Serialize, Deserialize, Clone)]
@@ -125,37 +113,6 @@ struct SessionRecord {
     revoked: bool,
 }
 
-/// Failed logins by phone (blinded) and by client IP, for throttling.
-#[derive(Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (i64, u32)>>,
-}
-
-impl LoginThrottle {
-    fn blocked(&self, key: &str, now: i64) -> Option<u64> {
-        let map = self.failures.lock().ok()?;
-        let (since, count) = map.get(key)?;
-        let ends = since + LOGIN_WINDOW_SECS;
-        (*count >= LOGIN_FAILURES && now < ends).then(|| (ends - now).max(1) as u64)
-    }
-
-    fn fail(&self, key: String, now: i64) {
-        if let Ok(mut map) = self.failures.lock() {
-            let entry = map.entry(key).or_insert((now, 0));
-            if now >= entry.0 + LOGIN_WINDOW_SECS {
-                *entry = (now, 0);
-            }
-            entry.1 += 1;
-        }
-    }
-
-    fn clear(&self, key: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(key);
-        }
-    }
-}
-
 pub(crate) fn routes() -> Router<Arc<Portal>> {
     Router::new()
         .route("/v1/accounts", post(register))
@@ -167,55 +124,6 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
 
 fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
     [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
-}
-
-fn hash_password(portal: &Portal, password: &str) -> Result<PasswordHash, ApiError> {
-    let salt: [u8; 16] = portal
-        .db
-        .sealer()
-        .random()
-        .map_err(|e| ApiError::internal(&e))?;
-    let iterations = portal.config.password_iterations.max(1);
-    let mut out = [0u8; 32];
-    ring::pbkdf2::derive(
-        ring::pbkdf2::PBKDF2_HMAC_SHA256,
-        NonZeroU32::new(iterations).unwrap_or(NonZeroU32::MIN),
-        &salt,
-        password.as_bytes(),
-        &mut out,
-    );
-    Ok(PasswordHash {
-        iterations,
-        salt: URL_SAFE_NO_PAD.encode(salt),
-        hash: URL_SAFE_NO_PAD.encode(out),
-    })
-}
-
-fn password_matches(stored: &PasswordHash, password: &str) -> bool {
-    let (Ok(salt), Ok(hash)) = (
-        URL_SAFE_NO_PAD.decode(&stored.salt),
-        URL_SAFE_NO_PAD.decode(&stored.hash),
-    ) else {
-        return false;
-    };
-    ring::pbkdf2::verify(
-        ring::pbkdf2::PBKDF2_HMAC_SHA256,
-        NonZeroU32::new(stored.iterations).unwrap_or(NonZeroU32::MIN),
-        &salt,
-        password.as_bytes(),
-        &hash,
-    )
-    .is_ok()
-}
-
-/// A password check that costs the same when there is no such account.
-fn dummy_check(portal: &Portal, password: &str) {
-    let dummy = PasswordHash {
-        iterations: portal.config.password_iterations.max(1),
-        salt: "AAAAAAAAAAAAAAAAAAAAAA".into(),
-        hash: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
-    };
-    let _ = password_matches(&dummy, password);
 }
 
 /// `POST /v1/accounts`.
@@ -288,16 +196,21 @@ async fn register(
     let (Some(phone), Some(full_name), true) = (phone, full_name, issues.is_empty()) else {
         return Err(ApiError::validation(issues));
     };
-    let password = hash_password(&portal, &reg.password)?;
-    let _guard = portal.accounts_lock.lock().await;
+    // The duplicate check comes before the (costly) hash, and again under
+    // the lock, for a registration of the same phone meanwhile.
     let phone_key = portal.db.sealer().blind(&format!("phone:{phone}"));
     if portal.db.get::<String>(PHONES, &phone_key)?.is_some() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            ErrorCode::AccountExists,
-            "Số điện thoại này đã được đăng ký",
-            "This phone number is already registered",
-        ));
+        return Err(account_exists());
+    }
+    let salt: [u8; 16] = portal
+        .db
+        .sealer()
+        .random()
+        .map_err(|e| ApiError::internal(&e))?;
+    let password = portal.passwords.hash(salt, reg.password).await?;
+    let _guard = portal.accounts_lock.lock().await;
+    if portal.db.get::<String>(PHONES, &phone_key)?.is_some() {
+        return Err(account_exists());
     }
     let account = AccountRecord {
         id: uuid::Uuid::new_v4().to_string(),
@@ -324,6 +237,15 @@ async fn register(
         .into_response())
 }
 
+fn account_exists() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ErrorCode::AccountExists,
+        "Số điện thoại này đã được đăng ký",
+        "This phone number is already registered",
+    )
+}
+
 /// The account record of an id.
 pub fn account(portal: &Portal, id: &str) -> Result<Option<AccountRecord>, ApiError> {
     Ok(portal.db.get(ACCOUNTS, id)?)
@@ -347,27 +269,22 @@ async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let now = portal.clock.now().unix_timestamp();
-    let ip_key = format!("ip:{ip}");
     let phone = hoso_core::validate::phone(&req.phone).unwrap_or_default();
     let phone_key = portal.db.sealer().blind(&format!("phone:{phone}"));
-    let throttle_key = format!("phone:{phone_key}");
-    for key in [&ip_key, &throttle_key] {
-        if let Some(wait) = portal.login_throttle.blocked(key, now) {
-            return Err(ApiError::rate_limited(wait));
-        }
+    let attempt = login_throttle::Attempt::new(&phone_key, ip);
+    if let Some(wait) = portal.login_throttle.blocked(&attempt, now) {
+        return Err(ApiError::rate_limited(wait));
     }
     let found = match portal.db.get::<String>(PHONES, &phone_key)? {
         Some(id) => account(&portal, &id)?,
         None => None,
     };
+    let stored = found.as_ref().map(|a| a.password.clone());
+    let matches = portal.passwords.matches(stored, req.password).await?;
     let account = match found {
-        Some(a) if password_matches(&a.password, &req.password) => a,
-        other => {
-            if other.is_none() {
-                dummy_check(&portal, &req.password);
-            }
-            portal.login_throttle.fail(ip_key, now);
-            portal.login_throttle.fail(throttle_key, now);
+        Some(a) if matches => a,
+        _ => {
+            portal.login_throttle.fail(attempt, now);
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::InvalidCredentials,
@@ -376,7 +293,7 @@ async fn login(
             ));
         }
     };
-    portal.login_throttle.clear(&throttle_key);
+    portal.login_throttle.succeed(&attempt);
     let session = uuid::Uuid::new_v4().to_string();
     let (pair, writes) = issue_pair(&portal, &account, &session)?;
     let mut all = vec![Write::put(

@@ -53,6 +53,34 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// PBKDF2-HMAC-SHA256 iterations for new passwords (OWASP 2023: 600,000).
     pub password_iterations: u32,
+    /// Password hashes computed at once (`--hash-workers`; default: cores).
+    pub hash_workers: usize,
+    /// Requests that may wait for a hashing slot (`--hash-queue`); more
+    /// answer `503 unavailable`.
+    pub hash_queue: usize,
+    /// How long a request waits for a hashing slot before `503`.
+    pub hash_wait: Duration,
+    /// A client's whole request head must arrive within this, and an idle
+    /// keep-alive connection is closed after it (`--header-timeout-secs`).
+    pub header_read_timeout: Duration,
+    /// An upload chunk body that sends nothing for this long is cut
+    /// (`--body-idle-timeout-secs`).
+    pub body_idle_timeout: Duration,
+    /// A whole JSON (or admin bundle) request body must arrive within this
+    /// (`--body-timeout-secs`).
+    pub body_timeout: Duration,
+    /// Connections served at once (`--max-connections`); more wait in the
+    /// listen backlog until one closes.
+    pub max_connections: usize,
+    /// Unfinished uploads one account may have open
+    /// (`--max-open-uploads`).
+    pub max_open_uploads: u64,
+    /// Total declared bytes of one account's unfinished uploads
+    /// (`--max-open-upload-bytes`).
+    pub max_open_upload_bytes: u64,
+    /// Wrong admin tokens per client network before lockouts start
+    /// (`--admin-free-failures`).
+    pub admin_free_failures: u32,
     /// Portal seconds per real second.
     pub clock_speed: f64,
     /// Whether the officer simulation moves dossiers.
@@ -74,6 +102,16 @@ impl Default for Config {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             password_iterations: 600_000,
+            hash_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            hash_queue: 64,
+            hash_wait: Duration::from_secs(5),
+            header_read_timeout: Duration::from_secs(15),
+            body_idle_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+            max_open_uploads: 20,
+            max_open_upload_bytes: 4 << 30,
+            admin_free_failures: 5,
             clock_speed: 1.0,
             simulation: true,
             sim_seed: 20261123,

@@ -149,6 +149,18 @@ impl ApiError {
         .with_detail("max_bytes", max_bytes)
     }
 
+    /// `408 request_timeout`: the body stopped arriving; the connection is
+    /// closed after this answer.
+    pub fn request_timeout() -> ApiError {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::RequestTimeout,
+            "Nội dung yêu cầu gửi quá chậm; vui lòng thử lại",
+            "The request body did not arrive in time; please retry",
+        )
+        .with_header(header::CONNECTION, HeaderValue::from_static("close"))
+    }
+
     pub fn unsupported_media_type() -> ApiError {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

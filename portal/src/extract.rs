@@ -32,11 +32,37 @@ pub fn is_json(headers: &HeaderMap) -> bool {
     media_type_in(headers, &["application/json"])
 }
 
-/// Reads a whole body up to `max` bytes (`413 body_too_large` past it).
-pub async fn read_body(body: axum::body::Body, max: u64) -> Result<axum::body::Bytes, ApiError> {
-    axum::body::to_bytes(body, usize::try_from(max).unwrap_or(usize::MAX))
-        .await
-        .map_err(|_| ApiError::body_too_large(max))
+/// Reads a whole body up to `max` bytes (`413 body_too_large` past it)
+/// within `within` (`408 request_timeout` when it takes longer, so a
+/// trickled body cannot hold a connection).
+pub async fn read_body(
+    body: axum::body::Body,
+    max: u64,
+    within: std::time::Duration,
+) -> Result<axum::body::Bytes, ApiError> {
+    let read = axum::body::to_bytes(body, usize::try_from(max).unwrap_or(usize::MAX));
+    match tokio::time::timeout(within, read).await {
+        Err(_) => Err(ApiError::request_timeout()),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) if is_length_limit(&e) => Err(ApiError::body_too_large(max)),
+        // The client went away or sent a malformed body: nobody reads this.
+        Ok(Err(_)) => Err(ApiError::bad_request(
+            "Nội dung yêu cầu bị cắt ngang",
+            "The request body was cut off",
+        )),
+    }
+}
+
+/// Whether a body error is the length limit's.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// Parses JSON into `T`, turning serde's complaint into a located issue:
@@ -147,7 +173,12 @@ impl<T: DeserializeOwned> FromRequest<Arc<Portal>> for ApiJson<T> {
         if !is_json(req.headers()) {
             return Err(ApiError::unsupported_media_type());
         }
-        let bytes = read_body(req.into_body(), portal.config.max_body_bytes).await?;
+        let bytes = read_body(
+            req.into_body(),
+            portal.config.max_body_bytes,
+            portal.config.body_timeout,
+        )
+        .await?;
         parse_json(&bytes).map(ApiJson)
     }
 }
@@ -201,19 +232,33 @@ impl FromRequestParts<Arc<Portal>> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, portal: &Arc<Portal>) -> Result<Self, ApiError> {
-        let presented = bearer(&parts.headers).unwrap_or("");
-        let expected = portal.config.admin_token.as_bytes();
-        let ok = !expected.is_empty() && same_secret(presented.as_bytes(), expected);
-        if ok {
-            Ok(Admin)
-        } else {
-            Err(ApiError::new(
+        let ip = client_ip(&parts.extensions);
+        let now = portal.clock.now().unix_timestamp();
+        let refused = || {
+            ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthorized,
                 "Cần mã quản trị hợp lệ",
                 "A valid admin token is required",
             )
-            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")))
+            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+        };
+        // No token is not a guess; a wrong one is.
+        let Some(presented) = bearer(&parts.headers) else {
+            return Err(refused());
+        };
+        // A locked-out network is refused before its token is compared,
+        // so the right token cannot be told from a wrong one meanwhile.
+        if let Some(wait) = portal.admin_guard.blocked(ip, now) {
+            return Err(ApiError::rate_limited(wait));
+        }
+        let expected = portal.config.admin_token.as_bytes();
+        if !expected.is_empty() && same_secret(presented.as_bytes(), expected) {
+            portal.admin_guard.succeed(ip);
+            Ok(Admin)
+        } else {
+            portal.admin_guard.fail(ip, now);
+            Err(refused())
         }
     }
 }

@@ -44,6 +44,10 @@ pub enum KeyError {
     MissingCurrent(String),
     #[error("không có khóa ký cho thời điểm {0} / no signing key covers time {0}")]
     NoSigner(i64),
+    #[error(
+        "phiên bản bộ khóa ký đã ở mức tối đa ({0}) / the key set version is at its maximum ({0})"
+    )]
+    VersionExhausted(u64),
     #[error("{0}")]
     Db(#[from] DbError),
 }
@@ -182,7 +186,11 @@ impl Ring {
     /// takes them in memory.
     fn commit(&mut self, db: &Db, changed: Vec<Held>, current: String) -> Result<(), KeyError> {
         let state = RingState {
-            version: self.state.version + 1,
+            version: self
+                .state
+                .version
+                .checked_add(1)
+                .ok_or(KeyError::VersionExhausted(self.state.version))?,
             current,
         };
         let mut writes: Vec<Write> = changed
@@ -497,5 +505,27 @@ mod tests {
         let set = kr.key_set();
         assert_eq!(set.key_set_version, 2);
         assert_eq!(set.keys[1].not_before, set.keys[0].not_after);
+    }
+
+    #[test]
+    fn a_key_set_version_at_its_maximum_refuses_to_move_without_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let sealer = Arc::new(crate::seal::Sealer::open(dir.path()).unwrap());
+        let db = Db::open(dir.path(), sealer).unwrap();
+        let kr = KeyRing::load(&db, NOV_2026).unwrap();
+        let mut state = kr.lock().state.clone();
+        state.version = u64::MAX;
+        db.put(RING, STATE, &state).unwrap();
+        drop(kr);
+        let kr = KeyRing::load(&db, NOV_2026).unwrap();
+        assert_eq!(kr.version(), u64::MAX);
+        assert!(matches!(
+            kr.rotate(NOV_2026 + 100),
+            Err(KeyError::VersionExhausted(u64::MAX))
+        ));
+        // Nothing changed: the same key still signs, the version stays.
+        assert_eq!(kr.version(), u64::MAX);
+        assert_eq!(kr.signer(NOV_2026 + 100).unwrap().kid, "portal-2026-11");
+        assert_eq!(kr.key_set().keys.len(), 1);
     }
 }

@@ -5,6 +5,7 @@
 //! limits and fault injection.
 
 mod accounts;
+pub mod admin_token;
 mod agencies;
 mod catalog;
 pub mod clock;
@@ -16,9 +17,13 @@ mod error;
 mod extract;
 mod keys;
 mod limits;
+mod login_throttle;
+mod passwords;
 pub mod receipt;
 mod root;
 pub mod seal;
+mod serve;
+pub mod throttle;
 mod uploads;
 pub mod workdays;
 
@@ -73,6 +78,8 @@ pub enum PortalError {
     Db(#[from] db::DbError),
     #[error("{0}")]
     Seal(#[from] seal::SealError),
+    #[error("{0}")]
+    AdminToken(#[from] admin_token::AdminTokenError),
     #[error("không khởi tạo được {module} / cannot set up {module}: {source}")]
     Module {
         module: &'static str,
@@ -100,7 +107,10 @@ pub struct Portal {
     /// only for the swap, never while a bundle file is written.
     install_lock: Mutex<()>,
     accounts_lock: tokio::sync::Mutex<()>,
-    login_throttle: accounts::LoginThrottle,
+    login_throttle: login_throttle::LoginThrottle,
+    passwords: passwords::Passwords,
+    connections: serve::Connections,
+    admin_guard: admin_token::AdminGuard,
     uploads: uploads::Uploads,
     keys: keys::KeyRing,
     root: root::RootKey,
@@ -116,6 +126,10 @@ impl Portal {
             catalog,
             config,
         } = options;
+        // No token leaves the admin API shut; a weak one is refused.
+        if !config.admin_token.is_empty() {
+            admin_token::check(&config.admin_token)?;
+        }
         std::fs::create_dir_all(&data_dir)?;
         let sealer = Arc::new(seal::Sealer::open(&data_dir)?);
         let db = db::Db::open(&data_dir, sealer)?;
@@ -130,7 +144,10 @@ impl Portal {
             catalog: RwLock::new(Arc::new(served)),
             install_lock: Mutex::new(()),
             accounts_lock: tokio::sync::Mutex::new(()),
-            login_throttle: accounts::LoginThrottle::default(),
+            login_throttle: login_throttle::LoginThrottle::default(),
+            passwords: passwords::Passwords::new(&config),
+            connections: serve::Connections::new(config.max_connections),
+            admin_guard: admin_token::AdminGuard::new(config.admin_free_failures),
             config,
             db,
             clock,
@@ -163,6 +180,11 @@ impl Portal {
         let served = Arc::new(next(&self.catalog())?);
         *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = served.clone();
         Ok(served)
+    }
+
+    /// Connections being served now (at most `config.max_connections`).
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
     }
 
     /// The strong ETag of the current catalog bundle.
@@ -219,7 +241,7 @@ pub async fn start(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     tokio::spawn(dossiers::run_in_background(portal.clone()));
-    let app = router(portal).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move { axum::serve(listener, app).await });
+    let app = router(portal.clone());
+    let task = tokio::spawn(serve::run(listener, app, portal));
     Ok((bound, task))
 }

@@ -44,7 +44,7 @@ pub(crate) fn apply(router: Router<Arc<Portal>>, portal: &Arc<Portal>) -> Router
     router
 }
 
-/// `/v1/admin/…`: exempt from the rate limit and from faults.
+/// `/v1/admin/…`: its own rate-limit buckets, and no faults.
 fn is_admin(path: &str) -> bool {
     path == "/v1/admin" || path.starts_with("/v1/admin/")
 }

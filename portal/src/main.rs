@@ -3,7 +3,7 @@
 //! the shared national data, on 127.0.0.1:8088.
 
 use clap::{Args, Parser, Subcommand};
-use hoso_portal::{Config, Faults, Options};
+use hoso_portal::{admin_token, Config, Faults, Options};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,9 +33,11 @@ struct AdminArgs {
     /// The portal's base URL.
     #[arg(long, default_value = "http://127.0.0.1:8088", env = "HOSO_PORTAL_URL")]
     url: String,
-    /// The admin token the portal was started with.
-    #[arg(long, env = "HOSO_PORTAL_ADMIN_TOKEN")]
-    token: String,
+    /// A file holding the admin token (e.g. the portal's DATA/admin.token).
+    /// Without it, the token comes from HOSO_PORTAL_ADMIN_TOKEN; it is
+    /// never taken on the command line, where every local user can read it.
+    #[arg(long, value_name = "PATH")]
+    token_file: Option<PathBuf>,
     #[command(subcommand)]
     command: AdminCommand,
 }
@@ -96,9 +98,14 @@ struct Serve {
     /// not given.
     #[arg(long, env = "HOSO_CATALOG_SOURCE")]
     source: Option<PathBuf>,
-    /// The bearer token of /v1/admin/… (default: generated and printed).
-    #[arg(long, env = "HOSO_PORTAL_ADMIN_TOKEN")]
-    admin_token: Option<String>,
+    /// A file holding the bearer token of /v1/admin/… (32–512 printable
+    /// characters, at least 8 different). Without it, HOSO_PORTAL_ADMIN_TOKEN;
+    /// without that, DATA/admin.token, generated (0600) if missing.
+    #[arg(long, value_name = "PATH")]
+    admin_token_file: Option<PathBuf>,
+    /// Wrong admin tokens per client network before lockouts start.
+    #[arg(long, default_value_t = 5)]
+    admin_free_failures: u32,
     /// Cap on JSON request bodies, bytes.
     #[arg(long, default_value_t = 1 << 20)]
     max_body_bytes: u64,
@@ -126,6 +133,34 @@ struct Serve {
     /// PBKDF2 iterations for new passwords.
     #[arg(long, default_value_t = 600_000, hide = true)]
     password_iterations: u32,
+    /// Password hashes computed at once (default: the number of cores).
+    #[arg(long)]
+    hash_workers: Option<usize>,
+    /// Requests that may wait for a hashing slot; more answer 503.
+    #[arg(long, default_value_t = 64)]
+    hash_queue: usize,
+    /// Seconds a request waits for a hashing slot before 503.
+    #[arg(long, default_value_t = 5.0)]
+    hash_wait_secs: f64,
+    /// Seconds a request head may take to arrive (and an idle keep-alive
+    /// connection stays open).
+    #[arg(long, default_value_t = 15.0)]
+    header_timeout_secs: f64,
+    /// Seconds a whole JSON or bundle request body may take to arrive.
+    #[arg(long, default_value_t = 60.0)]
+    body_timeout_secs: f64,
+    /// Seconds an upload chunk body may send nothing before it is cut.
+    #[arg(long, default_value_t = 30.0)]
+    body_idle_timeout_secs: f64,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// Unfinished uploads one account may have open.
+    #[arg(long, default_value_t = 20)]
+    max_open_uploads: u64,
+    /// Total declared bytes of one account's unfinished uploads.
+    #[arg(long, default_value_t = 4 << 30)]
+    max_open_upload_bytes: u64,
     #[command(flatten)]
     faults: FaultArgs,
 }
@@ -169,15 +204,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn random_token() -> Result<String, Box<dyn std::error::Error>> {
-    use ring::rand::SecureRandom;
-    let mut bytes = [0u8; 24];
-    ring::rand::SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| "system random source failed")?;
-    Ok(hoso_core::hex::encode(&bytes))
-}
-
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
         Command::Serve(args) => serve(args),
@@ -190,6 +216,17 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
     use hoso_wire::status::{FEE_REQUESTED, SUPPLEMENT_REQUESTED};
     use hoso_wire::{ClockAdvance, FeeAsk, StatusChange, SupplementAsk};
     let base = args.url.trim_end_matches('/').to_string();
+    let token = match (&args.token_file, std::env::var(admin_token::ENV)) {
+        (Some(path), _) => admin_token::read(path)?,
+        (None, Ok(token)) => token,
+        (None, Err(_)) => {
+            return Err(format!(
+                "cần --token-file hoặc {env} / give --token-file or {env}",
+                env = admin_token::ENV
+            )
+            .into())
+        }
+    };
     let (method, path, body) = match args.command {
         AdminCommand::Status {
             code,
@@ -255,7 +292,7 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
             ("POST", Some(b)) => http.post(url).json(&b),
             _ => http.get(url),
         };
-        let res = request.bearer_auth(&args.token).send().await?;
+        let res = request.bearer_auth(&token).send().await?;
         let status = res.status();
         Ok::<_, reqwest::Error>((status, res.text().await?))
     })?;
@@ -287,18 +324,39 @@ fn serve(args: Serve) -> Result<(), Box<dyn std::error::Error>> {
             out
         }
     };
-    let (admin_token, generated) = match args.admin_token.clone() {
-        Some(t) => (t, false),
-        None => (random_token()?, true),
+    // From a file or the environment only: never the command line.
+    let (admin_token, token_file) = match (&args.admin_token_file, std::env::var(admin_token::ENV))
+    {
+        (Some(path), _) => (admin_token::read(path)?, None),
+        (None, Ok(token)) => {
+            admin_token::check(&token)?;
+            (token, None)
+        }
+        (None, Err(_)) => {
+            let (token, path, _) = admin_token::in_data_dir(&data_dir)?;
+            (token, Some(path))
+        }
     };
+    let secs = |s: f64| std::time::Duration::try_from_secs_f64(s).map_err(|e| format!("{s}: {e}"));
+    let defaults = Config::default();
     let config = Config {
         max_body_bytes: args.max_body_bytes,
         max_chunk_bytes: args.max_chunk_bytes,
         max_upload_bytes: args.max_upload_bytes,
         rate_limit: args.rate_limit,
         rate_burst: args.rate_burst,
-        admin_token: admin_token.clone(),
+        admin_token,
         password_iterations: args.password_iterations,
+        hash_workers: args.hash_workers.unwrap_or(defaults.hash_workers),
+        hash_queue: args.hash_queue,
+        hash_wait: secs(args.hash_wait_secs)?,
+        header_read_timeout: secs(args.header_timeout_secs)?,
+        body_timeout: secs(args.body_timeout_secs)?,
+        body_idle_timeout: secs(args.body_idle_timeout_secs)?,
+        max_connections: args.max_connections,
+        max_open_uploads: args.max_open_uploads,
+        max_open_upload_bytes: args.max_open_upload_bytes,
+        admin_free_failures: args.admin_free_failures,
         clock_speed: args.clock_speed,
         simulation: args.sim == "on",
         sim_seed: args.sim_seed,
@@ -326,8 +384,8 @@ fn serve(args: Serve) -> Result<(), Box<dyn std::error::Error>> {
         println!("hoso-portal: http://{bound}/v1/ (Ctrl-C to stop)");
         println!("hoso-portal: data {}", data_dir.display());
         println!("hoso-portal: root key {}", root_key);
-        if generated {
-            println!("hoso-portal: admin token {admin_token}");
+        if let Some(path) = token_file {
+            println!("hoso-portal: admin token in {}", path.display());
         }
         tokio::select! {
             r = task => r.map_err(std::io::Error::other)?,

@@ -67,7 +67,7 @@ mod portal_tests {
     use std::sync::Arc;
     use time::macros::date;
 
-    const ADMIN: &str = "receipt-test-admin";
+    const ADMIN: &str = "receipt-test-admin-token-0123456789abcdef";
 
     async fn keys(http: &reqwest::Client, base: &str) -> KeySet {
         http.get(format!("{base}/v1/keys"))

@@ -346,7 +346,39 @@ async fn status_paths_supplement_withdrawal_feed_and_lookup() {
     assert_eq!(public["status"], 4);
     let text = public.to_string();
     assert!(!text.contains("Nguyễn") && !text.contains("note") && !text.contains("doc07"));
+    // The token in the `X-Lookup-Token` header (out of the URL and access
+    // logs) answers the same; the header wins over the query.
+    let by_header = tp
+        .http
+        .get(tp.url(&format!("/v1/lookup/{code}")))
+        .header("X-Lookup-Token", &token_q)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_header.status(), 200);
+    assert_eq!(by_header.json::<Value>().await.unwrap(), public);
     let mut misses = Vec::new();
+    for (path, header) in [
+        (format!("/v1/lookup/{code}"), "AAAAAAAAAAAAAAAAAAAAAA"),
+        (
+            format!("/v1/lookup/{code}?token={token_q}"),
+            "AAAAAAAAAAAAAAAAAAAAAA",
+        ),
+        (
+            "/v1/lookup/H40.22-991231-0001".to_string(),
+            token_q.as_str(),
+        ),
+    ] {
+        let res = tp
+            .http
+            .get(tp.url(&path))
+            .header("X-Lookup-Token", header)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        misses.push(res.bytes().await.unwrap());
+    }
     for path in [
         format!("/v1/lookup/{code}"),
         format!("/v1/lookup/{code}?token=AAAAAAAAAAAAAAAAAAAAAA"),
@@ -550,7 +582,8 @@ async fn admin_listing_verifies_files_and_the_admin_command_drives_the_api() {
     let code = codes[0].clone();
     let run = move |args: Vec<String>| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_hoso-portal"))
-            .args(["admin", "--url", &base, "--token", ADMIN])
+            .args(["admin", "--url", &base])
+            .env("HOSO_PORTAL_ADMIN_TOKEN", ADMIN)
             .args(args)
             .output()
             .unwrap();

@@ -49,7 +49,10 @@ pub fn ok_json(data_dir: &Path, args: &[&str]) -> Value {
     })
 }
 
-/// A reference portal serving `bundle` on loopback (admin token `admin`,
+/// The test portals' admin token.
+pub const ADMIN: &str = "cli-test-admin-token-0123456789abcdef";
+
+/// A reference portal serving `bundle` on loopback (admin token [`ADMIN`],
 /// no officer simulation), its data under `dir/portal`; its base URL and
 /// the task serving it (dropping the task does not stop it).
 pub async fn portal(
@@ -61,7 +64,7 @@ pub async fn portal(
             data_dir: dir.join("portal"),
             catalog: bundle.to_path_buf(),
             config: hoso_portal::Config {
-                admin_token: "admin".into(),
+                admin_token: ADMIN.into(),
                 password_iterations: 1_000,
                 simulation: false,
                 ..hoso_portal::Config::default()

@@ -58,6 +58,9 @@ string_enum! {
         UploadTooLarge = "upload_too_large",
         /// 410: upload expired or abandoned.
         UploadExpired = "upload_expired",
+        /// 409: the account's unfinished uploads are at their quota
+        /// (`details.max_uploads`, `details.max_bytes`).
+        UploadQuotaExceeded = "upload_quota_exceeded",
         /// 409: no delta from that catalog version (`details.current_version`).
         CatalogVersionUnavailable = "catalog_version_unavailable",
         /// 409: an admin catalog install not newer than the current one.
@@ -70,6 +73,8 @@ string_enum! {
         CursorExpired = "cursor_expired",
         /// 429: rate limit (`Retry-After`).
         RateLimited = "rate_limited",
+        /// 408: the request body did not arrive in time.
+        RequestTimeout = "request_timeout",
         /// 500: server failure.
         Internal = "internal",
         /// 503: temporarily unavailable (`Retry-After`).

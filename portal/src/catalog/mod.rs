@@ -354,7 +354,12 @@ async fn install(
     if !is_gzip(&headers) {
         return Err(ApiError::unsupported_media_type());
     }
-    let bytes = read_body(body, portal.config.max_bundle_bytes).await?;
+    let bytes = read_body(
+        body,
+        portal.config.max_bundle_bytes,
+        portal.config.body_timeout,
+    )
+    .await?;
     let worker = portal.clone();
     let installed = tokio::task::spawn_blocking(move || {
         let bundle = versions::verify(&bytes)?;

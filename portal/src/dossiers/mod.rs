@@ -337,14 +337,25 @@ struct LookupQuery {
     token: Option<String>,
 }
 
-/// `GET /v1/lookup/{code}?token=`: the same 404 for an unknown code and a
-/// missing or wrong token; tokens compared in constant time.
+/// The header that carries a lookup token out of the URL (and so out of
+/// access logs and browser history).
+pub(crate) const LOOKUP_TOKEN_HEADER: &str = "x-lookup-token";
+
+/// `GET /v1/lookup/{code}` with the token in `X-Lookup-Token` (preferred)
+/// or `?token=` (the QR receipt's link): the same 404 for an unknown code
+/// and a missing or wrong token; tokens compared in constant time.
 async fn lookup(
     State(portal): State<Arc<Portal>>,
     Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
     query: Result<Query<LookupQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let token = query.ok().and_then(|Query(q)| q.token).unwrap_or_default();
+    let header = headers
+        .get(LOOKUP_TOKEN_HEADER)
+        .map(|v| v.to_str().unwrap_or_default().trim().to_string());
+    let token = header
+        .or_else(|| query.ok().and_then(|Query(q)| q.token))
+        .unwrap_or_default();
     let record = crate::dossier_code::parse(&code)
         .ok()
         .map(|_| store::get(&portal.db, &code))

@@ -43,7 +43,12 @@ where
     if !is_json(headers) {
         return Err(ApiError::unsupported_media_type());
     }
-    let bytes = read_body(body, portal.config.max_body_bytes).await?;
+    let bytes = read_body(
+        body,
+        portal.config.max_body_bytes,
+        portal.config.body_timeout,
+    )
+    .await?;
     let value = parse_value(&bytes)?;
     let fingerprint = idempotency::fingerprint(&value)?;
     let now = portal.clock.now().unix_timestamp();

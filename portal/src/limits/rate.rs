@@ -1,7 +1,9 @@
 //! The rate limit: a token bucket (GCRA, from `governor`) per access token,
 //! or per client IP for requests without a valid token; `--rate-limit`
 //! requests per second sustained, `--rate-burst` at once. Over it:
-//! `429 rate_limited` with an integer `Retry-After`. `/v1/admin/…` is exempt.
+//! `429 rate_limited` with an integer `Retry-After`. `/v1/admin/…` draws
+//! from a bucket per client network of its own (and wrong admin tokens
+//! lock a network out: `admin_token`).
 //!
 //! Buckets are keyed by the blinded token (`Caller::token_key`, an HMAC),
 //! never the token itself. A request whose token is unknown or expired
@@ -16,7 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -34,14 +36,13 @@ enum Key {
     Token(String),
     /// An IPv4 address, or an IPv6 /64 (one subscriber's prefix).
     Ip(IpAddr),
+    /// `/v1/admin/…` from a client network: a bucket of its own.
+    Admin(IpAddr),
 }
 
 impl Key {
     fn ip(ip: IpAddr) -> Key {
-        Key::Ip(match ip.to_canonical() {
-            IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !0u128 << 64)),
-            v4 => v4,
-        })
+        Key::Ip(crate::throttle::network(ip))
     }
 }
 
@@ -104,10 +105,16 @@ pub(super) async fn limit(
     mut request: Request,
     next: Next,
 ) -> Response {
-    if super::is_admin(request.uri().path()) {
-        return next.run(request).await;
-    }
     let ip = crate::extract::client_ip(request.extensions());
+    if super::is_admin(request.uri().path()) {
+        // Admin requests never authenticate an account token; they draw
+        // from their network's admin bucket.
+        let key = Key::Admin(crate::throttle::network(ip));
+        return match portal.limits.rate.check(key, ip) {
+            Ok(()) => next.run(request).await,
+            Err(seconds) => ApiError::rate_limited(seconds).into_response(),
+        };
+    }
     let caller = crate::extract::bearer(request.headers())
         .and_then(|token| crate::accounts::authenticate(&portal, token).ok());
     let key = caller

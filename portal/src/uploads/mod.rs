@@ -61,6 +61,8 @@ pub(crate) struct Uploads {
     /// Uploads with a PATCH being received.
     busy: Mutex<HashSet<String>>,
     last_sweep: Mutex<i64>,
+    /// What one account may have unfinished at once.
+    quota: records::Quota,
 }
 
 fn private_dir(path: &Path) -> std::io::Result<()> {
@@ -72,7 +74,7 @@ fn private_dir(path: &Path) -> std::io::Result<()> {
 }
 
 impl Uploads {
-    pub(crate) fn open(db: &Db, _config: &Config, data_dir: &Path) -> Result<Uploads, PortalError> {
+    pub(crate) fn open(db: &Db, config: &Config, data_dir: &Path) -> Result<Uploads, PortalError> {
         let blobs_dir = data_dir.join("blobs");
         let tmp_dir = blobs_dir.join(".tmp");
         let staging_dir = data_dir.join("uploads");
@@ -91,6 +93,10 @@ impl Uploads {
             records: Mutex::new(()),
             busy: Mutex::new(HashSet::new()),
             last_sweep: Mutex::new(i64::MIN),
+            quota: records::Quota {
+                uploads: config.max_open_uploads,
+                bytes: config.max_open_upload_bytes,
+            },
         })
     }
 

@@ -27,8 +27,6 @@ use std::sync::Arc;
 
 /// How long a PATCH waits for another PATCH of the same upload to end.
 const BUSY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
-/// A chunk body that sends nothing for this long is treated as cut.
-const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How the body ended.
 enum End {
@@ -59,14 +57,16 @@ pub(super) async fn append(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let now = portal.clock.now().unix_timestamp();
-    let uploads = &portal.uploads;
-    let record = uploads.find(&portal.db, &caller.account_id, &id, now)?;
+    // The request's own form first: a malformed PATCH is 400 (or 415)
+    // whatever state the upload is in.
     if !tus::is_chunk(&headers) {
         return Err(ApiError::unsupported_media_type());
     }
     let claimed = tus::upload_offset(&headers)?;
     let checksum = tus::upload_checksum(&headers)?;
+    let now = portal.clock.now().unix_timestamp();
+    let uploads = &portal.uploads;
+    let record = uploads.find(&portal.db, &caller.account_id, &id, now)?;
     if claimed != record.current_offset() {
         return Err(tus::offset_mismatch(record.current_offset()));
     }
@@ -139,11 +139,14 @@ async fn receive(
     let mut hasher = checksum.map(|_| Sha256::new());
     let mut segment: Vec<u8> = Vec::with_capacity(SEGMENT);
     let mut received = 0u64;
+    // An idle timeout, not a total one: a big chunk on a slow link that
+    // keeps moving is received whole.
+    let idle = portal.config.body_idle_timeout;
     let end = loop {
         let next = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx));
         // A connection that goes silent (half-open after a network change)
         // must not hold the upload forever.
-        let Ok(frame) = tokio::time::timeout(BODY_IDLE, next).await else {
+        let Ok(frame) = tokio::time::timeout(idle, next).await else {
             break End::Cut;
         };
         let data = match frame {

@@ -162,6 +162,15 @@ pub(crate) struct Swept {
     pub blobs: u64,
 }
 
+/// What one account may have unfinished at once: uploads, and their
+/// declared bytes in all. An upload stops counting when it completes, is
+/// deleted (or discarded) or expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Quota {
+    pub uploads: u64,
+    pub bytes: u64,
+}
+
 /// What `POST /v1/uploads` found or made.
 pub(super) enum Declared {
     /// The account holds the blob already.
@@ -234,17 +243,22 @@ impl Uploads {
             }
         }
         let open_key = format!("{account_id}:{blind}");
+        // The account's unfinished upload of this content, if any: resumed
+        // when it matches, else replaced (one of the two declarations is
+        // wrong, as one content has one size), so the index holds every
+        // unfinished upload of the account, one per content.
+        let mut replaced = None;
         if let Some(id) = db.get::<String>(OPEN, &open_key)? {
             if let Some(record) = db.get::<UploadRecord>(UPLOADS, &id)? {
-                if record.state == State::InProgress
-                    && record.view(now) == View::Live
-                    && record.size == size
-                    && record.media_type == media_type
-                {
-                    return Ok(Declared::Resume(record));
+                if record.state == State::InProgress && record.view(now) == View::Live {
+                    if record.size == size && record.media_type == media_type {
+                        return Ok(Declared::Resume(record));
+                    }
+                    replaced = Some(record);
                 }
             }
         }
+        self.check_quota(db, account_id, replaced.as_ref(), size, now)?;
         let record = UploadRecord {
             id: uuid::Uuid::new_v4().hyphenated().to_string(),
             account_id: account_id.to_string(),
@@ -259,11 +273,51 @@ impl Uploads {
             expires_at: now + UPLOAD_TTL,
             ended_at: None,
         };
-        db.commit(&[
+        let mut writes = vec![
             Write::put(UPLOADS, record.id.clone(), &record),
             Write::put(OPEN, open_key, &record.id),
-        ])?;
+        ];
+        if let Some(mut old) = replaced {
+            old.state = State::Discarded;
+            old.ended_at = Some(now);
+            writes.push(Write::put(UPLOADS, old.id.clone(), &old));
+            db.commit(&writes)?;
+            blobs::remove_file(&self.staging_path(&old.id)).map_err(internal)?;
+        } else {
+            db.commit(&writes)?;
+        }
         Ok(Declared::Created(record))
+    }
+
+    /// `409 upload_quota_exceeded` when one more unfinished upload of
+    /// `size` bytes would take `account_id` past its quota (`replaced`,
+    /// about to end, does not count). Call it under the records lock.
+    fn check_quota(
+        &self,
+        db: &Db,
+        account_id: &str,
+        replaced: Option<&UploadRecord>,
+        size: u64,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let mut uploads = 1u64;
+        let mut bytes = size;
+        for (_, id) in db.scan::<String>(OPEN, &format!("{account_id}:"), None, usize::MAX)? {
+            if replaced.is_some_and(|r| r.id == id) {
+                continue;
+            }
+            let Some(record) = db.get::<UploadRecord>(UPLOADS, &id)? else {
+                continue;
+            };
+            if record.state == State::InProgress && record.view(now) == View::Live {
+                uploads = uploads.saturating_add(1);
+                bytes = bytes.saturating_add(record.size);
+            }
+        }
+        if uploads > self.quota.uploads || bytes > self.quota.bytes {
+            return Err(tus::quota_exceeded(self.quota.uploads, self.quota.bytes));
+        }
+        Ok(())
     }
 
     /// Records bytes durably staged by a PATCH; `410` (and the staging file

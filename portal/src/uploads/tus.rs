@@ -69,13 +69,15 @@ pub(super) fn is_chunk(headers: &HeaderMap) -> bool {
     )
 }
 
-/// `Upload-Offset` of a PATCH (`400` when missing or not a number).
+/// `Upload-Offset` of a PATCH (`400` when missing, not a number, or past
+/// the spec's int64 range).
 pub(super) fn upload_offset(headers: &HeaderMap) -> Result<u64, ApiError> {
     headers
         .get(&UPLOAD_OFFSET)
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|v| v.parse::<u64>().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .and_then(|n| u64::try_from(n).ok())
         .ok_or_else(|| {
             ApiError::bad_request(
                 "Thiếu hoặc sai tiêu đề Upload-Offset",
@@ -217,6 +219,23 @@ pub(super) fn expired() -> ApiError {
         "Phiên tải lên đã hết hạn; hãy tạo phiên mới",
         "The upload has expired; create a new one",
     )
+}
+
+/// `409 upload_quota_exceeded`: the account's unfinished uploads are at
+/// their quota; one must complete, be deleted or expire first.
+pub(super) fn quota_exceeded(max_uploads: u64, max_bytes: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ErrorCode::UploadQuotaExceeded,
+        format!(
+            "Tài khoản đã có quá nhiều tệp đang tải lên dở (tối đa {max_uploads} tệp, tổng {max_bytes} byte); hãy hoàn tất hoặc hủy bớt"
+        ),
+        format!(
+            "The account has too many unfinished uploads (at most {max_uploads}, {max_bytes} bytes declared in all); finish or delete one first"
+        ),
+    )
+    .with_detail("max_uploads", max_uploads)
+    .with_detail("max_bytes", max_bytes)
 }
 
 /// `422 upload_hash_mismatch`: the upload was discarded.

@@ -15,7 +15,8 @@ pub const SOURCE: &str = concat!(
     "/../../shared/data/tthc-national-2642.jsonl.gz"
 );
 
-pub const ADMIN: &str = "test-admin-token";
+/// The test admin token (the rule: 32+ characters, 8+ different).
+pub const ADMIN: &str = "test-admin-token-0123456789abcdefghij";
 
 /// Procedures the tests need, plus the first 40 of the source.
 pub const CODES: &[&str] = &[

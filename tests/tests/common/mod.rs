@@ -32,10 +32,13 @@ pub fn bundle() -> &'static Bundle {
     })
 }
 
+/// The test portals' admin token.
+pub const ADMIN: &str = "hoso-tests-admin-token-0123456789abcdef";
+
 /// A portal test configuration (fast hashing, no simulation).
 pub fn config() -> Config {
     Config {
-        admin_token: "admin".into(),
+        admin_token: ADMIN.into(),
         password_iterations: 1_000,
         simulation: false,
         rate_limit: 100_000.0,
@@ -223,7 +226,7 @@ pub async fn admin(
     body: Option<serde_json::Value>,
 ) -> serde_json::Value {
     let http = hoso_core::client::PortalClient::new(&tp.base).unwrap();
-    let mut request = http.request(method, path).bearer_auth("admin");
+    let mut request = http.request(method, path).bearer_auth(ADMIN);
     if let Some(body) = body {
         request = request.json(&body);
     }

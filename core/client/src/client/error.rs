@@ -96,7 +96,7 @@ impl PortalError {
     }
 
     /// Worth retrying later (network trouble, 5xx, 429, an idempotent
-    /// request still in flight), as opposed to needing the user. A pin
+    /// request still in flight, the upload quota), as opposed to needing the user. A pin
     /// mismatch counts as network trouble: nothing was sent, and an
     /// intercepting network (hotel Wi-Fi, a proxy) is left behind.
     pub fn is_transient(&self) -> bool {
@@ -105,7 +105,12 @@ impl PortalError {
             | PortalError::NotApi { .. }
             | PortalError::PinMismatch { .. } => true,
             PortalError::Api(f) => {
-                f.status >= 500 || f.status == 429 || f.code == "idempotency_request_in_progress"
+                // An account's unfinished uploads at their quota: others
+                // complete or expire, so later the same upload goes through.
+                f.status >= 500
+                    || f.status == 429
+                    || f.code == "idempotency_request_in_progress"
+                    || f.code == "upload_quota_exceeded"
             }
             _ => false,
         }

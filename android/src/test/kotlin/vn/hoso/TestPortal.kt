@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit
  * actions go through its `admin` command, as a portal officer's would.
  */
 object TestPortal {
-    private const val ADMIN_TOKEN = "admin-token-for-tests"
+    /** The admin token: 32+ characters, given through the environment (never the command line). */
+    private const val ADMIN_TOKEN = "admin-token-for-tests-0123456789abcdef"
     private val binary = File(requireProperty("hoso.portal.bin"))
     private val scratch: File = Files.createTempDirectory("hoso-portal-test").toFile()
     private val process: Process
@@ -28,12 +29,14 @@ object TestPortal {
             "--addr", "127.0.0.1:0",
             "--data", File(scratch, "portal").path,
             "--source", requireProperty("hoso.shared.data"),
-            "--admin-token", ADMIN_TOKEN,
             "--sim", "off",
             // Fast password hashing: the tests log in many times.
             "--password-iterations", "1000",
         ).redirectErrorStream(true)
-            .also { it.environment()["TMPDIR"] = scratch.path }
+            .also {
+                it.environment()["TMPDIR"] = scratch.path
+                it.environment()["HOSO_PORTAL_ADMIN_TOKEN"] = ADMIN_TOKEN
+            }
             .start()
         val out: BufferedReader = process.inputStream.bufferedReader()
         val first = out.readLine()
@@ -52,9 +55,10 @@ object TestPortal {
     /** Moves a dossier along an officer transition (e.g. 2: being processed). */
     fun officer(code: String, status: Int, vararg extra: String) {
         val admin = ProcessBuilder(
-            listOf(binary.path, "admin", "--url", url, "--token", ADMIN_TOKEN, "status", code, status.toString()) +
-                extra,
-        ).redirectErrorStream(true).start()
+            listOf(binary.path, "admin", "--url", url, "status", code, status.toString()) + extra,
+        ).redirectErrorStream(true)
+            .also { it.environment()["HOSO_PORTAL_ADMIN_TOKEN"] = ADMIN_TOKEN }
+            .start()
         val said = admin.inputStream.bufferedReader().readText()
         check(admin.waitFor(60, TimeUnit.SECONDS) && admin.exitValue() == 0) {
             "hoso-portal admin status $code $status failed: $said"
