@@ -3,8 +3,10 @@
 //! rotation and revocation ([`keys`]), offline verification to a typed
 //! verdict ([`verify`]), reading whatever a scanned QR holds ([`scan`]) into
 //! a lookup request ([`request`]), drawing and reading QR pictures
-//! ([`image`]), the key set kept ([`store`]), the sealed followed list
-//! ([`followed`]) and the online key refresh and public lookup ([`online`]).
+//! ([`image`]), the key set kept ([`store`]), the portals trusted with their
+//! root keys ([`trust`]) and root-key signatures ([`signed`]), the sealed
+//! followed list ([`followed`]) and the online key refresh and public lookup
+//! ([`online`]).
 //! `docs/qr-receipt.md` describes the whole.
 
 pub mod followed;
@@ -15,6 +17,7 @@ pub mod keys;
 pub mod online;
 pub mod request;
 pub mod scan;
+pub mod signed;
 pub mod store;
 pub mod trust;
 pub mod verify;
@@ -26,8 +29,9 @@ pub use followed::{FollowedDossier, PublicStatus};
 pub use format::{FormatError, ReceiptPayload, SignedReceipt};
 pub use keys::{KeySet, KeySetError, KeysInstalled, PublicKey};
 pub use request::LookupRequest;
+pub use signed::{Signed, TrustError};
 pub use store::{ReceiptStoreError, Receipts};
-pub use trust::{Pinned, PortalTrust, Signed, TrustError};
+pub use trust::{Pinned, PortalTrust};
 pub use verify::{verify, verify_text, Verdict};
 
 #[cfg(test)]

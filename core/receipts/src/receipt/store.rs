@@ -34,7 +34,7 @@ pub enum ReceiptStoreError {
     #[error(transparent)]
     KeySet(#[from] KeySetError),
     #[error(transparent)]
-    Trust(#[from] super::trust::TrustError),
+    Trust(#[from] super::signed::TrustError),
     #[error(transparent)]
     Scan(#[from] ScanError),
     #[error(transparent)]
@@ -75,7 +75,7 @@ impl Classified for ReceiptStoreError {
             ReceiptStoreError::Vault(e) => e.kind(),
             ReceiptStoreError::Filed(e) => e.kind(),
             ReceiptStoreError::KeySet(_) | ReceiptStoreError::Scan(_) => ErrorKind::Receipt,
-            ReceiptStoreError::Trust(super::trust::TrustError::BadRootKey) => {
+            ReceiptStoreError::Trust(super::signed::TrustError::BadRootKey) => {
                 ErrorKind::InvalidInput
             }
             // The portal's answer cannot be trusted.
@@ -138,8 +138,8 @@ impl Receipts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::receipt::signed::{Signed, TrustError};
     use crate::receipt::test_support::{key_for, test_pair};
-    use crate::receipt::trust::{Signed, TrustError};
     use crate::vault::FixedKey;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
     use base64::Engine;

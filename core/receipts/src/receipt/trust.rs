@@ -8,12 +8,12 @@
 //! verification uses the key sets of every trusted portal together.
 
 use super::keys::{KeySet, KeySetError, KeysInstalled};
+use super::signed::{root_bytes, verify, Signed, TrustError};
 use super::store::{ReceiptStoreError, Receipts};
 use crate::storage::Changes;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use hoso_wire::signature::{catalog_statement, key_set_statement};
-use ring::signature::{UnparsedPublicKey, ED25519};
 use serde::{Deserialize, Serialize};
 
 const SPACE: &str = crate::vault::RECEIPTS_SPACE;
@@ -43,53 +43,12 @@ pub struct PortalTrust {
     pub etag: Option<String>,
 }
 
-/// Why a portal's signed answer was not trusted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TrustError {
-    #[error("câu trả lời của cổng không có chữ ký khóa gốc / the portal's answer carries no root-key signature")]
-    Unsigned,
-    #[error("khóa gốc không hợp lệ (cần base64url của 32 byte) / the root key is malformed (base64url of 32 bytes expected)")]
-    BadRootKey,
-    #[error("khóa gốc của cổng {portal} đã đổi so với khóa đã ghim: không nhận; nếu cổng thật sự đổi khóa, hãy cấu hình khóa mới / the root key of portal {portal} differs from the one pinned: refused; if the portal really changed it, configure the new key")]
-    RootKeyChanged { portal: String },
-    #[error("chữ ký khóa gốc không hợp lệ: dữ liệu có thể đã bị sửa / the root-key signature does not verify: the data may have been altered")]
-    BadSignature,
-}
-
-impl TrustError {
-    /// A stable machine code for the error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            TrustError::Unsigned => "unsigned",
-            TrustError::BadRootKey => "bad_root_key",
-            TrustError::RootKeyChanged { .. } => "root_key_changed",
-            TrustError::BadSignature => "bad_signature",
-        }
-    }
-}
-
 /// A portal's base URL in one form (scheme and host lower case, default
 /// port dropped, no trailing slash), so two spellings name one portal.
 pub fn portal_id(url: &str) -> String {
     url::Url::parse(url)
         .map(|u| u.as_str().trim_end_matches('/').to_string())
         .unwrap_or_else(|_| url.trim_end_matches('/').to_string())
-}
-
-fn root_bytes(text: &str) -> Result<[u8; 32], TrustError> {
-    B64URL
-        .decode(text.trim())
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .ok_or(TrustError::BadRootKey)
-}
-
-/// The signed parts of a portal's answer: its root key and signature
-/// headers, as received.
-#[derive(Debug, Clone, Copy)]
-pub struct Signed<'a> {
-    pub root_key: Option<&'a str>,
-    pub signature: Option<&'a str>,
 }
 
 impl Receipts {
@@ -249,13 +208,4 @@ impl Receipts {
     pub fn key_set_etag_for(&self, url: &str) -> Result<Option<String>, ReceiptStoreError> {
         Ok(self.portal_trust(url).ok().flatten().and_then(|t| t.etag))
     }
-}
-
-fn verify(root: &[u8; 32], statement: &[u8], signed: Signed<'_>) -> Result<(), TrustError> {
-    let signature = B64URL
-        .decode(signed.signature.ok_or(TrustError::Unsigned)?.trim())
-        .map_err(|_| TrustError::BadSignature)?;
-    UnparsedPublicKey::new(&ED25519, root)
-        .verify(statement, &signature)
-        .map_err(|_| TrustError::BadSignature)
 }
