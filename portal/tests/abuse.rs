@@ -498,7 +498,7 @@ fn the_admin_token_never_comes_from_the_command_line() {
         .spawn()
         .unwrap();
     let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
-    let banner: Vec<String> = (0..3).map(|_| lines.next().unwrap().unwrap()).collect();
+    let banner: Vec<String> = (0..4).map(|_| lines.next().unwrap().unwrap()).collect();
     let url = banner[0]
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -506,8 +506,9 @@ fn the_admin_token_never_comes_from_the_command_line() {
         .trim_end_matches("/v1/")
         .to_string();
     let file = data.join("admin.token");
+    assert!(banner[2].starts_with("hoso-portal: root key "), "{banner:?}");
     assert_eq!(
-        banner[2],
+        banner[3],
         format!("hoso-portal: admin token in {}", file.display())
     );
     let token = std::fs::read_to_string(&file).unwrap().trim().to_string();
