@@ -319,6 +319,7 @@ pub fn content_hash(procedures: &[Procedure]) -> String {
 mod tests {
     use super::*;
     use crate::catalog::{parse::parse_record, source::SourceRecord};
+    use crate::catalog::{Channel, ChannelKind, Fee, ForeignAmount, ProcessingTime};
 
     fn sample(code: &str, name: &str) -> Procedure {
         parse_record(&SourceRecord {
@@ -349,6 +350,43 @@ mod tests {
         bundle.write_to(&path).unwrap();
         let bytes = bundle.write_into(Vec::new()).unwrap();
         assert_eq!(bytes, std::fs::read(&path).unwrap());
+        assert_eq!(Bundle::from_reader(&bytes[..]).unwrap(), bundle);
+    }
+
+    #[test]
+    fn every_float_survives_the_bundle() {
+        // Found by the catalog_reader fuzz target: without serde_json's
+        // `float_roundtrip`, 14 of 300 random amounts (these among them)
+        // read back one bit off, and the bundle failed its own hash check.
+        let mut p = sample("1.1", "A");
+        p.channels = [
+            6.471561653193026e-21,
+            7.864443854425286e-10,
+            0.1,
+            1.5,
+            1e300,
+        ]
+        .into_iter()
+        .map(|value| Channel {
+            channel: ChannelKind::Online,
+            processing_time: ProcessingTime {
+                value: Some(value),
+                unit: None,
+                text: String::new(),
+            },
+            fees: vec![Fee {
+                amount_vnd: None,
+                text: String::new(),
+                amount_foreign: Some(ForeignAmount {
+                    amount: value,
+                    currency: "USD".into(),
+                }),
+            }],
+            note: None,
+        })
+        .collect();
+        let bundle = Bundle::new(1, vec![p]);
+        let bytes = bundle.write_into(Vec::new()).unwrap();
         assert_eq!(Bundle::from_reader(&bytes[..]).unwrap(), bundle);
     }
 
