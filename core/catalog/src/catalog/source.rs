@@ -83,17 +83,32 @@ pub fn read_records(path: &Path) -> Result<Vec<SourceRecord>, SourceError> {
         other => SourceError::Limit(other),
     })?;
     let mut file = BufReader::new(file);
-    let is_gzip = file
+    // The first read fails as opening the file does; `read_records_from`
+    // then looks at what is buffered.
+    file.fill_buf().map_err(|source| SourceError::Open {
+        path: path.display().to_string(),
+        source,
+    })?;
+    read_records_from(file)
+}
+
+/// Reads every record of crawled source lines from `reader`, plain or
+/// gzip-compressed (detected by the gzip magic bytes), within
+/// [`limits::CATALOG_SOURCE_BYTES`] decompressed,
+/// [`limits::CATALOG_PROCEDURE_BYTES`] a line,
+/// [`limits::CATALOG_SOURCE_LINES_MAX`] lines and
+/// [`limits::CATALOG_PROCEDURES_MAX`] records. Fails as a whole on the first
+/// bad line; what it gives back is never empty and has unique, non-blank
+/// codes.
+pub fn read_records_from(mut reader: impl BufRead) -> Result<Vec<SourceRecord>, SourceError> {
+    let is_gzip = reader
         .fill_buf()
-        .map_err(|source| SourceError::Open {
-            path: path.display().to_string(),
-            source,
-        })?
+        .map_err(|source| SourceError::Read { line: 1, source })?
         .starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read> = if is_gzip {
-        Box::new(MultiGzDecoder::new(file))
+    let reader: Box<dyn Read + '_> = if is_gzip {
+        Box::new(MultiGzDecoder::new(reader))
     } else {
-        Box::new(file)
+        Box::new(reader)
     };
     let bounded = Bounded::new(reader, limits::CATALOG_SOURCE_BYTES, limits::CATALOG_SOURCE);
     parse_lines(BufReader::new(bounded))
@@ -184,6 +199,25 @@ mod tests {
         let input = "{\"ma_thu_tuc\":\"1.000001\"}\n{\"ma_thu_tuc\": \"1.0";
         let err = parse_lines(input.as_bytes()).unwrap_err();
         assert!(matches!(err, SourceError::Json { line: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn records_read_from_memory_plain_or_gzip() {
+        use std::io::Write;
+        let plain = "{\"ma_thu_tuc\":\"1.1\"}\r\n\n{\"ma_thu_tuc\":\" 1.2 \"}\n";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(plain.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        for input in [plain.as_bytes(), &gz[..]] {
+            let records = read_records_from(input).unwrap();
+            let codes: Vec<&str> = records.iter().map(|r| r.ma_thu_tuc.trim()).collect();
+            assert_eq!(codes, ["1.1", "1.2"]);
+        }
+        let cut = &gz[..gz.len() - 4];
+        assert!(matches!(
+            read_records_from(cut),
+            Err(SourceError::Read { .. })
+        ));
     }
 
     #[test]

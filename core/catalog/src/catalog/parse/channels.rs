@@ -38,6 +38,11 @@ const FREE: &str = "Miễn phí";
 /// How far a free-text processing time ("Không phải trả kết quả cho người
 /// nộp thuế") may run before its fee.
 const MAX_FREE_TIME: usize = 300;
+/// The longest bare number tried as a processing time where digits run on
+/// into an amount ("Trực tuyến120 VNĐ"): every split is a candidate, so
+/// without a bound a long run of digits costs its length squared (a 60 KB
+/// run took 28 s and 2 GB in fuzzing).
+const MAX_BARE_TIME_DIGITS: usize = 6;
 
 pub(super) fn parse(text: &str) -> Parsed<Channel> {
     let Some(body) = text.trim_start().strip_prefix(HEADER) else {
@@ -90,7 +95,7 @@ fn time_candidates(s: &str, at: usize) -> Vec<(usize, ProcessingTime)> {
         if matches!(char_at(s, num_end), Some('.' | ',')) && digit_run(s, num_end + 1) > 0 {
             num_end += 1 + digit_run(s, num_end + 1);
         }
-        let value = s[at..num_end].replace(',', ".").parse::<f64>().ok();
+        let value = number(&s[at..num_end].replace(',', "."));
         let after = &s[num_end..];
         let spaced = after.strip_prefix(' ').unwrap_or(after);
         if let Some((unit_text, unit)) = UNITS.iter().find(|(u, _)| spaced.starts_with(u)) {
@@ -99,9 +104,9 @@ fn time_candidates(s: &str, at: usize) -> Vec<(usize, ProcessingTime)> {
         } else {
             // A bare number. Its digits may run into an amount ("Trực
             // tuyến120 VNĐ" is 1 + "20 VNĐ"), so try every split, shortest
-            // time first.
-            for end in at + 1..=at + digits {
-                let value = s[at..end].parse::<f64>().ok();
+            // time first (the first `MAX_BARE_TIME_DIGITS`).
+            for end in at + 1..=at + digits.min(MAX_BARE_TIME_DIGITS) {
+                let value = number(&s[at..end]);
                 out.push((end, time(value, None, &s[at..end])));
             }
         }
@@ -113,6 +118,13 @@ fn time_candidates(s: &str, at: usize) -> Vec<(usize, ProcessingTime)> {
         out.push((end, time(None, None, s[at..end].trim())));
     }
     out
+}
+
+/// A decimal number as printed, if finite: a run of 310 digits parses as
+/// infinity, which JSON has no number for (serde_json writes `null`, which a
+/// bundle then cannot read back as an amount).
+fn number(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 fn time(value: Option<f64>, unit: Option<TimeUnit>, text: &str) -> ProcessingTime {
@@ -171,7 +183,7 @@ fn fee_token(s: &str, at: usize) -> Option<(usize, Option<Fee>)> {
     let fee = match foreign {
         None => fee(amount.replace([',', '.'], "").parse().ok(), None, text),
         Some(currency) => {
-            let value = amount.replace(',', "").parse::<f64>().ok();
+            let value = number(&amount.replace(',', ""));
             let foreign = value.map(|amount| ForeignAmount {
                 amount,
                 currency: currency.to_string(),
@@ -353,6 +365,31 @@ mod tests {
         assert_eq!(p.items[1].processing_time.text, "1");
         assert_eq!(p.items[1].fees[0].amount_vnd, Some(20));
         assert_eq!(p.items[1].fees[0].text, "20 VNĐ(20.000 đ/tờ khai)");
+    }
+
+    #[test]
+    fn numbers_past_f64_are_no_numbers() {
+        // Found by the catalog_reader fuzz target: 400 digits parse as
+        // infinity, which a bundle wrote as `null` and could not read back.
+        let digits = "9".repeat(400);
+        let p = rows(&format!(
+            "Trực tuyến{digits} NgàyMiễn phíTrực tiếp5 Ngày{digits} USD"
+        ));
+        assert_eq!(p.items[0].processing_time.value, None);
+        assert_eq!(p.items[0].processing_time.unit, Some(TimeUnit::Day));
+        assert_eq!(p.items[1].fees[0].amount_foreign, None);
+        assert_eq!(p.items[1].fees[0].text, format!("{digits} USD"));
+    }
+
+    #[test]
+    fn a_long_run_of_digits_is_read_in_linear_time() {
+        // Found by the catalog_reader fuzz target: every split of a bare
+        // number was a candidate time (a 60 KB run: 28 s and 2 GB).
+        let p = rows(&format!("Trực tuyến1{}", "2".repeat(1_000_000)));
+        assert!(p.items.is_empty());
+        let p = rows(&format!("Trực tuyến1{} VNĐ", "2".repeat(100_000)));
+        assert_eq!(p.items[0].processing_time.value, Some(1.0));
+        assert_eq!(p.items[0].fees[0].amount_vnd, None);
     }
 
     #[test]
