@@ -506,7 +506,10 @@ fn the_admin_token_never_comes_from_the_command_line() {
         .trim_end_matches("/v1/")
         .to_string();
     let file = data.join("admin.token");
-    assert!(banner[2].starts_with("hoso-portal: root key "), "{banner:?}");
+    assert!(
+        banner[2].starts_with("hoso-portal: root key "),
+        "{banner:?}"
+    );
     assert_eq!(
         banner[3],
         format!("hoso-portal: admin token in {}", file.display())
