@@ -148,6 +148,14 @@ mod tests {
 
     const PORTAL: &str = "https://portal.example.vn/";
 
+    /// A root key and signature as two headers would carry them.
+    fn both<'a>(root_key: &'a str, signature: &'a str) -> Signed<'a> {
+        Signed {
+            root_key: Some(root_key),
+            signature: Some(signature),
+        }
+    }
+
     struct Root(Ed25519KeyPair);
 
     impl Root {
@@ -288,15 +296,7 @@ mod tests {
         let by = |root: &Root| (root.public(), root.sign(&statement));
         let (p, s) = by(&impostor);
         let e = receipts
-            .accept_signed_catalog(
-                PORTAL,
-                Signed {
-                    root_key: Some(&p),
-                    signature: Some(&s),
-                },
-                4,
-                "ab",
-            )
+            .accept_signed_catalog(PORTAL, both(&p, &s), 4, "ab")
             .unwrap_err();
         assert!(matches!(
             e,
@@ -320,27 +320,11 @@ mod tests {
         ));
         let (p, s) = by(&real);
         receipts
-            .accept_signed_catalog(
-                PORTAL,
-                Signed {
-                    root_key: Some(&p),
-                    signature: Some(&s),
-                },
-                4,
-                "ab",
-            )
+            .accept_signed_catalog(PORTAL, both(&p, &s), 4, "ab")
             .unwrap();
         // The same signature for another version or hash: refused.
         let e = receipts
-            .accept_signed_catalog(
-                PORTAL,
-                Signed {
-                    root_key: Some(&p),
-                    signature: Some(&s),
-                },
-                5,
-                "ab",
-            )
+            .accept_signed_catalog(PORTAL, both(&p, &s), 5, "ab")
             .unwrap_err();
         assert!(matches!(
             e,
