@@ -14,6 +14,6 @@ pub use hoso_store::{clock, error, hex, limits, text, vault};
 pub use hoso_store::{
     open_sled, DirectoryLock, LockError, Quarantined, SledOpenFailure, StorageError,
 };
-pub use hoso_sync::{outbox, sync};
+pub use hoso_sync::{outbox, residents, sync};
 /// Portal API v1's request and response shapes (`docs/portal-api.yaml`).
 pub use hoso_wire as wire;

@@ -35,7 +35,10 @@ pub(crate) const SEALED_SPACES: &[&str] = &[
     BLOBS_SPACE,
     OUTBOX_SPACE,
     RECEIPTS_SPACE,
+    RESIDENTS_SPACE,
 ];
+/// The residents a volunteer files for and their wrapped keys.
+pub const RESIDENTS_SPACE: &str = "residents";
 /// Submissions frozen from drafts, waiting for (or done with) the portal.
 pub const OUTBOX_SPACE: &str = "outbox";
 /// Dossiers followed through their receipts (lookup tokens, public status).
@@ -91,6 +94,20 @@ impl DataKey {
 /// phones, a key file on laptops.
 pub trait KeyProvider: Send + Sync {
     fn data_key(&self) -> Result<DataKey, KeyError>;
+}
+
+/// Named 32-byte secrets the host keeps outside the data directory
+/// (Android Keystore-wrapped preferences, the iOS Keychain, the CLI's key
+/// directory), for keys that must be destroyable: a copy of the data
+/// directory never holds them. The resident keyring key is one
+/// (`docs/adr/0012-resident-spaces.md`).
+pub trait SecretStore: Send + Sync {
+    /// The secret named `name`, if the host holds one.
+    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError>;
+    /// Keeps `secret` under `name`, replacing any other.
+    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError>;
+    /// Forgets the secret named `name` (nothing if there is none).
+    fn delete(&self, name: &str) -> Result<(), KeyError>;
 }
 
 /// Why the host could not supply a key.

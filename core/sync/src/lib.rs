@@ -4,6 +4,7 @@
 //! `docs/architecture.md`.
 
 pub mod outbox;
+pub mod residents;
 pub mod sync;
 
 // The layers below, under the names the modules use (`crate::storage::…`).
@@ -12,4 +13,4 @@ use hoso_client::client;
 use hoso_drafts::{draft, filed};
 use hoso_forms::form;
 use hoso_receipts::receipt;
-use hoso_store::{clock, storage, text, vault};
+use hoso_store::{clock, hex, storage, text, vault};

@@ -92,7 +92,8 @@ pub enum Installed {
     Unchanged { version: u64 },
 }
 
-/// The catalog kept under a data directory.
+/// The catalog kept under a data directory (a clone shares it).
+#[derive(Clone)]
 pub struct CatalogStore {
     store: Store,
 }

@@ -156,13 +156,23 @@ fn requirements_name(code: &str, version: u64) -> String {
 
 impl Drafts {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Drafts, DraftError> {
+        Drafts::with_catalog(data_dir, keys, CatalogStore::open(data_dir)?)
+    }
+
+    /// The drafts of `data_dir` made against `catalog`, kept elsewhere (a
+    /// resident's drafts use the volunteer's catalog).
+    pub fn with_catalog(
+        data_dir: &Path,
+        keys: &dyn KeyProvider,
+        catalog: CatalogStore,
+    ) -> Result<Drafts, DraftError> {
         let vault = Vault::open_dir(data_dir, keys)?;
         Ok(Drafts {
             profiles: Profiles::with_vault(vault.clone()),
             blobs: BlobStore::open(data_dir, &vault)?,
             data_dir: data_dir.to_path_buf(),
             vault,
-            catalog: CatalogStore::open(data_dir)?,
+            catalog,
             rng: SystemRandom::new(),
             schemas: Mutex::new(HashMap::new()),
         })

@@ -1,0 +1,367 @@
+//! Residents a volunteer files for (issue #19, ADR 0012): each resident is
+//! a data directory of its own (`DIR/residents/<id>/`, opened as a
+//! [`Local`] like the citizen's own) sealed under the resident's own data
+//! key, which is kept only wrapped by the keyring ([`keyring`]). Exactly one
+//! resident is active at a time; only the active resident's directory is
+//! open, so no call can reach another's data. Wiping a resident rotates the
+//! keyring and deletes the directory: a copy of the data taken before the
+//! wipe cannot be opened with what the host holds after (crypto-erasure).
+
+mod keyring;
+
+pub use keyring::KeyringError;
+
+use crate::catalog::store::{CatalogError, CatalogStore};
+use crate::draft::{DraftError, Drafts};
+use crate::storage::Changes;
+use crate::sync::Local;
+use crate::vault::{
+    DataKey, KeyError, KeyProvider, SecretStore, Vault, VaultError, RESIDENTS_SPACE,
+};
+use hoso_store::error::{Classified, ErrorKind};
+use keyring::Keyring;
+use ring::rand::{SecureRandom, SystemRandom};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+const KEYRING: &[u8] = b"keyring";
+const LIST: &[u8] = b"list";
+/// The id of the resident in use, kept so a later start (a CLI command)
+/// acts on the same one.
+const ACTIVE: &[u8] = b"active";
+/// Where the residents' directories live, under the volunteer's.
+const DIR: &str = "residents";
+
+/// One resident, as the volunteer's list shows them (sealed: the label is
+/// personal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resident {
+    /// Random, 16 hex digits; names the resident's directory.
+    pub id: String,
+    /// How the volunteer tells residents apart ("Bà Năm, tổ 3").
+    pub label: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// Why a resident operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ResidentError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+    #[error(transparent)]
+    Space(#[from] DraftError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("không có người dân {0} / no resident {0}")]
+    NotFound(String),
+    #[error("chưa chọn người dân nào / no resident is active")]
+    NoneActive,
+    #[error("tên gọi người dân không được để trống / the resident's label must not be empty")]
+    EmptyLabel,
+    #[error("danh sách người dân đã lưu bị hỏng / the saved list of residents is damaged")]
+    Damaged,
+    #[error("không xóa được thư mục của người dân / cannot delete the resident's directory: {0}")]
+    Io(String),
+}
+
+impl Classified for ResidentError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ResidentError::Vault(e) => e.kind(),
+            ResidentError::Keyring(KeyringError::Host(e)) => e.kind(),
+            ResidentError::Keyring(KeyringError::Randomness) => ErrorKind::Internal,
+            ResidentError::Keyring(_) => ErrorKind::KeyUnavailable,
+            ResidentError::Space(e) => e.kind(),
+            ResidentError::Catalog(e) => e.kind(),
+            ResidentError::NotFound(_) => ErrorKind::NotFound,
+            ResidentError::NoneActive | ResidentError::EmptyLabel => ErrorKind::InvalidInput,
+            ResidentError::Damaged => ErrorKind::Damaged,
+            ResidentError::Io(_) => ErrorKind::Storage,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        match self {
+            ResidentError::Vault(e) => e.code(),
+            ResidentError::Keyring(KeyringError::KeyringKeyMissing) => "keyring_key_missing",
+            ResidentError::Keyring(KeyringError::Unwrap(_)) => "resident_key_unreadable",
+            ResidentError::Keyring(_) => "key_unavailable",
+            ResidentError::Space(e) => e.code(),
+            ResidentError::Catalog(e) => e.code(),
+            ResidentError::NotFound(_) => "resident_not_found",
+            ResidentError::NoneActive => "no_active_resident",
+            ResidentError::EmptyLabel => "empty_label",
+            ResidentError::Damaged => "damaged",
+            ResidentError::Io(_) => "io",
+        }
+    }
+}
+
+/// A resident's key handed to their directory's vault.
+struct ResidentKey(DataKey);
+
+impl KeyProvider for ResidentKey {
+    fn data_key(&self) -> Result<DataKey, KeyError> {
+        Ok(DataKey::from_bytes(*self.0.as_bytes()))
+    }
+}
+
+/// The residents of a volunteer's device.
+pub struct Residents {
+    vault: Vault,
+    /// The volunteer's catalog, which every resident's drafts use.
+    catalog: CatalogStore,
+    dir: PathBuf,
+    secrets: Arc<dyn SecretStore>,
+    rng: SystemRandom,
+    active: Mutex<Option<(String, Arc<Local>)>>,
+}
+
+impl Residents {
+    /// The residents kept under `data_dir` (the volunteer's own directory,
+    /// opened with the host's key), their keyring key with `secrets`.
+    /// Finishes a wipe a crash interrupted.
+    pub fn open(
+        data_dir: &Path,
+        keys: &dyn KeyProvider,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<Residents, ResidentError> {
+        let vault = Vault::open_dir(data_dir, keys)?;
+        let residents = Residents {
+            vault,
+            catalog: CatalogStore::open(data_dir)?,
+            dir: data_dir.join(DIR),
+            secrets,
+            rng: SystemRandom::new(),
+            active: Mutex::new(None),
+        };
+        residents.recover()?;
+        Ok(residents)
+    }
+
+    fn keyring(&self) -> Result<Keyring, ResidentError> {
+        match self.vault.get(RESIDENTS_SPACE, KEYRING)? {
+            None => Ok(Keyring::default()),
+            Some(b) => serde_json::from_slice(&b).map_err(|_| ResidentError::Damaged),
+        }
+    }
+
+    /// Every resident, oldest first.
+    pub fn list(&self) -> Result<Vec<Resident>, ResidentError> {
+        match self.vault.get(RESIDENTS_SPACE, LIST)? {
+            None => Ok(Vec::new()),
+            Some(b) => serde_json::from_slice(&b).map_err(|_| ResidentError::Damaged),
+        }
+    }
+
+    fn commit(&self, keyring: &Keyring, list: &[Resident]) -> Result<(), ResidentError> {
+        let mut changes = Changes::default();
+        let ring = serde_json::to_vec(keyring).map_err(|_| ResidentError::Damaged)?;
+        let list = serde_json::to_vec(list).map_err(|_| ResidentError::Damaged)?;
+        self.vault
+            .put(&mut changes, RESIDENTS_SPACE, KEYRING, &ring)?;
+        self.vault.put(&mut changes, RESIDENTS_SPACE, LIST, &list)?;
+        self.vault
+            .store()
+            .commit(&changes)
+            .map_err(|e| ResidentError::Vault(VaultError::Storage(e)))
+    }
+
+    /// The keyring key, made on first use.
+    fn ring_key(&self, keyring: &Keyring) -> Result<DataKey, ResidentError> {
+        match keyring::ring_key(self.secrets.as_ref(), keyring.epoch) {
+            Err(KeyringError::KeyringKeyMissing) if keyring.wrapped.is_empty() => {
+                let key = keyring::random_key(&self.rng)?;
+                self.secrets
+                    .put(&keyring::secret_name(keyring.epoch), &key)
+                    .map_err(KeyringError::from)?;
+                Ok(key)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Adds a resident (`label` is how the volunteer tells them apart);
+    /// their directory is made when they are first used.
+    pub fn create(&self, label: &str, now: i64) -> Result<Resident, ResidentError> {
+        let label = label.trim();
+        if label.is_empty() {
+            return Err(ResidentError::EmptyLabel);
+        }
+        let _guard = self.vault.store().edit_lock();
+        let mut keyring = self.keyring()?;
+        let ring_key = self.ring_key(&keyring)?;
+        let mut raw = [0u8; 8];
+        self.rng
+            .fill(&mut raw)
+            .map_err(|_| KeyringError::Randomness)?;
+        let id = crate::hex::encode(&raw);
+        let key = keyring::random_key(&self.rng)?;
+        let wrapped = keyring::wrap(&ring_key, keyring.epoch, &id, &key, &self.rng)?;
+        keyring.wrapped.insert(id.clone(), wrapped);
+        let resident = Resident {
+            id,
+            label: label.to_string(),
+            created_at: now,
+        };
+        let mut list = self.list()?;
+        list.push(resident.clone());
+        self.commit(&keyring, &list)?;
+        Ok(resident)
+    }
+
+    /// Makes resident `id` the active one (closing the one before) and
+    /// returns their stores.
+    pub fn use_resident(&self, id: &str) -> Result<Arc<Local>, ResidentError> {
+        let keyring = self.keyring()?;
+        let wrapped = keyring
+            .wrapped
+            .get(id)
+            .ok_or_else(|| ResidentError::NotFound(crate::text::shown_if_identifier(id)))?;
+        let mut active = self.active.lock().unwrap_or_else(|p| p.into_inner());
+        // Closed first: never two residents open at once.
+        *active = None;
+        let ring_key = keyring::ring_key(self.secrets.as_ref(), keyring.epoch)?;
+        let key = keyring::unwrap(&ring_key, keyring.epoch, id, wrapped)?;
+        let drafts =
+            Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
+        let local = Arc::new(Local::from_drafts(drafts));
+        self.remember_active(Some(id))?;
+        *active = Some((id.to_string(), local.clone()));
+        Ok(local)
+    }
+
+    fn remember_active(&self, id: Option<&str>) -> Result<(), ResidentError> {
+        let mut changes = Changes::default();
+        match id {
+            Some(id) => self
+                .vault
+                .put(&mut changes, RESIDENTS_SPACE, ACTIVE, id.as_bytes())?,
+            None => changes.remove(RESIDENTS_SPACE, ACTIVE),
+        }
+        self.vault
+            .store()
+            .commit(&changes)
+            .map_err(|e| ResidentError::Vault(VaultError::Storage(e)))
+    }
+
+    /// Opens the resident that was in use when this device last stopped
+    /// (none after [`lock`](Self::lock) or a wipe of them).
+    pub fn resume(&self) -> Result<Option<(String, Arc<Local>)>, ResidentError> {
+        if let Ok(active) = self.active() {
+            return Ok(Some(active));
+        }
+        let Some(id) = self.vault.get(RESIDENTS_SPACE, ACTIVE)? else {
+            return Ok(None);
+        };
+        let id = String::from_utf8(id).map_err(|_| ResidentError::Damaged)?;
+        if !self.keyring()?.wrapped.contains_key(&id) {
+            return Ok(None);
+        }
+        let local = self.use_resident(&id)?;
+        Ok(Some((id, local)))
+    }
+
+    /// The active resident's id and stores.
+    pub fn active(&self) -> Result<(String, Arc<Local>), ResidentError> {
+        self.active
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or(ResidentError::NoneActive)
+    }
+
+    /// Closes the active resident and forgets their key; no resident is
+    /// in use until one is chosen again.
+    pub fn lock(&self) -> Result<(), ResidentError> {
+        *self.active.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.remember_active(None)
+    }
+
+    /// Wipes resident `id`: a new keyring key wraps every other resident's
+    /// key, the host forgets the old one, and the resident's directory is
+    /// deleted. Copies of the data taken before cannot open the resident.
+    pub fn wipe(&self, id: &str) -> Result<(), ResidentError> {
+        let _guard = self.vault.store().edit_lock();
+        let keyring = self.keyring()?;
+        if !keyring.wrapped.contains_key(id) {
+            return Err(ResidentError::NotFound(crate::text::shown_if_identifier(
+                id,
+            )));
+        }
+        {
+            let mut active = self.active.lock().unwrap_or_else(|p| p.into_inner());
+            if active.as_ref().is_some_and(|(a, _)| a == id) {
+                *active = None;
+            }
+        }
+        let old_key = keyring::ring_key(self.secrets.as_ref(), keyring.epoch)?;
+        let epoch = keyring.epoch.checked_add(1).ok_or(ResidentError::Damaged)?;
+        let new_key = keyring::random_key(&self.rng)?;
+        let mut next = Keyring {
+            epoch,
+            wrapped: Default::default(),
+        };
+        for (other, wrapped) in keyring.wrapped.iter().filter(|(k, _)| *k != id) {
+            let key = keyring::unwrap(&old_key, keyring.epoch, other, wrapped)?;
+            next.wrapped.insert(
+                other.clone(),
+                keyring::wrap(&new_key, epoch, other, &key, &self.rng)?,
+            );
+        }
+        // 1. the host holds the new key; 2. the keyring and list move to
+        // it in one commit; 3. the host forgets the old key; 4. the
+        // directory goes. A crash between any two is finished by `recover`.
+        self.secrets
+            .put(&keyring::secret_name(epoch), &new_key)
+            .map_err(KeyringError::from)?;
+        let list: Vec<Resident> = self.list()?.into_iter().filter(|r| r.id != id).collect();
+        self.commit(&next, &list)?;
+        if self.vault.get(RESIDENTS_SPACE, ACTIVE)?.as_deref() == Some(id.as_bytes()) {
+            self.remember_active(None)?;
+        }
+        self.secrets
+            .delete(&keyring::secret_name(keyring.epoch))
+            .map_err(KeyringError::from)?;
+        self.remove_dir(id)
+    }
+
+    fn remove_dir(&self, id: &str) -> Result<(), ResidentError> {
+        let dir = self.dir.join(id);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(ResidentError::Io(e.kind().to_string())),
+        }
+    }
+
+    /// Finishes an interrupted wipe: the host forgets keyring keys of
+    /// epochs other than the current one (the one before, or a next one
+    /// made but never committed), and directories of residents no longer
+    /// listed are deleted.
+    fn recover(&self) -> Result<(), ResidentError> {
+        let keyring = self.keyring()?;
+        for epoch in [keyring.epoch.checked_sub(1), keyring.epoch.checked_add(1)]
+            .into_iter()
+            .flatten()
+        {
+            self.secrets
+                .delete(&keyring::secret_name(epoch))
+                .map_err(KeyringError::from)?;
+        }
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !keyring.wrapped.contains_key(&name) {
+                self.remove_dir(&name)?;
+            }
+        }
+        Ok(())
+    }
+}
