@@ -34,7 +34,15 @@ pub enum AttachCommand {
 }
 
 pub fn run(ctx: &Context, cmd: AttachCommand) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let space = crate::resident_cmd::space(ctx)?;
+    let own;
+    let drafts: &Drafts = match &space {
+        Some(local) => &local.drafts,
+        None => {
+            own = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+            &own
+        }
+    };
     crate::warn_quarantined(drafts.quarantined());
     match cmd {
         AttachCommand::Add {
@@ -128,7 +136,7 @@ pub fn run(ctx: &Context, cmd: AttachCommand) -> Result<(), Failure> {
             }
         }
         AttachCommand::Gc => {
-            let removed = hoso_core::outbox::Outbox::new(&drafts).collect_garbage(&drafts)?;
+            let removed = hoso_core::outbox::Outbox::new(drafts).collect_garbage(drafts)?;
             if ctx.json {
                 print_json(&serde_json::json!({ "removed_files": removed }));
             } else {

@@ -50,7 +50,15 @@ pub enum DraftCommand {
 }
 
 pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+    let space = crate::resident_cmd::space(ctx)?;
+    let own;
+    let drafts: &Drafts = match &space {
+        Some(local) => &local.drafts,
+        None => {
+            own = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+            &own
+        }
+    };
     crate::warn_quarantined(drafts.quarantined());
     match cmd {
         DraftCommand::New {
@@ -67,7 +75,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                     );
                 }
             }
-            show(ctx, &drafts, &draft)?;
+            show(ctx, drafts, &draft)?;
         }
         DraftCommand::Set { id, field, value } => {
             let value = crate::value_arg(value)?;
@@ -115,7 +123,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
         }
         DraftCommand::Show { id } => {
             let draft = drafts.get(&id)?;
-            show(ctx, &drafts, &draft)?;
+            show(ctx, drafts, &draft)?;
         }
         DraftCommand::List => {
             let list = drafts.list()?;
@@ -137,7 +145,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
             if !ctx.json {
                 println!("đã sao chép thành / copied to {}", draft.id);
             }
-            show(ctx, &drafts, &draft)?;
+            show(ctx, drafts, &draft)?;
         }
         DraftCommand::Delete { id } => {
             let id = drafts.delete(&id)?;
@@ -194,7 +202,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                     draft.id, draft.id, draft.catalog_version
                 );
             }
-            show(ctx, &drafts, &draft)?;
+            show(ctx, drafts, &draft)?;
         }
     }
     Ok(())

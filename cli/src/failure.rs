@@ -30,6 +30,8 @@ pub enum Failure {
     #[error(transparent)]
     Limit(#[from] hoso_core::limits::LimitError),
     #[error(transparent)]
+    Resident(#[from] hoso_core::residents::ResidentError),
+    #[error(transparent)]
     Portal(#[from] hoso_core::client::PortalError),
     #[error(transparent)]
     Sync(#[from] hoso_core::sync::engine::SyncError),
@@ -62,6 +64,7 @@ impl Failure {
             Failure::Input(_) => "io",
             Failure::Usage(_) => "usage",
             Failure::Limit(e) => hoso_core::error::Classified::error_code(e),
+            Failure::Resident(e) => hoso_core::error::Classified::error_code(e),
             Failure::Portal(e) => e.error_code(),
             Failure::Sync(e) => e.code(),
             Failure::Outbox(e) => e.code(),

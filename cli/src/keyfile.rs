@@ -7,7 +7,7 @@
 //! writes the key.
 
 use hoso_core::limits;
-use hoso_core::vault::{DataKey, KeyError, KeyProvider};
+use hoso_core::vault::{DataKey, KeyError, KeyProvider, SecretStore};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -159,6 +159,56 @@ fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// The CLI's [`SecretStore`]: each named secret a 32-byte file beside the
+/// key file (`<key file>.<name>.key`), under the same owner-only rules, so
+/// outside the data directory whenever the key is.
+pub struct SecretFiles {
+    key_file: PathBuf,
+}
+
+impl SecretFiles {
+    pub fn beside(key_file: &KeyFile) -> SecretFiles {
+        SecretFiles {
+            key_file: key_file.path.clone(),
+        }
+    }
+
+    fn file(&self, name: &str) -> KeyFile {
+        let mut path = self.key_file.clone().into_os_string();
+        path.push(format!(".{name}.key"));
+        KeyFile::new(PathBuf::from(path))
+    }
+}
+
+impl SecretStore for SecretFiles {
+    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
+        let file = self.file(name);
+        if !file.path.exists() {
+            return Ok(None);
+        }
+        file.data_key().map(Some)
+    }
+
+    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
+        let file = self.file(name);
+        self.delete(name)?;
+        create_private_dir(&file.dir())?;
+        file.write_atomically(secret.as_bytes())
+    }
+
+    fn delete(&self, name: &str) -> Result<(), KeyError> {
+        let file = self.file(name);
+        match std::fs::remove_file(&file.path) {
+            Ok(()) => {
+                sync_dir(&file.dir());
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(unavailable(&file.path, e)),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod keyfile;
 mod portal_link;
 mod profile_cmd;
 mod qr_cmd;
+mod resident_cmd;
 mod search_cmd;
 mod status_cmd;
 mod sync_cmd;
@@ -64,6 +65,11 @@ enum Command {
     /// Your own data and family members, prefilled into new drafts.
     #[command(subcommand)]
     Profile(profile_cmd::ProfileCommand),
+    /// Residents a volunteer files for, each in a sealed space of their
+    /// own: new, list, use, lock, wipe. While one is in use, draft,
+    /// attach and profile act on theirs.
+    #[command(subcommand)]
+    Resident(resident_cmd::ResidentCommand),
     /// The form a procedure asks you to fill.
     #[command(subcommand)]
     Form(form_cmd::FormCommand),
@@ -125,6 +131,12 @@ pub struct Context {
 
 impl Context {
     /// The key provider sealing personal data under this data directory.
+    /// The host's named secrets (the residents' keyring key), beside the
+    /// key file.
+    pub fn secrets(&self) -> keyfile::SecretFiles {
+        keyfile::SecretFiles::beside(&self.keys())
+    }
+
     pub fn keys(&self) -> keyfile::KeyFile {
         match &self.key_file {
             Some(path) => keyfile::KeyFile::new(path.clone()),
@@ -205,6 +217,7 @@ fn main() -> ExitCode {
         Command::Search(args) => search_cmd::run(&ctx, args),
         Command::Draft(cmd) => draft_cmd::run(&ctx, cmd),
         Command::Profile(cmd) => profile_cmd::run(&ctx, cmd),
+        Command::Resident(cmd) => resident_cmd::run(&ctx, cmd),
         Command::Attach(cmd) => attach_cmd::run(&ctx, cmd),
         Command::Form(cmd) => form_cmd::run(&ctx, cmd),
         Command::Hash(args) => hash_cmd::run(&ctx, args),

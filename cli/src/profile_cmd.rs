@@ -50,7 +50,10 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    let profiles = Profiles::open(&ctx.data_dir, &ctx.keys())?;
+    let profiles = match crate::resident_cmd::space(ctx)? {
+        Some(local) => Profiles::with_vault(local.drafts.vault().clone()),
+        None => Profiles::open(&ctx.data_dir, &ctx.keys())?,
+    };
     crate::warn_quarantined(profiles.quarantined());
     let profile = match cmd {
         ProfileCommand::Show | ProfileCommand::Fields => profiles.get()?,

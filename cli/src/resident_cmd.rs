@@ -1,0 +1,97 @@
+//! `hoso resident …`: the residents a volunteer files for (issue #19):
+//! add one, list them, choose the one in use, lock, wipe. While a resident
+//! is in use, `draft`, `attach` and `profile` act on their sealed space
+//! ([`space`]); otherwise on the user's own.
+
+use crate::failure::Failure;
+use crate::{print_json, Context};
+use hoso_core::residents::Residents;
+use hoso_core::sync::Local;
+use serde_json::json;
+use std::sync::Arc;
+
+#[derive(clap::Subcommand)]
+pub enum ResidentCommand {
+    /// Add a resident; LABEL is how you tell them apart ("Bà Năm, tổ 3";
+    /// `-` reads it from standard input).
+    New { label: String },
+    /// The residents on this device, and the one in use.
+    List,
+    /// Act on this resident's drafts, files and profile from now on.
+    Use { id: String },
+    /// Stop acting for any resident (their key is forgotten).
+    Lock,
+    /// Destroy a resident's key and delete everything of theirs.
+    Wipe { id: String },
+}
+
+fn open(ctx: &Context) -> Result<Residents, Failure> {
+    Ok(Residents::open(
+        &ctx.data_dir,
+        &ctx.keys(),
+        Arc::new(ctx.secrets()),
+    )?)
+}
+
+/// The stores `draft`, `attach` and `profile` act on: the resident in
+/// use, if any.
+pub fn space(ctx: &Context) -> Result<Option<Arc<Local>>, Failure> {
+    Ok(open(ctx)?.resume()?.map(|(_, local)| local))
+}
+
+pub fn run(ctx: &Context, cmd: ResidentCommand) -> Result<(), Failure> {
+    let residents = open(ctx)?;
+    match cmd {
+        ResidentCommand::New { label } => {
+            let label = crate::value_arg(label)?;
+            let now = hoso_core::clock::unix_now();
+            let resident = residents.create(&label, now)?;
+            if ctx.json {
+                print_json(&json!({ "resident": resident }));
+            } else {
+                println!("Đã thêm / added: {} ({})", resident.id, resident.label);
+            }
+        }
+        ResidentCommand::List => {
+            let list = residents.list()?;
+            let active = residents.resume()?.map(|(id, _)| id);
+            if ctx.json {
+                print_json(&json!({ "residents": list, "active": active }));
+            } else {
+                for r in &list {
+                    let mark = if active.as_deref() == Some(r.id.as_str()) {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    println!("{mark} {}  {}", r.id, r.label);
+                }
+            }
+        }
+        ResidentCommand::Use { id } => {
+            residents.use_resident(&id)?;
+            if ctx.json {
+                print_json(&json!({ "active": id }));
+            } else {
+                println!("Đang làm cho / acting for: {id}");
+            }
+        }
+        ResidentCommand::Lock => {
+            residents.lock()?;
+            if ctx.json {
+                print_json(&json!({ "active": null }));
+            } else {
+                println!("Đã khóa / locked");
+            }
+        }
+        ResidentCommand::Wipe { id } => {
+            residents.wipe(&id)?;
+            if ctx.json {
+                print_json(&json!({ "wiped": id }));
+            } else {
+                println!("Đã xóa vĩnh viễn / wiped: {id}");
+            }
+        }
+    }
+    Ok(())
+}
