@@ -5,16 +5,39 @@
 
 use crate::failure::Failure;
 use crate::{print_json, Context};
-use hoso_core::residents::Residents;
+use hoso_core::limits;
+use hoso_core::residents::{NewConsent, ResidentError, Residents, SCAN_BYTES};
 use hoso_core::sync::Local;
+use hoso_core::wire::ConsentMethod;
 use serde_json::json;
 use std::sync::Arc;
 
 #[derive(clap::Subcommand)]
 pub enum ResidentCommand {
-    /// Add a resident; LABEL is how you tell them apart ("Bà Năm, tổ 3";
-    /// `-` reads it from standard input).
-    New { label: String },
+    /// Add a resident with their consent; LABEL is how you tell them
+    /// apart ("Bà Năm, tổ 3"; `-` reads it from standard input). Nothing of
+    /// theirs is saved before the consent.
+    New {
+        label: String,
+        /// How they agreed: signed_form (with --scan), vneid, or
+        /// witnessed_verbal. Never a VNeID password or one-time code.
+        #[arg(long)]
+        consent: String,
+        /// The form number, the VNeID confirmation code, or the witness.
+        #[arg(long)]
+        reference: String,
+        /// A procedure code the consent covers (repeat for several).
+        #[arg(long = "covers", required = true)]
+        covers: Vec<String>,
+        /// Days their data may be kept after their last dossier ends.
+        #[arg(long, default_value_t = 30)]
+        retention_days: u32,
+        /// The signed consent form's scan (PDF, JPEG or PNG).
+        #[arg(long)]
+        scan: Option<std::path::PathBuf>,
+    },
+    /// The resident in use and their consent.
+    Show,
     /// The residents on this device, and the one in use.
     List,
     /// Act on this resident's drafts, files and profile from now on.
@@ -42,14 +65,45 @@ pub fn space(ctx: &Context) -> Result<Option<Arc<Local>>, Failure> {
 pub fn run(ctx: &Context, cmd: ResidentCommand) -> Result<(), Failure> {
     let residents = open(ctx)?;
     match cmd {
-        ResidentCommand::New { label } => {
+        ResidentCommand::New {
+            label,
+            consent,
+            reference,
+            covers,
+            retention_days,
+            scan,
+        } => {
             let label = crate::value_arg(label)?;
+            let method = ConsentMethod::from_wire(&consent).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "cách đồng ý không hợp lệ: {consent} (signed_form, vneid, witnessed_verbal) / unknown consent method: {consent} (signed_form, vneid, witnessed_verbal)"
+                ))
+            })?;
+            let scan = scan
+                .map(|path| limits::read_file(&path, SCAN_BYTES, limits::CONSENT_SCAN))
+                .transpose()?;
+            let consent = NewConsent {
+                method,
+                reference,
+                covers,
+                retention_days,
+                scan,
+            };
             let now = hoso_core::clock::unix_now();
-            let resident = residents.create(&label, now)?;
+            let resident = residents.create(&label, &consent, now)?;
             if ctx.json {
                 print_json(&json!({ "resident": resident }));
             } else {
                 println!("Đã thêm / added: {} ({})", resident.id, resident.label);
+            }
+        }
+        ResidentCommand::Show => {
+            let (id, _) = residents.resume()?.ok_or(ResidentError::NoneActive)?;
+            let consent = residents.consent()?;
+            if ctx.json {
+                print_json(&json!({ "active": id, "consent": consent }));
+            } else {
+                println!("{id}: {} ({})", consent.method, consent.reference);
             }
         }
         ResidentCommand::List => {

@@ -18,9 +18,50 @@ fn drafts_and_profiles_follow_the_resident_in_use() {
     .unwrap();
     ok_json(&data, &["catalog", "import", source.to_str().unwrap()]);
 
-    let an = ok_json(&data, &["resident", "new", "Ông An, tổ 3"]);
+    // Consent first: without it, or signed with no scan, nothing is added.
+    let out = common::hoso(&data, &["resident", "new", "Ông An, tổ 3", "--json"]);
+    assert_eq!(out.status.code(), Some(2), "the consent is required");
+    let signed = [
+        "--consent",
+        "signed_form",
+        "--reference",
+        "TCNS-0042",
+        "--covers",
+        "1.000001",
+    ];
+    let mut args = vec!["resident", "new", "Ông An, tổ 3", "--json"];
+    args.extend(signed);
+    let out = common::hoso(&data, &args);
+    let failure: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        failure["error"]["code"], "consent_document_missing",
+        "{failure}"
+    );
+    assert!(ok_json(&data, &["resident", "list"])["residents"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let scan = dir.path().join("to-dong-y.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 signed consent").unwrap();
+    let mut args = vec!["resident", "new", "Ông An, tổ 3"];
+    args.extend(signed);
+    args.extend(["--scan", scan.to_str().unwrap()]);
+    let an = ok_json(&data, &args);
     let an = an["resident"]["id"].as_str().unwrap().to_string();
-    let binh = ok_json(&data, &["resident", "new", "Bà Bình, tổ 5"]);
+    let binh = ok_json(
+        &data,
+        &[
+            "resident",
+            "new",
+            "Bà Bình, tổ 5",
+            "--consent",
+            "witnessed_verbal",
+            "--reference",
+            "Trưởng thôn Lê Văn Ba",
+            "--covers",
+            "1.000001",
+        ],
+    );
     let binh = binh["resident"]["id"].as_str().unwrap().to_string();
     let list = ok_json(&data, &["resident", "list"]);
     assert_eq!(list["residents"].as_array().unwrap().len(), 2);
@@ -29,6 +70,9 @@ fn drafts_and_profiles_follow_the_resident_in_use() {
     // The volunteer's own draft, then one for each resident.
     ok_json(&data, &["draft", "new", "1.000001", "--no-prefill"]);
     ok_json(&data, &["resident", "use", &an]);
+    let shown = ok_json(&data, &["resident", "show"]);
+    assert_eq!(shown["consent"]["method"], "signed_form", "{shown}");
+    assert_eq!(shown["consent"]["retention_days"], 30);
     let draft = ok_json(&data, &["draft", "new", "1.000001", "--no-prefill"]);
     let id = draft["draft"]["id"].as_str().unwrap().to_string();
     ok_json(&data, &["profile", "set", "full_name", "Nguyễn Văn An"]);

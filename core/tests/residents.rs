@@ -7,13 +7,25 @@ mod common;
 
 use common::{install_catalog, FixedKey};
 use hoso_core::profile::Profiles;
-use hoso_core::residents::{ResidentError, Residents};
+use hoso_core::residents::{NewConsent, ResidentError, Residents};
 use hoso_core::vault::{DataKey, KeyError, SecretStore};
+use hoso_core::wire::ConsentMethod;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 const KEY: FixedKey = FixedKey([7; 32]);
+
+/// Consent given aloud before a witness, for the birth registration.
+fn verbal() -> NewConsent {
+    NewConsent {
+        method: ConsentMethod::WitnessedVerbal,
+        reference: "Trưởng thôn Lê Văn Ba".into(),
+        covers: vec!["1.000656".into()],
+        retention_days: 30,
+        scan: None,
+    }
+}
 
 /// The host's secret store, in memory (the phone's keystore).
 #[derive(Default)]
@@ -70,10 +82,10 @@ fn each_resident_sees_only_their_own_data() {
     install_catalog(dir.path(), 1);
     let secrets = Arc::new(Secrets::default());
     let residents = Residents::open(dir.path(), &KEY, secrets.clone()).unwrap();
-    let an = residents.create("Ông An, tổ 3", 1).unwrap();
-    let binh = residents.create("Bà Bình, tổ 5", 2).unwrap();
+    let an = residents.create("Ông An, tổ 3", &verbal(), 1).unwrap();
+    let binh = residents.create("Bà Bình, tổ 5", &verbal(), 2).unwrap();
     assert!(matches!(
-        residents.create("   ", 3),
+        residents.create("   ", &verbal(), 3),
         Err(ResidentError::EmptyLabel)
     ));
     assert_eq!(residents.list().unwrap().len(), 2);
@@ -122,8 +134,8 @@ fn a_wiped_resident_cannot_be_opened_even_from_an_earlier_copy() {
     install_catalog(&live, 1);
     let secrets = Arc::new(Secrets::default());
     let residents = Residents::open(&live, &KEY, secrets.clone()).unwrap();
-    let an = residents.create("Ông An", 1).unwrap();
-    let binh = residents.create("Bà Bình", 2).unwrap();
+    let an = residents.create("Ông An", &verbal(), 1).unwrap();
+    let binh = residents.create("Bà Bình", &verbal(), 2).unwrap();
     for r in [&an, &binh] {
         let local = residents.use_resident(&r.id).unwrap();
         local.drafts.create("1.000656", false).unwrap();
@@ -164,12 +176,84 @@ fn a_wiped_resident_cannot_be_opened_even_from_an_earlier_copy() {
 }
 
 #[test]
+fn consent_comes_first_and_is_kept_in_the_residents_own_space() {
+    let dir = tempfile::tempdir().unwrap();
+    install_catalog(dir.path(), 1);
+    let residents = Residents::open(dir.path(), &KEY, Arc::new(Secrets::default())).unwrap();
+    let signed = NewConsent {
+        method: ConsentMethod::SignedForm,
+        reference: "TCNS-2026-0042".into(),
+        scan: None,
+        ..verbal()
+    };
+    for (bad, code) in [
+        (signed.clone(), "consent_document_missing"),
+        (
+            NewConsent {
+                reference: " ".into(),
+                ..verbal()
+            },
+            "consent_reference",
+        ),
+        (
+            NewConsent {
+                reference: "x".repeat(65),
+                ..verbal()
+            },
+            "consent_reference",
+        ),
+        (
+            NewConsent {
+                covers: vec![" ".into()],
+                ..verbal()
+            },
+            "consent_no_procedure",
+        ),
+        (
+            NewConsent {
+                retention_days: 0,
+                ..verbal()
+            },
+            "consent_retention",
+        ),
+    ] {
+        let Err(e) = residents.create("Ông An", &bad, 1) else {
+            panic!("{bad:?} was taken");
+        };
+        assert_eq!(hoso_core::error::Classified::error_code(&e), code, "{e}");
+    }
+    // Nothing of a refused resident was saved.
+    assert!(residents.list().unwrap().is_empty());
+    assert!(!dir.path().join("residents").exists());
+
+    let scan = b"%PDF-1.4 to dong y da ky".to_vec();
+    let an = residents
+        .create(
+            "Ông An",
+            &NewConsent {
+                scan: Some(scan),
+                ..signed
+            },
+            7,
+        )
+        .unwrap();
+    residents.use_resident(&an.id).unwrap();
+    let consent = residents.consent().unwrap();
+    assert_eq!(consent.method, ConsentMethod::SignedForm);
+    assert_eq!(consent.given_at, 7);
+    assert_eq!(consent.covers, vec!["1.000656".to_string()]);
+    assert_eq!(consent.scan_sha256.as_deref().map(str::len), Some(64));
+    assert!(!files_contain(dir.path(), b"TCNS-2026-0042"));
+    assert!(!files_contain(dir.path(), b"to dong y da ky"));
+}
+
+#[test]
 fn a_directory_left_by_an_interrupted_wipe_is_removed_on_open() {
     let dir = tempfile::tempdir().unwrap();
     install_catalog(dir.path(), 1);
     let secrets = Arc::new(Secrets::default());
     let residents = Residents::open(dir.path(), &KEY, secrets.clone()).unwrap();
-    let an = residents.create("Ông An", 1).unwrap();
+    let an = residents.create("Ông An", &verbal(), 1).unwrap();
     residents.use_resident(&an.id).unwrap();
     residents.lock().unwrap();
     drop(residents);

@@ -131,6 +131,12 @@ pub const SEARCH_WORD_CHARS: usize = 40;
 /// be filed and is refused before it is saved.
 pub const FORM_VALUE_CHARS: usize = 2_000;
 
+/// The scan of a signed consent form (issue #19).
+pub const CONSENT_SCAN: What = What {
+    vi: "bản chụp tờ đồng ý",
+    en: "the consent form's scan",
+};
+
 /// A line typed or piped in: a value given as `-` on the command line, a
 /// search query a line.
 pub const TEXT_LINE: What = What {

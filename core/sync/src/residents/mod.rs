@@ -7,8 +7,10 @@
 //! keyring and deletes the directory: a copy of the data taken before the
 //! wipe cannot be opened with what the host holds after (crypto-erasure).
 
+mod consent;
 mod keyring;
 
+pub use consent::{Consent, ConsentError, NewConsent, SCAN_BYTES};
 pub use keyring::KeyringError;
 
 use crate::catalog::store::{CatalogError, CatalogStore};
@@ -30,6 +32,9 @@ const LIST: &[u8] = b"list";
 /// The id of the resident in use, kept so a later start (a CLI command)
 /// acts on the same one.
 const ACTIVE: &[u8] = b"active";
+/// In a resident's own space: their consent, and the signed form's scan.
+const CONSENT: &[u8] = b"consent";
+const CONSENT_SCAN: &[u8] = b"consent_scan";
 /// Where the residents' directories live, under the volunteer's.
 const DIR: &str = "residents";
 
@@ -64,6 +69,8 @@ pub enum ResidentError {
     EmptyLabel,
     #[error("danh sách người dân đã lưu bị hỏng / the saved list of residents is damaged")]
     Damaged,
+    #[error(transparent)]
+    Consent(#[from] ConsentError),
     #[error("không xóa được thư mục của người dân / cannot delete the resident's directory: {0}")]
     Io(String),
 }
@@ -80,6 +87,7 @@ impl Classified for ResidentError {
             ResidentError::NotFound(_) => ErrorKind::NotFound,
             ResidentError::NoneActive | ResidentError::EmptyLabel => ErrorKind::InvalidInput,
             ResidentError::Damaged => ErrorKind::Damaged,
+            ResidentError::Consent(_) => ErrorKind::InvalidInput,
             ResidentError::Io(_) => ErrorKind::Storage,
         }
     }
@@ -96,6 +104,7 @@ impl Classified for ResidentError {
             ResidentError::NoneActive => "no_active_resident",
             ResidentError::EmptyLabel => "empty_label",
             ResidentError::Damaged => "damaged",
+            ResidentError::Consent(e) => e.code(),
             ResidentError::Io(_) => "io",
         }
     }
@@ -185,13 +194,20 @@ impl Residents {
         }
     }
 
-    /// Adds a resident (`label` is how the volunteer tells them apart);
-    /// their directory is made when they are first used.
-    pub fn create(&self, label: &str, now: i64) -> Result<Resident, ResidentError> {
+    /// Adds a resident (`label` is how the volunteer tells them apart)
+    /// with their consent, which is checked and kept in their own space
+    /// before anything else of theirs is saved.
+    pub fn create(
+        &self,
+        label: &str,
+        consent: &NewConsent,
+        now: i64,
+    ) -> Result<Resident, ResidentError> {
         let label = label.trim();
         if label.is_empty() {
             return Err(ResidentError::EmptyLabel);
         }
+        let checked = consent.checked(now)?;
         let _guard = self.vault.store().edit_lock();
         let mut keyring = self.keyring()?;
         let ring_key = self.ring_key(&keyring)?;
@@ -202,6 +218,9 @@ impl Residents {
         let id = crate::hex::encode(&raw);
         let key = keyring::random_key(&self.rng)?;
         let wrapped = keyring::wrap(&ring_key, keyring.epoch, &id, &key, &self.rng)?;
+        // The consent first, in the resident's own space; a crash before
+        // the list below is committed leaves a directory `recover` deletes.
+        self.keep_consent(&id, key, &checked, consent.scan.as_deref())?;
         keyring.wrapped.insert(id.clone(), wrapped);
         let resident = Resident {
             id,
@@ -235,7 +254,41 @@ impl Residents {
         Ok(local)
     }
 
+    fn keep_consent(
+        &self,
+        id: &str,
+        key: DataKey,
+        consent: &Consent,
+        scan: Option<&[u8]>,
+    ) -> Result<(), ResidentError> {
+        let vault = Vault::open_dir(&self.dir.join(id), &ResidentKey(key))?;
+        let mut changes = Changes::default();
+        let bytes = serde_json::to_vec(consent).map_err(|_| ResidentError::Damaged)?;
+        vault.put(&mut changes, RESIDENTS_SPACE, CONSENT, &bytes)?;
+        if let Some(scan) = scan {
+            vault.put(&mut changes, RESIDENTS_SPACE, CONSENT_SCAN, scan)?;
+        }
+        vault
+            .store()
+            .commit(&changes)
+            .map_err(|e| ResidentError::Vault(VaultError::Storage(e)))
+    }
+
+    /// The active resident's consent.
+    pub fn consent(&self) -> Result<Consent, ResidentError> {
+        let (_, local) = self.active()?;
+        let bytes = local
+            .drafts
+            .vault()
+            .get(RESIDENTS_SPACE, CONSENT)?
+            .ok_or(ResidentError::Damaged)?;
+        serde_json::from_slice(&bytes).map_err(|_| ResidentError::Damaged)
+    }
+
     fn remember_active(&self, id: Option<&str>) -> Result<(), ResidentError> {
+        if self.vault.get(RESIDENTS_SPACE, ACTIVE)?.as_deref() == id.map(str::as_bytes) {
+            return Ok(());
+        }
         let mut changes = Changes::default();
         match id {
             Some(id) => self
