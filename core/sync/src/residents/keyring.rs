@@ -17,8 +17,11 @@ use std::collections::BTreeMap;
 /// The keyring as stored (sealed by the volunteer's own vault).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Keyring {
+    /// This keyring's own random name, so two data directories whose host
+    /// secrets sit together (one CLI key file) never touch each other's.
+    pub id: String,
     /// Which keyring key wraps the keys: the host's secret
-    /// [`secret_name`]`(epoch)`.
+    /// [`secret_name`]`(id, epoch)`.
     pub epoch: u64,
     /// Resident id → nonce and wrapped key, base64url.
     pub wrapped: BTreeMap<String, String>,
@@ -37,9 +40,9 @@ pub enum KeyringError {
     Randomness,
 }
 
-/// The host's name for the keyring key of `epoch`.
-pub(super) fn secret_name(epoch: u64) -> String {
-    format!("hoso-resident-keyring-{epoch}")
+/// The host's name for the keyring key of keyring `id` at `epoch`.
+pub(super) fn secret_name(id: &str, epoch: u64) -> String {
+    format!("hoso-resident-keyring-{id}-{epoch}")
 }
 
 fn aad(id: &str, epoch: u64) -> Vec<u8> {
@@ -110,9 +113,12 @@ pub(super) fn unwrap(
     key
 }
 
-/// The keyring key of `epoch` from the host.
-pub(super) fn ring_key(secrets: &dyn SecretStore, epoch: u64) -> Result<DataKey, KeyringError> {
+/// The keyring key of `keyring`'s epoch from the host.
+pub(super) fn ring_key(
+    secrets: &dyn SecretStore,
+    keyring: &Keyring,
+) -> Result<DataKey, KeyringError> {
     secrets
-        .get(&secret_name(epoch))?
+        .get(&secret_name(&keyring.id, keyring.epoch))?
         .ok_or(KeyringError::KeyringKeyMissing)
 }

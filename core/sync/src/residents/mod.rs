@@ -35,6 +35,8 @@ const ACTIVE: &[u8] = b"active";
 /// In a resident's own space: their consent, and the signed form's scan.
 const CONSENT: &[u8] = b"consent";
 const CONSENT_SCAN: &[u8] = b"consent_scan";
+/// Directories a create or wipe is working on ([`Residents::pending`]).
+const PENDING: &[u8] = b"pending";
 /// Where the residents' directories live, under the volunteer's.
 const DIR: &str = "residents";
 
@@ -152,11 +154,60 @@ impl Residents {
         Ok(residents)
     }
 
-    fn keyring(&self) -> Result<Keyring, ResidentError> {
+    /// The keyring kept, if any.
+    fn stored_keyring(&self) -> Result<Option<Keyring>, ResidentError> {
         match self.vault.get(RESIDENTS_SPACE, KEYRING)? {
-            None => Ok(Keyring::default()),
+            None => Ok(None),
+            Some(b) => serde_json::from_slice(&b)
+                .map(Some)
+                .map_err(|_| ResidentError::Damaged),
+        }
+    }
+
+    /// The keyring kept, or a new empty one with its own random id (saved
+    /// with the first resident).
+    fn keyring(&self) -> Result<Keyring, ResidentError> {
+        if let Some(keyring) = self.stored_keyring()? {
+            return Ok(keyring);
+        }
+        Ok(Keyring {
+            id: self.random_id()?,
+            ..Keyring::default()
+        })
+    }
+
+    fn random_id(&self) -> Result<String, ResidentError> {
+        let mut raw = [0u8; 8];
+        self.rng
+            .fill(&mut raw)
+            .map_err(|_| KeyringError::Randomness)?;
+        Ok(crate::hex::encode(&raw))
+    }
+
+    /// Directories a create or a wipe was working on (the intent kept
+    /// before the work), so an interrupted one is finished on open and
+    /// nothing else under `residents/` is ever deleted.
+    fn pending(&self) -> Result<Vec<String>, ResidentError> {
+        match self.vault.get(RESIDENTS_SPACE, PENDING)? {
+            None => Ok(Vec::new()),
             Some(b) => serde_json::from_slice(&b).map_err(|_| ResidentError::Damaged),
         }
+    }
+
+    fn put_pending(&self, changes: &mut Changes, pending: &[String]) -> Result<(), ResidentError> {
+        if pending.is_empty() {
+            changes.remove(RESIDENTS_SPACE, PENDING);
+            return Ok(());
+        }
+        let bytes = serde_json::to_vec(pending).map_err(|_| ResidentError::Damaged)?;
+        Ok(self.vault.put(changes, RESIDENTS_SPACE, PENDING, &bytes)?)
+    }
+
+    fn commit_changes(&self, changes: &Changes) -> Result<(), ResidentError> {
+        self.vault
+            .store()
+            .commit(changes)
+            .map_err(|e| ResidentError::Vault(VaultError::Storage(e)))
     }
 
     /// Every resident, oldest first.
@@ -167,26 +218,30 @@ impl Residents {
         }
     }
 
-    fn commit(&self, keyring: &Keyring, list: &[Resident]) -> Result<(), ResidentError> {
+    /// Commits the keyring, the list and the pending intents together.
+    fn commit(
+        &self,
+        keyring: &Keyring,
+        list: &[Resident],
+        pending: &[String],
+    ) -> Result<(), ResidentError> {
         let mut changes = Changes::default();
         let ring = serde_json::to_vec(keyring).map_err(|_| ResidentError::Damaged)?;
         let list = serde_json::to_vec(list).map_err(|_| ResidentError::Damaged)?;
         self.vault
             .put(&mut changes, RESIDENTS_SPACE, KEYRING, &ring)?;
         self.vault.put(&mut changes, RESIDENTS_SPACE, LIST, &list)?;
-        self.vault
-            .store()
-            .commit(&changes)
-            .map_err(|e| ResidentError::Vault(VaultError::Storage(e)))
+        self.put_pending(&mut changes, pending)?;
+        self.commit_changes(&changes)
     }
 
     /// The keyring key, made on first use.
     fn ring_key(&self, keyring: &Keyring) -> Result<DataKey, ResidentError> {
-        match keyring::ring_key(self.secrets.as_ref(), keyring.epoch) {
+        match keyring::ring_key(self.secrets.as_ref(), keyring) {
             Err(KeyringError::KeyringKeyMissing) if keyring.wrapped.is_empty() => {
                 let key = keyring::random_key(&self.rng)?;
                 self.secrets
-                    .put(&keyring::secret_name(keyring.epoch), &key)
+                    .put(&keyring::secret_name(&keyring.id, keyring.epoch), &key)
                     .map_err(KeyringError::from)?;
                 Ok(key)
             }
@@ -211,15 +266,17 @@ impl Residents {
         let _guard = self.vault.store().edit_lock();
         let mut keyring = self.keyring()?;
         let ring_key = self.ring_key(&keyring)?;
-        let mut raw = [0u8; 8];
-        self.rng
-            .fill(&mut raw)
-            .map_err(|_| KeyringError::Randomness)?;
-        let id = crate::hex::encode(&raw);
+        let id = self.random_id()?;
         let key = keyring::random_key(&self.rng)?;
         let wrapped = keyring::wrap(&ring_key, keyring.epoch, &id, &key, &self.rng)?;
-        // The consent first, in the resident's own space; a crash before
-        // the list below is committed leaves a directory `recover` deletes.
+        // The intent, then the consent in the resident's own space, then
+        // the resident listed: a crash before the last leaves a directory
+        // the intent names, which `recover` deletes.
+        let mut pending = self.pending()?;
+        pending.push(id.clone());
+        let mut intent = Changes::default();
+        self.put_pending(&mut intent, &pending)?;
+        self.commit_changes(&intent)?;
         self.keep_consent(&id, key, &checked, consent.scan.as_deref())?;
         keyring.wrapped.insert(id.clone(), wrapped);
         let resident = Resident {
@@ -229,7 +286,8 @@ impl Residents {
         };
         let mut list = self.list()?;
         list.push(resident.clone());
-        self.commit(&keyring, &list)?;
+        pending.retain(|p| *p != resident.id);
+        self.commit(&keyring, &list, &pending)?;
         Ok(resident)
     }
 
@@ -244,7 +302,7 @@ impl Residents {
         let mut active = self.active.lock().unwrap_or_else(|p| p.into_inner());
         // Closed first: never two residents open at once.
         *active = None;
-        let ring_key = keyring::ring_key(self.secrets.as_ref(), keyring.epoch)?;
+        let ring_key = keyring::ring_key(self.secrets.as_ref(), &keyring)?;
         let key = keyring::unwrap(&ring_key, keyring.epoch, id, wrapped)?;
         let drafts =
             Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
@@ -342,6 +400,10 @@ impl Residents {
         let _guard = self.vault.store().edit_lock();
         let keyring = self.keyring()?;
         if !keyring.wrapped.contains_key(id) {
+            // A wipe that failed after its commit: finish it.
+            if self.pending()?.iter().any(|p| p == id) {
+                return self.finish(&keyring);
+            }
             return Err(ResidentError::NotFound(crate::text::shown_if_identifier(
                 id,
             )));
@@ -352,10 +414,11 @@ impl Residents {
                 *active = None;
             }
         }
-        let old_key = keyring::ring_key(self.secrets.as_ref(), keyring.epoch)?;
+        let old_key = keyring::ring_key(self.secrets.as_ref(), &keyring)?;
         let epoch = keyring.epoch.checked_add(1).ok_or(ResidentError::Damaged)?;
         let new_key = keyring::random_key(&self.rng)?;
         let mut next = Keyring {
+            id: keyring.id.clone(),
             epoch,
             wrapped: Default::default(),
         };
@@ -366,21 +429,22 @@ impl Residents {
                 keyring::wrap(&new_key, epoch, other, &key, &self.rng)?,
             );
         }
-        // 1. the host holds the new key; 2. the keyring and list move to
-        // it in one commit; 3. the host forgets the old key; 4. the
-        // directory goes. A crash between any two is finished by `recover`.
+        // 1. the host holds the new key; 2. the keyring, the list and the
+        // intent to delete the directory move in one commit; 3. the host
+        // forgets the old key and the directory goes (`finish`). A crash
+        // after 1 leaves a key that wraps nothing (replaced by the next
+        // put); after 2, the next open or a retried wipe finishes.
         self.secrets
-            .put(&keyring::secret_name(epoch), &new_key)
+            .put(&keyring::secret_name(&next.id, epoch), &new_key)
             .map_err(KeyringError::from)?;
         let list: Vec<Resident> = self.list()?.into_iter().filter(|r| r.id != id).collect();
-        self.commit(&next, &list)?;
+        let mut pending = self.pending()?;
+        pending.push(id.to_string());
+        self.commit(&next, &list, &pending)?;
         if self.vault.get(RESIDENTS_SPACE, ACTIVE)?.as_deref() == Some(id.as_bytes()) {
             self.remember_active(None)?;
         }
-        self.secrets
-            .delete(&keyring::secret_name(keyring.epoch))
-            .map_err(KeyringError::from)?;
-        self.remove_dir(id)
+        self.finish(&next)
     }
 
     fn remove_dir(&self, id: &str) -> Result<(), ResidentError> {
@@ -392,29 +456,173 @@ impl Residents {
         }
     }
 
-    /// Finishes an interrupted wipe: the host forgets keyring keys of
-    /// epochs other than the current one (the one before, or a next one
-    /// made but never committed), and directories of residents no longer
-    /// listed are deleted.
-    fn recover(&self) -> Result<(), ResidentError> {
-        let keyring = self.keyring()?;
-        for epoch in [keyring.epoch.checked_sub(1), keyring.epoch.checked_add(1)]
-            .into_iter()
-            .flatten()
-        {
+    /// Finishes what a create or a wipe left undone: the host forgets the
+    /// keyring key of the epoch before, and the directories the intents
+    /// name that are not (or no longer) listed are deleted. Nothing else
+    /// under `residents/` is touched, and nothing at all without a kept
+    /// keyring (a store moved aside as corrupt keeps what it had).
+    fn finish(&self, keyring: &Keyring) -> Result<(), ResidentError> {
+        if let Some(before) = keyring.epoch.checked_sub(1) {
             self.secrets
-                .delete(&keyring::secret_name(epoch))
+                .delete(&keyring::secret_name(&keyring.id, before))
                 .map_err(KeyringError::from)?;
         }
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return Ok(());
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !keyring.wrapped.contains_key(&name) {
-                self.remove_dir(&name)?;
+        let pending = self.pending()?;
+        for id in &pending {
+            if !keyring.wrapped.contains_key(id) {
+                self.remove_dir(id)?;
             }
         }
+        if !pending.is_empty() {
+            let mut changes = Changes::default();
+            self.put_pending(&mut changes, &[])?;
+            self.commit_changes(&changes)?;
+        }
         Ok(())
+    }
+
+    fn recover(&self) -> Result<(), ResidentError> {
+        let _guard = self.vault.store().edit_lock();
+        match self.stored_keyring()? {
+            Some(keyring) => self.finish(&keyring),
+            None => {
+                // No keyring kept: only a create that never committed can
+                // have left a directory (its intent names it).
+                let pending = self.pending()?;
+                if pending.is_empty() {
+                    return Ok(());
+                }
+                for id in &pending {
+                    self.remove_dir(id)?;
+                }
+                let mut changes = Changes::default();
+                self.put_pending(&mut changes, &[])?;
+                self.commit_changes(&changes)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Key;
+    impl KeyProvider for Key {
+        fn data_key(&self) -> Result<DataKey, KeyError> {
+            Ok(DataKey::from_bytes([9; 32]))
+        }
+    }
+
+    #[derive(Default)]
+    struct Secrets(Mutex<HashMap<String, [u8; 32]>>);
+    impl SecretStore for Secrets {
+        fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
+            Ok(self
+                .0
+                .lock()
+                .unwrap()
+                .get(name)
+                .map(|k| DataKey::from_bytes(*k)))
+        }
+        fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
+            self.0
+                .lock()
+                .unwrap()
+                .insert(name.into(), *secret.as_bytes());
+            Ok(())
+        }
+        fn delete(&self, name: &str) -> Result<(), KeyError> {
+            self.0.lock().unwrap().remove(name);
+            Ok(())
+        }
+    }
+
+    fn consent() -> NewConsent {
+        NewConsent {
+            method: hoso_wire::ConsentMethod::Vneid,
+            reference: "XN-123456".into(),
+            covers: vec!["1.000656".into()],
+            retention_days: 30,
+            scan: None,
+        }
+    }
+
+    #[test]
+    fn only_what_an_intent_names_is_deleted_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(Secrets::default());
+        let residents = Residents::open(dir.path(), &Key, secrets.clone()).unwrap();
+        let an = residents.create("Ông An", &consent(), 1).unwrap();
+        residents.use_resident(&an.id).unwrap();
+        residents.lock().unwrap();
+        // A create that died after its intent and its consent: the
+        // directory exists, the resident is not listed.
+        let crashed = "00deadbeef00cafe".to_string();
+        std::fs::create_dir_all(dir.path().join(DIR).join(&crashed)).unwrap();
+        let mut changes = Changes::default();
+        residents
+            .put_pending(&mut changes, std::slice::from_ref(&crashed))
+            .unwrap();
+        residents.commit_changes(&changes).unwrap();
+        // Things no intent names: another directory, a plain file.
+        let stranger = dir.path().join(DIR).join("0123456789abcdef");
+        std::fs::create_dir_all(&stranger).unwrap();
+        std::fs::write(dir.path().join(DIR).join(".nomedia"), b"").unwrap();
+        drop(residents);
+
+        let residents = Residents::open(dir.path(), &Key, secrets.clone()).unwrap();
+        assert!(!dir.path().join(DIR).join(&crashed).exists());
+        assert!(stranger.exists() && dir.path().join(DIR).join(".nomedia").exists());
+        assert!(residents.pending().unwrap().is_empty());
+        assert!(residents.use_resident(&an.id).is_ok());
+        // The current keyring key survived; only it is held.
+        assert_eq!(secrets.0.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_wipe_that_failed_after_its_commit_is_finished_by_a_retry() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(Secrets::default());
+        let residents = Residents::open(dir.path(), &Key, secrets.clone()).unwrap();
+        let an = residents.create("Ông An", &consent(), 1).unwrap();
+        let binh = residents.create("Bà Bình", &consent(), 2).unwrap();
+        residents.use_resident(&an.id).unwrap();
+        residents.lock().unwrap();
+        // Steps 1 and 2 of a wipe, as if the process died before 3.
+        let keyring = residents.keyring().unwrap();
+        let old = keyring::ring_key(secrets.as_ref(), &keyring).unwrap();
+        let new_key = keyring::random_key(&residents.rng).unwrap();
+        let mut next = Keyring {
+            id: keyring.id.clone(),
+            epoch: 1,
+            wrapped: Default::default(),
+        };
+        let key = keyring::unwrap(&old, 0, &binh.id, &keyring.wrapped[&binh.id]).unwrap();
+        next.wrapped.insert(
+            binh.id.clone(),
+            keyring::wrap(&new_key, 1, &binh.id, &key, &residents.rng).unwrap(),
+        );
+        secrets
+            .put(&keyring::secret_name(&next.id, 1), &new_key)
+            .unwrap();
+        residents
+            .commit(
+                &next,
+                std::slice::from_ref(&binh),
+                std::slice::from_ref(&an.id),
+            )
+            .unwrap();
+        assert_eq!(secrets.0.lock().unwrap().len(), 2);
+
+        residents.wipe(&an.id).unwrap();
+        assert!(!dir.path().join(DIR).join(&an.id).exists());
+        assert_eq!(secrets.0.lock().unwrap().len(), 1, "the old key is gone");
+        assert!(residents.use_resident(&binh.id).is_ok());
+        assert!(matches!(
+            residents.wipe(&an.id),
+            Err(ResidentError::NotFound(_))
+        ));
     }
 }
