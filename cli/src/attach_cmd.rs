@@ -34,15 +34,8 @@ pub enum AttachCommand {
 }
 
 pub fn run(ctx: &Context, cmd: AttachCommand) -> Result<(), Failure> {
-    let space = crate::resident_cmd::space(ctx)?;
-    let own;
-    let drafts: &Drafts = match &space {
-        Some(local) => &local.drafts,
-        None => {
-            own = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-            &own
-        }
-    };
+    let space = crate::resident_cmd::drafts(ctx)?;
+    let drafts: &Drafts = space.drafts();
     crate::warn_quarantined(drafts.quarantined());
     match cmd {
         AttachCommand::Add {

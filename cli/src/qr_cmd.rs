@@ -10,6 +10,7 @@ use hoso_core::clock::unix_now;
 use hoso_core::filed::FiledDossiers;
 use hoso_core::receipt::image as qr_image;
 use hoso_core::receipt::online::{look_up, refresh_followed, refresh_keys, LookupError};
+use hoso_core::receipt::Pinned;
 use hoso_core::receipt::{FollowedDossier, LookupRequest, Receipts, SignedReceipt, Verdict};
 use serde_json::json;
 use std::path::PathBuf;
@@ -131,27 +132,29 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
                 }
             }
             let set = receipts.key_set()?;
-            let portals: Vec<_> = receipts
-                .trusted_portals()?
-                .into_iter()
-                .map(|t| {
-                    json!({
-                        "portal": t.portal,
-                        "root_key": t.root_key,
-                        "pinned": t.pinned,
-                        "key_set_version": t.key_set.key_set_version,
-                    })
-                })
-                .collect();
+            let portals = receipts.trusted_portals()?;
             if ctx.json {
+                let portals: Vec<_> = portals
+                    .iter()
+                    .map(|t| {
+                        json!({
+                            "portal": t.portal,
+                            "root_key": t.root_key,
+                            "pinned": t.pinned,
+                            "key_set_version": t.key_set.key_set_version,
+                        })
+                    })
+                    .collect();
                 print_json(&json!({"key_set": set, "installed": installed, "portals": portals}));
             } else {
                 for t in &portals {
+                    let pinned = match t.pinned {
+                        Pinned::Configured => "configured",
+                        Pinned::FirstUse => "first_use",
+                    };
                     println!(
-                        "Cổng / portal {}  khóa gốc / root key {} ({})",
-                        t["portal"].as_str().unwrap_or(""),
-                        t["root_key"].as_str().unwrap_or(""),
-                        t["pinned"].as_str().unwrap_or("")
+                        "Cổng / portal {}  khóa gốc / root key {} ({pinned})",
+                        t.portal, t.root_key
                     );
                 }
                 println!("Bộ khóa / key set version {}", set.key_set_version);

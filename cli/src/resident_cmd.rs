@@ -5,6 +5,7 @@
 
 use crate::failure::Failure;
 use crate::{print_json, Context};
+use hoso_core::draft::Drafts;
 use hoso_core::limits;
 use hoso_core::residents::{NewConsent, ResidentError, Residents, SCAN_BYTES};
 use hoso_core::sync::Local;
@@ -60,6 +61,29 @@ fn open(ctx: &Context) -> Result<Residents, Failure> {
 /// use, if any.
 pub fn space(ctx: &Context) -> Result<Option<Arc<Local>>, Failure> {
     Ok(open(ctx)?.resume()?.map(|(_, local)| local))
+}
+
+/// The drafts `draft` and `attach` act on: the resident's in use, else the
+/// user's own.
+pub enum DraftSpace {
+    Resident(Arc<Local>),
+    Own(Box<Drafts>),
+}
+
+impl DraftSpace {
+    pub fn drafts(&self) -> &Drafts {
+        match self {
+            DraftSpace::Resident(local) => &local.drafts,
+            DraftSpace::Own(drafts) => drafts,
+        }
+    }
+}
+
+pub fn drafts(ctx: &Context) -> Result<DraftSpace, Failure> {
+    Ok(match space(ctx)? {
+        Some(local) => DraftSpace::Resident(local),
+        None => DraftSpace::Own(Box::new(Drafts::open(&ctx.data_dir, &ctx.keys())?)),
+    })
 }
 
 pub fn run(ctx: &Context, cmd: ResidentCommand) -> Result<(), Failure> {

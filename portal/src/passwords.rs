@@ -160,6 +160,30 @@ mod tests {
         })
     }
 
+    /// Takes the one worker slot with a job that runs until `release` is
+    /// sent; returns once the job is running.
+    async fn hold_the_slot(
+        p: &Arc<Passwords>,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<(), ApiError>>,
+    ) {
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let busy = {
+            let p = p.clone();
+            tokio::spawn(async move {
+                p.run(move || {
+                    let _ = started.send(());
+                    let _ = held.recv();
+                })
+                .await
+            })
+        };
+        running.await.unwrap();
+        (release, busy)
+    }
+
     #[tokio::test]
     async fn hash_then_match() {
         let p = passwords(1, 4, 1_000);
@@ -176,19 +200,7 @@ mod tests {
     async fn a_full_queue_answers_503_at_once() {
         // One slot, held by a job that waits for the test to let it go.
         let p = Arc::new(passwords(1, 1, 60_000));
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let (started, running) = tokio::sync::oneshot::channel();
-        let busy = {
-            let p = p.clone();
-            tokio::spawn(async move {
-                p.run(move || {
-                    let _ = started.send(());
-                    let _ = held.recv();
-                })
-                .await
-            })
-        };
-        running.await.unwrap();
+        let (release, busy) = hold_the_slot(&p).await;
         // One may wait; the next is refused without waiting.
         let waiter = {
             let p = p.clone();
@@ -214,19 +226,7 @@ mod tests {
     #[tokio::test]
     async fn a_wait_that_runs_out_answers_503() {
         let p = Arc::new(passwords(1, 8, 50));
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let (started, running) = tokio::sync::oneshot::channel();
-        let busy = {
-            let p = p.clone();
-            tokio::spawn(async move {
-                p.run(move || {
-                    let _ = started.send(());
-                    let _ = held.recv();
-                })
-                .await
-            })
-        };
-        running.await.unwrap();
+        let (release, busy) = hold_the_slot(&p).await;
         let e = p.run(|| ()).await.unwrap_err();
         assert_eq!(e.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
         release.send(()).unwrap();

@@ -124,7 +124,7 @@ impl Receipts {
 
     /// A followed dossier (the code as typed; case does not matter).
     pub fn followed(&self, code: &str) -> Result<Option<FollowedDossier>, ReceiptStoreError> {
-        let keys = self.usable_key_set()?;
+        let keys = self.key_set()?;
         Ok(self.read_followed(code)?.map(|f| f.checked(&keys)))
     }
 
@@ -168,7 +168,7 @@ impl Receipts {
 
     /// Every followed dossier, by code, with its verdict as of now.
     pub fn followed_all(&self) -> Result<Vec<FollowedDossier>, ReceiptStoreError> {
-        let keys = self.usable_key_set()?;
+        let keys = self.key_set()?;
         Ok(self
             .followed_records()?
             .into_iter()
@@ -191,7 +191,7 @@ impl Receipts {
         };
         let token = super::json::token_text(&token);
         let _guard = self.store().edit_lock();
-        let keys = self.usable_key_set()?;
+        let keys = self.key_set()?;
         let entry = match self.read_followed(&request.dossier_code)? {
             Some(f) => {
                 let f = f.checked(&keys);
@@ -224,7 +224,7 @@ impl Receipts {
         now: i64,
     ) -> Result<FollowedDossier, ReceiptStoreError> {
         let _guard = self.store().edit_lock();
-        let keys = self.usable_key_set()?;
+        let keys = self.key_set()?;
         let mut entry = match self.read_followed(&request.dossier_code)? {
             Some(f) if f.token == token => f.checked(&keys),
             _ => FollowedDossier::from_request(request, token.to_string(), now),

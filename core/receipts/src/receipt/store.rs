@@ -120,12 +120,6 @@ impl Receipts {
         Ok(KeySet::union(portals.iter().map(|p| &p.key_set)))
     }
 
-    /// [`key_set`](Self::key_set); kept for callers that tolerate damage
-    /// (a damaged portal record is already left out).
-    pub fn usable_key_set(&self) -> Result<KeySet, ReceiptStoreError> {
-        self.key_set()
-    }
-
     /// Verifies a receipt's QR text offline against the key set held.
     pub fn verify_text(
         &self,

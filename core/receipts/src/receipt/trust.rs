@@ -116,16 +116,17 @@ impl Receipts {
 
     /// The root to check the portal's answer with: the one held, or the
     /// one offered when none is (not yet saved: it is pinned only once a
-    /// signature verifies under it).
+    /// signature verifies under it; `true` says it is new).
     fn root_for(
         &self,
         portal: &str,
         signed: Signed<'_>,
-    ) -> Result<(PortalTrust, [u8; 32]), ReceiptStoreError> {
+    ) -> Result<(PortalTrust, [u8; 32], bool), ReceiptStoreError> {
         let held = match self.portal_trust(portal) {
             Err(ReceiptStoreError::Damaged(_)) => None,
             other => other?,
         };
+        let new = held.is_none();
         let trust = match held {
             Some(held) => {
                 let offered = signed.root_key.map(root_bytes).transpose()?;
@@ -149,7 +150,7 @@ impl Receipts {
             }
         };
         let root = root_bytes(&trust.root_key)?;
-        Ok((trust, root))
+        Ok((trust, root, new))
     }
 
     /// Checks the root signature of a catalog (`version`, `content_hash`)
@@ -163,9 +164,9 @@ impl Receipts {
     ) -> Result<(), ReceiptStoreError> {
         let portal = portal_id(url);
         let _guard = self.store().edit_lock();
-        let (trust, root) = self.root_for(&portal, signed)?;
+        let (trust, root, new) = self.root_for(&portal, signed)?;
         verify(&root, &catalog_statement(version, content_hash), signed)?;
-        if self.portal_trust(&portal).ok().flatten().is_none() {
+        if new {
             self.write_trust(&trust)?;
         }
         Ok(())
@@ -184,7 +185,7 @@ impl Receipts {
     ) -> Result<KeysInstalled, ReceiptStoreError> {
         let portal = portal_id(url);
         let _guard = self.store().edit_lock();
-        let (mut trust, root) = self.root_for(&portal, signed)?;
+        let (mut trust, root, _) = self.root_for(&portal, signed)?;
         verify(&root, &key_set_statement(body), signed)?;
         let offered: KeySet = serde_json::from_slice(body).map_err(|_| KeySetError::Malformed)?;
         let (merged, report) = trust.key_set.merged(&offered)?;

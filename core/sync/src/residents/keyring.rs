@@ -83,7 +83,6 @@ pub(super) fn wrap(
         .map_err(|_| KeyringError::Randomness)?;
     let mut out = nonce.to_vec();
     out.extend_from_slice(&body);
-    body.fill(0);
     Ok(B64URL.encode(out))
 }
 

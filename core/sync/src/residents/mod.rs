@@ -462,44 +462,31 @@ impl Residents {
     /// under `residents/` is touched, and nothing at all without a kept
     /// keyring (a store moved aside as corrupt keeps what it had).
     fn finish(&self, keyring: &Keyring) -> Result<(), ResidentError> {
+        let pending = self.pending()?;
+        if pending.is_empty() {
+            // Nothing was cut off: an open does no other I/O.
+            return Ok(());
+        }
         if let Some(before) = keyring.epoch.checked_sub(1) {
             self.secrets
                 .delete(&keyring::secret_name(&keyring.id, before))
                 .map_err(KeyringError::from)?;
         }
-        let pending = self.pending()?;
         for id in &pending {
             if !keyring.wrapped.contains_key(id) {
                 self.remove_dir(id)?;
             }
         }
-        if !pending.is_empty() {
-            let mut changes = Changes::default();
-            self.put_pending(&mut changes, &[])?;
-            self.commit_changes(&changes)?;
-        }
-        Ok(())
+        let mut changes = Changes::default();
+        self.put_pending(&mut changes, &[])?;
+        self.commit_changes(&changes)
     }
 
     fn recover(&self) -> Result<(), ResidentError> {
         let _guard = self.vault.store().edit_lock();
-        match self.stored_keyring()? {
-            Some(keyring) => self.finish(&keyring),
-            None => {
-                // No keyring kept: only a create that never committed can
-                // have left a directory (its intent names it).
-                let pending = self.pending()?;
-                if pending.is_empty() {
-                    return Ok(());
-                }
-                for id in &pending {
-                    self.remove_dir(id)?;
-                }
-                let mut changes = Changes::default();
-                self.put_pending(&mut changes, &[])?;
-                self.commit_changes(&changes)
-            }
-        }
+        // With no keyring kept, only a create that never committed can
+        // have left a directory, and its intent names it.
+        self.finish(&self.stored_keyring()?.unwrap_or_default())
     }
 }
 
