@@ -32,7 +32,7 @@ pub enum CatalogCommand {
         /// The portal's root public key (base64url, as `hoso-portal` prints
         /// it): catalogs and key sets are taken only under its signature.
         /// Without it, the key of the first signed answer is pinned.
-        #[arg(long, env = "HOSO_PORTAL_ROOT_KEY")]
+        #[arg(long, env = "HOSO_PORTAL_ROOT_KEY", allow_hyphen_values = true)]
         root_key: Option<String>,
     },
 }

@@ -64,7 +64,7 @@ pub enum QrCommand {
         url: Option<String>,
         /// Trust this root public key (base64url) for the portal; without
         /// it, the key of the portal's first signed answer is pinned.
-        #[arg(long, env = "HOSO_PORTAL_ROOT_KEY")]
+        #[arg(long, env = "HOSO_PORTAL_ROOT_KEY", allow_hyphen_values = true)]
         root_key: Option<String>,
     },
 }

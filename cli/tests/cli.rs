@@ -364,3 +364,43 @@ fn a_closed_output_pipe_ends_the_command_quietly() {
     );
     assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
 }
+
+/// A base64url root key may start with `-` (one in 64 do): it is the
+/// option's value, not another option.
+#[test]
+fn a_root_key_starting_with_a_dash_is_a_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = format!("-{}", "A".repeat(42));
+    for args in [
+        [
+            "catalog",
+            "update",
+            "--url",
+            "http://127.0.0.1:1",
+            "--root-key",
+            &key,
+        ],
+        [
+            "qr",
+            "keys",
+            "--refresh",
+            "--url",
+            "http://127.0.0.1:1",
+            "--root-key",
+        ],
+    ] {
+        let mut all: Vec<&str> = args.to_vec();
+        if all.last() == Some(&"--root-key") {
+            all.push(&key);
+        }
+        all.push("--json");
+        let out = common::hoso(&dir.path().join("data"), &all);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(json(&out)["error"]["code"], "network");
+    }
+}
