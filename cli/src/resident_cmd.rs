@@ -49,7 +49,7 @@ pub enum ResidentCommand {
     Wipe { id: String },
 }
 
-fn open(ctx: &Context) -> Result<Residents, Failure> {
+pub fn open(ctx: &Context) -> Result<Residents, Failure> {
     Ok(Residents::open(
         &ctx.data_dir,
         &ctx.keys(),

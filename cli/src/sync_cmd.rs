@@ -12,11 +12,12 @@ use hoso_core::client::PortalClient;
 use hoso_core::clock::unix_now;
 use hoso_core::draft::Drafts;
 use hoso_core::outbox::Outbox;
+use hoso_core::residents::VolunteerRounds;
 use hoso_core::sync::agencies::agencies;
 use hoso_core::sync::background::{Background, LoopEvent, LoopState};
 use hoso_core::sync::engine::{NetworkPolicy, SyncError, SyncEvent, SyncOptions, SyncReport};
 use hoso_core::sync::report::RoundReport;
-use hoso_core::sync::round::{round, RoundPolicy};
+use hoso_core::sync::round::RoundPolicy;
 use hoso_core::sync::Local;
 
 #[derive(Subcommand)]
@@ -137,8 +138,15 @@ pub fn submit(
     let channel: ChannelKind = channel
         .parse()
         .map_err(|e: hoso_core::catalog::UnknownChannel| Failure::Usage(e.to_string()))?;
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let s = Outbox::new(&drafts).freeze(&drafts, draft_id, agency, channel)?;
+    let residents = crate::resident_cmd::open(ctx)?;
+    let s = match residents.resume()? {
+        // For the resident in use: with `filed_for` and their consent.
+        Some(_) => residents.submit(draft_id, agency, channel)?,
+        None => {
+            let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
+            Outbox::new(&drafts).freeze(&drafts, draft_id, agency, channel)?
+        }
+    };
     queued(ctx, &s);
     Ok(())
 }
@@ -158,7 +166,7 @@ fn queued(ctx: &Context, s: &hoso_core::outbox::Submission) {
 
 /// `hoso supplement CODE`.
 pub fn supplement(ctx: &Context, code: &str) -> Result<(), Failure> {
-    let local = Local::open(&ctx.data_dir, &ctx.keys())?;
+    let local = space(ctx)?;
     let draft = local
         .outbox
         .start_supplement(&local.drafts, &local.filed, code)?;
@@ -187,20 +195,36 @@ pub fn supplement(ctx: &Context, code: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The stores of the resident in use, else the user's own.
+fn space(ctx: &Context) -> Result<std::sync::Arc<Local>, Failure> {
+    match crate::resident_cmd::space(ctx)? {
+        Some(local) => Ok(local),
+        None => Ok(std::sync::Arc::new(Local::open(
+            &ctx.data_dir,
+            &ctx.keys(),
+        )?)),
+    }
+}
+
 /// `hoso withdraw CODE --reason TEXT`.
 pub fn withdraw(ctx: &Context, code: &str, reason: &str) -> Result<(), Failure> {
-    let local = Local::open(&ctx.data_dir, &ctx.keys())?;
-    let s = local
-        .outbox
-        .queue_withdrawal(&local.drafts, &local.filed, code, reason)?;
+    let residents = crate::resident_cmd::open(ctx)?;
+    let s = match residents.resume()? {
+        Some(_) => residents.withdraw(code, reason)?,
+        None => {
+            let local = Local::open(&ctx.data_dir, &ctx.keys())?;
+            local
+                .outbox
+                .queue_withdrawal(&local.drafts, &local.filed, code, reason)?
+        }
+    };
     queued(ctx, &s);
     Ok(())
 }
 
 /// `hoso outbox`.
 pub fn outbox(ctx: &Context) -> Result<(), Failure> {
-    let drafts = Drafts::open(&ctx.data_dir, &ctx.keys())?;
-    let all = Outbox::new(&drafts).all()?;
+    let all = space(ctx)?.outbox.all()?;
     if ctx.json {
         print_json(&all);
         return Ok(());
@@ -292,6 +316,7 @@ fn show(e: &LoopEvent) {
 /// `hoso sync`: one round (send what is due, then refresh status), or
 /// `--watch`.
 pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
+    let residents = crate::resident_cmd::open(ctx)?;
     let local = Local::open(&ctx.data_dir, &ctx.keys())?;
     let client = local.sessions.resume()?.ok_or_else(|| {
         Failure::Usage(
@@ -304,18 +329,24 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> Result<(), Failure> {
     };
     let mut policy = RoundPolicy::sync_now(args.retry_now, network);
     policy.options.concurrency = args.concurrency.max(1);
+    // The user's own outbox and every resident's, in one round.
+    let rounds = VolunteerRounds {
+        residents: &residents,
+        own: &local,
+    };
     if args.watch {
-        return watch(ctx, &client, &local, policy.options);
+        return watch(ctx, &client, &rounds, policy.options);
     }
     let json = ctx.json;
     let heard = std::sync::Mutex::new(Vec::new());
-    let report = runtime()?.block_on(round(&client, &local, &policy, unix_now(), &|e| {
-        if json {
-            heard.lock().map(|mut h| h.push(e)).unwrap_or_default();
-        } else {
-            show(&e)
-        }
-    }))?;
+    let report =
+        runtime()?.block_on(residents.sync(&client, &local, &policy, unix_now(), &|e| {
+            if json {
+                heard.lock().map(|mut h| h.push(e)).unwrap_or_default();
+            } else {
+                show(&e)
+            }
+        }))?;
     if report.logged_out {
         return Err(SyncError::NotLoggedIn.into());
     }
@@ -368,7 +399,7 @@ fn print_report(report: &RoundReport) {
 fn watch(
     ctx: &Context,
     client: &PortalClient,
-    local: &Local,
+    local: &VolunteerRounds<'_>,
     options: SyncOptions,
 ) -> Result<(), Failure> {
     let background = Background::new(options.concurrency);

@@ -11,6 +11,6 @@ pub mod sync;
 use hoso_catalog::catalog;
 use hoso_client::client;
 use hoso_drafts::{draft, filed};
-use hoso_forms::form;
+use hoso_forms::{form, profile};
 use hoso_receipts::receipt;
 use hoso_store::{clock, hex, storage, text, vault};

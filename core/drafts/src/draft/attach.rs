@@ -8,9 +8,10 @@
 
 use super::model::{AttachmentRef, Draft};
 use super::store::{DraftError, Drafts};
-use crate::attachment::blobs::{BlobError, BlobStore};
+use crate::attachment::blobs::{BlobError, BlobStore, Pending};
 use crate::attachment::refs::{self, BlobRecord};
 use crate::attachment::sniff::{self, Sniffed};
+use crate::form::MediaType;
 use crate::storage::Changes;
 use crate::vault::{Vault, VaultError};
 use hoso_store::error::{Classified, ErrorKind};
@@ -159,36 +160,12 @@ impl Drafts {
                 limit: slot_def.max_bytes,
             });
         }
-        let pending = self
-            .blobs
-            .ingest(std::io::BufReader::new(file), slot_def.max_bytes, progress)
-            .map_err(|e| match e {
-                BlobError::TooLarge { limit } => AttachError::TooLarge { limit },
-                other => AttachError::Blob(other),
-            })?;
-        let media = match sniff::sniff(&pending.head) {
-            Sniffed::Media(m) if slot_def.accepted.contains(&m) => m,
-            Sniffed::Media(m) => {
-                self.blobs.discard(pending);
-                return Err(AttachError::WrongType {
-                    found: sniff::media_label(m).to_string(),
-                    allowed: slot_def
-                        .accepted
-                        .iter()
-                        .map(|m| sniff::media_label(*m))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            }
-            Sniffed::Executable(kind) => {
-                self.blobs.discard(pending);
-                return Err(AttachError::Executable(kind.to_string()));
-            }
-            Sniffed::Unknown => {
-                self.blobs.discard(pending);
-                return Err(AttachError::UnknownType);
-            }
-        };
+        let (pending, media) = self.ingest_checked(
+            std::io::BufReader::new(file),
+            slot_def.max_bytes,
+            &slot_def.accepted,
+            progress,
+        )?;
         let sha = crate::attachment::blobs::hex(&pending.sha256);
         let attached = AttachmentRef {
             sha256: sha.clone(),
@@ -239,6 +216,39 @@ impl Drafts {
         self.stage(&mut changes, &draft)?;
         self.commit(&changes)?;
         Ok(attached)
+    }
+
+    /// Streams `reader` into a sealed temp blob (at most `max_bytes`) and
+    /// checks its type, read from its content, is one of `accepted`.
+    pub(super) fn ingest_checked(
+        &self,
+        reader: impl std::io::Read,
+        max_bytes: u64,
+        accepted: &[MediaType],
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<(Pending, MediaType), AttachError> {
+        let pending = self
+            .blobs
+            .ingest(reader, max_bytes, progress)
+            .map_err(|e| match e {
+                BlobError::TooLarge { limit } => AttachError::TooLarge { limit },
+                other => AttachError::Blob(other),
+            })?;
+        let refused = match sniff::sniff(&pending.head) {
+            Sniffed::Media(m) if accepted.contains(&m) => return Ok((pending, m)),
+            Sniffed::Media(m) => AttachError::WrongType {
+                found: sniff::media_label(m).to_string(),
+                allowed: accepted
+                    .iter()
+                    .map(|m| sniff::media_label(*m))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
+            Sniffed::Executable(kind) => AttachError::Executable(kind.to_string()),
+            Sniffed::Unknown => AttachError::UnknownType,
+        };
+        self.blobs.discard(pending);
+        Err(refused)
     }
 
     /// Stages adding `delta` references to each of `files`' blobs; returns
@@ -407,13 +417,21 @@ impl Drafts {
             return Err(AttachError::QuarantinePresent(q));
         }
         let _guard = self.vault.store().edit_lock();
-        let (drafts, damaged) = self.all_drafts()?;
+        let (drafts, mut damaged) = self.all_drafts()?;
+        let (pinned, pin_unreadable) = self.all_pinned()?;
+        if pin_unreadable {
+            damaged.push("pin".into());
+        }
         let mut referenced: std::collections::HashMap<String, (u64, AttachmentRef)> =
             Default::default();
         for d in &drafts {
             for f in d.attached() {
                 referenced.entry(f.sha256.clone()).or_insert((0, f)).0 += 1;
             }
+        }
+        // Files the directory keeps for itself (a consent form's scan).
+        for f in pinned {
+            referenced.entry(f.sha256.clone()).or_insert((0, f)).0 += 1;
         }
         // Submissions still to upload hold a reference on each file.
         for f in held.iter().cloned() {

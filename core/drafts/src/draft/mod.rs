@@ -7,6 +7,7 @@ mod attach;
 mod changes;
 mod id;
 mod model;
+mod pin;
 mod prefill;
 mod store;
 mod supplement;

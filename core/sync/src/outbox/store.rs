@@ -11,7 +11,7 @@ use crate::draft::{AttachError, AttachmentRef, Draft, Drafts, FileHolds};
 use crate::form::CheckMode;
 use crate::storage::Changes;
 use crate::vault::{Vault, VaultError};
-use hoso_wire::DossierSubmission;
+use hoso_wire::{DossierSubmission, FiledFor};
 use ring::rand::{SecureRandom, SystemRandom};
 
 /// Where submissions have always been kept.
@@ -88,6 +88,20 @@ impl Outbox {
         agency_code: Option<&str>,
         channel: ChannelKind,
     ) -> Result<Submission, OutboxError> {
+        self.freeze_for(drafts, id_or_prefix, agency_code, channel, None)
+    }
+
+    /// [`Outbox::freeze`] for someone else: a new dossier carries
+    /// `filed_for` (the resident and their consent) and uploads `files`
+    /// (the consent form's scan) with its documents.
+    pub fn freeze_for(
+        &self,
+        drafts: &Drafts,
+        id_or_prefix: &str,
+        agency_code: Option<&str>,
+        channel: ChannelKind,
+        filing: Option<(FiledFor, Vec<AttachmentRef>)>,
+    ) -> Result<Submission, OutboxError> {
         let draft = drafts.get(id_or_prefix)?;
         let agency_code = match agency_code.map(str::trim).filter(|a| !a.is_empty()) {
             Some(agency) => agency,
@@ -105,7 +119,13 @@ impl Outbox {
             return self.freeze_supplement(&draft, link);
         }
         let documents = draft.sendable_documents();
-        let files: Vec<AttachmentRef> = documents.values().flatten().cloned().collect();
+        let mut files: Vec<AttachmentRef> = documents.values().flatten().cloned().collect();
+        let (filed_for, extra) = filing.map_or((None, Vec::new()), |(f, x)| (Some(f), x));
+        for f in extra {
+            if !files.iter().any(|g| g.sha256 == f.sha256) {
+                files.push(f);
+            }
+        }
         let body = DossierSubmission {
             procedure_code: draft.procedure_code.clone(),
             catalog_version: draft.catalog_version,
@@ -113,7 +133,7 @@ impl Outbox {
             channel: wire_channel(channel),
             form_values: draft.values.clone(),
             documents,
-            filed_for: None,
+            filed_for,
         };
         self.queue(SubmissionKind::Dossier, About::draft(&draft), &body, files)
     }

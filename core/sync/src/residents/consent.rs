@@ -5,6 +5,8 @@
 //! given. The reference is never a VNeID password or one-time code: those
 //! are the resident's alone, and no field of hoso takes them.
 
+use crate::draft::AttachmentRef;
+use crate::form::MediaType;
 use hoso_wire::ConsentMethod;
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +42,14 @@ pub struct Consent {
     pub given_at: i64,
     /// Lower-case hex SHA-256 of the scan kept beside it, if any.
     pub scan_sha256: Option<String>,
+    /// The scan as kept in the resident's file store (uploaded with each
+    /// dossier filed for them, as the Portal API's `Consent.document`).
+    #[serde(default)]
+    pub document: Option<AttachmentRef>,
 }
+
+/// What a signed form's scan may be.
+pub(super) const SCAN_TYPES: [MediaType; 3] = [MediaType::Pdf, MediaType::Jpeg, MediaType::Png];
 
 /// Why a consent was not taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -108,6 +117,7 @@ impl NewConsent {
             retention_days: self.retention_days,
             given_at: now,
             scan_sha256,
+            document: None,
         })
     }
 }

@@ -8,9 +8,11 @@
 //! wipe cannot be opened with what the host holds after (crypto-erasure).
 
 mod consent;
+mod filing;
 mod keyring;
 
 pub use consent::{Consent, ConsentError, NewConsent, SCAN_BYTES};
+pub use filing::VolunteerRounds;
 pub use keyring::KeyringError;
 
 use crate::catalog::store::{CatalogError, CatalogStore};
@@ -34,7 +36,7 @@ const LIST: &[u8] = b"list";
 const ACTIVE: &[u8] = b"active";
 /// In a resident's own space: their consent, and the signed form's scan.
 const CONSENT: &[u8] = b"consent";
-const CONSENT_SCAN: &[u8] = b"consent_scan";
+const CONSENT_SCAN: &str = "consent_scan";
 /// Directories a create or wipe is working on ([`Residents::pending`]).
 const PENDING: &[u8] = b"pending";
 /// Where the residents' directories live, under the volunteer's.
@@ -50,6 +52,21 @@ pub struct Resident {
     pub label: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// Days their data may be kept after their last dossier ends (their
+    /// consent's), readable without opening their space.
+    #[serde(default = "default_retention")]
+    pub retention_days: u32,
+    /// The dossier codes filed for them, as the portal gave them.
+    #[serde(default)]
+    pub dossiers: Vec<String>,
+    /// Their outbox may hold something to send: set before anything is
+    /// queued, cleared by the sync round that leaves nothing pending.
+    #[serde(default)]
+    pub outbox_pending: bool,
+}
+
+fn default_retention() -> u32 {
+    30
 }
 
 /// Why a resident operation failed.
@@ -75,6 +92,16 @@ pub enum ResidentError {
     Consent(#[from] ConsentError),
     #[error("không xóa được thư mục của người dân / cannot delete the resident's directory: {0}")]
     Io(String),
+    #[error(transparent)]
+    Scan(crate::draft::AttachError),
+    #[error("sự đồng ý của người dân không bao gồm thủ tục {0} / the resident's consent does not cover procedure {0}")]
+    NotCovered(String),
+    #[error("hãy nhập họ tên người dân vào hồ sơ của họ trước khi nộp / enter the resident's full name in their profile before filing")]
+    NameMissing,
+    #[error(transparent)]
+    Outbox(#[from] crate::outbox::OutboxError),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::engine::SyncError),
 }
 
 impl Classified for ResidentError {
@@ -91,6 +118,10 @@ impl Classified for ResidentError {
             ResidentError::Damaged => ErrorKind::Damaged,
             ResidentError::Consent(_) => ErrorKind::InvalidInput,
             ResidentError::Io(_) => ErrorKind::Storage,
+            ResidentError::Scan(e) => e.kind(),
+            ResidentError::NotCovered(_) | ResidentError::NameMissing => ErrorKind::InvalidInput,
+            ResidentError::Outbox(e) => e.kind(),
+            ResidentError::Sync(e) => e.kind(),
         }
     }
 
@@ -108,6 +139,11 @@ impl Classified for ResidentError {
             ResidentError::Damaged => "damaged",
             ResidentError::Consent(e) => e.code(),
             ResidentError::Io(_) => "io",
+            ResidentError::Scan(e) => e.code(),
+            ResidentError::NotCovered(_) => "consent_not_covering",
+            ResidentError::NameMissing => "resident_name_missing",
+            ResidentError::Outbox(e) => e.code(),
+            ResidentError::Sync(e) => e.code(),
         }
     }
 }
@@ -263,6 +299,7 @@ impl Residents {
             return Err(ResidentError::EmptyLabel);
         }
         let checked = consent.checked(now)?;
+        let retention_days = checked.retention_days;
         let _guard = self.vault.store().edit_lock();
         let mut keyring = self.keyring()?;
         let ring_key = self.ring_key(&keyring)?;
@@ -277,12 +314,15 @@ impl Residents {
         let mut intent = Changes::default();
         self.put_pending(&mut intent, &pending)?;
         self.commit_changes(&intent)?;
-        self.keep_consent(&id, key, &checked, consent.scan.as_deref())?;
+        self.keep_consent(&id, key, checked, consent.scan.as_deref())?;
         keyring.wrapped.insert(id.clone(), wrapped);
         let resident = Resident {
             id,
             label: label.to_string(),
             created_at: now,
+            retention_days,
+            dossiers: Vec::new(),
+            outbox_pending: false,
         };
         let mut list = self.list()?;
         list.push(resident.clone());
@@ -304,28 +344,66 @@ impl Residents {
         *active = None;
         let ring_key = keyring::ring_key(self.secrets.as_ref(), &keyring)?;
         let key = keyring::unwrap(&ring_key, keyring.epoch, id, wrapped)?;
-        let drafts =
-            Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
-        let local = Arc::new(Local::from_drafts(drafts));
+        let local = Arc::new(self.space(id, key)?);
         self.remember_active(Some(id))?;
         *active = Some((id.to_string(), local.clone()));
         Ok(local)
     }
 
+    /// Resident `id`'s stores, opened with their key (shared with the
+    /// volunteer: the session and the filed dossiers, see
+    /// [`Local::for_resident`]).
+    fn space(&self, id: &str, key: DataKey) -> Result<Local, ResidentError> {
+        let drafts =
+            Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
+        Ok(Local::for_resident(drafts, self.vault.clone()))
+    }
+
+    /// Resident `id`'s stores, without making them active (a sync round
+    /// sends their outbox): the active resident's own when it is them.
+    fn open_space(&self, keyring: &Keyring, id: &str) -> Result<Arc<Local>, ResidentError> {
+        if let Ok((active, local)) = self.active() {
+            if active == id {
+                return Ok(local);
+            }
+        }
+        let wrapped = keyring
+            .wrapped
+            .get(id)
+            .ok_or_else(|| ResidentError::NotFound(crate::text::shown_if_identifier(id)))?;
+        let ring_key = keyring::ring_key(self.secrets.as_ref(), keyring)?;
+        let key = keyring::unwrap(&ring_key, keyring.epoch, id, wrapped)?;
+        Ok(Arc::new(self.space(id, key)?))
+    }
+
+    /// Keeps the consent in the resident's own space, the signed form's
+    /// scan pinned in their file store (each dossier filed for them
+    /// uploads it).
     fn keep_consent(
         &self,
         id: &str,
         key: DataKey,
-        consent: &Consent,
+        mut consent: Consent,
         scan: Option<&[u8]>,
     ) -> Result<(), ResidentError> {
-        let vault = Vault::open_dir(&self.dir.join(id), &ResidentKey(key))?;
-        let mut changes = Changes::default();
-        let bytes = serde_json::to_vec(consent).map_err(|_| ResidentError::Damaged)?;
-        vault.put(&mut changes, RESIDENTS_SPACE, CONSENT, &bytes)?;
+        let drafts =
+            Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
         if let Some(scan) = scan {
-            vault.put(&mut changes, RESIDENTS_SPACE, CONSENT_SCAN, scan)?;
+            let pinned = drafts
+                .pin(
+                    CONSENT_SCAN,
+                    "consent-form",
+                    scan,
+                    SCAN_BYTES,
+                    &consent::SCAN_TYPES,
+                )
+                .map_err(ResidentError::Scan)?;
+            consent.document = Some(pinned);
         }
+        let vault = drafts.vault();
+        let mut changes = Changes::default();
+        let bytes = serde_json::to_vec(&consent).map_err(|_| ResidentError::Damaged)?;
+        vault.put(&mut changes, RESIDENTS_SPACE, CONSENT, &bytes)?;
         vault
             .store()
             .commit(&changes)

@@ -8,8 +8,7 @@
 
 use super::engine::{NetworkPolicy, SyncOptions};
 pub use super::report::{LoopEvent, LoopState};
-use super::round::{round, RoundPolicy};
-use super::Local;
+use super::round::{RoundPolicy, RoundRunner};
 use crate::client::PortalClient;
 use crate::clock::unix_now;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -82,7 +81,7 @@ impl Background {
     pub async fn run(
         &self,
         client: &PortalClient,
-        local: &Local,
+        local: &dyn RoundRunner,
         events: &(dyn Fn(LoopEvent) + Send + Sync),
     ) {
         let mut next_pull = 0i64;
@@ -121,7 +120,7 @@ impl Background {
     async fn step(
         &self,
         client: &PortalClient,
-        local: &Local,
+        local: &dyn RoundRunner,
         now: i64,
         force: bool,
         next_pull: &mut i64,
@@ -133,11 +132,10 @@ impl Background {
             options: self.options(force),
             keep_session: true,
         };
-        let report = round(client, local, &policy, now, events)
+        let report = local
+            .run_round(client, &policy, now, events)
             .await
-            .map_err(|e| LoopState::Failed {
-                message: e.to_string(),
-            })?;
+            .map_err(|message| LoopState::Failed { message })?;
         let asked = policy.pull || !report.pass.submitted.is_empty();
         if asked && report.pull_failure.is_none() {
             *next_pull = now.saturating_add(STATUS_EVERY);

@@ -137,6 +137,19 @@ pub struct SyncReport {
     pub bytes_sent: u64,
 }
 
+impl SyncReport {
+    /// Adds another pass's counts (one round over several outboxes).
+    pub fn add(&mut self, other: SyncReport) {
+        self.submitted.extend(other.submitted);
+        self.retry_later = self.retry_later.saturating_add(other.retry_later);
+        self.needs_user = self.needs_user.saturating_add(other.needs_user);
+        self.waiting_for_unmetered = self
+            .waiting_for_unmetered
+            .saturating_add(other.waiting_for_unmetered);
+        self.bytes_sent = self.bytes_sent.saturating_add(other.bytes_sent);
+    }
+}
+
 /// Progress of a pass, for the host's UI.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]

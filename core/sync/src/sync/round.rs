@@ -14,6 +14,7 @@ use super::status::{pull, StatusChange, StatusError};
 use super::Local;
 use crate::client::PortalClient;
 use crate::receipt::online::refresh_followed;
+use futures_util::future::BoxFuture;
 
 /// What a round does, where its callers differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,35 @@ impl RoundPolicy {
 /// Something that hears a round's events (from any task).
 pub type RoundEvents<'a> = &'a (dyn Fn(LoopEvent) + Send + Sync);
 
+/// What runs one round for the background loop: a data directory's own
+/// stores ([`Local`]), or a volunteer's with their residents' (implemented
+/// by `residents`, above this module). The error is the round's message.
+pub trait RoundRunner: Sync {
+    fn run_round<'a>(
+        &'a self,
+        client: &'a PortalClient,
+        policy: &'a RoundPolicy,
+        now: i64,
+        events: RoundEvents<'a>,
+    ) -> BoxFuture<'a, Result<RoundReport, String>>;
+}
+
+impl RoundRunner for Local {
+    fn run_round<'a>(
+        &'a self,
+        client: &'a PortalClient,
+        policy: &'a RoundPolicy,
+        now: i64,
+        events: RoundEvents<'a>,
+    ) -> BoxFuture<'a, Result<RoundReport, String>> {
+        Box::pin(async move {
+            round(client, self, policy, now, events)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
 /// Runs one round at `now` (Unix seconds) with `client` (logged in, or a
 /// public client: then only receipts are refreshed and the report says
 /// `logged_out`). Its events end with [`LoopEvent::Round`].
@@ -71,7 +101,21 @@ pub async fn round(
     now: i64,
     events: RoundEvents<'_>,
 ) -> Result<RoundReport, SyncError> {
-    let result = steps(client, local, policy, now, events).await;
+    round_with(client, local, &[], policy, now, events).await
+}
+
+/// [`round`], sending first the outboxes of `others` (the residents a
+/// volunteer files for, each a space of its own that shares `local`'s
+/// session and filed dossiers): one round, one report, one status pull.
+pub async fn round_with(
+    client: &PortalClient,
+    local: &Local,
+    others: &[&Local],
+    policy: &RoundPolicy,
+    now: i64,
+    events: RoundEvents<'_>,
+) -> Result<RoundReport, SyncError> {
+    let result = steps(client, local, others, policy, now, events).await;
     // Whatever happened, a refresh may have rotated the tokens.
     let remembered = match policy.keep_session {
         true => local.sessions.remember(client),
@@ -79,13 +123,18 @@ pub async fn round(
     };
     let mut report = result?;
     remembered?;
-    report.next_attempt_at = local
-        .outbox
-        .all()?
-        .iter()
-        .filter(|s| s.state.pending() && s.next_attempt_at > now)
-        .map(|s| s.next_attempt_at)
-        .min();
+    let mut next = None;
+    for space in others.iter().copied().chain([local]) {
+        let due = space
+            .outbox
+            .all()?
+            .iter()
+            .filter(|s| s.state.pending() && s.next_attempt_at > now)
+            .map(|s| s.next_attempt_at)
+            .min();
+        next = next.into_iter().chain(due).min();
+    }
+    report.next_attempt_at = next;
     events(LoopEvent::Round {
         report: report.clone(),
     });
@@ -95,6 +144,7 @@ pub async fn round(
 async fn steps(
     client: &PortalClient,
     local: &Local,
+    others: &[&Local],
     policy: &RoundPolicy,
     now: i64,
     events: RoundEvents<'_>,
@@ -102,10 +152,15 @@ async fn steps(
     let mut report = RoundReport::default();
     if policy.send {
         let on_sync = |e: SyncEvent| events(LoopEvent::Sync(e));
-        match sync_once(client, local, now, &policy.options, &on_sync).await {
-            Ok(pass) => report.pass = pass,
-            Err(SyncError::NotLoggedIn) => report.logged_out = true,
-            Err(e) => return Err(e),
+        for space in others.iter().copied().chain([local]) {
+            match sync_once(client, space, now, &policy.options, &on_sync).await {
+                Ok(pass) => report.pass.add(pass),
+                Err(SyncError::NotLoggedIn) => {
+                    report.logged_out = true;
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
     if !policy.pull && report.pass.submitted.is_empty() {

@@ -1,0 +1,212 @@
+//! Assisted filing against a real hoso-portal (issue #19): a volunteer
+//! files for three residents from one device, each draft in the resident's
+//! own sealed space; one sync round sends them all, exactly once, each
+//! dossier carrying the right `filed_for` and consent (the signed form's
+//! scan uploaded beside the documents).
+
+mod common;
+
+use hoso_core::client::{Method, PortalClient};
+use hoso_core::profile::Profiles;
+use hoso_core::residents::{NewConsent, ResidentError, Residents};
+use hoso_core::sync::round::RoundPolicy;
+use hoso_core::sync::Local;
+use hoso_core::vault::{DataKey, KeyError, SecretStore};
+use hoso_core::wire::ConsentMethod;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The host's secret store, in memory (the phone's keystore).
+#[derive(Default)]
+struct Secrets(Mutex<HashMap<String, [u8; 32]>>);
+
+impl SecretStore for Secrets {
+    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap()
+            .get(name)
+            .map(|k| DataKey::from_bytes(*k)))
+    }
+    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(name.into(), *secret.as_bytes());
+        Ok(())
+    }
+    fn delete(&self, name: &str) -> Result<(), KeyError> {
+        self.0.lock().unwrap().remove(name);
+        Ok(())
+    }
+}
+
+const BIRTH: &str = "1.001193";
+
+fn consent(method: ConsentMethod, reference: &str, scan: Option<Vec<u8>>) -> NewConsent {
+    NewConsent {
+        method,
+        reference: reference.into(),
+        covers: vec![BIRTH.into()],
+        retention_days: 30,
+        scan,
+    }
+}
+
+/// Registers and logs in a volunteer of a commune's team.
+pub async fn volunteer(client: &PortalClient, phone: &str) {
+    let body = serde_json::json!({
+        "kind": "volunteer", "phone": phone, "password": common::PASSWORD,
+        "full_name": "Hồ Thị Lan",
+        "volunteer": {"team": "Tổ công nghệ số cộng đồng phường Trường Vinh",
+                      "province": "Nghệ An", "commune": "Phường Trường Vinh"}
+    });
+    client
+        .send(client.request(Method::POST, "/v1/accounts").json(&body))
+        .await
+        .unwrap();
+    client.login(phone, common::PASSWORD).await.unwrap();
+}
+
+#[tokio::test]
+async fn one_round_files_for_three_residents_each_with_their_consent() {
+    let tp = common::portal(common::config()).await;
+    let device = common::device();
+    let key = common::FixedKey([5; 32]);
+    let own = Local::open(device.path(), &key).unwrap();
+    let residents = Residents::open(device.path(), &key, Arc::new(Secrets::default())).unwrap();
+    let scan = common::pdf(40_000, "signed consent form");
+    let people = [
+        (
+            "Bà Năm, tổ 3",
+            "Trần Thị Năm",
+            consent(
+                ConsentMethod::SignedForm,
+                "TDY-2026-001",
+                Some(scan.clone()),
+            ),
+        ),
+        (
+            "Anh Tư",
+            "Lê Văn Tư",
+            consent(ConsentMethod::Vneid, "XN-88412", None),
+        ),
+        (
+            "Cô Sáu",
+            "Phạm Thị Sáu",
+            consent(
+                ConsentMethod::WitnessedVerbal,
+                "Trưởng thôn Lê Văn Ba",
+                None,
+            ),
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (i, (label, name, consent)) in people.iter().enumerate() {
+        let r = residents.create(label, consent, common::now()).unwrap();
+        let local = residents.use_resident(&r.id).unwrap();
+        Profiles::with_vault(local.drafts.vault().clone())
+            .set(None, "full_name", name)
+            .unwrap();
+        let draft = common::ready_draft(&local.drafts, device.path(), &format!("resident {i}"));
+        let queued = residents
+            .submit(
+                &draft,
+                Some("H40.22"),
+                hoso_core::catalog::ChannelKind::Online,
+            )
+            .unwrap();
+        assert_eq!(
+            queued.files.len(),
+            if i == 0 { 2 } else { 1 },
+            "the scan goes too"
+        );
+        ids.push(r.id);
+    }
+    // Nothing was sent while offline; each resident's outbox waits.
+    assert!(residents.list().unwrap().iter().all(|r| r.outbox_pending));
+    residents.lock().unwrap();
+
+    let client = PortalClient::new(&tp.base).unwrap();
+    volunteer(&client, "0389123456").await;
+    let policy = RoundPolicy::sync_now(false, Default::default());
+    let report = residents
+        .sync(&client, &own, &policy, common::now(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.pass.submitted.len(), 3, "{report:?}");
+    assert!(report.pulled);
+
+    // Exactly three dossiers, each naming its resident and their consent.
+    assert_eq!(common::admin_stats(&tp).await["dossiers"], 3);
+    let list = residents.list().unwrap();
+    for ((_, name, consent), id) in people.iter().zip(&ids) {
+        let entry = list.iter().find(|r| &r.id == id).unwrap();
+        assert!(!entry.outbox_pending);
+        assert_eq!(entry.dossiers.len(), 1);
+        let path = format!("/v1/dossiers/{}", entry.dossiers[0]);
+        let dossier: hoso_core::wire::Dossier = client
+            .authed(|c| c.request(Method::GET, &path))
+            .await
+            .unwrap()
+            .json()
+            .unwrap();
+        let filed_for = dossier.filed_for.expect("filed_for");
+        assert_eq!(filed_for.full_name, *name);
+        assert_eq!(filed_for.consent.method, consent.method);
+        assert_eq!(filed_for.consent.reference, consent.reference);
+        match consent.method {
+            ConsentMethod::SignedForm => {
+                let doc = filed_for.consent.document.expect("the scan");
+                assert_eq!(doc.size, scan.len() as u64);
+                // Sent, yet kept for the next dossier: the collector
+                // leaves a pinned file alone.
+                let local = residents.use_resident(id).unwrap();
+                local.outbox.collect_garbage(&local.drafts).unwrap();
+                let head = local.drafts.read_attachment_range(&doc.sha256, 0, 8).unwrap();
+                assert_eq!(head, scan[..8]);
+            }
+            _ => assert!(filed_for.consent.document.is_none()),
+        }
+        // Followed in the volunteer's space, with no personal data.
+        assert!(own.filed.get(&entry.dossiers[0]).unwrap().is_some());
+    }
+    // A second round sends nothing again.
+    let again = residents
+        .sync(&client, &own, &policy, common::now(), &|_| {})
+        .await
+        .unwrap();
+    assert!(again.pass.submitted.is_empty());
+    assert_eq!(common::admin_stats(&tp).await["dossiers"], 3);
+}
+
+#[tokio::test]
+async fn filing_needs_a_covered_procedure_and_the_residents_name() {
+    let device = common::device();
+    let key = common::FixedKey([6; 32]);
+    let residents = Residents::open(device.path(), &key, Arc::new(Secrets::default())).unwrap();
+    let mut other = consent(ConsentMethod::Vneid, "XN-1", None);
+    other.covers = vec!["1.000656".into()];
+    let r = residents.create("Ông Bảy", &other, common::now()).unwrap();
+    let local = residents.use_resident(&r.id).unwrap();
+    let draft = common::ready_draft(&local.drafts, device.path(), "uncovered");
+    let online = hoso_core::catalog::ChannelKind::Online;
+    let refused = residents.submit(&draft, Some("H40.22"), online);
+    assert!(matches!(refused, Err(ResidentError::NotCovered(ref c)) if c == BIRTH));
+
+    let covered = residents
+        .create("Ông Tám", &consent(ConsentMethod::Vneid, "XN-2", None), 1)
+        .unwrap();
+    let local = residents.use_resident(&covered.id).unwrap();
+    let draft = common::ready_draft(&local.drafts, device.path(), "nameless");
+    let refused = residents.submit(&draft, Some("H40.22"), online);
+    assert!(matches!(refused, Err(ResidentError::NameMissing)));
+    assert!(local.outbox.all().unwrap().is_empty());
+    // With no resident in use, there is no one to file for.
+    residents.lock().unwrap();
+    assert!(matches!(
+        residents.submit(&draft, Some("H40.22"), online),
+        Err(ResidentError::NoneActive)
+    ));
+}
