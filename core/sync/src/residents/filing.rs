@@ -38,7 +38,7 @@ impl Residents {
             // An answer to a supplement request names no one.
             Some(_) => None,
             None => {
-                if !consent.covers.iter().any(|c| *c == found.procedure_code) {
+                if !consent.covers.contains(&found.procedure_code) {
                     return Err(ResidentError::NotCovered(found.procedure_code));
                 }
                 let profile = Profiles::with_vault(local.drafts.vault().clone())
