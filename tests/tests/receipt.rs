@@ -256,7 +256,7 @@ async fn the_background_loop_follows_receipts_without_an_account() {
         let (background, public, local) = (background.clone(), public.clone(), local.clone());
         tokio::spawn(async move {
             background
-                .run(&public, &local, &move |e| {
+                .run(&public, local.as_ref(), &move |e| {
                     let _ = tx.send(e);
                 })
                 .await
