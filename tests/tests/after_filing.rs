@@ -270,7 +270,7 @@ async fn the_background_loop_sends_when_nudged_and_reports_status() {
         let (background, client, local) = (background.clone(), client.clone(), local.clone());
         tokio::spawn(async move {
             background
-                .run(&client, &local, &move |e| {
+                .run(&client, local.as_ref(), &move |e| {
                     let _ = tx.send(e);
                 })
                 .await
