@@ -164,7 +164,10 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
                 // leaves a pinned file alone.
                 let local = residents.use_resident(id).unwrap();
                 local.outbox.collect_garbage(&local.drafts).unwrap();
-                let head = local.drafts.read_attachment_range(&doc.sha256, 0, 8).unwrap();
+                let head = local
+                    .drafts
+                    .read_attachment_range(&doc.sha256, 0, 8)
+                    .unwrap();
                 assert_eq!(head, scan[..8]);
             }
             _ => assert!(filed_for.consent.document.is_none()),
@@ -179,6 +182,129 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
         .unwrap();
     assert!(again.pass.submitted.is_empty());
     assert_eq!(common::admin_stats(&tp).await["dossiers"], 3);
+
+    // The handover for the first resident: what they keep to follow it.
+    let first = residents.list().unwrap()[0].clone();
+    let code = first.dossiers[0].clone();
+    residents.lock().unwrap();
+    assert!(
+        residents.handover(&code, &tp.base).is_err(),
+        "no one is active"
+    );
+    residents.use_resident(&first.id).unwrap();
+    let handover = residents.handover(&code, &tp.base).unwrap();
+    assert_eq!(handover.dossier_code, code);
+    assert!(handover.receipt_qr.starts_with("HS1:"));
+    assert!(handover.sms.contains(&code) && handover.sms.contains(&handover.lookup_url));
+    let lookup = client
+        .send(client.request(
+            Method::GET,
+            handover.lookup_url.trim_start_matches(&tp.base),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        lookup.json::<serde_json::Value>().unwrap()["code"],
+        code.as_str()
+    );
+    // Another resident's dossier is not theirs to hand over.
+    let other = list.iter().find(|r| r.id == ids[1]).unwrap().dossiers[0].clone();
+    assert!(matches!(
+        residents.handover(&other, &tp.base),
+        Err(ResidentError::NotFiled(_))
+    ));
+
+    // Team statistics: counts only.
+    let stats = hoso_core::residents::team_stats(&own.filed).unwrap();
+    assert_eq!(stats.iter().map(|r| r.count).sum::<u64>(), 3);
+    assert!(stats
+        .iter()
+        .all(|r| r.procedure_code == BIRTH && r.status == 1));
+
+    // Retention: nothing is due while the dossiers are open; once every
+    // one has its result and 30 days pass, all three are wiped.
+    let now = common::now();
+    assert!(residents
+        .due_for_erasure(&own.filed, now + 400 * 86_400)
+        .unwrap()
+        .is_empty());
+    for r in residents.list().unwrap() {
+        for (status, note) in [
+            (2, "Đã tiếp nhận"),
+            (4, "Đang xử lý"),
+            (9, "Đã xử lý xong"),
+            (10, "Đã trả kết quả"),
+        ] {
+            common::set_status(
+                &tp,
+                &r.dossiers[0],
+                serde_json::json!({"status": status, "note": note}),
+            )
+            .await;
+        }
+    }
+    let report = residents
+        .sync(&client, &own, &policy, now, &|_| {})
+        .await
+        .unwrap();
+    assert!(report.residents_erased.is_empty(), "not yet");
+    assert!(residents
+        .due_for_erasure(&own.filed, now + 29 * 86_400)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        residents
+            .due_for_erasure(&own.filed, now + 31 * 86_400)
+            .unwrap()
+            .len(),
+        3
+    );
+    let report = residents
+        .sync(&client, &own, &policy, now + 31 * 86_400, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.residents_erased.len(), 3);
+    assert!(residents.list().unwrap().is_empty());
+    assert!(residents.active().is_err());
+    // The volunteer keeps the codes, their status and receipts to follow up.
+    for code in list.iter().flat_map(|r| &r.dossiers) {
+        let kept = own.filed.get(code).unwrap().unwrap();
+        assert_eq!(kept.status, 10);
+        assert!(kept.receipt.is_some());
+    }
+
+    // The audit log: what was done for whom, never a value.
+    let log = residents.audit_log().unwrap();
+    let text = serde_json::to_string(&log).unwrap();
+    for (label, name, _) in &people {
+        assert!(!text.contains(label) && !text.contains(name));
+    }
+    assert!(
+        !text.contains("Nguyễn") && !text.contains("0912"),
+        "no form value"
+    );
+    use hoso_core::residents::Action::*;
+    let of_first: Vec<_> = log
+        .iter()
+        .filter(|e| e.resident == first.id)
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        of_first,
+        [
+            Created,
+            Opened,
+            DraftCreated,
+            Edited,
+            Attached,
+            Queued,
+            Filed,
+            Opened,
+            Opened,
+            HandedOver,
+            Expired
+        ]
+    );
 }
 
 #[tokio::test]

@@ -20,3 +20,23 @@ pub fn rfc3339(unix: i64) -> String {
         })
         .unwrap_or_else(|| unix.to_string())
 }
+
+/// RFC 3339 text (as the portal writes times) as Unix seconds; `None`
+/// when it does not parse.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// The calendar day in Vietnam (UTC+7 all year) at Unix seconds `unix`,
+/// as `YYYY-MM-DD`; `None` out of range.
+pub fn vietnam_day(unix: i64) -> Option<String> {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix.checked_add(7 * 60 * 60)?).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day()
+    ))
+}

@@ -215,6 +215,7 @@ impl Drafts {
         draft.updated_at = super::store::now();
         self.stage(&mut changes, &draft)?;
         self.commit(&changes)?;
+        self.tell(super::observe::DraftChange::Attached, &draft);
         Ok(attached)
     }
 
@@ -334,6 +335,7 @@ impl Drafts {
         self.stage(&mut changes, &draft)?;
         self.commit(&changes)?;
         self.drop_blobs(&emptied);
+        self.tell(super::observe::DraftChange::Detached, &draft);
         Ok(draft)
     }
 

@@ -6,6 +6,7 @@
 use super::changes::{self, RequirementChange, RequirementSnapshot};
 use super::id::{looks_like_id, new_id};
 use super::model::{Draft, DraftSummary};
+use super::observe::DraftChange;
 use super::prefill::prefill;
 use crate::attachment::blobs::{BlobError, BlobStore};
 use crate::catalog::store::{CatalogError, CatalogStore};
@@ -142,6 +143,8 @@ pub struct Drafts {
     /// Form schemas by procedure code, with the catalog version they were
     /// derived from; rebuilt when the catalog changes.
     schemas: Mutex<HashMap<String, (u64, Arc<FormSchema>)>>,
+    /// Hears each saved change (see [`Drafts::observe`]).
+    pub(super) observer: Option<super::observe::DraftObserver>,
 }
 
 pub use crate::clock::unix_now as now;
@@ -175,6 +178,7 @@ impl Drafts {
             catalog,
             rng: SystemRandom::new(),
             schemas: Mutex::new(HashMap::new()),
+            observer: None,
         })
     }
 
@@ -354,7 +358,9 @@ impl Drafts {
         let mut changes = Changes::default();
         self.keep_requirements(&mut changes, schema, draft.catalog_version)?;
         self.stage(&mut changes, draft)?;
-        self.commit(&changes)
+        self.commit(&changes)?;
+        self.tell(DraftChange::Created, draft);
+        Ok(())
     }
 
     /// Resolves a full id or a unique prefix of one.
@@ -434,6 +440,7 @@ impl Drafts {
         draft.revision += 1;
         draft.updated_at = now();
         self.save(&draft)?;
+        self.tell(DraftChange::Edited, &draft);
         Ok((draft, out))
     }
 
@@ -567,6 +574,7 @@ impl Drafts {
         self.add_refs(&mut changes, &copy.attached(), 1)?;
         self.stage(&mut changes, &copy)?;
         self.commit(&changes)?;
+        self.tell(DraftChange::Created, &copy);
         Ok(copy)
     }
 
@@ -579,11 +587,15 @@ impl Drafts {
         // A damaged draft can still be deleted; only a readable one says
         // which requirement snapshot it held.
         let mut emptied = Vec::new();
-        if let Ok(draft) = self.load(&id) {
-            self.release_requirements(&mut changes, &draft)?;
+        let found = self.load(&id).ok();
+        if let Some(draft) = &found {
+            self.release_requirements(&mut changes, draft)?;
             emptied = self.add_refs(&mut changes, &draft.attached(), -1)?;
         }
         self.commit(&changes)?;
+        if let Some(draft) = &found {
+            self.tell(DraftChange::Deleted, draft);
+        }
         // Files no draft refers to any more go once the commit is durable.
         self.drop_blobs(&emptied);
         Ok(id)

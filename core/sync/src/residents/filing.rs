@@ -5,6 +5,7 @@
 //! outbox that may hold something, and the volunteer's own, exactly once
 //! each, and pulls status once for all (the volunteer's account).
 
+use super::audit::{Action, Note};
 use super::{Resident, ResidentError, Residents, LIST};
 use crate::catalog::ChannelKind;
 use crate::client::PortalClient;
@@ -65,9 +66,17 @@ impl Residents {
         };
         // Marked before it is queued: a round never misses it.
         self.mark(&id, |r| r.outbox_pending = true)?;
-        Ok(local
-            .outbox
-            .freeze_for(&local.drafts, &found.id, agency_code, channel, filing)?)
+        let queued =
+            local
+                .outbox
+                .freeze_for(&local.drafts, &found.id, agency_code, channel, filing)?;
+        let note = Note {
+            procedure: Some(queued.procedure_code.clone()),
+            draft: Some(found.id),
+            dossier: queued.kind.dossier_code().map(str::to_string),
+        };
+        self.record(&id, Action::Queued, note)?;
+        Ok(queued)
     }
 
     /// Queues the withdrawal of dossier `code`, filed for the active
@@ -75,9 +84,16 @@ impl Residents {
     pub fn withdraw(&self, code: &str, reason: &str) -> Result<Submission, ResidentError> {
         let (id, local) = self.active()?;
         self.mark(&id, |r| r.outbox_pending = true)?;
-        Ok(local
+        let queued = local
             .outbox
-            .queue_withdrawal(&local.drafts, &local.filed, code, reason)?)
+            .queue_withdrawal(&local.drafts, &local.filed, code, reason)?;
+        let note = Note {
+            procedure: Some(queued.procedure_code.clone()),
+            draft: None,
+            dossier: Some(code.to_string()),
+        };
+        self.record(&id, Action::Queued, note)?;
+        Ok(queued)
     }
 
     /// One sync round for the volunteer (`own`, their own stores, holding
@@ -107,21 +123,41 @@ impl Residents {
         for (id, space) in &spaces {
             let all = space.outbox.all()?;
             let pending = all.iter().any(|s| s.state.pending());
-            let codes: Vec<String> = all
+            let known = self
+                .list()?
+                .into_iter()
+                .find(|r| r.id == *id)
+                .map(|r| r.dossiers)
+                .unwrap_or_default();
+            let filed: Vec<&Submission> = all
                 .iter()
                 .filter(|s| s.kind == SubmissionKind::Dossier)
-                .filter_map(|s| s.submitted_code().map(str::to_string))
+                .filter(|s| {
+                    s.submitted_code()
+                        .is_some_and(|c| !known.iter().any(|k| k == c))
+                })
                 .collect();
             self.mark(id, |r| {
                 r.outbox_pending = pending;
-                for c in &codes {
-                    if !r.dossiers.contains(c) {
-                        r.dossiers.push(c.clone());
-                    }
+                for s in &filed {
+                    r.dossiers.extend(s.submitted_code().map(str::to_string));
                 }
             })?;
+            for s in filed {
+                let note = Note {
+                    procedure: Some(s.procedure_code.clone()),
+                    draft: Some(s.draft_id.clone()),
+                    dossier: s.submitted_code().map(str::to_string),
+                };
+                self.record(id, Action::Filed, note)?;
+            }
         }
-        Ok(result?)
+        let mut report = result?;
+        // Status is fresh: residents whose retention ended go now.
+        if report.pulled {
+            report.residents_erased = self.sweep(&own.filed, now)?;
+        }
+        Ok(report)
     }
 
     /// Changes resident `id`'s list entry (nothing when they are gone).

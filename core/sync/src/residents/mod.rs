@@ -7,13 +7,20 @@
 //! keyring and deletes the directory: a copy of the data taken before the
 //! wipe cannot be opened with what the host holds after (crypto-erasure).
 
+mod audit;
 mod consent;
 mod filing;
+mod handover;
 mod keyring;
+mod retention;
+mod stats;
 
+pub use audit::{Action, AuditEntry};
 pub use consent::{Consent, ConsentError, NewConsent, SCAN_BYTES};
 pub use filing::VolunteerRounds;
+pub use handover::Handover;
 pub use keyring::KeyringError;
+pub use stats::{stats_csv, team_stats, StatsRow};
 
 use crate::catalog::store::{CatalogError, CatalogStore};
 use crate::draft::{DraftError, Drafts};
@@ -102,6 +109,12 @@ pub enum ResidentError {
     Outbox(#[from] crate::outbox::OutboxError),
     #[error(transparent)]
     Sync(#[from] crate::sync::engine::SyncError),
+    #[error(transparent)]
+    Filed(crate::filed::FiledError),
+    #[error("nhật ký hoạt động đã bị sửa hoặc hỏng / the audit log was altered or is damaged")]
+    AuditBroken,
+    #[error("người dân đang chọn chưa có hồ sơ {0} đã nộp / no dossier {0} was filed for the active resident")]
+    NotFiled(String),
 }
 
 impl Classified for ResidentError {
@@ -122,6 +135,9 @@ impl Classified for ResidentError {
             ResidentError::NotCovered(_) | ResidentError::NameMissing => ErrorKind::InvalidInput,
             ResidentError::Outbox(e) => e.kind(),
             ResidentError::Sync(e) => e.kind(),
+            ResidentError::Filed(e) => e.kind(),
+            ResidentError::AuditBroken => ErrorKind::Damaged,
+            ResidentError::NotFiled(_) => ErrorKind::NotFound,
         }
     }
 
@@ -144,6 +160,9 @@ impl Classified for ResidentError {
             ResidentError::NameMissing => "resident_name_missing",
             ResidentError::Outbox(e) => e.code(),
             ResidentError::Sync(e) => e.code(),
+            ResidentError::Filed(e) => e.code(),
+            ResidentError::AuditBroken => "audit_broken",
+            ResidentError::NotFiled(_) => "dossier_not_found",
         }
     }
 }
@@ -328,12 +347,21 @@ impl Residents {
         list.push(resident.clone());
         pending.retain(|p| *p != resident.id);
         self.commit(&keyring, &list, &pending)?;
+        drop(_guard);
+        self.record(&resident.id, Action::Created, audit::Note::default())?;
         Ok(resident)
     }
 
     /// Makes resident `id` the active one (closing the one before) and
     /// returns their stores.
     pub fn use_resident(&self, id: &str) -> Result<Arc<Local>, ResidentError> {
+        let local = self.activate(id)?;
+        self.record(id, Action::Opened, audit::Note::default())?;
+        Ok(local)
+    }
+
+    /// Opens resident `id` as the active one (closing the one before).
+    fn activate(&self, id: &str) -> Result<Arc<Local>, ResidentError> {
         let keyring = self.keyring()?;
         let wrapped = keyring
             .wrapped
@@ -354,8 +382,9 @@ impl Residents {
     /// volunteer: the session and the filed dossiers, see
     /// [`Local::for_resident`]).
     fn space(&self, id: &str, key: DataKey) -> Result<Local, ResidentError> {
-        let drafts =
+        let mut drafts =
             Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
+        drafts.observe(audit::observer(self.vault.clone(), id.to_string()));
         Ok(Local::for_resident(drafts, self.vault.clone()))
     }
 
@@ -451,7 +480,7 @@ impl Residents {
         if !self.keyring()?.wrapped.contains_key(&id) {
             return Ok(None);
         }
-        let local = self.use_resident(&id)?;
+        let local = self.activate(&id)?;
         Ok(Some((id, local)))
     }
 
@@ -475,6 +504,16 @@ impl Residents {
     /// key, the host forgets the old one, and the resident's directory is
     /// deleted. Copies of the data taken before cannot open the resident.
     pub fn wipe(&self, id: &str) -> Result<(), ResidentError> {
+        self.wipe_for(id, Action::Wiped)
+    }
+
+    /// [`Residents::wipe`], recorded in the audit log as `action`.
+    fn wipe_for(&self, id: &str, action: Action) -> Result<(), ResidentError> {
+        self.erase(id)?;
+        self.record(id, action, audit::Note::default())
+    }
+
+    fn erase(&self, id: &str) -> Result<(), ResidentError> {
         let _guard = self.vault.store().edit_lock();
         let keyring = self.keyring()?;
         if !keyring.wrapped.contains_key(id) {
@@ -688,6 +727,60 @@ mod tests {
         assert!(matches!(
             residents.wipe(&an.id),
             Err(ResidentError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn an_audit_entry_removed_or_changed_breaks_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let residents = Residents::open(dir.path(), &Key, Arc::new(Secrets::default())).unwrap();
+        let an = residents.create("Ông An", &consent(), 1).unwrap();
+        residents.use_resident(&an.id).unwrap();
+        residents.use_resident(&an.id).unwrap();
+        let log = residents.audit_log().unwrap();
+        let actions: Vec<_> = log.iter().map(|e| e.action).collect();
+        assert_eq!(actions, [Action::Created, Action::Opened, Action::Opened]);
+
+        // An entry rewritten (a validly sealed record, other content).
+        let mut forged = log[1].clone();
+        forged.resident = "0000000000000000".into();
+        let mut changes = Changes::default();
+        let bytes = serde_json::to_vec(&forged).unwrap();
+        residents
+            .vault
+            .put(
+                &mut changes,
+                RESIDENTS_SPACE,
+                b"audit/0000000000000002",
+                &bytes,
+            )
+            .unwrap();
+        residents.commit_changes(&changes).unwrap();
+        assert!(matches!(
+            residents.audit_log(),
+            Err(ResidentError::AuditBroken)
+        ));
+
+        // Put back, then one removed.
+        let mut changes = Changes::default();
+        let bytes = serde_json::to_vec(&log[1]).unwrap();
+        residents
+            .vault
+            .put(
+                &mut changes,
+                RESIDENTS_SPACE,
+                b"audit/0000000000000002",
+                &bytes,
+            )
+            .unwrap();
+        residents.commit_changes(&changes).unwrap();
+        assert_eq!(residents.audit_log().unwrap(), log);
+        let mut changes = Changes::default();
+        changes.remove(RESIDENTS_SPACE, b"audit/0000000000000003");
+        residents.commit_changes(&changes).unwrap();
+        assert!(matches!(
+            residents.audit_log(),
+            Err(ResidentError::AuditBroken)
         ));
     }
 }

@@ -79,6 +79,10 @@ pub struct RoundReport {
     pub logged_out: bool,
     /// Unix seconds of the earliest retry a pending submission waits for.
     pub next_attempt_at: Option<i64>,
+    /// Residents wiped after the round because their consent's retention
+    /// ended (a volunteer's round only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub residents_erased: Vec<String>,
 }
 
 /// What the background loop is doing, for the host's UI.
