@@ -131,7 +131,7 @@ impl Hoso {
     /// how many.
     pub async fn collect_garbage(&self) -> Result<i64, HosoError> {
         self.blocking(|state| {
-            let local = &state.local;
+            let local = state.space();
             let removed = local.outbox.collect_garbage(&local.drafts)?;
             Ok(to_i64(removed))
         })

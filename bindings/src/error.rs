@@ -266,6 +266,7 @@ from_classified!(
     PortalError,
     KeyError,
     hoso_core::StorageError,
+    hoso_core::residents::ResidentError,
 );
 
 /// What a Kotlin or Swift implementation of [`crate::host::KeyProvider`],

@@ -205,6 +205,8 @@ pub struct SyncSummary {
     pub bytes_sent: i64,
     /// Status changes pulled after sending.
     pub status_changes: Vec<StatusUpdate>,
+    /// Residents wiped because their consent's retention ended.
+    pub residents_erased: Vec<String>,
 }
 
 impl From<RoundReport> for SyncSummary {
@@ -216,6 +218,7 @@ impl From<RoundReport> for SyncSummary {
             waiting_for_unmetered: to_i64(r.pass.waiting_for_unmetered),
             bytes_sent: to_i64(r.pass.bytes_sent),
             status_changes: r.status_changes.into_iter().map(Into::into).collect(),
+            residents_erased: r.residents_erased,
         }
     }
 }

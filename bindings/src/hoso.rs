@@ -10,6 +10,7 @@ use crate::host::{EventListener, Events, HeldKey, KeyProvider, NetworkMonitor};
 use hoso_core::catalog::store::CatalogStore;
 use hoso_core::client::PortalClient;
 use hoso_core::profile::Profiles;
+use hoso_core::residents::Residents;
 use hoso_core::search::SearchIndex;
 use hoso_core::sync::background::Background;
 use hoso_core::sync::Local;
@@ -31,9 +32,12 @@ pub struct Hoso {
 pub(crate) struct State {
     pub(crate) data_dir: PathBuf,
     pub(crate) catalog: CatalogStore,
-    /// Drafts, the outbox, filed dossiers, the session, receipts.
-    pub(crate) local: Local,
-    pub(crate) profiles: Profiles,
+    /// The user's own drafts, outbox, filed dossiers, session and
+    /// receipts (a volunteer's filed dossiers include their residents').
+    pub(crate) local: Arc<Local>,
+    /// The residents a volunteer files for, once the host gave a secret
+    /// store (`enable_assisted_filing`).
+    pub(crate) residents: Mutex<Option<Arc<Residents>>>,
     pub(crate) events: Events,
     pub(crate) network: Option<Arc<dyn NetworkMonitor>>,
     /// The search index and the catalog version it was built from.
@@ -66,8 +70,7 @@ impl Hoso {
         let data_dir = PathBuf::from(data_dir);
         let key = HeldKey::fetch(key_provider.as_ref()).map_err(HosoError::from)?;
         let catalog = CatalogStore::open(&data_dir)?;
-        let local = Local::open(&data_dir, &key)?;
-        let profiles = Profiles::open(&data_dir, &key)?;
+        let local = Arc::new(Local::open(&data_dir, &key)?);
         drop(key);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -80,7 +83,7 @@ impl Hoso {
                 data_dir,
                 catalog,
                 local,
-                profiles,
+                residents: Mutex::new(None),
                 events: Events::new(listener),
                 network,
                 index: Mutex::new(None),
@@ -170,6 +173,25 @@ impl Drop for Hoso {
 }
 
 impl State {
+    /// The stores draft, attachment, profile and outbox calls act on: the
+    /// active resident's, else the user's own.
+    pub(crate) fn space(&self) -> Arc<Local> {
+        lock(&self.residents)
+            .as_ref()
+            .and_then(|r| r.active().ok())
+            .map_or_else(|| self.local.clone(), |(_, local)| local)
+    }
+
+    /// The profile of [`State::space`].
+    pub(crate) fn profiles(&self) -> Profiles {
+        Profiles::with_vault(self.space().drafts.vault().clone())
+    }
+
+    /// The residents, once assisted filing is enabled.
+    pub(crate) fn residents(&self) -> Option<Arc<Residents>> {
+        lock(&self.residents).clone()
+    }
+
     /// The search index of the installed catalog, built on first use and
     /// again after the catalog changes.
     pub(crate) fn index(&self) -> Result<Arc<SearchIndex>, HosoError> {

@@ -19,12 +19,14 @@ mod host;
 mod outbox;
 mod profile;
 mod receipt;
+mod resident;
 mod sync;
 
 pub use error::{HosoError, HostError};
 pub use events::{HosoEvent, SyncState};
 pub use hoso::{core_version, Hoso};
 pub use host::{EventListener, KeyProvider, NetworkMonitor, NetworkState};
+pub use resident::SecretStore;
 
 uniffi::setup_scaffolding!();
 

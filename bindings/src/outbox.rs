@@ -187,10 +187,16 @@ impl Hoso {
         agency: Option<String>,
         channel: FilingChannel,
     ) -> Result<Submission, HosoError> {
-        let local = &self.state.local;
-        let s = local
-            .outbox
-            .freeze(&local.drafts, &draft_id, agency.as_deref(), channel)?;
+        let s = match self.state.residents().filter(|r| r.active().is_ok()) {
+            // For the active resident: with `filed_for` and their consent.
+            Some(residents) => residents.submit(&draft_id, agency.as_deref(), channel)?,
+            None => {
+                let local = &self.state.local;
+                local
+                    .outbox
+                    .freeze(&local.drafts, &draft_id, agency.as_deref(), channel)?
+            }
+        };
         self.nudge_sync();
         Ok(s.into())
     }
@@ -198,7 +204,7 @@ impl Hoso {
     /// Starts (or reopens) the draft answering an officer's supplement
     /// request on a dossier (refresh its status first).
     pub fn start_supplement(&self, dossier_code: String) -> Result<DraftForm, HosoError> {
-        let local = &self.state.local;
+        let local = self.state.space();
         let draft = local
             .outbox
             .start_supplement(&local.drafts, &local.filed, &dossier_code)?;
@@ -208,11 +214,15 @@ impl Hoso {
     /// Queues a withdrawal of a dossier, with the reason the portal asks
     /// for.
     pub fn withdraw(&self, dossier_code: String, reason: String) -> Result<Submission, HosoError> {
-        let local = &self.state.local;
-        let s =
-            local
-                .outbox
-                .queue_withdrawal(&local.drafts, &local.filed, &dossier_code, &reason)?;
+        let s = match self.state.residents().filter(|r| r.active().is_ok()) {
+            Some(residents) => residents.withdraw(&dossier_code, &reason)?,
+            None => {
+                let local = &self.state.local;
+                local
+                    .outbox
+                    .queue_withdrawal(&local.drafts, &local.filed, &dossier_code, &reason)?
+            }
+        };
         self.nudge_sync();
         Ok(s.into())
     }
@@ -221,7 +231,7 @@ impl Hoso {
     pub fn outbox(&self) -> Result<Vec<Submission>, HosoError> {
         Ok(self
             .state
-            .local
+            .space()
             .outbox
             .all()?
             .into_iter()

@@ -109,7 +109,7 @@ pub fn profile_fields() -> Vec<ProfileField> {
 impl Hoso {
     /// The saved profile.
     pub fn profile(&self) -> Result<Profile, HosoError> {
-        Ok(self.state.profiles.get()?.into())
+        Ok(self.state.profiles().get()?.into())
     }
 
     /// Sets one field of the owner (`member` = None) or of a family member.
@@ -121,7 +121,7 @@ impl Hoso {
         field: String,
         value: String,
     ) -> Result<ProfileChange, HosoError> {
-        let change = self.state.profiles.set(member.as_deref(), &field, &value)?;
+        let change = self.state.profiles().set(member.as_deref(), &field, &value)?;
         Ok(ProfileChange {
             profile: change.profile.into(),
             warning: change.warning.map(Into::into),
@@ -134,16 +134,16 @@ impl Hoso {
         member: Option<String>,
         field: String,
     ) -> Result<Profile, HosoError> {
-        Ok(self.state.profiles.clear(member.as_deref(), &field)?.into())
+        Ok(self.state.profiles().clear(member.as_deref(), &field)?.into())
     }
 
     /// Adds a family member; returns their id.
     pub fn add_family_member(&self, relation: Relation) -> Result<String, HosoError> {
-        Ok(self.state.profiles.add_member(relation.as_str())?.0)
+        Ok(self.state.profiles().add_member(relation.as_str())?.0)
     }
 
     /// Removes a family member and their values.
     pub fn remove_family_member(&self, id: String) -> Result<Profile, HosoError> {
-        Ok(self.state.profiles.remove_member(&id)?.into())
+        Ok(self.state.profiles().remove_member(&id)?.into())
     }
 }

@@ -11,6 +11,7 @@ use crate::to_i64;
 use hoso_core::clock::unix_now;
 use hoso_core::error::ErrorKind;
 use hoso_core::filed::TrackedDossier;
+use hoso_core::residents::VolunteerRounds;
 use hoso_core::sync::background::{Background, LoopEvent};
 use hoso_core::sync::engine::{SyncError, SyncOptions};
 use hoso_core::sync::report::RoundReport;
@@ -117,10 +118,17 @@ impl Hoso {
         self.spawn(move |state| async move {
             let client = state.logged_in()?;
             let events = state.events.clone();
-            let report = round(&client, &state.local, &policy, unix_now(), &|e| {
-                events.send(e.into())
-            })
-            .await?;
+            let heard = |e: LoopEvent| events.send(e.into());
+            let report = match state.residents() {
+                // A volunteer's round: their own outbox and every
+                // resident's, then residents past their retention wiped.
+                Some(residents) => {
+                    residents
+                        .sync(&client, &state.local, &policy, unix_now(), &heard)
+                        .await?
+                }
+                None => round(&client, &state.local, &policy, unix_now(), &heard).await?,
+            };
             if report.logged_out {
                 return Err(SyncError::NotLoggedIn.into());
             }
@@ -196,7 +204,16 @@ impl Hoso {
         handle.spawn(async move {
             let events = state.events.clone();
             let send = move |e: LoopEvent| events.send(e.into());
-            background.run(&client, &state.local, &send).await;
+            match state.residents() {
+                Some(residents) => {
+                    let rounds = VolunteerRounds {
+                        residents: &residents,
+                        own: &state.local,
+                    };
+                    background.run(&client, &rounds, &send).await;
+                }
+                None => background.run(&client, state.local.as_ref(), &send).await,
+            }
             state.events.send(HosoEvent::SyncStateChanged {
                 state: SyncState::Stopped,
             });

@@ -26,6 +26,8 @@ pub enum Action {
     Created,
     /// Their data was opened (made the active resident).
     Opened,
+    /// A new consent replaced the one before.
+    ConsentRecorded,
     DraftCreated,
     Edited,
     Attached,

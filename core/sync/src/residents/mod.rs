@@ -44,6 +44,8 @@ const ACTIVE: &[u8] = b"active";
 /// In a resident's own space: their consent, and the signed form's scan.
 const CONSENT: &[u8] = b"consent";
 const CONSENT_SCAN: &str = "consent_scan";
+/// The consents a newer one replaced.
+const CONSENT_HISTORY: &[u8] = b"consent_history";
 /// Directories a create or wipe is working on ([`Residents::pending`]).
 const PENDING: &[u8] = b"pending";
 /// Where the residents' directories live, under the volunteer's.
@@ -196,7 +198,16 @@ impl Residents {
         keys: &dyn KeyProvider,
         secrets: Arc<dyn SecretStore>,
     ) -> Result<Residents, ResidentError> {
-        let vault = Vault::open_dir(data_dir, keys)?;
+        Residents::with_vault(data_dir, Vault::open_dir(data_dir, keys)?, secrets)
+    }
+
+    /// [`Residents::open`] with the volunteer's vault already open (the
+    /// one their own stores use).
+    pub fn with_vault(
+        data_dir: &Path,
+        vault: Vault,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<Residents, ResidentError> {
         let residents = Residents {
             vault,
             catalog: CatalogStore::open(data_dir)?,
@@ -437,6 +448,47 @@ impl Residents {
             .store()
             .commit(&changes)
             .map_err(|e| ResidentError::Vault(VaultError::Storage(e)))
+    }
+
+    /// Records a new consent for the active resident (to cover another
+    /// procedure, or renewed): it replaces the one before, which is kept
+    /// in their space as history.
+    pub fn record_consent(&self, consent: &NewConsent, now: i64) -> Result<Consent, ResidentError> {
+        let (id, local) = self.active()?;
+        let mut checked = consent.checked(now)?;
+        let drafts = &local.drafts;
+        if let Some(scan) = &consent.scan {
+            let pinned = drafts
+                .pin(
+                    CONSENT_SCAN,
+                    "consent-form",
+                    scan.as_slice(),
+                    SCAN_BYTES,
+                    &consent::SCAN_TYPES,
+                )
+                .map_err(ResidentError::Scan)?;
+            checked.document = Some(pinned);
+        }
+        let before = self.consent()?;
+        let vault = drafts.vault();
+        let mut history: Vec<Consent> = match vault.get(RESIDENTS_SPACE, CONSENT_HISTORY)? {
+            None => Vec::new(),
+            Some(b) => serde_json::from_slice(&b).map_err(|_| ResidentError::Damaged)?,
+        };
+        history.push(before);
+        let mut changes = Changes::default();
+        let bytes = serde_json::to_vec(&checked).map_err(|_| ResidentError::Damaged)?;
+        vault.put(&mut changes, RESIDENTS_SPACE, CONSENT, &bytes)?;
+        let bytes = serde_json::to_vec(&history).map_err(|_| ResidentError::Damaged)?;
+        vault.put(&mut changes, RESIDENTS_SPACE, CONSENT_HISTORY, &bytes)?;
+        vault
+            .store()
+            .commit(&changes)
+            .map_err(|e| ResidentError::Vault(VaultError::Storage(e)))?;
+        let retention_days = checked.retention_days;
+        self.mark(&id, |r| r.retention_days = retention_days)?;
+        self.record(&id, Action::ConsentRecorded, audit::Note::default())?;
+        Ok(checked)
     }
 
     /// The active resident's consent.
