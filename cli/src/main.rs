@@ -5,6 +5,7 @@
 
 mod attach_cmd;
 mod catalog_cmd;
+mod consent_cmd;
 mod demo;
 mod demo_draft;
 mod demo_portal;
@@ -12,6 +13,7 @@ mod demo_receipt;
 mod draft_cmd;
 mod failure;
 mod form_cmd;
+mod handover_cmd;
 mod hash_cmd;
 mod keyfile;
 mod portal_link;
@@ -70,6 +72,11 @@ enum Command {
     /// attach and profile act on theirs.
     #[command(subcommand)]
     Resident(resident_cmd::ResidentCommand),
+    /// The consent of the resident in use: record a new one, show it.
+    #[command(subcommand)]
+    Consent(consent_cmd::ConsentCommand),
+    /// What the resident keeps of a dossier filed for them.
+    Handover(handover_cmd::HandoverArgs),
     /// The form a procedure asks you to fill.
     #[command(subcommand)]
     Form(form_cmd::FormCommand),
@@ -218,6 +225,8 @@ fn main() -> ExitCode {
         Command::Draft(cmd) => draft_cmd::run(&ctx, cmd),
         Command::Profile(cmd) => profile_cmd::run(&ctx, cmd),
         Command::Resident(cmd) => resident_cmd::run(&ctx, cmd),
+        Command::Consent(cmd) => consent_cmd::run(&ctx, cmd),
+        Command::Handover(args) => handover_cmd::run(&ctx, args),
         Command::Attach(cmd) => attach_cmd::run(&ctx, cmd),
         Command::Form(cmd) => form_cmd::run(&ctx, cmd),
         Command::Hash(args) => hash_cmd::run(&ctx, args),

@@ -20,22 +20,8 @@ pub enum ResidentCommand {
     /// theirs is saved before the consent.
     New {
         label: String,
-        /// How they agreed: signed_form (with --scan), vneid, or
-        /// witnessed_verbal. Never a VNeID password or one-time code.
-        #[arg(long)]
-        consent: String,
-        /// The form number, the VNeID confirmation code, or the witness.
-        #[arg(long)]
-        reference: String,
-        /// A procedure code the consent covers (repeat for several).
-        #[arg(long = "covers", required = true)]
-        covers: Vec<String>,
-        /// Days their data may be kept after their last dossier ends.
-        #[arg(long, default_value_t = 30)]
-        retention_days: u32,
-        /// The signed consent form's scan (PDF, JPEG or PNG).
-        #[arg(long)]
-        scan: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        consent: ConsentArgs,
     },
     /// The resident in use and their consent.
     Show,
@@ -47,6 +33,52 @@ pub enum ResidentCommand {
     Lock,
     /// Destroy a resident's key and delete everything of theirs.
     Wipe { id: String },
+    /// What was done for which resident (never a value), oldest first.
+    Audit,
+}
+
+/// A consent as the volunteer records it (`resident new`, `consent record`).
+#[derive(clap::Args)]
+pub struct ConsentArgs {
+    /// How they agreed: signed_form (with --scan), vneid, or
+    /// witnessed_verbal. Never a VNeID password or one-time code.
+    #[arg(long)]
+    consent: String,
+    /// The form number, the VNeID confirmation code, or the witness.
+    #[arg(long)]
+    reference: String,
+    /// A procedure code the consent covers (repeat for several).
+    #[arg(long = "covers", required = true)]
+    covers: Vec<String>,
+    /// Days their data may be kept after their last dossier ends.
+    #[arg(long, default_value_t = 30)]
+    retention_days: u32,
+    /// The signed consent form's scan (PDF, JPEG or PNG).
+    #[arg(long)]
+    scan: Option<std::path::PathBuf>,
+}
+
+impl ConsentArgs {
+    /// The consent, its scan read (bounded).
+    pub fn read(self) -> Result<NewConsent, Failure> {
+        let method = ConsentMethod::from_wire(&self.consent).ok_or_else(|| {
+            Failure::Usage(format!(
+                "cách đồng ý không hợp lệ: {0} (signed_form, vneid, witnessed_verbal) / unknown consent method: {0} (signed_form, vneid, witnessed_verbal)",
+                self.consent
+            ))
+        })?;
+        let scan = self
+            .scan
+            .map(|path| limits::read_file(&path, SCAN_BYTES, limits::CONSENT_SCAN))
+            .transpose()?;
+        Ok(NewConsent {
+            method,
+            reference: self.reference,
+            covers: self.covers,
+            retention_days: self.retention_days,
+            scan,
+        })
+    }
 }
 
 pub fn open(ctx: &Context) -> Result<Residents, Failure> {
@@ -89,30 +121,9 @@ pub fn drafts(ctx: &Context) -> Result<DraftSpace, Failure> {
 pub fn run(ctx: &Context, cmd: ResidentCommand) -> Result<(), Failure> {
     let residents = open(ctx)?;
     match cmd {
-        ResidentCommand::New {
-            label,
-            consent,
-            reference,
-            covers,
-            retention_days,
-            scan,
-        } => {
+        ResidentCommand::New { label, consent } => {
             let label = crate::value_arg(label)?;
-            let method = ConsentMethod::from_wire(&consent).ok_or_else(|| {
-                Failure::Usage(format!(
-                    "cách đồng ý không hợp lệ: {consent} (signed_form, vneid, witnessed_verbal) / unknown consent method: {consent} (signed_form, vneid, witnessed_verbal)"
-                ))
-            })?;
-            let scan = scan
-                .map(|path| limits::read_file(&path, SCAN_BYTES, limits::CONSENT_SCAN))
-                .transpose()?;
-            let consent = NewConsent {
-                method,
-                reference,
-                covers,
-                retention_days,
-                scan,
-            };
+            let consent = consent.read()?;
             let now = hoso_core::clock::unix_now();
             let resident = residents.create(&label, &consent, now)?;
             if ctx.json {
@@ -160,6 +171,29 @@ pub fn run(ctx: &Context, cmd: ResidentCommand) -> Result<(), Failure> {
                 print_json(&json!({ "active": null }));
             } else {
                 println!("Đã khóa / locked");
+            }
+        }
+        ResidentCommand::Audit => {
+            let log = residents.audit_log()?;
+            if ctx.json {
+                print_json(&json!({ "audit": log }));
+            } else {
+                for e in &log {
+                    let what = [&e.procedure, &e.dossier]
+                        .into_iter()
+                        .flatten()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let action = serde_json::to_value(e.action).unwrap_or_default();
+                    println!(
+                        "{:>4} {} {} {:<14} {what}",
+                        e.seq,
+                        hoso_core::clock::rfc3339(e.at),
+                        e.resident,
+                        action.as_str().unwrap_or("?")
+                    );
+                }
             }
         }
         ResidentCommand::Wipe { id } => {
