@@ -218,9 +218,12 @@ impl Hoso {
             Some(residents) => residents.withdraw(&dossier_code, &reason)?,
             None => {
                 let local = &self.state.local;
-                local
-                    .outbox
-                    .queue_withdrawal(&local.drafts, &local.filed, &dossier_code, &reason)?
+                local.outbox.queue_withdrawal(
+                    &local.drafts,
+                    &local.filed,
+                    &dossier_code,
+                    &reason,
+                )?
             }
         };
         self.nudge_sync();

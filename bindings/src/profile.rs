@@ -121,7 +121,10 @@ impl Hoso {
         field: String,
         value: String,
     ) -> Result<ProfileChange, HosoError> {
-        let change = self.state.profiles().set(member.as_deref(), &field, &value)?;
+        let change = self
+            .state
+            .profiles()
+            .set(member.as_deref(), &field, &value)?;
         Ok(ProfileChange {
             profile: change.profile.into(),
             warning: change.warning.map(Into::into),
@@ -134,7 +137,11 @@ impl Hoso {
         member: Option<String>,
         field: String,
     ) -> Result<Profile, HosoError> {
-        Ok(self.state.profiles().clear(member.as_deref(), &field)?.into())
+        Ok(self
+            .state
+            .profiles()
+            .clear(member.as_deref(), &field)?
+            .into())
     }
 
     /// Adds a family member; returns their id.

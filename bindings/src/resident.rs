@@ -295,7 +295,11 @@ impl Hoso {
     /// Adds a resident with their consent (checked and kept before
     /// anything else of theirs); `label` is how the volunteer tells them
     /// apart. They are not made active.
-    pub fn create_resident(&self, label: String, consent: NewConsent) -> Result<Resident, HosoError> {
+    pub fn create_resident(
+        &self,
+        label: String,
+        consent: NewConsent,
+    ) -> Result<Resident, HosoError> {
         let residents = self.residents_enabled()?;
         let now = hoso_core::clock::unix_now();
         Ok(residents.create(&label, &consent.read()?, now)?.into())

@@ -20,7 +20,9 @@ pub fn run(ctx: &Context, args: HandoverArgs) -> Result<(), Failure> {
         .resume()?
         .ok_or(hoso_core::residents::ResidentError::NoneActive)?;
     let sessions = crate::portal_link::sessions(ctx)?;
-    let client = sessions.resume()?.ok_or_else(crate::portal_link::no_portal)?;
+    let client = sessions
+        .resume()?
+        .ok_or_else(crate::portal_link::no_portal)?;
     let handover = residents.handover(&args.code, client.base_url())?;
     if ctx.json {
         print_json(&handover);

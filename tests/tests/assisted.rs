@@ -6,41 +6,14 @@
 
 mod common;
 
+use common::secrets::MemorySecrets;
 use hoso_core::client::{Method, PortalClient};
 use hoso_core::profile::Profiles;
 use hoso_core::residents::{NewConsent, ResidentError, Residents};
 use hoso_core::sync::round::RoundPolicy;
 use hoso_core::sync::Local;
-use hoso_core::vault::{DataKey, KeyError, SecretStore};
 use hoso_core::wire::ConsentMethod;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-/// The host's secret store, in memory (the phone's keystore).
-#[derive(Default)]
-struct Secrets(Mutex<HashMap<String, [u8; 32]>>);
-
-impl SecretStore for Secrets {
-    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(name)
-            .map(|k| DataKey::from_bytes(*k)))
-    }
-    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(name.into(), *secret.as_bytes());
-        Ok(())
-    }
-    fn delete(&self, name: &str) -> Result<(), KeyError> {
-        self.0.lock().unwrap().remove(name);
-        Ok(())
-    }
-}
+use std::sync::Arc;
 
 const BIRTH: &str = "1.001193";
 
@@ -54,18 +27,9 @@ fn consent(method: ConsentMethod, reference: &str, scan: Option<Vec<u8>>) -> New
     }
 }
 
-/// Registers and logs in a volunteer of a commune's team.
-pub async fn volunteer(client: &PortalClient, phone: &str) {
-    let body = serde_json::json!({
-        "kind": "volunteer", "phone": phone, "password": common::PASSWORD,
-        "full_name": "Hồ Thị Lan",
-        "volunteer": {"team": "Tổ công nghệ số cộng đồng phường Trường Vinh",
-                      "province": "Nghệ An", "commune": "Phường Trường Vinh"}
-    });
-    client
-        .send(client.request(Method::POST, "/v1/accounts").json(&body))
-        .await
-        .unwrap();
+/// Registers and logs in a volunteer.
+async fn volunteer(client: &PortalClient, phone: &str) {
+    common::register_volunteer(client, phone).await.unwrap();
     client.login(phone, common::PASSWORD).await.unwrap();
 }
 
@@ -75,7 +39,8 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
     let device = common::device();
     let key = common::FixedKey([5; 32]);
     let own = Local::open(device.path(), &key).unwrap();
-    let residents = Residents::open(device.path(), &key, Arc::new(Secrets::default())).unwrap();
+    let residents =
+        Residents::open(device.path(), &key, Arc::new(MemorySecrets::default())).unwrap();
     let scan = common::pdf(40_000, "signed consent form");
     let people = [
         (
@@ -311,7 +276,8 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
 async fn filing_needs_a_covered_procedure_and_the_residents_name() {
     let device = common::device();
     let key = common::FixedKey([6; 32]);
-    let residents = Residents::open(device.path(), &key, Arc::new(Secrets::default())).unwrap();
+    let residents =
+        Residents::open(device.path(), &key, Arc::new(MemorySecrets::default())).unwrap();
     let mut other = consent(ConsentMethod::Vneid, "XN-1", None);
     other.covers = vec!["1.000656".into()];
     let r = residents.create("Ông Bảy", &other, common::now()).unwrap();

@@ -18,9 +18,8 @@ use hoso_core::sync::Local;
 use hoso_core::client::{Method, PortalClient};
 use hoso_core::outbox::SubmissionState;
 use hoso_core::sync::engine::{sync_once, SyncOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CHILD: &str = "HOSO_CHAOS_CHILD";
@@ -156,64 +155,6 @@ fn seed(local: &Local, dir: &Path) {
     }
 }
 
-fn child(exe: &Path, mode: &str, dir: &Path, base: &str) -> Command {
-    let mut cmd = Command::new(exe);
-    cmd.args(["--exact", "chaos_child", "--nocapture", "--test-threads=1"])
-        .env(CHILD, mode)
-        .env("HOSO_CHAOS_DIR", dir)
-        .env("HOSO_CHAOS_PORTAL", base)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    cmd
-}
-
-/// Runs a child to the end; its standard output.
-fn run_to_end(mut cmd: Command, timeout: Duration) -> String {
-    let mut process = cmd.spawn().unwrap();
-    let stdout = process.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        for line in BufReader::new(stdout).lines() {
-            text.push_str(&line.unwrap());
-            text.push('\n');
-        }
-        text
-    });
-    let started = Instant::now();
-    loop {
-        if process.try_wait().unwrap().is_some() {
-            break;
-        }
-        if started.elapsed() > timeout {
-            process.kill().unwrap();
-            panic!("child did not finish in {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    reader.join().unwrap()
-}
-
-/// Runs a child in `mode` to the end, off the async workers.
-async fn run_child(exe: &Path, mode: &str, dir: &Path, base: &str, timeout: Duration) -> String {
-    let cmd = child(exe, mode, dir, base);
-    tokio::task::spawn_blocking(move || run_to_end(cmd, timeout))
-        .await
-        .unwrap()
-}
-
-/// A small deterministic PRNG (xorshift), so a failing run can be replayed
-/// from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     if std::env::var(CHILD).is_ok() {
@@ -225,55 +166,20 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     config.faults.jitter_ms = 200;
     config.faults.seed = 2026;
     let tp = common::portal(config).await;
-    let base = tp.base.clone();
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("device");
-    // A private copy of this binary, so a rebuild cannot pull it away.
-    let exe = work.path().join("chaos-child");
-    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    let child = common::kill::Child::new(work.path(), "chaos_child", CHILD, dir, tp.base.clone());
 
     let started = Instant::now();
-    let seed_out = run_child(&exe, "seed", &dir, &base, Duration::from_secs(600)).await;
+    let seed_out = child.run("seed", Duration::from_secs(600)).await;
     assert!(seed_out.contains("SEEDED"), "seeding failed: {seed_out}");
     println!("seeded in {:?}", started.elapsed());
 
-    let seed = std::env::var("HOSO_CHAOS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_c4a05_u64);
+    let seed = common::kill::seed(0x5eed_c4a05_u64);
     println!("chaos seed {seed}");
-    let (killed, finished) = {
-        let (exe, dir, base) = (exe.clone(), dir.clone(), base.clone());
-        tokio::task::spawn_blocking(move || {
-            let mut rng = Rng(seed);
-            let mut killed = 0;
-            let mut finished = false;
-            while killed < KILLS && !finished {
-                let mut process = child(&exe, "sync", &dir, &base).spawn().unwrap();
-                let stdout = process.stdout.take().unwrap();
-                let reader = std::thread::spawn(move || {
-                    BufReader::new(stdout)
-                        .lines()
-                        .map_while(Result::ok)
-                        .any(|l| l == "DONE")
-                });
-                // Anywhere from start-up to well into the sending; short
-                // enough that all 30 land before the work is done, even on a
-                // faster machine.
-                let delay = Duration::from_millis(50 + rng.next() % 950);
-                std::thread::sleep(delay);
-                if process.try_wait().unwrap().is_none() {
-                    process.kill().unwrap(); // SIGKILL
-                    killed += 1;
-                }
-                process.wait().unwrap();
-                finished = reader.join().unwrap();
-            }
-            (killed, finished)
-        })
-        .await
-        .unwrap()
-    };
+    // Anywhere from start-up to well into the sending; short enough that
+    // all 30 land before the work is done, even on a faster machine.
+    let (killed, finished) = child.kill_repeatedly(KILLS, 950, seed).await;
     assert_eq!(
         killed, KILLS,
         "the client was killed {KILLS} times mid-work"
@@ -282,7 +188,7 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     println!("killed {KILLS} times by {:?}", started.elapsed());
 
     // Started again and left alone, it finishes.
-    let last = run_child(&exe, "sync", &dir, &base, Duration::from_secs(600)).await;
+    let last = child.run("sync", Duration::from_secs(600)).await;
     assert!(last.contains("DONE"), "the last run did not finish: {last}");
     println!("finished by {:?}", started.elapsed());
     println!("{last}");
@@ -312,7 +218,7 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     assert_eq!(codes.len(), DOSSIERS);
 
     // The client: nothing pending, every submission with its own code.
-    let verify = run_child(&exe, "verify", &dir, &base, Duration::from_secs(120)).await;
+    let verify = child.run("verify", Duration::from_secs(120)).await;
     let outbox: serde_json::Value = serde_json::from_str(
         verify
             .lines()

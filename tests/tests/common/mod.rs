@@ -3,6 +3,9 @@
 //! and a device-side data directory with the same catalog and a key.
 #![allow(dead_code)]
 
+pub mod kill;
+pub mod secrets;
+
 use hoso_core::catalog::bundle::Bundle;
 use hoso_core::draft::Drafts;
 use hoso_core::sync::Local;
@@ -123,6 +126,49 @@ pub async fn register(
 pub async fn citizen(client: &hoso_core::client::PortalClient, phone: &str) {
     register(client, phone).await.unwrap();
     client.login(phone, PASSWORD).await.unwrap();
+}
+
+/// Registers a volunteer account of a commune's team.
+pub async fn register_volunteer(
+    client: &hoso_core::client::PortalClient,
+    phone: &str,
+) -> Result<(), hoso_core::client::PortalError> {
+    let body = serde_json::json!({
+        "kind": "volunteer", "phone": phone, "password": PASSWORD,
+        "full_name": "Hồ Thị Lan",
+        "volunteer": {"team": "Tổ công nghệ số cộng đồng phường Trường Vinh",
+                      "province": "Nghệ An", "commune": "Phường Trường Vinh"}
+    });
+    client
+        .send(
+            client
+                .request(hoso_core::client::Method::POST, "/v1/accounts")
+                .json(&body),
+        )
+        .await
+        .map(|_| ())
+}
+
+/// Registers and logs in a volunteer, through faults (up to `tries`
+/// attempts each); whether it is logged in.
+pub async fn volunteer_through_faults(
+    client: &hoso_core::client::PortalClient,
+    phone: &str,
+    tries: usize,
+) -> bool {
+    for _ in 0..tries {
+        match register_volunteer(client, phone).await {
+            Ok(_) => break,
+            Err(e) if e.code() == Some("account_exists") => break,
+            Err(_) => continue,
+        }
+    }
+    for _ in 0..tries {
+        if client.login(phone, PASSWORD).await.is_ok() {
+            return true;
+        }
+    }
+    false
 }
 
 /// Registers and logs in through a portal injecting faults, up to `tries`

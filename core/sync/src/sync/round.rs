@@ -15,6 +15,7 @@ use super::Local;
 use crate::client::PortalClient;
 use crate::receipt::online::refresh_followed;
 use futures_util::future::BoxFuture;
+use futures_util::StreamExt;
 
 /// What a round does, where its callers differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,13 +153,20 @@ async fn steps(
     let mut report = RoundReport::default();
     if policy.send {
         let on_sync = |e: SyncEvent| events(LoopEvent::Sync(e));
+        // Several outboxes at once (a volunteer's residents each hold one
+        // or two submissions): a slow network is waited on in parallel.
+        let mut passes = Vec::new();
         for space in others.iter().copied().chain([local]) {
-            match sync_once(client, space, now, &policy.options, &on_sync).await {
+            passes.push(sync_once(client, space, now, &policy.options, &on_sync));
+        }
+        let passes: Vec<_> = futures_util::stream::iter(passes)
+            .buffer_unordered(policy.options.concurrency.max(1))
+            .collect()
+            .await;
+        for pass in passes {
+            match pass {
                 Ok(pass) => report.pass.add(pass),
-                Err(SyncError::NotLoggedIn) => {
-                    report.logged_out = true;
-                    break;
-                }
+                Err(SyncError::NotLoggedIn) => report.logged_out = true,
                 Err(e) => return Err(e),
             }
         }

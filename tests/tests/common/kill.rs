@@ -1,0 +1,143 @@
+//! Chaos tests' child processes: a test binary re-runs itself as the
+//! client (one named test, inert unless its environment variable is set),
+//! is killed with SIGKILL at random points and started again, so the
+//! parent process runs only the portal.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How to start the client: this binary's private copy, the test to run,
+/// and the variables that say what to do.
+#[derive(Clone)]
+pub struct Child {
+    pub exe: PathBuf,
+    /// The test function that acts as the client.
+    pub test: &'static str,
+    /// The variable naming the mode (set only in children).
+    pub mode_var: &'static str,
+    pub dir: PathBuf,
+    pub base: String,
+}
+
+impl Child {
+    /// A private copy of the running test binary in `work`, so a rebuild
+    /// cannot pull it away.
+    pub fn new(
+        work: &Path,
+        test: &'static str,
+        mode_var: &'static str,
+        dir: PathBuf,
+        base: String,
+    ) -> Child {
+        let exe = work.join(format!("{test}-child"));
+        std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+        Child {
+            exe,
+            test,
+            mode_var,
+            dir,
+            base,
+        }
+    }
+
+    pub fn command(&self, mode: &str) -> Command {
+        let mut cmd = Command::new(&self.exe);
+        cmd.args(["--exact", self.test, "--nocapture", "--test-threads=1"])
+            .env(self.mode_var, mode)
+            .env("HOSO_CHAOS_DIR", &self.dir)
+            .env("HOSO_CHAOS_PORTAL", &self.base)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        cmd
+    }
+
+    /// Runs `mode` to the end, off the async workers; its standard output.
+    pub async fn run(&self, mode: &str, timeout: Duration) -> String {
+        let cmd = self.command(mode);
+        tokio::task::spawn_blocking(move || run_to_end(cmd, timeout))
+            .await
+            .unwrap()
+    }
+
+    /// Starts `sync` and kills it (SIGKILL) after a random 50 ms to
+    /// `50 + spread_ms`, `kills` times or until a run prints `DONE`; how
+    /// many kills landed, and whether a run finished.
+    pub async fn kill_repeatedly(&self, kills: usize, spread_ms: u64, seed: u64) -> (usize, bool) {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut rng = Rng(seed);
+            let mut killed = 0;
+            let mut finished = false;
+            while killed < kills && !finished {
+                let mut process = this.command("sync").spawn().unwrap();
+                let stdout = process.stdout.take().unwrap();
+                let reader = std::thread::spawn(move || {
+                    BufReader::new(stdout)
+                        .lines()
+                        .map_while(Result::ok)
+                        .any(|l| l == "DONE")
+                });
+                let delay = Duration::from_millis(50 + rng.next() % spread_ms);
+                std::thread::sleep(delay);
+                if process.try_wait().unwrap().is_none() {
+                    process.kill().unwrap(); // SIGKILL
+                    killed += 1;
+                }
+                process.wait().unwrap();
+                finished = reader.join().unwrap();
+            }
+            (killed, finished)
+        })
+        .await
+        .unwrap()
+    }
+}
+
+/// Runs a child to the end; its standard output.
+fn run_to_end(mut cmd: Command, timeout: Duration) -> String {
+    let mut process = cmd.spawn().unwrap();
+    let stdout = process.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        for line in BufReader::new(stdout).lines() {
+            text.push_str(&line.unwrap());
+            text.push('\n');
+        }
+        text
+    });
+    let started = Instant::now();
+    loop {
+        if process.try_wait().unwrap().is_some() {
+            break;
+        }
+        if started.elapsed() > timeout {
+            process.kill().unwrap();
+            panic!("child did not finish in {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    reader.join().unwrap()
+}
+
+/// A small deterministic PRNG (xorshift), so a failing run can be replayed
+/// from the printed seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// The seed of this run's kills: `HOSO_CHAOS_SEED`, else `default`.
+pub fn seed(default: u64) -> u64 {
+    std::env::var("HOSO_CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
