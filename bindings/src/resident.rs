@@ -13,9 +13,10 @@ use hoso_core::vault::{DataKey, KeyError};
 use std::sync::Arc;
 
 /// Keeps the secrets that unlock residents' data outside the data
-/// directory: on Android the Keystore (or EncryptedSharedPreferences
-/// wrapped by a Keystore key), on iOS the Keychain. Wiping a resident asks
-/// it to delete a secret: it must really forget it.
+/// directory: on Android a Keystore key per secret
+/// (`AndroidKeystoreSecretStore`), on iOS a Keychain item each
+/// (`KeychainSecretStore`). Wiping a resident asks it to delete a secret:
+/// it must really forget it.
 #[uniffi::export(with_foreign)]
 pub trait SecretStore: Send + Sync {
     /// The secret kept under `name`, if any (32 bytes).

@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -1111,6 +1127,87 @@ public protocol HosoProtocol: AnyObject, Sendable {
      * module, 1–64).
      */
     func writeQrPng(qrText: String, path: String, modulePx: Int32) async throws 
+    
+    /**
+     * The active resident's id, if any.
+     */
+    func activeResident()  -> String?
+    
+    /**
+     * The audit log, oldest first (`audit_broken` when it was altered).
+     */
+    func auditLog() throws  -> [AuditEntry]
+    
+    /**
+     * Adds a resident with their consent (checked and kept before
+     * anything else of theirs); `label` is how the volunteer tells them
+     * apart. They are not made active.
+     */
+    func createResident(label: String, consent: NewConsent) throws  -> Resident
+    
+    /**
+     * Turns on assisted filing on this device: residents' keys are kept
+     * wrapped by a keyring key `secrets` holds. No resident is active
+     * until one is chosen. Finishes a wipe a crash interrupted.
+     */
+    func enableAssistedFiling(secrets: SecretStore) throws 
+    
+    /**
+     * Wipes the residents whose consent's retention has ended (a sync
+     * does this too); returns their ids.
+     */
+    func eraseExpiredResidents() throws  -> [String]
+    
+    /**
+     * The handover of dossier `code` filed for the active resident (the
+     * lookup link on the portal logged in to).
+     */
+    func handover(code: String) throws  -> Handover
+    
+    /**
+     * Closes the active resident and forgets their key: calls act on the
+     * volunteer's own data again.
+     */
+    func lockResident() throws 
+    
+    /**
+     * Records a new consent for the active resident (to cover another
+     * procedure, or renewed); the one before is kept as history.
+     */
+    func recordConsent(consent: NewConsent) throws  -> Consent
+    
+    /**
+     * The active resident's consent.
+     */
+    func residentConsent() throws  -> Consent
+    
+    /**
+     * Every resident on this device, oldest first.
+     */
+    func residents() throws  -> [Resident]
+    
+    /**
+     * The dossiers filed from this device, counted per day, procedure and
+     * status (nothing about anyone).
+     */
+    func teamStats() throws  -> [TeamStatsRow]
+    
+    /**
+     * [`Hoso::team_stats`] as CSV, for the team leader's report.
+     */
+    func teamStatsCsv() throws  -> String
+    
+    /**
+     * Makes resident `id` the active one: draft, attachment, profile and
+     * outbox calls act on theirs from now on.
+     */
+    func useResident(id: String) throws 
+    
+    /**
+     * Destroys resident `id`'s key and deletes everything of theirs;
+     * copies of their files taken before cannot be opened afterwards.
+     */
+    func wipeResident(id: String) throws 
     
     /**
      * One dossier filed from this device, as last seen (offline).
@@ -2000,6 +2097,188 @@ open func writeQrPng(qrText: String, path: String, modulePx: Int32)async throws 
 }
     
     /**
+     * The active resident's id, if any.
+     */
+open func activeResident() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_active_resident(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The audit log, oldest first (`audit_broken` when it was altered).
+     */
+open func auditLog()throws  -> [AuditEntry]  {
+    return try  FfiConverterSequenceTypeAuditEntry.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_audit_log(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds a resident with their consent (checked and kept before
+     * anything else of theirs); `label` is how the volunteer tells them
+     * apart. They are not made active.
+     */
+open func createResident(label: String, consent: NewConsent)throws  -> Resident  {
+    return try  FfiConverterTypeResident_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_create_resident(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(label),
+        FfiConverterTypeNewConsent_lower(consent),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Turns on assisted filing on this device: residents' keys are kept
+     * wrapped by a keyring key `secrets` holds. No resident is active
+     * until one is chosen. Finishes a wipe a crash interrupted.
+     */
+open func enableAssistedFiling(secrets: SecretStore)throws   {try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_enable_assisted_filing(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecretStore_lower(secrets),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Wipes the residents whose consent's retention has ended (a sync
+     * does this too); returns their ids.
+     */
+open func eraseExpiredResidents()throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_erase_expired_residents(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The handover of dossier `code` filed for the active resident (the
+     * lookup link on the portal logged in to).
+     */
+open func handover(code: String)throws  -> Handover  {
+    return try  FfiConverterTypeHandover_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_handover(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(code),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Closes the active resident and forgets their key: calls act on the
+     * volunteer's own data again.
+     */
+open func lockResident()throws   {try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_lock_resident(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records a new consent for the active resident (to cover another
+     * procedure, or renewed); the one before is kept as history.
+     */
+open func recordConsent(consent: NewConsent)throws  -> Consent  {
+    return try  FfiConverterTypeConsent_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_record_consent(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeNewConsent_lower(consent),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active resident's consent.
+     */
+open func residentConsent()throws  -> Consent  {
+    return try  FfiConverterTypeConsent_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_resident_consent(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every resident on this device, oldest first.
+     */
+open func residents()throws  -> [Resident]  {
+    return try  FfiConverterSequenceTypeResident.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_residents(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The dossiers filed from this device, counted per day, procedure and
+     * status (nothing about anyone).
+     */
+open func teamStats()throws  -> [TeamStatsRow]  {
+    return try  FfiConverterSequenceTypeTeamStatsRow.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_team_stats(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * [`Hoso::team_stats`] as CSV, for the team leader's report.
+     */
+open func teamStatsCsv()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_team_stats_csv(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Makes resident `id` the active one: draft, attachment, profile and
+     * outbox calls act on theirs from now on.
+     */
+open func useResident(id: String)throws   {try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_use_resident(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Destroys resident `id`'s key and deletes everything of theirs;
+     * copies of their files taken before cannot be opened afterwards.
+     */
+open func wipeResident(id: String)throws   {try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_wipe_resident(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * One dossier filed from this device, as last seen (offline).
      */
 open func dossier(code: String)throws  -> Dossier?  {
@@ -2588,6 +2867,313 @@ public func FfiConverterTypeNetworkMonitor_lower(_ value: NetworkMonitor) -> UIn
 
 
 
+
+
+/**
+ * Keeps the secrets that unlock residents' data outside the data
+ * directory: on Android a Keystore key per secret
+ * (`AndroidKeystoreSecretStore`), on iOS a Keychain item each
+ * (`KeychainSecretStore`). Wiping a resident asks it to delete a secret:
+ * it must really forget it.
+ */
+public protocol SecretStore: AnyObject, Sendable {
+    
+    /**
+     * The secret kept under `name`, if any (32 bytes).
+     */
+    func get(name: String) throws  -> Data?
+    
+    /**
+     * Keeps `secret` under `name`, replacing any.
+     */
+    func put(name: String, secret: Data) throws 
+    
+    /**
+     * Forgets the secret under `name` (nothing when there is none).
+     */
+    func delete(name: String) throws 
+    
+}
+/**
+ * Keeps the secrets that unlock residents' data outside the data
+ * directory: on Android a Keystore key per secret
+ * (`AndroidKeystoreSecretStore`), on iOS a Keychain item each
+ * (`KeychainSecretStore`). Wiping a resident asks it to delete a secret:
+ * it must really forget it.
+ */
+open class SecretStoreImpl: SecretStore, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_hoso_ffi_fn_clone_secretstore(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_hoso_ffi_fn_free_secretstore(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The secret kept under `name`, if any (32 bytes).
+     */
+open func get(name: String)throws  -> Data?  {
+    return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypeHostError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_secretstore_get(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Keeps `secret` under `name`, replacing any.
+     */
+open func put(name: String, secret: Data)throws   {try rustCallWithError(FfiConverterTypeHostError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_secretstore_put(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterData.lower(secret),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Forgets the secret under `name` (nothing when there is none).
+     */
+open func delete(name: String)throws   {try rustCallWithError(FfiConverterTypeHostError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_secretstore_delete(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSecretStore {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSecretStore = UniffiVTableCallbackInterfaceSecretStore(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeSecretStore.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface SecretStore: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeSecretStore.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface SecretStore: handle missing in uniffiClone")
+            }
+        },
+        get: { (
+            uniffiHandle: UInt64,
+            name: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data? in
+                guard let uniffiObj = try? FfiConverterTypeSecretStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.get(
+                     name: try FfiConverterString.lift(name)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeHostError_lower
+            )
+        },
+        put: { (
+            uniffiHandle: UInt64,
+            name: RustBuffer,
+            secret: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSecretStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.put(
+                     name: try FfiConverterString.lift(name),
+                     secret: try FfiConverterData.lift(secret)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeHostError_lower
+            )
+        },
+        delete: { (
+            uniffiHandle: UInt64,
+            name: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSecretStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.delete(
+                     name: try FfiConverterString.lift(name)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeHostError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSecretStore> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSecretStore>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSecretStore() {
+    uniffi_hoso_ffi_fn_init_callback_vtable_secretstore(UniffiCallbackInterfaceSecretStore.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecretStore: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<SecretStore>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = SecretStore
+
+    public static func lift(_ handle: UInt64) throws -> SecretStore {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return SecretStoreImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: SecretStore) -> UInt64 {
+         if let rustImpl = value as? SecretStoreImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecretStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SecretStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecretStore_lift(_ handle: UInt64) throws -> SecretStore {
+    return try FfiConverterTypeSecretStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecretStore_lower(_ value: SecretStore) -> UInt64 {
+    return FfiConverterTypeSecretStore.lower(value)
+}
+
+
+
+
 /**
  * A file attached to a document slot.
  */
@@ -2800,6 +3386,95 @@ public func FfiConverterTypeAttachmentInfo_lower(_ value: AttachmentInfo) -> Rus
 
 
 /**
+ * One entry of the audit log (never a value).
+ */
+public struct AuditEntry: Equatable, Hashable {
+    public let seq: Int64
+    /**
+     * Unix seconds.
+     */
+    public let at: Int64
+    /**
+     * The resident's id.
+     */
+    public let resident: String
+    public let action: Action
+    public let procedure: String?
+    public let draft: String?
+    public let dossier: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(seq: Int64, 
+        /**
+         * Unix seconds.
+         */at: Int64, 
+        /**
+         * The resident's id.
+         */resident: String, action: Action, procedure: String?, draft: String?, dossier: String?) {
+        self.seq = seq
+        self.at = at
+        self.resident = resident
+        self.action = action
+        self.procedure = procedure
+        self.draft = draft
+        self.dossier = dossier
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditEntry {
+        return
+            try AuditEntry(
+                seq: FfiConverterInt64.read(from: &buf), 
+                at: FfiConverterInt64.read(from: &buf), 
+                resident: FfiConverterString.read(from: &buf), 
+                action: FfiConverterTypeAction.read(from: &buf), 
+                procedure: FfiConverterOptionString.read(from: &buf), 
+                draft: FfiConverterOptionString.read(from: &buf), 
+                dossier: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditEntry, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.at, into: &buf)
+        FfiConverterString.write(value.resident, into: &buf)
+        FfiConverterTypeAction.write(value.action, into: &buf)
+        FfiConverterOptionString.write(value.procedure, into: &buf)
+        FfiConverterOptionString.write(value.draft, into: &buf)
+        FfiConverterOptionString.write(value.dossier, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditEntry_lift(_ buf: RustBuffer) throws -> AuditEntry {
+    return try FfiConverterTypeAuditEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditEntry_lower(_ value: AuditEntry) -> RustBuffer {
+    return FfiConverterTypeAuditEntry.lower(value)
+}
+
+
+/**
  * What importing a catalog did.
  */
 public struct CatalogImport: Equatable, Hashable {
@@ -3007,6 +3682,91 @@ public func FfiConverterTypeCatalogUpdate_lift(_ buf: RustBuffer) throws -> Cata
 #endif
 public func FfiConverterTypeCatalogUpdate_lower(_ value: CatalogUpdate) -> RustBuffer {
     return FfiConverterTypeCatalogUpdate.lower(value)
+}
+
+
+/**
+ * A consent as kept.
+ */
+public struct Consent: Equatable, Hashable {
+    public let method: ConsentMethod
+    public let reference: String
+    public let covers: [String]
+    public let retentionDays: UInt32
+    /**
+     * Unix seconds.
+     */
+    public let givenAt: Int64
+    /**
+     * SHA-256 of the signed form's scan, if any.
+     */
+    public let scanSha256: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(method: ConsentMethod, reference: String, covers: [String], retentionDays: UInt32, 
+        /**
+         * Unix seconds.
+         */givenAt: Int64, 
+        /**
+         * SHA-256 of the signed form's scan, if any.
+         */scanSha256: String?) {
+        self.method = method
+        self.reference = reference
+        self.covers = covers
+        self.retentionDays = retentionDays
+        self.givenAt = givenAt
+        self.scanSha256 = scanSha256
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Consent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Consent {
+        return
+            try Consent(
+                method: FfiConverterTypeConsentMethod.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                covers: FfiConverterSequenceString.read(from: &buf), 
+                retentionDays: FfiConverterUInt32.read(from: &buf), 
+                givenAt: FfiConverterInt64.read(from: &buf), 
+                scanSha256: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Consent, into buf: inout [UInt8]) {
+        FfiConverterTypeConsentMethod.write(value.method, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterSequenceString.write(value.covers, into: &buf)
+        FfiConverterUInt32.write(value.retentionDays, into: &buf)
+        FfiConverterInt64.write(value.givenAt, into: &buf)
+        FfiConverterOptionString.write(value.scanSha256, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lift(_ buf: RustBuffer) throws -> Consent {
+    return try FfiConverterTypeConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lower(_ value: Consent) -> RustBuffer {
+    return FfiConverterTypeConsent.lower(value)
 }
 
 
@@ -4123,6 +4883,127 @@ public func FfiConverterTypeGroupEntry_lower(_ value: GroupEntry) -> RustBuffer 
 
 
 /**
+ * What the resident keeps of a filed dossier.
+ */
+public struct Handover: Equatable, Hashable {
+    public let dossierCode: String
+    public let procedureCode: String
+    public let procedureName: String
+    public let agency: String
+    /**
+     * `dd/mm/yyyy`.
+     */
+    public let submittedOn: String
+    /**
+     * `dd/mm/yyyy`, when there is an appointment.
+     */
+    public let appointmentOn: String?
+    public let feeVnd: Int64
+    public let results: [String]
+    public let bring: [String]
+    /**
+     * The signed receipt as QR text (`HS1:…`).
+     */
+    public let receiptQr: String
+    public let lookupUrl: String
+    /**
+     * A short SMS with the code and the lookup link.
+     */
+    public let sms: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dossierCode: String, procedureCode: String, procedureName: String, agency: String, 
+        /**
+         * `dd/mm/yyyy`.
+         */submittedOn: String, 
+        /**
+         * `dd/mm/yyyy`, when there is an appointment.
+         */appointmentOn: String?, feeVnd: Int64, results: [String], bring: [String], 
+        /**
+         * The signed receipt as QR text (`HS1:…`).
+         */receiptQr: String, lookupUrl: String, 
+        /**
+         * A short SMS with the code and the lookup link.
+         */sms: String) {
+        self.dossierCode = dossierCode
+        self.procedureCode = procedureCode
+        self.procedureName = procedureName
+        self.agency = agency
+        self.submittedOn = submittedOn
+        self.appointmentOn = appointmentOn
+        self.feeVnd = feeVnd
+        self.results = results
+        self.bring = bring
+        self.receiptQr = receiptQr
+        self.lookupUrl = lookupUrl
+        self.sms = sms
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Handover: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHandover: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Handover {
+        return
+            try Handover(
+                dossierCode: FfiConverterString.read(from: &buf), 
+                procedureCode: FfiConverterString.read(from: &buf), 
+                procedureName: FfiConverterString.read(from: &buf), 
+                agency: FfiConverterString.read(from: &buf), 
+                submittedOn: FfiConverterString.read(from: &buf), 
+                appointmentOn: FfiConverterOptionString.read(from: &buf), 
+                feeVnd: FfiConverterInt64.read(from: &buf), 
+                results: FfiConverterSequenceString.read(from: &buf), 
+                bring: FfiConverterSequenceString.read(from: &buf), 
+                receiptQr: FfiConverterString.read(from: &buf), 
+                lookupUrl: FfiConverterString.read(from: &buf), 
+                sms: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Handover, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dossierCode, into: &buf)
+        FfiConverterString.write(value.procedureCode, into: &buf)
+        FfiConverterString.write(value.procedureName, into: &buf)
+        FfiConverterString.write(value.agency, into: &buf)
+        FfiConverterString.write(value.submittedOn, into: &buf)
+        FfiConverterOptionString.write(value.appointmentOn, into: &buf)
+        FfiConverterInt64.write(value.feeVnd, into: &buf)
+        FfiConverterSequenceString.write(value.results, into: &buf)
+        FfiConverterSequenceString.write(value.bring, into: &buf)
+        FfiConverterString.write(value.receiptQr, into: &buf)
+        FfiConverterString.write(value.lookupUrl, into: &buf)
+        FfiConverterString.write(value.sms, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHandover_lift(_ buf: RustBuffer) throws -> Handover {
+    return try FfiConverterTypeHandover.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHandover_lower(_ value: Handover) -> RustBuffer {
+    return FfiConverterTypeHandover.lower(value)
+}
+
+
+/**
  * One step of a dossier's history.
  */
 public struct HistoryEntry: Equatable, Hashable {
@@ -4253,6 +5134,101 @@ public func FfiConverterTypeLegalBasis_lift(_ buf: RustBuffer) throws -> LegalBa
 #endif
 public func FfiConverterTypeLegalBasis_lower(_ value: LegalBasis) -> RustBuffer {
     return FfiConverterTypeLegalBasis.lower(value)
+}
+
+
+/**
+ * What the volunteer records when a resident agrees.
+ */
+public struct NewConsent: Equatable, Hashable {
+    public let method: ConsentMethod
+    /**
+     * Form number, VNeID confirmation code or the witness (1–64 chars).
+     */
+    public let reference: String
+    /**
+     * Procedure codes it covers (at least one).
+     */
+    public let covers: [String]
+    /**
+     * Days their data may be kept after their last dossier ends (1–3650).
+     */
+    public let retentionDays: UInt32
+    /**
+     * The signed form's scan (PDF, JPEG or PNG; required for a signed
+     * form, at most 16 MiB).
+     */
+    public let scanPath: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(method: ConsentMethod, 
+        /**
+         * Form number, VNeID confirmation code or the witness (1–64 chars).
+         */reference: String, 
+        /**
+         * Procedure codes it covers (at least one).
+         */covers: [String], 
+        /**
+         * Days their data may be kept after their last dossier ends (1–3650).
+         */retentionDays: UInt32, 
+        /**
+         * The signed form's scan (PDF, JPEG or PNG; required for a signed
+         * form, at most 16 MiB).
+         */scanPath: String?) {
+        self.method = method
+        self.reference = reference
+        self.covers = covers
+        self.retentionDays = retentionDays
+        self.scanPath = scanPath
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewConsent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewConsent {
+        return
+            try NewConsent(
+                method: FfiConverterTypeConsentMethod.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                covers: FfiConverterSequenceString.read(from: &buf), 
+                retentionDays: FfiConverterUInt32.read(from: &buf), 
+                scanPath: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewConsent, into buf: inout [UInt8]) {
+        FfiConverterTypeConsentMethod.write(value.method, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterSequenceString.write(value.covers, into: &buf)
+        FfiConverterUInt32.write(value.retentionDays, into: &buf)
+        FfiConverterOptionString.write(value.scanPath, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewConsent_lift(_ buf: RustBuffer) throws -> NewConsent {
+    return try FfiConverterTypeNewConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewConsent_lower(_ value: NewConsent) -> RustBuffer {
+    return FfiConverterTypeNewConsent.lower(value)
 }
 
 
@@ -5450,6 +6426,103 @@ public func FfiConverterTypeRequirementChange_lower(_ value: RequirementChange) 
 
 
 /**
+ * A resident on the volunteer's device.
+ */
+public struct Resident: Equatable, Hashable {
+    public let id: String
+    /**
+     * How the volunteer tells them apart.
+     */
+    public let label: String
+    /**
+     * Unix seconds.
+     */
+    public let createdAt: Int64
+    public let retentionDays: UInt32
+    /**
+     * Dossier codes filed for them.
+     */
+    public let dossiers: [String]
+    /**
+     * Something of theirs waits to be sent.
+     */
+    public let outboxPending: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, 
+        /**
+         * How the volunteer tells them apart.
+         */label: String, 
+        /**
+         * Unix seconds.
+         */createdAt: Int64, retentionDays: UInt32, 
+        /**
+         * Dossier codes filed for them.
+         */dossiers: [String], 
+        /**
+         * Something of theirs waits to be sent.
+         */outboxPending: Bool) {
+        self.id = id
+        self.label = label
+        self.createdAt = createdAt
+        self.retentionDays = retentionDays
+        self.dossiers = dossiers
+        self.outboxPending = outboxPending
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Resident: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResident: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Resident {
+        return
+            try Resident(
+                id: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                createdAt: FfiConverterInt64.read(from: &buf), 
+                retentionDays: FfiConverterUInt32.read(from: &buf), 
+                dossiers: FfiConverterSequenceString.read(from: &buf), 
+                outboxPending: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Resident, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterInt64.write(value.createdAt, into: &buf)
+        FfiConverterUInt32.write(value.retentionDays, into: &buf)
+        FfiConverterSequenceString.write(value.dossiers, into: &buf)
+        FfiConverterBool.write(value.outboxPending, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResident_lift(_ buf: RustBuffer) throws -> Resident {
+    return try FfiConverterTypeResident.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResident_lower(_ value: Resident) -> RustBuffer {
+    return FfiConverterTypeResident.lower(value)
+}
+
+
+/**
  * A scanned code: which dossier, from what, and whether it can be looked
  * up publicly.
  */
@@ -6103,6 +7176,10 @@ public struct SyncSummary: Equatable, Hashable {
      * Status changes pulled after sending.
      */
     public let statusChanges: [StatusUpdate]
+    /**
+     * Residents wiped because their consent's retention ended.
+     */
+    public let residentsErased: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6121,13 +7198,17 @@ public struct SyncSummary: Equatable, Hashable {
          */waitingForUnmetered: Int64, bytesSent: Int64, 
         /**
          * Status changes pulled after sending.
-         */statusChanges: [StatusUpdate]) {
+         */statusChanges: [StatusUpdate], 
+        /**
+         * Residents wiped because their consent's retention ended.
+         */residentsErased: [String]) {
         self.submitted = submitted
         self.retryLater = retryLater
         self.needsUser = needsUser
         self.waitingForUnmetered = waitingForUnmetered
         self.bytesSent = bytesSent
         self.statusChanges = statusChanges
+        self.residentsErased = residentsErased
     }
 
     
@@ -6151,7 +7232,8 @@ public struct FfiConverterTypeSyncSummary: FfiConverterRustBuffer {
                 needsUser: FfiConverterInt64.read(from: &buf), 
                 waitingForUnmetered: FfiConverterInt64.read(from: &buf), 
                 bytesSent: FfiConverterInt64.read(from: &buf), 
-                statusChanges: FfiConverterSequenceTypeStatusUpdate.read(from: &buf)
+                statusChanges: FfiConverterSequenceTypeStatusUpdate.read(from: &buf), 
+                residentsErased: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -6162,6 +7244,7 @@ public struct FfiConverterTypeSyncSummary: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.waitingForUnmetered, into: &buf)
         FfiConverterInt64.write(value.bytesSent, into: &buf)
         FfiConverterSequenceTypeStatusUpdate.write(value.statusChanges, into: &buf)
+        FfiConverterSequenceString.write(value.residentsErased, into: &buf)
     }
 }
 
@@ -6178,6 +7261,81 @@ public func FfiConverterTypeSyncSummary_lift(_ buf: RustBuffer) throws -> SyncSu
 #endif
 public func FfiConverterTypeSyncSummary_lower(_ value: SyncSummary) -> RustBuffer {
     return FfiConverterTypeSyncSummary.lower(value)
+}
+
+
+/**
+ * One row of team statistics.
+ */
+public struct TeamStatsRow: Equatable, Hashable {
+    /**
+     * `YYYY-MM-DD`, Vietnam time.
+     */
+    public let day: String
+    public let procedureCode: String
+    public let status: Int32
+    public let statusName: String
+    public let count: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `YYYY-MM-DD`, Vietnam time.
+         */day: String, procedureCode: String, status: Int32, statusName: String, count: Int64) {
+        self.day = day
+        self.procedureCode = procedureCode
+        self.status = status
+        self.statusName = statusName
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TeamStatsRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamStatsRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamStatsRow {
+        return
+            try TeamStatsRow(
+                day: FfiConverterString.read(from: &buf), 
+                procedureCode: FfiConverterString.read(from: &buf), 
+                status: FfiConverterInt32.read(from: &buf), 
+                statusName: FfiConverterString.read(from: &buf), 
+                count: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TeamStatsRow, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.day, into: &buf)
+        FfiConverterString.write(value.procedureCode, into: &buf)
+        FfiConverterInt32.write(value.status, into: &buf)
+        FfiConverterString.write(value.statusName, into: &buf)
+        FfiConverterInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamStatsRow_lift(_ buf: RustBuffer) throws -> TeamStatsRow {
+    return try FfiConverterTypeTeamStatsRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamStatsRow_lower(_ value: TeamStatsRow) -> RustBuffer {
+    return FfiConverterTypeTeamStatsRow.lower(value)
 }
 
 
@@ -6458,6 +7616,238 @@ public func FfiConverterTypeVerdictInfo_lift(_ buf: RustBuffer) throws -> Verdic
 public func FfiConverterTypeVerdictInfo_lower(_ value: VerdictInfo) -> RustBuffer {
     return FfiConverterTypeVerdictInfo.lower(value)
 }
+
+
+/**
+ * What the volunteer did for a resident.
+ */
+
+public enum Action: Equatable, Hashable {
+    
+    case created
+    case opened
+    case consentRecorded
+    case draftCreated
+    case edited
+    case attached
+    case detached
+    case draftDeleted
+    case queued
+    case filed
+    case handedOver
+    case wiped
+    case expired
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Action: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAction: FfiConverterRustBuffer {
+    typealias SwiftType = Action
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Action {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .created
+        
+        case 2: return .opened
+        
+        case 3: return .consentRecorded
+        
+        case 4: return .draftCreated
+        
+        case 5: return .edited
+        
+        case 6: return .attached
+        
+        case 7: return .detached
+        
+        case 8: return .draftDeleted
+        
+        case 9: return .queued
+        
+        case 10: return .filed
+        
+        case 11: return .handedOver
+        
+        case 12: return .wiped
+        
+        case 13: return .expired
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Action, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .created:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .opened:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .consentRecorded:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .draftCreated:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .edited:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .attached:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .detached:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .draftDeleted:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .queued:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .filed:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .handedOver:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .wiped:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(13))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAction_lift(_ buf: RustBuffer) throws -> Action {
+    return try FfiConverterTypeAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAction_lower(_ value: Action) -> RustBuffer {
+    return FfiConverterTypeAction.lower(value)
+}
+
+
+
+/**
+ * How a resident agreed.
+ */
+
+public enum ConsentMethod: Equatable, Hashable {
+    
+    /**
+     * A signed consent form; its scan is required.
+     */
+    case signedForm
+    /**
+     * Confirmed in the resident's VNeID app (the confirmation code is the
+     * reference; never their password or one-time code).
+     */
+    case vneid
+    /**
+     * Given aloud before a witness (named in the reference).
+     */
+    case witnessedVerbal
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ConsentMethod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentMethod: FfiConverterRustBuffer {
+    typealias SwiftType = ConsentMethod
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentMethod {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .signedForm
+        
+        case 2: return .vneid
+        
+        case 3: return .witnessedVerbal
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ConsentMethod, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .signedForm:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .vneid:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .witnessedVerbal:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentMethod_lift(_ buf: RustBuffer) throws -> ConsentMethod {
+    return try FfiConverterTypeConsentMethod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentMethod_lower(_ value: ConsentMethod) -> RustBuffer {
+    return FfiConverterTypeConsentMethod.lower(value)
+}
+
 
 
 /**
@@ -8039,6 +9429,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEventListener: FfiConverterRustBuffer {
     typealias SwiftType = EventListener?
 
@@ -8467,6 +9881,31 @@ fileprivate struct FfiConverterSequenceTypeAttachmentInfo: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAttachmentInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAuditEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditEntry]
+
+    public static func write(_ value: [AuditEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditEntry.read(from: &buf))
         }
         return seq
     }
@@ -8975,6 +10414,31 @@ fileprivate struct FfiConverterSequenceTypeRequirementChange: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeResident: FfiConverterRustBuffer {
+    typealias SwiftType = [Resident]
+
+    public static func write(_ value: [Resident], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeResident.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Resident] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Resident]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeResident.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStatusUpdate: FfiConverterRustBuffer {
     typealias SwiftType = [StatusUpdate]
 
@@ -9017,6 +10481,31 @@ fileprivate struct FfiConverterSequenceTypeSubmission: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSubmission.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTeamStatsRow: FfiConverterRustBuffer {
+    typealias SwiftType = [TeamStatsRow]
+
+    public static func write(_ value: [TeamStatsRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTeamStatsRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TeamStatsRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TeamStatsRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTeamStatsRow.read(from: &buf))
         }
         return seq
     }
@@ -9331,6 +10820,48 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_write_qr_png() != 49931) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_hoso_ffi_checksum_method_hoso_active_resident() != 34540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_audit_log() != 26162) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_create_resident() != 48435) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_enable_assisted_filing() != 46929) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_erase_expired_residents() != 62493) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_handover() != 55578) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_lock_resident() != 32718) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_record_consent() != 51091) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_resident_consent() != 34779) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_residents() != 45209) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_team_stats() != 42) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_team_stats_csv() != 1939) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_use_resident() != 21864) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_wipe_resident() != 30355) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_hoso_ffi_checksum_method_hoso_dossier() != 54994) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9364,6 +10895,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_networkmonitor_network_state() != 19528) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_hoso_ffi_checksum_method_secretstore_get() != 61624) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_secretstore_put() != 19555) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_secretstore_delete() != 37296) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_hoso_ffi_checksum_constructor_hoso_new() != 29778) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9371,6 +10911,7 @@ private let initializationResult: InitializationResult = {
     uniffiCallbackInitEventListener()
     uniffiCallbackInitKeyProvider()
     uniffiCallbackInitNetworkMonitor()
+    uniffiCallbackInitSecretStore()
     return InitializationResult.ok
 }()
 

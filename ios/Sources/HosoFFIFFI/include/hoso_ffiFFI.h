@@ -264,6 +264,27 @@ typedef void (*UniffiCallbackInterfaceNetworkMonitorMethod0)(uint64_t, RustBuffe
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD0
+typedef void (*UniffiCallbackInterfaceSecretStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD1
+typedef void (*UniffiCallbackInterfaceSecretStoreMethod1)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD2
+typedef void (*UniffiCallbackInterfaceSecretStoreMethod2)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EVENT_LISTENER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EVENT_LISTENER
 typedef struct UniffiVTableCallbackInterfaceEventListener {
@@ -289,6 +310,17 @@ typedef struct UniffiVTableCallbackInterfaceNetworkMonitor {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceNetworkMonitorMethod0 _Nonnull networkState;
 } UniffiVTableCallbackInterfaceNetworkMonitor;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SECRET_STORE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SECRET_STORE
+typedef struct UniffiVTableCallbackInterfaceSecretStore {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceSecretStoreMethod0 _Nonnull get;
+    UniffiCallbackInterfaceSecretStoreMethod1 _Nonnull put;
+    UniffiCallbackInterfaceSecretStoreMethod2 _Nonnull delete;
+} UniffiVTableCallbackInterfaceSecretStore;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_CLONE_HOSO
@@ -546,6 +578,76 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_verify_receipt(uint64_t ptr, RustBuffe
 uint64_t uniffi_hoso_ffi_fn_method_hoso_write_qr_png(uint64_t ptr, RustBuffer qr_text, RustBuffer path, int32_t module_px
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ACTIVE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ACTIVE_RESIDENT
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_active_resident(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_AUDIT_LOG
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_AUDIT_LOG
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_audit_log(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CREATE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CREATE_RESIDENT
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_create_resident(uint64_t ptr, RustBuffer label, RustBuffer consent, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ENABLE_ASSISTED_FILING
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ENABLE_ASSISTED_FILING
+void uniffi_hoso_ffi_fn_method_hoso_enable_assisted_filing(uint64_t ptr, uint64_t secrets, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ERASE_EXPIRED_RESIDENTS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ERASE_EXPIRED_RESIDENTS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_erase_expired_residents(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_HANDOVER
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_HANDOVER
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_handover(uint64_t ptr, RustBuffer code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_LOCK_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_LOCK_RESIDENT
+void uniffi_hoso_ffi_fn_method_hoso_lock_resident(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RECORD_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RECORD_CONSENT
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_record_consent(uint64_t ptr, RustBuffer consent, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RESIDENT_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RESIDENT_CONSENT
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_resident_consent(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RESIDENTS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_RESIDENTS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_residents(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TEAM_STATS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TEAM_STATS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_team_stats(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TEAM_STATS_CSV
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TEAM_STATS_CSV
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_team_stats_csv(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_USE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_USE_RESIDENT
+void uniffi_hoso_ffi_fn_method_hoso_use_resident(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WIPE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WIPE_RESIDENT
+void uniffi_hoso_ffi_fn_method_hoso_wipe_resident(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_DOSSIER
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_DOSSIER
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_dossier(uint64_t ptr, RustBuffer code, RustCallStatus *_Nonnull out_status
@@ -644,6 +746,36 @@ void uniffi_hoso_ffi_fn_init_callback_vtable_networkmonitor(const UniffiVTableCa
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_NETWORKMONITOR_NETWORK_STATE
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_NETWORKMONITOR_NETWORK_STATE
 RustBuffer uniffi_hoso_ffi_fn_method_networkmonitor_network_state(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_CLONE_SECRETSTORE
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_CLONE_SECRETSTORE
+uint64_t uniffi_hoso_ffi_fn_clone_secretstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_FREE_SECRETSTORE
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_FREE_SECRETSTORE
+void uniffi_hoso_ffi_fn_free_secretstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_INIT_CALLBACK_VTABLE_SECRETSTORE
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_INIT_CALLBACK_VTABLE_SECRETSTORE
+void uniffi_hoso_ffi_fn_init_callback_vtable_secretstore(const UniffiVTableCallbackInterfaceSecretStore* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_SECRETSTORE_GET
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_SECRETSTORE_GET
+RustBuffer uniffi_hoso_ffi_fn_method_secretstore_get(uint64_t ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_SECRETSTORE_PUT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_SECRETSTORE_PUT
+void uniffi_hoso_ffi_fn_method_secretstore_put(uint64_t ptr, RustBuffer name, RustBuffer secret, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_SECRETSTORE_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_SECRETSTORE_DELETE
+void uniffi_hoso_ffi_fn_method_secretstore_delete(uint64_t ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_FUNC_CORE_VERSION
@@ -1218,6 +1350,90 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_write_qr_png(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ACTIVE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ACTIVE_RESIDENT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_active_resident(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_AUDIT_LOG
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_AUDIT_LOG
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_audit_log(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CREATE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CREATE_RESIDENT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_create_resident(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ENABLE_ASSISTED_FILING
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ENABLE_ASSISTED_FILING
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_enable_assisted_filing(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ERASE_EXPIRED_RESIDENTS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ERASE_EXPIRED_RESIDENTS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_erase_expired_residents(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_HANDOVER
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_HANDOVER
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_handover(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_LOCK_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_LOCK_RESIDENT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_lock_resident(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RECORD_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RECORD_CONSENT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_record_consent(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RESIDENT_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RESIDENT_CONSENT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_resident_consent(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RESIDENTS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_RESIDENTS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_residents(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TEAM_STATS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TEAM_STATS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_team_stats(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TEAM_STATS_CSV
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TEAM_STATS_CSV
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_team_stats_csv(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_USE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_USE_RESIDENT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_use_resident(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WIPE_RESIDENT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WIPE_RESIDENT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_wipe_resident(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_DOSSIER
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_DOSSIER
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_dossier(void
@@ -1281,6 +1497,24 @@ uint16_t uniffi_hoso_ffi_checksum_method_keyprovider_data_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_NETWORKMONITOR_NETWORK_STATE
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_NETWORKMONITOR_NETWORK_STATE
 uint16_t uniffi_hoso_ffi_checksum_method_networkmonitor_network_state(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_SECRETSTORE_GET
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_SECRETSTORE_GET
+uint16_t uniffi_hoso_ffi_checksum_method_secretstore_get(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_SECRETSTORE_PUT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_SECRETSTORE_PUT
+uint16_t uniffi_hoso_ffi_checksum_method_secretstore_put(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_SECRETSTORE_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_SECRETSTORE_DELETE
+uint16_t uniffi_hoso_ffi_checksum_method_secretstore_delete(void
     
 );
 #endif

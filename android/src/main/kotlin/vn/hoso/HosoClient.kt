@@ -10,8 +10,10 @@ import kotlinx.coroutines.flow.filterIsInstance
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.withContext
 import vn.hoso.ffi.AttachedFile
+import vn.hoso.ffi.AuditEntry
 import vn.hoso.ffi.CatalogImport
 import vn.hoso.ffi.CatalogUpdate
+import vn.hoso.ffi.Consent
 import vn.hoso.ffi.Dossier
 import vn.hoso.ffi.Draft
 import vn.hoso.ffi.DraftForm
@@ -19,10 +21,12 @@ import vn.hoso.ffi.DraftSummary
 import vn.hoso.ffi.FieldChange
 import vn.hoso.ffi.FilingChannel
 import vn.hoso.ffi.FollowedDossier
+import vn.hoso.ffi.Handover
 import vn.hoso.ffi.Hoso
 import vn.hoso.ffi.HosoEvent
 import vn.hoso.ffi.KeyProvider
 import vn.hoso.ffi.NetworkMonitor
+import vn.hoso.ffi.NewConsent
 import vn.hoso.ffi.PortalAccount
 import vn.hoso.ffi.ProcedureDetail
 import vn.hoso.ffi.ProcedureHit
@@ -30,13 +34,16 @@ import vn.hoso.ffi.Profile
 import vn.hoso.ffi.ProfileChange
 import vn.hoso.ffi.ReceiptCheck
 import vn.hoso.ffi.ReceivingAgency
+import vn.hoso.ffi.Resident
 import vn.hoso.ffi.ScannedCode
 import vn.hoso.ffi.SearchOptions
+import vn.hoso.ffi.SecretStore
+import vn.hoso.ffi.StatusUpdate
 import vn.hoso.ffi.Submission
 import vn.hoso.ffi.SyncState
 import vn.hoso.ffi.SyncSummary
+import vn.hoso.ffi.TeamStatsRow
 import vn.hoso.ffi.TrustedPortal
-import vn.hoso.ffi.StatusUpdate
 import vn.hoso.ffi.ValidationReport
 
 /**
@@ -224,6 +231,43 @@ class HosoClient private constructor(
     suspend fun followedDossiers(): List<FollowedDossier> = withContext(io) { core.followedDossiers() }
 
     /** Stops the background loop and releases the core. */
+    // Assisted filing (issue #19): residents, consent, handover, audit, stats.
+
+    /** Turns on assisted filing; residents' keys are kept wrapped by a secret [secrets] holds. */
+    suspend fun enableAssistedFiling(secrets: SecretStore) = withContext(io) { core.enableAssistedFiling(secrets) }
+
+    /** Adds a resident with their consent (nothing of theirs is saved before it). */
+    suspend fun createResident(label: String, consent: NewConsent): Resident =
+        withContext(io) { core.createResident(label, consent) }
+
+    suspend fun residents(): List<Resident> = withContext(io) { core.residents() }
+
+    /** Draft, attachment, profile and outbox calls act on this resident's data from now on. */
+    suspend fun useResident(id: String) = withContext(io) { core.useResident(id) }
+
+    fun activeResident(): String? = core.activeResident()
+
+    /** Closes the active resident and forgets their key. */
+    suspend fun lockResident() = withContext(io) { core.lockResident() }
+
+    /** Destroys a resident's key and deletes everything of theirs. */
+    suspend fun wipeResident(id: String) = withContext(io) { core.wipeResident(id) }
+
+    suspend fun residentConsent(): Consent = withContext(io) { core.residentConsent() }
+
+    suspend fun recordConsent(consent: NewConsent): Consent = withContext(io) { core.recordConsent(consent) }
+
+    /** What the active resident keeps of a dossier filed for them. */
+    suspend fun handover(dossierCode: String): Handover = withContext(io) { core.handover(dossierCode) }
+
+    suspend fun eraseExpiredResidents(): List<String> = withContext(io) { core.eraseExpiredResidents() }
+
+    suspend fun auditLog(): List<AuditEntry> = withContext(io) { core.auditLog() }
+
+    suspend fun teamStats(): List<TeamStatsRow> = withContext(io) { core.teamStats() }
+
+    suspend fun teamStatsCsv(): String = withContext(io) { core.teamStatsCsv() }
+
     override fun close() {
         core.stopBackgroundSync()
         core.close()

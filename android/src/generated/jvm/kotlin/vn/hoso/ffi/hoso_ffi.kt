@@ -666,6 +666,15 @@ internal interface UniffiCallbackInterfaceKeyProviderMethod0 : com.sun.jna.Callb
 internal interface UniffiCallbackInterfaceNetworkMonitorMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceSecretStoreMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`name`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSecretStoreMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`name`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceSecretStoreMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`name`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
 internal open class UniffiVTableCallbackInterfaceEventListener(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
@@ -720,6 +729,31 @@ internal open class UniffiVTableCallbackInterfaceNetworkMonitor(
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `networkState` = other.`networkState`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "get", "put", "delete")
+internal open class UniffiVTableCallbackInterfaceSecretStore(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `get`: UniffiCallbackInterfaceSecretStoreMethod0? = null,
+    @JvmField internal var `put`: UniffiCallbackInterfaceSecretStoreMethod1? = null,
+    @JvmField internal var `delete`: UniffiCallbackInterfaceSecretStoreMethod2? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `get`: UniffiCallbackInterfaceSecretStoreMethod0? = null,
+        `put`: UniffiCallbackInterfaceSecretStoreMethod1? = null,
+        `delete`: UniffiCallbackInterfaceSecretStoreMethod2? = null,
+    ): UniffiVTableCallbackInterfaceSecretStore(`uniffiFree`,`uniffiClone`,`get`,`put`,`delete`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceSecretStore) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `get` = other.`get`
+        `put` = other.`put`
+        `delete` = other.`delete`
     }
 
 }
@@ -848,6 +882,34 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_write_qr_png(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_active_resident(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_audit_log(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_create_resident(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_enable_assisted_filing(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_erase_expired_residents(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_handover(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_lock_resident(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_record_consent(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_resident_consent(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_residents(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_team_stats(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_team_stats_csv(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_use_resident(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_wipe_resident(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_dossier(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_dossiers(
@@ -870,6 +932,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_networkmonitor_network_state(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_secretstore_get(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_secretstore_put(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_secretstore_delete(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_constructor_hoso_new(
     ): Int
     external fun ffi_hoso_ffi_uniffi_contract_version(
@@ -891,6 +959,7 @@ internal object UniffiLib {
         uniffiCallbackInterfaceEventListener.register(this)
         uniffiCallbackInterfaceKeyProvider.register(this)
         uniffiCallbackInterfaceNetworkMonitor.register(this)
+        uniffiCallbackInterfaceSecretStore.register(this)
         
     }
 
@@ -997,6 +1066,34 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_write_qr_png(`ptr`: Long,`qrText`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`modulePx`: Int,
     ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_active_resident(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_audit_log(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_create_resident(`ptr`: Long,`label`: RustBuffer.ByValue,`consent`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_enable_assisted_filing(`ptr`: Long,`secrets`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hoso_ffi_fn_method_hoso_erase_expired_residents(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_handover(`ptr`: Long,`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_lock_resident(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hoso_ffi_fn_method_hoso_record_consent(`ptr`: Long,`consent`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_resident_consent(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_residents(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_team_stats(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_team_stats_csv(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_use_resident(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hoso_ffi_fn_method_hoso_wipe_resident(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_hoso_ffi_fn_method_hoso_dossier(`ptr`: Long,`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_dossiers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1037,6 +1134,18 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_hoso_ffi_fn_method_networkmonitor_network_state(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_clone_secretstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hoso_ffi_fn_free_secretstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hoso_ffi_fn_init_callback_vtable_secretstore(`vtable`: UniffiVTableCallbackInterfaceSecretStore,
+    ): Unit
+    external fun uniffi_hoso_ffi_fn_method_secretstore_get(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_secretstore_put(`ptr`: Long,`name`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_hoso_ffi_fn_method_secretstore_delete(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_hoso_ffi_fn_func_core_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_func_profile_fields(uniffi_out_err: UniffiRustCallStatus, 
@@ -1310,6 +1419,48 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_write_qr_png() and 0xFFFF) != 49931) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_active_resident() and 0xFFFF) != 34540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_audit_log() and 0xFFFF) != 26162) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_create_resident() and 0xFFFF) != 48435) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_enable_assisted_filing() and 0xFFFF) != 46929) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_erase_expired_residents() and 0xFFFF) != 62493) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_handover() and 0xFFFF) != 55578) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_lock_resident() and 0xFFFF) != 32718) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_record_consent() and 0xFFFF) != 51091) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_resident_consent() and 0xFFFF) != 34779) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_residents() and 0xFFFF) != 45209) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_team_stats() and 0xFFFF) != 42) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_team_stats_csv() and 0xFFFF) != 1939) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_use_resident() and 0xFFFF) != 21864) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_wipe_resident() and 0xFFFF) != 30355) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_dossier() and 0xFFFF) != 54994) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1341,6 +1492,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_networkmonitor_network_state() and 0xFFFF) != 19528) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_secretstore_get() and 0xFFFF) != 61624) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_secretstore_put() and 0xFFFF) != 19555) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_secretstore_delete() and 0xFFFF) != 37296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_constructor_hoso_new() and 0xFFFF) != 29778) {
@@ -1572,6 +1732,29 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUInt: FfiConverter<UInt, Int> {
+    override fun lift(value: Int): UInt {
+        return value.toUInt()
+    }
+
+    override fun read(buf: ByteBuffer): UInt {
+        return lift(buf.getInt())
+    }
+
+    override fun lower(value: UInt): Int {
+        return value.toInt()
+    }
+
+    override fun allocationSize(value: UInt) = 4UL
+
+    override fun write(value: UInt, buf: ByteBuffer) {
+        buf.putInt(value.toInt())
+    }
 }
 
 /**
@@ -2460,6 +2643,87 @@ public interface HosoInterface {
      * module, 1–64).
      */
     suspend fun `writeQrPng`(`qrText`: kotlin.String, `path`: kotlin.String, `modulePx`: kotlin.Int)
+    
+    /**
+     * The active resident's id, if any.
+     */
+    fun `activeResident`(): kotlin.String?
+    
+    /**
+     * The audit log, oldest first (`audit_broken` when it was altered).
+     */
+    fun `auditLog`(): List<AuditEntry>
+    
+    /**
+     * Adds a resident with their consent (checked and kept before
+     * anything else of theirs); `label` is how the volunteer tells them
+     * apart. They are not made active.
+     */
+    fun `createResident`(`label`: kotlin.String, `consent`: NewConsent): Resident
+    
+    /**
+     * Turns on assisted filing on this device: residents' keys are kept
+     * wrapped by a keyring key `secrets` holds. No resident is active
+     * until one is chosen. Finishes a wipe a crash interrupted.
+     */
+    fun `enableAssistedFiling`(`secrets`: SecretStore)
+    
+    /**
+     * Wipes the residents whose consent's retention has ended (a sync
+     * does this too); returns their ids.
+     */
+    fun `eraseExpiredResidents`(): List<kotlin.String>
+    
+    /**
+     * The handover of dossier `code` filed for the active resident (the
+     * lookup link on the portal logged in to).
+     */
+    fun `handover`(`code`: kotlin.String): Handover
+    
+    /**
+     * Closes the active resident and forgets their key: calls act on the
+     * volunteer's own data again.
+     */
+    fun `lockResident`()
+    
+    /**
+     * Records a new consent for the active resident (to cover another
+     * procedure, or renewed); the one before is kept as history.
+     */
+    fun `recordConsent`(`consent`: NewConsent): Consent
+    
+    /**
+     * The active resident's consent.
+     */
+    fun `residentConsent`(): Consent
+    
+    /**
+     * Every resident on this device, oldest first.
+     */
+    fun `residents`(): List<Resident>
+    
+    /**
+     * The dossiers filed from this device, counted per day, procedure and
+     * status (nothing about anyone).
+     */
+    fun `teamStats`(): List<TeamStatsRow>
+    
+    /**
+     * [`Hoso::team_stats`] as CSV, for the team leader's report.
+     */
+    fun `teamStatsCsv`(): kotlin.String
+    
+    /**
+     * Makes resident `id` the active one: draft, attachment, profile and
+     * outbox calls act on theirs from now on.
+     */
+    fun `useResident`(`id`: kotlin.String)
+    
+    /**
+     * Destroys resident `id`'s key and deletes everything of theirs;
+     * copies of their files taken before cannot be opened afterwards.
+     */
+    fun `wipeResident`(`id`: kotlin.String)
     
     /**
      * One dossier filed from this device, as last seen (offline).
@@ -3664,6 +3928,257 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
 
     
     /**
+     * The active resident's id, if any.
+     */override fun `activeResident`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_active_resident(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The audit log, oldest first (`audit_broken` when it was altered).
+     */
+    @Throws(HosoException::class)override fun `auditLog`(): List<AuditEntry> {
+            return FfiConverterSequenceTypeAuditEntry.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_audit_log(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Adds a resident with their consent (checked and kept before
+     * anything else of theirs); `label` is how the volunteer tells them
+     * apart. They are not made active.
+     */
+    @Throws(HosoException::class)override fun `createResident`(`label`: kotlin.String, `consent`: NewConsent): Resident {
+            return FfiConverterTypeResident.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_create_resident(
+        it,
+        
+        FfiConverterString.lower(`label`),
+        FfiConverterTypeNewConsent.lower(`consent`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Turns on assisted filing on this device: residents' keys are kept
+     * wrapped by a keyring key `secrets` holds. No resident is active
+     * until one is chosen. Finishes a wipe a crash interrupted.
+     */
+    @Throws(HosoException::class)override fun `enableAssistedFiling`(`secrets`: SecretStore)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_enable_assisted_filing(
+        it,
+        
+        FfiConverterTypeSecretStore.lower(`secrets`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Wipes the residents whose consent's retention has ended (a sync
+     * does this too); returns their ids.
+     */
+    @Throws(HosoException::class)override fun `eraseExpiredResidents`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_erase_expired_residents(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The handover of dossier `code` filed for the active resident (the
+     * lookup link on the portal logged in to).
+     */
+    @Throws(HosoException::class)override fun `handover`(`code`: kotlin.String): Handover {
+            return FfiConverterTypeHandover.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_handover(
+        it,
+        
+        FfiConverterString.lower(`code`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Closes the active resident and forgets their key: calls act on the
+     * volunteer's own data again.
+     */
+    @Throws(HosoException::class)override fun `lockResident`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_lock_resident(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Records a new consent for the active resident (to cover another
+     * procedure, or renewed); the one before is kept as history.
+     */
+    @Throws(HosoException::class)override fun `recordConsent`(`consent`: NewConsent): Consent {
+            return FfiConverterTypeConsent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_record_consent(
+        it,
+        
+        FfiConverterTypeNewConsent.lower(`consent`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The active resident's consent.
+     */
+    @Throws(HosoException::class)override fun `residentConsent`(): Consent {
+            return FfiConverterTypeConsent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_resident_consent(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every resident on this device, oldest first.
+     */
+    @Throws(HosoException::class)override fun `residents`(): List<Resident> {
+            return FfiConverterSequenceTypeResident.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_residents(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The dossiers filed from this device, counted per day, procedure and
+     * status (nothing about anyone).
+     */
+    @Throws(HosoException::class)override fun `teamStats`(): List<TeamStatsRow> {
+            return FfiConverterSequenceTypeTeamStatsRow.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_team_stats(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * [`Hoso::team_stats`] as CSV, for the team leader's report.
+     */
+    @Throws(HosoException::class)override fun `teamStatsCsv`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_team_stats_csv(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Makes resident `id` the active one: draft, attachment, profile and
+     * outbox calls act on theirs from now on.
+     */
+    @Throws(HosoException::class)override fun `useResident`(`id`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_use_resident(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Destroys resident `id`'s key and deletes everything of theirs;
+     * copies of their files taken before cannot be opened afterwards.
+     */
+    @Throws(HosoException::class)override fun `wipeResident`(`id`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_wipe_resident(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * One dossier filed from this device, as last seen (offline).
      */
     @Throws(HosoException::class)override fun `dossier`(`code`: kotlin.String): Dossier? {
@@ -4518,6 +5033,426 @@ public object FfiConverterTypeNetworkMonitor: FfiConverter<NetworkMonitor, Long>
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Keeps the secrets that unlock residents' data outside the data
+ * directory: on Android a Keystore key per secret
+ * (`AndroidKeystoreSecretStore`), on iOS a Keychain item each
+ * (`KeychainSecretStore`). Wiping a resident asks it to delete a secret:
+ * it must really forget it.
+ */
+public interface SecretStore {
+    
+    /**
+     * The secret kept under `name`, if any (32 bytes).
+     */
+    fun `get`(`name`: kotlin.String): kotlin.ByteArray?
+    
+    /**
+     * Keeps `secret` under `name`, replacing any.
+     */
+    fun `put`(`name`: kotlin.String, `secret`: kotlin.ByteArray)
+    
+    /**
+     * Forgets the secret under `name` (nothing when there is none).
+     */
+    fun `delete`(`name`: kotlin.String)
+    
+    companion object
+}
+
+/**
+ * Keeps the secrets that unlock residents' data outside the data
+ * directory: on Android a Keystore key per secret
+ * (`AndroidKeystoreSecretStore`), on iOS a Keychain item each
+ * (`KeychainSecretStore`). Wiping a resident asks it to delete a secret:
+ * it must really forget it.
+ */
+open class SecretStoreImpl: Disposable, AutoCloseable, SecretStore
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_hoso_ffi_fn_free_secretstore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_hoso_ffi_fn_clone_secretstore(handle, status)
+        }
+    }
+
+    
+    /**
+     * The secret kept under `name`, if any (32 bytes).
+     */
+    @Throws(HostException::class)override fun `get`(`name`: kotlin.String): kotlin.ByteArray? {
+            return FfiConverterOptionalByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HostException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_secretstore_get(
+        it,
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Keeps `secret` under `name`, replacing any.
+     */
+    @Throws(HostException::class)override fun `put`(`name`: kotlin.String, `secret`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HostException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_secretstore_put(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterByteArray.lower(`secret`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Forgets the secret under `name` (nothing when there is none).
+     */
+    @Throws(HostException::class)override fun `delete`(`name`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HostException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_secretstore_delete(
+        it,
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceSecretStore {
+    internal object `get`: UniffiCallbackInterfaceSecretStoreMethod0 {
+        override fun callback(`uniffiHandle`: Long,`name`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSecretStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`get`(
+                    FfiConverterString.lift(`name`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray? -> uniffiOutReturn.setValue(FfiConverterOptionalByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: HostException -> FfiConverterTypeHostError.lower(e) }
+            )
+        }
+    }
+    internal object `put`: UniffiCallbackInterfaceSecretStoreMethod1 {
+        override fun callback(`uniffiHandle`: Long,`name`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSecretStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`put`(
+                    FfiConverterString.lift(`name`),
+                    FfiConverterByteArray.lift(`secret`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: HostException -> FfiConverterTypeHostError.lower(e) }
+            )
+        }
+    }
+    internal object `delete`: UniffiCallbackInterfaceSecretStoreMethod2 {
+        override fun callback(`uniffiHandle`: Long,`name`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeSecretStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`delete`(
+                    FfiConverterString.lift(`name`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: HostException -> FfiConverterTypeHostError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeSecretStore.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeSecretStore.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceSecretStore.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `get`,
+        `put`,
+        `delete`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_hoso_ffi_fn_init_callback_vtable_secretstore(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSecretStore: FfiConverter<SecretStore, Long> {
+    internal val handleMap = UniffiHandleMap<SecretStore>()
+
+    override fun lower(value: SecretStore): Long {
+        if (value is SecretStoreImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): SecretStore {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return SecretStoreImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): SecretStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: SecretStore) = 8UL
+
+    override fun write(value: SecretStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 /**
  * A file attached to a document slot.
@@ -4684,6 +5619,78 @@ public object FfiConverterTypeAttachmentInfo: FfiConverterRustBuffer<AttachmentI
 
 
 /**
+ * One entry of the audit log (never a value).
+ */
+data class AuditEntry (
+    val `seq`: kotlin.Long
+    , 
+    /**
+     * Unix seconds.
+     */
+    val `at`: kotlin.Long
+    , 
+    /**
+     * The resident's id.
+     */
+    val `resident`: kotlin.String
+    , 
+    val `action`: Action
+    , 
+    val `procedure`: kotlin.String?
+    , 
+    val `draft`: kotlin.String?
+    , 
+    val `dossier`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditEntry: FfiConverterRustBuffer<AuditEntry> {
+    override fun read(buf: ByteBuffer): AuditEntry {
+        return AuditEntry(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAction.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditEntry) = (
+            FfiConverterLong.allocationSize(value.`seq`) +
+            FfiConverterLong.allocationSize(value.`at`) +
+            FfiConverterString.allocationSize(value.`resident`) +
+            FfiConverterTypeAction.allocationSize(value.`action`) +
+            FfiConverterOptionalString.allocationSize(value.`procedure`) +
+            FfiConverterOptionalString.allocationSize(value.`draft`) +
+            FfiConverterOptionalString.allocationSize(value.`dossier`)
+    )
+
+    override fun write(value: AuditEntry, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`seq`, buf)
+            FfiConverterLong.write(value.`at`, buf)
+            FfiConverterString.write(value.`resident`, buf)
+            FfiConverterTypeAction.write(value.`action`, buf)
+            FfiConverterOptionalString.write(value.`procedure`, buf)
+            FfiConverterOptionalString.write(value.`draft`, buf)
+            FfiConverterOptionalString.write(value.`dossier`, buf)
+    }
+}
+
+
+
+/**
  * What importing a catalog did.
  */
 data class CatalogImport (
@@ -4833,6 +5840,73 @@ public object FfiConverterTypeCatalogUpdate: FfiConverterRustBuffer<CatalogUpdat
             FfiConverterBoolean.write(value.`catalogChanged`, buf)
             FfiConverterLong.write(value.`signingKeysVersion`, buf)
             FfiConverterBoolean.write(value.`signingKeysChanged`, buf)
+    }
+}
+
+
+
+/**
+ * A consent as kept.
+ */
+data class Consent (
+    val `method`: ConsentMethod
+    , 
+    val `reference`: kotlin.String
+    , 
+    val `covers`: List<kotlin.String>
+    , 
+    val `retentionDays`: kotlin.UInt
+    , 
+    /**
+     * Unix seconds.
+     */
+    val `givenAt`: kotlin.Long
+    , 
+    /**
+     * SHA-256 of the signed form's scan, if any.
+     */
+    val `scanSha256`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConsent: FfiConverterRustBuffer<Consent> {
+    override fun read(buf: ByteBuffer): Consent {
+        return Consent(
+            FfiConverterTypeConsentMethod.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Consent) = (
+            FfiConverterTypeConsentMethod.allocationSize(value.`method`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterSequenceString.allocationSize(value.`covers`) +
+            FfiConverterUInt.allocationSize(value.`retentionDays`) +
+            FfiConverterLong.allocationSize(value.`givenAt`) +
+            FfiConverterOptionalString.allocationSize(value.`scanSha256`)
+    )
+
+    override fun write(value: Consent, buf: ByteBuffer) {
+            FfiConverterTypeConsentMethod.write(value.`method`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterSequenceString.write(value.`covers`, buf)
+            FfiConverterUInt.write(value.`retentionDays`, buf)
+            FfiConverterLong.write(value.`givenAt`, buf)
+            FfiConverterOptionalString.write(value.`scanSha256`, buf)
     }
 }
 
@@ -5717,6 +6791,109 @@ public object FfiConverterTypeGroupEntry: FfiConverterRustBuffer<GroupEntry> {
 
 
 /**
+ * What the resident keeps of a filed dossier.
+ */
+data class Handover (
+    val `dossierCode`: kotlin.String
+    , 
+    val `procedureCode`: kotlin.String
+    , 
+    val `procedureName`: kotlin.String
+    , 
+    val `agency`: kotlin.String
+    , 
+    /**
+     * `dd/mm/yyyy`.
+     */
+    val `submittedOn`: kotlin.String
+    , 
+    /**
+     * `dd/mm/yyyy`, when there is an appointment.
+     */
+    val `appointmentOn`: kotlin.String?
+    , 
+    val `feeVnd`: kotlin.Long
+    , 
+    val `results`: List<kotlin.String>
+    , 
+    val `bring`: List<kotlin.String>
+    , 
+    /**
+     * The signed receipt as QR text (`HS1:…`).
+     */
+    val `receiptQr`: kotlin.String
+    , 
+    val `lookupUrl`: kotlin.String
+    , 
+    /**
+     * A short SMS with the code and the lookup link.
+     */
+    val `sms`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHandover: FfiConverterRustBuffer<Handover> {
+    override fun read(buf: ByteBuffer): Handover {
+        return Handover(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Handover) = (
+            FfiConverterString.allocationSize(value.`dossierCode`) +
+            FfiConverterString.allocationSize(value.`procedureCode`) +
+            FfiConverterString.allocationSize(value.`procedureName`) +
+            FfiConverterString.allocationSize(value.`agency`) +
+            FfiConverterString.allocationSize(value.`submittedOn`) +
+            FfiConverterOptionalString.allocationSize(value.`appointmentOn`) +
+            FfiConverterLong.allocationSize(value.`feeVnd`) +
+            FfiConverterSequenceString.allocationSize(value.`results`) +
+            FfiConverterSequenceString.allocationSize(value.`bring`) +
+            FfiConverterString.allocationSize(value.`receiptQr`) +
+            FfiConverterString.allocationSize(value.`lookupUrl`) +
+            FfiConverterString.allocationSize(value.`sms`)
+    )
+
+    override fun write(value: Handover, buf: ByteBuffer) {
+            FfiConverterString.write(value.`dossierCode`, buf)
+            FfiConverterString.write(value.`procedureCode`, buf)
+            FfiConverterString.write(value.`procedureName`, buf)
+            FfiConverterString.write(value.`agency`, buf)
+            FfiConverterString.write(value.`submittedOn`, buf)
+            FfiConverterOptionalString.write(value.`appointmentOn`, buf)
+            FfiConverterLong.write(value.`feeVnd`, buf)
+            FfiConverterSequenceString.write(value.`results`, buf)
+            FfiConverterSequenceString.write(value.`bring`, buf)
+            FfiConverterString.write(value.`receiptQr`, buf)
+            FfiConverterString.write(value.`lookupUrl`, buf)
+            FfiConverterString.write(value.`sms`, buf)
+    }
+}
+
+
+
+/**
  * One step of a dossier's history.
  */
 data class HistoryEntry (
@@ -5809,6 +6986,75 @@ public object FfiConverterTypeLegalBasis: FfiConverterRustBuffer<LegalBasis> {
     override fun write(value: LegalBasis, buf: ByteBuffer) {
             FfiConverterString.write(value.`number`, buf)
             FfiConverterString.write(value.`title`, buf)
+    }
+}
+
+
+
+/**
+ * What the volunteer records when a resident agrees.
+ */
+data class NewConsent (
+    val `method`: ConsentMethod
+    , 
+    /**
+     * Form number, VNeID confirmation code or the witness (1–64 chars).
+     */
+    val `reference`: kotlin.String
+    , 
+    /**
+     * Procedure codes it covers (at least one).
+     */
+    val `covers`: List<kotlin.String>
+    , 
+    /**
+     * Days their data may be kept after their last dossier ends (1–3650).
+     */
+    val `retentionDays`: kotlin.UInt
+    , 
+    /**
+     * The signed form's scan (PDF, JPEG or PNG; required for a signed
+     * form, at most 16 MiB).
+     */
+    val `scanPath`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewConsent: FfiConverterRustBuffer<NewConsent> {
+    override fun read(buf: ByteBuffer): NewConsent {
+        return NewConsent(
+            FfiConverterTypeConsentMethod.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewConsent) = (
+            FfiConverterTypeConsentMethod.allocationSize(value.`method`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterSequenceString.allocationSize(value.`covers`) +
+            FfiConverterUInt.allocationSize(value.`retentionDays`) +
+            FfiConverterOptionalString.allocationSize(value.`scanPath`)
+    )
+
+    override fun write(value: NewConsent, buf: ByteBuffer) {
+            FfiConverterTypeConsentMethod.write(value.`method`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterSequenceString.write(value.`covers`, buf)
+            FfiConverterUInt.write(value.`retentionDays`, buf)
+            FfiConverterOptionalString.write(value.`scanPath`, buf)
     }
 }
 
@@ -6750,6 +7996,79 @@ public object FfiConverterTypeRequirementChange: FfiConverterRustBuffer<Requirem
 
 
 /**
+ * A resident on the volunteer's device.
+ */
+data class Resident (
+    val `id`: kotlin.String
+    , 
+    /**
+     * How the volunteer tells them apart.
+     */
+    val `label`: kotlin.String
+    , 
+    /**
+     * Unix seconds.
+     */
+    val `createdAt`: kotlin.Long
+    , 
+    val `retentionDays`: kotlin.UInt
+    , 
+    /**
+     * Dossier codes filed for them.
+     */
+    val `dossiers`: List<kotlin.String>
+    , 
+    /**
+     * Something of theirs waits to be sent.
+     */
+    val `outboxPending`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResident: FfiConverterRustBuffer<Resident> {
+    override fun read(buf: ByteBuffer): Resident {
+        return Resident(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Resident) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterLong.allocationSize(value.`createdAt`) +
+            FfiConverterUInt.allocationSize(value.`retentionDays`) +
+            FfiConverterSequenceString.allocationSize(value.`dossiers`) +
+            FfiConverterBoolean.allocationSize(value.`outboxPending`)
+    )
+
+    override fun write(value: Resident, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterLong.write(value.`createdAt`, buf)
+            FfiConverterUInt.write(value.`retentionDays`, buf)
+            FfiConverterSequenceString.write(value.`dossiers`, buf)
+            FfiConverterBoolean.write(value.`outboxPending`, buf)
+    }
+}
+
+
+
+/**
  * A scanned code: which dossier, from what, and whether it can be looked
  * up publicly.
  */
@@ -7269,6 +8588,11 @@ data class SyncSummary (
      * Status changes pulled after sending.
      */
     val `statusChanges`: List<StatusUpdate>
+    , 
+    /**
+     * Residents wiped because their consent's retention ended.
+     */
+    val `residentsErased`: List<kotlin.String>
     
 ){
     
@@ -7291,6 +8615,7 @@ public object FfiConverterTypeSyncSummary: FfiConverterRustBuffer<SyncSummary> {
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterSequenceTypeStatusUpdate.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -7300,7 +8625,8 @@ public object FfiConverterTypeSyncSummary: FfiConverterRustBuffer<SyncSummary> {
             FfiConverterLong.allocationSize(value.`needsUser`) +
             FfiConverterLong.allocationSize(value.`waitingForUnmetered`) +
             FfiConverterLong.allocationSize(value.`bytesSent`) +
-            FfiConverterSequenceTypeStatusUpdate.allocationSize(value.`statusChanges`)
+            FfiConverterSequenceTypeStatusUpdate.allocationSize(value.`statusChanges`) +
+            FfiConverterSequenceString.allocationSize(value.`residentsErased`)
     )
 
     override fun write(value: SyncSummary, buf: ByteBuffer) {
@@ -7310,6 +8636,66 @@ public object FfiConverterTypeSyncSummary: FfiConverterRustBuffer<SyncSummary> {
             FfiConverterLong.write(value.`waitingForUnmetered`, buf)
             FfiConverterLong.write(value.`bytesSent`, buf)
             FfiConverterSequenceTypeStatusUpdate.write(value.`statusChanges`, buf)
+            FfiConverterSequenceString.write(value.`residentsErased`, buf)
+    }
+}
+
+
+
+/**
+ * One row of team statistics.
+ */
+data class TeamStatsRow (
+    /**
+     * `YYYY-MM-DD`, Vietnam time.
+     */
+    val `day`: kotlin.String
+    , 
+    val `procedureCode`: kotlin.String
+    , 
+    val `status`: kotlin.Int
+    , 
+    val `statusName`: kotlin.String
+    , 
+    val `count`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTeamStatsRow: FfiConverterRustBuffer<TeamStatsRow> {
+    override fun read(buf: ByteBuffer): TeamStatsRow {
+        return TeamStatsRow(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TeamStatsRow) = (
+            FfiConverterString.allocationSize(value.`day`) +
+            FfiConverterString.allocationSize(value.`procedureCode`) +
+            FfiConverterInt.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`statusName`) +
+            FfiConverterLong.allocationSize(value.`count`)
+    )
+
+    override fun write(value: TeamStatsRow, buf: ByteBuffer) {
+            FfiConverterString.write(value.`day`, buf)
+            FfiConverterString.write(value.`procedureCode`, buf)
+            FfiConverterInt.write(value.`status`, buf)
+            FfiConverterString.write(value.`statusName`, buf)
+            FfiConverterLong.write(value.`count`, buf)
     }
 }
 
@@ -7529,6 +8915,102 @@ public object FfiConverterTypeVerdictInfo: FfiConverterRustBuffer<VerdictInfo> {
             FfiConverterString.write(value.`messageEn`, buf)
     }
 }
+
+
+
+/**
+ * What the volunteer did for a resident.
+ */
+
+enum class Action {
+    
+    CREATED,
+    OPENED,
+    CONSENT_RECORDED,
+    DRAFT_CREATED,
+    EDITED,
+    ATTACHED,
+    DETACHED,
+    DRAFT_DELETED,
+    QUEUED,
+    FILED,
+    HANDED_OVER,
+    WIPED,
+    EXPIRED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAction: FfiConverterRustBuffer<Action> {
+    override fun read(buf: ByteBuffer) = try {
+        Action.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Action) = 4UL
+
+    override fun write(value: Action, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a resident agreed.
+ */
+
+enum class ConsentMethod {
+    
+    /**
+     * A signed consent form; its scan is required.
+     */
+    SIGNED_FORM,
+    /**
+     * Confirmed in the resident's VNeID app (the confirmation code is the
+     * reference; never their password or one-time code).
+     */
+    VNEID,
+    /**
+     * Given aloud before a witness (named in the reference).
+     */
+    WITNESSED_VERBAL;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConsentMethod: FfiConverterRustBuffer<ConsentMethod> {
+    override fun read(buf: ByteBuffer) = try {
+        ConsentMethod.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ConsentMethod) = 4UL
+
+    override fun write(value: ConsentMethod, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -9306,6 +10788,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeEventListener: FfiConverterRustBuffer<EventListener?> {
     override fun read(buf: ByteBuffer): EventListener? {
         if (buf.get().toInt() == 0) {
@@ -9856,6 +11370,34 @@ public object FfiConverterSequenceTypeAttachmentInfo: FfiConverterRustBuffer<Lis
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeAttachmentInfo.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAuditEntry: FfiConverterRustBuffer<List<AuditEntry>> {
+    override fun read(buf: ByteBuffer): List<AuditEntry> {
+        val len = buf.getInt()
+        return List<AuditEntry>(len) {
+            FfiConverterTypeAuditEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AuditEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAuditEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AuditEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAuditEntry.write(it, buf)
         }
     }
 }
@@ -10426,6 +11968,34 @@ public object FfiConverterSequenceTypeRequirementChange: FfiConverterRustBuffer<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeResident: FfiConverterRustBuffer<List<Resident>> {
+    override fun read(buf: ByteBuffer): List<Resident> {
+        val len = buf.getInt()
+        return List<Resident>(len) {
+            FfiConverterTypeResident.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Resident>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeResident.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Resident>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeResident.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStatusUpdate: FfiConverterRustBuffer<List<StatusUpdate>> {
     override fun read(buf: ByteBuffer): List<StatusUpdate> {
         val len = buf.getInt()
@@ -10472,6 +12042,34 @@ public object FfiConverterSequenceTypeSubmission: FfiConverterRustBuffer<List<Su
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSubmission.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTeamStatsRow: FfiConverterRustBuffer<List<TeamStatsRow>> {
+    override fun read(buf: ByteBuffer): List<TeamStatsRow> {
+        val len = buf.getInt()
+        return List<TeamStatsRow>(len) {
+            FfiConverterTypeTeamStatsRow.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TeamStatsRow>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTeamStatsRow.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TeamStatsRow>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTeamStatsRow.write(it, buf)
         }
     }
 }
