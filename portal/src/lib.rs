@@ -24,6 +24,7 @@ pub mod receipt;
 mod root;
 pub mod seal;
 mod serve;
+mod team;
 pub mod throttle;
 mod uploads;
 mod volunteers;
@@ -139,7 +140,7 @@ impl Portal {
             // Schema 1 → 2: the volunteer and team indexes (ADR 0013).
             // Each rebuild replaces its index whole, so an upgrade cut off
             // part-way is simply done again at the next start.
-            volunteers::reindex(&db)?;
+            accounts::reindex_volunteers(&db)?;
             dossiers::reindex_teams(&db)?;
             db.upgraded()?;
         }

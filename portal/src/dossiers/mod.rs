@@ -3,13 +3,14 @@
 //! lookup by receipt token, a volunteer team's dossiers for its leader
 //! (`team`), and the admin side (listing, moving a dossier, the processing
 //! clock, stats) with the officer simulation. A volunteer acts for a
-//! resident only while its commune approves it (`volunteers`).
+//! resident only while its commune approves it (`standing`).
 
 mod admin;
 mod idempotency;
 mod model;
 mod schedule;
 mod sim;
+mod standing;
 mod status;
 mod store;
 mod submit;
@@ -142,7 +143,7 @@ fn answer_supplement(
     response: SupplementResponse,
 ) -> Result<submit::Outcome, ApiError> {
     let mut record = store::owned(&portal.db, caller, code)?;
-    crate::volunteers::require_approved(portal, caller)?;
+    standing::require_approved(portal, caller)?;
     let request = match &record.supplement_request {
         Some(request) if record.status == SUPPLEMENT_REQUESTED => request,
         _ => {
@@ -250,7 +251,7 @@ async fn withdraw(
     }
     let _lock = portal.dossiers.lock.lock().await;
     let mut record = store::owned(&portal.db, &caller, &code)?;
-    crate::volunteers::require_approved(&portal, &caller)?;
+    standing::require_approved(&portal, &caller)?;
     if record.status == WITHDRAWAL_REQUESTED {
         return Ok(no_store(axum::Json(record.view())));
     }

@@ -110,7 +110,7 @@ pub fn submit(
     let sub: DossierSubmission = from_value(value)?;
     // A volunteer the commune has not approved is refused before anything
     // else is checked, and the refusal is not stored under the key.
-    let filer = crate::volunteers::filer(portal, caller)?;
+    let filer = super::standing::filer(portal, caller)?;
     let accepted = validate::submission(portal, caller, &sub)?;
     let now = portal.clock.now();
     let day = crate::clock::vn_date(now);

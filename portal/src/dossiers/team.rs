@@ -7,14 +7,15 @@
 //!
 //! Storage: `team_dossiers/{team key}/{order:016x}` → dossier code, the
 //! team key being the blinded normal form of the volunteer's team
-//! (`volunteers::team`).
+//! (`crate::team`).
 
 use super::model::DossierRecord;
+use super::standing::{current, not_approved, team_of};
 use super::{cursor_param, limit_param, no_store, store};
 use crate::accounts::{self, Caller};
 use crate::db::{Db, DbError, Write};
 use crate::error::ApiError;
-use crate::volunteers::{self, team::TeamKey};
+use crate::team::TeamKey;
 use crate::Portal;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -74,21 +75,16 @@ pub(super) async fn list(
     if caller.kind != AccountKind::Volunteer {
         return Err(leader_required());
     }
-    let leader =
-        accounts::account(&portal, &caller.account_id)?.ok_or_else(ApiError::unauthorized)?;
-    let approval = volunteers::approval_of(&leader);
+    let leader = current(&portal, &caller)?;
+    let approval = leader.approval();
     if !approval.may_file() {
-        return Err(volunteers::not_approved(approval.state));
+        return Err(not_approved(approval.state));
     }
     if !approval.is_leader() {
         return Err(leader_required());
     }
-    let Some(profile) = leader.volunteer.clone() else {
-        return Err(ApiError::internal(
-            &"a volunteer account without its team (damaged record)",
-        ));
-    };
-    let team = TeamKey::of(portal.db.sealer(), &profile);
+    let (team, profile) = team_of(&portal, &leader)?;
+    let profile = profile.clone();
     let prefix = format!("{}/", team.as_str());
     let after = cursor.map(|c| format!("{prefix}{c:016x}"));
     let mut page: Vec<(String, String)> =
@@ -251,7 +247,7 @@ mod tests {
                 .collect()
         };
         for _ in 0..2 {
-            crate::volunteers::reindex(&db).unwrap();
+            accounts::reindex_volunteers(&db).unwrap();
             reindex(&db).unwrap();
             let order: Vec<String> = db
                 .scan::<String>("volunteer_order", "", None, 10)

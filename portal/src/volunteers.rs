@@ -1,15 +1,16 @@
-//! The commune's decisions on volunteer accounts (admin token only; the
-//! reference portal has no commune-officer account): the list of volunteer
-//! accounts by approval state and team, approving one as a member or
-//! leader, and revoking an approval with a reason. A decision is committed
-//! under the dossiers' lock, so once it is answered no submission that
-//! read the old state is still running.
+//! The commune's decisions on volunteer accounts (#19, ADR 0013; admin
+//! token only: the reference portal has no commune-officer account): the
+//! list of volunteer accounts by approval state and team, approving one as
+//! a member or leader, and revoking an approval with a reason. A decision
+//! is committed under the dossiers' lock, so once it is answered no
+//! submission that read the old state is still running. What an approval
+//! allows is checked where residents are acted for (`dossiers`).
 
-use super::{approval_of, in_order, team::TeamFilter};
 use crate::accounts::{self, AccountRecord};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, FieldIssue};
 use crate::extract::{Admin, ApiJson};
+use crate::team::TeamFilter;
 use crate::Portal;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -81,7 +82,7 @@ async fn list(
     let mut has_more = true;
     while has_more && volunteers.len() < limit && read < SCAN_MAX {
         let want = (limit - volunteers.len()).min(SCAN_MAX - read);
-        let (ids, last, more) = in_order(&portal.db, after, want)?;
+        let (ids, last, more) = accounts::volunteers_in_order(&portal.db, after, want)?;
         read += ids.len();
         after = Some(last);
         has_more = more;
@@ -89,7 +90,7 @@ async fn list(
             let Some(account) = accounts::account(&portal, &id)? else {
                 continue;
             };
-            let approval = approval_of(&account);
+            let approval = account.approval();
             let in_team = account
                 .volunteer
                 .as_ref()
@@ -130,7 +131,7 @@ async fn decide(
     let _accounts = portal.accounts_lock.lock().await;
     let mut account = volunteer(portal, account_id)?;
     let now = rfc3339(portal.clock.now());
-    if let Some(next) = decide(&approval_of(&account), now) {
+    if let Some(next) = decide(&account.approval(), now) {
         account.approval = Some(next);
         portal.db.commit(&[accounts::write(&account)])?;
     }

@@ -7,10 +7,13 @@
 //! `LoginRequest`, `RefreshRequest`, `TokenPair`).
 //!
 //! Storage: `accounts/{id}` (sealed, with the password hash and a
-//! volunteer's approval), `phones/{blind(phone)}` → id,
+//! volunteer's approval by its commune), `phones/{blind(phone)}` → id,
 //! `tokens/{blind(token)}`, `sessions/{id}`. Tokens are stored only
 //! blinded, so a copy of the store yields no usable token. A new volunteer
-//! is also listed in registration order (`volunteers`).
+//! is also listed in registration order (`volunteer_order`), which the
+//! commune's list (`volunteers`) pages through.
+
+mod volunteer_order;
 
 use crate::clock::rfc3339;
 use crate::db::{Db, DbError, Write};
@@ -50,7 +53,7 @@ pub struct AccountRecord {
     pub volunteer: Option<VolunteerProfile>,
     /// A volunteer's standing with the commune. Absent in records written
     /// before approvals existed: such a volunteer reads as `pending` since
-    /// registration ([`crate::volunteers::approval_of`]).
+    /// registration ([`AccountRecord::approval`]).
     #[serde(default)]
     pub approval: Option<VolunteerApproval>,
     pub created_at: String,
@@ -58,6 +61,14 @@ pub struct AccountRecord {
 }
 
 impl AccountRecord {
+    /// A volunteer's approval, `pending` since registration when none is
+    /// stored (a record written before approvals).
+    pub fn approval(&self) -> VolunteerApproval {
+        self.approval
+            .clone()
+            .unwrap_or_else(|| VolunteerApproval::pending(self.created_at.clone()))
+    }
+
     /// The account as the API answers it.
     pub fn public(&self) -> Account {
         Account {
@@ -67,8 +78,7 @@ impl AccountRecord {
             full_name: self.full_name.clone(),
             email: self.email.clone(),
             volunteer: self.volunteer.clone(),
-            approval: (self.kind == AccountKind::Volunteer)
-                .then(|| crate::volunteers::approval_of(self)),
+            approval: (self.kind == AccountKind::Volunteer).then(|| self.approval()),
             created_at: self.created_at.clone(),
         }
     }
@@ -236,7 +246,7 @@ async fn register(
     };
     let mut writes = vec![write(&account), Write::put(PHONES, phone_key, &account.id)];
     if account.kind == AccountKind::Volunteer {
-        writes.push(crate::volunteers::order_write(&portal.db, &account.id)?);
+        writes.push(volunteer_order::write(&portal.db, &account.id)?);
     }
     portal.db.commit(&writes)?;
     let location =
@@ -274,18 +284,37 @@ pub(crate) fn write(account: &AccountRecord) -> Write {
     Write::put(ACCOUNTS, account.id.clone(), account)
 }
 
-/// Calls `f` with every account, in id order, a page at a time (store
-/// migrations).
-pub(crate) fn each(db: &Db, mut f: impl FnMut(&AccountRecord)) -> Result<(), DbError> {
+/// Volunteer account ids in registration order after position `after`
+/// (at most `limit`), the last position read, and whether more follow.
+pub(crate) fn volunteers_in_order(
+    db: &Db,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<(Vec<String>, u64, bool), DbError> {
+    volunteer_order::page(db, after, limit)
+}
+
+/// Rebuilds the registration-order index of volunteers from the accounts
+/// (a store written before it existed): by registration time, then id.
+/// Idempotent: the index is replaced whole, in one commit.
+pub(crate) fn reindex_volunteers(db: &Db) -> Result<(), DbError> {
+    let mut volunteers: Vec<(String, String)> = Vec::new();
     let mut after: Option<String> = None;
     loop {
         let page: Vec<(String, AccountRecord)> = db.scan(ACCOUNTS, "", after.as_deref(), 500)?;
         let Some((last, _)) = page.last() else {
-            return Ok(());
+            break;
         };
         after = Some(last.clone());
-        page.iter().for_each(|(_, a)| f(a));
+        volunteers.extend(
+            page.into_iter()
+                .filter(|(_, a)| a.kind == AccountKind::Volunteer)
+                .map(|(_, a)| (a.created_at, a.id)),
+        );
     }
+    volunteers.sort();
+    let ids: Vec<String> = volunteers.into_iter().map(|(_, id)| id).collect();
+    volunteer_order::rebuild(db, &ids)
 }
 
 /// How many accounts exist (admin stats).

@@ -1,4 +1,4 @@
-//! How a volunteer team is identified: the registration's `volunteer`
+//! How a volunteer team is identified (ADR 0013): the registration's `volunteer`
 //! block (team name, province, commune), each part normalised so that the
 //! same team typed twice is one team — Unicode NFC, trimmed, whitespace
 //! runs as one space, lower case; the province as one of the 34 when it
