@@ -23,6 +23,7 @@ mod resident_cmd;
 mod search_cmd;
 mod status_cmd;
 mod sync_cmd;
+mod volunteer_cmd;
 
 use clap::{Parser, Subcommand};
 use failure::Failure;
@@ -84,9 +85,13 @@ enum Command {
     Hash(hash_cmd::HashArgs),
     /// Import the shared catalog into a scratch directory and search it.
     Demo(demo::DemoArgs),
-    /// Log in to a portal or out of it.
+    /// Log in to a portal (registering a citizen or a volunteer first) or
+    /// out of it; the account and its approval.
     #[command(subcommand)]
     Portal(sync_cmd::PortalCommand),
+    /// A volunteer team's dossiers, for its leader.
+    #[command(subcommand)]
+    Team(volunteer_cmd::TeamCommand),
     /// Freeze a complete draft into the outbox, to be sent by `hoso sync`
     /// (a supplement draft is queued as the answer to its dossier).
     Submit {
@@ -232,6 +237,7 @@ fn main() -> ExitCode {
         Command::Hash(args) => hash_cmd::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Portal(cmd) => sync_cmd::portal(&ctx, cmd),
+        Command::Team(cmd) => volunteer_cmd::team(&ctx, cmd),
         Command::Submit {
             draft_id,
             agency,

@@ -1,6 +1,7 @@
 //! `hoso portal …`, `hoso submit`, `hoso supplement`, `hoso withdraw`,
 //! `hoso outbox`, `hoso sync`, `hoso status`: log in to a portal (the
-//! session is sealed in the data directory), queue dossiers, supplements
+//! session is sealed in the data directory; first registering a citizen or
+//! a volunteer of a team), queue dossiers, supplements
 //! and withdrawals, list the outbox, send what is due (once, or watching
 //! until stopped), and read followed dossiers.
 
@@ -19,6 +20,7 @@ use hoso_core::sync::engine::{NetworkPolicy, SyncError, SyncEvent, SyncOptions, 
 use hoso_core::sync::report::RoundReport;
 use hoso_core::sync::round::RoundPolicy;
 use hoso_core::sync::Local;
+use hoso_core::wire::VolunteerProfile;
 
 #[derive(Subcommand)]
 pub enum PortalCommand {
@@ -31,9 +33,27 @@ pub enum PortalCommand {
         #[arg(long)]
         phone: String,
         /// Create a citizen account with this full name first.
-        #[arg(long, value_name = "FULL_NAME")]
+        #[arg(long, value_name = "FULL_NAME", conflicts_with = "register_volunteer")]
         register: Option<String>,
+        /// Create a volunteer account with this full name first, in the
+        /// team given by --team, --province and --commune. It files for
+        /// residents once the commune approves it (hoso portal account).
+        #[arg(long, value_name = "FULL_NAME", requires_all = ["team", "province", "commune"])]
+        register_volunteer: Option<String>,
+        /// The volunteer's community digital-tech team (Tổ công nghệ số
+        /// cộng đồng).
+        #[arg(long, requires = "register_volunteer")]
+        team: Option<String>,
+        /// The team's province.
+        #[arg(long, requires = "register_volunteer")]
+        province: Option<String>,
+        /// The team's commune or ward.
+        #[arg(long, requires = "register_volunteer")]
+        commune: Option<String>,
     },
+    /// The logged-in account as the portal holds it now: for a volunteer,
+    /// whether the commune approves it (and as member or leader).
+    Account,
     /// Forget the session (and end it on the portal when reachable).
     Logout,
     /// The receiving agencies (their codes go to `hoso submit --agency`):
@@ -67,24 +87,55 @@ pub fn portal(ctx: &Context, cmd: PortalCommand) -> Result<(), Failure> {
             url,
             phone,
             register,
+            register_volunteer,
+            team,
+            province,
+            commune,
         } => {
             let password = password()?;
             let client = PortalClient::new(&url)?;
+            let volunteer = match (register_volunteer, team, province, commune) {
+                (Some(name), Some(team), Some(province), Some(commune)) => Some((
+                    name,
+                    VolunteerProfile {
+                        team,
+                        province,
+                        commune,
+                    },
+                )),
+                _ => None,
+            };
             let account = runtime()?.block_on(async {
                 if let Some(name) = register {
                     client.register_citizen(&phone, &password, &name).await?;
+                }
+                if let Some((name, team)) = volunteer {
+                    client
+                        .register_volunteer(&phone, &password, &name, team)
+                        .await?;
                 }
                 client.login(&phone, &password).await
             })?;
             sessions.remember(&client)?;
             if ctx.json {
-                print_json(
-                    &serde_json::json!({"logged_in": true, "url": client.base_url(), "account_id": account.id}),
-                );
+                print_json(&serde_json::json!({
+                    "logged_in": true,
+                    "url": client.base_url(),
+                    "account_id": account.id,
+                    "kind": account.kind,
+                    "approval": account.approval,
+                }));
             } else {
                 println!("Đã đăng nhập / logged in: {}", client.base_url());
+                if let Some(a) = &account.approval {
+                    println!(
+                        "Duyệt / approval: {}",
+                        crate::volunteer_cmd::approval_line(a)
+                    );
+                }
             }
         }
+        PortalCommand::Account => return crate::volunteer_cmd::account(ctx),
         PortalCommand::Logout => {
             if let Some(client) = sessions.resume()? {
                 // Best effort: the local session goes either way.

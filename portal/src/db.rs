@@ -4,6 +4,13 @@
 //! personal data reaches disk in clear), multi-record changes in one
 //! transaction flushed before the request is answered, and a corrupt store
 //! quarantined (moved aside) rather than a crash.
+//!
+//! Schema versions: 1, the first; 2 adds the volunteer and team indexes
+//! (ADR 0013). A store of an older version opens with
+//! [`Db::upgrade_from`] set; the portal rebuilds what the new version adds
+//! and then calls [`Db::upgraded`]. A store of a newer version is refused,
+//! so an older portal never writes to a store whose indexes it would not
+//! keep.
 
 use crate::seal::Sealer;
 use hoso_core::{open_sled, DirectoryLock, LockError, SledOpenFailure, StorageError};
@@ -13,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 const SCHEMA_KEY: &[u8] = b"hoso-portal/schema_version";
 const STORE_DIR: &str = "portal.sled";
 /// Beside the store, so moving a damaged store aside never moves the lock.
@@ -87,6 +94,9 @@ pub struct Db {
     sealer: Arc<Sealer>,
     /// Where a corrupt store found at start-up was moved.
     pub quarantined: Option<PathBuf>,
+    /// The schema version of a store written by an older portal, until
+    /// [`Db::upgraded`].
+    pub upgrade_from: Option<u32>,
     /// The data directory's lock, held while any clone lives; declared after
     /// `db` so the engine closes first.
     _lock: Arc<DirectoryLock>,
@@ -132,7 +142,7 @@ impl Db {
             }
             Err(SledOpenFailure::Other(e)) => return Err(e.into()),
         };
-        match db.get(SCHEMA_KEY)? {
+        let upgrade_from = match db.get(SCHEMA_KEY)? {
             Some(v) => {
                 let found = <[u8; 4]>::try_from(v.as_ref())
                     .map(u32::from_be_bytes)
@@ -140,18 +150,30 @@ impl Db {
                 if found > SCHEMA_VERSION {
                     return Err(DbError::NewerSchema(found));
                 }
+                (found < SCHEMA_VERSION).then_some(found)
             }
             None => {
                 db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
                 db.flush()?;
+                None
             }
-        }
+        };
         Ok(Db {
             db,
             sealer,
             quarantined,
+            upgrade_from,
             _lock: Arc::new(lock),
         })
+    }
+
+    /// Records that the store now holds everything the current schema
+    /// version has (durably), once the upgrade's own commits are done.
+    pub fn upgraded(&mut self) -> Result<(), DbError> {
+        self.db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+        self.db.flush()?;
+        self.upgrade_from = None;
+        Ok(())
     }
 
     fn decode<T: DeserializeOwned>(&self, tree: &str, key: &str, raw: &[u8]) -> Result<T, DbError> {
@@ -368,6 +390,32 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn an_older_store_opens_for_upgrade_until_upgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = Db::open(dir.path(), sealer(dir.path())).unwrap();
+            assert_eq!(db.upgrade_from, None, "a new store is current");
+            db.db.insert(SCHEMA_KEY, &1u32.to_be_bytes()).unwrap();
+        }
+        {
+            let mut db = Db::open(dir.path(), sealer(dir.path())).unwrap();
+            assert_eq!(db.upgrade_from, Some(1));
+            db.upgraded().unwrap();
+            assert_eq!(db.upgrade_from, None);
+        }
+        let db = Db::open(dir.path(), sealer(dir.path())).unwrap();
+        assert_eq!(db.upgrade_from, None);
+        db.db
+            .insert(SCHEMA_KEY, &(SCHEMA_VERSION + 1).to_be_bytes())
+            .unwrap();
+        drop(db);
+        assert!(matches!(
+            Db::open(dir.path(), sealer(dir.path())),
+            Err(DbError::NewerSchema(_))
+        ));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! for development, end-to-end tests, demos and pilots: the catalog,
 //! accounts, resumable uploads, idempotent dossier submission with signed
 //! receipts, status tracking with an officer simulation, public lookup,
-//! limits and fault injection.
+//! volunteer accounts approved by their commune with their team's
+//! dossiers, limits and fault injection.
 
 mod accounts;
 pub mod admin_token;
@@ -23,8 +24,10 @@ pub mod receipt;
 mod root;
 pub mod seal;
 mod serve;
+mod team;
 pub mod throttle;
 mod uploads;
+mod volunteers;
 pub mod workdays;
 
 pub use config::{Config, Faults};
@@ -132,7 +135,15 @@ impl Portal {
         }
         std::fs::create_dir_all(&data_dir)?;
         let sealer = Arc::new(seal::Sealer::open(&data_dir)?);
-        let db = db::Db::open(&data_dir, sealer)?;
+        let mut db = db::Db::open(&data_dir, sealer)?;
+        if db.upgrade_from.is_some() {
+            // Schema 1 → 2: the volunteer and team indexes (ADR 0013).
+            // Each rebuild replaces its index whole, so an upgrade cut off
+            // part-way is simply done again at the next start.
+            accounts::reindex_volunteers(&db)?;
+            dossiers::reindex_teams(&db)?;
+            db.upgraded()?;
+        }
         let clock = clock::Clock::open(db.clone(), config.clock_speed)?;
         let served = catalog::open_versions(&data_dir, &catalog)?;
         Ok(Portal {
@@ -204,6 +215,7 @@ pub fn router(portal: Arc<Portal>) -> Router {
         .merge(accounts::routes())
         .merge(uploads::routes())
         .merge(dossiers::routes())
+        .merge(volunteers::routes())
         .fallback(|| async { ApiError::not_found() });
     limits::apply(api, &portal)
         .layer(axum::extract::DefaultBodyLimit::disable())

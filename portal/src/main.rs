@@ -81,6 +81,35 @@ enum AdminCommand {
         #[arg(long)]
         verify: bool,
     },
+    /// Volunteer accounts in registration order (the commune's list), by
+    /// approval state and team.
+    Volunteers {
+        /// pending, approved or revoked.
+        #[arg(long, value_parser = ["pending", "approved", "revoked"])]
+        state: Option<String>,
+        /// The team's name (case and spacing ignored).
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long)]
+        commune: Option<String>,
+    },
+    /// The commune approves a volunteer account: it may file for residents
+    /// from now on (a leader also lists the team's dossiers).
+    Approve {
+        account_id: String,
+        #[arg(long, default_value = "member", value_parser = ["member", "leader"])]
+        role: String,
+    },
+    /// The commune revokes a volunteer's approval (or refuses a pending
+    /// account): it files for no resident from now on.
+    Revoke {
+        account_id: String,
+        /// Why; the volunteer sees it.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Args)]
@@ -214,7 +243,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// Calls the admin API and prints its JSON answer.
 fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
     use hoso_wire::status::{FEE_REQUESTED, SUPPLEMENT_REQUESTED};
-    use hoso_wire::{ClockAdvance, FeeAsk, StatusChange, SupplementAsk};
+    use hoso_wire::{
+        ApproveVolunteer, ClockAdvance, FeeAsk, RevokeVolunteer, StatusChange, SupplementAsk,
+        VolunteerRole,
+    };
     let base = args.url.trim_end_matches('/').to_string();
     let token = match (&args.token_file, std::env::var(admin_token::ENV)) {
         (Some(path), _) => admin_token::read(path)?,
@@ -282,6 +314,43 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
             format!("/v1/admin/dossiers?verify={verify}&limit=500"),
             None,
         ),
+        AdminCommand::Volunteers {
+            state,
+            team,
+            province,
+            commune,
+        } => {
+            let mut url = reqwest::Url::parse("http://portal/v1/admin/volunteers")?;
+            {
+                let mut query = url.query_pairs_mut();
+                query.append_pair("limit", "500");
+                for (name, value) in [
+                    ("state", state),
+                    ("team", team),
+                    ("province", province),
+                    ("commune", commune),
+                ] {
+                    if let Some(v) = value {
+                        query.append_pair(name, &v);
+                    }
+                }
+            }
+            let query = url.query().unwrap_or_default();
+            ("GET", format!("{}?{query}", url.path()), None)
+        }
+        AdminCommand::Approve { account_id, role } => {
+            let role = VolunteerRole::from_wire(&role).ok_or("--role: member | leader")?;
+            (
+                "POST",
+                format!("/v1/admin/volunteers/{}/approve", path_part(&account_id)?),
+                Some(serde_json::to_value(ApproveVolunteer { role })?),
+            )
+        }
+        AdminCommand::Revoke { account_id, reason } => (
+            "POST",
+            format!("/v1/admin/volunteers/{}/revoke", path_part(&account_id)?),
+            Some(serde_json::to_value(RevokeVolunteer { reason })?),
+        ),
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let (status, text) = runtime.block_on(async move {
@@ -302,6 +371,13 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Err(format!("cổng trả lời / the portal answered {status}").into())
     }
+}
+
+/// An id for a URL path: a UUID, or refused before anything is sent.
+fn path_part(account_id: &str) -> Result<String, Box<dyn std::error::Error>> {
+    uuid::Uuid::parse_str(account_id)
+        .map(|u| u.to_string())
+        .map_err(|_| "mã tài khoản phải là UUID / the account id must be a UUID".into())
 }
 
 fn serve(args: Serve) -> Result<(), Box<dyn std::error::Error>> {

@@ -187,3 +187,66 @@ async fn receiving_agencies_by_procedure_and_province() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A volunteer's device: registers with its team, reads its approval as
+/// the commune changes it, and (as the leader) the team's dossiers; the
+/// portal's refusals arrive typed, needing the commune rather than a retry.
+#[tokio::test]
+async fn a_volunteer_reads_its_approval_and_its_team() {
+    use hoso_core::error::{Classified, ErrorKind};
+    use hoso_core::wire::{ApprovalState, VolunteerProfile, VolunteerRole};
+    let tp = common::portal(common::config()).await;
+    let team = VolunteerProfile {
+        team: "Tổ công nghệ số cộng đồng phường Trường Vinh".into(),
+        province: "Nghệ An".into(),
+        commune: "Phường Trường Vinh".into(),
+    };
+    let client = PortalClient::new(&tp.base).unwrap();
+    let created = client
+        .register_volunteer("0389123456", "khai-sinh-2026!", "Hồ Thị Lan", team.clone())
+        .await
+        .unwrap();
+    assert_eq!(created.volunteer.as_ref(), Some(&team));
+    assert_eq!(
+        created.approval.as_ref().map(|a| a.state),
+        Some(ApprovalState::Pending)
+    );
+    assert!(matches!(client.me().await, Err(PortalError::NotLoggedIn)));
+    client.login("0389123456", "khai-sinh-2026!").await.unwrap();
+    assert_eq!(client.me().await.unwrap().approval, created.approval);
+
+    let refused = client.team_dossiers(None, None).await.unwrap_err();
+    assert_eq!(refused.code(), Some("volunteer_not_approved"));
+    assert_eq!(refused.error_code(), "volunteer_not_approved");
+    assert_eq!(refused.kind(), ErrorKind::Portal);
+    assert!(!refused.is_transient());
+
+    // The commune approves her as the team's leader (admin API).
+    let decide = |role: &str| {
+        client
+            .request(
+                Method::POST,
+                &format!("/v1/admin/volunteers/{}/approve", created.id),
+            )
+            .bearer_auth(common::ADMIN)
+            .json(&json!({ "role": role }))
+    };
+    client.send(decide("leader")).await.unwrap();
+    let me = client.me().await.unwrap();
+    let approval = me.approval.unwrap();
+    assert_eq!(approval.state, ApprovalState::Approved);
+    assert_eq!(approval.role, Some(VolunteerRole::Leader));
+    let page = client.team_dossiers(None, Some(10)).await.unwrap();
+    assert_eq!(page.team, team);
+    assert!(page.dossiers.is_empty() && !page.has_more);
+    let again = client
+        .team_dossiers(Some(&page.next_cursor), Some(10))
+        .await
+        .unwrap();
+    assert!(again.dossiers.is_empty());
+
+    // As a member she may file but not list the team.
+    client.send(decide("member")).await.unwrap();
+    let member = client.team_dossiers(None, None).await.unwrap_err();
+    assert_eq!(member.error_code(), "team_leader_required");
+}

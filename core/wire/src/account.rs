@@ -1,5 +1,6 @@
 //! Accounts and their sessions: registering a citizen or volunteer
-//! (`Registration`), the account as answered (`Account`), logging in
+//! (`Registration`), the account as answered (`Account`, with a volunteer's
+//! standing with the commune, `VolunteerApproval`), logging in
 //! (`LoginRequest`), rotating tokens (`RefreshRequest`) and the token pair
 //! both answer (`TokenPair`).
 
@@ -96,6 +97,82 @@ impl Registration {
     }
 }
 
+string_enum! {
+    /// `ApprovalState`: where a volunteer account stands with its commune.
+    /// `pending` from registration until the commune decides; only
+    /// `approved` may file for residents.
+    pub enum ApprovalState {
+        Pending = "pending",
+        Approved = "approved",
+        Revoked = "revoked",
+    }
+}
+
+string_enum! {
+    /// `VolunteerRole`: what the commune approved a volunteer as; a
+    /// `leader` also lists the team's dossiers.
+    pub enum VolunteerRole {
+        Member = "member",
+        Leader = "leader",
+    }
+}
+
+/// `VolunteerApproval` (response): a volunteer's approval state, since
+/// when, the role while approved and the commune's reason once revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolunteerApproval {
+    pub state: ApprovalState,
+    /// RFC 3339: when the account entered this state (registration, for
+    /// `pending`).
+    pub at: String,
+    /// `approved` only; else `null`.
+    pub role: Option<VolunteerRole>,
+    /// `revoked` only (1–1000 characters); else `null`.
+    pub reason: Option<String>,
+}
+
+impl VolunteerApproval {
+    /// Awaiting the commune since `at`.
+    pub fn pending(at: impl Into<String>) -> VolunteerApproval {
+        VolunteerApproval {
+            state: ApprovalState::Pending,
+            at: at.into(),
+            role: None,
+            reason: None,
+        }
+    }
+
+    /// Approved as `role` since `at`.
+    pub fn approved(role: VolunteerRole, at: impl Into<String>) -> VolunteerApproval {
+        VolunteerApproval {
+            state: ApprovalState::Approved,
+            at: at.into(),
+            role: Some(role),
+            reason: None,
+        }
+    }
+
+    /// Revoked since `at`, for `reason`.
+    pub fn revoked(reason: impl Into<String>, at: impl Into<String>) -> VolunteerApproval {
+        VolunteerApproval {
+            state: ApprovalState::Revoked,
+            at: at.into(),
+            role: None,
+            reason: Some(reason.into()),
+        }
+    }
+
+    /// May the account file for residents now?
+    pub fn may_file(&self) -> bool {
+        self.state == ApprovalState::Approved
+    }
+
+    /// Is the account an approved team leader?
+    pub fn is_leader(&self) -> bool {
+        self.may_file() && self.role == Some(VolunteerRole::Leader)
+    }
+}
+
 /// `Account` (response): an account as the server holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -108,6 +185,9 @@ pub struct Account {
     pub email: Option<String>,
     /// A volunteer's team; `null` for citizens.
     pub volunteer: Option<VolunteerProfile>,
+    /// A volunteer's standing with the commune; `null` for citizens (and
+    /// absent from a portal that predates approvals, read as `None`).
+    pub approval: Option<VolunteerApproval>,
     /// RFC 3339.
     pub created_at: String,
 }

@@ -1,9 +1,11 @@
 //! The admin endpoints' bodies (officer simulation and test support, admin
 //! token only): moving a dossier by hand (`StatusChange`), the processing
-//! clock (`Clock`, `ClockAdvance`, `ClockAdvanced`), counts (`AdminStats`)
-//! and the listing of every dossier (`AdminDossierPage`).
+//! clock (`Clock`, `ClockAdvance`, `ClockAdvanced`), counts (`AdminStats`),
+//! the listing of every dossier (`AdminDossierPage`), and the commune's
+//! decisions on volunteer accounts (`ApproveVolunteer`, `RevokeVolunteer`,
+//! `AdminVolunteerPage`).
 
-use crate::account::AccountKind;
+use crate::account::{Account, AccountKind, VolunteerRole};
 use crate::scalar::{AgencyCode, Cursor, DossierCode, ProcedureCode};
 use crate::status::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -160,6 +162,33 @@ pub struct AdminDossierSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminDossierPage {
     pub dossiers: Vec<AdminDossierSummary>,
+    pub next_cursor: Cursor,
+    pub has_more: bool,
+}
+
+/// `ApproveVolunteer` (request): the commune approves a volunteer account
+/// (or changes its role).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveVolunteer {
+    pub role: VolunteerRole,
+}
+
+/// `RevokeVolunteer` (request): the commune withdraws a volunteer's
+/// approval (or refuses a pending one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeVolunteer {
+    /// 1–1000 characters, not only whitespace; shown to the volunteer.
+    pub reason: String,
+}
+
+/// `AdminVolunteerPage`: volunteer accounts in registration order, a page
+/// at a time (with a filter, a page may hold fewer than `limit` while
+/// `has_more` is true).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminVolunteerPage {
+    pub volunteers: Vec<Account>,
     pub next_cursor: Cursor,
     pub has_more: bool,
 }

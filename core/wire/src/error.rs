@@ -20,6 +20,11 @@ string_enum! {
         RefreshTokenInvalid = "refresh_token_invalid",
         /// 409: registration with a phone number already registered.
         AccountExists = "account_exists",
+        /// 403: a volunteer account the commune has not approved (pending
+        /// or revoked) files, answers or withdraws for a resident.
+        VolunteerNotApproved = "volunteer_not_approved",
+        /// 403: the team's dossiers are for its approved leader only.
+        TeamLeaderRequired = "team_leader_required",
         /// 404: unknown, or not the caller's (the same body).
         NotFound = "not_found",
         /// 405: a method the spec does not list for the path.

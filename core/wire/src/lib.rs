@@ -90,15 +90,16 @@ pub mod scalar;
 pub mod signature;
 pub mod status;
 pub mod submission;
+pub mod team;
 pub mod upload;
 
 pub use account::{
-    Account, AccountKind, LoginRequest, RefreshRequest, Registration, TokenPair, TokenType,
-    VolunteerProfile,
+    Account, AccountKind, ApprovalState, LoginRequest, RefreshRequest, Registration, TokenPair,
+    TokenType, VolunteerApproval, VolunteerProfile, VolunteerRole,
 };
 pub use admin::{
-    AdminDossierPage, AdminDossierSummary, AdminStats, Clock, ClockAdvance, ClockAdvanced, FeeAsk,
-    StatusChange, SupplementAsk,
+    AdminDossierPage, AdminDossierSummary, AdminStats, AdminVolunteerPage, ApproveVolunteer, Clock,
+    ClockAdvance, ClockAdvanced, FeeAsk, RevokeVolunteer, StatusChange, SupplementAsk,
 };
 pub use agency::{Agency, AgencyList, AgencyRef};
 pub use catalog::{BundleFormat, CatalogBundle, CatalogDelta, CatalogInfo, DeltaFormat};
@@ -125,6 +126,7 @@ pub use submission::{
     AttachmentRef, Consent, ConsentMethod, DocumentMap, DossierSubmission, FiledFor, FormValues,
     SupplementResponse, WithdrawalRequest,
 };
+pub use team::{TeamDossier, TeamDossierPage, TeamFiler};
 pub use upload::{Upload, UploadCreate, UploadState};
 
 /// The version of `docs/portal-api.yaml` these shapes implement (`info.version`,

@@ -265,6 +265,9 @@ fn shapes() -> Vec<Shape> {
             Registration,
             s::registrations_of(AccountKind::Volunteer)
         ),
+        shape!("ApprovalState", ApprovalState, ApprovalState::ALL.to_vec()),
+        shape!("VolunteerRole", VolunteerRole, VolunteerRole::ALL.to_vec()),
+        shape!("VolunteerApproval", VolunteerApproval, s::approvals()),
         shape!("Account", Account, s::accounts()),
         shape!("LoginRequest", LoginRequest, vec![s::login()]),
         shape!("RefreshRequest", RefreshRequest, vec![s::refresh()]),
@@ -365,6 +368,25 @@ fn shapes() -> Vec<Shape> {
             s::admin_summaries()
         ),
         shape!("AdminDossierPage", AdminDossierPage, s::admin_pages()),
+        shape!(
+            "ApproveVolunteer",
+            ApproveVolunteer,
+            s::approve_volunteers()
+        ),
+        shape!(
+            "RevokeVolunteer",
+            RevokeVolunteer,
+            vec![s::revoke_volunteer()]
+        ),
+        shape!(
+            "AdminVolunteerPage",
+            AdminVolunteerPage,
+            s::admin_volunteer_pages()
+        ),
+        // Team.
+        shape!("TeamFiler", TeamFiler, vec![s::team_filer()]),
+        shape!("TeamDossier", TeamDossier, s::team_dossiers()),
+        shape!("TeamDossierPage", TeamDossierPage, s::team_pages()),
     ]
 }
 

@@ -1,16 +1,20 @@
 //! Dossiers: idempotent submission with re-validation and a signed receipt,
 //! the owner's view, supplements, withdrawal, the change feed, public
-//! lookup by receipt token, and the admin side (listing, moving a dossier,
-//! the processing clock, stats) with the officer simulation.
+//! lookup by receipt token, a volunteer team's dossiers for its leader
+//! (`team`), and the admin side (listing, moving a dossier, the processing
+//! clock, stats) with the officer simulation. A volunteer acts for a
+//! resident only while its commune approves it (`standing`).
 
 mod admin;
 mod idempotency;
 mod model;
 mod schedule;
 mod sim;
+mod standing;
 mod status;
 mod store;
 mod submit;
+mod team;
 mod validate;
 
 use crate::accounts::Caller;
@@ -32,6 +36,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub(crate) use sim::{run_in_background, Simulation};
+pub(crate) use team::reindex as reindex_teams;
 
 /// Dossier state shared by requests.
 pub struct Dossiers {
@@ -49,6 +54,13 @@ impl Dossiers {
             sim: Simulation::new(config),
         })
     }
+
+    /// Holds off every change to dossiers (a commune's decision on a
+    /// volunteer waits for submissions in flight and holds off new ones
+    /// while it commits).
+    pub(crate) async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.lock.lock().await
+    }
 }
 
 pub(crate) fn routes() -> Router<Arc<Portal>> {
@@ -58,6 +70,7 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         .route("/v1/dossiers/{code}/supplements", post(supplement))
         .route("/v1/dossiers/{code}/withdrawal", post(withdraw))
         .route("/v1/feed", get(feed))
+        .route("/v1/team/dossiers", get(team::list))
         .route("/v1/lookup/{code}", get(lookup))
         .merge(admin::routes())
 }
@@ -130,6 +143,7 @@ fn answer_supplement(
     response: SupplementResponse,
 ) -> Result<submit::Outcome, ApiError> {
     let mut record = store::owned(&portal.db, caller, code)?;
+    standing::require_approved(portal, caller)?;
     let request = match &record.supplement_request {
         Some(request) if record.status == SUPPLEMENT_REQUESTED => request,
         _ => {
@@ -237,6 +251,7 @@ async fn withdraw(
     }
     let _lock = portal.dossiers.lock.lock().await;
     let mut record = store::owned(&portal.db, &caller, &code)?;
+    standing::require_approved(&portal, &caller)?;
     if record.status == WITHDRAWAL_REQUESTED {
         return Ok(no_store(axum::Json(record.view())));
     }
@@ -276,7 +291,7 @@ struct FeedQuery {
 }
 
 /// A page size in 1..=500 (default 100).
-fn limit_param(raw: Option<&str>) -> Result<usize, ApiError> {
+pub(crate) fn limit_param(raw: Option<&str>) -> Result<usize, ApiError> {
     match raw {
         None => Ok(100),
         Some(s) => match s.parse::<usize>() {
@@ -290,7 +305,7 @@ fn limit_param(raw: Option<&str>) -> Result<usize, ApiError> {
 }
 
 /// A cursor: a letter, `_`, 16 hex digits (`f_…` feed, `a_…` admin list).
-fn cursor_param(raw: Option<&str>) -> Result<Option<u64>, ApiError> {
+pub(crate) fn cursor_param(raw: Option<&str>) -> Result<Option<u64>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };
     // Cursors are opaque: any `x_` + 16 hex digits is read as a position.
     raw.split_once('_')

@@ -108,6 +108,9 @@ pub fn submit(
     key: &str,
 ) -> Result<Outcome, ApiError> {
     let sub: DossierSubmission = from_value(value)?;
+    // A volunteer the commune has not approved is refused before anything
+    // else is checked, and the refusal is not stored under the key.
+    let filer = super::standing::filer(portal, caller)?;
     let accepted = validate::submission(portal, caller, &sub)?;
     let now = portal.clock.now();
     let day = crate::clock::vn_date(now);
@@ -176,6 +179,9 @@ pub fn submit(
     );
     let mut writes = store::changed(&portal.db, &record)?;
     writes.push(store::order_write(&record));
+    if let Some(filer) = &filer {
+        writes.push(super::team::filed(&filer.team, &record));
+    }
     for file in record.files() {
         writes.extend(portal.uploads.name_by_dossier(
             &portal.db,

@@ -132,6 +132,53 @@ impl TestPortal {
         self.account("citizen", "0912345678").await.0
     }
 
+    /// Registers a volunteer of `team` (`{team, province, commune}`) and
+    /// logs in; its access token and account id. It starts `pending`.
+    pub async fn volunteer_of(
+        &self,
+        phone: &str,
+        full_name: &str,
+        team: Value,
+    ) -> (String, String) {
+        let body = json!({
+            "kind": "volunteer",
+            "phone": phone,
+            "password": "khai-sinh-2026!",
+            "full_name": full_name,
+            "volunteer": team,
+        });
+        let res = self.post("/v1/accounts", None, &body).await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        let pair = self.login(phone).await;
+        (
+            pair["access_token"].as_str().unwrap().to_string(),
+            pair["account"]["id"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// The commune's decision through the admin API: `approve` (body
+    /// `{role}`) or `revoke` (body `{reason}`); the status and answer.
+    pub async fn decide(&self, account_id: &str, decision: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .http
+            .post(self.url(&format!("/v1/admin/volunteers/{account_id}/{decision}")))
+            .bearer_auth(ADMIN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        answer(res).await
+    }
+
+    /// Approves a volunteer as `role` (`member` or `leader`).
+    pub async fn approve(&self, account_id: &str, role: &str) -> Value {
+        let (status, body) = self
+            .decide(account_id, "approve", json!({"role": role}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     /// Advances the portal clock through the admin API.
     pub async fn advance(&self, body: Value) -> Value {
         let res = self

@@ -90,6 +90,11 @@ impl PortalError {
                 "validation_failed" => "validation_failed",
                 "rate_limited" => "rate_limited",
                 "refresh_token_invalid" => "not_logged_in",
+                // A volunteer the commune has not approved, or a team
+                // list asked for by anyone but the team's leader: the user
+                // needs the commune, not a retry.
+                "volunteer_not_approved" => "volunteer_not_approved",
+                "team_leader_required" => "team_leader_required",
                 _ => "portal_error",
             },
         }

@@ -8,10 +8,13 @@
 //! portal's login page answering 200, a proxy's error) is a network failure,
 //! never a success. A `Retry-After` is read as seconds and capped at
 //! [`RETRY_AFTER_MAX_SECS`](hoso_store::limits::RETRY_AFTER_MAX_SECS).
+//! Registering, logging in and out and refreshing are here; a volunteer's
+//! account and team calls in `account`.
 
 pub use error::{ApiFailure, ApiIssue, PortalError};
 pub use tls::{spki_pin, ClientOptions};
 
+mod account;
 mod error;
 mod tls;
 pub mod upload;

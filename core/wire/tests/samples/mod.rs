@@ -348,27 +348,38 @@ pub fn registrations_of(kind: AccountKind) -> Vec<Registration> {
         .collect()
 }
 
-pub fn accounts() -> Vec<Account> {
+/// One of each approval state (and both roles).
+pub fn approvals() -> Vec<VolunteerApproval> {
     vec![
-        Account {
-            id: text(ACCOUNT_ID),
-            kind: AccountKind::Citizen,
-            phone: text("0912345678"),
-            full_name: text("Nguyễn Văn An"),
-            email: Some(text("nguyenvanan@example.vn")),
-            volunteer: None,
-            created_at: text("2026-11-20T13:05:11Z"),
-        },
-        Account {
-            id: text("d63624d9-3e45-4db9-a812-3de559d2375a"),
-            kind: AccountKind::Volunteer,
-            phone: text("0389123456"),
-            full_name: text("Hồ Thị Lan"),
-            email: None,
-            volunteer: Some(volunteer_profile()),
-            created_at: text("2026-10-02T01:30:00Z"),
-        },
+        VolunteerApproval::pending("2026-10-02T01:30:00Z"),
+        VolunteerApproval::approved(VolunteerRole::Member, "2026-10-05T02:00:00Z"),
+        VolunteerApproval::approved(VolunteerRole::Leader, "2026-10-05T02:00:00Z"),
+        VolunteerApproval::revoked("Đã chuyển công tác khỏi phường", "2026-12-01T08:00:00Z"),
     ]
+}
+
+pub fn accounts() -> Vec<Account> {
+    let citizen = Account {
+        id: text(ACCOUNT_ID),
+        kind: AccountKind::Citizen,
+        phone: text("0912345678"),
+        full_name: text("Nguyễn Văn An"),
+        email: Some(text("nguyenvanan@example.vn")),
+        volunteer: None,
+        approval: None,
+        created_at: text("2026-11-20T13:05:11Z"),
+    };
+    let volunteers = approvals().into_iter().map(|approval| Account {
+        id: text("d63624d9-3e45-4db9-a812-3de559d2375a"),
+        kind: AccountKind::Volunteer,
+        phone: text("0389123456"),
+        full_name: text("Hồ Thị Lan"),
+        email: None,
+        volunteer: Some(volunteer_profile()),
+        approval: Some(approval),
+        created_at: text("2026-10-02T01:30:00Z"),
+    });
+    std::iter::once(citizen).chain(volunteers).collect()
 }
 
 pub fn login() -> LoginRequest {
@@ -845,6 +856,78 @@ pub fn admin_pages() -> Vec<AdminDossierPage> {
         AdminDossierPage {
             dossiers: vec![],
             next_cursor: text("a_0000000000000000"),
+            has_more: true,
+        },
+    ]
+}
+
+pub fn approve_volunteers() -> Vec<ApproveVolunteer> {
+    VolunteerRole::ALL
+        .iter()
+        .map(|role| ApproveVolunteer { role: *role })
+        .collect()
+}
+
+pub fn revoke_volunteer() -> RevokeVolunteer {
+    RevokeVolunteer {
+        reason: text("Đã chuyển công tác khỏi phường"),
+    }
+}
+
+pub fn admin_volunteer_pages() -> Vec<AdminVolunteerPage> {
+    let volunteers: Vec<Account> = accounts()
+        .into_iter()
+        .filter(|a| a.kind == AccountKind::Volunteer)
+        .collect();
+    vec![
+        AdminVolunteerPage {
+            volunteers,
+            next_cursor: text("v_0000000000000004"),
+            has_more: false,
+        },
+        AdminVolunteerPage {
+            volunteers: vec![],
+            next_cursor: text("v_0000000000000000"),
+            has_more: true,
+        },
+    ]
+}
+
+// ---------- team ----------
+
+pub fn team_filer() -> TeamFiler {
+    TeamFiler {
+        account_id: text("d63624d9-3e45-4db9-a812-3de559d2375a"),
+        full_name: text("Hồ Thị Lan"),
+    }
+}
+
+pub fn team_dossiers() -> Vec<TeamDossier> {
+    vec![TeamDossier {
+        code: text(CODE),
+        procedure_code: text("1.001193"),
+        procedure_name: text("Thủ tục đăng ký khai sinh"),
+        agency: agency_ref(),
+        status: status::PROCESSING,
+        submitted_at: text(AT),
+        updated_at: text("2026-11-23T03:30:00Z"),
+        appointment_date: text("2026-11-24"),
+        filed_by: team_filer(),
+    }]
+}
+
+pub fn team_pages() -> Vec<TeamDossierPage> {
+    vec![
+        TeamDossierPage {
+            team: volunteer_profile(),
+            dossiers: team_dossiers(),
+            next_cursor: text("t_0000000000000001"),
+            has_more: false,
+        },
+        TeamDossierPage {
+            team: volunteer_profile(),
+            dossiers: vec![],
+            next_cursor: text("t_0000000000000000"),
             has_more: true,
         },
     ]

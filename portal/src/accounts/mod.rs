@@ -6,12 +6,17 @@
 //! clock. Bodies are `hoso_wire`'s (`Registration`, `Account`,
 //! `LoginRequest`, `RefreshRequest`, `TokenPair`).
 //!
-//! Storage: `accounts/{id}` (sealed, with the password hash), `phones/{blind
-//! (phone)}` → id, `tokens/{blind(token)}`, `sessions/{id}`. Tokens are
-//! stored only blinded, so a copy of the store yields no usable token.
+//! Storage: `accounts/{id}` (sealed, with the password hash and a
+//! volunteer's approval by its commune), `phones/{blind(phone)}` → id,
+//! `tokens/{blind(token)}`, `sessions/{id}`. Tokens are stored only
+//! blinded, so a copy of the store yields no usable token. A new volunteer
+//! is also listed in registration order (`volunteer_order`), which the
+//! commune's list (`volunteers`) pages through.
+
+mod volunteer_order;
 
 use crate::clock::rfc3339;
-use crate::db::Write;
+use crate::db::{Db, DbError, Write};
 use crate::error::{problem_issue, ApiError, FieldIssue};
 use crate::extract::{bearer, ApiJson, ClientIp};
 use crate::passwords::PasswordHash;
@@ -26,7 +31,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hoso_wire::{
     Account, AccountKind, ErrorCode, LoginRequest, RefreshRequest, Registration, TokenPair,
-    TokenType, VolunteerProfile,
+    TokenType, VolunteerApproval, VolunteerProfile,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -46,11 +51,24 @@ pub struct AccountRecord {
     pub full_name: String,
     pub email: Option<String>,
     pub volunteer: Option<VolunteerProfile>,
+    /// A volunteer's standing with the commune. Absent in records written
+    /// before approvals existed: such a volunteer reads as `pending` since
+    /// registration ([`AccountRecord::approval`]).
+    #[serde(default)]
+    pub approval: Option<VolunteerApproval>,
     pub created_at: String,
     password: PasswordHash,
 }
 
 impl AccountRecord {
+    /// A volunteer's approval, `pending` since registration when none is
+    /// stored (a record written before approvals).
+    pub fn approval(&self) -> VolunteerApproval {
+        self.approval
+            .clone()
+            .unwrap_or_else(|| VolunteerApproval::pending(self.created_at.clone()))
+    }
+
     /// The account as the API answers it.
     pub fn public(&self) -> Account {
         Account {
@@ -60,6 +78,7 @@ impl AccountRecord {
             full_name: self.full_name.clone(),
             email: self.email.clone(),
             volunteer: self.volunteer.clone(),
+            approval: (self.kind == AccountKind::Volunteer).then(|| self.approval()),
             created_at: self.created_at.clone(),
         }
     }
@@ -212,6 +231,7 @@ async fn register(
     if portal.db.get::<String>(PHONES, &phone_key)?.is_some() {
         return Err(account_exists());
     }
+    let created_at = rfc3339(portal.clock.now());
     let account = AccountRecord {
         id: uuid::Uuid::new_v4().to_string(),
         kind: reg.kind,
@@ -219,13 +239,16 @@ async fn register(
         full_name,
         email,
         volunteer: reg.volunteer,
-        created_at: rfc3339(portal.clock.now()),
+        approval: (reg.kind == AccountKind::Volunteer)
+            .then(|| VolunteerApproval::pending(created_at.clone())),
+        created_at,
         password,
     };
-    portal.db.commit(&[
-        Write::put(ACCOUNTS, account.id.clone(), &account),
-        Write::put(PHONES, phone_key, &account.id),
-    ])?;
+    let mut writes = vec![write(&account), Write::put(PHONES, phone_key, &account.id)];
+    if account.kind == AccountKind::Volunteer {
+        writes.push(volunteer_order::write(&portal.db, &account.id)?);
+    }
+    portal.db.commit(&writes)?;
     let location =
         HeaderValue::from_str("/v1/accounts/me").unwrap_or(HeaderValue::from_static("/"));
     Ok((
@@ -248,7 +271,50 @@ fn account_exists() -> ApiError {
 
 /// The account record of an id.
 pub fn account(portal: &Portal, id: &str) -> Result<Option<AccountRecord>, ApiError> {
-    Ok(portal.db.get(ACCOUNTS, id)?)
+    Ok(stored(&portal.db, id)?)
+}
+
+/// The account record of an id, from the store alone (store migrations).
+pub(crate) fn stored(db: &Db, id: &str) -> Result<Option<AccountRecord>, DbError> {
+    db.get(ACCOUNTS, id)
+}
+
+/// The write storing an account record.
+pub(crate) fn write(account: &AccountRecord) -> Write {
+    Write::put(ACCOUNTS, account.id.clone(), account)
+}
+
+/// Volunteer account ids in registration order after position `after`
+/// (at most `limit`), the last position read, and whether more follow.
+pub(crate) fn volunteers_in_order(
+    db: &Db,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<(Vec<String>, u64, bool), DbError> {
+    volunteer_order::page(db, after, limit)
+}
+
+/// Rebuilds the registration-order index of volunteers from the accounts
+/// (a store written before it existed): by registration time, then id.
+/// Idempotent: the index is replaced whole, in one commit.
+pub(crate) fn reindex_volunteers(db: &Db) -> Result<(), DbError> {
+    let mut volunteers: Vec<(String, String)> = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page: Vec<(String, AccountRecord)> = db.scan(ACCOUNTS, "", after.as_deref(), 500)?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = Some(last.clone());
+        volunteers.extend(
+            page.into_iter()
+                .filter(|(_, a)| a.kind == AccountKind::Volunteer)
+                .map(|(_, a)| (a.created_at, a.id)),
+        );
+    }
+    volunteers.sort();
+    let ids: Vec<String> = volunteers.into_iter().map(|(_, id)| id).collect();
+    volunteer_order::rebuild(db, &ids)
 }
 
 /// How many accounts exist (admin stats).
@@ -468,4 +534,35 @@ fn invalid_token() -> ApiError {
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer error=\"invalid_token\""),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoso_wire::ApprovalState;
+
+    /// A volunteer's record as stores before approvals wrote it: no
+    /// `approval` field.
+    const BEFORE_APPROVALS: &str = r#"{
+        "id": "d63624d9-3e45-4db9-a812-3de559d2375a", "kind": "volunteer",
+        "phone": "0389123456", "full_name": "Hồ Thị Lan", "email": null,
+        "volunteer": {"team": "Tổ 1", "province": "Nghệ An", "commune": "Phường Trường Vinh"},
+        "created_at": "2026-10-02T01:30:00Z",
+        "password": {"iterations": 1000, "salt": "c2FsdA", "hash": "aGFzaA"}
+    }"#;
+
+    #[test]
+    fn a_volunteer_stored_before_approvals_reads_as_pending_since_registration() {
+        let record: AccountRecord = serde_json::from_str(BEFORE_APPROVALS).unwrap();
+        assert!(record.approval.is_none());
+        let approval = record.public().approval.unwrap();
+        assert_eq!(approval.state, ApprovalState::Pending);
+        assert_eq!(approval.at, "2026-10-02T01:30:00Z");
+        assert_eq!((approval.role, approval.reason), (None, None));
+        // A citizen has none.
+        let mut citizen = record;
+        citizen.kind = AccountKind::Citizen;
+        citizen.volunteer = None;
+        assert_eq!(citizen.public().approval, None);
+    }
 }
