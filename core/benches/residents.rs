@@ -207,7 +207,10 @@ fn seed_sqlite(dir: &Path, n: usize) -> Vec<String> {
         for (k, v) in [
             ("consent", r#"{"method":"vneid","reference":"XN"}"#),
             ("profile", r#"{"full_name":"Nguyễn Văn An"}"#),
-            ("draft/1", r#"{"procedure":"1.001193","child.full_name":"Nguyễn Minh Khang"}"#),
+            (
+                "draft/1",
+                r#"{"procedure":"1.001193","child.full_name":"Nguyễn Minh Khang"}"#,
+            ),
         ] {
             db.execute(
                 "INSERT INTO records VALUES (?1, ?2)",

@@ -27,12 +27,6 @@ fn consent(method: ConsentMethod, reference: &str, scan: Option<Vec<u8>>) -> New
     }
 }
 
-/// Registers and logs in a volunteer.
-async fn volunteer(client: &PortalClient, phone: &str) {
-    common::register_volunteer(client, phone).await.unwrap();
-    client.login(phone, common::PASSWORD).await.unwrap();
-}
-
 #[tokio::test]
 async fn one_round_files_for_three_residents_each_with_their_consent() {
     let tp = common::portal(common::config()).await;
@@ -94,7 +88,7 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
     residents.lock().unwrap();
 
     let client = PortalClient::new(&tp.base).unwrap();
-    volunteer(&client, "0389123456").await;
+    assert!(common::volunteer_through_faults(&tp, &client, "0389123456", 1).await);
     let policy = RoundPolicy::sync_now(false, Default::default());
     let report = residents
         .sync(&client, &own, &policy, common::now(), &|_| {})
@@ -301,4 +295,53 @@ async fn filing_needs_a_covered_procedure_and_the_residents_name() {
         residents.submit(&draft, Some("H40.22"), online),
         Err(ResidentError::NoneActive)
     ));
+}
+
+#[tokio::test]
+async fn a_dossier_filed_before_the_commune_approves_waits_and_then_goes_once() {
+    let tp = common::portal(common::config()).await;
+    let device = common::device();
+    let key = common::FixedKey([8; 32]);
+    let own = Local::open(device.path(), &key).unwrap();
+    let residents =
+        Residents::open(device.path(), &key, Arc::new(MemorySecrets::default())).unwrap();
+    let r = residents
+        .create(
+            "Bà Hai",
+            &consent(ConsentMethod::Vneid, "XN-7", None),
+            common::now(),
+        )
+        .unwrap();
+    let local = residents.use_resident(&r.id).unwrap();
+    Profiles::with_vault(local.drafts.vault().clone())
+        .set(None, "full_name", "Đỗ Thị Hai")
+        .unwrap();
+    let draft = common::ready_draft(&local.drafts, device.path(), "before approval");
+    let online = hoso_core::catalog::ChannelKind::Online;
+    residents.submit(&draft, Some("H40.22"), online).unwrap();
+
+    let client = PortalClient::new(&tp.base).unwrap();
+    common::register_volunteer(&client, "0389555666")
+        .await
+        .unwrap();
+    let account = client.login("0389555666", common::PASSWORD).await.unwrap();
+    let policy = RoundPolicy::sync_now(true, Default::default());
+    let report = residents
+        .sync(&client, &own, &policy, common::now(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.pass.retry_later, 1, "{report:?}");
+    assert_eq!(common::admin_stats(&tp).await["dossiers"], 0);
+    let waiting = local.outbox.all().unwrap().remove(0);
+    assert_eq!(waiting.last_error.unwrap().code, "volunteer_not_approved");
+    assert!(residents.list().unwrap()[0].outbox_pending);
+
+    common::approve(&tp, &account.id).await;
+    let report = residents
+        .sync(&client, &own, &policy, common::now(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.pass.submitted.len(), 1, "{report:?}");
+    assert_eq!(common::admin_stats(&tp).await["dossiers"], 1);
+    assert!(!residents.list().unwrap()[0].outbox_pending);
 }

@@ -48,7 +48,8 @@ fn open(dir: &Path) -> (Local, Residents) {
     (local, residents)
 }
 
-/// Child side. `seed`: the residents, their drafts, queued; log in.
+/// Child side. `seed`: the residents, their drafts, queued; log in (the
+/// parent registered the volunteer and had them approved).
 /// `sync`: rounds until nothing is pending, printing `DONE`. `verify`:
 /// each resident's reference and dossiers.
 #[test]
@@ -77,7 +78,7 @@ fn chaos_residents_child() {
         "seed" => {
             seed(&residents, &dir);
             assert!(
-                rt.block_on(common::volunteer_through_faults(&client, PHONE, 200)),
+                rt.block_on(common::login_through_faults(&client, PHONE, 200)),
                 "cannot log in through the faults"
             );
             local
@@ -200,6 +201,9 @@ async fn thirty_residents_arrive_exactly_once_each_with_their_consent() {
         dir,
         tp.base.clone(),
     );
+    // The volunteer registers and the commune approves them.
+    let registering = PortalClient::new(&tp.base).unwrap();
+    assert!(common::volunteer_through_faults(&tp, &registering, PHONE, 200).await);
     let started = Instant::now();
     let seeded = child.run("seed", Duration::from_secs(600)).await;
     assert!(seeded.contains("SEEDED"), "seeding failed: {seeded}");
@@ -247,7 +251,7 @@ async fn thirty_residents_arrive_exactly_once_each_with_their_consent() {
     let residents = residents.as_array().unwrap();
     assert_eq!(residents.len(), RESIDENTS);
     let volunteer = PortalClient::new(&tp.base).unwrap();
-    assert!(common::volunteer_through_faults(&volunteer, PHONE, 200).await);
+    assert!(common::login_through_faults(&volunteer, PHONE, 200).await);
     let mut codes = Vec::new();
     for r in residents {
         assert_eq!(r["pending"], false);

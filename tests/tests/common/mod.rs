@@ -128,30 +128,41 @@ pub async fn citizen(client: &hoso_core::client::PortalClient, phone: &str) {
     client.login(phone, PASSWORD).await.unwrap();
 }
 
-/// Registers a volunteer account of a commune's team.
+/// The team every test volunteer belongs to.
+pub fn team() -> hoso_core::wire::VolunteerProfile {
+    hoso_core::wire::VolunteerProfile {
+        team: "Tổ công nghệ số cộng đồng phường Trường Vinh".into(),
+        province: "Nghệ An".into(),
+        commune: "Phường Trường Vinh".into(),
+    }
+}
+
+/// Registers a volunteer account of a commune's team (pending approval).
 pub async fn register_volunteer(
     client: &hoso_core::client::PortalClient,
     phone: &str,
 ) -> Result<(), hoso_core::client::PortalError> {
-    let body = serde_json::json!({
-        "kind": "volunteer", "phone": phone, "password": PASSWORD,
-        "full_name": "Hồ Thị Lan",
-        "volunteer": {"team": "Tổ công nghệ số cộng đồng phường Trường Vinh",
-                      "province": "Nghệ An", "commune": "Phường Trường Vinh"}
-    });
     client
-        .send(
-            client
-                .request(hoso_core::client::Method::POST, "/v1/accounts")
-                .json(&body),
-        )
+        .register_volunteer(phone, PASSWORD, "Hồ Thị Lan", team())
         .await
         .map(|_| ())
 }
 
-/// Registers and logs in a volunteer, through faults (up to `tries`
-/// attempts each); whether it is logged in.
+/// The commune approves volunteer `account_id` as a team member.
+pub async fn approve(tp: &TestPortal, account_id: &str) {
+    admin(
+        tp,
+        hoso_core::client::Method::POST,
+        &format!("/v1/admin/volunteers/{account_id}/approve"),
+        Some(serde_json::json!({"role": "member"})),
+    )
+    .await;
+}
+
+/// Registers, has the commune approve and logs in a volunteer, through
+/// faults (up to `tries` attempts each); whether it is logged in.
 pub async fn volunteer_through_faults(
+    tp: &TestPortal,
     client: &hoso_core::client::PortalClient,
     phone: &str,
     tries: usize,
@@ -163,6 +174,21 @@ pub async fn volunteer_through_faults(
             Err(_) => continue,
         }
     }
+    for _ in 0..tries {
+        if let Ok(account) = client.login(phone, PASSWORD).await {
+            approve(tp, &account.id).await;
+            return true;
+        }
+    }
+    false
+}
+
+/// Logs in an existing account through faults; whether it is logged in.
+pub async fn login_through_faults(
+    client: &hoso_core::client::PortalClient,
+    phone: &str,
+    tries: usize,
+) -> bool {
     for _ in 0..tries {
         if client.login(phone, PASSWORD).await.is_ok() {
             return true;

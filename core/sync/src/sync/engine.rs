@@ -305,7 +305,9 @@ async fn turn(
         }
         Ok(None) => Outcome::Waiting,
         Err(Step::Portal(PortalError::NotLoggedIn)) => Outcome::NotLoggedIn,
-        Err(Step::Portal(e)) if e.is_transient() => {
+        // Refused only until something outside changes (the commune
+        // approves the volunteer): kept, and tried again later.
+        Err(Step::Portal(e)) if e.is_transient() || waits_for_approval(&e) => {
             s.next_attempt_at = next_attempt_at(now, s.attempts, e.retry_after());
             failed(
                 local,
@@ -348,6 +350,12 @@ async fn turn(
         Err(Step::Store(e)) => return Err(e),
     };
     Ok((outcome, bytes))
+}
+
+/// The portal refused a volunteer its commune has not approved (yet): the
+/// same request will go through once it does.
+fn waits_for_approval(e: &PortalError) -> bool {
+    e.code() == Some("volunteer_not_approved")
 }
 
 /// Records a failed attempt, durably.
