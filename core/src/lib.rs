@@ -9,6 +9,9 @@ pub use hoso_catalog::{catalog, search};
 pub use hoso_client::client;
 pub use hoso_drafts::{attachment, draft, filed};
 pub use hoso_forms::{form, profile, validate};
+/// The printable papers of assisted filing: the consent form and the
+/// handover sheet (`docs/assisted-filing.md`).
+pub use hoso_papers as papers;
 pub use hoso_receipts::receipt;
 pub use hoso_store::{clock, error, hex, limits, text, vault};
 pub use hoso_store::{
