@@ -24,6 +24,13 @@ pub enum TeamCommand {
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=500))]
         limit: u32,
     },
+    /// The dossiers filed from this device counted per day, procedure and
+    /// status (counts only), for the team leader's report.
+    Stats {
+        /// As CSV instead of a table (or JSON with --json).
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 /// The saved session's client, or the usage error saying to log in.
@@ -88,7 +95,10 @@ pub fn account(ctx: &Context) -> Result<(), Failure> {
 
 /// `hoso team …`.
 pub fn team(ctx: &Context, cmd: TeamCommand) -> Result<(), Failure> {
-    let TeamCommand::Dossiers { cursor, limit } = cmd;
+    let (cursor, limit) = match cmd {
+        TeamCommand::Dossiers { cursor, limit } => (cursor, limit),
+        TeamCommand::Stats { csv } => return stats(ctx, csv),
+    };
     let page = with_session(ctx, async |c| {
         c.team_dossiers(cursor.as_deref(), Some(limit)).await
     })?;
@@ -129,4 +139,29 @@ pub fn team(ctx: &Context, cmd: TeamCommand) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// `hoso team stats [--csv]`: from the dossiers followed on this device.
+fn stats(ctx: &Context, csv: bool) -> Result<(), Failure> {
+    let filed = hoso_core::sync::Local::open(&ctx.data_dir, &ctx.keys())?.filed;
+    let rows = hoso_core::residents::team_stats(&filed)?;
+    if csv {
+        print!("{}", hoso_core::residents::stats_csv(&rows));
+    } else if ctx.json {
+        print_json(&serde_json::json!({ "stats": rows }));
+    } else {
+        for r in &rows {
+            println!(
+                "{}  {}  {} ({})  {}",
+                r.day, r.procedure_code, r.status, r.status_name, r.count
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The volunteer's account as the portal holds it (their name, phone and
+/// team go on the papers).
+pub fn me(ctx: &Context) -> Result<Account, Failure> {
+    with_session(ctx, async |c| c.me().await)
 }

@@ -7,44 +7,14 @@
 
 mod common;
 
-use common::{hoso, ok_json, ADMIN, SOURCE};
+use common::{approve, hoso, ok_json, register_volunteer, PASSWORD, SOURCE};
 use hoso_core::client::upload::{upload, FileToUpload, Transfer};
 use hoso_core::client::{Method, PortalClient};
 use serde_json::{json, Value};
 use std::path::Path;
 
 const VALUES: &str = include_str!("../../tests/data/birth-registration.json");
-const PASSWORD: &str = "to-cong-nghe-so#7";
 const RESIDENT: &str = "Lô Thị Hương";
-
-/// `hoso portal login … --register-volunteer NAME --team … --json`.
-fn register_volunteer(data: &Path, base: &str, phone: &str, name: &str) -> Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["portal", "login", "--url", base, "--phone", phone])
-        .args(["--register-volunteer", name])
-        .args(["--team", "Tổ công nghệ số cộng đồng phường Trường Vinh"])
-        .args([
-            "--province",
-            "Nghệ An",
-            "--commune",
-            "Phường Trường Vinh",
-            "--json",
-        ])
-        .env("HOSO_PORTAL_PASSWORD", PASSWORD)
-        .env_remove("HOSO_KEY_FILE")
-        .env("HOSO_KEY_DIR", common::key_dir(data))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// The JSON error a failing `hoso … --json` prints.
 fn error_code(data: &Path, args: &[&str]) -> String {
@@ -54,19 +24,6 @@ fn error_code(data: &Path, args: &[&str]) -> String {
     assert!(!out.status.success());
     let body: Value = serde_json::from_slice(&out.stdout).unwrap();
     body["error"]["code"].as_str().unwrap().to_string()
-}
-
-/// The commune's decision, through the admin API.
-async fn approve(base: &str, account_id: &str, role: &str) {
-    let admin = PortalClient::new(base).unwrap();
-    let request = admin
-        .request(
-            Method::POST,
-            &format!("/v1/admin/volunteers/{account_id}/approve"),
-        )
-        .bearer_auth(ADMIN)
-        .json(&json!({ "role": role }));
-    admin.send(request).await.unwrap();
 }
 
 /// Files a birth registration for a resident as `phone`'s volunteer, over

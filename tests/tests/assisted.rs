@@ -166,6 +166,14 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
         lookup.json::<serde_json::Value>().unwrap()["code"],
         code.as_str()
     );
+    // The sheet to print and the picture to send.
+    let helped_by = "Hồ Thị Lan, Tổ công nghệ số cộng đồng phường Trường Vinh";
+    let pdf = handover
+        .pdf(helped_by, hoso_core::papers::PageSize::A5)
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let png = handover.png(helped_by).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
     // Another resident's dossier is not theirs to hand over.
     let other = list.iter().find(|r| r.id == ids[1]).unwrap().dossiers[0].clone();
     assert!(matches!(

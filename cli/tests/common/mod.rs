@@ -77,3 +77,48 @@ pub async fn portal(
         .unwrap();
     (format!("http://{addr}"), task)
 }
+
+/// The password of the CLI tests' volunteers.
+pub const PASSWORD: &str = "to-cong-nghe-so#7";
+
+/// `hoso portal login … --register-volunteer NAME --team … --json`.
+pub fn register_volunteer(data: &Path, base: &str, phone: &str, name: &str) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["portal", "login", "--url", base, "--phone", phone])
+        .args(["--register-volunteer", name])
+        .args(["--team", "Tổ công nghệ số cộng đồng phường Trường Vinh"])
+        .args([
+            "--province",
+            "Nghệ An",
+            "--commune",
+            "Phường Trường Vinh",
+            "--json",
+        ])
+        .env("HOSO_PORTAL_PASSWORD", PASSWORD)
+        .env_remove("HOSO_KEY_FILE")
+        .env("HOSO_KEY_DIR", key_dir(data))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The commune's decision on a volunteer, through the admin API.
+pub async fn approve(base: &str, account_id: &str, role: &str) {
+    let admin = hoso_core::client::PortalClient::new(base).unwrap();
+    let request = admin
+        .request(
+            hoso_core::client::Method::POST,
+            &format!("/v1/admin/volunteers/{account_id}/approve"),
+        )
+        .bearer_auth(ADMIN)
+        .json(&serde_json::json!({ "role": role }));
+    admin.send(request).await.unwrap();
+}

@@ -12,5 +12,6 @@ use hoso_catalog::catalog;
 use hoso_client::client;
 use hoso_drafts::{draft, filed};
 use hoso_forms::{form, profile};
+use hoso_papers as papers;
 use hoso_receipts::receipt;
 use hoso_store::{clock, hex, storage, text, vault};

@@ -12,6 +12,7 @@ mod consent;
 mod filing;
 mod handover;
 mod keyring;
+mod printing;
 mod retention;
 mod stats;
 
@@ -20,6 +21,7 @@ pub use consent::{Consent, ConsentError, NewConsent, SCAN_BYTES};
 pub use filing::VolunteerRounds;
 pub use handover::Handover;
 pub use keyring::KeyringError;
+pub use printing::{consent_form_pdf, ConsentRequest};
 pub use stats::{stats_csv, team_stats, StatsRow};
 
 use crate::catalog::store::{CatalogError, CatalogStore};
@@ -117,6 +119,8 @@ pub enum ResidentError {
     AuditBroken,
     #[error("người dân đang chọn chưa có hồ sơ {0} đã nộp / no dossier {0} was filed for the active resident")]
     NotFiled(String),
+    #[error(transparent)]
+    Paper(#[from] crate::papers::PaperError),
 }
 
 impl Classified for ResidentError {
@@ -140,6 +144,7 @@ impl Classified for ResidentError {
             ResidentError::Filed(e) => e.kind(),
             ResidentError::AuditBroken => ErrorKind::Damaged,
             ResidentError::NotFiled(_) => ErrorKind::NotFound,
+            ResidentError::Paper(e) => e.kind(),
         }
     }
 
@@ -165,6 +170,7 @@ impl Classified for ResidentError {
             ResidentError::Filed(e) => e.code(),
             ResidentError::AuditBroken => "audit_broken",
             ResidentError::NotFiled(_) => "dossier_not_found",
+            ResidentError::Paper(e) => e.error_code(),
         }
     }
 }
