@@ -292,7 +292,7 @@ impl Hoso {
     pub fn drafts(&self) -> Result<Vec<DraftSummary>, HosoError> {
         Ok(self
             .state
-            .local
+            .space()
             .drafts
             .list()?
             .into_iter()

@@ -21,6 +21,7 @@ mod profile;
 mod receipt;
 mod resident;
 mod sync;
+mod volunteer;
 
 pub use error::{HosoError, HostError};
 pub use events::{HosoEvent, SyncState};

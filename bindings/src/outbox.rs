@@ -244,7 +244,7 @@ impl Hoso {
 }
 
 impl Hoso {
-    async fn log_in_with(
+    pub(crate) async fn log_in_with(
         &self,
         client: Arc<PortalClient>,
         phone: String,

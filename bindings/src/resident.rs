@@ -179,26 +179,52 @@ impl From<residents::Resident> for Resident {
     }
 }
 
-// The core's own type, exposed as it is (see `events.rs`).
 /// What the volunteer did for a resident.
-#[uniffi::remote(Enum)]
-pub enum Action {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AuditAction {
+    /// Added, with their consent.
     Created,
+    /// Their data was opened (made the active resident).
     Opened,
+    /// A new consent replaced the one before.
     ConsentRecorded,
     DraftCreated,
     Edited,
     Attached,
     Detached,
     DraftDeleted,
+    /// A submission was queued for the portal.
     Queued,
+    /// The portal gave the dossier its code.
     Filed,
+    /// A handover sheet was made.
     HandedOver,
+    /// Wiped by the volunteer.
     Wiped,
+    /// Wiped when their consent's retention ended.
     Expired,
 }
 
-pub use hoso_core::residents::Action;
+impl From<residents::Action> for AuditAction {
+    fn from(a: residents::Action) -> AuditAction {
+        use residents::Action as A;
+        match a {
+            A::Created => AuditAction::Created,
+            A::Opened => AuditAction::Opened,
+            A::ConsentRecorded => AuditAction::ConsentRecorded,
+            A::DraftCreated => AuditAction::DraftCreated,
+            A::Edited => AuditAction::Edited,
+            A::Attached => AuditAction::Attached,
+            A::Detached => AuditAction::Detached,
+            A::DraftDeleted => AuditAction::DraftDeleted,
+            A::Queued => AuditAction::Queued,
+            A::Filed => AuditAction::Filed,
+            A::HandedOver => AuditAction::HandedOver,
+            A::Wiped => AuditAction::Wiped,
+            A::Expired => AuditAction::Expired,
+        }
+    }
+}
 
 /// One entry of the audit log (never a value).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -208,7 +234,7 @@ pub struct AuditEntry {
     pub at: i64,
     /// The resident's id.
     pub resident: String,
-    pub action: Action,
+    pub action: AuditAction,
     pub procedure: Option<String>,
     pub draft: Option<String>,
     pub dossier: Option<String>,
@@ -266,6 +292,13 @@ impl From<residents::Handover> for Handover {
 }
 
 impl Hoso {
+    /// The core's handover of `code` for the active resident.
+    pub(crate) fn core_handover(&self, code: &str) -> Result<residents::Handover, HosoError> {
+        let residents = self.residents_enabled()?;
+        let client = self.state.logged_in()?;
+        Ok(residents.handover(code, client.base_url())?)
+    }
+
     fn residents_enabled(&self) -> Result<Arc<Residents>, HosoError> {
         self.state.residents().ok_or_else(|| {
             HosoError::of(
@@ -355,9 +388,7 @@ impl Hoso {
     /// The handover of dossier `code` filed for the active resident (the
     /// lookup link on the portal logged in to).
     pub fn handover(&self, code: String) -> Result<Handover, HosoError> {
-        let residents = self.residents_enabled()?;
-        let client = self.state.logged_in()?;
-        Ok(residents.handover(&code, client.base_url())?.into())
+        Ok(self.core_handover(&code)?.into())
     }
 
     /// Wipes the residents whose consent's retention has ended (a sync
@@ -377,7 +408,7 @@ impl Hoso {
                 seq: to_i64(e.seq),
                 at: e.at,
                 resident: e.resident,
-                action: e.action,
+                action: e.action.into(),
                 procedure: e.procedure,
                 draft: e.draft,
                 dossier: e.dossier,

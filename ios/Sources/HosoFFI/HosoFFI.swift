@@ -1259,6 +1259,41 @@ public protocol HosoProtocol: AnyObject, Sendable {
      */
     func syncNow(retryNow: Bool) async throws  -> SyncSummary
     
+    /**
+     * The account logged in to, with a volunteer's team and approval.
+     */
+    func account() async throws  -> Account
+    
+    /**
+     * Creates a volunteer account of a community digital-tech team, then
+     * logs in to it. It files for residents once the commune approves it
+     * (see `account`).
+     */
+    func registerVolunteer(portalUrl: String, phone: String, password: String, fullName: String, team: VolunteerTeam) async throws  -> PortalAccount
+    
+    /**
+     * A page of the team's dossiers (an approved leader only), after
+     * `cursor`, at most `limit` (1–500).
+     */
+    func teamDossiers(cursor: String?, limit: UInt32?) async throws  -> TeamDossierPage
+    
+    /**
+     * Writes the bilingual consent form (A4 PDF) to `path`; its size.
+     */
+    func writeConsentForm(request: ConsentFormRequest, path: String) throws  -> Int64
+    
+    /**
+     * Writes the handover sheet of dossier `code` (filed for the active
+     * resident) as a PDF (A5, or A4 when `a4`) to `path`; its size.
+     * `helped_by` names the volunteer and team as printed.
+     */
+    func writeHandoverPdf(code: String, helpedBy: String, a4: Bool, path: String) throws  -> Int64
+    
+    /**
+     * Writes the handover sheet as a PNG (to send by chat) to `path`.
+     */
+    func writeHandoverPng(code: String, helpedBy: String, path: String) throws  -> Int64
+    
 }
 /**
  * hoso's core, opened on one data directory. Open one per directory and
@@ -2395,6 +2430,113 @@ open func syncNow(retryNow: Bool)async throws  -> SyncSummary  {
         )
 }
     
+    /**
+     * The account logged in to, with a volunteer's team and approval.
+     */
+open func account()async throws  -> Account  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hoso_ffi_fn_method_hoso_account(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_hoso_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hoso_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hoso_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAccount_lift,
+            errorHandler: FfiConverterTypeHosoError_lift
+        )
+}
+    
+    /**
+     * Creates a volunteer account of a community digital-tech team, then
+     * logs in to it. It files for residents once the commune approves it
+     * (see `account`).
+     */
+open func registerVolunteer(portalUrl: String, phone: String, password: String, fullName: String, team: VolunteerTeam)async throws  -> PortalAccount  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hoso_ffi_fn_method_hoso_register_volunteer(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(portalUrl),FfiConverterString.lower(phone),FfiConverterString.lower(password),FfiConverterString.lower(fullName),FfiConverterTypeVolunteerTeam_lower(team)
+                )
+            },
+            pollFunc: ffi_hoso_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hoso_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hoso_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePortalAccount_lift,
+            errorHandler: FfiConverterTypeHosoError_lift
+        )
+}
+    
+    /**
+     * A page of the team's dossiers (an approved leader only), after
+     * `cursor`, at most `limit` (1–500).
+     */
+open func teamDossiers(cursor: String?, limit: UInt32?)async throws  -> TeamDossierPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hoso_ffi_fn_method_hoso_team_dossiers(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(cursor),FfiConverterOptionUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_hoso_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hoso_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hoso_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTeamDossierPage_lift,
+            errorHandler: FfiConverterTypeHosoError_lift
+        )
+}
+    
+    /**
+     * Writes the bilingual consent form (A4 PDF) to `path`; its size.
+     */
+open func writeConsentForm(request: ConsentFormRequest, path: String)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_write_consent_form(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeConsentFormRequest_lower(request),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Writes the handover sheet of dossier `code` (filed for the active
+     * resident) as a PDF (A5, or A4 when `a4`) to `path`; its size.
+     * `helped_by` names the volunteer and team as printed.
+     */
+open func writeHandoverPdf(code: String, helpedBy: String, a4: Bool, path: String)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_write_handover_pdf(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(code),
+        FfiConverterString.lower(helpedBy),
+        FfiConverterBool.lower(a4),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Writes the handover sheet as a PNG (to send by chat) to `path`.
+     */
+open func writeHandoverPng(code: String, helpedBy: String, path: String)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_write_handover_png(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(code),
+        FfiConverterString.lower(helpedBy),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -3175,6 +3317,168 @@ public func FfiConverterTypeSecretStore_lower(_ value: SecretStore) -> UInt64 {
 
 
 /**
+ * The account logged in to, as the portal holds it now.
+ */
+public struct Account: Equatable, Hashable {
+    public let accountId: String
+    /**
+     * `citizen` or `volunteer`.
+     */
+    public let kind: String
+    public let fullName: String
+    public let phone: String
+    public let team: VolunteerTeam?
+    public let approval: Approval?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(accountId: String, 
+        /**
+         * `citizen` or `volunteer`.
+         */kind: String, fullName: String, phone: String, team: VolunteerTeam?, approval: Approval?) {
+        self.accountId = accountId
+        self.kind = kind
+        self.fullName = fullName
+        self.phone = phone
+        self.team = team
+        self.approval = approval
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Account: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Account {
+        return
+            try Account(
+                accountId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf), 
+                fullName: FfiConverterString.read(from: &buf), 
+                phone: FfiConverterString.read(from: &buf), 
+                team: FfiConverterOptionTypeVolunteerTeam.read(from: &buf), 
+                approval: FfiConverterOptionTypeApproval.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Account, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.accountId, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.fullName, into: &buf)
+        FfiConverterString.write(value.phone, into: &buf)
+        FfiConverterOptionTypeVolunteerTeam.write(value.team, into: &buf)
+        FfiConverterOptionTypeApproval.write(value.approval, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccount_lift(_ buf: RustBuffer) throws -> Account {
+    return try FfiConverterTypeAccount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
+    return FfiConverterTypeAccount.lower(value)
+}
+
+
+/**
+ * The commune's decision on a volunteer.
+ */
+public struct Approval: Equatable, Hashable {
+    public let state: ApprovalState
+    /**
+     * RFC 3339: since when.
+     */
+    public let at: String
+    /**
+     * While approved: `member` or `leader`.
+     */
+    public let role: String?
+    /**
+     * Once revoked: why.
+     */
+    public let reason: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(state: ApprovalState, 
+        /**
+         * RFC 3339: since when.
+         */at: String, 
+        /**
+         * While approved: `member` or `leader`.
+         */role: String?, 
+        /**
+         * Once revoked: why.
+         */reason: String?) {
+        self.state = state
+        self.at = at
+        self.role = role
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Approval: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApproval: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Approval {
+        return
+            try Approval(
+                state: FfiConverterTypeApprovalState.read(from: &buf), 
+                at: FfiConverterString.read(from: &buf), 
+                role: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Approval, into buf: inout [UInt8]) {
+        FfiConverterTypeApprovalState.write(value.state, into: &buf)
+        FfiConverterString.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApproval_lift(_ buf: RustBuffer) throws -> Approval {
+    return try FfiConverterTypeApproval.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApproval_lower(_ value: Approval) -> RustBuffer {
+    return FfiConverterTypeApproval.lower(value)
+}
+
+
+/**
  * A file attached to a document slot.
  */
 public struct AttachedFile: Equatable, Hashable {
@@ -3398,7 +3702,7 @@ public struct AuditEntry: Equatable, Hashable {
      * The resident's id.
      */
     public let resident: String
-    public let action: Action
+    public let action: AuditAction
     public let procedure: String?
     public let draft: String?
     public let dossier: String?
@@ -3411,7 +3715,7 @@ public struct AuditEntry: Equatable, Hashable {
          */at: Int64, 
         /**
          * The resident's id.
-         */resident: String, action: Action, procedure: String?, draft: String?, dossier: String?) {
+         */resident: String, action: AuditAction, procedure: String?, draft: String?, dossier: String?) {
         self.seq = seq
         self.at = at
         self.resident = resident
@@ -3440,7 +3744,7 @@ public struct FfiConverterTypeAuditEntry: FfiConverterRustBuffer {
                 seq: FfiConverterInt64.read(from: &buf), 
                 at: FfiConverterInt64.read(from: &buf), 
                 resident: FfiConverterString.read(from: &buf), 
-                action: FfiConverterTypeAction.read(from: &buf), 
+                action: FfiConverterTypeAuditAction.read(from: &buf), 
                 procedure: FfiConverterOptionString.read(from: &buf), 
                 draft: FfiConverterOptionString.read(from: &buf), 
                 dossier: FfiConverterOptionString.read(from: &buf)
@@ -3451,7 +3755,7 @@ public struct FfiConverterTypeAuditEntry: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterInt64.write(value.at, into: &buf)
         FfiConverterString.write(value.resident, into: &buf)
-        FfiConverterTypeAction.write(value.action, into: &buf)
+        FfiConverterTypeAuditAction.write(value.action, into: &buf)
         FfiConverterOptionString.write(value.procedure, into: &buf)
         FfiConverterOptionString.write(value.draft, into: &buf)
         FfiConverterOptionString.write(value.dossier, into: &buf)
@@ -3767,6 +4071,95 @@ public func FfiConverterTypeConsent_lift(_ buf: RustBuffer) throws -> Consent {
 #endif
 public func FfiConverterTypeConsent_lower(_ value: Consent) -> RustBuffer {
     return FfiConverterTypeConsent.lower(value)
+}
+
+
+/**
+ * What the consent form names, for a resident to sign.
+ */
+public struct ConsentFormRequest: Equatable, Hashable {
+    public let volunteerName: String
+    public let volunteerPhone: String
+    public let team: VolunteerTeam
+    /**
+     * The form number printed on it (then the consent's reference).
+     */
+    public let reference: String
+    public let covers: [String]
+    public let retentionDays: UInt32
+    /**
+     * Printed as given (`dd/mm/yyyy`).
+     */
+    public let date: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(volunteerName: String, volunteerPhone: String, team: VolunteerTeam, 
+        /**
+         * The form number printed on it (then the consent's reference).
+         */reference: String, covers: [String], retentionDays: UInt32, 
+        /**
+         * Printed as given (`dd/mm/yyyy`).
+         */date: String) {
+        self.volunteerName = volunteerName
+        self.volunteerPhone = volunteerPhone
+        self.team = team
+        self.reference = reference
+        self.covers = covers
+        self.retentionDays = retentionDays
+        self.date = date
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConsentFormRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentFormRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentFormRequest {
+        return
+            try ConsentFormRequest(
+                volunteerName: FfiConverterString.read(from: &buf), 
+                volunteerPhone: FfiConverterString.read(from: &buf), 
+                team: FfiConverterTypeVolunteerTeam.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                covers: FfiConverterSequenceString.read(from: &buf), 
+                retentionDays: FfiConverterUInt32.read(from: &buf), 
+                date: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConsentFormRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.volunteerName, into: &buf)
+        FfiConverterString.write(value.volunteerPhone, into: &buf)
+        FfiConverterTypeVolunteerTeam.write(value.team, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterSequenceString.write(value.covers, into: &buf)
+        FfiConverterUInt32.write(value.retentionDays, into: &buf)
+        FfiConverterString.write(value.date, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentFormRequest_lift(_ buf: RustBuffer) throws -> ConsentFormRequest {
+    return try FfiConverterTypeConsentFormRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentFormRequest_lower(_ value: ConsentFormRequest) -> RustBuffer {
+    return FfiConverterTypeConsentFormRequest.lower(value)
 }
 
 
@@ -7265,6 +7658,164 @@ public func FfiConverterTypeSyncSummary_lower(_ value: SyncSummary) -> RustBuffe
 
 
 /**
+ * A dossier the team filed (nothing of the resident).
+ */
+public struct TeamDossier: Equatable, Hashable {
+    public let code: String
+    public let procedureCode: String
+    public let procedureName: String
+    public let status: Int32
+    public let submittedAt: String
+    public let updatedAt: String
+    public let appointmentDate: String
+    /**
+     * The volunteer who filed it.
+     */
+    public let filedBy: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(code: String, procedureCode: String, procedureName: String, status: Int32, submittedAt: String, updatedAt: String, appointmentDate: String, 
+        /**
+         * The volunteer who filed it.
+         */filedBy: String) {
+        self.code = code
+        self.procedureCode = procedureCode
+        self.procedureName = procedureName
+        self.status = status
+        self.submittedAt = submittedAt
+        self.updatedAt = updatedAt
+        self.appointmentDate = appointmentDate
+        self.filedBy = filedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TeamDossier: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamDossier: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamDossier {
+        return
+            try TeamDossier(
+                code: FfiConverterString.read(from: &buf), 
+                procedureCode: FfiConverterString.read(from: &buf), 
+                procedureName: FfiConverterString.read(from: &buf), 
+                status: FfiConverterInt32.read(from: &buf), 
+                submittedAt: FfiConverterString.read(from: &buf), 
+                updatedAt: FfiConverterString.read(from: &buf), 
+                appointmentDate: FfiConverterString.read(from: &buf), 
+                filedBy: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TeamDossier, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.procedureCode, into: &buf)
+        FfiConverterString.write(value.procedureName, into: &buf)
+        FfiConverterInt32.write(value.status, into: &buf)
+        FfiConverterString.write(value.submittedAt, into: &buf)
+        FfiConverterString.write(value.updatedAt, into: &buf)
+        FfiConverterString.write(value.appointmentDate, into: &buf)
+        FfiConverterString.write(value.filedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamDossier_lift(_ buf: RustBuffer) throws -> TeamDossier {
+    return try FfiConverterTypeTeamDossier.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamDossier_lower(_ value: TeamDossier) -> RustBuffer {
+    return FfiConverterTypeTeamDossier.lower(value)
+}
+
+
+/**
+ * A page of the team's dossiers.
+ */
+public struct TeamDossierPage: Equatable, Hashable {
+    public let team: VolunteerTeam
+    public let dossiers: [TeamDossier]
+    /**
+     * Pass it for the next page.
+     */
+    public let nextCursor: String
+    public let hasMore: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(team: VolunteerTeam, dossiers: [TeamDossier], 
+        /**
+         * Pass it for the next page.
+         */nextCursor: String, hasMore: Bool) {
+        self.team = team
+        self.dossiers = dossiers
+        self.nextCursor = nextCursor
+        self.hasMore = hasMore
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TeamDossierPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamDossierPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamDossierPage {
+        return
+            try TeamDossierPage(
+                team: FfiConverterTypeVolunteerTeam.read(from: &buf), 
+                dossiers: FfiConverterSequenceTypeTeamDossier.read(from: &buf), 
+                nextCursor: FfiConverterString.read(from: &buf), 
+                hasMore: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TeamDossierPage, into buf: inout [UInt8]) {
+        FfiConverterTypeVolunteerTeam.write(value.team, into: &buf)
+        FfiConverterSequenceTypeTeamDossier.write(value.dossiers, into: &buf)
+        FfiConverterString.write(value.nextCursor, into: &buf)
+        FfiConverterBool.write(value.hasMore, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamDossierPage_lift(_ buf: RustBuffer) throws -> TeamDossierPage {
+    return try FfiConverterTypeTeamDossierPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamDossierPage_lower(_ value: TeamDossierPage) -> RustBuffer {
+    return FfiConverterTypeTeamDossierPage.lower(value)
+}
+
+
+/**
  * One row of team statistics.
  */
 public struct TeamStatsRow: Equatable, Hashable {
@@ -7619,23 +8170,190 @@ public func FfiConverterTypeVerdictInfo_lower(_ value: VerdictInfo) -> RustBuffe
 
 
 /**
+ * A volunteer's team as registered.
+ */
+public struct VolunteerTeam: Equatable, Hashable {
+    public let team: String
+    public let province: String
+    public let commune: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(team: String, province: String, commune: String) {
+        self.team = team
+        self.province = province
+        self.commune = commune
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VolunteerTeam: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVolunteerTeam: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VolunteerTeam {
+        return
+            try VolunteerTeam(
+                team: FfiConverterString.read(from: &buf), 
+                province: FfiConverterString.read(from: &buf), 
+                commune: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VolunteerTeam, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.team, into: &buf)
+        FfiConverterString.write(value.province, into: &buf)
+        FfiConverterString.write(value.commune, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolunteerTeam_lift(_ buf: RustBuffer) throws -> VolunteerTeam {
+    return try FfiConverterTypeVolunteerTeam.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolunteerTeam_lower(_ value: VolunteerTeam) -> RustBuffer {
+    return FfiConverterTypeVolunteerTeam.lower(value)
+}
+
+
+/**
+ * Where a volunteer stands with its commune.
+ */
+
+public enum ApprovalState: Equatable, Hashable {
+    
+    /**
+     * Registered, waiting for the commune: cannot file for residents.
+     */
+    case pending
+    case approved
+    /**
+     * The commune withdrew it: follows what it filed, files nothing new.
+     */
+    case revoked
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ApprovalState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApprovalState: FfiConverterRustBuffer {
+    typealias SwiftType = ApprovalState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApprovalState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pending
+        
+        case 2: return .approved
+        
+        case 3: return .revoked
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ApprovalState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .approved:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalState_lift(_ buf: RustBuffer) throws -> ApprovalState {
+    return try FfiConverterTypeApprovalState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApprovalState_lower(_ value: ApprovalState) -> RustBuffer {
+    return FfiConverterTypeApprovalState.lower(value)
+}
+
+
+
+/**
  * What the volunteer did for a resident.
  */
 
-public enum Action: Equatable, Hashable {
+public enum AuditAction: Equatable, Hashable {
     
+    /**
+     * Added, with their consent.
+     */
     case created
+    /**
+     * Their data was opened (made the active resident).
+     */
     case opened
+    /**
+     * A new consent replaced the one before.
+     */
     case consentRecorded
     case draftCreated
     case edited
     case attached
     case detached
     case draftDeleted
+    /**
+     * A submission was queued for the portal.
+     */
     case queued
+    /**
+     * The portal gave the dossier its code.
+     */
     case filed
+    /**
+     * A handover sheet was made.
+     */
     case handedOver
+    /**
+     * Wiped by the volunteer.
+     */
     case wiped
+    /**
+     * Wiped when their consent's retention ended.
+     */
     case expired
 
 
@@ -7645,16 +8363,16 @@ public enum Action: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Action: Sendable {}
+extension AuditAction: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeAction: FfiConverterRustBuffer {
-    typealias SwiftType = Action
+public struct FfiConverterTypeAuditAction: FfiConverterRustBuffer {
+    typealias SwiftType = AuditAction
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Action {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditAction {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
@@ -7688,7 +8406,7 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
         }
     }
 
-    public static func write(_ value: Action, into buf: inout [UInt8]) {
+    public static func write(_ value: AuditAction, into buf: inout [UInt8]) {
         switch value {
         
         
@@ -7751,15 +8469,15 @@ public struct FfiConverterTypeAction: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeAction_lift(_ buf: RustBuffer) throws -> Action {
-    return try FfiConverterTypeAction.lift(buf)
+public func FfiConverterTypeAuditAction_lift(_ buf: RustBuffer) throws -> AuditAction {
+    return try FfiConverterTypeAuditAction.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeAction_lower(_ value: Action) -> RustBuffer {
-    return FfiConverterTypeAction.lower(value)
+public func FfiConverterTypeAuditAction_lower(_ value: AuditAction) -> RustBuffer {
+    return FfiConverterTypeAuditAction.lower(value)
 }
 
 
@@ -9357,6 +10075,30 @@ public func FfiConverterTypeSyncState_lower(_ value: SyncState) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
     typealias SwiftType = Int32?
 
@@ -9493,6 +10235,30 @@ fileprivate struct FfiConverterOptionTypeNetworkMonitor: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeNetworkMonitor.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeApproval: FfiConverterRustBuffer {
+    typealias SwiftType = Approval?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeApproval.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeApproval.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9757,6 +10523,30 @@ fileprivate struct FfiConverterOptionTypeVerdictInfo: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeVerdictInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeVolunteerTeam: FfiConverterRustBuffer {
+    typealias SwiftType = VolunteerTeam?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeVolunteerTeam.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeVolunteerTeam.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -10489,6 +11279,31 @@ fileprivate struct FfiConverterSequenceTypeSubmission: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTeamDossier: FfiConverterRustBuffer {
+    typealias SwiftType = [TeamDossier]
+
+    public static func write(_ value: [TeamDossier], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTeamDossier.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TeamDossier] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TeamDossier]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTeamDossier.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTeamStatsRow: FfiConverterRustBuffer {
     typealias SwiftType = [TeamStatsRow]
 
@@ -10884,6 +11699,24 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_sync_now() != 20604) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_account() != 24355) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_register_volunteer() != 11290) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_team_dossiers() != 22861) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_write_consent_form() != 21065) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_write_handover_pdf() != 17026) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_write_handover_png() != 51339) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_eventlistener_on_event() != 8066) {

@@ -688,6 +688,36 @@ void uniffi_hoso_ffi_fn_method_hoso_stop_background_sync(uint64_t ptr, RustCallS
 uint64_t uniffi_hoso_ffi_fn_method_hoso_sync_now(uint64_t ptr, int8_t retry_now
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ACCOUNT
+uint64_t uniffi_hoso_ffi_fn_method_hoso_account(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_REGISTER_VOLUNTEER
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_REGISTER_VOLUNTEER
+uint64_t uniffi_hoso_ffi_fn_method_hoso_register_volunteer(uint64_t ptr, RustBuffer portal_url, RustBuffer phone, RustBuffer password, RustBuffer full_name, RustBuffer team
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TEAM_DOSSIERS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_TEAM_DOSSIERS
+uint64_t uniffi_hoso_ffi_fn_method_hoso_team_dossiers(uint64_t ptr, RustBuffer cursor, RustBuffer limit
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_CONSENT_FORM
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_CONSENT_FORM
+int64_t uniffi_hoso_ffi_fn_method_hoso_write_consent_form(uint64_t ptr, RustBuffer request, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_HANDOVER_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_HANDOVER_PDF
+int64_t uniffi_hoso_ffi_fn_method_hoso_write_handover_pdf(uint64_t ptr, RustBuffer code, RustBuffer helped_by, int8_t a4, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_HANDOVER_PNG
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_WRITE_HANDOVER_PNG
+int64_t uniffi_hoso_ffi_fn_method_hoso_write_handover_png(uint64_t ptr, RustBuffer code, RustBuffer helped_by, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_CLONE_EVENTLISTENER
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_CLONE_EVENTLISTENER
 uint64_t uniffi_hoso_ffi_fn_clone_eventlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1479,6 +1509,42 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_stop_background_sync(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_SYNC_NOW
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_SYNC_NOW
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_sync_now(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ACCOUNT
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ACCOUNT
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_account(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_REGISTER_VOLUNTEER
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_REGISTER_VOLUNTEER
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_register_volunteer(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TEAM_DOSSIERS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_TEAM_DOSSIERS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_team_dossiers(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WRITE_CONSENT_FORM
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WRITE_CONSENT_FORM
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_write_consent_form(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WRITE_HANDOVER_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WRITE_HANDOVER_PDF
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_write_handover_pdf(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WRITE_HANDOVER_PNG
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WRITE_HANDOVER_PNG
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_write_handover_png(void
     
 );
 #endif

@@ -9,11 +9,13 @@ import kotlinx.coroutines.flow.filter
 import kotlinx.coroutines.flow.filterIsInstance
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.withContext
+import vn.hoso.ffi.Account
 import vn.hoso.ffi.AttachedFile
 import vn.hoso.ffi.AuditEntry
 import vn.hoso.ffi.CatalogImport
 import vn.hoso.ffi.CatalogUpdate
 import vn.hoso.ffi.Consent
+import vn.hoso.ffi.ConsentFormRequest
 import vn.hoso.ffi.Dossier
 import vn.hoso.ffi.Draft
 import vn.hoso.ffi.DraftForm
@@ -42,9 +44,11 @@ import vn.hoso.ffi.StatusUpdate
 import vn.hoso.ffi.Submission
 import vn.hoso.ffi.SyncState
 import vn.hoso.ffi.SyncSummary
+import vn.hoso.ffi.TeamDossierPage
 import vn.hoso.ffi.TeamStatsRow
 import vn.hoso.ffi.TrustedPortal
 import vn.hoso.ffi.ValidationReport
+import vn.hoso.ffi.VolunteerTeam
 
 /**
  * The Kotlin face of hoso's core: one [Hoso] opened on a data directory, with
@@ -231,7 +235,35 @@ class HosoClient private constructor(
     suspend fun followedDossiers(): List<FollowedDossier> = withContext(io) { core.followedDossiers() }
 
     /** Stops the background loop and releases the core. */
-    // Assisted filing (issue #19): residents, consent, handover, audit, stats.
+    // Assisted filing (issue #19): volunteers, residents, consent, handover, audit, stats.
+
+    /** Creates a volunteer account of a team and logs in; it files for residents once the commune approves it. */
+    suspend fun registerVolunteer(
+        portalUrl: String,
+        phone: String,
+        password: String,
+        fullName: String,
+        team: VolunteerTeam,
+    ): PortalAccount = core.registerVolunteer(portalUrl, phone, password, fullName, team)
+
+    /** The account logged in to, with a volunteer's team and the commune's approval. */
+    suspend fun account(): Account = core.account()
+
+    /** A page of the team's dossiers (an approved team leader only). */
+    suspend fun teamDossiers(cursor: String? = null, limit: UInt? = null): TeamDossierPage =
+        core.teamDossiers(cursor, limit)
+
+    /** Writes the bilingual consent form (A4 PDF) for a resident to sign. */
+    suspend fun writeConsentForm(request: ConsentFormRequest, file: File): Long =
+        withContext(io) { core.writeConsentForm(request, file.path) }
+
+    /** Writes a filed dossier's handover sheet (A5, or A4) as a PDF. */
+    suspend fun writeHandoverPdf(dossierCode: String, helpedBy: String, file: File, a4: Boolean = false): Long =
+        withContext(io) { core.writeHandoverPdf(dossierCode, helpedBy, a4, file.path) }
+
+    /** Writes a filed dossier's handover sheet as a PNG to send by chat. */
+    suspend fun writeHandoverPng(dossierCode: String, helpedBy: String, file: File): Long =
+        withContext(io) { core.writeHandoverPng(dossierCode, helpedBy, file.path) }
 
     /** Turns on assisted filing; residents' keys are kept wrapped by a secret [secrets] holds. */
     suspend fun enableAssistedFiling(secrets: SecretStore) = withContext(io) { core.enableAssistedFiling(secrets) }

@@ -54,15 +54,25 @@ object TestPortal {
 
     /** Moves a dossier along an officer transition (e.g. 2: being processed). */
     fun officer(code: String, status: Int, vararg extra: String) {
-        val admin = ProcessBuilder(
-            listOf(binary.path, "admin", "--url", url, "status", code, status.toString()) + extra,
-        ).redirectErrorStream(true)
+        admin(listOf("status", code, status.toString()) + extra)
+    }
+
+    /** The commune approves a volunteer account (as a team `member` or `leader`). */
+    fun approve(accountId: String, role: String = "member") {
+        admin(listOf("approve", accountId, "--role", role))
+    }
+
+    /** Runs `hoso-portal admin ARGS…` against this portal; its output. */
+    private fun admin(args: List<String>): String {
+        val admin = ProcessBuilder(listOf(binary.path, "admin", "--url", url) + args)
+            .redirectErrorStream(true)
             .also { it.environment()["HOSO_PORTAL_ADMIN_TOKEN"] = ADMIN_TOKEN }
             .start()
         val said = admin.inputStream.bufferedReader().readText()
         check(admin.waitFor(60, TimeUnit.SECONDS) && admin.exitValue() == 0) {
-            "hoso-portal admin status $code $status failed: $said"
+            "hoso-portal admin $args failed: $said"
         }
+        return said
     }
 }
 

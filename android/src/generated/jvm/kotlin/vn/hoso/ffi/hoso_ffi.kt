@@ -926,6 +926,18 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_sync_now(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_account(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_register_volunteer(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_team_dossiers(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_write_consent_form(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_write_handover_pdf(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_write_handover_png(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_eventlistener_on_event(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_keyprovider_data_key(
@@ -1109,6 +1121,18 @@ internal object UniffiLib {
     external fun uniffi_hoso_ffi_fn_method_hoso_stop_background_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_hoso_ffi_fn_method_hoso_sync_now(`ptr`: Long,`retryNow`: Byte,
+    ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_account(`ptr`: Long,
+    ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_register_volunteer(`ptr`: Long,`portalUrl`: RustBuffer.ByValue,`phone`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`fullName`: RustBuffer.ByValue,`team`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_team_dossiers(`ptr`: Long,`cursor`: RustBuffer.ByValue,`limit`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_write_consent_form(`ptr`: Long,`request`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_write_handover_pdf(`ptr`: Long,`code`: RustBuffer.ByValue,`helpedBy`: RustBuffer.ByValue,`a4`: Byte,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_write_handover_png(`ptr`: Long,`code`: RustBuffer.ByValue,`helpedBy`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_hoso_ffi_fn_clone_eventlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1483,6 +1507,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_sync_now() and 0xFFFF) != 20604) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_account() and 0xFFFF) != 24355) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_register_volunteer() and 0xFFFF) != 11290) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_team_dossiers() and 0xFFFF) != 22861) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_write_consent_form() and 0xFFFF) != 21065) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_write_handover_pdf() and 0xFFFF) != 17026) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_write_handover_png() and 0xFFFF) != 51339) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_eventlistener_on_event() and 0xFFFF) != 8066) {
@@ -2774,6 +2816,41 @@ public interface HosoInterface {
      * WorkManager worker or a BGTask runs.
      */
     suspend fun `syncNow`(`retryNow`: kotlin.Boolean): SyncSummary
+    
+    /**
+     * The account logged in to, with a volunteer's team and approval.
+     */
+    suspend fun `account`(): Account
+    
+    /**
+     * Creates a volunteer account of a community digital-tech team, then
+     * logs in to it. It files for residents once the commune approves it
+     * (see `account`).
+     */
+    suspend fun `registerVolunteer`(`portalUrl`: kotlin.String, `phone`: kotlin.String, `password`: kotlin.String, `fullName`: kotlin.String, `team`: VolunteerTeam): PortalAccount
+    
+    /**
+     * A page of the team's dossiers (an approved leader only), after
+     * `cursor`, at most `limit` (1–500).
+     */
+    suspend fun `teamDossiers`(`cursor`: kotlin.String?, `limit`: kotlin.UInt?): TeamDossierPage
+    
+    /**
+     * Writes the bilingual consent form (A4 PDF) to `path`; its size.
+     */
+    fun `writeConsentForm`(`request`: ConsentFormRequest, `path`: kotlin.String): kotlin.Long
+    
+    /**
+     * Writes the handover sheet of dossier `code` (filed for the active
+     * resident) as a PDF (A5, or A4 when `a4`) to `path`; its size.
+     * `helped_by` names the volunteer and team as printed.
+     */
+    fun `writeHandoverPdf`(`code`: kotlin.String, `helpedBy`: kotlin.String, `a4`: kotlin.Boolean, `path`: kotlin.String): kotlin.Long
+    
+    /**
+     * Writes the handover sheet as a PNG (to send by chat) to `path`.
+     */
+    fun `writeHandoverPng`(`code`: kotlin.String, `helpedBy`: kotlin.String, `path`: kotlin.String): kotlin.Long
     
     companion object
 }
@@ -4333,6 +4410,150 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
     }
 
     
+    /**
+     * The account logged in to, with a volunteer's team and approval.
+     */
+    @Throws(HosoException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `account`() : Account {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_hoso_ffi_fn_method_hoso_account(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_hoso_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeAccount.lift(it) },
+        // Error FFI converter
+        HosoException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Creates a volunteer account of a community digital-tech team, then
+     * logs in to it. It files for residents once the commune approves it
+     * (see `account`).
+     */
+    @Throws(HosoException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `registerVolunteer`(`portalUrl`: kotlin.String, `phone`: kotlin.String, `password`: kotlin.String, `fullName`: kotlin.String, `team`: VolunteerTeam) : PortalAccount {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_hoso_ffi_fn_method_hoso_register_volunteer(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`portalUrl`),
+        FfiConverterString.lower(`phone`),
+        FfiConverterString.lower(`password`),
+        FfiConverterString.lower(`fullName`),
+        FfiConverterTypeVolunteerTeam.lower(`team`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_hoso_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePortalAccount.lift(it) },
+        // Error FFI converter
+        HosoException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A page of the team's dossiers (an approved leader only), after
+     * `cursor`, at most `limit` (1–500).
+     */
+    @Throws(HosoException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `teamDossiers`(`cursor`: kotlin.String?, `limit`: kotlin.UInt?) : TeamDossierPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_hoso_ffi_fn_method_hoso_team_dossiers(
+                uniffiHandle,
+                
+        FfiConverterOptionalString.lower(`cursor`),
+        FfiConverterOptionalUInt.lower(`limit`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_hoso_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTeamDossierPage.lift(it) },
+        // Error FFI converter
+        HosoException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Writes the bilingual consent form (A4 PDF) to `path`; its size.
+     */
+    @Throws(HosoException::class)override fun `writeConsentForm`(`request`: ConsentFormRequest, `path`: kotlin.String): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_write_consent_form(
+        it,
+        
+        FfiConverterTypeConsentFormRequest.lower(`request`),
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Writes the handover sheet of dossier `code` (filed for the active
+     * resident) as a PDF (A5, or A4 when `a4`) to `path`; its size.
+     * `helped_by` names the volunteer and team as printed.
+     */
+    @Throws(HosoException::class)override fun `writeHandoverPdf`(`code`: kotlin.String, `helpedBy`: kotlin.String, `a4`: kotlin.Boolean, `path`: kotlin.String): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_write_handover_pdf(
+        it,
+        
+        FfiConverterString.lower(`code`),
+        FfiConverterString.lower(`helpedBy`),
+        FfiConverterBoolean.lower(`a4`),
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Writes the handover sheet as a PNG (to send by chat) to `path`.
+     */
+    @Throws(HosoException::class)override fun `writeHandoverPng`(`code`: kotlin.String, `helpedBy`: kotlin.String, `path`: kotlin.String): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_write_handover_png(
+        it,
+        
+        FfiConverterString.lower(`code`),
+        FfiConverterString.lower(`helpedBy`),
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -5455,6 +5676,130 @@ public object FfiConverterTypeSecretStore: FfiConverter<SecretStore, Long> {
 
 
 /**
+ * The account logged in to, as the portal holds it now.
+ */
+data class Account (
+    val `accountId`: kotlin.String
+    , 
+    /**
+     * `citizen` or `volunteer`.
+     */
+    val `kind`: kotlin.String
+    , 
+    val `fullName`: kotlin.String
+    , 
+    val `phone`: kotlin.String
+    , 
+    val `team`: VolunteerTeam?
+    , 
+    val `approval`: Approval?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAccount: FfiConverterRustBuffer<Account> {
+    override fun read(buf: ByteBuffer): Account {
+        return Account(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeVolunteerTeam.read(buf),
+            FfiConverterOptionalTypeApproval.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Account) = (
+            FfiConverterString.allocationSize(value.`accountId`) +
+            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`fullName`) +
+            FfiConverterString.allocationSize(value.`phone`) +
+            FfiConverterOptionalTypeVolunteerTeam.allocationSize(value.`team`) +
+            FfiConverterOptionalTypeApproval.allocationSize(value.`approval`)
+    )
+
+    override fun write(value: Account, buf: ByteBuffer) {
+            FfiConverterString.write(value.`accountId`, buf)
+            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterString.write(value.`fullName`, buf)
+            FfiConverterString.write(value.`phone`, buf)
+            FfiConverterOptionalTypeVolunteerTeam.write(value.`team`, buf)
+            FfiConverterOptionalTypeApproval.write(value.`approval`, buf)
+    }
+}
+
+
+
+/**
+ * The commune's decision on a volunteer.
+ */
+data class Approval (
+    val `state`: ApprovalState
+    , 
+    /**
+     * RFC 3339: since when.
+     */
+    val `at`: kotlin.String
+    , 
+    /**
+     * While approved: `member` or `leader`.
+     */
+    val `role`: kotlin.String?
+    , 
+    /**
+     * Once revoked: why.
+     */
+    val `reason`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApproval: FfiConverterRustBuffer<Approval> {
+    override fun read(buf: ByteBuffer): Approval {
+        return Approval(
+            FfiConverterTypeApprovalState.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Approval) = (
+            FfiConverterTypeApprovalState.allocationSize(value.`state`) +
+            FfiConverterString.allocationSize(value.`at`) +
+            FfiConverterOptionalString.allocationSize(value.`role`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: Approval, buf: ByteBuffer) {
+            FfiConverterTypeApprovalState.write(value.`state`, buf)
+            FfiConverterString.write(value.`at`, buf)
+            FfiConverterOptionalString.write(value.`role`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
+    }
+}
+
+
+
+/**
  * A file attached to a document slot.
  */
 data class AttachedFile (
@@ -5634,7 +5979,7 @@ data class AuditEntry (
      */
     val `resident`: kotlin.String
     , 
-    val `action`: Action
+    val `action`: AuditAction
     , 
     val `procedure`: kotlin.String?
     , 
@@ -5660,7 +6005,7 @@ public object FfiConverterTypeAuditEntry: FfiConverterRustBuffer<AuditEntry> {
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterTypeAction.read(buf),
+            FfiConverterTypeAuditAction.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -5671,7 +6016,7 @@ public object FfiConverterTypeAuditEntry: FfiConverterRustBuffer<AuditEntry> {
             FfiConverterLong.allocationSize(value.`seq`) +
             FfiConverterLong.allocationSize(value.`at`) +
             FfiConverterString.allocationSize(value.`resident`) +
-            FfiConverterTypeAction.allocationSize(value.`action`) +
+            FfiConverterTypeAuditAction.allocationSize(value.`action`) +
             FfiConverterOptionalString.allocationSize(value.`procedure`) +
             FfiConverterOptionalString.allocationSize(value.`draft`) +
             FfiConverterOptionalString.allocationSize(value.`dossier`)
@@ -5681,7 +6026,7 @@ public object FfiConverterTypeAuditEntry: FfiConverterRustBuffer<AuditEntry> {
             FfiConverterLong.write(value.`seq`, buf)
             FfiConverterLong.write(value.`at`, buf)
             FfiConverterString.write(value.`resident`, buf)
-            FfiConverterTypeAction.write(value.`action`, buf)
+            FfiConverterTypeAuditAction.write(value.`action`, buf)
             FfiConverterOptionalString.write(value.`procedure`, buf)
             FfiConverterOptionalString.write(value.`draft`, buf)
             FfiConverterOptionalString.write(value.`dossier`, buf)
@@ -5907,6 +6252,78 @@ public object FfiConverterTypeConsent: FfiConverterRustBuffer<Consent> {
             FfiConverterUInt.write(value.`retentionDays`, buf)
             FfiConverterLong.write(value.`givenAt`, buf)
             FfiConverterOptionalString.write(value.`scanSha256`, buf)
+    }
+}
+
+
+
+/**
+ * What the consent form names, for a resident to sign.
+ */
+data class ConsentFormRequest (
+    val `volunteerName`: kotlin.String
+    , 
+    val `volunteerPhone`: kotlin.String
+    , 
+    val `team`: VolunteerTeam
+    , 
+    /**
+     * The form number printed on it (then the consent's reference).
+     */
+    val `reference`: kotlin.String
+    , 
+    val `covers`: List<kotlin.String>
+    , 
+    val `retentionDays`: kotlin.UInt
+    , 
+    /**
+     * Printed as given (`dd/mm/yyyy`).
+     */
+    val `date`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConsentFormRequest: FfiConverterRustBuffer<ConsentFormRequest> {
+    override fun read(buf: ByteBuffer): ConsentFormRequest {
+        return ConsentFormRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeVolunteerTeam.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConsentFormRequest) = (
+            FfiConverterString.allocationSize(value.`volunteerName`) +
+            FfiConverterString.allocationSize(value.`volunteerPhone`) +
+            FfiConverterTypeVolunteerTeam.allocationSize(value.`team`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterSequenceString.allocationSize(value.`covers`) +
+            FfiConverterUInt.allocationSize(value.`retentionDays`) +
+            FfiConverterString.allocationSize(value.`date`)
+    )
+
+    override fun write(value: ConsentFormRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`volunteerName`, buf)
+            FfiConverterString.write(value.`volunteerPhone`, buf)
+            FfiConverterTypeVolunteerTeam.write(value.`team`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterSequenceString.write(value.`covers`, buf)
+            FfiConverterUInt.write(value.`retentionDays`, buf)
+            FfiConverterString.write(value.`date`, buf)
     }
 }
 
@@ -8643,6 +9060,134 @@ public object FfiConverterTypeSyncSummary: FfiConverterRustBuffer<SyncSummary> {
 
 
 /**
+ * A dossier the team filed (nothing of the resident).
+ */
+data class TeamDossier (
+    val `code`: kotlin.String
+    , 
+    val `procedureCode`: kotlin.String
+    , 
+    val `procedureName`: kotlin.String
+    , 
+    val `status`: kotlin.Int
+    , 
+    val `submittedAt`: kotlin.String
+    , 
+    val `updatedAt`: kotlin.String
+    , 
+    val `appointmentDate`: kotlin.String
+    , 
+    /**
+     * The volunteer who filed it.
+     */
+    val `filedBy`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTeamDossier: FfiConverterRustBuffer<TeamDossier> {
+    override fun read(buf: ByteBuffer): TeamDossier {
+        return TeamDossier(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TeamDossier) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`procedureCode`) +
+            FfiConverterString.allocationSize(value.`procedureName`) +
+            FfiConverterInt.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`submittedAt`) +
+            FfiConverterString.allocationSize(value.`updatedAt`) +
+            FfiConverterString.allocationSize(value.`appointmentDate`) +
+            FfiConverterString.allocationSize(value.`filedBy`)
+    )
+
+    override fun write(value: TeamDossier, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`procedureCode`, buf)
+            FfiConverterString.write(value.`procedureName`, buf)
+            FfiConverterInt.write(value.`status`, buf)
+            FfiConverterString.write(value.`submittedAt`, buf)
+            FfiConverterString.write(value.`updatedAt`, buf)
+            FfiConverterString.write(value.`appointmentDate`, buf)
+            FfiConverterString.write(value.`filedBy`, buf)
+    }
+}
+
+
+
+/**
+ * A page of the team's dossiers.
+ */
+data class TeamDossierPage (
+    val `team`: VolunteerTeam
+    , 
+    val `dossiers`: List<TeamDossier>
+    , 
+    /**
+     * Pass it for the next page.
+     */
+    val `nextCursor`: kotlin.String
+    , 
+    val `hasMore`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTeamDossierPage: FfiConverterRustBuffer<TeamDossierPage> {
+    override fun read(buf: ByteBuffer): TeamDossierPage {
+        return TeamDossierPage(
+            FfiConverterTypeVolunteerTeam.read(buf),
+            FfiConverterSequenceTypeTeamDossier.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TeamDossierPage) = (
+            FfiConverterTypeVolunteerTeam.allocationSize(value.`team`) +
+            FfiConverterSequenceTypeTeamDossier.allocationSize(value.`dossiers`) +
+            FfiConverterString.allocationSize(value.`nextCursor`) +
+            FfiConverterBoolean.allocationSize(value.`hasMore`)
+    )
+
+    override fun write(value: TeamDossierPage, buf: ByteBuffer) {
+            FfiConverterTypeVolunteerTeam.write(value.`team`, buf)
+            FfiConverterSequenceTypeTeamDossier.write(value.`dossiers`, buf)
+            FfiConverterString.write(value.`nextCursor`, buf)
+            FfiConverterBoolean.write(value.`hasMore`, buf)
+    }
+}
+
+
+
+/**
  * One row of team statistics.
  */
 data class TeamStatsRow (
@@ -8919,23 +9464,137 @@ public object FfiConverterTypeVerdictInfo: FfiConverterRustBuffer<VerdictInfo> {
 
 
 /**
+ * A volunteer's team as registered.
+ */
+data class VolunteerTeam (
+    val `team`: kotlin.String
+    , 
+    val `province`: kotlin.String
+    , 
+    val `commune`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVolunteerTeam: FfiConverterRustBuffer<VolunteerTeam> {
+    override fun read(buf: ByteBuffer): VolunteerTeam {
+        return VolunteerTeam(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VolunteerTeam) = (
+            FfiConverterString.allocationSize(value.`team`) +
+            FfiConverterString.allocationSize(value.`province`) +
+            FfiConverterString.allocationSize(value.`commune`)
+    )
+
+    override fun write(value: VolunteerTeam, buf: ByteBuffer) {
+            FfiConverterString.write(value.`team`, buf)
+            FfiConverterString.write(value.`province`, buf)
+            FfiConverterString.write(value.`commune`, buf)
+    }
+}
+
+
+
+/**
+ * Where a volunteer stands with its commune.
+ */
+
+enum class ApprovalState {
+    
+    /**
+     * Registered, waiting for the commune: cannot file for residents.
+     */
+    PENDING,
+    APPROVED,
+    /**
+     * The commune withdrew it: follows what it filed, files nothing new.
+     */
+    REVOKED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApprovalState: FfiConverterRustBuffer<ApprovalState> {
+    override fun read(buf: ByteBuffer) = try {
+        ApprovalState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ApprovalState) = 4UL
+
+    override fun write(value: ApprovalState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * What the volunteer did for a resident.
  */
 
-enum class Action {
+enum class AuditAction {
     
+    /**
+     * Added, with their consent.
+     */
     CREATED,
+    /**
+     * Their data was opened (made the active resident).
+     */
     OPENED,
+    /**
+     * A new consent replaced the one before.
+     */
     CONSENT_RECORDED,
     DRAFT_CREATED,
     EDITED,
     ATTACHED,
     DETACHED,
     DRAFT_DELETED,
+    /**
+     * A submission was queued for the portal.
+     */
     QUEUED,
+    /**
+     * The portal gave the dossier its code.
+     */
     FILED,
+    /**
+     * A handover sheet was made.
+     */
     HANDED_OVER,
+    /**
+     * Wiped by the volunteer.
+     */
     WIPED,
+    /**
+     * Wiped when their consent's retention ended.
+     */
     EXPIRED;
 
     
@@ -8948,16 +9607,16 @@ enum class Action {
 /**
  * @suppress
  */
-public object FfiConverterTypeAction: FfiConverterRustBuffer<Action> {
+public object FfiConverterTypeAuditAction: FfiConverterRustBuffer<AuditAction> {
     override fun read(buf: ByteBuffer) = try {
-        Action.values()[buf.getInt() - 1]
+        AuditAction.values()[buf.getInt() - 1]
     } catch (e: IndexOutOfBoundsException) {
         throw RuntimeException("invalid enum value, something is very wrong!!", e)
     }
 
-    override fun allocationSize(value: Action) = 4UL
+    override fun allocationSize(value: AuditAction) = 4UL
 
-    override fun write(value: Action, buf: ByteBuffer) {
+    override fun write(value: AuditAction, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -10692,6 +11351,38 @@ public object FfiConverterTypeSyncState : FfiConverterRustBuffer<SyncState>{
 /**
  * @suppress
  */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
     override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
@@ -10874,6 +11565,38 @@ public object FfiConverterOptionalTypeNetworkMonitor: FfiConverterRustBuffer<Net
         } else {
             buf.put(1)
             FfiConverterTypeNetworkMonitor.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeApproval: FfiConverterRustBuffer<Approval?> {
+    override fun read(buf: ByteBuffer): Approval? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeApproval.read(buf)
+    }
+
+    override fun allocationSize(value: Approval?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeApproval.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Approval?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeApproval.write(value, buf)
         }
     }
 }
@@ -11226,6 +11949,38 @@ public object FfiConverterOptionalTypeVerdictInfo: FfiConverterRustBuffer<Verdic
         } else {
             buf.put(1)
             FfiConverterTypeVerdictInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeVolunteerTeam: FfiConverterRustBuffer<VolunteerTeam?> {
+    override fun read(buf: ByteBuffer): VolunteerTeam? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeVolunteerTeam.read(buf)
+    }
+
+    override fun allocationSize(value: VolunteerTeam?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeVolunteerTeam.allocationSize(value)
+        }
+    }
+
+    override fun write(value: VolunteerTeam?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeVolunteerTeam.write(value, buf)
         }
     }
 }
@@ -12042,6 +12797,34 @@ public object FfiConverterSequenceTypeSubmission: FfiConverterRustBuffer<List<Su
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSubmission.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTeamDossier: FfiConverterRustBuffer<List<TeamDossier>> {
+    override fun read(buf: ByteBuffer): List<TeamDossier> {
+        val len = buf.getInt()
+        return List<TeamDossier>(len) {
+            FfiConverterTypeTeamDossier.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TeamDossier>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTeamDossier.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TeamDossier>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTeamDossier.write(it, buf)
         }
     }
 }
