@@ -323,6 +323,8 @@ impl Hoso {
             Arc::new(HostSecrets(secrets)),
         )?;
         *lock(&self.state.residents) = Some(Arc::new(residents));
+        // A running background loop takes the residents' outboxes from now on.
+        self.restart_background_sync();
         Ok(())
     }
 

@@ -23,11 +23,11 @@ use hoso_core::catalog::source::read_records;
 use hoso_core::catalog::store::CatalogStore;
 use hoso_core::profile::Profiles;
 use hoso_core::residents::{NewConsent, Residents};
-use hoso_core::vault::{DataKey, KeyError, KeyProvider, SecretStore};
+use hoso_core::vault::{DataKey, KeyError, KeyProvider, MemorySecrets};
 use hoso_core::wire::ConsentMethod;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const DATA: &str = concat!(
@@ -40,32 +40,6 @@ struct Key;
 impl KeyProvider for Key {
     fn data_key(&self) -> Result<DataKey, KeyError> {
         Ok(DataKey::from_bytes([9; 32]))
-    }
-}
-
-/// The phone's keystore, in memory.
-#[derive(Default)]
-struct Secrets(Mutex<HashMap<String, [u8; 32]>>);
-
-impl SecretStore for Secrets {
-    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(name)
-            .map(|k| DataKey::from_bytes(*k)))
-    }
-    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(name.into(), *secret.as_bytes());
-        Ok(())
-    }
-    fn delete(&self, name: &str) -> Result<(), KeyError> {
-        self.0.lock().unwrap().remove(name);
-        Ok(())
     }
 }
 
@@ -122,7 +96,7 @@ fn catalog(dir: &Path) {
         .unwrap();
 }
 
-fn seed_hoso(dir: &Path, secrets: Arc<Secrets>, n: usize) -> Vec<String> {
+fn seed_hoso(dir: &Path, secrets: Arc<MemorySecrets>, n: usize) -> Vec<String> {
     catalog(dir);
     let residents = Residents::open(dir, &Key, secrets).unwrap();
     let mut ids = Vec::new();
@@ -266,7 +240,7 @@ fn main() {
     let work = tempfile::tempdir_in(base).unwrap();
     let hoso_dir = work.path().join("hoso");
     let sqlite_dir = work.path().join("sqlite");
-    let secrets = Arc::new(Secrets::default());
+    let secrets = Arc::new(MemorySecrets::default());
 
     let started = Instant::now();
     let ids = seed_hoso(&hoso_dir, secrets.clone(), n);

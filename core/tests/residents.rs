@@ -8,11 +8,10 @@ mod common;
 use common::{install_catalog, FixedKey};
 use hoso_core::profile::Profiles;
 use hoso_core::residents::{NewConsent, ResidentError, Residents};
-use hoso_core::vault::{DataKey, KeyError, SecretStore};
+use hoso_core::vault::MemorySecrets;
 use hoso_core::wire::ConsentMethod;
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 const KEY: FixedKey = FixedKey([7; 32]);
 
@@ -24,32 +23,6 @@ fn verbal() -> NewConsent {
         covers: vec!["1.000656".into()],
         retention_days: 30,
         scan: None,
-    }
-}
-
-/// The host's secret store, in memory (the phone's keystore).
-#[derive(Default)]
-struct Secrets(Mutex<HashMap<String, [u8; 32]>>);
-
-impl SecretStore for Secrets {
-    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(name)
-            .map(|k| DataKey::from_bytes(*k)))
-    }
-    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(name.into(), *secret.as_bytes());
-        Ok(())
-    }
-    fn delete(&self, name: &str) -> Result<(), KeyError> {
-        self.0.lock().unwrap().remove(name);
-        Ok(())
     }
 }
 
@@ -80,7 +53,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn each_resident_sees_only_their_own_data() {
     let dir = tempfile::tempdir().unwrap();
     install_catalog(dir.path(), 1);
-    let secrets = Arc::new(Secrets::default());
+    let secrets = Arc::new(MemorySecrets::default());
     let residents = Residents::open(dir.path(), &KEY, secrets.clone()).unwrap();
     let an = residents.create("Ông An, tổ 3", &verbal(), 1).unwrap();
     let binh = residents.create("Bà Bình, tổ 5", &verbal(), 2).unwrap();
@@ -132,7 +105,7 @@ fn a_wiped_resident_cannot_be_opened_even_from_an_earlier_copy() {
     let dir = tempfile::tempdir().unwrap();
     let live = dir.path().join("device");
     install_catalog(&live, 1);
-    let secrets = Arc::new(Secrets::default());
+    let secrets = Arc::new(MemorySecrets::default());
     let residents = Residents::open(&live, &KEY, secrets.clone()).unwrap();
     let an = residents.create("Ông An", &verbal(), 1).unwrap();
     let binh = residents.create("Bà Bình", &verbal(), 2).unwrap();
@@ -185,7 +158,7 @@ fn a_wiped_resident_cannot_be_opened_even_from_an_earlier_copy() {
 fn consent_comes_first_and_is_kept_in_the_residents_own_space() {
     let dir = tempfile::tempdir().unwrap();
     install_catalog(dir.path(), 1);
-    let residents = Residents::open(dir.path(), &KEY, Arc::new(Secrets::default())).unwrap();
+    let residents = Residents::open(dir.path(), &KEY, Arc::new(MemorySecrets::default())).unwrap();
     let signed = NewConsent {
         method: ConsentMethod::SignedForm,
         reference: "TCNS-2026-0042".into(),

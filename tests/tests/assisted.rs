@@ -6,12 +6,12 @@
 
 mod common;
 
-use common::secrets::MemorySecrets;
 use hoso_core::client::{Method, PortalClient};
 use hoso_core::profile::Profiles;
 use hoso_core::residents::{NewConsent, ResidentError, Residents};
 use hoso_core::sync::round::RoundPolicy;
 use hoso_core::sync::Local;
+use hoso_core::vault::MemorySecrets;
 use hoso_core::wire::ConsentMethod;
 use std::sync::Arc;
 

@@ -35,25 +35,16 @@ const SLOTS: [&str; 3] = ["doc05", "doc07", "doc11"];
 /// until nothing is pending, printing `DONE`. `verify`: print the outbox.
 #[test]
 fn chaos_child() {
-    let Ok(mode) = std::env::var(CHILD) else {
+    let Some(common::kill::ChildEnv {
+        mode,
+        dir,
+        base,
+        rt,
+    }) = common::kill::child_env(CHILD)
+    else {
         return;
     };
-    let dir = std::path::PathBuf::from(std::env::var("HOSO_CHAOS_DIR").unwrap());
-    let base = std::env::var("HOSO_CHAOS_PORTAL").unwrap();
     let out = std::io::stdout();
-    // The test harness has printed "test chaos_child ... " without a newline.
-    writeln!(out.lock()).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    if mode == "seed" {
-        hoso_core::catalog::store::CatalogStore::open(&dir)
-            .unwrap()
-            .install(common::bundle())
-            .unwrap();
-    }
     let local = Local::open(&dir, &common::FixedKey(KEY)).unwrap();
     let sessions = &local.sessions;
     let client = PortalClient::new(&base).unwrap();

@@ -54,24 +54,16 @@ fn open(dir: &Path) -> (Local, Residents) {
 /// each resident's reference and dossiers.
 #[test]
 fn chaos_residents_child() {
-    let Ok(mode) = std::env::var(CHILD) else {
+    let Some(common::kill::ChildEnv {
+        mode,
+        dir,
+        base,
+        rt,
+    }) = common::kill::child_env(CHILD)
+    else {
         return;
     };
-    let dir = std::path::PathBuf::from(std::env::var("HOSO_CHAOS_DIR").unwrap());
-    let base = std::env::var("HOSO_CHAOS_PORTAL").unwrap();
     let out = std::io::stdout();
-    writeln!(out.lock()).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    if mode == "seed" {
-        hoso_core::catalog::store::CatalogStore::open(&dir)
-            .unwrap()
-            .install(common::bundle())
-            .unwrap();
-    }
     let (local, residents) = open(&dir);
     let client = PortalClient::new(&base).unwrap();
     match mode.as_str() {

@@ -110,6 +110,45 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, name: &str) -> Result<(), KeyError>;
 }
 
+/// A [`SecretStore`] in memory, for tests and benchmarks (a phone's
+/// keystore within one process). What it holds is gone when it is
+/// dropped, so a real host must never use it: its residents could not be
+/// opened again.
+#[derive(Default)]
+pub struct MemorySecrets(std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>);
+
+impl MemorySecrets {
+    /// How many secrets it holds.
+    pub fn len(&self) -> usize {
+        self.held().len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.held().is_empty()
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, [u8; 32]>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl SecretStore for MemorySecrets {
+    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
+        Ok(self.held().get(name).map(|k| DataKey::from_bytes(*k)))
+    }
+
+    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
+        self.held().insert(name.to_string(), *secret.as_bytes());
+        Ok(())
+    }
+
+    fn delete(&self, name: &str) -> Result<(), KeyError> {
+        self.held().remove(name);
+        Ok(())
+    }
+}
+
 /// Why the host could not supply a key.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {

@@ -95,6 +95,42 @@ impl Child {
     }
 }
 
+/// What a child process is told: its mode, the device directory, the
+/// portal; with a runtime for its async calls.
+pub struct ChildEnv {
+    pub mode: String,
+    pub dir: PathBuf,
+    pub base: String,
+    pub rt: tokio::runtime::Runtime,
+}
+
+/// In a child (`mode_var` set): its environment, the catalog installed
+/// when seeding. `None` in the parent, where the child test does nothing.
+pub fn child_env(mode_var: &str) -> Option<ChildEnv> {
+    let mode = std::env::var(mode_var).ok()?;
+    let dir = PathBuf::from(std::env::var("HOSO_CHAOS_DIR").unwrap());
+    let base = std::env::var("HOSO_CHAOS_PORTAL").unwrap();
+    // The test harness has printed "test … ... " without a newline.
+    println!();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if mode == "seed" {
+        hoso_core::catalog::store::CatalogStore::open(&dir)
+            .unwrap()
+            .install(super::bundle())
+            .unwrap();
+    }
+    Some(ChildEnv {
+        mode,
+        dir,
+        base,
+        rt,
+    })
+}
+
 /// Runs a child to the end; its standard output.
 fn run_to_end(mut cmd: Command, timeout: Duration) -> String {
     let mut process = cmd.spawn().unwrap();

@@ -1,37 +1,10 @@
-//! Host secret stores for resident tests: in memory (the phone's keystore
-//! within one process), and in files (surviving a SIGKILL, for chaos
-//! children), each secret written whole (temp file, fsync, rename).
+//! A host secret store for chaos children: in files, surviving a SIGKILL,
+//! each secret written whole (temp file, fsync, rename). In one process,
+//! tests use the core's `vault::MemorySecrets`.
 
 use hoso_core::vault::{DataKey, KeyError, SecretStore};
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Mutex;
-
-#[derive(Default)]
-pub struct MemorySecrets(pub Mutex<HashMap<String, [u8; 32]>>);
-
-impl SecretStore for MemorySecrets {
-    fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(name)
-            .map(|k| DataKey::from_bytes(*k)))
-    }
-    fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(name.into(), *secret.as_bytes());
-        Ok(())
-    }
-    fn delete(&self, name: &str) -> Result<(), KeyError> {
-        self.0.lock().unwrap().remove(name);
-        Ok(())
-    }
-}
 
 /// One file per secret under a directory.
 pub struct FileSecrets(pub PathBuf);

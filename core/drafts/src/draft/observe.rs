@@ -1,9 +1,8 @@
 //! What a draft store tells its observer after each change it saved (the
 //! residents' audit log listens): which draft, of which procedure, and
-//! what kind of change — never a value or a file.
+//! what kind of change — never a value or a file. `Drafts::observe` sets
+//! the observer.
 
-use super::model::Draft;
-use super::store::Drafts;
 use std::sync::Arc;
 
 /// The kind of change saved.
@@ -26,20 +25,3 @@ pub struct DraftEvent {
 
 /// Hears every change a draft store saved, after it is durable.
 pub type DraftObserver = Arc<dyn Fn(&DraftEvent) + Send + Sync>;
-
-impl Drafts {
-    /// Tells `observer` of every change saved from now on.
-    pub fn observe(&mut self, observer: DraftObserver) {
-        self.observer = Some(observer);
-    }
-
-    pub(super) fn tell(&self, change: DraftChange, draft: &Draft) {
-        if let Some(observer) = &self.observer {
-            observer(&DraftEvent {
-                change,
-                draft_id: draft.id.clone(),
-                procedure_code: draft.procedure_code.clone(),
-            });
-        }
-    }
-}

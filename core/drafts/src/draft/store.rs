@@ -182,6 +182,21 @@ impl Drafts {
         })
     }
 
+    /// Tells `observer` of every change saved from now on.
+    pub fn observe(&mut self, observer: super::observe::DraftObserver) {
+        self.observer = Some(observer);
+    }
+
+    pub(super) fn tell(&self, change: DraftChange, draft: &Draft) {
+        if let Some(observer) = &self.observer {
+            observer(&super::observe::DraftEvent {
+                change,
+                draft_id: draft.id.clone(),
+                procedure_code: draft.procedure_code.clone(),
+            });
+        }
+    }
+
     /// The sealed store the drafts live in (the outbox keeps its
     /// submissions beside them).
     pub fn vault(&self) -> &Vault {

@@ -668,36 +668,12 @@ impl Residents {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::vault::MemorySecrets;
 
     struct Key;
     impl KeyProvider for Key {
         fn data_key(&self) -> Result<DataKey, KeyError> {
             Ok(DataKey::from_bytes([9; 32]))
-        }
-    }
-
-    #[derive(Default)]
-    struct Secrets(Mutex<HashMap<String, [u8; 32]>>);
-    impl SecretStore for Secrets {
-        fn get(&self, name: &str) -> Result<Option<DataKey>, KeyError> {
-            Ok(self
-                .0
-                .lock()
-                .unwrap()
-                .get(name)
-                .map(|k| DataKey::from_bytes(*k)))
-        }
-        fn put(&self, name: &str, secret: &DataKey) -> Result<(), KeyError> {
-            self.0
-                .lock()
-                .unwrap()
-                .insert(name.into(), *secret.as_bytes());
-            Ok(())
-        }
-        fn delete(&self, name: &str) -> Result<(), KeyError> {
-            self.0.lock().unwrap().remove(name);
-            Ok(())
         }
     }
 
@@ -714,7 +690,7 @@ mod tests {
     #[test]
     fn only_what_an_intent_names_is_deleted_on_open() {
         let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(Secrets::default());
+        let secrets = Arc::new(MemorySecrets::default());
         let residents = Residents::open(dir.path(), &Key, secrets.clone()).unwrap();
         let an = residents.create("Ông An", &consent(), 1).unwrap();
         residents.use_resident(&an.id).unwrap();
@@ -740,13 +716,13 @@ mod tests {
         assert!(residents.pending().unwrap().is_empty());
         assert!(residents.use_resident(&an.id).is_ok());
         // The current keyring key survived; only it is held.
-        assert_eq!(secrets.0.lock().unwrap().len(), 1);
+        assert_eq!(secrets.len(), 1);
     }
 
     #[test]
     fn a_wipe_that_failed_after_its_commit_is_finished_by_a_retry() {
         let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(Secrets::default());
+        let secrets = Arc::new(MemorySecrets::default());
         let residents = Residents::open(dir.path(), &Key, secrets.clone()).unwrap();
         let an = residents.create("Ông An", &consent(), 1).unwrap();
         let binh = residents.create("Bà Bình", &consent(), 2).unwrap();
@@ -776,11 +752,11 @@ mod tests {
                 std::slice::from_ref(&an.id),
             )
             .unwrap();
-        assert_eq!(secrets.0.lock().unwrap().len(), 2);
+        assert_eq!(secrets.len(), 2);
 
         residents.wipe(&an.id).unwrap();
         assert!(!dir.path().join(DIR).join(&an.id).exists());
-        assert_eq!(secrets.0.lock().unwrap().len(), 1, "the old key is gone");
+        assert_eq!(secrets.len(), 1, "the old key is gone");
         assert!(residents.use_resident(&binh.id).is_ok());
         assert!(matches!(
             residents.wipe(&an.id),
@@ -791,7 +767,8 @@ mod tests {
     #[test]
     fn an_audit_entry_removed_or_changed_breaks_the_log() {
         let dir = tempfile::tempdir().unwrap();
-        let residents = Residents::open(dir.path(), &Key, Arc::new(Secrets::default())).unwrap();
+        let residents =
+            Residents::open(dir.path(), &Key, Arc::new(MemorySecrets::default())).unwrap();
         let an = residents.create("Ông An", &consent(), 1).unwrap();
         residents.use_resident(&an.id).unwrap();
         residents.use_resident(&an.id).unwrap();
