@@ -63,7 +63,7 @@ impl Hoso {
                 true
             };
             let attached = state
-                .space()
+                .space()?
                 .drafts
                 .attach(&draft_id, &slot, &path, &mut progress)?;
             Ok(attached.into())
@@ -75,7 +75,7 @@ impl Hoso {
     pub fn attachments(&self, draft_id: String) -> Result<Vec<AttachmentInfo>, HosoError> {
         Ok(self
             .state
-            .space()
+            .space()?
             .drafts
             .attachments(&draft_id)?
             .into_iter()
@@ -98,7 +98,7 @@ impl Hoso {
     ) -> Result<Vec<AttachmentCheck>, HosoError> {
         self.blocking(move |state| {
             Ok(state
-                .space()
+                .space()?
                 .drafts
                 .verify_attachments(&draft_id)?
                 .into_iter()
@@ -121,7 +121,7 @@ impl Hoso {
     ) -> Result<Draft, HosoError> {
         Ok(self
             .state
-            .space()
+            .space()?
             .drafts
             .detach(&draft_id, &slot, &sha256)?
             .into())
@@ -131,7 +131,7 @@ impl Hoso {
     /// how many.
     pub async fn collect_garbage(&self) -> Result<i64, HosoError> {
         self.blocking(|state| {
-            let local = state.space();
+            let local = state.space()?;
             let removed = local.outbox.collect_garbage(&local.drafts)?;
             Ok(to_i64(removed))
         })

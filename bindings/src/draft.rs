@@ -265,7 +265,7 @@ impl From<DraftView> for DraftForm {
 
 impl Hoso {
     fn form(&self, draft: &draft::Draft) -> Result<DraftForm, HosoError> {
-        Ok(self.state.space().drafts.view(draft)?.into())
+        Ok(self.state.space()?.drafts.view(draft)?.into())
     }
 }
 
@@ -278,13 +278,17 @@ impl Hoso {
         procedure_code: String,
         prefill: bool,
     ) -> Result<DraftForm, HosoError> {
-        let draft = self.state.space().drafts.create(&procedure_code, prefill)?;
+        let draft = self
+            .state
+            .space()?
+            .drafts
+            .create(&procedure_code, prefill)?;
         self.form(&draft)
     }
 
     /// A draft with its form (`id` may be a unique prefix).
     pub fn draft(&self, id: String) -> Result<DraftForm, HosoError> {
-        let draft = self.state.space().drafts.get(&id)?;
+        let draft = self.state.space()?.drafts.get(&id)?;
         self.form(&draft)
     }
 
@@ -292,7 +296,7 @@ impl Hoso {
     pub fn drafts(&self) -> Result<Vec<DraftSummary>, HosoError> {
         Ok(self
             .state
-            .space()
+            .space()?
             .drafts
             .list()?
             .into_iter()
@@ -319,7 +323,7 @@ impl Hoso {
         field: String,
         value: String,
     ) -> Result<FieldChange, HosoError> {
-        let o = self.state.space().drafts.set(&id, &field, &value)?;
+        let o = self.state.space()?.drafts.set(&id, &field, &value)?;
         Ok(FieldChange {
             draft: o.draft.into(),
             field: o.field,
@@ -331,18 +335,18 @@ impl Hoso {
 
     /// Clears a field.
     pub fn clear_draft_value(&self, id: String, field: String) -> Result<Draft, HosoError> {
-        Ok(self.state.space().drafts.clear(&id, &field)?.into())
+        Ok(self.state.space()?.drafts.clear(&id, &field)?.into())
     }
 
     /// A copy of a draft (values and attachments), for a similar dossier.
     pub fn duplicate_draft(&self, id: String) -> Result<DraftForm, HosoError> {
-        let draft = self.state.space().drafts.duplicate(&id)?;
+        let draft = self.state.space()?.drafts.duplicate(&id)?;
         self.form(&draft)
     }
 
     /// Deletes a draft; returns its full id.
     pub fn delete_draft(&self, id: String) -> Result<String, HosoError> {
-        Ok(self.state.space().drafts.delete(&id)?)
+        Ok(self.state.space()?.drafts.delete(&id)?)
     }
 
     /// Checks a draft: `complete` for submission (every required field and
@@ -357,7 +361,7 @@ impl Hoso {
         } else {
             CheckMode::Partial
         };
-        let r = self.state.space().drafts.validate(&id, mode)?;
+        let r = self.state.space()?.drafts.validate(&id, mode)?;
         Ok(ValidationReport {
             ready: r.ready,
             missing: r.missing,
@@ -380,7 +384,7 @@ impl Hoso {
     /// Moves a draft onto the installed catalog version (after reviewing
     /// its `requirement_changes`).
     pub fn upgrade_draft(&self, id: String) -> Result<DraftForm, HosoError> {
-        let draft = self.state.space().drafts.accept_catalog_update(&id)?;
+        let draft = self.state.space()?.drafts.accept_catalog_update(&id)?;
         self.form(&draft)
     }
 }

@@ -38,6 +38,8 @@ pub(crate) struct State {
     /// The residents a volunteer files for, once the host gave a secret
     /// store (`enable_assisted_filing`).
     pub(crate) residents: Mutex<Option<Arc<Residents>>>,
+    /// The resident the app chose (`use_resident`), until it locks.
+    pub(crate) chosen: Mutex<Option<String>>,
     pub(crate) events: Events,
     pub(crate) network: Option<Arc<dyn NetworkMonitor>>,
     /// The search index and the catalog version it was built from.
@@ -84,6 +86,7 @@ impl Hoso {
                 catalog,
                 local,
                 residents: Mutex::new(None),
+                chosen: Mutex::new(None),
                 events: Events::new(listener),
                 network,
                 index: Mutex::new(None),
@@ -175,16 +178,38 @@ impl Drop for Hoso {
 impl State {
     /// The stores draft, attachment, profile and outbox calls act on: the
     /// active resident's, else the user's own.
-    pub(crate) fn space(&self) -> Arc<Local> {
-        lock(&self.residents)
-            .as_ref()
-            .and_then(|r| r.active().ok())
-            .map_or_else(|| self.local.clone(), |(_, local)| local)
+    ///
+    /// The app chose the resident (`use_resident`); if they stopped being
+    /// active without the app choosing so (wiped when their retention
+    /// ended, by another screen, the object re-enabled), calls fail with
+    /// `resident_not_active` rather than act on the volunteer's own data.
+    pub(crate) fn space(&self) -> Result<Arc<Local>, HosoError> {
+        let active = lock(&self.residents).as_ref().and_then(|r| r.active().ok());
+        match (lock(&self.chosen).as_deref(), active) {
+            (None, _) => Ok(self.local.clone()),
+            (Some(chosen), Some((id, local))) if id == chosen => Ok(local),
+            (Some(_), _) => Err(HosoError::of(
+                hoso_core::error::ErrorKind::NotReady,
+                "resident_not_active",
+                "người dân đang chọn không còn mở (đã khóa hoặc đã xóa); hãy chọn lại".into(),
+                "the chosen resident is no longer open (locked or wiped); choose again".into(),
+            )),
+        }
+    }
+
+    /// The residents when the app acts for one (checked still open, as
+    /// [`State::space`]); `None` when it acts for the user.
+    pub(crate) fn acting_for(&self) -> Result<Option<Arc<Residents>>, HosoError> {
+        if lock(&self.chosen).is_none() {
+            return Ok(None);
+        }
+        self.space()?;
+        Ok(self.residents())
     }
 
     /// The profile of [`State::space`].
-    pub(crate) fn profiles(&self) -> Profiles {
-        Profiles::with_vault(self.space().drafts.vault().clone())
+    pub(crate) fn profiles(&self) -> Result<Profiles, HosoError> {
+        Ok(Profiles::with_vault(self.space()?.drafts.vault().clone()))
     }
 
     /// The residents, once assisted filing is enabled.

@@ -187,7 +187,7 @@ impl Hoso {
         agency: Option<String>,
         channel: FilingChannel,
     ) -> Result<Submission, HosoError> {
-        let s = match self.state.residents().filter(|r| r.active().is_ok()) {
+        let s = match self.state.acting_for()? {
             // For the active resident: with `filed_for` and their consent.
             Some(residents) => residents.submit(&draft_id, agency.as_deref(), channel)?,
             None => {
@@ -204,17 +204,21 @@ impl Hoso {
     /// Starts (or reopens) the draft answering an officer's supplement
     /// request on a dossier (refresh its status first).
     pub fn start_supplement(&self, dossier_code: String) -> Result<DraftForm, HosoError> {
-        let local = self.state.space();
-        let draft = local
-            .outbox
-            .start_supplement(&local.drafts, &local.filed, &dossier_code)?;
+        let local = self.state.space()?;
+        let draft = match self.state.acting_for()? {
+            // Only a dossier filed for the active resident.
+            Some(residents) => residents.start_supplement(&dossier_code)?,
+            None => local
+                .outbox
+                .start_supplement(&local.drafts, &local.filed, &dossier_code)?,
+        };
         Ok(local.drafts.view(&draft)?.into())
     }
 
     /// Queues a withdrawal of a dossier, with the reason the portal asks
     /// for.
     pub fn withdraw(&self, dossier_code: String, reason: String) -> Result<Submission, HosoError> {
-        let s = match self.state.residents().filter(|r| r.active().is_ok()) {
+        let s = match self.state.acting_for()? {
             Some(residents) => residents.withdraw(&dossier_code, &reason)?,
             None => {
                 let local = &self.state.local;
@@ -234,7 +238,7 @@ impl Hoso {
     pub fn outbox(&self) -> Result<Vec<Submission>, HosoError> {
         Ok(self
             .state
-            .space()
+            .space()?
             .outbox
             .all()?
             .into_iter()

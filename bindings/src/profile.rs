@@ -109,7 +109,7 @@ pub fn profile_fields() -> Vec<ProfileField> {
 impl Hoso {
     /// The saved profile.
     pub fn profile(&self) -> Result<Profile, HosoError> {
-        Ok(self.state.profiles().get()?.into())
+        Ok(self.state.profiles()?.get()?.into())
     }
 
     /// Sets one field of the owner (`member` = None) or of a family member.
@@ -123,7 +123,7 @@ impl Hoso {
     ) -> Result<ProfileChange, HosoError> {
         let change = self
             .state
-            .profiles()
+            .profiles()?
             .set(member.as_deref(), &field, &value)?;
         Ok(ProfileChange {
             profile: change.profile.into(),
@@ -139,18 +139,18 @@ impl Hoso {
     ) -> Result<Profile, HosoError> {
         Ok(self
             .state
-            .profiles()
+            .profiles()?
             .clear(member.as_deref(), &field)?
             .into())
     }
 
     /// Adds a family member; returns their id.
     pub fn add_family_member(&self, relation: Relation) -> Result<String, HosoError> {
-        Ok(self.state.profiles().add_member(relation.as_str())?.0)
+        Ok(self.state.profiles()?.add_member(relation.as_str())?.0)
     }
 
     /// Removes a family member and their values.
     pub fn remove_family_member(&self, id: String) -> Result<Profile, HosoError> {
-        Ok(self.state.profiles().remove_member(&id)?.into())
+        Ok(self.state.profiles()?.remove_member(&id)?.into())
     }
 }

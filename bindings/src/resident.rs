@@ -358,7 +358,11 @@ impl Hoso {
     /// Makes resident `id` the active one: draft, attachment, profile and
     /// outbox calls act on theirs from now on.
     pub fn use_resident(&self, id: String) -> Result<(), HosoError> {
-        self.residents_enabled()?.use_resident(&id)?;
+        let residents = self.residents_enabled()?;
+        let mut chosen = lock(&self.state.chosen);
+        *chosen = None;
+        residents.use_resident(&id)?;
+        *chosen = Some(id);
         Ok(())
     }
 
@@ -373,13 +377,20 @@ impl Hoso {
     /// Closes the active resident and forgets their key: calls act on the
     /// volunteer's own data again.
     pub fn lock_resident(&self) -> Result<(), HosoError> {
+        *lock(&self.state.chosen) = None;
         Ok(self.residents_enabled()?.lock()?)
     }
 
     /// Destroys resident `id`'s key and deletes everything of theirs;
     /// copies of their files taken before cannot be opened afterwards.
     pub fn wipe_resident(&self, id: String) -> Result<(), HosoError> {
-        Ok(self.residents_enabled()?.wipe(&id)?)
+        self.residents_enabled()?.wipe(&id)?;
+        // The app wiped the one it chose: its own data again.
+        let mut chosen = lock(&self.state.chosen);
+        if chosen.as_deref() == Some(id.as_str()) {
+            *chosen = None;
+        }
+        Ok(())
     }
 
     /// The active resident's consent.

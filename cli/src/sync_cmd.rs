@@ -217,10 +217,17 @@ fn queued(ctx: &Context, s: &hoso_core::outbox::Submission) {
 
 /// `hoso supplement CODE`.
 pub fn supplement(ctx: &Context, code: &str) -> Result<(), Failure> {
-    let local = space(ctx)?;
-    let draft = local
-        .outbox
-        .start_supplement(&local.drafts, &local.filed, code)?;
+    let residents = crate::resident_cmd::open(ctx)?;
+    let draft = match residents.resume()? {
+        // Only a dossier filed for the resident in use.
+        Some(_) => residents.start_supplement(code)?,
+        None => {
+            let local = Local::open(&ctx.data_dir, &ctx.keys())?;
+            local
+                .outbox
+                .start_supplement(&local.drafts, &local.filed, code)?
+        }
+    };
     if ctx.json {
         print_json(&draft);
         return Ok(());

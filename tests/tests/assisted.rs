@@ -180,6 +180,15 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
         residents.handover(&other, &tp.base),
         Err(ResidentError::NotFiled(_))
     ));
+    // Nor to withdraw, nor to answer a request on.
+    assert!(matches!(
+        residents.withdraw(&other, "nhầm hồ sơ"),
+        Err(ResidentError::NotFiled(_))
+    ));
+    assert!(matches!(
+        residents.start_supplement(&other),
+        Err(ResidentError::NotFiled(_))
+    ));
 
     // Team statistics: counts only.
     let stats = hoso_core::residents::team_stats(&own.filed).unwrap();
@@ -238,6 +247,8 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
         let kept = own.filed.get(code).unwrap().unwrap();
         assert_eq!(kept.status, 10);
         assert!(kept.receipt.is_some());
+        // What officers wrote about them went with them.
+        assert!(kept.history.iter().all(|h| h.note.is_empty()), "{kept:?}");
     }
 
     // The audit log: what was done for whom, never a value.

@@ -14,6 +14,12 @@ import Security
 /// while locked; never synced to iCloud, never restored onto another device).
 /// Failures are `HostError.Failed` naming the step and the `OSStatus`, never
 /// a secret.
+///
+/// Backups: a `ThisDeviceOnly` item still travels in an encrypted backup
+/// restored to the same device. That cannot bring a wiped resident back
+/// because `HosoHost` excludes the data directory from backups: a restored
+/// keyring key finds no sealed data to open. An app that puts the data
+/// directory elsewhere must exclude it too.
 public final class KeychainSecretStore: SecretStore {
     public static let service = "vn.hoso.secrets"
     public let accessGroup: String?

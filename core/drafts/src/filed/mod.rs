@@ -45,6 +45,22 @@ pub struct TrackedDossier {
 }
 
 impl TrackedDossier {
+    /// The dossier without what officers wrote (history notes, the
+    /// requests' notes), which may name the person it is for: code,
+    /// status, dates, amounts and the receipt stay.
+    pub fn without_notes(mut self) -> TrackedDossier {
+        for h in &mut self.history {
+            h.note.clear();
+        }
+        if let Some(r) = &mut self.supplement_request {
+            r.note.clear();
+        }
+        if let Some(r) = &mut self.fee_request {
+            r.note.clear();
+        }
+        self
+    }
+
     /// The dossier as the portal answered its submission (or
     /// `GET /v1/dossiers/{code}`), checked at `now`.
     pub fn from_dossier(d: &Dossier, now: i64) -> TrackedDossier {

@@ -33,7 +33,9 @@ impl Residents {
         channel: ChannelKind,
     ) -> Result<Submission, ResidentError> {
         let (id, local) = self.active()?;
-        let consent = self.consent()?;
+        // This resident's, from the space in hand (another may become
+        // active meanwhile).
+        let consent = super::consent_of(&local)?;
         let found = local.drafts.get(draft)?;
         let filing = match found.supplement {
             // An answer to a supplement request names no one.
@@ -64,12 +66,14 @@ impl Residents {
                 Some((filed_for, consent.document.into_iter().collect()))
             }
         };
-        // Marked before it is queued: a round never misses it.
+        // Marked before it is queued, counted after: a round never misses
+        // it (see `sync`).
         self.mark(&id, |r| r.outbox_pending = true)?;
         let queued =
             local
                 .outbox
                 .freeze_for(&local.drafts, &found.id, agency_code, channel, filing)?;
+        self.mark(&id, |r| r.queued = r.queued.wrapping_add(1))?;
         let note = Note {
             procedure: Some(queued.procedure_code.clone()),
             draft: Some(found.id),
@@ -83,10 +87,12 @@ impl Residents {
     /// resident (sent by the next sync round).
     pub fn withdraw(&self, code: &str, reason: &str) -> Result<Submission, ResidentError> {
         let (id, local) = self.active()?;
+        self.filed_for_active(&id, code)?;
         self.mark(&id, |r| r.outbox_pending = true)?;
         let queued = local
             .outbox
             .queue_withdrawal(&local.drafts, &local.filed, code, reason)?;
+        self.mark(&id, |r| r.queued = r.queued.wrapping_add(1))?;
         let note = Note {
             procedure: Some(queued.procedure_code.clone()),
             draft: None,
@@ -94,6 +100,33 @@ impl Residents {
         };
         self.record(&id, Action::Queued, note)?;
         Ok(queued)
+    }
+
+    /// Starts (or reopens) the draft answering an officer's supplement
+    /// request on dossier `code`, filed for the active resident, in their
+    /// space (submitted with [`Residents::submit`]).
+    pub fn start_supplement(&self, code: &str) -> Result<crate::draft::Draft, ResidentError> {
+        let (id, local) = self.active()?;
+        self.filed_for_active(&id, code)?;
+        Ok(local
+            .outbox
+            .start_supplement(&local.drafts, &local.filed, code)?)
+    }
+
+    /// Refuses dossier `code` unless it was filed for resident `id` (the
+    /// volunteer follows every resident's dossiers in one place).
+    pub(super) fn filed_for_active(&self, id: &str, code: &str) -> Result<(), ResidentError> {
+        let code = crate::receipt::scan::canonical_code(code);
+        let theirs = self
+            .list()?
+            .into_iter()
+            .any(|r| r.id == id && r.dossiers.contains(&code));
+        match theirs {
+            true => Ok(()),
+            false => Err(ResidentError::NotFiled(crate::text::shown_if_identifier(
+                &code,
+            ))),
+        }
     }
 
     /// One sync round for the volunteer (`own`, their own stores, holding
@@ -111,39 +144,43 @@ impl Residents {
     ) -> Result<RoundReport, ResidentError> {
         let keyring = self.keyring()?;
         let mut spaces: Vec<(String, Arc<Local>)> = Vec::new();
+        let mut unopened = Vec::new();
         if policy.send {
             for r in self.list()?.into_iter().filter(|r| r.outbox_pending) {
-                let space = self.open_space(&keyring, &r.id)?;
-                spaces.push((r.id, space));
+                // One resident that cannot be opened (a damaged store, a
+                // wipe rotating the keyring meanwhile) waits for the next
+                // round; the others and the volunteer's own go on.
+                match self.open_space(&keyring, &r.id) {
+                    Ok(space) => spaces.push((r.id, space)),
+                    Err(_) => unopened.push(r.id),
+                }
             }
         }
         let others: Vec<&Local> = spaces.iter().map(|(_, l)| l.as_ref()).collect();
         let result = round_with(client, own, &others, policy, now, events).await;
         // Recorded whatever the round's end: what was sent stays sent.
         for (id, space) in &spaces {
+            // What was queued for them before their outbox is read: a
+            // submission queued while this round ran counts one more
+            // (after its freeze), so its flag is not cleared unseen.
+            let Some(seen) = self.list()?.into_iter().find(|r| r.id == *id) else {
+                continue; // wiped meanwhile
+            };
             let all = space.outbox.all()?;
             let pending = all.iter().any(|s| s.state.pending());
-            let known = self
-                .list()?
-                .into_iter()
-                .find(|r| r.id == *id)
-                .map(|r| r.dossiers)
-                .unwrap_or_default();
-            let filed: Vec<&Submission> = all
-                .iter()
-                .filter(|s| s.kind == SubmissionKind::Dossier)
-                .filter(|s| {
-                    s.submitted_code()
-                        .is_some_and(|c| !known.iter().any(|k| k == c))
-                })
-                .collect();
+            let mut added: Vec<&Submission> = Vec::new();
             self.mark(id, |r| {
-                r.outbox_pending = pending;
-                for s in &filed {
-                    r.dossiers.extend(s.submitted_code().map(str::to_string));
+                r.outbox_pending = pending || r.queued != seen.queued;
+                for s in all.iter().filter(|s| s.kind == SubmissionKind::Dossier) {
+                    if let Some(code) = s.submitted_code() {
+                        if !r.dossiers.iter().any(|k| k == code) {
+                            r.dossiers.push(code.to_string());
+                            added.push(s);
+                        }
+                    }
                 }
             })?;
-            for s in filed {
+            for s in added {
                 let note = Note {
                     procedure: Some(s.procedure_code.clone()),
                     draft: Some(s.draft_id.clone()),
@@ -153,9 +190,12 @@ impl Residents {
             }
         }
         let mut report = result?;
-        // Status is fresh: residents whose retention ended go now.
+        report.residents_waiting = unopened;
+        // Status is fresh: residents whose retention ended go now. A sweep
+        // that fails is tried again after the next round; what was sent
+        // stays reported.
         if report.pulled {
-            report.residents_erased = self.sweep(&own.filed, now)?;
+            report.residents_erased = self.sweep(&own.filed, now).unwrap_or_default();
         }
         Ok(report)
     }

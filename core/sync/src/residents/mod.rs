@@ -74,6 +74,11 @@ pub struct Resident {
     /// queued, cleared by the sync round that leaves nothing pending.
     #[serde(default)]
     pub outbox_pending: bool,
+    /// How many submissions were queued for them (counted after each is
+    /// queued): a round clears `outbox_pending` only if none was queued
+    /// while it read their outbox.
+    #[serde(default)]
+    pub queued: u64,
 }
 
 fn default_retention() -> u32 {
@@ -173,6 +178,16 @@ impl Classified for ResidentError {
             ResidentError::Paper(e) => e.error_code(),
         }
     }
+}
+
+/// The consent kept in a resident's space.
+fn consent_of(local: &Local) -> Result<Consent, ResidentError> {
+    let bytes = local
+        .drafts
+        .vault()
+        .get(RESIDENTS_SPACE, CONSENT)?
+        .ok_or(ResidentError::Damaged)?;
+    serde_json::from_slice(&bytes).map_err(|_| ResidentError::Damaged)
 }
 
 /// A resident's key handed to their directory's vault.
@@ -359,6 +374,7 @@ impl Residents {
             retention_days,
             dossiers: Vec::new(),
             outbox_pending: false,
+            queued: 0,
         };
         let mut list = self.list()?;
         list.push(resident.clone());
@@ -379,6 +395,10 @@ impl Residents {
 
     /// Opens resident `id` as the active one (closing the one before).
     fn activate(&self, id: &str) -> Result<Arc<Local>, ResidentError> {
+        // Under the edit lock: a wipe of the same resident cannot delete
+        // their directory between the unwrap and the open (which would
+        // make it again, unlisted).
+        let guard = self.vault.store().edit_lock();
         let keyring = self.keyring()?;
         let wrapped = keyring
             .wrapped
@@ -392,6 +412,12 @@ impl Residents {
         let local = Arc::new(self.space(id, key)?);
         self.remember_active(Some(id))?;
         *active = Some((id.to_string(), local.clone()));
+        drop(active);
+        drop(guard);
+        // A consent recorded by a run that stopped before the list said
+        // its retention: said now.
+        let retention_days = consent_of(&local)?.retention_days;
+        self.mark(id, |r| r.retention_days = retention_days)?;
         Ok(local)
     }
 
@@ -463,10 +489,19 @@ impl Residents {
         let (id, local) = self.active()?;
         let mut checked = consent.checked(now)?;
         let drafts = &local.drafts;
+        let before = consent_of(&local)?;
+        let mut history: Vec<Consent> =
+            match drafts.vault().get(RESIDENTS_SPACE, CONSENT_HISTORY)? {
+                None => Vec::new(),
+                Some(b) => serde_json::from_slice(&b).map_err(|_| ResidentError::Damaged)?,
+            };
         if let Some(scan) = &consent.scan {
+            // A name of its own: the scans before stay pinned (the history
+            // names them), so a crash before the commit below leaves the
+            // consent in force whole.
             let pinned = drafts
                 .pin(
-                    CONSENT_SCAN,
+                    &format!("{CONSENT_SCAN}_{}", history.len() + 1),
                     "consent-form",
                     scan.as_slice(),
                     SCAN_BYTES,
@@ -475,12 +510,7 @@ impl Residents {
                 .map_err(ResidentError::Scan)?;
             checked.document = Some(pinned);
         }
-        let before = self.consent()?;
         let vault = drafts.vault();
-        let mut history: Vec<Consent> = match vault.get(RESIDENTS_SPACE, CONSENT_HISTORY)? {
-            None => Vec::new(),
-            Some(b) => serde_json::from_slice(&b).map_err(|_| ResidentError::Damaged)?,
-        };
         history.push(before);
         let mut changes = Changes::default();
         let bytes = serde_json::to_vec(&checked).map_err(|_| ResidentError::Damaged)?;
@@ -499,13 +529,7 @@ impl Residents {
 
     /// The active resident's consent.
     pub fn consent(&self) -> Result<Consent, ResidentError> {
-        let (_, local) = self.active()?;
-        let bytes = local
-            .drafts
-            .vault()
-            .get(RESIDENTS_SPACE, CONSENT)?
-            .ok_or(ResidentError::Damaged)?;
-        serde_json::from_slice(&bytes).map_err(|_| ResidentError::Damaged)
+        consent_of(&self.active()?.1)
     }
 
     fn remember_active(&self, id: Option<&str>) -> Result<(), ResidentError> {
@@ -567,17 +591,46 @@ impl Residents {
 
     /// [`Residents::wipe`], recorded in the audit log as `action`.
     fn wipe_for(&self, id: &str, action: Action) -> Result<(), ResidentError> {
-        self.erase(id)?;
+        let erased = self.erase(id, |_| true)?;
+        self.forget_notes(erased.as_ref())?;
         self.record(id, action, audit::Note::default())
     }
 
-    fn erase(&self, id: &str) -> Result<(), ResidentError> {
+    /// What officers wrote about a wiped resident's dossiers may name
+    /// them: the volunteer keeps code, status, dates and receipt only.
+    pub(super) fn forget_notes(&self, erased: Option<&Resident>) -> Result<(), ResidentError> {
+        let Some(entry) = erased else {
+            return Ok(());
+        };
+        let filed = crate::filed::FiledDossiers::with_vault(self.vault.clone());
+        let mut kept = Vec::new();
+        for code in &entry.dossiers {
+            if let Some(d) = filed.get(code).map_err(ResidentError::Filed)? {
+                kept.push(d.without_notes());
+            }
+        }
+        filed.save(&kept).map_err(ResidentError::Filed)
+    }
+
+    /// Wipes resident `id` if `still(their entry)` holds under the edit
+    /// lock (a sweep checks nothing was queued since it judged them);
+    /// their entry as it was when wiped (`None`: not wiped now, or it
+    /// was a wipe cut off after its commit, finished here).
+    fn erase(
+        &self,
+        id: &str,
+        still: impl Fn(&Resident) -> bool,
+    ) -> Result<Option<Resident>, ResidentError> {
         let _guard = self.vault.store().edit_lock();
+        let entry = self.list()?.into_iter().find(|r| r.id == id);
+        if entry.as_ref().is_some_and(|e| !still(e)) {
+            return Ok(None);
+        }
         let keyring = self.keyring()?;
         if !keyring.wrapped.contains_key(id) {
             // A wipe that failed after its commit: finish it.
             if self.pending()?.iter().any(|p| p == id) {
-                return self.finish(&keyring);
+                return self.finish(&keyring).map(|()| None);
             }
             return Err(ResidentError::NotFound(crate::text::shown_if_identifier(
                 id,
@@ -619,7 +672,8 @@ impl Residents {
         if self.vault.get(RESIDENTS_SPACE, ACTIVE)?.as_deref() == Some(id.as_bytes()) {
             self.remember_active(None)?;
         }
-        self.finish(&next)
+        self.finish(&next)?;
+        Ok(entry)
     }
 
     fn remove_dir(&self, id: &str) -> Result<(), ResidentError> {

@@ -26,7 +26,11 @@ fn retention_ends(r: &Resident, filed: &FiledDossiers) -> Result<Option<i64>, Re
         if !hoso_wire::status::is_final(d.status) {
             return Ok(None);
         }
-        let at = crate::clock::parse_rfc3339(&d.updated_at).unwrap_or(d.checked_at);
+        // When it became final, as the portal wrote it (never the last
+        // check, which every pull moves on).
+        let Some(at) = crate::clock::parse_rfc3339(&d.updated_at) else {
+            return Ok(None);
+        };
         ended = ended.max(at);
     }
     Ok(Some(ended.saturating_add(
@@ -52,12 +56,19 @@ impl Residents {
     }
 
     /// Wipes every resident whose retention has ended at `now`; returns
-    /// their ids. Run after each sync round and when the app starts.
+    /// their ids (those wiped before a failure stay wiped). Run after each
+    /// sync round and when the app starts.
     pub fn sweep(&self, filed: &FiledDossiers, now: i64) -> Result<Vec<String>, ResidentError> {
         let mut wiped = Vec::new();
         for r in self.due_for_erasure(filed, now)? {
-            self.wipe_for(&r.id, super::audit::Action::Expired)?;
-            wiped.push(r.id);
+            // Still due under the lock: nothing queued for them since.
+            let erased = self.erase(&r.id, |now| !now.outbox_pending && now.queued == r.queued)?;
+            if erased.is_some() {
+                self.forget_notes(erased.as_ref())?;
+                let note = super::audit::Note::default();
+                self.record(&r.id, super::audit::Action::Expired, note)?;
+                wiped.push(r.id);
+            }
         }
         Ok(wiped)
     }

@@ -83,6 +83,10 @@ pub struct RoundReport {
     /// ended (a volunteer's round only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub residents_erased: Vec<String>,
+    /// Residents with something to send whose space could not be opened
+    /// this round (they wait for the next).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub residents_waiting: Vec<String>,
 }
 
 /// What the background loop is doing, for the host's UI.
