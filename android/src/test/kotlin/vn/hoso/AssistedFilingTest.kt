@@ -154,8 +154,10 @@ class AssistedFilingTest {
             val waiting = hoso.syncNow()
             assertTrue(waiting.submitted.isEmpty())
             assertEquals(2L, waiting.retryLater)
-            TestPortal.approve(account.accountId)
-            assertEquals(ApprovalState.APPROVED, hoso.account().approval?.state)
+            TestPortal.approve(account.accountId, role = "leader")
+            val approved = hoso.account().approval
+            assertEquals(ApprovalState.APPROVED, approved?.state)
+            assertEquals("leader", approved?.role)
             val sent = hoso.syncNow(retryNow = true)
             assertEquals(2, sent.submitted.size, "$sent")
             val byResident = hoso.residents().associate { it.id to it.dossiers }
@@ -186,6 +188,20 @@ class AssistedFilingTest {
             assertTrue(hoso.writeHandoverPng(birthCode, "Hồ Thị Lan, ${team.team}", picture) > 1000)
             assertTrue(picture.readBytes().copyOfRange(1, 4).contentEquals("PNG".toByteArray()))
             assertFailsWith<HosoException.NotFound> { hoso.handover(residenceCode) }
+
+            // A new consent for her, covering another procedure too; the one before is history.
+            val renewed = hoso.recordConsent(
+                NewConsent(ConsentMethod.VNEID, "XN-99001", listOf(Fixtures.BIRTH, "1.004222"), 60u, null),
+            )
+            assertEquals(listOf(Fixtures.BIRTH, "1.004222"), renewed.covers)
+            assertEquals("XN-99001", hoso.residentConsent().reference)
+            assertEquals(60u, hoso.residents().single { it.id == nam.id }.retentionDays)
+
+            // The leader's team list: who filed what, nothing of the residents.
+            val team = hoso.teamDossiers()
+            assertEquals(setOf(birthCode, residenceCode), team.dossiers.map { it.code }.toSet())
+            assertTrue(team.dossiers.all { it.filedBy == "Hồ Thị Lan" })
+            assertFalse(team.toString().contains("Trần Thị"), "no resident's name in the team list")
 
             // Chị Bình is wiped: nothing of hers through any call afterwards.
             hoso.lockResident()
