@@ -73,9 +73,7 @@ fn form(ctx: &Context, args: FormArgs) -> Result<(), Failure> {
             ))
         })
     };
-    let today = hoso_core::clock::vietnam_day(hoso_core::clock::unix_now())
-        .map(|d| format!("{}/{}/{}", &d[8..10], &d[5..7], &d[..4]))
-        .unwrap_or_default();
+    let today = hoso_core::validate::format_date(hoso_core::validate::today_vn());
     let request = hoso_core::residents::ConsentRequest {
         volunteer_name: pick(
             args.name,

@@ -151,37 +151,14 @@ async fn two_hundred_dossiers_arrive_exactly_once_through_faults_and_kills() {
     if std::env::var(CHILD).is_ok() {
         return;
     }
-    let mut config = common::config();
-    config.faults.rate_5xx = 0.2;
-    config.faults.reset_rate = 0.05;
-    config.faults.jitter_ms = 200;
-    config.faults.seed = 2026;
-    let tp = common::portal(config).await;
+    let tp = common::portal(common::faulty(2026)).await;
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("device");
     let child = common::kill::Child::new(work.path(), "chaos_child", CHILD, dir, tp.base.clone());
-
-    let started = Instant::now();
-    let seed_out = child.run("seed", Duration::from_secs(600)).await;
-    assert!(seed_out.contains("SEEDED"), "seeding failed: {seed_out}");
-    println!("seeded in {:?}", started.elapsed());
-
-    let seed = common::kill::seed(0x5eed_c4a05_u64);
-    println!("chaos seed {seed}");
-    // Anywhere from start-up to well into the sending; short enough that
-    // all 30 land before the work is done, even on a faster machine.
-    let (killed, finished) = child.kill_repeatedly(KILLS, 950, seed).await;
-    assert_eq!(
-        killed, KILLS,
-        "the client was killed {KILLS} times mid-work"
-    );
-    assert!(!finished, "the kills all landed before the work was done");
-    println!("killed {KILLS} times by {:?}", started.elapsed());
-
+    // Kills anywhere from start-up to well into the sending; short enough
+    // that all 30 land before the work is done, even on a faster machine.
     // Started again and left alone, it finishes.
-    let last = child.run("sync", Duration::from_secs(600)).await;
-    assert!(last.contains("DONE"), "the last run did not finish: {last}");
-    println!("finished by {:?}", started.elapsed());
+    let last = child.seed_kill_finish(KILLS, 950, 0x5eed_c4a05_u64).await;
     println!("{last}");
 
     // The portal: exactly 200 dossiers, every attachment hash-verified.

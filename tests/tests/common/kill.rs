@@ -61,6 +61,35 @@ impl Child {
             .unwrap()
     }
 
+    /// The chaos run itself: `seed`, then `sync` killed `kills` times
+    /// (see [`Child::kill_repeatedly`]; every kill must land before the
+    /// work is done), then `sync` started again and left alone to finish
+    /// (`DONE`); the last run's output.
+    pub async fn seed_kill_finish(
+        &self,
+        kills: usize,
+        spread_ms: u64,
+        default_seed: u64,
+    ) -> String {
+        let started = Instant::now();
+        let seeded = self.run("seed", Duration::from_secs(600)).await;
+        assert!(seeded.contains("SEEDED"), "seeding failed: {seeded}");
+        println!("seeded in {:?}", started.elapsed());
+        let seed = seed(default_seed);
+        println!("chaos seed {seed}");
+        let (killed, finished) = self.kill_repeatedly(kills, spread_ms, seed).await;
+        assert_eq!(
+            killed, kills,
+            "the client was killed {kills} times mid-work"
+        );
+        assert!(!finished, "the kills all landed before the work was done");
+        println!("killed {kills} times by {:?}", started.elapsed());
+        let last = self.run("sync", Duration::from_secs(600)).await;
+        assert!(last.contains("DONE"), "the last run did not finish: {last}");
+        println!("finished by {:?}", started.elapsed());
+        last
+    }
+
     /// Starts `sync` and kills it (SIGKILL) after a random 50 ms to
     /// `50 + spread_ms`, `kills` times or until a run prints `DONE`; how
     /// many kills landed, and whether a run finished.

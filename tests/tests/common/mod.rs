@@ -50,6 +50,18 @@ pub fn config() -> Config {
     }
 }
 
+/// [`config`] with the faults the chaos tests run through: 20 % of
+/// requests answered 500/503 (half after committing), 5 % of connections
+/// reset, up to 200 ms of jitter, from `seed`.
+pub fn faulty(seed: u64) -> Config {
+    let mut config = config();
+    config.faults.rate_5xx = 0.2;
+    config.faults.reset_rate = 0.05;
+    config.faults.jitter_ms = 200;
+    config.faults.seed = seed;
+    config
+}
+
 pub struct TestPortal {
     pub dir: tempfile::TempDir,
     pub portal: Arc<Portal>,

@@ -159,11 +159,12 @@ impl Residents {
         let others: Vec<&Local> = spaces.iter().map(|(_, l)| l.as_ref()).collect();
         let result = round_with(client, own, &others, policy, now, events).await;
         // Recorded whatever the round's end: what was sent stays sent.
+        // What was queued for each, read before their outboxes: a
+        // submission queued after this read counts one more (after its
+        // freeze), so its flag is not cleared unseen.
+        let seen = self.list()?;
         for (id, space) in &spaces {
-            // What was queued for them before their outbox is read: a
-            // submission queued while this round ran counts one more
-            // (after its freeze), so its flag is not cleared unseen.
-            let Some(seen) = self.list()?.into_iter().find(|r| r.id == *id) else {
+            let Some(seen) = seen.iter().find(|r| r.id == *id) else {
                 continue; // wiped meanwhile
             };
             let all = space.outbox.all()?;

@@ -425,10 +425,20 @@ impl Residents {
     /// volunteer: the session and the filed dossiers, see
     /// [`Local::for_resident`]).
     fn space(&self, id: &str, key: DataKey) -> Result<Local, ResidentError> {
-        let mut drafts =
-            Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
+        let mut drafts = self.drafts_of(id, key)?;
         drafts.observe(audit::observer(self.vault.clone(), id.to_string()));
         Ok(Local::for_resident(drafts, self.vault.clone()))
+    }
+
+    /// Resident `id`'s drafts (their directory, their key, the
+    /// volunteer's catalog).
+    fn drafts_of(&self, id: &str, key: DataKey) -> Result<Drafts, ResidentError> {
+        let dir = self.dir.join(id);
+        Ok(Drafts::with_catalog(
+            &dir,
+            &ResidentKey(key),
+            self.catalog.clone(),
+        )?)
     }
 
     /// Resident `id`'s stores, without making them active (a sync round
@@ -458,8 +468,7 @@ impl Residents {
         mut consent: Consent,
         scan: Option<&[u8]>,
     ) -> Result<(), ResidentError> {
-        let drafts =
-            Drafts::with_catalog(&self.dir.join(id), &ResidentKey(key), self.catalog.clone())?;
+        let drafts = self.drafts_of(id, key)?;
         if let Some(scan) = scan {
             let pinned = drafts
                 .pin(

@@ -43,13 +43,7 @@ impl Local {
 
     /// The other stores beside `drafts` (same directory, same key).
     pub fn from_drafts(drafts: Drafts) -> Local {
-        let vault = drafts.vault().clone();
-        Local {
-            outbox: Outbox::new(&drafts),
-            filed: FiledDossiers::with_vault(vault.clone()),
-            sessions: Sessions::with_vault(vault.clone()),
-            receipts: Receipts::with_vault(vault),
-            drafts,
-        }
+        let own = drafts.vault().clone();
+        Local::for_resident(drafts, own)
     }
 }
