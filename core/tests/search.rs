@@ -11,16 +11,20 @@ const SOURCE: &str = concat!(
     "/../../shared/data/tthc-national-2642.jsonl.gz"
 );
 
-fn index() -> &'static SearchIndex {
-    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
+fn entries() -> &'static [SearchEntry] {
+    static ENTRIES: OnceLock<Vec<SearchEntry>> = OnceLock::new();
+    ENTRIES.get_or_init(|| {
         let records = read_records(Path::new(SOURCE)).expect("shared catalog data");
-        let entries: Vec<SearchEntry> = records
+        records
             .iter()
             .map(|r| SearchEntry::from(&parse_record(r)))
-            .collect();
-        SearchIndex::build(&entries)
+            .collect()
     })
+}
+
+fn index() -> &'static SearchIndex {
+    static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+    INDEX.get_or_init(|| SearchIndex::build(entries()))
 }
 
 fn search(text: &str) -> Vec<SearchHit> {
@@ -243,4 +247,61 @@ fn endless_pastes_are_cut_to_the_limits_and_answer_at_once() {
 
 fn codes_of(hits: &[SearchHit]) -> Vec<String> {
     hits.iter().map(|h| h.code.clone()).collect()
+}
+
+/// The words of `text` as search folds them (no diacritics, đ → d, y → i,
+/// lower case), joined by single spaces and padded with one on each side.
+fn folded_words(text: &str) -> String {
+    let folded = hoso_core::text::fold(text).replace('y', "i");
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!(" {} ", words.join(" "))
+}
+
+#[test]
+fn every_official_phrase_of_the_synonym_table_is_in_the_catalog() {
+    // A right-hand phrase no name, field or result uses would send the
+    // people who type its left side nowhere.
+    let catalog: String = entries()
+        .iter()
+        .flat_map(|e| {
+            std::iter::once(e.name.as_str())
+                .chain(std::iter::once(e.field.as_str()))
+                .chain(e.keywords.iter().map(String::as_str))
+        })
+        .map(folded_words)
+        .collect();
+    let table = include_str!("../data/synonyms.tsv");
+    let missing: Vec<&str> = table
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .flat_map(|(_, right)| right.split('|'))
+        .filter(|phrase| !catalog.contains(&folded_words(phrase)))
+        .collect();
+    assert!(missing.is_empty(), "not in the catalog: {missing:?}");
+}
+
+#[test]
+fn whole_questions_everyday_words_and_english_find_the_procedure() {
+    // One of each kind the everyday query set measures (core/benches/everyday.tsv),
+    // with the codes it accepts.
+    let cases: [(&str, &[&str]); 7] = [
+        ("em bé mới sinh thì phải làm giấy gì", &["1.001193", "2.000986", "2.001023"]),
+        ("lam giay khai sanh cho con", &["1.001193", "2.000986", "2.001023"]),
+        ("xin giay bao tu cho ong noi", &["1.000656"]),
+        ("register a birth", &["1.001193", "2.000986", "2.001023"]),
+        ("khach o lai qua dem co phai bao cong an khong", &["2.001159"]),
+        ("lam mat can cuoc phai lam sao", &["1.014064", "2.001194", "1.000757"]),
+        ("mua bhyt ho gia dinh o dau vay", &["1.001939"]),
+    ];
+    for (query, accept) in cases {
+        let top5 = codes(query, 5);
+        assert!(
+            accept.iter().any(|c| top5.iter().any(|t| t == c)),
+            "none of {accept:?} in the top 5 for {query:?}: {top5:?}"
+        );
+    }
 }

@@ -30,6 +30,20 @@ pub fn push_folded(c: char, out: &mut String) {
     }
 }
 
+/// Appends one character lower-cased and canonically decomposed, keeping
+/// its diacritics (and `đ`): the form that tells "cần" from "cán" and "chợ"
+/// from "cho" once both fold to the same letters.
+pub fn push_marked(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        'Đ' => out.push('đ'),
+        _ => decompose_canonical(c, |d| out.extend(d.to_lowercase())),
+    }
+}
+
 /// `text` if it reads like an identifier or value path (`full_name`,
 /// `members[0].address.province`, `m1`, a procedure code `1.001193`), else
 /// `…`. Error messages echo

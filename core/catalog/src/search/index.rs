@@ -46,7 +46,19 @@ pub struct Index {
     pub(crate) name_norm: Vec<f32>,
     /// (code, doc), sorted by code, for code and code-prefix lookups.
     codes: Vec<(Box<str>, u32)>,
+    /// Pairs of terms that stand next to each other in a name or a result
+    /// name (`first << 32 | second`), sorted: the phrases the catalog uses.
+    bigrams: Vec<u64>,
+    /// The documents of bigram `i` are
+    /// `bigram_docs[bigram_offsets[i]..bigram_offsets[i + 1]]`, in order.
+    bigram_offsets: Vec<u32>,
+    bigram_docs: Vec<u32>,
+    /// Inverse document frequency of each bigram.
+    pub(crate) bigram_idf: Vec<f32>,
 }
+
+/// Procedures whose names must share a bigram for it to count as a phrase.
+const PHRASE_MIN_DOCS: usize = 10;
 
 /// BM25 term-frequency saturation and length normalisation.
 pub(crate) const BM25_K1: f32 = 1.2;
@@ -80,6 +92,43 @@ impl Index {
                 .collect(),
         );
         let id = |t: &str| vocab.id(t).unwrap_or(u32::MAX);
+
+        // (bigram, doc) for every pair of neighbours in a name or result name.
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        for (doc, (entry, (name, _))) in entries.iter().zip(&tokenised).enumerate() {
+            let doc = doc as u32;
+            let mut add = |words: &[String]| {
+                pairs.extend(
+                    words
+                        .windows(2)
+                        .map(|w| (u64::from(id(&w[0])) << 32 | u64::from(id(&w[1])), doc)),
+                )
+            };
+            add(name);
+            for k in &entry.keywords {
+                add(&terms(k));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let n_docs = entries.len().max(1) as f32;
+        let mut bigrams: Vec<u64> = Vec::new();
+        let mut bigram_offsets: Vec<u32> = Vec::new();
+        let mut bigram_docs: Vec<u32> = Vec::with_capacity(pairs.len());
+        let mut bigram_idf: Vec<f32> = Vec::new();
+        for (i, &(bigram, doc)) in pairs.iter().enumerate() {
+            if bigrams.last() != Some(&bigram) {
+                bigrams.push(bigram);
+                bigram_offsets.push(i as u32);
+            }
+            bigram_docs.push(doc);
+        }
+        bigram_offsets.push(bigram_docs.len() as u32);
+        for w in bigram_offsets.windows(2) {
+            let df = (w[1] - w[0]) as f32;
+            bigram_idf.push((1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln());
+        }
+        drop(pairs);
 
         let mut lists: Vec<Vec<Posting>> = vec![Vec::new(); vocab.len()];
         let mut docs = Vec::with_capacity(entries.len());
@@ -154,6 +203,38 @@ impl Index {
             postings,
             idf,
             codes,
+            bigrams,
+            bigram_offsets,
+            bigram_docs,
+            bigram_idf,
+        }
+    }
+
+    /// The bigram of `first` then `second`, if some name has it.
+    pub(crate) fn bigram(&self, first: u32, second: u32) -> Option<usize> {
+        self.bigrams
+            .binary_search(&(u64::from(first) << 32 | u64::from(second)))
+            .ok()
+    }
+
+    /// The documents whose name or result names have bigram `b`.
+    pub(crate) fn bigram_docs(&self, b: usize) -> &[u32] {
+        match (self.bigram_offsets.get(b), self.bigram_offsets.get(b + 1)) {
+            (Some(&x), Some(&y)) => &self.bigram_docs[x as usize..y as usize],
+            _ => &[],
+        }
+    }
+
+    /// Whether `first` and `second` stand next to each other, in this
+    /// order, in the names or result names of at least
+    /// [`PHRASE_MIN_DOCS`] procedures: a phrase the catalog uses, not a
+    /// chance meeting of two words.
+    pub(crate) fn is_phrase(&self, first: &str, second: &str) -> bool {
+        match (self.vocab.id(first), self.vocab.id(second)) {
+            (Some(a), Some(b)) => self
+                .bigram(a, b)
+                .is_some_and(|g| self.bigram_docs(g).len() >= PHRASE_MIN_DOCS),
+            _ => false,
         }
     }
 

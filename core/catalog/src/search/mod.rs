@@ -10,6 +10,7 @@ mod synonyms;
 mod terms;
 mod variants;
 mod vocab;
+mod words;
 
 use crate::catalog::store::{CatalogError, CatalogStore};
 use crate::catalog::Level;
@@ -59,6 +60,7 @@ pub struct SearchHit {
 pub struct SearchIndex {
     index: index::Index,
     synonyms: synonyms::Synonyms,
+    words: words::QueryWords,
     scratch: Mutex<Vec<rank::Scratch>>,
 }
 
@@ -77,6 +79,7 @@ impl SearchIndex {
         SearchIndex {
             index: index::Index::build(entries),
             synonyms: synonyms::Synonyms::built_in(),
+            words: words::QueryWords::built_in(),
             scratch: Mutex::new(Vec::new()),
         }
     }
@@ -94,7 +97,7 @@ impl SearchIndex {
         if query.limit == 0 || query.text.trim().is_empty() {
             return Vec::new();
         }
-        let plan = query::plan(&query.text, &self.index, &self.synonyms);
+        let plan = query::plan(&query.text, &self.index, &self.synonyms, &self.words);
         let mut best: HashMap<u32, f32> = HashMap::new();
         for code in &plan.codes {
             for doc in self.index.codes_with_prefix(code) {

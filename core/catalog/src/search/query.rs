@@ -5,7 +5,8 @@
 
 use super::index::Index;
 use super::synonyms::Synonyms;
-use super::terms::{as_code, terms};
+use super::terms::{as_code, marked_terms, Word};
+use super::words::{QueryWords, Role};
 use crate::limits::{SEARCH_QUERY_CHARS, SEARCH_WORD_CHARS};
 
 /// Weight of a term matched exactly, by prefix (the word being typed), or one
@@ -23,13 +24,8 @@ const MAX_COMPLETIONS: usize = 24;
 /// Query variants (original + synonym expansions) evaluated at most.
 const MAX_VARIANTS: usize = 8;
 
-/// Words people add around what they want ("làm", "xin", "thủ tục", "như
-/// thế nào"); they count little toward whether a procedure matches.
-const FILLER: &[&str] = &[
-    "lam", "xin", "cach", "thu", "tuc", "muon", "toi", "minh", "gi", "nhu", "the", "nao", "o",
-    "dau", "bao", "nhieu", "hoi", "ve", "de", "cho", "em", "anh", "chi", "a", "nhe", "sao",
-];
-pub(crate) const FILLER_WEIGHT: f32 = 0.25;
+/// How much a weak word ("làm", "cho") counts toward coverage.
+pub(crate) const WEAK_WEIGHT: f32 = 0.25;
 
 /// One query word: the vocabulary terms that may stand for it.
 pub struct Slot {
@@ -59,24 +55,53 @@ fn first_chars(text: &str, n: usize) -> &str {
 /// characters and each word no further than `limits::SEARCH_WORD_CHARS`: a
 /// paste of a page or of one endless word plans in the same time as a
 /// sentence.
-pub fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
+pub fn plan(text: &str, index: &Index, synonyms: &Synonyms, table: &QueryWords) -> Plan {
     let text = first_chars(text, SEARCH_QUERY_CHARS);
     let mut codes = Vec::new();
-    let mut words = Vec::new();
+    let mut typed = Vec::new();
     for piece in text.split_whitespace() {
         let piece = first_chars(piece, SEARCH_WORD_CHARS);
         match as_code(piece.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')) {
             Some(code) => codes.push(code.to_string()),
-            None => words.extend(terms(piece)),
+            None => typed.extend(marked_terms(piece)),
         }
     }
     // The last word is still being typed unless the query ends in a space.
     let typing = !text.ends_with(char::is_whitespace);
-    let words = split_run_together(words, index, synonyms);
+    let typed = split_run_together(table.respell(typed), index, synonyms);
+    let roles = table.roles(&typed, |a, b| index.is_phrase(a, b));
+    let words: Vec<String> = typed.into_iter().map(|w| w.term).collect();
     let markers = super::variants::in_query(&words);
+    // Words a synonym brings in have intent.
+    let roles_with = |at: usize, len: usize, expansion_len: usize| -> Vec<Role> {
+        let mut r = roles[..at].to_vec();
+        r.extend(std::iter::repeat_n(Role::Content, expansion_len));
+        r.extend_from_slice(&roles[at + len..]);
+        r
+    };
 
-    let mut variants = vec![slots(&words, &[], typing, index)];
+    let mut variants = vec![slots(&words, &roles, &[], typing, index)];
     let matches = synonyms.find(&words);
+    // Every phrase expanded at once (first expansion each), first: queries with
+    // several colloquial or English phrases need them all.
+    if matches.len() > 1 && variants.len() < MAX_VARIANTS {
+        let mut replaced = Vec::new();
+        let mut replaced_roles = Vec::new();
+        let mut ranges = Vec::new();
+        let mut at = 0;
+        for m in &matches {
+            replaced.extend(words[at..m.start].iter().cloned());
+            replaced_roles.extend_from_slice(&roles[at..m.start]);
+            let start = replaced.len();
+            replaced.extend(m.expansions[0].iter().cloned());
+            replaced_roles.extend(std::iter::repeat_n(Role::Content, m.expansions[0].len()));
+            ranges.push(start..replaced.len());
+            at = m.start + m.len;
+        }
+        replaced.extend(words[at..].iter().cloned());
+        replaced_roles.extend_from_slice(&roles[at..]);
+        variants.push(slots(&replaced, &replaced_roles, &ranges, typing, index));
+    }
     'outer: for m in &matches {
         for expansion in m.expansions {
             if variants.len() >= MAX_VARIANTS {
@@ -86,24 +111,9 @@ pub fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
             replaced.extend(expansion.iter().cloned());
             replaced.extend(words[m.start + m.len..].iter().cloned());
             let expanded = m.start..m.start + expansion.len();
-            variants.push(slots(&replaced, &[expanded], typing, index));
+            let roles = roles_with(m.start, m.len, expansion.len());
+            variants.push(slots(&replaced, &roles, &[expanded], typing, index));
         }
-    }
-    // Every phrase expanded at once (first expansion each), for queries with
-    // several colloquial phrases.
-    if matches.len() > 1 && variants.len() < MAX_VARIANTS {
-        let mut replaced = Vec::new();
-        let mut ranges = Vec::new();
-        let mut at = 0;
-        for m in &matches {
-            replaced.extend(words[at..m.start].iter().cloned());
-            let start = replaced.len();
-            replaced.extend(m.expansions[0].iter().cloned());
-            ranges.push(start..replaced.len());
-            at = m.start + m.len;
-        }
-        replaced.extend(words[at..].iter().cloned());
-        variants.push(slots(&replaced, &ranges, typing, index));
     }
     Plan {
         codes,
@@ -114,12 +124,16 @@ pub fn plan(text: &str, index: &Index, synonyms: &Synonyms) -> Plan {
 
 /// Splits words the vocabulary does not know into known words when possible
 /// ("dangkykhaisinh" → dang ki khai sinh), using the fewest pieces.
-fn split_run_together(words: Vec<String>, index: &Index, synonyms: &Synonyms) -> Vec<String> {
+fn split_run_together(words: Vec<Word>, index: &Index, synonyms: &Synonyms) -> Vec<Word> {
     let mut out = Vec::with_capacity(words.len());
     for w in words {
-        if w.len() >= 4 && index.vocab.id(&w).is_none() && !synonyms.is_phrase(&w) {
-            if let Some(pieces) = segment(&w, index) {
-                out.extend(pieces);
+        let t = &w.term;
+        if t.len() >= 4 && index.vocab.id(t).is_none() && !synonyms.is_phrase(t) {
+            if let Some(pieces) = segment(t, index) {
+                out.extend(pieces.into_iter().map(|term| Word {
+                    marked: term.clone(),
+                    term,
+                }));
                 continue;
             }
         }
@@ -171,9 +185,11 @@ fn segment(word: &str, index: &Index) -> Option<Vec<String>> {
 }
 
 /// Builds the slots of one variant. Words inside `expanded` ranges come from
-/// the synonym table and are matched exactly.
+/// the synonym table and are matched exactly; words without intent get no
+/// slot.
 fn slots(
     words: &[String],
+    roles: &[Role],
     expanded: &[std::ops::Range<usize>],
     typing: bool,
     index: &Index,
@@ -182,6 +198,7 @@ fn slots(
     words
         .iter()
         .enumerate()
+        .filter(|&(i, _)| roles.get(i) != Some(&Role::NoIntent))
         .map(|(i, w)| {
             let from_table = expanded.iter().any(|r| r.contains(&i));
             let mut alternatives = Vec::new();
@@ -211,8 +228,8 @@ fn slots(
                     );
                 }
             }
-            let importance = if FILLER.contains(&w.as_str()) {
-                FILLER_WEIGHT
+            let importance = if roles.get(i) == Some(&Role::Weak) {
+                WEAK_WEIGHT
             } else {
                 1.0
             };

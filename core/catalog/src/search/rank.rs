@@ -12,6 +12,9 @@ use std::collections::HashMap;
 
 /// Weight of a match in the field / result names relative to the name.
 const OTHER_WEIGHT: f32 = 0.3;
+/// Weight of a pair of query words found side by side in a name, times the
+/// pair's idf.
+const PAIR_WEIGHT: f32 = 1.0;
 /// Candidates that get the (costlier) phrase and coverage scoring.
 const RERANK: usize = 150;
 /// Prior for commune-level procedures, where most citizens file since the
@@ -27,6 +30,9 @@ pub(crate) struct Scratch {
     slot_touched: Vec<u32>,
     /// Per name position, the query slots its term answers (rerank pass).
     masks: Vec<u64>,
+    /// Best bigram score per document for the pair being scored.
+    pair_best: Vec<f32>,
+    pair_seen: std::collections::HashSet<u32>,
 }
 
 impl Scratch {
@@ -38,6 +44,8 @@ impl Scratch {
             touched: Vec::new(),
             slot_touched: Vec::new(),
             masks: Vec::new(),
+            pair_best: vec![0.0; docs],
+            pair_seen: std::collections::HashSet::new(),
         }
     }
 }
@@ -85,6 +93,38 @@ pub(crate) fn score_variant(
             scratch.best_for_slot[d] = 0.0;
         }
         scratch.slot_touched.clear();
+    }
+
+    // Neighbouring query words found next to each other in a name: Vietnamese
+    // words are mostly two syllables, and without diacritics a syllable alone
+    // ("tu": từ, tư, tự, tử) says little while the pair ("khai tu") says much.
+    for pair in slots.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.importance < 1.0 && b.importance < 1.0 {
+            continue;
+        }
+        scratch.pair_seen.clear();
+        for &(ta, wa) in &a.alternatives {
+            for &(tb, wb) in &b.alternatives {
+                let Some(bigram) = index.bigram(ta, tb) else {
+                    continue;
+                };
+                let s = PAIR_WEIGHT * wa * wb * index.bigram_idf[bigram];
+                for &doc in index.bigram_docs(bigram) {
+                    let d = doc as usize;
+                    if scratch.total[d] == 0.0 && scratch.covered[d] == 0.0 {
+                        continue;
+                    }
+                    if scratch.pair_seen.insert(doc) || scratch.pair_best[d] < s {
+                        scratch.total[d] += s - scratch.pair_best[d].min(s);
+                        scratch.pair_best[d] = scratch.pair_best[d].max(s);
+                    }
+                }
+            }
+        }
+        for &doc in &scratch.pair_seen {
+            scratch.pair_best[doc as usize] = 0.0;
+        }
     }
 
     // First pass: term scores weighted by how much of the query matched.

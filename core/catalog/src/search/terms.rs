@@ -3,26 +3,67 @@
 //! split on anything that is not a letter or digit. Index and queries go
 //! through the same function, so every rule applies to both sides.
 
-use crate::text::push_folded;
+use crate::text::{push_folded, push_marked};
 
 /// The search terms of `text`, in order.
 pub(crate) fn terms(text: &str) -> Vec<String> {
+    marked_terms(text).into_iter().map(|w| w.term).collect()
+}
+
+/// One word of a query: its search term, and the word as typed (lower
+/// case, diacritics kept) to tell apart words that fold alike.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Word {
+    pub term: String,
+    pub marked: String,
+}
+
+impl Word {
+    /// Whether the word was typed with diacritics (or `đ`).
+    pub fn has_marks(&self) -> bool {
+        self.marked != self.term
+    }
+}
+
+/// The words of `text`, in order: [`terms`] with what was typed beside them.
+pub(crate) fn marked_terms(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let mut marked = String::new();
     let mut folded = String::with_capacity(4);
     for c in text.chars() {
         folded.clear();
         push_folded(c, &mut folded);
+        let mut split = false;
         for f in folded.chars() {
             if f.is_alphanumeric() {
                 current.push(if f == 'y' { 'i' } else { f });
-            } else if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+            } else {
+                split = true;
+            }
+        }
+        if split {
+            if !current.is_empty() {
+                out.push(Word {
+                    term: std::mem::take(&mut current),
+                    marked: std::mem::take(&mut marked),
+                });
+            }
+            marked.clear();
+        } else if !current.is_empty() {
+            let from = marked.len();
+            push_marked(c, &mut marked);
+            if marked[from..].contains('y') {
+                let tail = marked.split_off(from).replace('y', "i");
+                marked.push_str(&tail);
             }
         }
     }
     if !current.is_empty() {
-        out.push(current);
+        out.push(Word {
+            term: current,
+            marked,
+        });
     }
     out
 }
@@ -47,6 +88,23 @@ mod tests {
         assert_eq!(terms("Lý lịch tư pháp"), terms("li lich tu phap"));
         assert_eq!(terms("  "), Vec::<String>::new());
         assert_eq!(terms("Mẫu số 01/TK"), ["mau", "so", "01", "tk"]);
+    }
+
+    #[test]
+    fn words_keep_what_was_typed() {
+        let w = marked_terms("Chợ, cho CẦN-ky");
+        let got: Vec<(&str, &str, bool)> = w
+            .iter()
+            .map(|w| (w.term.as_str(), w.marked.as_str(), w.has_marks()))
+            .collect();
+        assert_eq!(got[0].0, "cho");
+        assert!(got[0].2);
+        assert_eq!(got[1], ("cho", "cho", false));
+        assert_eq!(got[2].0, "can");
+        assert!(got[2].2);
+        assert_eq!(got[3], ("ki", "ki", false));
+        assert_ne!(marked_terms("cần")[0].marked, marked_terms("cán")[0].marked);
+        assert_eq!(marked_terms("cần")[0].marked, marked_terms("CẦN")[0].marked);
     }
 
     #[test]
