@@ -289,12 +289,24 @@ fn whole_questions_everyday_words_and_english_find_the_procedure() {
     // One of each kind the everyday query set measures (core/benches/everyday.tsv),
     // with the codes it accepts.
     let cases: [(&str, &[&str]); 7] = [
-        ("em bé mới sinh thì phải làm giấy gì", &["1.001193", "2.000986", "2.001023"]),
-        ("lam giay khai sanh cho con", &["1.001193", "2.000986", "2.001023"]),
+        (
+            "em bé mới sinh thì phải làm giấy gì",
+            &["1.001193", "2.000986", "2.001023"],
+        ),
+        (
+            "lam giay khai sanh cho con",
+            &["1.001193", "2.000986", "2.001023"],
+        ),
         ("xin giay bao tu cho ong noi", &["1.000656"]),
         ("register a birth", &["1.001193", "2.000986", "2.001023"]),
-        ("khach o lai qua dem co phai bao cong an khong", &["2.001159"]),
-        ("lam mat can cuoc phai lam sao", &["1.014064", "2.001194", "1.000757"]),
+        (
+            "khach o lai qua dem co phai bao cong an khong",
+            &["2.001159"],
+        ),
+        (
+            "lam mat can cuoc phai lam sao",
+            &["1.014064", "2.001194", "1.000757"],
+        ),
         ("mua bhyt ho gia dinh o dau vay", &["1.001939"]),
     ];
     for (query, accept) in cases {

@@ -17,7 +17,19 @@ pub struct SearchEntry {
     /// Secondary text that helps find the procedure (e.g. its result
     /// documents: "Giấy khai sinh").
     pub keywords: Vec<String>,
+    /// Whether people file it for themselves: its target groups include
+    /// citizens or other individuals, not only organisations and businesses.
+    #[serde(default)]
+    pub for_individuals: bool,
 }
+
+/// Target groups (đối tượng thực hiện) that are people, not organisations.
+const INDIVIDUALS: [&str; 4] = [
+    "Công dân Việt Nam",
+    "Người Việt Nam định cư ở nước ngoài",
+    "Người nước ngoài",
+    "Người nước ngoài cư trú tại Việt Nam",
+];
 
 impl From<&Procedure> for SearchEntry {
     fn from(p: &Procedure) -> Self {
@@ -28,6 +40,10 @@ impl From<&Procedure> for SearchEntry {
             levels: p.levels.clone(),
             online: p.online,
             keywords: p.results.iter().map(|r| r.name.clone()).collect(),
+            for_individuals: p
+                .target_groups
+                .iter()
+                .any(|g| INDIVIDUALS.contains(&g.trim())),
         }
     }
 }

@@ -18,6 +18,8 @@ pub(crate) struct Posting {
     pub(crate) in_name: u8,
     /// Whether it occurs in the secondary text (field, result names).
     pub(crate) in_other: bool,
+    /// Whether it occurs in the field (lĩnh vực) itself.
+    pub(crate) in_field: bool,
 }
 
 pub(crate) struct Doc {
@@ -32,6 +34,8 @@ pub(crate) struct Doc {
     pub(crate) name_terms: Box<[u32]>,
     /// Narrow-variant markers in the name (see `variants`).
     pub(crate) variant_markers: u32,
+    /// People file it for themselves (see `SearchEntry::for_individuals`).
+    pub(crate) for_individuals: bool,
 }
 
 pub struct Index {
@@ -143,6 +147,7 @@ impl Index {
                     doc,
                     in_name: 0,
                     in_other: false,
+                    in_field: false,
                 });
                 p.in_name = p.in_name.saturating_add(1);
             }
@@ -152,8 +157,14 @@ impl Index {
                         doc,
                         in_name: 0,
                         in_other: false,
+                        in_field: false,
                     })
                     .in_other = true;
+            }
+            for t in terms(&entry.field) {
+                if let Some(p) = here.get_mut(&id(&t)) {
+                    p.in_field = true;
+                }
             }
             for (t, p) in here {
                 if let Some(list) = lists.get_mut(t as usize) {
@@ -169,6 +180,7 @@ impl Index {
                 field_key: fold(&entry.field).into(),
                 name_terms,
                 variant_markers: super::variants::in_name(&entry.name),
+                for_individuals: entry.for_individuals,
             });
         }
 

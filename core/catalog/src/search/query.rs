@@ -81,7 +81,33 @@ pub fn plan(text: &str, index: &Index, synonyms: &Synonyms, table: &QueryWords) 
     };
 
     let mut variants = vec![slots(&words, &roles, &[], typing, index)];
-    let matches = synonyms.find(&words);
+    // Phrases are looked up with a typo in a word forgiven ("gia dihn"), and
+    // not over words without intent ("trên vneid").
+    let spelled: Vec<String> = words
+        .iter()
+        .map(|w| corrected(w, index, synonyms))
+        .collect();
+    // Phrases are also found across words without intent ("change my
+    // name"): looked up among the other words, mapped back, and kept where
+    // they do not overlap a phrase found as typed.
+    let mut matches = synonyms.find(&spelled);
+    let kept: Vec<usize> = (0..words.len())
+        .filter(|&i| roles[i] != Role::NoIntent)
+        .collect();
+    let kept_words: Vec<String> = kept.iter().map(|&i| spelled[i].clone()).collect();
+    for mut m in synonyms.find(&kept_words) {
+        let (first, last) = (kept[m.start], kept[m.start + m.len - 1]);
+        m.start = first;
+        m.len = last + 1 - first;
+        if !matches
+            .iter()
+            .any(|o| o.start < m.start + m.len && m.start < o.start + o.len)
+        {
+            matches.push(m);
+        }
+    }
+    matches.sort_by_key(|m| m.start);
+    matches.retain(|m| roles[m.start..m.start + m.len].contains(&Role::Content));
     // Every phrase expanded at once (first expansion each), first: queries with
     // several colloquial or English phrases need them all.
     if matches.len() > 1 && variants.len() < MAX_VARIANTS {
@@ -122,13 +148,30 @@ pub fn plan(text: &str, index: &Index, synonyms: &Synonyms, table: &QueryWords) 
     }
 }
 
+/// `word`, or when neither the vocabulary nor the synonym table knows it, its
+/// most common neighbour one edit away (for looking up phrases).
+fn corrected(word: &str, index: &Index, synonyms: &Synonyms) -> String {
+    if word.len() < MIN_KNOWN_WORD_TYPO_LEN
+        || index.vocab.id(word).is_some()
+        || synonyms.knows(word)
+    {
+        return word.to_string();
+    }
+    index
+        .vocab
+        .one_edit_away(word)
+        .into_iter()
+        .max_by_key(|&t| index.df(t))
+        .map_or_else(|| word.to_string(), |t| index.vocab.term(t).to_string())
+}
+
 /// Splits words the vocabulary does not know into known words when possible
 /// ("dangkykhaisinh" → dang ki khai sinh), using the fewest pieces.
 fn split_run_together(words: Vec<Word>, index: &Index, synonyms: &Synonyms) -> Vec<Word> {
     let mut out = Vec::with_capacity(words.len());
     for w in words {
         let t = &w.term;
-        if t.len() >= 4 && index.vocab.id(t).is_none() && !synonyms.is_phrase(t) {
+        if t.len() >= 4 && index.vocab.id(t).is_none() && !synonyms.knows(t) {
             if let Some(pieces) = segment(t, index) {
                 out.extend(pieces.into_iter().map(|term| Word {
                     marked: term.clone(),

@@ -17,6 +17,12 @@ const OTHER_WEIGHT: f32 = 0.3;
 const PAIR_WEIGHT: f32 = 1.0;
 /// Candidates that get the (costlier) phrase and coverage scoring.
 const RERANK: usize = 150;
+/// Prior for procedures people file for themselves (their target groups
+/// include individuals): the app's users are residents, not companies.
+const PEOPLE_PRIOR: f32 = 1.25;
+/// Weight of a query word found in the procedure's field (lĩnh vực), added
+/// to its name or secondary-text weight.
+const FIELD_WEIGHT: f32 = 1.0;
 /// Prior for commune-level procedures, where most citizens file since the
 /// 2025 two-tier reorganization.
 const COMMUNE_PRIOR: f32 = 1.08;
@@ -74,7 +80,11 @@ pub(crate) fn score_variant(
                     0.0
                 };
                 let other_part = if p.in_other { OTHER_WEIGHT } else { 0.0 };
-                let s = (weight * idf * name_part.max(other_part)).max(f32::MIN_POSITIVE);
+                // A word of the procedure's field (lĩnh vực) says the query is
+                // in its domain, on top of where else it matched.
+                let field_part = if p.in_field { FIELD_WEIGHT } else { 0.0 };
+                let s = (weight * idf * (name_part.max(other_part) + field_part))
+                    .max(f32::MIN_POSITIVE);
                 if scratch.best_for_slot[d] == 0.0 {
                     scratch.slot_touched.push(p.doc);
                 }
@@ -174,7 +184,8 @@ pub(crate) fn score_variant(
             1.0
         };
         let narrow = variants::factor(d.variant_markers, query_markers);
-        let final_score = score * phrase * general * prior * narrow;
+        let people = if d.for_individuals { PEOPLE_PRIOR } else { 1.0 };
+        let final_score = score * phrase * general * prior * narrow * people;
         let entry = best.entry(doc).or_insert(0.0);
         if final_score > *entry {
             *entry = final_score;

@@ -12,6 +12,8 @@ const BUILT_IN: &str = include_str!("../../../data/synonyms.tsv");
 pub(crate) struct Synonyms {
     by_first_term: HashMap<String, Vec<Entry>>,
     longest: usize,
+    /// Every term of every left-hand phrase.
+    known: std::collections::HashSet<String>,
 }
 
 struct Entry {
@@ -36,6 +38,7 @@ impl Synonyms {
     pub fn parse(text: &str) -> Synonyms {
         let mut by_first_term: HashMap<String, Vec<Entry>> = HashMap::new();
         let mut longest = 0;
+        let mut known = std::collections::HashSet::new();
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -57,6 +60,7 @@ impl Synonyms {
                 continue;
             }
             longest = longest.max(phrase.len());
+            known.extend(phrase.iter().cloned());
             let entries = by_first_term.entry(first).or_default();
             match entries.iter_mut().find(|e| e.phrase == phrase) {
                 Some(existing) => existing.expansions.extend(expansions),
@@ -66,15 +70,13 @@ impl Synonyms {
         Synonyms {
             by_first_term,
             longest,
+            known,
         }
     }
 
-    /// Whether `term` alone is a synonym phrase (so it is not to be split
-    /// into run-together words).
-    pub(crate) fn is_phrase(&self, term: &str) -> bool {
-        self.by_first_term
-            .get(term)
-            .is_some_and(|es| es.iter().any(|e| e.phrase.len() == 1))
+    /// Whether `term` is a word of some left-hand phrase.
+    pub(crate) fn knows(&self, term: &str) -> bool {
+        self.known.contains(term)
     }
 
     /// Every place a synonym phrase occurs in `query`, longest phrase first at
@@ -125,13 +127,13 @@ mod tests {
         assert_eq!(m[0].expansions[0][0], "giai");
         assert_eq!((m[1].start, m[1].len), (4, 1));
         assert_eq!(m[1].expansions.len(), 2);
-        assert!(s.is_phrase("cccd"));
-        assert!(!s.is_phrase("do"));
+        assert!(s.knows("cccd") && s.knows("so"));
+        assert!(!s.knows("khai"));
     }
 
     #[test]
     fn built_in_table_loads() {
         let s = Synonyms::built_in();
-        assert!(s.is_phrase("cccd"));
+        assert!(s.knows("cccd"));
     }
 }
