@@ -38,7 +38,7 @@ pub(crate) struct Scratch {
     masks: Vec<u64>,
     /// Best bigram score per document for the pair being scored.
     pair_best: Vec<f32>,
-    pair_seen: std::collections::HashSet<u32>,
+    pair_seen: Vec<u32>,
 }
 
 impl Scratch {
@@ -51,7 +51,7 @@ impl Scratch {
             slot_touched: Vec::new(),
             masks: Vec::new(),
             pair_best: vec![0.0; docs],
-            pair_seen: std::collections::HashSet::new(),
+            pair_seen: Vec::new(),
         }
     }
 }
@@ -125,9 +125,13 @@ pub(crate) fn score_variant(
                     if scratch.total[d] == 0.0 && scratch.covered[d] == 0.0 {
                         continue;
                     }
-                    if scratch.pair_seen.insert(doc) || scratch.pair_best[d] < s {
-                        scratch.total[d] += s - scratch.pair_best[d].min(s);
-                        scratch.pair_best[d] = scratch.pair_best[d].max(s);
+                    let held = scratch.pair_best[d];
+                    if held == 0.0 {
+                        scratch.pair_seen.push(doc);
+                    }
+                    if s > held {
+                        scratch.total[d] += s - held;
+                        scratch.pair_best[d] = s;
                     }
                 }
             }
