@@ -44,7 +44,7 @@ const WRITER_BYTES: usize = 100_000_000;
 
 /// How many typos a fuzzy clause forgives in a word of `chars` characters.
 #[derive(Clone, Copy)]
-pub(crate) enum Distance {
+enum Distance {
     /// One edit in every word.
     One,
     /// None in words of 1–2 characters, one from 3.
