@@ -1,6 +1,7 @@
 //! Catalog search benchmark (issue #2): hoso's `SearchIndex` side by side with
-//! SQLite FTS5 as an app developer would use it, on the same data, with the
-//! same queries, in the same run. Prints a Markdown report.
+//! SQLite FTS5 as an app developer would use it, and (issue #20) with tantivy
+//! as its documentation recommends, on the same data, with the same queries,
+//! in the same run. Prints a Markdown report.
 //!
 //! What it measures:
 //! - **Latency** per query (p50, p99, max over every query × every timed
@@ -12,8 +13,9 @@
 //!   (`query<TAB>acceptable codes, comma-separated<TAB>kind`, `#` comments):
 //!   a query is a hit when any acceptable code is in the top 5. Overall, per
 //!   kind, and the list of misses of each engine.
-//! - **Memory**: heap held by the built hoso index (a counting global
-//!   allocator in this binary), and the resident memory of the path a phone
+//! - **Memory**: heap held by the built hoso and tantivy indexes (a counting
+//!   global allocator in this binary; tantivy's RAM directory is heap), and
+//!   the resident memory of the path a phone
 //!   takes — open the catalog store, load the index, search once — measured
 //!   in a child process (this binary re-executed) so that nothing else held
 //!   here inflates it, with the cold open → first result time.
@@ -24,6 +26,10 @@
 //! `bm25(fts, 10.0, 1.0, 2.0)`, falling back to OR when AND finds nothing;
 //! one cached prepared statement. recall@5 also shows, as a supplementary
 //! row, FTS5 with `đ` folded to `d` (which `unicode61` does not do).
+//!
+//! tantivy setup: `search/tantivy_engine.rs` (the analyzer, the fields and
+//! boosts, the query variants tried; recall@5 shows each, and the one the
+//! report calls "tantivy" is the best on `benches/queries.tsv`).
 //!
 //! Run: `cargo bench -p hoso-core --bench search`. Environment:
 //! `HOSO_BENCH_ROUNDS` (timed rounds, default 30), `HOSO_BENCH_QUERIES` (another
@@ -43,6 +49,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tantivy_engine::Tantivy;
+
+#[path = "search/tantivy_engine.rs"]
+mod tantivy_engine;
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -312,6 +322,15 @@ impl Engine for Hoso {
     }
 }
 
+impl Engine for Tantivy {
+    fn search(&self, text: &str, limit: usize) -> Vec<Hit> {
+        Tantivy::search(self, text, limit)
+            .into_iter()
+            .map(|(code, name)| Hit { code, name })
+            .collect()
+    }
+}
+
 fn entries(procedures: &[Procedure]) -> Vec<SearchEntry> {
     procedures.iter().map(SearchEntry::from).collect()
 }
@@ -533,14 +552,50 @@ struct Recall {
     fts: Vec<Outcome>,
     /// FTS5 with `đ` folded to `d` (supplementary, not a target).
     fts_folded: Vec<Outcome>,
+    /// tantivy as the report's "tantivy" ([`tantivy_engine::BEST`]).
+    tantivy: Vec<Outcome>,
+    /// Every tantivy query variant tried (supplementary).
+    tantivy_variants: Vec<TantivyVariant>,
 }
+
+/// One tantivy query variant: its recall and its latency on the full catalog.
+struct TantivyVariant {
+    label: String,
+    outcomes: Vec<Outcome>,
+    timing: Timing,
+}
+
+/// Timed rounds of each tantivy variant (a rough latency beside its recall).
+const VARIANT_ROUNDS: usize = 3;
 
 fn measure_recall(procedures: &[Procedure], queries: &[Query]) -> Recall {
     let hoso = Hoso(SearchIndex::build(&entries(procedures)));
+    let variant = |variant: tantivy_engine::Variant, nfc: bool| {
+        let engine = Tantivy::build(procedures, variant, nfc);
+        TantivyVariant {
+            label: if nfc {
+                variant.label.to_string()
+            } else {
+                format!("{}, without NFC", variant.label)
+            },
+            outcomes: recall(&engine, queries),
+            timing: time_engine(&engine, queries, VARIANT_ROUNDS),
+        }
+    };
+    let mut tantivy_variants: Vec<TantivyVariant> = tantivy_engine::VARIANTS
+        .into_iter()
+        .map(|v| variant(v, true))
+        .collect();
+    tantivy_variants.push(variant(tantivy_engine::BEST, false));
     Recall {
         hoso: recall(&hoso, queries),
         fts: recall(&Fts5::build(procedures, false), queries),
         fts_folded: recall(&Fts5::build(procedures, true), queries),
+        tantivy: recall(
+            &Tantivy::build(procedures, tantivy_engine::BEST, true),
+            queries,
+        ),
+        tantivy_variants,
     }
 }
 
@@ -675,14 +730,33 @@ struct Measured {
     procedures: usize,
     hoso_build: Duration,
     fts_build: Duration,
+    tantivy_build: Duration,
     /// Live heap bytes held by the built index, then after its first search.
     hoso_heap: usize,
     hoso_heap_searched: usize,
     /// Peak extra heap while building.
     hoso_build_peak: usize,
     fts_memory: i64,
+    /// tantivy's live heap (RAM directory, reader) after the build, after
+    /// its first search, and its peak extra while building (the writer).
+    tantivy_heap: usize,
+    tantivy_heap_searched: usize,
+    tantivy_build_peak: usize,
+    tantivy_segments: usize,
     hoso: Timing,
     fts: Timing,
+    tantivy: Timing,
+}
+
+impl Measured {
+    /// Each engine's timings, in report order.
+    fn engines(&self) -> [(&'static str, &Timing); 3] {
+        [
+            ("hoso", &self.hoso),
+            ("FTS5", &self.fts),
+            ("tantivy", &self.tantivy),
+        ]
+    }
 }
 
 fn measure(
@@ -708,17 +782,33 @@ fn measure(
     let fts_build = start.elapsed();
     let fts_memory = sqlite_memory_used() - sqlite_before;
 
+    let before = live_heap();
+    reset_peak();
+    let start = Instant::now();
+    let tantivy = Tantivy::build(procedures, tantivy_engine::BEST, true);
+    let tantivy_build = start.elapsed();
+    let tantivy_heap = live_heap().saturating_sub(before);
+    let tantivy_build_peak = peak_heap().saturating_sub(before);
+    black_box(tantivy.search(FIRST_QUERY, LIMIT));
+    let tantivy_heap_searched = live_heap().saturating_sub(before);
+
     Measured {
         label,
         procedures: procedures.len(),
         hoso_build,
         fts_build,
+        tantivy_build,
         hoso_heap,
         hoso_heap_searched,
         hoso_build_peak,
         fts_memory,
+        tantivy_heap,
+        tantivy_heap_searched,
+        tantivy_build_peak,
+        tantivy_segments: tantivy.segments(),
         hoso: time_engine(&hoso, queries, rounds),
         fts: time_engine(&fts, queries, rounds),
+        tantivy: time_engine(&tantivy, queries, rounds),
     }
 }
 
@@ -803,15 +893,17 @@ fn print_header(catalog: &[Procedure], set: &QuerySet, rounds: usize, load: (&st
 
 fn print_build(runs: &[&Measured]) {
     println!("## Index build\n");
-    println!("| catalog | procedures | hoso build | FTS5 build |");
-    println!("| --- | ---: | ---: | ---: |");
+    println!("| catalog | procedures | hoso build | FTS5 build | tantivy build (segments) |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
     for m in runs {
         println!(
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} ({}) |",
             m.label,
             m.procedures,
             ms(m.hoso_build),
-            ms(m.fts_build)
+            ms(m.fts_build),
+            ms(m.tantivy_build),
+            m.tantivy_segments
         );
     }
     println!();
@@ -822,7 +914,7 @@ fn print_latency(runs: &[&Measured], queries: &[Query]) {
     println!("| engine | catalog | p50 | p99 | max | queries/s |");
     println!("| --- | --- | ---: | ---: | ---: | ---: |");
     for m in runs {
-        for (engine, timing) in [("hoso", &m.hoso), ("FTS5", &m.fts)] {
+        for (engine, timing) in m.engines() {
             let s = timing.overall();
             println!(
                 "| {engine} | {} | {} | {} | {} | {:.0} |",
@@ -837,15 +929,18 @@ fn print_latency(runs: &[&Measured], queries: &[Query]) {
     println!("\n### p50 / p99 by query kind\n");
     print!("| kind | n |");
     for m in runs {
-        print!(" hoso {0} | FTS5 {0} |", m.label);
+        print!(" hoso {0} | FTS5 {0} | tantivy {0} |", m.label);
     }
     println!();
-    println!("| --- | ---: |{}", " ---: | ---: |".repeat(runs.len()));
+    println!(
+        "| --- | ---: |{}",
+        " ---: | ---: | ---: |".repeat(runs.len())
+    );
     for kind in kinds(queries) {
         let n = queries.iter().filter(|q| q.kind == kind).count();
         print!("| {kind} | {n} |");
         for m in runs {
-            for timing in [&m.hoso, &m.fts] {
+            for (_, timing) in m.engines() {
                 let s = timing.of_kind(queries, &kind);
                 print!(" {} / {} |", ms(s.p50), ms(s.p99));
             }
@@ -856,7 +951,7 @@ fn print_latency(runs: &[&Measured], queries: &[Query]) {
     println!("| engine | catalog | query | kind | median | max |");
     println!("| --- | --- | --- | --- | ---: | ---: |");
     for m in runs {
-        for (engine, timing) in [("hoso", &m.hoso), ("FTS5", &m.fts)] {
+        for (engine, timing) in m.engines() {
             for (i, median, max) in timing.slowest(3) {
                 let q = &queries[i];
                 println!(
@@ -878,6 +973,7 @@ fn print_recall(r: &Recall, queries: &[Query]) {
     let engines = [
         ("hoso", &r.hoso),
         ("FTS5", &r.fts),
+        ("tantivy", &r.tantivy),
         ("FTS5 + đ→d (supplementary)", &r.fts_folded),
     ];
     println!("## recall@{TOP} (full catalog)\n");
@@ -887,8 +983,8 @@ fn print_recall(r: &Recall, queries: &[Query]) {
         let h = hits(outcomes);
         println!("| {engine} | {h}/{n} | {} |", pct(h, n));
     }
-    println!("\n| kind | n | hoso | FTS5 | FTS5 + đ→d |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!("\n| kind | n | hoso | FTS5 | tantivy | FTS5 + đ→d |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     for kind in kinds(queries) {
         let of_kind = |o: &[Outcome]| {
             queries
@@ -899,15 +995,62 @@ fn print_recall(r: &Recall, queries: &[Query]) {
         };
         let k = queries.iter().filter(|q| q.kind == kind).count();
         println!(
-            "| {kind} | {k} | {} | {} | {} |",
+            "| {kind} | {k} | {} | {} | {} | {} |",
             pct(of_kind(&r.hoso), k),
             pct(of_kind(&r.fts), k),
+            pct(of_kind(&r.tantivy), k),
             pct(of_kind(&r.fts_folded), k)
         );
     }
     println!();
+    print_tantivy_variants(&r.tantivy_variants, queries);
     print_misses("hoso", &r.hoso, queries);
     print_misses("FTS5", &r.fts, queries);
+    print_misses("tantivy", &r.tantivy, queries);
+}
+
+fn print_tantivy_variants(variants: &[TantivyVariant], queries: &[Query]) {
+    let n = queries.len();
+    println!("### tantivy query variants (supplementary)\n");
+    println!(
+        "Each on the full catalog; latency over {VARIANT_ROUNDS} rounds after a warm-up. \
+         “tantivy” above is “{}”.\n",
+        tantivy_engine::BEST.label
+    );
+    println!("| # | variant | hits | recall@{TOP} | p50 | p99 |");
+    println!("| ---: | --- | ---: | ---: | ---: | ---: |");
+    for (i, v) in variants.iter().enumerate() {
+        let h = hits(&v.outcomes);
+        let s = v.timing.overall();
+        println!(
+            "| {} | {} | {h}/{n} | {} | {} | {} |",
+            i + 1,
+            v.label,
+            pct(h, n),
+            ms(s.p50),
+            ms(s.p99)
+        );
+    }
+    println!("\nrecall@{TOP} by kind, variants by number:\n");
+    print!("| kind | n |");
+    for i in 1..=variants.len() {
+        print!(" {i} |");
+    }
+    println!("\n| --- | ---: |{}", " ---: |".repeat(variants.len()));
+    for kind in kinds(queries) {
+        let k = queries.iter().filter(|q| q.kind == kind).count();
+        print!("| {kind} | {k} |");
+        for v in variants {
+            let h = queries
+                .iter()
+                .zip(&v.outcomes)
+                .filter(|(q, o)| q.kind == kind && o.hit)
+                .count();
+            print!(" {} |", pct(h, k));
+        }
+        println!();
+    }
+    println!();
 }
 
 fn print_misses(engine: &str, outcomes: &[Outcome], queries: &[Query]) {
@@ -941,16 +1084,19 @@ fn print_misses(engine: &str, outcomes: &[Outcome], queries: &[Query]) {
 fn print_memory(runs: &[&Measured], phone: &[(String, PhonePath)]) {
     println!("## Memory\n");
     println!("In this process (heap counted by a global allocator wrapper; SQLite by `sqlite3_memory_used`):\n");
-    println!("| catalog | hoso index heap | after first search | peak extra while building | FTS5 (SQLite memory) |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!("| catalog | hoso index heap | after first search | peak extra while building | FTS5 (SQLite memory) | tantivy heap | after first search | peak extra while building |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for m in runs {
         println!(
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             m.label,
             mb(m.hoso_heap as f64),
             mb(m.hoso_heap_searched as f64),
             mb(m.hoso_build_peak as f64),
-            mb(m.fts_memory as f64)
+            mb(m.fts_memory as f64),
+            mb(m.tantivy_heap as f64),
+            mb(m.tantivy_heap_searched as f64),
+            mb(m.tantivy_build_peak as f64)
         );
     }
     println!(
