@@ -4,10 +4,12 @@
 
 use crate::error::HosoError;
 use crate::hoso::Hoso;
+use crate::host::{network, NetworkState};
 use crate::{to_i32, to_i64};
 use hoso_core::catalog::store::Installed;
 use hoso_core::catalog::{self, ChannelKind, Level, Procedure};
 use hoso_core::search::{SearchHit, SearchQuery};
+use hoso_core::sync::catalog::{Fallback, FallbackReason, UpdateMethod, UpdateOptions};
 use std::collections::HashMap;
 
 /// The installed catalog.
@@ -150,6 +152,58 @@ pub struct CatalogImport {
     pub changed: bool,
 }
 
+/// What a catalog update may download.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CatalogUpdateOptions {
+    /// The connection is metered; `None`: as the network monitor says.
+    #[uniffi(default = None)]
+    pub metered: Option<bool>,
+    /// On a metered connection, a catalog download (delta or bundle,
+    /// compressed) larger than this waits for an unmetered one, bytes;
+    /// `None`: the core's default (1 MiB).
+    #[uniffi(default = None)]
+    pub metered_limit_bytes: Option<i64>,
+}
+
+/// How a catalog update brought the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CatalogUpdateMethod {
+    /// The catalog held was already the portal's.
+    Unchanged,
+    /// The changes since the version held.
+    Delta,
+    /// The whole catalog.
+    Full,
+    /// Too large for the metered network: the catalog held stays until
+    /// an unmetered one.
+    WaitingForUnmetered,
+}
+
+/// Why a catalog update took the whole catalog instead of the changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CatalogFallbackReason {
+    /// The portal keeps no changes from the version held.
+    NotOffered,
+    /// The portal no longer has changes from the version held.
+    VersionUnavailable,
+    /// The changes were larger than the whole catalog.
+    DeltaLarger,
+    /// The changes did not apply or did not verify.
+    DeltaRefused,
+}
+
+/// Why the whole catalog was taken, with the refused delta's error code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CatalogFallback {
+    pub reason: CatalogFallbackReason,
+    /// `delta_not_offered`, `catalog_version_unavailable`,
+    /// `delta_larger_than_bundle`, or a refused delta's own code
+    /// (`delta_hash_mismatch` …).
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
 /// What a catalog update from the portal did.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CatalogUpdate {
@@ -158,6 +212,39 @@ pub struct CatalogUpdate {
     /// The version of the receipt-signing key set now held.
     pub signing_keys_version: i64,
     pub signing_keys_changed: bool,
+    pub method: CatalogUpdateMethod,
+    /// Catalog bytes downloaded (delta and bundle, compressed, as on the
+    /// wire).
+    pub downloaded_bytes: i64,
+    /// Set when the whole catalog was taken although one was held.
+    pub fallback: Option<CatalogFallback>,
+}
+
+impl From<UpdateMethod> for CatalogUpdateMethod {
+    fn from(m: UpdateMethod) -> CatalogUpdateMethod {
+        match m {
+            UpdateMethod::Unchanged => CatalogUpdateMethod::Unchanged,
+            UpdateMethod::Delta => CatalogUpdateMethod::Delta,
+            UpdateMethod::Full => CatalogUpdateMethod::Full,
+            UpdateMethod::WaitingForUnmetered => CatalogUpdateMethod::WaitingForUnmetered,
+        }
+    }
+}
+
+impl From<Fallback> for CatalogFallback {
+    fn from(f: Fallback) -> CatalogFallback {
+        CatalogFallback {
+            reason: match f.reason {
+                FallbackReason::NotOffered => CatalogFallbackReason::NotOffered,
+                FallbackReason::VersionUnavailable => CatalogFallbackReason::VersionUnavailable,
+                FallbackReason::DeltaLarger => CatalogFallbackReason::DeltaLarger,
+                FallbackReason::DeltaRefused => CatalogFallbackReason::DeltaRefused,
+            },
+            code: f.code.into(),
+            message_vi: f.message_vi,
+            message_en: f.message_en,
+        }
+    }
 }
 
 impl From<Level> for ProcedureLevel {
@@ -326,21 +413,43 @@ impl Hoso {
     }
 
     /// Brings the catalog and the receipt-signing keys up to the portal's:
-    /// `portal_url`, else the portal logged in to (no account needed).
+    /// `portal_url`, else the portal logged in to (no account needed). The
+    /// changes since the catalog held when the portal keeps them, else the
+    /// whole catalog; on a metered network a download over the limit waits
+    /// (`WaitingForUnmetered`).
     pub async fn update_catalog(
         &self,
         portal_url: Option<String>,
+        options: CatalogUpdateOptions,
     ) -> Result<CatalogUpdate, HosoError> {
         self.spawn(move |state| async move {
             let client = state.public_client(portal_url.as_deref())?;
-            let done =
-                hoso_core::sync::catalog::update(&client, &state.catalog, &state.local.receipts)
-                    .await?;
+            let defaults = UpdateOptions::default();
+            let options = UpdateOptions {
+                metered: options
+                    .metered
+                    .unwrap_or_else(|| network(state.network.as_ref()) != NetworkState::Unmetered),
+                metered_limit_bytes: options
+                    .metered_limit_bytes
+                    .map_or(defaults.metered_limit_bytes, |n| {
+                        u64::try_from(n).unwrap_or(0)
+                    }),
+            };
+            let done = hoso_core::sync::catalog::update(
+                &client,
+                &state.catalog,
+                &state.local.receipts,
+                &options,
+            )
+            .await?;
             Ok(CatalogUpdate {
                 catalog_version: to_i64(done.catalog_version),
                 catalog_changed: matches!(done.catalog, Some(Installed::Switched { .. })),
                 signing_keys_version: to_i64(done.keys.version),
                 signing_keys_changed: done.keys.changed,
+                method: done.method.into(),
+                downloaded_bytes: to_i64(done.downloaded_bytes),
+                fallback: done.fallback.map(Into::into),
             })
         })
         .await

@@ -4,6 +4,7 @@
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::catalog::{self, stats, store::CatalogStore, store::Installed};
+use hoso_core::sync::catalog::{CatalogUpdate, UpdateMethod, UpdateOptions};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -34,6 +35,14 @@ pub enum CatalogCommand {
         /// Without it, the key of the first signed answer is pinned.
         #[arg(long, env = "HOSO_PORTAL_ROOT_KEY", allow_hyphen_values = true)]
         root_key: Option<String>,
+        /// The connection is metered: a catalog download above
+        /// --metered-limit waits for an unmetered network.
+        #[arg(long)]
+        metered: bool,
+        /// Largest catalog download (delta or bundle, compressed) on a
+        /// metered connection, bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = UpdateOptions::default().metered_limit_bytes)]
+        metered_limit: u64,
     },
 }
 
@@ -67,8 +76,17 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
                 }
             }
         }
-        CatalogCommand::Update { url, root_key } => {
-            update(ctx, &store, url.as_deref(), root_key.as_deref())?
+        CatalogCommand::Update {
+            url,
+            root_key,
+            metered,
+            metered_limit,
+        } => {
+            let options = UpdateOptions {
+                metered,
+                metered_limit_bytes: metered_limit,
+            };
+            update(ctx, &store, url.as_deref(), root_key.as_deref(), &options)?
         }
         CatalogCommand::Show { code } => {
             let procedure = store.procedure(&code)?;
@@ -159,12 +177,13 @@ fn print_procedure(p: &catalog::Procedure) {
     println!("  {}", p.source_url);
 }
 
-/// `hoso catalog update [--url] [--root-key]`.
+/// `hoso catalog update [--url] [--root-key] [--metered [--metered-limit BYTES]]`.
 fn update(
     ctx: &Context,
     store: &CatalogStore,
     url: Option<&str>,
     root_key: Option<&str>,
+    options: &UpdateOptions,
 ) -> Result<(), Failure> {
     let keys = ctx.keys();
     let receipts = hoso_core::receipt::Receipts::open(&ctx.data_dir, &keys)?;
@@ -177,35 +196,70 @@ fn update(
     if let Some(root_key) = root_key {
         receipts.configure_root_key(client.base_url(), root_key)?;
     }
-    let done = crate::portal_link::runtime()?
-        .block_on(hoso_core::sync::catalog::update(&client, store, &receipts))?;
-    let installed = match done.catalog {
-        Some(Installed::Switched { to, .. }) => Some(to),
-        _ => None,
-    };
+    let done = crate::portal_link::runtime()?.block_on(hoso_core::sync::catalog::update(
+        &client, store, &receipts, options,
+    ))?;
     if ctx.json {
-        print_json(&serde_json::json!({
-            "catalog_version": done.catalog_version,
-            "catalog_changed": installed.is_some(),
-            "keys": done.keys,
-        }));
+        print_json(&update_json(&done));
     } else {
-        match installed {
-            Some(v) => println!("Danh mục đã cập nhật / catalog updated: phiên bản / version {v}"),
-            None => println!(
-                "Danh mục đã mới nhất / catalog up to date: phiên bản / version {}",
-                done.catalog_version
-            ),
-        }
-        println!(
-            "Bộ khóa ký phiếu / receipt-signing keys: phiên bản / version {}{}",
-            done.keys.version,
-            if done.keys.changed {
-                " (mới / new)"
-            } else {
-                ""
-            }
-        );
+        print_update(&done);
     }
     Ok(())
+}
+
+/// The version the update installed, if it switched the catalog.
+fn switched_to(done: &CatalogUpdate) -> Option<u64> {
+    match done.catalog {
+        Some(Installed::Switched { to, .. }) => Some(to),
+        _ => None,
+    }
+}
+
+fn update_json(done: &CatalogUpdate) -> serde_json::Value {
+    serde_json::json!({
+        "catalog_version": done.catalog_version,
+        "catalog_changed": switched_to(done).is_some(),
+        "method": done.method.code(),
+        "downloaded_bytes": done.downloaded_bytes,
+        "fallback": done.fallback.as_ref().map(|f| serde_json::json!({
+            "reason": f.reason.code(),
+            "code": f.code,
+            "message_vi": f.message_vi,
+            "message_en": f.message_en,
+        })),
+        "keys": done.keys,
+    })
+}
+
+fn print_update(done: &CatalogUpdate) {
+    match (switched_to(done), done.method) {
+        (_, UpdateMethod::WaitingForUnmetered) => println!(
+            "Danh mục mới (phiên bản {}) chờ mạng không tính cước / the new catalog (version {}) waits for an unmetered network",
+            done.catalog_version, done.catalog_version
+        ),
+        (Some(v), method) => println!(
+            "Danh mục đã cập nhật / catalog updated: phiên bản / version {v} ({}, {} B)",
+            method.code(),
+            done.downloaded_bytes
+        ),
+        (None, _) => println!(
+            "Danh mục đã mới nhất / catalog up to date: phiên bản / version {}",
+            done.catalog_version
+        ),
+    }
+    if let Some(f) = &done.fallback {
+        println!(
+            "Không dùng gói thay đổi vì {} / no delta used because {} ({})",
+            f.message_vi, f.message_en, f.code
+        );
+    }
+    println!(
+        "Bộ khóa ký phiếu / receipt-signing keys: phiên bản / version {}{}",
+        done.keys.version,
+        if done.keys.changed {
+            " (mới / new)"
+        } else {
+            ""
+        }
+    );
 }

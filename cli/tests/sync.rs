@@ -151,6 +151,24 @@ async fn draft_submit_sync_with_the_cli() {
         let neighbour = work.join("neighbour");
         let updated = ok_json(&neighbour, &["catalog", "update", "--url", &base]);
         assert_eq!(updated["catalog_changed"], true);
+        // No catalog held: the whole bundle, no fallback to explain.
+        assert_eq!(updated["method"], "full", "{updated}");
+        assert!(updated["downloaded_bytes"].as_u64().unwrap() > 0);
+        assert!(updated["fallback"].is_null());
+        let again = ok_json(
+            &neighbour,
+            &[
+                "catalog",
+                "update",
+                "--url",
+                &base,
+                "--metered",
+                "--metered-limit",
+                "1",
+            ],
+        );
+        assert_eq!(again["method"], "unchanged", "{again}");
+        assert_eq!(again["downloaded_bytes"], 0);
         let scanned = ok_json(&neighbour, &["qr", "scan", png_arg, "--url", &base]);
         assert_eq!(scanned["request"]["verified"], true, "{scanned}");
         assert_eq!(scanned["followed"]["status"]["status"], 1);

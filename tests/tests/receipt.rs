@@ -14,7 +14,7 @@ use hoso_core::receipt::format::SignedReceipt;
 use hoso_core::receipt::image;
 use hoso_core::receipt::online::{look_up, refresh_followed, refresh_keys, LookupError};
 use hoso_core::receipt::{verify, verify_text, Receipts, Verdict};
-use hoso_core::sync::catalog::update;
+use hoso_core::sync::catalog::{update, UpdateMethod, UpdateOptions};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
 /// The receipt the portal issued for `code`, as the filing device keeps it.
@@ -29,8 +29,14 @@ async fn neighbour(base: &str) -> (tempfile::TempDir, Receipts) {
     let receipts = Receipts::open(device.path(), &common::FixedKey([77; 32])).unwrap();
     let catalog = CatalogStore::open(device.path()).unwrap();
     let client = PortalClient::new(base).unwrap();
-    let done = update(&client, &catalog, &receipts).await.unwrap();
+    let done = update(&client, &catalog, &receipts, &UpdateOptions::default())
+        .await
+        .unwrap();
     assert_eq!(done.catalog, None, "the device already had this catalog");
+    assert_eq!(
+        (done.method, done.downloaded_bytes),
+        (UpdateMethod::Unchanged, 0)
+    );
     assert!(done.keys.changed && !done.keys.added.is_empty());
     (device, receipts)
 }

@@ -63,6 +63,25 @@ pub const CATALOG_PROCEDURE_BYTES: u64 = 2 * 1024 * 1024;
 /// every procedure of every level in Vietnam is under 10,000.
 pub const CATALOG_PROCEDURES_MAX: usize = 50_000;
 
+/// A catalog delta as it travels (gzip): the changes between two catalog
+/// versions (issue #20). Twenty changed procedures of the national catalog
+/// are about 25 KB; a delta is worth taking only while it is smaller than
+/// the bundle, so it has the bundle's bound.
+pub const CATALOG_DELTA: What = What {
+    vi: "gói thay đổi danh mục (nén)",
+    en: "the catalog delta (compressed)",
+};
+/// At most as much compressed delta as compressed bundle.
+pub const CATALOG_DELTA_BYTES: u64 = CATALOG_BUNDLE_BYTES;
+
+/// A catalog delta's JSON once decompressed.
+pub const CATALOG_DELTA_JSON: What = What {
+    vi: "nội dung gói thay đổi danh mục (đã giải nén)",
+    en: "the catalog delta's content (decompressed)",
+};
+/// At most as much delta JSON as bundle JSON: a gzip bomb stops here.
+pub const CATALOG_DELTA_JSON_BYTES: u64 = CATALOG_BUNDLE_JSON_BYTES;
+
 /// A crawled catalog source (`.jsonl` or `.jsonl.gz`), decompressed.
 pub const CATALOG_SOURCE: What = What {
     vi: "tệp nguồn danh mục (đã giải nén)",

@@ -898,9 +898,12 @@ public protocol HosoProtocol: AnyObject, Sendable {
     
     /**
      * Brings the catalog and the receipt-signing keys up to the portal's:
-     * `portal_url`, else the portal logged in to (no account needed).
+     * `portal_url`, else the portal logged in to (no account needed). The
+     * changes since the catalog held when the portal keeps them, else the
+     * whole catalog; on a metered network a download over the limit waits
+     * (`WaitingForUnmetered`).
      */
-    func updateCatalog(portalUrl: String?) async throws  -> CatalogUpdate
+    func updateCatalog(portalUrl: String?, options: CatalogUpdateOptions) async throws  -> CatalogUpdate
     
     /**
      * Clears a field.
@@ -1527,14 +1530,17 @@ open func search(query: String, options: SearchOptions)throws  -> [ProcedureHit]
     
     /**
      * Brings the catalog and the receipt-signing keys up to the portal's:
-     * `portal_url`, else the portal logged in to (no account needed).
+     * `portal_url`, else the portal logged in to (no account needed). The
+     * changes since the catalog held when the portal keeps them, else the
+     * whole catalog; on a metered network a download over the limit waits
+     * (`WaitingForUnmetered`).
      */
-open func updateCatalog(portalUrl: String?)async throws  -> CatalogUpdate  {
+open func updateCatalog(portalUrl: String?, options: CatalogUpdateOptions)async throws  -> CatalogUpdate  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_hoso_ffi_fn_method_hoso_update_catalog(
-                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(portalUrl)
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(portalUrl),FfiConverterTypeCatalogUpdateOptions_lower(options)
                 )
             },
             pollFunc: ffi_hoso_ffi_rust_future_poll_rust_buffer,
@@ -3779,6 +3785,81 @@ public func FfiConverterTypeAuditEntry_lower(_ value: AuditEntry) -> RustBuffer 
 
 
 /**
+ * Why the whole catalog was taken, with the refused delta's error code.
+ */
+public struct CatalogFallback: Equatable, Hashable {
+    public let reason: CatalogFallbackReason
+    /**
+     * `delta_not_offered`, `catalog_version_unavailable`,
+     * `delta_larger_than_bundle`, or a refused delta's own code
+     * (`delta_hash_mismatch` …).
+     */
+    public let code: String
+    public let messageVi: String
+    public let messageEn: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(reason: CatalogFallbackReason, 
+        /**
+         * `delta_not_offered`, `catalog_version_unavailable`,
+         * `delta_larger_than_bundle`, or a refused delta's own code
+         * (`delta_hash_mismatch` …).
+         */code: String, messageVi: String, messageEn: String) {
+        self.reason = reason
+        self.code = code
+        self.messageVi = messageVi
+        self.messageEn = messageEn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CatalogFallback: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogFallback: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogFallback {
+        return
+            try CatalogFallback(
+                reason: FfiConverterTypeCatalogFallbackReason.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                messageVi: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CatalogFallback, into buf: inout [UInt8]) {
+        FfiConverterTypeCatalogFallbackReason.write(value.reason, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.messageVi, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogFallback_lift(_ buf: RustBuffer) throws -> CatalogFallback {
+    return try FfiConverterTypeCatalogFallback.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogFallback_lower(_ value: CatalogFallback) -> RustBuffer {
+    return FfiConverterTypeCatalogFallback.lower(value)
+}
+
+
+/**
  * What importing a catalog did.
  */
 public struct CatalogImport: Equatable, Hashable {
@@ -3929,17 +4010,37 @@ public struct CatalogUpdate: Equatable, Hashable {
      */
     public let signingKeysVersion: Int64
     public let signingKeysChanged: Bool
+    public let method: CatalogUpdateMethod
+    /**
+     * Catalog bytes downloaded (delta and bundle, compressed, as on the
+     * wire).
+     */
+    public let downloadedBytes: Int64
+    /**
+     * Set when the whole catalog was taken although one was held.
+     */
+    public let fallback: CatalogFallback?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(catalogVersion: Int64, catalogChanged: Bool, 
         /**
          * The version of the receipt-signing key set now held.
-         */signingKeysVersion: Int64, signingKeysChanged: Bool) {
+         */signingKeysVersion: Int64, signingKeysChanged: Bool, method: CatalogUpdateMethod, 
+        /**
+         * Catalog bytes downloaded (delta and bundle, compressed, as on the
+         * wire).
+         */downloadedBytes: Int64, 
+        /**
+         * Set when the whole catalog was taken although one was held.
+         */fallback: CatalogFallback?) {
         self.catalogVersion = catalogVersion
         self.catalogChanged = catalogChanged
         self.signingKeysVersion = signingKeysVersion
         self.signingKeysChanged = signingKeysChanged
+        self.method = method
+        self.downloadedBytes = downloadedBytes
+        self.fallback = fallback
     }
 
     
@@ -3961,7 +4062,10 @@ public struct FfiConverterTypeCatalogUpdate: FfiConverterRustBuffer {
                 catalogVersion: FfiConverterInt64.read(from: &buf), 
                 catalogChanged: FfiConverterBool.read(from: &buf), 
                 signingKeysVersion: FfiConverterInt64.read(from: &buf), 
-                signingKeysChanged: FfiConverterBool.read(from: &buf)
+                signingKeysChanged: FfiConverterBool.read(from: &buf), 
+                method: FfiConverterTypeCatalogUpdateMethod.read(from: &buf), 
+                downloadedBytes: FfiConverterInt64.read(from: &buf), 
+                fallback: FfiConverterOptionTypeCatalogFallback.read(from: &buf)
         )
     }
 
@@ -3970,6 +4074,9 @@ public struct FfiConverterTypeCatalogUpdate: FfiConverterRustBuffer {
         FfiConverterBool.write(value.catalogChanged, into: &buf)
         FfiConverterInt64.write(value.signingKeysVersion, into: &buf)
         FfiConverterBool.write(value.signingKeysChanged, into: &buf)
+        FfiConverterTypeCatalogUpdateMethod.write(value.method, into: &buf)
+        FfiConverterInt64.write(value.downloadedBytes, into: &buf)
+        FfiConverterOptionTypeCatalogFallback.write(value.fallback, into: &buf)
     }
 }
 
@@ -3986,6 +4093,79 @@ public func FfiConverterTypeCatalogUpdate_lift(_ buf: RustBuffer) throws -> Cata
 #endif
 public func FfiConverterTypeCatalogUpdate_lower(_ value: CatalogUpdate) -> RustBuffer {
     return FfiConverterTypeCatalogUpdate.lower(value)
+}
+
+
+/**
+ * What a catalog update may download.
+ */
+public struct CatalogUpdateOptions: Equatable, Hashable {
+    /**
+     * The connection is metered; `None`: as the network monitor says.
+     */
+    public let metered: Bool?
+    /**
+     * On a metered connection, a catalog download (delta or bundle,
+     * compressed) larger than this waits for an unmetered one, bytes;
+     * `None`: the core's default (1 MiB).
+     */
+    public let meteredLimitBytes: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The connection is metered; `None`: as the network monitor says.
+         */metered: Bool? = nil, 
+        /**
+         * On a metered connection, a catalog download (delta or bundle,
+         * compressed) larger than this waits for an unmetered one, bytes;
+         * `None`: the core's default (1 MiB).
+         */meteredLimitBytes: Int64? = nil) {
+        self.metered = metered
+        self.meteredLimitBytes = meteredLimitBytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CatalogUpdateOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogUpdateOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogUpdateOptions {
+        return
+            try CatalogUpdateOptions(
+                metered: FfiConverterOptionBool.read(from: &buf), 
+                meteredLimitBytes: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CatalogUpdateOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.metered, into: &buf)
+        FfiConverterOptionInt64.write(value.meteredLimitBytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogUpdateOptions_lift(_ buf: RustBuffer) throws -> CatalogUpdateOptions {
+    return try FfiConverterTypeCatalogUpdateOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogUpdateOptions_lower(_ value: CatalogUpdateOptions) -> RustBuffer {
+    return FfiConverterTypeCatalogUpdateOptions.lower(value)
 }
 
 
@@ -8483,6 +8663,197 @@ public func FfiConverterTypeAuditAction_lower(_ value: AuditAction) -> RustBuffe
 
 
 /**
+ * Why a catalog update took the whole catalog instead of the changes.
+ */
+
+public enum CatalogFallbackReason: Equatable, Hashable {
+    
+    /**
+     * The portal keeps no changes from the version held.
+     */
+    case notOffered
+    /**
+     * The portal no longer has changes from the version held.
+     */
+    case versionUnavailable
+    /**
+     * The changes were larger than the whole catalog.
+     */
+    case deltaLarger
+    /**
+     * The changes did not apply or did not verify.
+     */
+    case deltaRefused
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CatalogFallbackReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogFallbackReason: FfiConverterRustBuffer {
+    typealias SwiftType = CatalogFallbackReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogFallbackReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notOffered
+        
+        case 2: return .versionUnavailable
+        
+        case 3: return .deltaLarger
+        
+        case 4: return .deltaRefused
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CatalogFallbackReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notOffered:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .versionUnavailable:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .deltaLarger:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .deltaRefused:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogFallbackReason_lift(_ buf: RustBuffer) throws -> CatalogFallbackReason {
+    return try FfiConverterTypeCatalogFallbackReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogFallbackReason_lower(_ value: CatalogFallbackReason) -> RustBuffer {
+    return FfiConverterTypeCatalogFallbackReason.lower(value)
+}
+
+
+
+/**
+ * How a catalog update brought the catalog.
+ */
+
+public enum CatalogUpdateMethod: Equatable, Hashable {
+    
+    /**
+     * The catalog held was already the portal's.
+     */
+    case unchanged
+    /**
+     * The changes since the version held.
+     */
+    case delta
+    /**
+     * The whole catalog.
+     */
+    case full
+    /**
+     * Too large for the metered network: the catalog held stays until
+     * an unmetered one.
+     */
+    case waitingForUnmetered
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CatalogUpdateMethod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogUpdateMethod: FfiConverterRustBuffer {
+    typealias SwiftType = CatalogUpdateMethod
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogUpdateMethod {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unchanged
+        
+        case 2: return .delta
+        
+        case 3: return .full
+        
+        case 4: return .waitingForUnmetered
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CatalogUpdateMethod, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unchanged:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .delta:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .full:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .waitingForUnmetered:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogUpdateMethod_lift(_ buf: RustBuffer) throws -> CatalogUpdateMethod {
+    return try FfiConverterTypeCatalogUpdateMethod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogUpdateMethod_lower(_ value: CatalogUpdateMethod) -> RustBuffer {
+    return FfiConverterTypeCatalogUpdateMethod.lower(value)
+}
+
+
+
+/**
  * How a resident agreed.
  */
 
@@ -10147,6 +10518,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -10259,6 +10654,30 @@ fileprivate struct FfiConverterOptionTypeApproval: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeApproval.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCatalogFallback: FfiConverterRustBuffer {
+    typealias SwiftType = CatalogFallback?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCatalogFallback.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCatalogFallback.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -11518,7 +11937,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_search() != 47733) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hoso_ffi_checksum_method_hoso_update_catalog() != 516) {
+    if (uniffi_hoso_ffi_checksum_method_hoso_update_catalog() != 10580) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_clear_draft_value() != 61521) {

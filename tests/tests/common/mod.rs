@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod kill;
+pub mod proxy;
 pub mod secrets;
 
 use hoso_core::catalog::bundle::Bundle;

@@ -1,8 +1,10 @@
 //! The procedure catalog: reading the crawled national data, parsing each page
 //! into a structured `Procedure`, bundling a catalog version, and keeping
-//! versioned bundles in the local store.
+//! versioned bundles in the local store, and applying the portal's deltas
+//! between versions.
 
 pub mod bundle;
+pub mod delta;
 mod entry;
 mod import;
 mod model;

@@ -79,6 +79,16 @@ pub struct PortalClient {
     tokens: Mutex<Option<Tokens>>,
 }
 
+/// What an answer brought, counted as it arrived (see
+/// [`PortalClient::send_counting`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Received {
+    /// The `Content-Length` the answer declared, if any.
+    pub declared_length: Option<u64>,
+    /// Body bytes read (as they came over the wire, before any decoding).
+    pub body_bytes: u64,
+}
+
 /// A raw answer of the API: status, headers, body.
 #[derive(Debug)]
 pub struct Answer {
@@ -165,13 +175,29 @@ impl PortalClient {
         limit: u64,
         what: limits::What,
     ) -> Result<Answer, PortalError> {
+        self.send_counting(request, limit, what, &mut Received::default())
+            .await
+    }
+
+    /// [`send_within`](Self::send_within), telling in `received` what came
+    /// back — also when it fails: the body's declared length and the body
+    /// bytes read (a download on mobile data counts what it cost, and a
+    /// body refused for its declared length cost nothing).
+    pub async fn send_counting(
+        &self,
+        request: reqwest::RequestBuilder,
+        limit: u64,
+        what: limits::What,
+        received: &mut Received,
+    ) -> Result<Answer, PortalError> {
         let res = request.send().await.map_err(network)?;
         let status = res.status().as_u16();
+        received.declared_length = res.content_length();
         if res.headers().get("hoso-api-version").is_none() {
             return Err(PortalError::NotApi { status });
         }
         let headers = res.headers().clone();
-        let body = read_body(res, limit, what).await?;
+        let body = read_body(res, limit, what, &mut received.body_bytes).await?;
         if status >= 400 {
             let retry_after = headers
                 .get("retry-after")
@@ -340,6 +366,7 @@ async fn read_body(
     mut res: reqwest::Response,
     limit: u64,
     what: limits::What,
+    read: &mut u64,
 ) -> Result<Vec<u8>, PortalError> {
     let too_large = PortalError::TooLarge { what, limit };
     if res.content_length().is_some_and(|n| n > limit) {
@@ -347,9 +374,11 @@ async fn read_body(
     }
     let mut body = Vec::new();
     while let Some(chunk) = res.chunk().await.map_err(network)? {
+        let size = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+        *read = read.saturating_add(size);
         let total = u64::try_from(body.len())
             .ok()
-            .and_then(|held| held.checked_add(u64::try_from(chunk.len()).ok()?));
+            .and_then(|held| held.checked_add(size));
         if total.is_none_or(|n| n > limit) {
             return Err(too_large);
         }

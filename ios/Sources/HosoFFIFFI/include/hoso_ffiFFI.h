@@ -385,7 +385,7 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_search(uint64_t ptr, RustBuffer query,
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPDATE_CATALOG
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPDATE_CATALOG
-uint64_t uniffi_hoso_ffi_fn_method_hoso_update_catalog(uint64_t ptr, RustBuffer portal_url
+uint64_t uniffi_hoso_ffi_fn_method_hoso_update_catalog(uint64_t ptr, RustBuffer portal_url, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CLEAR_DRAFT_VALUE

@@ -14,6 +14,7 @@ import vn.hoso.ffi.AttachedFile
 import vn.hoso.ffi.AuditEntry
 import vn.hoso.ffi.CatalogImport
 import vn.hoso.ffi.CatalogUpdate
+import vn.hoso.ffi.CatalogUpdateOptions
 import vn.hoso.ffi.Consent
 import vn.hoso.ffi.ConsentFormRequest
 import vn.hoso.ffi.Dossier
@@ -121,8 +122,16 @@ class HosoClient private constructor(
 
     suspend fun procedure(code: String): ProcedureDetail = withContext(io) { core.procedure(code) }
 
-    /** The catalog and receipt-signing keys from the portal (no account needed). */
-    suspend fun updateCatalog(portalUrl: String? = null): CatalogUpdate = core.updateCatalog(portalUrl)
+    /**
+     * The catalog and receipt-signing keys from the portal (no account needed): the changes since
+     * the catalog held when the portal keeps them, else the whole catalog. On a metered network
+     * (as [options] or the network monitor say) a download over the limit waits:
+     * `method == WAITING_FOR_UNMETERED`.
+     */
+    suspend fun updateCatalog(
+        portalUrl: String? = null,
+        options: CatalogUpdateOptions = CatalogUpdateOptions(),
+    ): CatalogUpdate = core.updateCatalog(portalUrl, options)
 
     /**
      * Trusts [rootKey] (base64url, as the portal publishes it) as the portal's root key: its

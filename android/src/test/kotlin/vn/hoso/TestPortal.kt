@@ -2,6 +2,10 @@ package vn.hoso
 
 import java.io.BufferedReader
 import java.io.File
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
 import java.nio.file.Files
 import java.util.concurrent.TimeUnit
 
@@ -12,10 +16,32 @@ import java.util.concurrent.TimeUnit
  * actions go through its `admin` command, as a portal officer's would.
  */
 object TestPortal {
-    /** The admin token: 32+ characters, given through the environment (never the command line). */
-    private const val ADMIN_TOKEN = "admin-token-for-tests-0123456789abcdef"
+    private val portal = PortalProcess("hoso-portal-test")
+
+    /** The portal's base URL, `http://127.0.0.1:PORT`. */
+    val url: String
+        get() = portal.url
+
+    /** Moves a dossier along an officer transition (e.g. 2: being processed). */
+    fun officer(code: String, status: Int, vararg extra: String) {
+        portal.admin(listOf("status", code, status.toString()) + extra)
+    }
+
+    /** The commune approves a volunteer account (as a team `member` or `leader`). */
+    fun approve(accountId: String, role: String = "member") {
+        portal.admin(listOf("approve", accountId, "--role", role))
+    }
+}
+
+/**
+ * One `hoso-portal serve` process on 127.0.0.1 with an ephemeral port, its
+ * data in a scratch directory (`prefix`), its catalog imported from the
+ * shared national data; stopped at exit. A test that changes what the portal
+ * serves for everyone (publishing a catalog) starts its own.
+ */
+class PortalProcess(prefix: String) {
     private val binary = File(requireProperty("hoso.portal.bin"))
-    private val scratch: File = Files.createTempDirectory("hoso-portal-test").toFile()
+    private val scratch: File = Files.createTempDirectory(prefix).toFile()
     private val process: Process
     /** The portal's base URL, `http://127.0.0.1:PORT`. */
     val url: String
@@ -52,18 +78,8 @@ object TestPortal {
         })
     }
 
-    /** Moves a dossier along an officer transition (e.g. 2: being processed). */
-    fun officer(code: String, status: Int, vararg extra: String) {
-        admin(listOf("status", code, status.toString()) + extra)
-    }
-
-    /** The commune approves a volunteer account (as a team `member` or `leader`). */
-    fun approve(accountId: String, role: String = "member") {
-        admin(listOf("approve", accountId, "--role", role))
-    }
-
     /** Runs `hoso-portal admin ARGS…` against this portal; its output. */
-    private fun admin(args: List<String>): String {
+    fun admin(args: List<String>): String {
         val admin = ProcessBuilder(listOf(binary.path, "admin", "--url", url) + args)
             .redirectErrorStream(true)
             .also { it.environment()["HOSO_PORTAL_ADMIN_TOKEN"] = ADMIN_TOKEN }
@@ -73,6 +89,22 @@ object TestPortal {
             "hoso-portal admin $args failed: $said"
         }
         return said
+    }
+
+    /** Publishes a catalog bundle (`PUT /v1/admin/catalog`, as the commune's officer). */
+    fun publish(bundle: File) {
+        val request = HttpRequest.newBuilder(URI.create("$url/v1/admin/catalog"))
+            .header("Authorization", "Bearer $ADMIN_TOKEN")
+            .header("Content-Type", "application/gzip")
+            .PUT(HttpRequest.BodyPublishers.ofFile(bundle.toPath()))
+            .build()
+        val answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString())
+        check(answer.statusCode() == 200) { "publishing the catalog: ${answer.statusCode()} ${answer.body()}" }
+    }
+
+    private companion object {
+        /** The admin token: 32+ characters, given through the environment (never the command line). */
+        const val ADMIN_TOKEN = "admin-token-for-tests-0123456789abcdef"
     }
 }
 

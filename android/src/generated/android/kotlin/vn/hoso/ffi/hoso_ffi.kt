@@ -1002,7 +1002,7 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_search(`ptr`: Long,`query`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_hoso_ffi_fn_method_hoso_update_catalog(`ptr`: Long,`portalUrl`: RustBuffer.ByValue,
+    external fun uniffi_hoso_ffi_fn_method_hoso_update_catalog(`ptr`: Long,`portalUrl`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_hoso_ffi_fn_method_hoso_clear_draft_value(`ptr`: Long,`id`: RustBuffer.ByValue,`field`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1328,7 +1328,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_search() and 0xFFFF) != 47733) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_update_catalog() and 0xFFFF) != 516) {
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_update_catalog() and 0xFFFF) != 10580) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_clear_draft_value() and 0xFFFF) != 61521) {
@@ -2458,9 +2458,12 @@ public interface HosoInterface {
     
     /**
      * Brings the catalog and the receipt-signing keys up to the portal's:
-     * `portal_url`, else the portal logged in to (no account needed).
+     * `portal_url`, else the portal logged in to (no account needed). The
+     * changes since the catalog held when the portal keeps them, else the
+     * whole catalog; on a metered network a download over the limit waits
+     * (`WaitingForUnmetered`).
      */
-    suspend fun `updateCatalog`(`portalUrl`: kotlin.String?): CatalogUpdate
+    suspend fun `updateCatalog`(`portalUrl`: kotlin.String?, `options`: CatalogUpdateOptions): CatalogUpdate
     
     /**
      * Clears a field.
@@ -3188,17 +3191,21 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
     
     /**
      * Brings the catalog and the receipt-signing keys up to the portal's:
-     * `portal_url`, else the portal logged in to (no account needed).
+     * `portal_url`, else the portal logged in to (no account needed). The
+     * changes since the catalog held when the portal keeps them, else the
+     * whole catalog; on a metered network a download over the limit waits
+     * (`WaitingForUnmetered`).
      */
     @Throws(HosoException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `updateCatalog`(`portalUrl`: kotlin.String?) : CatalogUpdate {
+    override suspend fun `updateCatalog`(`portalUrl`: kotlin.String?, `options`: CatalogUpdateOptions) : CatalogUpdate {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_hoso_ffi_fn_method_hoso_update_catalog(
                 uniffiHandle,
                 
         FfiConverterOptionalString.lower(`portalUrl`),
+        FfiConverterTypeCatalogUpdateOptions.lower(`options`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -6038,6 +6045,62 @@ public object FfiConverterTypeAuditEntry: FfiConverterRustBuffer<AuditEntry> {
 
 
 /**
+ * Why the whole catalog was taken, with the refused delta's error code.
+ */
+data class CatalogFallback (
+    val `reason`: CatalogFallbackReason
+    , 
+    /**
+     * `delta_not_offered`, `catalog_version_unavailable`,
+     * `delta_larger_than_bundle`, or a refused delta's own code
+     * (`delta_hash_mismatch` …).
+     */
+    val `code`: kotlin.String
+    , 
+    val `messageVi`: kotlin.String
+    , 
+    val `messageEn`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCatalogFallback: FfiConverterRustBuffer<CatalogFallback> {
+    override fun read(buf: ByteBuffer): CatalogFallback {
+        return CatalogFallback(
+            FfiConverterTypeCatalogFallbackReason.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CatalogFallback) = (
+            FfiConverterTypeCatalogFallbackReason.allocationSize(value.`reason`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`messageVi`) +
+            FfiConverterString.allocationSize(value.`messageEn`)
+    )
+
+    override fun write(value: CatalogFallback, buf: ByteBuffer) {
+            FfiConverterTypeCatalogFallbackReason.write(value.`reason`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`messageVi`, buf)
+            FfiConverterString.write(value.`messageEn`, buf)
+    }
+}
+
+
+
+/**
  * What importing a catalog did.
  */
 data class CatalogImport (
@@ -6152,6 +6215,19 @@ data class CatalogUpdate (
     val `signingKeysVersion`: kotlin.Long
     , 
     val `signingKeysChanged`: kotlin.Boolean
+    , 
+    val `method`: CatalogUpdateMethod
+    , 
+    /**
+     * Catalog bytes downloaded (delta and bundle, compressed, as on the
+     * wire).
+     */
+    val `downloadedBytes`: kotlin.Long
+    , 
+    /**
+     * Set when the whole catalog was taken although one was held.
+     */
+    val `fallback`: CatalogFallback?
     
 ){
     
@@ -6172,6 +6248,9 @@ public object FfiConverterTypeCatalogUpdate: FfiConverterRustBuffer<CatalogUpdat
             FfiConverterBoolean.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterTypeCatalogUpdateMethod.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalTypeCatalogFallback.read(buf),
         )
     }
 
@@ -6179,7 +6258,10 @@ public object FfiConverterTypeCatalogUpdate: FfiConverterRustBuffer<CatalogUpdat
             FfiConverterLong.allocationSize(value.`catalogVersion`) +
             FfiConverterBoolean.allocationSize(value.`catalogChanged`) +
             FfiConverterLong.allocationSize(value.`signingKeysVersion`) +
-            FfiConverterBoolean.allocationSize(value.`signingKeysChanged`)
+            FfiConverterBoolean.allocationSize(value.`signingKeysChanged`) +
+            FfiConverterTypeCatalogUpdateMethod.allocationSize(value.`method`) +
+            FfiConverterLong.allocationSize(value.`downloadedBytes`) +
+            FfiConverterOptionalTypeCatalogFallback.allocationSize(value.`fallback`)
     )
 
     override fun write(value: CatalogUpdate, buf: ByteBuffer) {
@@ -6187,6 +6269,58 @@ public object FfiConverterTypeCatalogUpdate: FfiConverterRustBuffer<CatalogUpdat
             FfiConverterBoolean.write(value.`catalogChanged`, buf)
             FfiConverterLong.write(value.`signingKeysVersion`, buf)
             FfiConverterBoolean.write(value.`signingKeysChanged`, buf)
+            FfiConverterTypeCatalogUpdateMethod.write(value.`method`, buf)
+            FfiConverterLong.write(value.`downloadedBytes`, buf)
+            FfiConverterOptionalTypeCatalogFallback.write(value.`fallback`, buf)
+    }
+}
+
+
+
+/**
+ * What a catalog update may download.
+ */
+data class CatalogUpdateOptions (
+    /**
+     * The connection is metered; `None`: as the network monitor says.
+     */
+    val `metered`: kotlin.Boolean? = null 
+    , 
+    /**
+     * On a metered connection, a catalog download (delta or bundle,
+     * compressed) larger than this waits for an unmetered one, bytes;
+     * `None`: the core's default (1 MiB).
+     */
+    val `meteredLimitBytes`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCatalogUpdateOptions: FfiConverterRustBuffer<CatalogUpdateOptions> {
+    override fun read(buf: ByteBuffer): CatalogUpdateOptions {
+        return CatalogUpdateOptions(
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CatalogUpdateOptions) = (
+            FfiConverterOptionalBoolean.allocationSize(value.`metered`) +
+            FfiConverterOptionalLong.allocationSize(value.`meteredLimitBytes`)
+    )
+
+    override fun write(value: CatalogUpdateOptions, buf: ByteBuffer) {
+            FfiConverterOptionalBoolean.write(value.`metered`, buf)
+            FfiConverterOptionalLong.write(value.`meteredLimitBytes`, buf)
     }
 }
 
@@ -9628,6 +9762,109 @@ public object FfiConverterTypeAuditAction: FfiConverterRustBuffer<AuditAction> {
 
 
 /**
+ * Why a catalog update took the whole catalog instead of the changes.
+ */
+
+enum class CatalogFallbackReason {
+    
+    /**
+     * The portal keeps no changes from the version held.
+     */
+    NOT_OFFERED,
+    /**
+     * The portal no longer has changes from the version held.
+     */
+    VERSION_UNAVAILABLE,
+    /**
+     * The changes were larger than the whole catalog.
+     */
+    DELTA_LARGER,
+    /**
+     * The changes did not apply or did not verify.
+     */
+    DELTA_REFUSED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCatalogFallbackReason: FfiConverterRustBuffer<CatalogFallbackReason> {
+    override fun read(buf: ByteBuffer) = try {
+        CatalogFallbackReason.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CatalogFallbackReason) = 4UL
+
+    override fun write(value: CatalogFallbackReason, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a catalog update brought the catalog.
+ */
+
+enum class CatalogUpdateMethod {
+    
+    /**
+     * The catalog held was already the portal's.
+     */
+    UNCHANGED,
+    /**
+     * The changes since the version held.
+     */
+    DELTA,
+    /**
+     * The whole catalog.
+     */
+    FULL,
+    /**
+     * Too large for the metered network: the catalog held stays until
+     * an unmetered one.
+     */
+    WAITING_FOR_UNMETERED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCatalogUpdateMethod: FfiConverterRustBuffer<CatalogUpdateMethod> {
+    override fun read(buf: ByteBuffer) = try {
+        CatalogUpdateMethod.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CatalogUpdateMethod) = 4UL
+
+    override fun write(value: CatalogUpdateMethod, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * How a resident agreed.
  */
 
@@ -11449,6 +11686,38 @@ public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -11599,6 +11868,38 @@ public object FfiConverterOptionalTypeApproval: FfiConverterRustBuffer<Approval?
         } else {
             buf.put(1)
             FfiConverterTypeApproval.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCatalogFallback: FfiConverterRustBuffer<CatalogFallback?> {
+    override fun read(buf: ByteBuffer): CatalogFallback? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCatalogFallback.read(buf)
+    }
+
+    override fun allocationSize(value: CatalogFallback?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCatalogFallback.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CatalogFallback?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCatalogFallback.write(value, buf)
         }
     }
 }

@@ -1,0 +1,637 @@
+//! Catalog deltas on the device: reading a `hoso-catalog-delta` body (what
+//! the portal's `GET /v1/catalog/delta` answers, `hoso_wire::CatalogDelta`)
+//! within the same bounds as a bundle, and applying it to the procedures of
+//! the version held to make the next version's [`Bundle`], verified as a
+//! bundle is (count and content hash). Pure: it takes and gives procedures,
+//! whatever keeps them.
+//!
+//! Reading is bounded (`hoso_store::limits`): the compressed body, the JSON
+//! inside, each procedure, and the number of added, changed and removed
+//! entries together, so a gzip bomb or a hostile portal costs at most the
+//! limits. Applying follows `docs/portal-api.yaml` (`getCatalogDelta`): the
+//! held version and content hash must be the delta's `from_*`; `removed`
+//! codes are dropped, `changed` procedures replace theirs, `added` ones are
+//! inserted, the result sorted by code must count `procedure_count` and hash
+//! to `content_hash`. Anything else — a changed or removed code not held, an
+//! added code already held, a code listed twice — is a typed error, and the
+//! caller takes the full bundle instead.
+
+use super::bundle::{content_hash, Bundle, BundleInfo};
+use super::Procedure;
+use flate2::read::MultiGzDecoder;
+use hoso_store::error::{Classified, ErrorKind};
+use hoso_store::limits::{self, Bounded, LimitError};
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+
+/// Marks a body as a hoso catalog delta.
+pub const FORMAT: &str = "hoso-catalog-delta";
+/// The delta format this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A delta as read and bounded, not yet applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delta {
+    /// The version the delta applies to.
+    pub from_version: u64,
+    /// The content hash that version must have.
+    pub from_content_hash: String,
+    /// The version it makes: `to_version`, `content_hash`,
+    /// `procedure_count`, `created_at`.
+    pub to: BundleInfo,
+    /// Procedures new in `to`.
+    pub added: Vec<Procedure>,
+    /// Procedures whose content differs, in full.
+    pub changed: Vec<Procedure>,
+    /// Codes no longer in `to`.
+    pub removed: Vec<String>,
+}
+
+/// Why a delta could not be read or applied. Every one leaves the catalog
+/// held as it was; the caller falls back to the full bundle.
+#[derive(Debug, thiserror::Error)]
+pub enum DeltaError {
+    #[error(
+        "gói thay đổi danh mục hỏng hoặc bị cắt cụt / catalog delta is corrupt or truncated: {0}"
+    )]
+    Corrupt(String),
+    #[error("không phải gói thay đổi danh mục hoso / not a hoso catalog delta")]
+    NotADelta,
+    #[error("định dạng gói thay đổi {found} chưa được hỗ trợ (hỗ trợ {supported}) / delta format {found} is not supported (this build reads {supported})")]
+    UnsupportedFormat { found: u32, supported: u32 },
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    #[error("gói thay đổi liệt kê hoặc khai báo hơn {max} thủ tục / the delta lists or declares more than {max} procedures")]
+    TooManyEntries { max: usize },
+    #[error("gói thay đổi dành cho phiên bản {from_version} ({from_hash}), không phải danh mục đang có (phiên bản {held_version}, {held_hash}) / the delta applies to version {from_version} ({from_hash}), not to the catalog held (version {held_version}, {held_hash})")]
+    BaseMismatch {
+        held_version: u64,
+        held_hash: String,
+        from_version: u64,
+        from_hash: String,
+    },
+    #[error("gói thay đổi nêu thủ tục {code} hơn một lần / the delta lists procedure {code} more than once")]
+    Duplicate { code: String },
+    #[error("gói thay đổi sửa thủ tục {code} mà danh mục đang có không có / the delta changes procedure {code}, which the catalog held lacks")]
+    ChangedNotHeld { code: String },
+    #[error("gói thay đổi thêm thủ tục {code} mà danh mục đang có đã có / the delta adds procedure {code}, which the catalog held already has")]
+    AddedAlreadyHeld { code: String },
+    #[error("gói thay đổi bỏ thủ tục {code} mà danh mục đang có không có / the delta removes procedure {code}, which the catalog held lacks")]
+    RemovedNotHeld { code: String },
+    #[error("áp dụng gói thay đổi được {actual} thủ tục, gói khai báo {declared} / applying the delta gives {actual} procedures, it declares {declared}")]
+    CountMismatch { declared: u64, actual: usize },
+    #[error("áp dụng gói thay đổi cho mã băm {actual}, gói khai báo {declared} / applying the delta hashes to {actual}, it declares {declared}")]
+    HashMismatch { declared: String, actual: String },
+}
+
+impl DeltaError {
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DeltaError::Corrupt(_)
+            | DeltaError::NotADelta
+            | DeltaError::UnsupportedFormat { .. } => "bad_delta",
+            DeltaError::Limit(limit) => limit.error_code(),
+            DeltaError::TooManyEntries { .. } => "too_large",
+            DeltaError::BaseMismatch { .. } => "delta_base_mismatch",
+            DeltaError::Duplicate { .. } => "delta_duplicate",
+            DeltaError::ChangedNotHeld { .. } => "delta_changed_not_held",
+            DeltaError::AddedAlreadyHeld { .. } => "delta_added_already_held",
+            DeltaError::RemovedNotHeld { .. } => "delta_removed_not_held",
+            DeltaError::CountMismatch { .. } => "delta_count_mismatch",
+            DeltaError::HashMismatch { .. } => "delta_hash_mismatch",
+        }
+    }
+}
+
+impl Classified for DeltaError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            DeltaError::Corrupt(_)
+            | DeltaError::NotADelta
+            | DeltaError::UnsupportedFormat { .. }
+            | DeltaError::Limit(_)
+            | DeltaError::TooManyEntries { .. }
+            | DeltaError::BaseMismatch { .. }
+            | DeltaError::Duplicate { .. }
+            | DeltaError::ChangedNotHeld { .. }
+            | DeltaError::AddedAlreadyHeld { .. }
+            | DeltaError::RemovedNotHeld { .. }
+            | DeltaError::CountMismatch { .. }
+            | DeltaError::HashMismatch { .. } => ErrorKind::InvalidInput,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+}
+
+impl Delta {
+    /// Reads a delta from gzip JSON bytes, within
+    /// [`limits::CATALOG_DELTA_BYTES`] compressed and
+    /// [`limits::CATALOG_DELTA_JSON_BYTES`] decompressed.
+    pub fn from_reader(reader: impl Read) -> Result<Delta, DeltaError> {
+        let compressed = Bounded::new(reader, limits::CATALOG_DELTA_BYTES, limits::CATALOG_DELTA);
+        let mut json = Vec::new();
+        limits::read_bounded_into(
+            MultiGzDecoder::new(compressed),
+            limits::CATALOG_DELTA_JSON_BYTES,
+            limits::CATALOG_DELTA_JSON,
+            &mut json,
+        )
+        .map_err(|e| match e {
+            // Not gzip, or cut short: the decoder's own error.
+            LimitError::Io { source, .. } => DeltaError::Corrupt(source.to_string()),
+            over => DeltaError::Limit(over),
+        })?;
+        Delta::from_json(&json)
+    }
+
+    /// Reads a delta's decompressed JSON: the format first, then the head;
+    /// entries stay raw text until counted, and each procedure is bounded
+    /// before it is parsed.
+    fn from_json(json: &[u8]) -> Result<Delta, DeltaError> {
+        let marker: Marker = serde_json::from_slice(json).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => DeltaError::NotADelta,
+            _ => DeltaError::Corrupt(e.to_string()),
+        })?;
+        if marker.format.as_deref() != Some(FORMAT) {
+            return Err(DeltaError::NotADelta);
+        }
+        let found = marker.format_version.unwrap_or(0);
+        if found != u64::from(FORMAT_VERSION) {
+            return Err(DeltaError::UnsupportedFormat {
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+                supported: FORMAT_VERSION,
+            });
+        }
+        let body: Incoming<'_> =
+            serde_json::from_slice(json).map_err(|e| DeltaError::Corrupt(e.to_string()))?;
+        let entries = body
+            .added
+            .total
+            .checked_add(body.changed.total)
+            .and_then(|n| n.checked_add(body.removed.total));
+        if entries.is_none_or(|n| n > limits::CATALOG_PROCEDURES_MAX) {
+            return Err(DeltaError::TooManyEntries {
+                max: limits::CATALOG_PROCEDURES_MAX,
+            });
+        }
+        let procedure_count = usize::try_from(body.procedure_count)
+            .ok()
+            .filter(|n| *n <= limits::CATALOG_PROCEDURES_MAX)
+            .ok_or(DeltaError::TooManyEntries {
+                max: limits::CATALOG_PROCEDURES_MAX,
+            })?;
+        Ok(Delta {
+            from_version: body.from_version,
+            from_content_hash: body.from_content_hash,
+            to: BundleInfo {
+                version: body.to_version,
+                content_hash: body.content_hash,
+                procedure_count,
+                created_at: body.created_at,
+            },
+            added: procedures(&body.added.raw)?,
+            changed: procedures(&body.changed.raw)?,
+            removed: body
+                .removed
+                .raw
+                .iter()
+                .map(|raw| {
+                    serde_json::from_str::<String>(raw.get())
+                        .map_err(|e| DeltaError::Corrupt(e.to_string()))
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Applies the delta to `held` (the catalog version it was asked
+    /// from): the next version as a bundle, counted and hashed as the
+    /// delta declares. `held` is trusted as installed (its info names its
+    /// content); nothing of it is kept on failure.
+    pub fn apply(self, held: Bundle) -> Result<Bundle, DeltaError> {
+        if held.info.version != self.from_version
+            || held.info.content_hash != self.from_content_hash
+        {
+            return Err(DeltaError::BaseMismatch {
+                held_version: held.info.version,
+                held_hash: held.info.content_hash,
+                from_version: self.from_version,
+                from_hash: self.from_content_hash,
+            });
+        }
+        let mut listed = HashSet::new();
+        let codes = self
+            .added
+            .iter()
+            .chain(&self.changed)
+            .map(|p| p.code.as_str())
+            .chain(self.removed.iter().map(String::as_str));
+        for code in codes {
+            if !listed.insert(code) {
+                return Err(DeltaError::Duplicate { code: code.into() });
+            }
+        }
+        let mut procedures: BTreeMap<String, Procedure> = held
+            .procedures
+            .into_iter()
+            .map(|p| (p.code.clone(), p))
+            .collect();
+        for code in self.removed {
+            if procedures.remove(&code).is_none() {
+                return Err(DeltaError::RemovedNotHeld { code });
+            }
+        }
+        for p in self.changed {
+            match procedures.get_mut(&p.code) {
+                Some(slot) => *slot = p,
+                None => return Err(DeltaError::ChangedNotHeld { code: p.code }),
+            }
+        }
+        for p in self.added {
+            if procedures.contains_key(&p.code) {
+                return Err(DeltaError::AddedAlreadyHeld { code: p.code });
+            }
+            procedures.insert(p.code.clone(), p);
+        }
+        // In code order, as `Bundle::new` sorts (both compare bytes).
+        let procedures: Vec<Procedure> = procedures.into_values().collect();
+        if procedures.len() != self.to.procedure_count {
+            return Err(DeltaError::CountMismatch {
+                declared: self.to.procedure_count as u64,
+                actual: procedures.len(),
+            });
+        }
+        let actual = content_hash(&procedures);
+        if actual != self.to.content_hash {
+            return Err(DeltaError::HashMismatch {
+                declared: self.to.content_hash,
+                actual,
+            });
+        }
+        Ok(Bundle {
+            info: self.to,
+            procedures,
+        })
+    }
+}
+
+/// Parses raw procedures, each within [`limits::CATALOG_PROCEDURE_BYTES`].
+fn procedures(raw: &[&RawValue]) -> Result<Vec<Procedure>, DeltaError> {
+    raw.iter()
+        .map(|raw| {
+            let text = raw.get();
+            if u64::try_from(text.len()).unwrap_or(u64::MAX) > limits::CATALOG_PROCEDURE_BYTES {
+                return Err(DeltaError::Limit(LimitError::TooLarge {
+                    what: limits::CATALOG_PROCEDURE,
+                    limit: limits::CATALOG_PROCEDURE_BYTES,
+                }));
+            }
+            serde_json::from_str::<Procedure>(text).map_err(|e| DeltaError::Corrupt(e.to_string()))
+        })
+        .collect()
+}
+
+/// The format fields alone, read first.
+#[derive(Deserialize)]
+struct Marker {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    format_version: Option<u64>,
+}
+
+/// A delta as read: the head parsed, entries still raw JSON text borrowed
+/// from the input.
+#[derive(Deserialize)]
+struct Incoming<'a> {
+    from_version: u64,
+    from_content_hash: String,
+    to_version: u64,
+    content_hash: String,
+    procedure_count: u64,
+    created_at: u64,
+    #[serde(borrow)]
+    added: RawEntries<'a>,
+    #[serde(borrow)]
+    changed: RawEntries<'a>,
+    #[serde(borrow)]
+    removed: RawEntries<'a>,
+}
+
+/// Up to [`limits::CATALOG_PROCEDURES_MAX`] entries as raw text, and how
+/// many the array held: the ones past the limit are skipped unkept.
+struct RawEntries<'a> {
+    raw: Vec<&'a RawValue>,
+    total: usize,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawEntries<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> Visitor<'de> for Items {
+            type Value = RawEntries<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut raw = Vec::new();
+                let mut total = 0usize;
+                while total < limits::CATALOG_PROCEDURES_MAX {
+                    match seq.next_element::<&'de RawValue>()? {
+                        Some(item) => raw.push(item),
+                        None => return Ok(RawEntries { raw, total }),
+                    }
+                    total += 1;
+                }
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    total = total.saturating_add(1);
+                }
+                Ok(RawEntries { raw, total })
+            }
+        }
+        deserializer.deserialize_seq(Items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{parse::parse_record, source::SourceRecord};
+    use flate2::write::GzEncoder;
+    use serde_json::json;
+    use std::io::Write;
+
+    fn sample(code: &str, name: &str) -> Procedure {
+        parse_record(&SourceRecord {
+            ma_thu_tuc: code.into(),
+            ten_thu_tuc: name.into(),
+            cap_thuc_hien: "Cấp xã".into(),
+            ..Default::default()
+        })
+    }
+
+    fn held() -> Bundle {
+        Bundle::new(
+            4,
+            vec![
+                sample("1.1", "Đăng ký khai sinh"),
+                sample("1.2", "Đăng ký kết hôn"),
+                sample("1.3", "Đăng ký khai tử"),
+            ],
+        )
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// The delta from `from` to `to` as the portal writes it.
+    fn body(
+        from: &Bundle,
+        to: &Bundle,
+        added: &[&Procedure],
+        changed: &[&Procedure],
+        removed: &[&str],
+    ) -> serde_json::Value {
+        json!({
+            "format": FORMAT,
+            "format_version": 1,
+            "from_version": from.info.version,
+            "from_content_hash": from.info.content_hash,
+            "to_version": to.info.version,
+            "content_hash": to.info.content_hash,
+            "procedure_count": to.info.procedure_count,
+            "created_at": to.info.created_at,
+            "added": added,
+            "changed": changed,
+            "removed": removed,
+        })
+    }
+
+    fn read(value: &serde_json::Value) -> Result<Delta, DeltaError> {
+        Delta::from_reader(&gzip(value.to_string().as_bytes())[..])
+    }
+
+    /// Version 5: 1.1 renamed, 1.2 removed, 1.4 added.
+    fn next() -> (Bundle, serde_json::Value) {
+        let from = held();
+        let renamed = sample("1.1", "Đăng ký khai sinh (sửa đổi)");
+        let added = sample("1.4", "Đăng ký giám hộ");
+        let to = Bundle::new(
+            5,
+            vec![
+                renamed.clone(),
+                sample("1.3", "Đăng ký khai tử"),
+                added.clone(),
+            ],
+        );
+        let value = body(&from, &to, &[&added], &[&renamed], &["1.2"]);
+        (to, value)
+    }
+
+    #[test]
+    fn a_delta_makes_the_next_version_whole() {
+        let (to, value) = next();
+        let made = read(&value).unwrap().apply(held()).unwrap();
+        assert_eq!(made, to);
+        let codes: Vec<&str> = made.procedures.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["1.1", "1.3", "1.4"]);
+    }
+
+    #[test]
+    fn an_empty_delta_gives_the_same_content() {
+        let from = held();
+        let value = body(&from, &from, &[], &[], &[]);
+        assert_eq!(read(&value).unwrap().apply(held()).unwrap(), from);
+    }
+
+    #[test]
+    fn a_delta_from_another_base_is_refused() {
+        let (_, mut value) = next();
+        value["from_content_hash"] = json!("00".repeat(32));
+        let e = read(&value).unwrap().apply(held()).unwrap_err();
+        assert!(matches!(e, DeltaError::BaseMismatch { .. }), "{e}");
+        assert_eq!(e.code(), "delta_base_mismatch");
+
+        let (_, mut value) = next();
+        value["from_version"] = json!(3);
+        let e = read(&value).unwrap().apply(held()).unwrap_err();
+        assert!(matches!(e, DeltaError::BaseMismatch { .. }), "{e}");
+    }
+
+    #[test]
+    fn each_entry_must_fit_the_catalog_held() {
+        let from = held();
+        let (to, _) = next();
+        let unknown = sample("9.9", "Không có");
+        let e = read(&body(&from, &to, &[], &[&unknown], &[]))
+            .unwrap()
+            .apply(held())
+            .unwrap_err();
+        assert!(
+            matches!(&e, DeltaError::ChangedNotHeld { code } if code == "9.9"),
+            "{e}"
+        );
+
+        let again = sample("1.3", "Đăng ký khai tử");
+        let e = read(&body(&from, &to, &[&again], &[], &[]))
+            .unwrap()
+            .apply(held())
+            .unwrap_err();
+        assert!(
+            matches!(&e, DeltaError::AddedAlreadyHeld { code } if code == "1.3"),
+            "{e}"
+        );
+
+        let e = read(&body(&from, &to, &[], &[], &["7.7"]))
+            .unwrap()
+            .apply(held())
+            .unwrap_err();
+        assert!(
+            matches!(&e, DeltaError::RemovedNotHeld { code } if code == "7.7"),
+            "{e}"
+        );
+        assert_eq!(e.code(), "delta_removed_not_held");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        let (vi, en) = e.messages();
+        assert!(vi.starts_with("gói thay đổi bỏ thủ tục 7.7"), "{vi}");
+        assert!(en.starts_with("the delta removes procedure 7.7"), "{en}");
+    }
+
+    #[test]
+    fn a_code_listed_twice_is_refused() {
+        let from = held();
+        let (to, _) = next();
+        let a = sample("1.1", "A");
+        let b = sample("1.4", "B");
+        for value in [
+            body(&from, &to, &[], &[&a, &a], &[]),
+            body(&from, &to, &[&b, &b], &[], &[]),
+            body(&from, &to, &[], &[], &["1.2", "1.2"]),
+            body(&from, &to, &[], &[&a], &["1.1"]),
+            body(&from, &to, &[&b], &[], &["1.4"]),
+        ] {
+            let e = read(&value).unwrap().apply(held()).unwrap_err();
+            assert!(matches!(e, DeltaError::Duplicate { .. }), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_result_hash_or_count_is_refused() {
+        let (_, mut value) = next();
+        value["changed"][0]["name"] = json!("Đăng ký khai sinh (giả mạo)");
+        let e = read(&value).unwrap().apply(held()).unwrap_err();
+        assert!(matches!(e, DeltaError::HashMismatch { .. }), "{e}");
+        assert_eq!(e.code(), "delta_hash_mismatch");
+
+        let (_, mut value) = next();
+        value["procedure_count"] = json!(4);
+        let e = read(&value).unwrap().apply(held()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DeltaError::CountMismatch {
+                    declared: 4,
+                    actual: 3
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn only_a_delta_of_this_format_is_read() {
+        let (_, mut value) = next();
+        value["format"] = json!("hoso-catalog-bundle");
+        assert!(matches!(read(&value), Err(DeltaError::NotADelta)));
+        let (_, mut value) = next();
+        value["format_version"] = json!(2);
+        assert!(matches!(
+            read(&value),
+            Err(DeltaError::UnsupportedFormat {
+                found: 2,
+                supported: 1
+            })
+        ));
+        let (_, mut value) = next();
+        value.as_object_mut().unwrap().remove("removed");
+        assert!(matches!(read(&value), Err(DeltaError::Corrupt(_))));
+        assert!(matches!(
+            Delta::from_reader(&gzip(b"[1,2]")[..]),
+            Err(DeltaError::NotADelta)
+        ));
+        assert!(matches!(
+            Delta::from_reader(&b"not gzip"[..]),
+            Err(DeltaError::Corrupt(_))
+        ));
+        let (_, value) = next();
+        let bytes = gzip(value.to_string().as_bytes());
+        let e = Delta::from_reader(&bytes[..bytes.len() / 2]).unwrap_err();
+        assert!(matches!(e, DeltaError::Corrupt(_)), "{e}");
+        assert_eq!(e.code(), "bad_delta");
+    }
+
+    fn too_large(e: &DeltaError) -> Option<u64> {
+        match e {
+            DeltaError::Limit(LimitError::TooLarge { limit, .. }) => Some(*limit),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_at_the_json_limit() {
+        let zeros = vec![b' '; 41 * 1024 * 1024];
+        let e = Delta::from_reader(&gzip(&zeros)[..]).unwrap_err();
+        assert_eq!(too_large(&e), Some(limits::CATALOG_DELTA_JSON_BYTES), "{e}");
+        assert_eq!(e.code(), "too_large");
+    }
+
+    #[test]
+    fn a_compressed_delta_past_its_limit_is_refused() {
+        let mut noise = vec![0u8; 9 * 1024 * 1024];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for b in noise.iter_mut() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *b = (state >> 24) as u8;
+        }
+        let e = Delta::from_reader(&gzip(&noise)[..]).unwrap_err();
+        assert_eq!(too_large(&e), Some(limits::CATALOG_DELTA_BYTES), "{e}");
+    }
+
+    #[test]
+    fn entries_are_bounded_in_count_and_size() {
+        let (_, mut value) = next();
+        let half = limits::CATALOG_PROCEDURES_MAX / 2 + 1;
+        value["removed"] = json!(vec!["x"; half]);
+        value["added"] = json!(vec![1; half]);
+        let e = read(&value).unwrap_err();
+        assert!(matches!(e, DeltaError::TooManyEntries { .. }), "{e}");
+
+        let (_, mut value) = next();
+        value["changed"] = json!(vec![0; limits::CATALOG_PROCEDURES_MAX + 5]);
+        let e = read(&value).unwrap_err();
+        assert!(matches!(e, DeltaError::TooManyEntries { .. }), "{e}");
+
+        let (_, mut value) = next();
+        value["changed"] = json!(["a".repeat(3 * 1024 * 1024)]);
+        let e = read(&value).unwrap_err();
+        assert_eq!(too_large(&e), Some(limits::CATALOG_PROCEDURE_BYTES), "{e}");
+
+        let (_, mut value) = next();
+        value["procedure_count"] = json!(u64::MAX);
+        let e = read(&value).unwrap_err();
+        assert!(matches!(e, DeltaError::TooManyEntries { .. }), "{e}");
+    }
+}
