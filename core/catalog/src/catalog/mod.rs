@@ -3,7 +3,7 @@
 //! versioned bundles in the local store.
 
 pub mod bundle;
-mod entry;
+pub(crate) mod entry;
 mod import;
 mod model;
 pub mod parse;
