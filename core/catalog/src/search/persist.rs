@@ -99,10 +99,7 @@ pub(super) fn load(path: &Path, info: &BundleInfo) -> Result<Index, Rebuilt> {
     };
     let mut header = [0u8; HEADER_LEN];
     file.read_exact(&mut header).map_err(|_| Rebuilt::Damaged)?;
-    if &header[..8] != MAGIC
-        || header[8..12] != FORMAT.to_le_bytes()
-        || header[12..16] != [0; 4]
-    {
+    if &header[..8] != MAGIC || header[8..12] != FORMAT.to_le_bytes() || header[12..16] != [0; 4] {
         return Err(Rebuilt::Damaged);
     }
     if header[16..32] != engine() {
@@ -130,8 +127,7 @@ pub(super) fn load(path: &Path, info: &BundleInfo) -> Result<Index, Rebuilt> {
     if raw.len() as u64 != raw_len {
         return Err(Rebuilt::Damaged);
     }
-    let (index, rest) =
-        postcard::take_from_bytes::<Index>(&raw).map_err(|_| Rebuilt::Damaged)?;
+    let (index, rest) = postcard::take_from_bytes::<Index>(&raw).map_err(|_| Rebuilt::Damaged)?;
     if !rest.is_empty() {
         return Err(Rebuilt::Damaged);
     }
@@ -167,4 +163,155 @@ pub(super) fn save(path: &Path, info: &BundleInfo, index: &Index) -> std::io::Re
         std::fs::create_dir_all(dir)?;
     }
     files::write_whole(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::bundle::Bundle;
+    use crate::catalog::parse::parse_record;
+    use crate::catalog::source::SourceRecord;
+    use crate::catalog::store::CatalogStore;
+    use crate::search::{IndexOrigin, SearchIndex, SearchQuery};
+
+    fn bundle(version: u64, extra: &str) -> Bundle {
+        let names = [
+            "Đăng ký khai sinh",
+            "Đăng ký kết hôn",
+            "Cấp lại thẻ căn cước",
+            "Đăng ký thường trú",
+        ];
+        let procedures = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                parse_record(&SourceRecord {
+                    ma_thu_tuc: format!("1.00{i}"),
+                    ten_thu_tuc: format!("{name}{extra}"),
+                    cap_thuc_hien: "Cấp xã".into(),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        Bundle::new(version, procedures)
+    }
+
+    fn first(index: &SearchIndex, q: &str) -> String {
+        index.search(&SearchQuery::new(q))[0].code.clone()
+    }
+
+    fn installed() -> (tempfile::TempDir, CatalogStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CatalogStore::open(dir.path()).unwrap();
+        store.install(&bundle(1, "")).unwrap();
+        (dir, store)
+    }
+
+    fn saved_path(store: &CatalogStore) -> std::path::PathBuf {
+        store.derived_path(store.current_version().unwrap().unwrap(), EXT)
+    }
+
+    #[test]
+    fn built_once_then_read() {
+        let (_dir, store) = installed();
+        let built = SearchIndex::open(&store).unwrap();
+        assert_eq!(built.origin(), IndexOrigin::Built(Rebuilt::Missing));
+        let read = SearchIndex::open(&store).unwrap();
+        assert_eq!(read.origin(), IndexOrigin::Saved);
+        assert_eq!(first(&read, "dang ky ket hon"), "1.001");
+        assert_eq!(read.len(), built.len());
+        for q in ["khai sinh", "can cuoc", "thuong tru", "1.00"] {
+            assert_eq!(
+                read.search(&SearchQuery::new(q)),
+                built.search(&SearchQuery::new(q))
+            );
+        }
+    }
+
+    fn header_flipped(at: usize) -> Rebuilt {
+        let (_dir, store) = installed();
+        SearchIndex::open(&store).unwrap();
+        let path = saved_path(&store);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[at] ^= 0x01;
+        std::fs::write(&path, &bytes).unwrap();
+        let again = SearchIndex::open(&store).unwrap();
+        assert_eq!(first(&again, "khai sinh"), "1.000");
+        // Saved again: the next open reads it.
+        assert_eq!(
+            SearchIndex::open(&store).unwrap().origin(),
+            IndexOrigin::Saved
+        );
+        match again.origin() {
+            IndexOrigin::Built(why) => why,
+            other => panic!("read a changed index: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn another_engine_or_catalog_or_damage_rebuilds() {
+        assert_eq!(header_flipped(20), Rebuilt::OtherEngine);
+        assert_eq!(header_flipped(40), Rebuilt::OtherCatalog);
+        assert_eq!(header_flipped(3), Rebuilt::Damaged);
+        assert_eq!(header_flipped(70), Rebuilt::Damaged);
+        assert_eq!(header_flipped(HEADER_LEN + 10), Rebuilt::Damaged);
+    }
+
+    #[test]
+    fn an_index_saved_for_another_version_is_not_used() {
+        let (_dir, store) = installed();
+        SearchIndex::open(&store).unwrap();
+        let old = std::fs::read(saved_path(&store)).unwrap();
+        store.install(&bundle(2, " (mới)")).unwrap();
+        std::fs::write(saved_path(&store), &old).unwrap();
+        let index = SearchIndex::open(&store).unwrap();
+        assert_eq!(index.origin(), IndexOrigin::Built(Rebuilt::OtherCatalog));
+        assert!(index.search(&SearchQuery::new("khai sinh"))[0]
+            .name
+            .ends_with("(mới)"));
+    }
+
+    #[test]
+    fn a_cut_or_garbled_index_is_rebuilt_never_a_panic() {
+        let (_dir, store) = installed();
+        SearchIndex::open(&store).unwrap();
+        let path = saved_path(&store);
+        let good = std::fs::read(&path).unwrap();
+        let info = store.current().unwrap().unwrap();
+        for at in 0..good.len() {
+            std::fs::write(&path, &good[..at]).unwrap();
+            assert!(load(&path, &info).is_err());
+            let mut bytes = good.clone();
+            bytes[at] ^= 0x5a;
+            std::fs::write(&path, &bytes).unwrap();
+            let _ = load(&path, &info);
+        }
+        std::fs::write(&path, &good).unwrap();
+        assert!(load(&path, &info).is_ok());
+    }
+
+    /// A payload that passes its checksum but whose index points out of
+    /// bounds (as a hostile writer could make) is refused by the checks.
+    #[test]
+    fn an_index_with_ids_out_of_bounds_is_refused() {
+        let (_dir, store) = installed();
+        SearchIndex::open(&store).unwrap();
+        let path = saved_path(&store);
+        let info = store.current().unwrap().unwrap();
+        // Fewer documents than the postings name.
+        let mut cut = load(&path, &info).unwrap();
+        cut.docs.truncate(1);
+        let raw = postcard::to_stdvec(&cut).unwrap();
+        let payload = zstd::bulk::compress(&raw, LEVEL).unwrap();
+        let mut bytes = std::fs::read(&path).unwrap()[..HEADER_LEN].to_vec();
+        bytes[64..72].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes[72..80].copy_from_slice(&(raw.len() as u64).to_le_bytes());
+        bytes[80..112].copy_from_slice(&sha256(&payload));
+        bytes.extend_from_slice(&payload);
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(load(&path, &info).err(), Some(Rebuilt::Damaged));
+        let again = SearchIndex::open(&store).unwrap();
+        assert_eq!(again.origin(), IndexOrigin::Built(Rebuilt::Damaged));
+        assert_eq!(again.len(), 4);
+    }
 }

@@ -48,7 +48,12 @@ impl Vocab {
             return Err("vocabulary out of order".into());
         }
         let n = self.terms.len();
-        if self.deletions.values().flatten().any(|&id| id as usize >= n) {
+        if self
+            .deletions
+            .values()
+            .flatten()
+            .any(|&id| id as usize >= n)
+        {
             return Err("a deletion names no term".into());
         }
         Ok(())

@@ -74,11 +74,14 @@ impl Classified for CatalogError {
     }
 }
 
-
 impl CatalogError {
     /// A part of a catalog file that failed its checks (`what` names the
     /// part: the header, the table, block 3 …).
-    pub(crate) fn damaged_file(path: &Path, what: impl std::fmt::Display, reason: impl Into<String>) -> CatalogError {
+    pub(crate) fn damaged_file(
+        path: &Path,
+        what: impl std::fmt::Display,
+        reason: impl Into<String>,
+    ) -> CatalogError {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -93,9 +96,6 @@ impl CatalogError {
     /// a failure of the device store (kind `storage`, code `storage`), like
     /// a sled failure: the catalog is not at fault, the disk is.
     pub(crate) fn file_io(path: &Path, e: &std::io::Error) -> CatalogError {
-        CatalogError::Storage(StorageError::Engine(format!(
-            "{}: {e}",
-            path.display()
-        )))
+        CatalogError::Storage(StorageError::Engine(format!("{}: {e}", path.display())))
     }
 }

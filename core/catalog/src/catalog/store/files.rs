@@ -21,7 +21,9 @@ pub(crate) const CATALOG_EXT: &str = "hcat";
 static CHANGES: Mutex<()> = Mutex::new(());
 
 pub(crate) fn lock_changes() -> MutexGuard<'static, ()> {
-    CHANGES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    CHANGES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// `<version:020>.<ext>`.

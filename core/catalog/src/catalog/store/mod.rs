@@ -75,17 +75,17 @@ impl Current {
     pub(crate) fn search_entries(&self) -> Result<Vec<SearchEntry>, CatalogError> {
         match self {
             Current::File(f) => {
-                if let Some(kept) = f.search_entries()? {
+                // Damaged entries are derived again, like stale ones.
+                if let Ok(Some(kept)) = f.search_entries() {
                     return Ok(kept);
                 }
                 let mut out = Vec::with_capacity(f.info().procedure_count);
                 f.for_each_json(&mut |json| {
-                    let p: Procedure = serde_json::from_slice(json).map_err(|e| {
-                        CatalogError::Damaged {
+                    let p: Procedure =
+                        serde_json::from_slice(json).map_err(|e| CatalogError::Damaged {
                             key: "catalog (procedure)".into(),
                             reason: crate::storage::json_error_reason(&e),
-                        }
-                    })?;
+                        })?;
                     out.push(SearchEntry::from(&p));
                     Ok(())
                 })?;
@@ -148,25 +148,34 @@ impl CatalogStore {
         self.install_until(bundle, None)
     }
 
-    fn install_until(&self, bundle: &Bundle, stop: Option<Step>) -> Result<Installed, CatalogError> {
+    fn install_until(
+        &self,
+        bundle: &Bundle,
+        stop: Option<Step>,
+    ) -> Result<Installed, CatalogError> {
         let _changing = files::lock_changes();
-        let current = self.current()?;
-        if let Some(cur) = &current {
-            if cur.content_hash == bundle.info.content_hash {
+        let current = self.current_version()?;
+        // A damaged current catalog is replaced like any other.
+        match self.current() {
+            Ok(Some(cur)) if cur.content_hash == bundle.info.content_hash => {
                 return Ok(Installed::Unchanged {
                     version: cur.version,
                 });
             }
-            if bundle.info.version <= cur.version {
+            Ok(_) | Err(CatalogError::Damaged { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        if let Some(cur) = current {
+            if bundle.info.version <= cur {
                 return Err(CatalogError::Stale {
                     offered: bundle.info.version,
-                    current: cur.version,
+                    current: cur,
                 });
             }
-            if bundle.info.version - cur.version > hoso_store::limits::CATALOG_VERSION_JUMP_MAX {
+            if bundle.info.version - cur > hoso_store::limits::CATALOG_VERSION_JUMP_MAX {
                 return Err(CatalogError::VersionJump {
                     offered: bundle.info.version,
-                    current: cur.version,
+                    current: cur,
                 });
             }
         }
@@ -184,14 +193,19 @@ impl CatalogStore {
             .into());
         }
         let version = bundle.info.version;
-        let target = self.write_file(bundle, stop)?;
+        // Blocks unchanged since the current version are copied from it.
+        let reuse = match self.current_catalog() {
+            Ok(Some(Current::File(file))) => Some(file),
+            _ => None,
+        };
+        let target = self.write_file(bundle, reuse.as_deref(), stop)?;
         if stop == Some(Step::Written) {
             return Ok(Installed::Unchanged { version });
         }
         if stop == Some(Step::Renamed) {
             return Ok(Installed::Unchanged { version });
         }
-        let from = current.map(|c| c.version);
+        let from = current;
         let opened = Arc::new(VersionFile::open(&target)?);
         let mut switch = Changes::default();
         switch.put(TREE, CURRENT, version.to_be_bytes());
@@ -209,7 +223,12 @@ impl CatalogStore {
     }
 
     /// Writes `bundle`'s file, checked, at its place; returns that place.
-    fn write_file(&self, bundle: &Bundle, stop: Option<Step>) -> Result<PathBuf, CatalogError> {
+    fn write_file(
+        &self,
+        bundle: &Bundle,
+        reuse: Option<&VersionFile>,
+        stop: Option<Step>,
+    ) -> Result<PathBuf, CatalogError> {
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
         let target = self
             .dir
@@ -217,7 +236,8 @@ impl CatalogStore {
         let mut tmp = files::Temporary::beside(&target).map_err(io(&target))?;
         let tmp_path = tmp.path.clone();
         let file = tmp.file().map_err(io(&tmp_path))?;
-        let actual = version_file::write(bundle, file).map_err(io(&tmp_path))?;
+        let written = version_file::write(bundle, file, reuse).map_err(io(&tmp_path))?;
+        let actual = written.content_hash;
         if actual != bundle.info.content_hash {
             return Err(BundleError::HashMismatch {
                 declared: bundle.info.content_hash.clone(),
@@ -313,7 +333,7 @@ impl CatalogStore {
                 continue;
             }
             let bundle = legacy::bundle(&self.store, version)?;
-            self.write_file(&bundle, None)?;
+            self.write_file(&bundle, None, None)?;
         }
         let mut record = Changes::default();
         if let Some(previous) = previous {

@@ -19,7 +19,7 @@
 //! …   the search entries (postcard, one zstd frame)
 //! …   the table (postcard): version, content hash, created at, blocks
 //!     (offset, compressed length, raw length, SHA-256 of the compressed
-//!     bytes), procedures sorted by code (code, block, offset, length), the
+//!     and of the raw bytes), procedures sorted by code (code, block, offset, length), the
 //!     entries' place and the fingerprint of the code that derived them
 //! ```
 //!
@@ -48,14 +48,21 @@ const MAGIC: &[u8; 8] = b"HOSOCAT\0";
 const FORMAT: u32 = 1;
 const HEADER_LEN: u64 = 64;
 
-/// A block is closed once it holds this many bytes of JSON (measured on the
-/// national catalog: 128 KiB blocks at level 9 keep it in 2.2 MB, and one
-/// block decompresses in about a tenth of a millisecond; see ADR 0015).
-const BLOCK_TARGET: usize = 128 * 1024;
+/// Blocks hold about 128 KiB of JSON (measured on the national catalog:
+/// at level 9 it keeps in 2.2 MB, and one block decompresses in about a
+/// tenth of a millisecond; see ADR 0015). Where a block ends depends on the
+/// procedure codes, not on the sizes before them: once it holds
+/// `BLOCK_MIN`, it closes after a procedure whose code hashes to a multiple
+/// of `BLOCK_CUT`, and at the latest once it holds `BLOCK_MAX`. A procedure
+/// that changes between versions thus changes its own block, and the others
+/// stay byte for byte the same (a delta can copy them).
+const BLOCK_MIN: usize = 64 * 1024;
+const BLOCK_CUT: u64 = 8;
+const BLOCK_MAX: usize = 256 * 1024;
 const LEVEL: i32 = 9;
 
-/// The largest raw block: just under the target, plus the largest procedure.
-const BLOCK_RAW_MAX: u64 = BLOCK_TARGET as u64 + limits::CATALOG_PROCEDURE_BYTES;
+/// The largest raw block: just under the maximum, plus the largest procedure.
+const BLOCK_RAW_MAX: u64 = BLOCK_MAX as u64 + limits::CATALOG_PROCEDURE_BYTES;
 /// zstd's worst case for that (incompressible data grows by a few bytes per
 /// 128 KiB), with room to spare.
 const BLOCK_COMPRESSED_MAX: u64 = BLOCK_RAW_MAX + BLOCK_RAW_MAX / 64 + 4096;
@@ -94,7 +101,11 @@ struct BlockRef {
     offset: u64,
     compressed: u32,
     raw: u32,
+    /// Of the compressed bytes (checked on every read).
     sha256: [u8; 32],
+    /// Of the raw bytes: the same procedures in another version's file
+    /// have the same, so its compressed bytes can be reused.
+    raw_sha256: [u8; 32],
 }
 
 #[derive(Serialize, Deserialize)]
@@ -105,28 +116,66 @@ struct ProcRef {
     len: u32,
 }
 
-/// Writes `bundle` into `out` (an empty file) and returns the content hash
-/// of what it wrote, for the caller to compare with the bundle's.
-pub(crate) fn write(bundle: &Bundle, out: &mut File) -> std::io::Result<String> {
+/// What `write` wrote.
+pub(crate) struct Written {
+    /// The content hash of the procedures written, for the caller to
+    /// compare with the bundle's.
+    pub(crate) content_hash: String,
+    /// Blocks written, and of them copied compressed from the file given
+    /// to reuse (read by the tests; a delta's report will show them).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) blocks: usize,
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) reused: usize,
+}
+
+/// Writes `bundle` into `out` (an empty file). A block whose procedures are
+/// byte for byte a block of `reuse` (the version installed before) is copied
+/// from it as it is, checked, instead of being compressed again.
+pub(crate) fn write(
+    bundle: &Bundle,
+    out: &mut File,
+    reuse: Option<&VersionFile>,
+) -> std::io::Result<Written> {
+    let reusable: std::collections::HashMap<[u8; 32], u32> = reuse
+        .map(|old| {
+            (0u32..)
+                .zip(&old.blocks)
+                .map(|(i, b)| (b.raw_sha256, i))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut reused = 0usize;
     let mut writer = std::io::BufWriter::new(out);
     writer.write_all(&[0u8; HEADER_LEN as usize])?;
     let mut hash = ring::digest::Context::new(&ring::digest::SHA256);
     let mut blocks = Vec::new();
     let mut procedures = Vec::with_capacity(bundle.procedures.len());
-    let mut raw = Vec::with_capacity(BLOCK_TARGET + 64 * 1024);
+    let mut raw = Vec::with_capacity(BLOCK_MAX + 64 * 1024);
     let mut offset = HEADER_LEN;
     let mut flush = |raw: &mut Vec<u8>, blocks: &mut Vec<BlockRef>| -> std::io::Result<()> {
         if raw.is_empty() {
             return Ok(());
         }
-        let compressed = zstd::bulk::compress(raw, LEVEL)?;
+        let raw_sha256 = sha256(raw);
+        let copied = match (reuse, reusable.get(&raw_sha256)) {
+            (Some(old), Some(&i)) => old.compressed_block(i).ok(),
+            _ => None,
+        };
+        if copied.is_some() {
+            reused += 1;
+        }
+        let compressed = match copied {
+            Some(bytes) => bytes,
+            None => zstd::bulk::compress(raw, LEVEL)?,
+        };
         writer.write_all(&compressed)?;
-        let sha256 = sha256(&compressed);
         blocks.push(BlockRef {
             offset,
             compressed: u32_of(compressed.len())?,
             raw: u32_of(raw.len())?,
-            sha256,
+            sha256: sha256(&compressed),
+            raw_sha256,
         });
         offset = offset
             .checked_add(compressed.len() as u64)
@@ -145,12 +194,11 @@ pub(crate) fn write(bundle: &Bundle, out: &mut File) -> std::io::Result<String> 
             len: u32_of(json.len())?,
         });
         raw.extend_from_slice(&json);
-        if raw.len() >= BLOCK_TARGET {
+        if raw.len() >= BLOCK_MAX || (raw.len() >= BLOCK_MIN && cut_after(&p.code)) {
             flush(&mut raw, &mut blocks)?;
         }
     }
     flush(&mut raw, &mut blocks)?;
-    drop(flush);
     let derived: Vec<SearchEntry> = bundle.procedures.iter().map(SearchEntry::from).collect();
     let derived = postcard::to_stdvec(&derived).map_err(std::io::Error::other)?;
     let compressed = zstd::bulk::compress(&derived, ENTRIES_LEVEL)?;
@@ -175,6 +223,7 @@ pub(crate) fn write(bundle: &Bundle, out: &mut File) -> std::io::Result<String> 
         procedures,
         entries,
     };
+    let table_blocks = table.blocks.len();
     let table = postcard::to_stdvec(&table).map_err(std::io::Error::other)?;
     writer.write_all(&table)?;
     let mut header = [0u8; HEADER_LEN as usize];
@@ -186,7 +235,21 @@ pub(crate) fn write(bundle: &Bundle, out: &mut File) -> std::io::Result<String> 
     writer.seek(SeekFrom::Start(0))?;
     writer.write_all(&header)?;
     writer.flush()?;
-    Ok(crate::hex::encode(hash.finish().as_ref()))
+    Ok(Written {
+        content_hash: crate::hex::encode(hash.finish().as_ref()),
+        blocks: table_blocks,
+        reused,
+    })
+}
+
+/// Whether a block may end after the procedure `code` (FNV-1a: stable
+/// across builds and platforms).
+fn cut_after(code: &str) -> bool {
+    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    // The high bits: FNV mixes them best.
+    (hash >> 40) % BLOCK_CUT == 0
 }
 
 fn u32_of(n: usize) -> std::io::Result<u32> {
@@ -239,7 +302,10 @@ impl VersionFile {
         let io = |e: std::io::Error| CatalogError::file_io(path, &e);
         let size = file.metadata().map_err(io)?.len();
         if size < HEADER_LEN {
-            return Err(damaged("header", format!("{size} bytes, shorter than a header")));
+            return Err(damaged(
+                "header",
+                format!("{size} bytes, shorter than a header"),
+            ));
         }
         let mut header = [0u8; HEADER_LEN as usize];
         file.read_exact(&mut header).map_err(io)?;
@@ -302,9 +368,7 @@ impl VersionFile {
 
     /// The procedure with `code`, if the file has one.
     pub(crate) fn procedure(&self, code: &str) -> Result<Option<Procedure>, CatalogError> {
-        let at = self
-            .procedures
-            .partition_point(|p| p.code.as_str() < code);
+        let at = self.procedures.partition_point(|p| p.code.as_str() < code);
         let Some(entry) = self.procedures.get(at).filter(|p| p.code == code) else {
             return Ok(None);
         };
@@ -405,22 +469,50 @@ impl VersionFile {
         CatalogError::damaged_file(&self.path, format_args!("block {i}"), reason)
     }
 
-    /// Block `i`, read, checked against its checksum and decompressed.
-    fn block(&self, i: u32) -> Result<Vec<u8>, CatalogError> {
+    /// Block `i` as stored, read and checked against its checksum.
+    fn compressed_block(&self, i: u32) -> Result<Vec<u8>, CatalogError> {
         let b = self
             .blocks
             .get(i as usize)
             .ok_or_else(|| self.damaged_block(i, "no such block"))?;
-        let compressed = self.read_at(b.offset, b.compressed, || self.damaged_block(i, "cut short"))?;
+        let compressed = self.read_at(b.offset, b.compressed, || {
+            self.damaged_block(i, "cut short")
+        })?;
         if sha256(&compressed) != b.sha256 {
             return Err(self.damaged_block(i, "checksum mismatch"));
         }
+        Ok(compressed)
+    }
+
+    /// Block `i`, read, checked against its checksum and decompressed.
+    fn block(&self, i: u32) -> Result<Vec<u8>, CatalogError> {
+        let compressed = self.compressed_block(i)?;
+        let b = self
+            .blocks
+            .get(i as usize)
+            .ok_or_else(|| self.damaged_block(i, "no such block"))?;
         let raw = zstd::bulk::decompress(&compressed, b.raw as usize)
             .map_err(|e| self.damaged_block(i, &e.to_string()))?;
         if raw.len() != b.raw as usize {
             return Err(self.damaged_block(i, "decompressed to another length"));
         }
         Ok(raw)
+    }
+}
+
+#[cfg(test)]
+impl VersionFile {
+    /// The block holding `code`.
+    pub(crate) fn block_of(&self, code: &str) -> Option<u32> {
+        self.procedures
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.block)
+    }
+
+    /// Where the search entries start.
+    pub(crate) fn entries_offset(&self) -> u64 {
+        self.entries.offset
     }
 }
 
@@ -473,7 +565,10 @@ fn check(table: &Table, table_at: u64) -> Result<Vec<u32>, String> {
         return Err(format!("{count} procedures"));
     }
     if table.blocks.len() > count {
-        return Err(format!("{} blocks for {count} procedures", table.blocks.len()));
+        return Err(format!(
+            "{} blocks for {count} procedures",
+            table.blocks.len()
+        ));
     }
     let mut end = HEADER_LEN;
     for (i, b) in table.blocks.iter().enumerate() {
@@ -548,4 +643,130 @@ fn check(table: &Table, table_at: u64) -> Result<Vec<u32>, String> {
         return Err("blocks not tiled by their procedures".into());
     }
     Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::parse::parse_record;
+    use crate::catalog::source::SourceRecord;
+
+    fn catalog(version: u64, changed: &str) -> Bundle {
+        let procedures = (0..400)
+            .map(|i| {
+                let code = format!("1.{i:06}");
+                let mut p = parse_record(&SourceRecord {
+                    ma_thu_tuc: code.clone(),
+                    ten_thu_tuc: format!("Thủ tục {i}"),
+                    ..Default::default()
+                });
+                let mut text = format!("{i} ").repeat(300);
+                if code == changed {
+                    text.push_str("đã sửa");
+                }
+                p.raw.insert("ghi_chu".into(), text);
+                p
+            })
+            .collect();
+        Bundle::new(version, procedures)
+    }
+
+    fn written(bundle: &Bundle, reuse: Option<&VersionFile>, path: &Path) -> Written {
+        let mut file = File::create(path).unwrap();
+        let written = write(bundle, &mut file, reuse).unwrap();
+        assert_eq!(written.content_hash, bundle.info.content_hash);
+        written
+    }
+
+    #[test]
+    fn a_changed_procedure_changes_its_block_only_and_the_rest_is_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let first = written(&catalog(1, ""), None, &a);
+        assert!(first.blocks > 4, "{} blocks", first.blocks);
+        assert_eq!(first.reused, 0);
+        let old = VersionFile::open(&a).unwrap();
+        let next = catalog(2, "1.000200");
+        let second = written(&next, Some(&old), &b);
+        assert_eq!(second.blocks, first.blocks);
+        assert_eq!(second.reused, first.blocks - 1);
+        let new = VersionFile::open(&b).unwrap();
+        new.verify().unwrap();
+        assert_eq!(new.procedures().unwrap(), next.procedures);
+    }
+
+    /// Rewrites the table of the file at `path` through `change`, with a
+    /// valid checksum (what a hostile writer can do), and opens it.
+    fn forged(path: &Path, good: &[u8], change: impl Fn(&mut Table)) -> Result<(), CatalogError> {
+        let table_at = u64::from_le_bytes(good[16..24].try_into().unwrap()) as usize;
+        let mut table: Table = postcard::from_bytes(&good[table_at..]).unwrap();
+        change(&mut table);
+        let table = postcard::to_stdvec(&table).unwrap();
+        let mut bytes = good[..table_at].to_vec();
+        bytes[24..32].copy_from_slice(&(table.len() as u64).to_le_bytes());
+        bytes[32..64].copy_from_slice(&sha256(&table));
+        bytes.extend_from_slice(&table);
+        std::fs::write(path, &bytes).unwrap();
+        let file = VersionFile::open(path)?;
+        file.verify()?;
+        for p in &file.procedures {
+            file.procedure(&p.code)?;
+        }
+        file.search_entries().map(|_| ())
+    }
+
+    #[test]
+    fn a_forged_table_with_a_valid_checksum_is_still_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        written(&catalog(1, ""), None, &path);
+        let good = std::fs::read(&path).unwrap();
+        forged(&path, &good, |_| {}).unwrap();
+        type Change = Box<dyn Fn(&mut Table)>;
+        let cases: Vec<Change> = vec![
+            Box::new(|t| t.blocks[1].raw = u32::MAX),
+            Box::new(|t| t.blocks[1].raw += 1),
+            Box::new(|t| t.blocks[1].compressed = u32::MAX),
+            Box::new(|t| t.blocks[1].offset += 1),
+            Box::new(|t| t.blocks[0].offset = u64::MAX),
+            Box::new(|t| t.blocks[2].sha256[0] ^= 1),
+            Box::new(|t| {
+                t.blocks.pop();
+            }),
+            Box::new(|t| t.procedures[5].len = u32::MAX),
+            Box::new(|t| t.procedures[5].len += 1),
+            Box::new(|t| t.procedures[5].offset = u32::MAX - 2),
+            Box::new(|t| t.procedures[5].block = u32::MAX),
+            Box::new(|t| t.procedures.swap(3, 4)),
+            Box::new(|t| {
+                t.procedures.pop();
+            }),
+            Box::new(|t| t.procedures[0].code = "x".repeat(10_000)),
+            Box::new(|t| t.entries.offset += 1),
+            Box::new(|t| t.entries.raw = u32::MAX),
+            Box::new(|t| t.entries.raw += 1),
+            Box::new(|t| t.entries.sha256[0] ^= 1),
+            Box::new(|t| t.content_hash.push('0')),
+        ];
+        for (i, change) in cases.into_iter().enumerate() {
+            match forged(&path, &good, change) {
+                Err(CatalogError::Damaged { .. }) => {}
+                other => panic!("case {i}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_end_where_the_codes_say_within_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        written(&catalog(1, ""), None, &path);
+        let file = VersionFile::open(&path).unwrap();
+        let (last, rest) = file.blocks.split_last().unwrap();
+        for b in rest {
+            assert!(b.raw as usize >= BLOCK_MIN, "{}", b.raw);
+            assert!(u64::from(b.raw) <= BLOCK_RAW_MAX);
+        }
+        assert!(last.raw > 0);
+    }
 }
