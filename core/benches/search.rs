@@ -16,7 +16,9 @@
 //!   allocator in this binary), and the resident memory of the path a phone
 //!   takes — open the catalog store, load the index, search once — measured
 //!   in a child process (this binary re-executed) so that nothing else held
-//!   here inflates it, with the cold open → first result time.
+//!   here inflates it, with the cold open → first result time, the data
+//!   directory's size, the first open after the import (which builds and
+//!   saves the index) and one procedure read by code (issue #20).
 //!
 //! FTS5 setup: in-memory table over (name, field, keywords, code UNINDEXED),
 //! `tokenize = 'unicode61 remove_diacritics 2'`; the query's tokens quoted

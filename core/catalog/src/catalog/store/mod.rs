@@ -199,10 +199,7 @@ impl CatalogStore {
             _ => None,
         };
         let target = self.write_file(bundle, reuse.as_deref(), stop)?;
-        if stop == Some(Step::Written) {
-            return Ok(Installed::Unchanged { version });
-        }
-        if stop == Some(Step::Renamed) {
+        if matches!(stop, Some(Step::Written | Step::Renamed)) {
             return Ok(Installed::Unchanged { version });
         }
         let from = current;
@@ -257,22 +254,19 @@ impl CatalogStore {
         Ok(target)
     }
 
-    /// Removes every file of the directory that is not `keep`'s or
-    /// `previous`'s (older versions, installs that never switched, derived
-    /// files of either, temporary files), and the old layout's keys of any
-    /// other version. Call with the change lock held.
+    /// Removes every file of the directory that is not kept (see
+    /// [`files::is_collected`]: older versions, installs that never switched,
+    /// the previous version's derived files, temporary files), and the old
+    /// layout's keys of versions other than `keep` and `previous`. Call with
+    /// the change lock held.
     fn collect(&self, keep: u64, previous: Option<u64>) -> Result<(), CatalogError> {
-        let kept = |v: u64| v == keep || Some(v) == previous;
         let mut removed = false;
         if let Ok(entries) = std::fs::read_dir(&self.dir) {
             for entry in entries.flatten() {
                 let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let ours = match files::version_of(&name) {
-                    Some(v) => !kept(v),
-                    None => files::is_temporary(&name),
-                };
-                if ours && std::fs::remove_file(entry.path()).is_ok() {
+                if files::is_collected(&name.to_string_lossy(), keep, previous)
+                    && std::fs::remove_file(entry.path()).is_ok()
+                {
                     removed = true;
                 }
             }
@@ -282,7 +276,7 @@ impl CatalogStore {
         }
         let stale: Vec<u64> = legacy::versions(&self.store)?
             .into_iter()
-            .filter(|v| !kept(*v))
+            .filter(|v| *v != keep && Some(*v) != previous)
             .collect();
         if !stale.is_empty() {
             legacy::remove_versions(&self.store, &stale)?;
@@ -305,12 +299,7 @@ impl CatalogStore {
         let dirty = std::fs::read_dir(&self.dir)
             .map(|entries| {
                 entries.flatten().any(|e| {
-                    let name = e.file_name();
-                    let name = name.to_string_lossy();
-                    match files::version_of(&name) {
-                        Some(v) => v != current && Some(v) != previous,
-                        None => files::is_temporary(&name),
-                    }
+                    files::is_collected(&e.file_name().to_string_lossy(), current, previous)
                 })
             })
             .unwrap_or(false);
