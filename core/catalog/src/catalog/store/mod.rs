@@ -199,7 +199,7 @@ impl CatalogStore {
             _ => None,
         };
         let target = self.write_file(bundle, reuse.as_deref(), stop)?;
-        if matches!(stop, Some(Step::Written | Step::Renamed)) {
+        if stop == Some(Step::Written) || stop == Some(Step::Renamed) {
             return Ok(Installed::Unchanged { version });
         }
         let from = current;
