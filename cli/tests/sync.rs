@@ -12,15 +12,39 @@ use std::path::Path;
 /// A complete birth registration's values, shared with the other tests.
 const VALUES: &str = include_str!("../../tests/data/birth-registration.json");
 
+/// Whether any file of the data directory `dir` holds `needle`, the
+/// public catalog's files aside: they are the catalog bundle's content,
+/// zstd-compressed, where a short string such as `rt_` turns up by chance
+/// (`catalog_files_are_only_the_catalog` checks nothing else is there).
 fn files_contain(dir: &Path, needle: &[u8]) -> bool {
+    catalog_files_are_only_the_catalog(dir);
+    contain(dir, needle)
+}
+
+fn contain(dir: &Path, needle: &[u8]) -> bool {
     std::fs::read_dir(dir).unwrap().flatten().any(|e| {
         let p = e.path();
         if p.is_dir() {
-            files_contain(&p, needle)
+            p.file_name().is_some_and(|n| n != "catalog") && contain(&p, needle)
         } else {
             std::fs::read(&p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle))
         }
     })
+}
+
+/// `DIR/catalog/` holds catalog versions (`.hcat`) and their search
+/// indexes (`.idx`), nothing else.
+fn catalog_files_are_only_the_catalog(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir.join("catalog")) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        assert!(
+            name.ends_with(".hcat") || name.ends_with(".idx"),
+            "unexpected file in the catalog directory: {name}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,9 +2,11 @@
 //! switch, reopening, and bad input that must leave the old catalog usable.
 
 use hoso_core::catalog::bundle::Bundle;
+use hoso_core::catalog::parse::parse_record;
+use hoso_core::catalog::source::read_records;
 use hoso_core::catalog::store::{CatalogError, CatalogStore, Installed};
 use hoso_core::catalog::{self, ChannelKind};
-use hoso_core::search::{SearchIndex, SearchQuery};
+use hoso_core::search::{IndexOrigin, Rebuilt, SearchIndex, SearchQuery};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -220,4 +222,127 @@ fn import_writes_the_bundle_the_portal_serves() {
     let again = catalog::import(&other, &out, None).unwrap();
     assert_eq!(again.content_hash, report.content_hash);
     assert_eq!(first_hit(&other, "dang ky khai sinh"), "1.001193");
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                dir_size(&e.path())
+            } else {
+                m.len()
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn the_national_catalog_reads_back_whole_from_a_few_megabytes() {
+    let (dir, store) = imported();
+    let source = read_records(Path::new(SOURCE)).unwrap();
+    let parsed = Bundle::new(1, source.iter().map(parse_record).collect());
+    for p in &parsed.procedures {
+        assert_eq!(&store.procedure(&p.code).unwrap(), p, "{}", p.code);
+    }
+    let bundle = store.bundle().unwrap();
+    assert_eq!(bundle.procedures, parsed.procedures);
+    assert_eq!(
+        catalog::bundle::content_hash(&bundle.procedures),
+        store.current().unwrap().unwrap().content_hash
+    );
+    // The whole data directory, with the saved search index.
+    first_hit(&store, "khai sinh");
+    let size = dir_size(dir.path());
+    assert!(size < 6_000_000, "{size} bytes");
+}
+
+#[test]
+fn search_reads_the_saved_index_from_the_second_open_on() {
+    let (dir, store) = imported();
+    let built = SearchIndex::open(&store).unwrap();
+    assert!(matches!(built.origin(), IndexOrigin::Built(_)));
+    drop(store);
+    // A fresh start of the app.
+    let store = CatalogStore::open(dir.path()).unwrap();
+    let read = SearchIndex::open(&store).unwrap();
+    assert_eq!(read.origin(), IndexOrigin::Saved);
+    for q in [
+        "dang ky khai sinh",
+        "cccd",
+        "1.0042",
+        "so do",
+        "giay phep lai xe",
+    ] {
+        assert_eq!(
+            read.search(&SearchQuery::new(q)),
+            built.search(&SearchQuery::new(q)),
+            "{q}"
+        );
+    }
+    // A new version brings its own index; the old catalog is kept for
+    // rollback (its index, derived, is not), nothing older.
+    let mut ps = store.procedures().unwrap();
+    ps[0].name.push_str(" (mới)");
+    store.install(&Bundle::new(2, ps)).unwrap();
+    let next = SearchIndex::open(&store).unwrap();
+    assert_eq!(next.origin(), IndexOrigin::Built(Rebuilt::Missing));
+    assert_eq!(
+        SearchIndex::open(&store).unwrap().origin(),
+        IndexOrigin::Saved
+    );
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("catalog"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "00000000000000000001.hcat",
+            "00000000000000000002.hcat",
+            "00000000000000000002.idx"
+        ]
+    );
+}
+
+/// A data directory as hoso kept the catalog before catalog files: one
+/// JSON value per procedure in the store's `catalog` tree.
+fn old_layout(dir: &Path, bundle: &Bundle) {
+    use hoso_store::storage::{Changes, Store};
+    let store = Store::open(dir).unwrap();
+    let prefix = format!("v/{:020}/", bundle.info.version);
+    let mut c = Changes::default();
+    c.put(
+        "catalog",
+        format!("{prefix}info"),
+        serde_json::to_vec(&bundle.info).unwrap(),
+    );
+    for p in &bundle.procedures {
+        c.put(
+            "catalog",
+            format!("{prefix}p/{}", p.code),
+            serde_json::to_vec(p).unwrap(),
+        );
+    }
+    c.put("catalog", "current", bundle.info.version.to_be_bytes());
+    store.commit(&c).unwrap();
+}
+
+#[test]
+fn a_data_directory_of_the_old_layout_keeps_its_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = read_records(Path::new(SOURCE)).unwrap();
+    let bundle = Bundle::new(3, source.iter().map(parse_record).collect());
+    old_layout(dir.path(), &bundle);
+    let store = CatalogStore::open(dir.path()).unwrap();
+    assert!(dir
+        .path()
+        .join("catalog/00000000000000000003.hcat")
+        .is_file());
+    assert_eq!(store.current().unwrap().unwrap(), bundle.info);
+    assert_eq!(store.bundle().unwrap(), bundle);
+    assert_still_usable(&store, 3);
 }

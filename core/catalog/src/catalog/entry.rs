@@ -6,6 +6,12 @@
 use super::{Level, Procedure};
 use serde::{Deserialize, Serialize};
 
+/// The fingerprint of the code that derives entries and builds the search
+/// index from them (`build.rs`: this file, the model, search, folding, the
+/// synonym table). Entries saved with another fingerprint are derived again
+/// from the procedures.
+pub(crate) const FINGERPRINT: &str = env!("HOSO_SEARCH_FINGERPRINT");
+
 /// What the index keeps of one procedure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchEntry {

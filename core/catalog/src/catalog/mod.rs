@@ -5,7 +5,7 @@
 
 pub mod bundle;
 pub mod delta;
-mod entry;
+pub(crate) mod entry;
 mod import;
 mod model;
 pub mod parse;

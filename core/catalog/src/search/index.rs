@@ -8,10 +8,11 @@ use super::vocab::Vocab;
 use super::SearchEntry;
 use crate::catalog::Level;
 use crate::text::fold;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One document's presence in one term's posting list.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct Posting {
     pub doc: u32,
     /// Occurrences in the procedure name (saturated at 255).
@@ -22,6 +23,7 @@ pub(crate) struct Posting {
     pub(crate) in_field: bool,
 }
 
+#[derive(Serialize, Deserialize)]
 pub(crate) struct Doc {
     pub code: Box<str>,
     pub name: Box<str>,
@@ -38,6 +40,9 @@ pub(crate) struct Doc {
     pub(crate) for_individuals: bool,
 }
 
+// Persisted as it is (`persist`): a field added here is saved and read
+// with the rest, and the engine fingerprint changes with this file.
+#[derive(Serialize, Deserialize)]
 pub struct Index {
     pub docs: Vec<Doc>,
     pub(crate) vocab: Vocab,
@@ -248,6 +253,45 @@ impl Index {
                 .is_some_and(|g| self.bigram_docs(g).len() >= PHRASE_MIN_DOCS),
             _ => false,
         }
+    }
+
+    /// Checks what lookups index by (an index read from disk is hostile):
+    /// every id and range in bounds, so searching it cannot panic.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        self.vocab.check()?;
+        let (terms, docs) = (self.vocab.len(), self.docs.len());
+        if self.offsets.len() != terms + 1
+            || self.offsets.first() != Some(&0)
+            || self.offsets.windows(2).any(|w| w[0] > w[1])
+            || self.offsets.last().map(|&o| o as usize) != Some(self.postings.len())
+        {
+            return Err("posting offsets out of bounds".into());
+        }
+        if self.postings.iter().any(|p| p.doc as usize >= docs) {
+            return Err("a posting names no document".into());
+        }
+        if self.idf.len() != terms || self.name_norm.len() != docs {
+            return Err("term or document weights of another length".into());
+        }
+        if self.codes.iter().any(|(_, d)| *d as usize >= docs)
+            || self.codes.windows(2).any(|w| w[0].0 > w[1].0)
+        {
+            return Err("code table out of bounds or order".into());
+        }
+        let pairs = self.bigrams.len();
+        if self.bigrams.windows(2).any(|w| w[0] >= w[1])
+            || self.bigram_offsets.len() != pairs + 1
+            || self.bigram_offsets.first() != Some(&0)
+            || self.bigram_offsets.windows(2).any(|w| w[0] > w[1])
+            || self.bigram_offsets.last().map(|&o| o as usize) != Some(self.bigram_docs.len())
+            || self.bigram_idf.len() != pairs
+        {
+            return Err("bigram table out of bounds or order".into());
+        }
+        if self.bigram_docs.iter().any(|&d| d as usize >= docs) {
+            return Err("a bigram names no document".into());
+        }
+        Ok(())
     }
 
     pub(crate) fn postings(&self, term: u32) -> &[Posting] {

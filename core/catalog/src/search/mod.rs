@@ -4,6 +4,7 @@
 //! abbreviations from a maintained synonym table.
 
 mod index;
+mod persist;
 mod query;
 mod rank;
 mod synonyms;
@@ -15,6 +16,7 @@ mod words;
 use crate::catalog::store::{CatalogError, CatalogStore};
 use crate::catalog::Level;
 pub use crate::catalog::SearchEntry;
+pub use persist::Rebuilt;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -62,6 +64,19 @@ pub struct SearchIndex {
     synonyms: synonyms::Synonyms,
     words: words::QueryWords,
     scratch: Mutex<Vec<rank::Scratch>>,
+    origin: IndexOrigin,
+}
+
+/// Where an index came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexOrigin {
+    /// Read from the index saved for this catalog by this engine.
+    Saved,
+    /// Built from the catalog's procedures (and saved for next time, if
+    /// that could be done), because the saved one could not be used.
+    Built(Rebuilt),
+    /// Built from entries the caller gave ([`SearchIndex::build`]).
+    Entries,
 }
 
 /// Score given to an exact code match, above any text score.
@@ -69,19 +84,42 @@ const CODE_EXACT: f32 = 1000.0;
 const CODE_PREFIX: f32 = 500.0;
 
 impl SearchIndex {
-    /// The index of the catalog installed in `store` (built from its
-    /// compact search entries, without reading the procedures).
+    /// The index of the catalog installed in `store`: the one saved for it
+    /// when there is a usable one (`persist`), else built from its
+    /// procedures and saved.
     pub fn open(store: &CatalogStore) -> Result<SearchIndex, CatalogError> {
-        Ok(SearchIndex::build(&store.search_entries()?))
+        let current = store.current_catalog()?.ok_or(CatalogError::NoCatalog)?;
+        let info = current.info()?;
+        let path = store.derived_path(info.version, persist::EXT);
+        let (index, origin) = match persist::load(&path, &info) {
+            Ok(index) => (index, IndexOrigin::Saved),
+            Err(why) => {
+                let index = index::Index::build(&current.search_entries()?);
+                // A cache: when it cannot be saved, the next open builds again.
+                let _ = persist::save(&path, &info, &index);
+                (index, IndexOrigin::Built(why))
+            }
+        };
+        Ok(SearchIndex::with(index, origin))
     }
 
     pub fn build(entries: &[SearchEntry]) -> SearchIndex {
+        SearchIndex::with(index::Index::build(entries), IndexOrigin::Entries)
+    }
+
+    fn with(index: index::Index, origin: IndexOrigin) -> SearchIndex {
         SearchIndex {
-            index: index::Index::build(entries),
+            index,
             synonyms: synonyms::Synonyms::built_in(),
             words: words::QueryWords::built_in(),
             scratch: Mutex::new(Vec::new()),
+            origin,
         }
+    }
+
+    /// Where this index came from.
+    pub fn origin(&self) -> IndexOrigin {
+        self.origin
     }
 
     /// How many procedures the index holds.

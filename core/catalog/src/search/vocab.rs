@@ -3,12 +3,14 @@
 //! last through a SymSpell-style table of single-character deletions so a
 //! typo costs a few hash lookups instead of a scan of the vocabulary.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Shortest term that typo matching applies to; shorter syllables have too
 /// many one-edit neighbours to guess from.
 const MIN_TYPO_LEN: usize = 3;
 
+#[derive(Serialize, Deserialize)]
 pub(crate) struct Vocab {
     /// Sorted terms; a term's id is its position.
     terms: Vec<Box<str>>,
@@ -37,6 +39,24 @@ impl Vocab {
             }
         }
         Vocab { terms, deletions }
+    }
+
+    /// Checks a vocabulary read from disk: terms strictly sorted (lookups
+    /// are binary searches), every deletion naming a term.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        if self.terms.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("vocabulary out of order".into());
+        }
+        let n = self.terms.len();
+        if self
+            .deletions
+            .values()
+            .flatten()
+            .any(|&id| id as usize >= n)
+        {
+            return Err("a deletion names no term".into());
+        }
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
