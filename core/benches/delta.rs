@@ -24,7 +24,6 @@ use hoso_core::catalog::source::read_records;
 use hoso_core::catalog::store::CatalogStore;
 use hoso_core::catalog::Procedure;
 use hoso_core::wire::{CatalogDelta, DeltaFormat};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -56,29 +55,8 @@ fn next_version(v1: &Bundle) -> Bundle {
     Bundle::new(v1.info.version + 1, procedures)
 }
 
-fn canonical(p: &Procedure) -> Vec<u8> {
-    serde_json::to_vec(p).unwrap_or_default()
-}
-
-/// The portal's diff (`portal/src/catalog/delta.rs::diff`).
 fn diff<'a>(from: &BundleInfo, old: &[Procedure], to: &'a Bundle) -> CatalogDelta<&'a Procedure> {
-    let old: BTreeMap<&str, &Procedure> = old.iter().map(|p| (p.code.as_str(), p)).collect();
-    let new: BTreeMap<&str, &Procedure> =
-        to.procedures.iter().map(|p| (p.code.as_str(), p)).collect();
-    let mut added = Vec::new();
-    let mut changed = Vec::new();
-    for (code, p) in &new {
-        match old.get(code) {
-            None => added.push(*p),
-            Some(o) if canonical(o) != canonical(p) => changed.push(*p),
-            Some(_) => {}
-        }
-    }
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|c| !new.contains_key(*c))
-        .map(|c| c.to_string())
-        .collect();
+    let changes = hoso_core::catalog::delta::changes(old, &to.procedures);
     CatalogDelta {
         format: DeltaFormat::HosoCatalogDelta,
         format_version: hoso_core::wire::catalog::FORMAT_VERSION,
@@ -88,9 +66,9 @@ fn diff<'a>(from: &BundleInfo, old: &[Procedure], to: &'a Bundle) -> CatalogDelt
         content_hash: to.info.content_hash.clone(),
         procedure_count: to.info.procedure_count as u64,
         created_at: to.info.created_at,
-        added,
-        changed,
-        removed,
+        added: changes.added,
+        changed: changes.changed,
+        removed: changes.removed,
     }
 }
 

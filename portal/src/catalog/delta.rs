@@ -6,7 +6,6 @@ use super::short_hash;
 use hoso_core::catalog::bundle::{Bundle, BundleInfo};
 use hoso_core::catalog::Procedure;
 use hoso_wire::{CatalogDelta, DeltaFormat};
-use std::collections::BTreeMap;
 use std::io::Write;
 
 /// A delta ready to send.
@@ -17,33 +16,13 @@ pub(crate) struct EncodedDelta {
     pub etag: String,
 }
 
-fn canonical(p: &Procedure) -> Vec<u8> {
-    serde_json::to_vec(p).unwrap_or_default()
-}
-
 /// The changes from `from` (its info and procedures) to `to`.
 pub(crate) fn diff<'a>(
     from: &BundleInfo,
     old: &[Procedure],
     to: &'a Bundle,
 ) -> CatalogDelta<&'a Procedure> {
-    let old: BTreeMap<&str, &Procedure> = old.iter().map(|p| (p.code.as_str(), p)).collect();
-    let new: BTreeMap<&str, &Procedure> =
-        to.procedures.iter().map(|p| (p.code.as_str(), p)).collect();
-    let mut added = Vec::new();
-    let mut changed = Vec::new();
-    for (code, p) in &new {
-        match old.get(code) {
-            None => added.push(*p),
-            Some(o) if canonical(o) != canonical(p) => changed.push(*p),
-            Some(_) => {}
-        }
-    }
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|c| !new.contains_key(*c))
-        .map(|c| c.to_string())
-        .collect();
+    let changes = hoso_core::catalog::delta::changes(old, &to.procedures);
     CatalogDelta {
         format: DeltaFormat::HosoCatalogDelta,
         format_version: hoso_wire::catalog::FORMAT_VERSION,
@@ -53,9 +32,9 @@ pub(crate) fn diff<'a>(
         content_hash: to.info.content_hash.clone(),
         procedure_count: to.info.procedure_count as u64,
         created_at: to.info.created_at,
-        added,
-        changed,
-        removed,
+        added: changes.added,
+        changed: changes.changed,
+        removed: changes.removed,
     }
 }
 

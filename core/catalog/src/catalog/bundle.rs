@@ -7,13 +7,12 @@
 //! gzip bomb or a hostile portal costs at most the limits, never memory the
 //! size of what it claims.
 
+use super::raw_array::RawArray;
 use super::Procedure;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use hoso_store::limits::{self, Bounded, LimitError};
-use serde::de::{IgnoredAny, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
+use serde::{Deserialize, Serialize};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
@@ -241,45 +240,7 @@ struct Incoming<'a> {
     procedure_count: usize,
     created_at: u64,
     #[serde(borrow)]
-    procedures: RawProcedures<'a>,
-}
-
-/// Up to [`limits::CATALOG_PROCEDURES_MAX`] procedures as raw text, and how
-/// many the array held: the ones past the limit are skipped unkept, so a
-/// huge array of tiny values cannot allocate a slot each.
-struct RawProcedures<'a> {
-    raw: Vec<&'a RawValue>,
-    total: usize,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for RawProcedures<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Items;
-        impl<'de> Visitor<'de> for Items {
-            type Value = RawProcedures<'de>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an array of procedures")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut raw = Vec::new();
-                let mut total = 0usize;
-                while total < limits::CATALOG_PROCEDURES_MAX {
-                    match seq.next_element::<&'de RawValue>()? {
-                        Some(item) => raw.push(item),
-                        None => return Ok(RawProcedures { raw, total }),
-                    }
-                    total += 1;
-                }
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    total = total.saturating_add(1);
-                }
-                Ok(RawProcedures { raw, total })
-            }
-        }
-        deserializer.deserialize_seq(Items)
-    }
+    procedures: RawArray<'a>,
 }
 
 /// True when `path` starts like a bundle (gzip whose JSON opens with the

@@ -17,12 +17,12 @@
 //! caller takes the full bundle instead.
 
 use super::bundle::{content_hash, Bundle, BundleInfo};
+use super::raw_array::RawArray;
 use super::Procedure;
 use flate2::read::MultiGzDecoder;
 use hoso_store::error::{Classified, ErrorKind};
 use hoso_store::limits::{self, Bounded, LimitError};
-use serde::de::{IgnoredAny, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
@@ -317,47 +317,45 @@ struct Incoming<'a> {
     procedure_count: u64,
     created_at: u64,
     #[serde(borrow)]
-    added: RawEntries<'a>,
+    added: RawArray<'a>,
     #[serde(borrow)]
-    changed: RawEntries<'a>,
+    changed: RawArray<'a>,
     #[serde(borrow)]
-    removed: RawEntries<'a>,
+    removed: RawArray<'a>,
 }
 
-/// Up to [`limits::CATALOG_PROCEDURES_MAX`] entries as raw text, and how
-/// many the array held: the ones past the limit are skipped unkept.
-struct RawEntries<'a> {
-    raw: Vec<&'a RawValue>,
-    total: usize,
+/// What differs between two versions' procedures: those added, those whose
+/// canonical JSON changed, in code order, and the codes removed. The portal
+/// builds its deltas from it.
+pub struct Changes<'a> {
+    pub added: Vec<&'a Procedure>,
+    pub changed: Vec<&'a Procedure>,
+    pub removed: Vec<String>,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for RawEntries<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Items;
-        impl<'de> Visitor<'de> for Items {
-            type Value = RawEntries<'de>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an array")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut raw = Vec::new();
-                let mut total = 0usize;
-                while total < limits::CATALOG_PROCEDURES_MAX {
-                    match seq.next_element::<&'de RawValue>()? {
-                        Some(item) => raw.push(item),
-                        None => return Ok(RawEntries { raw, total }),
-                    }
-                    total += 1;
-                }
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    total = total.saturating_add(1);
-                }
-                Ok(RawEntries { raw, total })
-            }
+/// The changes from `old` to `new`.
+pub fn changes<'a>(old: &[Procedure], new: &'a [Procedure]) -> Changes<'a> {
+    let canonical = |p: &Procedure| serde_json::to_vec(p).unwrap_or_default();
+    let old: BTreeMap<&str, &Procedure> = old.iter().map(|p| (p.code.as_str(), p)).collect();
+    let new: BTreeMap<&str, &'a Procedure> = new.iter().map(|p| (p.code.as_str(), p)).collect();
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    for (code, p) in &new {
+        match old.get(code) {
+            None => added.push(*p),
+            Some(o) if canonical(o) != canonical(p) => changed.push(*p),
+            Some(_) => {}
         }
-        deserializer.deserialize_seq(Items)
+    }
+    let removed = old
+        .keys()
+        .filter(|c| !new.contains_key(*c))
+        .map(|c| c.to_string())
+        .collect();
+    Changes {
+        added,
+        changed,
+        removed,
     }
 }
 

@@ -9,6 +9,7 @@ pub(crate) mod entry;
 mod import;
 mod model;
 pub mod parse;
+mod raw_array;
 pub mod source;
 pub mod stats;
 pub mod store;
