@@ -81,6 +81,7 @@ fn entries() -> &'static [SearchEntry] {
                     levels: levels.to_vec(),
                     online,
                     keywords: results.iter().map(|r| r.to_string()).collect(),
+                    for_individuals: online,
                 },
             )
             .collect()
