@@ -289,19 +289,23 @@ async fn a_version_the_portal_does_not_keep_takes_the_bundle() {
     assert_eq!(whole_and_searchable(held.path()), 2);
 }
 
+/// The delta from version 1 as the proxy passes it (gzip).
+async fn delta_through(proxy: &Proxy) -> hoso_core::client::Answer {
+    let http = PortalClient::new(&proxy.base).unwrap();
+    http.send(
+        http.request(Method::GET, "/v1/catalog/delta?since=1")
+            .header("Accept-Encoding", "gzip"),
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delta_cut_off_on_the_network_leaves_the_catalog_held() {
     let (_tp, proxy, device) = device_behind_by_one().await;
     // The delta's whole answer through the proxy, to cut it at points
     // through its head and body.
-    let http = PortalClient::new(&proxy.base).unwrap();
-    let delta = http
-        .send(
-            http.request(Method::GET, "/v1/catalog/delta?since=1")
-                .header("Accept-Encoding", "gzip"),
-        )
-        .await
-        .unwrap();
+    let delta = delta_through(&proxy).await;
     let total = proxy.take_bytes() as usize;
     let body = delta.body.len();
     let head = total - body;
@@ -333,14 +337,7 @@ async fn a_delta_cut_off_on_the_network_leaves_the_catalog_held() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metered_takes_a_delta_under_the_limit_only() {
     let (_tp, proxy, device) = device_behind_by_one().await;
-    let http = PortalClient::new(&proxy.base).unwrap();
-    let delta = http
-        .send(
-            http.request(Method::GET, "/v1/catalog/delta?since=1")
-                .header("Accept-Encoding", "gzip"),
-        )
-        .await
-        .unwrap();
+    let delta = delta_through(&proxy).await;
     let size = delta.body.len() as u64;
 
     let tight = UpdateOptions {
@@ -382,17 +379,9 @@ async fn metered_takes_a_delta_under_the_limit_only() {
 /// Inert unless `HOSO_DELTA_CHILD` is set.
 #[test]
 fn delta_child() {
-    if std::env::var(CHILD).is_err() {
+    let Some(kill::ChildEnv { dir, base, rt, .. }) = kill::child_env(CHILD) else {
         return;
-    }
-    let dir = PathBuf::from(std::env::var("HOSO_CHAOS_DIR").unwrap());
-    let base = std::env::var("HOSO_CHAOS_PORTAL").unwrap();
-    println!();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    };
     let catalog = CatalogStore::open(&dir).unwrap();
     let receipts = Receipts::open(&dir, &KEY).unwrap();
     let client = PortalClient::new(&base).unwrap();

@@ -7,11 +7,11 @@
 //! gzip bomb or a hostile portal costs at most the limits, never memory the
 //! size of what it claims.
 
-use super::raw_array::RawArray;
+use super::framed::{self, Framing, RawArray};
 use super::Procedure;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
-use hoso_store::limits::{self, Bounded, LimitError};
+use hoso_store::limits::{self, LimitError};
 use serde::{Deserialize, Serialize};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -71,6 +71,20 @@ pub enum BundleError {
     Limit(#[from] LimitError),
     #[error("gói chứa hơn {max} thủ tục / the bundle holds more than {max} procedures")]
     TooManyProcedures { max: usize },
+}
+
+impl From<Framing> for BundleError {
+    fn from(f: Framing) -> BundleError {
+        match f {
+            Framing::Corrupt(reason) => BundleError::Corrupt(reason),
+            Framing::Limit(limit) => BundleError::Limit(limit),
+            Framing::Foreign => BundleError::NotABundle,
+            Framing::Unsupported { found } => BundleError::UnsupportedFormat {
+                found,
+                supported: FORMAT_VERSION,
+            },
+        }
+    }
 }
 
 impl Bundle {
@@ -141,39 +155,21 @@ impl Bundle {
     /// [`limits::CATALOG_BUNDLE_BYTES`] compressed and
     /// [`limits::CATALOG_BUNDLE_JSON_BYTES`] decompressed.
     pub fn from_reader(reader: impl Read) -> Result<Bundle, BundleError> {
-        let compressed = Bounded::new(reader, limits::CATALOG_BUNDLE_BYTES, limits::CATALOG_BUNDLE);
-        let mut json = Vec::new();
-        limits::read_bounded_into(
-            MultiGzDecoder::new(compressed),
-            limits::CATALOG_BUNDLE_JSON_BYTES,
-            limits::CATALOG_BUNDLE_JSON,
-            &mut json,
-        )
-        .map_err(|e| match e {
-            // Not gzip, or cut short: the decoder's own error.
-            LimitError::Io { source, .. } => BundleError::Corrupt(source.to_string()),
-            over => BundleError::Limit(over),
-        })?;
+        let json = framed::gunzip_json(
+            reader,
+            (limits::CATALOG_BUNDLE_BYTES, limits::CATALOG_BUNDLE),
+            (
+                limits::CATALOG_BUNDLE_JSON_BYTES,
+                limits::CATALOG_BUNDLE_JSON,
+            ),
+        )?;
         Bundle::from_json(&json)
     }
 
     /// Verifies a bundle's decompressed JSON. Procedures stay raw text
     /// until the head is checked, and each is bounded before it is parsed.
     fn from_json(json: &[u8]) -> Result<Bundle, BundleError> {
-        let marker: Marker = serde_json::from_slice(json).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => BundleError::NotABundle,
-            _ => BundleError::Corrupt(e.to_string()),
-        })?;
-        if marker.format.as_deref() != Some(FORMAT) {
-            return Err(BundleError::NotABundle);
-        }
-        let found = marker.format_version.unwrap_or(0);
-        if found != u64::from(FORMAT_VERSION) {
-            return Err(BundleError::UnsupportedFormat {
-                found: u32::try_from(found).unwrap_or(u32::MAX),
-                supported: FORMAT_VERSION,
-            });
-        }
+        framed::check_format(json, FORMAT, FORMAT_VERSION)?;
         let file: Incoming<'_> =
             serde_json::from_slice(json).map_err(|e| BundleError::Corrupt(e.to_string()))?;
         if file.procedures.total > limits::CATALOG_PROCEDURES_MAX {
@@ -187,20 +183,7 @@ impl Bundle {
                 actual: file.procedures.total,
             });
         }
-        let mut procedures = Vec::with_capacity(file.procedures.raw.len());
-        for raw in file.procedures.raw {
-            let text = raw.get();
-            if u64::try_from(text.len()).unwrap_or(u64::MAX) > limits::CATALOG_PROCEDURE_BYTES {
-                return Err(BundleError::Limit(LimitError::TooLarge {
-                    what: limits::CATALOG_PROCEDURE,
-                    limit: limits::CATALOG_PROCEDURE_BYTES,
-                }));
-            }
-            procedures.push(
-                serde_json::from_str::<Procedure>(text)
-                    .map_err(|e| BundleError::Corrupt(e.to_string()))?,
-            );
-        }
+        let procedures = framed::procedures(&file.procedures.raw)?;
         let actual = content_hash(&procedures);
         if actual != file.content_hash {
             return Err(BundleError::HashMismatch {
@@ -218,16 +201,6 @@ impl Bundle {
             procedures,
         })
     }
-}
-
-/// The format fields alone, read first (everything else is skipped
-/// without being kept).
-#[derive(Deserialize)]
-struct Marker {
-    #[serde(default)]
-    format: Option<String>,
-    #[serde(default)]
-    format_version: Option<u64>,
 }
 
 /// A bundle as read: the head parsed, procedures still raw JSON text

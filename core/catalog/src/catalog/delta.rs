@@ -17,13 +17,11 @@
 //! caller takes the full bundle instead.
 
 use super::bundle::{content_hash, Bundle, BundleInfo};
-use super::raw_array::RawArray;
+use super::framed::{self, Framing, RawArray};
 use super::Procedure;
-use flate2::read::MultiGzDecoder;
 use hoso_store::error::{Classified, ErrorKind};
-use hoso_store::limits::{self, Bounded, LimitError};
+use hoso_store::limits::{self, LimitError};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 
@@ -87,6 +85,20 @@ pub enum DeltaError {
     HashMismatch { declared: String, actual: String },
 }
 
+impl From<Framing> for DeltaError {
+    fn from(f: Framing) -> DeltaError {
+        match f {
+            Framing::Corrupt(reason) => DeltaError::Corrupt(reason),
+            Framing::Limit(limit) => DeltaError::Limit(limit),
+            Framing::Foreign => DeltaError::NotADelta,
+            Framing::Unsupported { found } => DeltaError::UnsupportedFormat {
+                found,
+                supported: FORMAT_VERSION,
+            },
+        }
+    }
+}
+
 impl DeltaError {
     /// A stable machine code for the error.
     pub fn code(&self) -> &'static str {
@@ -135,19 +147,11 @@ impl Delta {
     /// [`limits::CATALOG_DELTA_BYTES`] compressed and
     /// [`limits::CATALOG_DELTA_JSON_BYTES`] decompressed.
     pub fn from_reader(reader: impl Read) -> Result<Delta, DeltaError> {
-        let compressed = Bounded::new(reader, limits::CATALOG_DELTA_BYTES, limits::CATALOG_DELTA);
-        let mut json = Vec::new();
-        limits::read_bounded_into(
-            MultiGzDecoder::new(compressed),
-            limits::CATALOG_DELTA_JSON_BYTES,
-            limits::CATALOG_DELTA_JSON,
-            &mut json,
-        )
-        .map_err(|e| match e {
-            // Not gzip, or cut short: the decoder's own error.
-            LimitError::Io { source, .. } => DeltaError::Corrupt(source.to_string()),
-            over => DeltaError::Limit(over),
-        })?;
+        let json = framed::gunzip_json(
+            reader,
+            (limits::CATALOG_DELTA_BYTES, limits::CATALOG_DELTA),
+            (limits::CATALOG_DELTA_JSON_BYTES, limits::CATALOG_DELTA_JSON),
+        )?;
         Delta::from_json(&json)
     }
 
@@ -155,20 +159,7 @@ impl Delta {
     /// entries stay raw text until counted, and each procedure is bounded
     /// before it is parsed.
     fn from_json(json: &[u8]) -> Result<Delta, DeltaError> {
-        let marker: Marker = serde_json::from_slice(json).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => DeltaError::NotADelta,
-            _ => DeltaError::Corrupt(e.to_string()),
-        })?;
-        if marker.format.as_deref() != Some(FORMAT) {
-            return Err(DeltaError::NotADelta);
-        }
-        let found = marker.format_version.unwrap_or(0);
-        if found != u64::from(FORMAT_VERSION) {
-            return Err(DeltaError::UnsupportedFormat {
-                found: u32::try_from(found).unwrap_or(u32::MAX),
-                supported: FORMAT_VERSION,
-            });
-        }
+        framed::check_format(json, FORMAT, FORMAT_VERSION)?;
         let body: Incoming<'_> =
             serde_json::from_slice(json).map_err(|e| DeltaError::Corrupt(e.to_string()))?;
         let entries = body
@@ -196,8 +187,8 @@ impl Delta {
                 procedure_count,
                 created_at: body.created_at,
             },
-            added: procedures(&body.added.raw)?,
-            changed: procedures(&body.changed.raw)?,
+            added: framed::procedures(&body.added.raw)?,
+            changed: framed::procedures(&body.changed.raw)?,
             removed: body
                 .removed
                 .raw
@@ -279,31 +270,6 @@ impl Delta {
             procedures,
         })
     }
-}
-
-/// Parses raw procedures, each within [`limits::CATALOG_PROCEDURE_BYTES`].
-fn procedures(raw: &[&RawValue]) -> Result<Vec<Procedure>, DeltaError> {
-    raw.iter()
-        .map(|raw| {
-            let text = raw.get();
-            if u64::try_from(text.len()).unwrap_or(u64::MAX) > limits::CATALOG_PROCEDURE_BYTES {
-                return Err(DeltaError::Limit(LimitError::TooLarge {
-                    what: limits::CATALOG_PROCEDURE,
-                    limit: limits::CATALOG_PROCEDURE_BYTES,
-                }));
-            }
-            serde_json::from_str::<Procedure>(text).map_err(|e| DeltaError::Corrupt(e.to_string()))
-        })
-        .collect()
-}
-
-/// The format fields alone, read first.
-#[derive(Deserialize)]
-struct Marker {
-    #[serde(default)]
-    format: Option<String>,
-    #[serde(default)]
-    format_version: Option<u64>,
 }
 
 /// A delta as read: the head parsed, entries still raw JSON text borrowed

@@ -6,10 +6,10 @@
 pub mod bundle;
 pub mod delta;
 pub(crate) mod entry;
+mod framed;
 mod import;
 mod model;
 pub mod parse;
-mod raw_array;
 pub mod source;
 pub mod stats;
 pub mod store;

@@ -95,7 +95,12 @@ pub fn plan(text: &str, index: &Index, synonyms: &Synonyms, table: &QueryWords) 
         .filter(|&i| roles[i] != Role::NoIntent)
         .collect();
     let kept_words: Vec<String> = kept.iter().map(|&i| spelled[i].clone()).collect();
-    for mut m in synonyms.find(&kept_words) {
+    let across = if kept.len() < words.len() {
+        synonyms.find(&kept_words)
+    } else {
+        Vec::new()
+    };
+    for mut m in across {
         let (first, last) = (kept[m.start], kept[m.start + m.len - 1]);
         m.start = first;
         m.len = last + 1 - first;
