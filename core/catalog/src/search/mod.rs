@@ -18,7 +18,6 @@ use crate::catalog::Level;
 pub use crate::catalog::SearchEntry;
 pub use persist::Rebuilt;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// A search request.
@@ -79,10 +78,6 @@ pub enum IndexOrigin {
     Entries,
 }
 
-/// Score given to an exact code match, above any text score.
-const CODE_EXACT: f32 = 1000.0;
-const CODE_PREFIX: f32 = 500.0;
-
 impl SearchIndex {
     /// The index of the catalog installed in `store`: the one saved for it
     /// when there is a usable one (`persist`), else built from its
@@ -136,41 +131,20 @@ impl SearchIndex {
             return Vec::new();
         }
         let plan = query::plan(&query.text, &self.index, &self.synonyms, &self.words);
-        let mut best: HashMap<u32, f32> = HashMap::new();
-        for code in &plan.codes {
-            for doc in self.index.codes_with_prefix(code) {
-                let exact = self.index.docs[doc as usize].code.as_ref() == code;
-                best.insert(doc, if exact { CODE_EXACT } else { CODE_PREFIX });
-            }
-        }
         let mut scratch = self
             .scratch
             .lock()
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(|| rank::Scratch::new(self.index.docs.len()));
-        for variant in &plan.variants {
-            let mut text_scores = HashMap::new();
-            rank::score_variant(
-                &self.index,
-                variant,
-                plan.markers,
-                &mut scratch,
-                &mut text_scores,
-            );
-            for (doc, s) in text_scores {
-                let e = best.entry(doc).or_insert(0.0);
-                // A code match stays on top; words typed with it order ties.
-                *e = if *e >= CODE_PREFIX { *e + s } else { e.max(s) };
-            }
-        }
+        let found = rank::score(&self.index, &plan, &mut scratch);
         if let Ok(mut pool) = self.scratch.lock() {
             pool.push(scratch);
         }
 
         let field_filter = query.field.as_deref().map(crate::text::fold);
         let level_bit = query.level.map(index::level_bit);
-        let mut hits: Vec<(u32, f32)> = best
+        let mut hits: Vec<(u32, f32)> = found
             .into_iter()
             .filter(|&(doc, _)| {
                 let d = &self.index.docs[doc as usize];

@@ -4,11 +4,10 @@
 //! the query explains — which is what puts the general, most-used procedure
 //! ("Thủ tục đăng ký khai sinh") above its narrow variants.
 
-use super::index::{level_bit, Index, BM25_K1};
-use super::query::Slot;
+use super::index::{level_bit, Index, Posting, BM25_K1};
+use super::query::{Plan, Slot};
 use super::variants;
 use crate::catalog::Level;
-use std::collections::HashMap;
 
 /// Weight of a match in the field / result names relative to the name.
 const OTHER_WEIGHT: f32 = 0.3;
@@ -39,7 +38,16 @@ pub(crate) struct Scratch {
     /// Best bigram score per document for the pair being scored.
     pair_best: Vec<f32>,
     pair_seen: Vec<u32>,
+    /// Best score so far per document over the code matches and every
+    /// variant ([`UNSCORED`] where none), and the documents that have one.
+    best: Vec<f32>,
+    scored: Vec<u32>,
+    /// One variant's reranked candidates.
+    candidates: Vec<(u32, f32)>,
 }
+
+/// `Scratch::best` of a document nothing scored (scores are never negative).
+const UNSCORED: f32 = -1.0;
 
 impl Scratch {
     pub fn new(docs: usize) -> Scratch {
@@ -52,39 +60,90 @@ impl Scratch {
             masks: Vec::new(),
             pair_best: vec![0.0; docs],
             pair_seen: Vec::new(),
+            best: vec![UNSCORED; docs],
+            scored: Vec::new(),
+            candidates: Vec::new(),
+        }
+    }
+
+    /// Raises `doc`'s best score to `score` (a code match stays on top, and
+    /// words typed with it order ties).
+    fn offer(&mut self, doc: u32, score: f32) {
+        let held = &mut self.best[doc as usize];
+        if *held == UNSCORED {
+            self.scored.push(doc);
+            *held = score;
+        } else if *held >= CODE_PREFIX {
+            *held += score;
+        } else if score > *held {
+            *held = score;
         }
     }
 }
 
-/// Scores one query variant; raises `best[doc]` where this variant scores higher.
-pub(crate) fn score_variant(
-    index: &Index,
-    slots: &[Slot],
-    query_markers: u32,
-    scratch: &mut Scratch,
-    best: &mut HashMap<u32, f32>,
-) {
+/// Score given to an exact code match, above any text score.
+const CODE_EXACT: f32 = 1000.0;
+const CODE_PREFIX: f32 = 500.0;
+
+/// Every document the plan finds with its best score (code matches first,
+/// then the best of the query's variants), in no order; `scratch` is left
+/// clean for the next search.
+pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u32, f32)> {
+    for code in &plan.codes {
+        for doc in index.codes_with_prefix(code) {
+            let exact = index.docs[doc as usize].code.as_ref() == code;
+            let s = if exact { CODE_EXACT } else { CODE_PREFIX };
+            let held = &mut scratch.best[doc as usize];
+            if *held == UNSCORED {
+                scratch.scored.push(doc);
+            }
+            *held = s;
+        }
+    }
+    for variant in &plan.variants {
+        score_variant(index, variant, plan.markers, scratch);
+        for i in 0..scratch.candidates.len() {
+            let (doc, s) = scratch.candidates[i];
+            scratch.offer(doc, s);
+        }
+    }
+    let found = scratch
+        .scored
+        .iter()
+        .map(|&doc| (doc, scratch.best[doc as usize]))
+        .collect();
+    for &doc in &scratch.scored {
+        scratch.best[doc as usize] = UNSCORED;
+    }
+    scratch.scored.clear();
+    found
+}
+
+/// Scores one query variant into `scratch.candidates`.
+fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mut Scratch) {
+    scratch.candidates.clear();
     let importance: f32 = slots.iter().map(|s| s.importance).sum();
     if importance == 0.0 {
         return;
     }
     for slot in slots {
-        for &(term, weight) in &slot.alternatives {
-            let idf = index.idf.get(term as usize).copied().unwrap_or(0.0);
+        let counts = slot.importance.max(0.5);
+        if let [(term, weight)] = slot.alternatives[..] {
+            // One term: each document appears once, so it adds directly.
             for p in index.postings(term) {
                 let d = p.doc as usize;
-                let tf = f32::from(p.in_name);
-                let name_part = if tf > 0.0 {
-                    tf * (BM25_K1 + 1.0) / (tf + index.name_norm[d])
-                } else {
-                    0.0
-                };
-                let other_part = if p.in_other { OTHER_WEIGHT } else { 0.0 };
-                // A word of the procedure's field (lĩnh vực) says the query is
-                // in its domain, on top of where else it matched.
-                let field_part = if p.in_field { FIELD_WEIGHT } else { 0.0 };
-                let s = (weight * idf * (name_part.max(other_part) + field_part))
-                    .max(f32::MIN_POSITIVE);
+                if scratch.total[d] == 0.0 && scratch.covered[d] == 0.0 {
+                    scratch.touched.push(p.doc);
+                }
+                scratch.total[d] += term_score(index, term, weight, p) * counts;
+                scratch.covered[d] += slot.importance;
+            }
+            continue;
+        }
+        for &(term, weight) in &slot.alternatives {
+            for p in index.postings(term) {
+                let d = p.doc as usize;
+                let s = term_score(index, term, weight, p);
                 if scratch.best_for_slot[d] == 0.0 {
                     scratch.slot_touched.push(p.doc);
                 }
@@ -98,7 +157,7 @@ pub(crate) fn score_variant(
             if scratch.total[d] == 0.0 && scratch.covered[d] == 0.0 {
                 scratch.touched.push(doc);
             }
-            scratch.total[d] += scratch.best_for_slot[d] * slot.importance.max(0.5);
+            scratch.total[d] += scratch.best_for_slot[d] * counts;
             scratch.covered[d] += slot.importance;
             scratch.best_for_slot[d] = 0.0;
         }
@@ -142,15 +201,12 @@ pub(crate) fn score_variant(
     }
 
     // First pass: term scores weighted by how much of the query matched.
-    let mut candidates: Vec<(u32, f32)> = scratch
-        .touched
-        .iter()
-        .map(|&doc| {
-            let d = doc as usize;
-            let coverage = scratch.covered[d] / importance;
-            (doc, scratch.total[d] * coverage * coverage)
-        })
-        .collect();
+    let mut candidates = std::mem::take(&mut scratch.candidates);
+    candidates.extend(scratch.touched.iter().map(|&doc| {
+        let d = doc as usize;
+        let coverage = scratch.covered[d] / importance;
+        (doc, scratch.total[d] * coverage * coverage)
+    }));
     for &doc in &scratch.touched {
         scratch.total[doc as usize] = 0.0;
         scratch.covered[doc as usize] = 0.0;
@@ -162,23 +218,21 @@ pub(crate) fn score_variant(
     }
 
     // Second pass on the best: phrase order and how much of the name is explained.
-    let slot_of = slot_masks(slots);
-    for (doc, score) in candidates {
-        let d = &index.docs[doc as usize];
+    let slot_of = SlotMasks::of(slots);
+    // Bit i stands for query words i and i + 1 (the first 64 words).
+    let pair_bits = (1u64 << slots.len().saturating_sub(1).min(63)) - 1;
+    for (doc, score) in candidates.iter_mut() {
+        let d = &index.docs[*doc as usize];
         let name = &d.name_terms;
         scratch.masks.clear();
-        scratch
-            .masks
-            .extend(name.iter().map(|t| slot_of.get(t).copied().unwrap_or(0)));
+        scratch.masks.extend(name.iter().map(|&t| slot_of.get(t)));
         let masks = &scratch.masks;
         let explained = masks.iter().filter(|&&m| m != 0).count() as f32 / name.len().max(1) as f32;
-        let mut adjacent = 0u32;
-        for i in 0..slots.len().saturating_sub(1).min(63) {
-            let (a, b) = (1u64 << i, 1u64 << (i + 1));
-            if masks.windows(2).any(|w| w[0] & a != 0 && w[1] & b != 0) {
-                adjacent += 1;
-            }
-        }
+        // Query words i and i + 1 at neighbouring positions of the name.
+        let together = masks
+            .windows(2)
+            .fold(0, |bits, w| bits | (w[0] & (w[1] >> 1)));
+        let adjacent = (together & pair_bits).count_ones();
         let pairs = slots.len().saturating_sub(1).max(1) as f32;
         let phrase = 1.0 + 0.4 * adjacent as f32 / pairs;
         let general = 1.0 + 0.6 * explained;
@@ -189,21 +243,55 @@ pub(crate) fn score_variant(
         };
         let narrow = variants::factor(d.variant_markers, query_markers);
         let people = if d.for_individuals { PEOPLE_PRIOR } else { 1.0 };
-        let final_score = score * phrase * general * prior * narrow * people;
-        let entry = best.entry(doc).or_insert(0.0);
-        if final_score > *entry {
-            *entry = final_score;
-        }
+        *score *= phrase * general * prior * narrow * people;
     }
+    scratch.candidates = candidates;
 }
 
-/// Term id → bit set of the slots (query words) it can stand for.
-fn slot_masks(slots: &[Slot]) -> HashMap<u32, u64> {
-    let mut masks: HashMap<u32, u64> = HashMap::new();
-    for (i, slot) in slots.iter().enumerate().take(64) {
-        for &(term, _) in &slot.alternatives {
-            *masks.entry(term).or_insert(0) |= 1 << i;
-        }
+/// BM25 score of `term` (matched with `weight`) in one document: the name
+/// counts fully, secondary text less, and a word of the procedure's field
+/// (lĩnh vực) says the query is in its domain, on top of where else it
+/// matched. Never zero, so a match always counts as one.
+#[inline]
+fn term_score(index: &Index, term: u32, weight: f32, p: &Posting) -> f32 {
+    let idf = index.idf.get(term as usize).copied().unwrap_or(0.0);
+    let tf = f32::from(p.in_name);
+    let name_part = if tf > 0.0 {
+        tf * (BM25_K1 + 1.0) / (tf + index.name_norm[p.doc as usize])
+    } else {
+        0.0
+    };
+    let other_part = if p.in_other { OTHER_WEIGHT } else { 0.0 };
+    let field_part = if p.in_field { FIELD_WEIGHT } else { 0.0 };
+    (weight * idf * (name_part.max(other_part) + field_part)).max(f32::MIN_POSITIVE)
+}
+
+/// Term id → bit set of the slots (query words) it can stand for, sorted
+/// by term for lookups from the names of the candidates.
+struct SlotMasks(Vec<(u32, u64)>);
+
+impl SlotMasks {
+    fn of(slots: &[Slot]) -> SlotMasks {
+        let mut masks: Vec<(u32, u64)> = slots
+            .iter()
+            .enumerate()
+            .take(64)
+            .flat_map(|(i, slot)| slot.alternatives.iter().map(move |&(t, _)| (t, 1 << i)))
+            .collect();
+        masks.sort_unstable_by_key(|&(t, _)| t);
+        masks.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 |= later.1;
+            }
+            same
+        });
+        SlotMasks(masks)
     }
-    masks
+
+    fn get(&self, term: u32) -> u64 {
+        self.0
+            .binary_search_by_key(&term, |&(t, _)| t)
+            .map_or(0, |i| self.0[i].1)
+    }
 }
