@@ -15,12 +15,48 @@ use std::collections::HashMap;
 #[derive(Clone, Copy, Serialize, Deserialize)]
 pub(crate) struct Posting {
     pub doc: u32,
+    /// How strongly the document answers the term, before the term's idf
+    /// and the query's weight (see [`Occurrence::impact`]): worked out
+    /// once here, so scoring a posting is one multiplication.
+    pub(crate) impact: f32,
+}
+
+/// Where a term occurs in one document, while the index is built.
+struct Occurrence {
+    doc: u32,
     /// Occurrences in the procedure name (saturated at 255).
-    pub(crate) in_name: u8,
+    in_name: u8,
     /// Whether it occurs in the secondary text (field, result names).
-    pub(crate) in_other: bool,
+    in_other: bool,
     /// Whether it occurs in the field (lĩnh vực) itself.
-    pub(crate) in_field: bool,
+    in_field: bool,
+}
+
+impl Occurrence {
+    fn at(doc: u32) -> Occurrence {
+        Occurrence {
+            doc,
+            in_name: 0,
+            in_other: false,
+            in_field: false,
+        }
+    }
+
+    /// BM25 over the name (with the name's length normalisation `norm`),
+    /// secondary text less, and a word of the procedure's field (lĩnh
+    /// vực), which says the query is in its domain, on top of where else
+    /// it matched.
+    fn impact(&self, norm: f32) -> f32 {
+        let tf = f32::from(self.in_name);
+        let name_part = if tf > 0.0 {
+            tf * (BM25_K1 + 1.0) / (tf + norm)
+        } else {
+            0.0
+        };
+        let other_part = if self.in_other { OTHER_WEIGHT } else { 0.0 };
+        let field_part = if self.in_field { FIELD_WEIGHT } else { 0.0 };
+        name_part.max(other_part) + field_part
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -49,10 +85,7 @@ pub struct Index {
     /// Posting list of term `t` is `postings[offsets[t]..offsets[t + 1]]`.
     offsets: Vec<u32>,
     postings: Vec<Posting>,
-    pub(crate) idf: Vec<f32>,
-    /// BM25 length normalisation of each document's name,
-    /// `K1 * (1 - B + B * len / avg_len)`, flat for the scoring loop.
-    pub(crate) name_norm: Vec<f32>,
+    idf: Vec<f32>,
     /// (code, doc), sorted by code, for code and code-prefix lookups.
     codes: Vec<(Box<str>, u32)>,
     /// Pairs of terms that stand next to each other in a name or a result
@@ -70,8 +103,13 @@ pub struct Index {
 const PHRASE_MIN_DOCS: usize = 10;
 
 /// BM25 term-frequency saturation and length normalisation.
-pub(crate) const BM25_K1: f32 = 1.2;
+const BM25_K1: f32 = 1.2;
 const BM25_B: f32 = 0.75;
+/// Weight of a match in the field / result names relative to the name.
+const OTHER_WEIGHT: f32 = 0.3;
+/// Weight of a query word found in the procedure's field (lĩnh vực), added
+/// to its name or secondary-text weight.
+const FIELD_WEIGHT: f32 = 1.0;
 
 pub(crate) fn level_bit(level: Level) -> u8 {
     match level {
@@ -139,31 +177,22 @@ impl Index {
         }
         drop(pairs);
 
-        let mut lists: Vec<Vec<Posting>> = vec![Vec::new(); vocab.len()];
+        let mut lists: Vec<Vec<Occurrence>> = Vec::new();
+        lists.resize_with(vocab.len(), Vec::new);
         let mut docs = Vec::with_capacity(entries.len());
         let mut total_name_len = 0usize;
         for (doc, (entry, (name, other))) in entries.iter().zip(&tokenised).enumerate() {
             let doc = doc as u32;
             let name_terms: Box<[u32]> = name.iter().map(|t| id(t)).collect();
             total_name_len += name_terms.len();
-            let mut here: HashMap<u32, Posting> = HashMap::new();
+            let mut here: HashMap<u32, Occurrence> = HashMap::new();
             for &t in name_terms.iter() {
-                let p = here.entry(t).or_insert(Posting {
-                    doc,
-                    in_name: 0,
-                    in_other: false,
-                    in_field: false,
-                });
+                let p = here.entry(t).or_insert_with(|| Occurrence::at(doc));
                 p.in_name = p.in_name.saturating_add(1);
             }
             for t in other {
                 here.entry(id(t))
-                    .or_insert(Posting {
-                        doc,
-                        in_name: 0,
-                        in_other: false,
-                        in_field: false,
-                    })
+                    .or_insert_with(|| Occurrence::at(doc))
                     .in_other = true;
             }
             for t in terms(&entry.field) {
@@ -190,6 +219,13 @@ impl Index {
         }
 
         let n = docs.len().max(1) as f32;
+        // BM25 length normalisation of each document's name,
+        // `K1 * (1 - B + B * len / avg_len)`.
+        let avg_name_len = (total_name_len as f32 / n).max(1.0);
+        let name_norm: Vec<f32> = docs
+            .iter()
+            .map(|d| BM25_K1 * (1.0 - BM25_B + BM25_B * d.name_terms.len() as f32 / avg_name_len))
+            .collect();
         let mut offsets = Vec::with_capacity(lists.len() + 1);
         let mut postings = Vec::with_capacity(lists.iter().map(Vec::len).sum());
         let mut idf = Vec::with_capacity(lists.len());
@@ -198,7 +234,10 @@ impl Index {
             list.sort_unstable_by_key(|p| p.doc);
             let df = list.len() as f32;
             idf.push((1.0 + (n - df + 0.5) / (df + 0.5)).ln());
-            postings.extend(list);
+            postings.extend(list.iter().map(|o| Posting {
+                doc: o.doc,
+                impact: o.impact(name_norm.get(o.doc as usize).copied().unwrap_or(1.0)),
+            }));
             offsets.push(postings.len() as u32);
         }
         let mut codes: Vec<(Box<str>, u32)> = docs
@@ -207,13 +246,7 @@ impl Index {
             .map(|(i, d)| (d.code.clone(), i as u32))
             .collect();
         codes.sort_unstable();
-        let avg_name_len = (total_name_len as f32 / n).max(1.0);
-        let name_norm = docs
-            .iter()
-            .map(|d| BM25_K1 * (1.0 - BM25_B + BM25_B * d.name_terms.len() as f32 / avg_name_len))
-            .collect();
         Index {
-            name_norm,
             docs,
             vocab,
             offsets,
@@ -270,8 +303,22 @@ impl Index {
         if self.postings.iter().any(|p| p.doc as usize >= docs) {
             return Err("a posting names no document".into());
         }
-        if self.idf.len() != terms || self.name_norm.len() != docs {
-            return Err("term or document weights of another length".into());
+        // Scoring counts each document once per term.
+        if self.offsets.windows(2).any(|w| {
+            let list = &self.postings[w[0] as usize..w[1] as usize];
+            list.windows(2).any(|p| p[0].doc >= p[1].doc)
+        }) {
+            return Err("a posting list out of order".into());
+        }
+        if self
+            .postings
+            .iter()
+            .any(|p| !(p.impact >= 0.0 && p.impact.is_finite()))
+        {
+            return Err("a posting weight out of range".into());
+        }
+        if self.idf.len() != terms {
+            return Err("term weights of another length".into());
         }
         if self.codes.iter().any(|(_, d)| *d as usize >= docs)
             || self.codes.windows(2).any(|w| w[0].0 > w[1].0)
@@ -302,6 +349,11 @@ impl Index {
         }
     }
 
+    /// Inverse document frequency of `term`.
+    pub(crate) fn idf(&self, term: u32) -> f32 {
+        self.idf.get(term as usize).copied().unwrap_or(0.0)
+    }
+
     /// How many documents contain `term`.
     pub(crate) fn df(&self, term: u32) -> usize {
         self.postings(term).len()
@@ -317,5 +369,60 @@ impl Index {
             .iter()
             .take_while(move |(c, _)| c.starts_with(prefix))
             .map(|(_, d)| *d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Level;
+
+    fn entry(code: &str, name: &str) -> SearchEntry {
+        SearchEntry {
+            code: code.into(),
+            name: name.into(),
+            levels: vec![Level::Commune],
+            online: true,
+            field: "Hộ tịch".into(),
+            keywords: Vec::new(),
+            for_individuals: true,
+        }
+    }
+
+    fn built() -> Index {
+        Index::build(&[
+            entry("1.000", "Đăng ký khai sinh"),
+            entry("1.001", "Đăng ký khai tử"),
+            entry("1.002", "Đăng ký kết hôn"),
+        ])
+    }
+
+    #[test]
+    fn postings_carry_their_weight_and_are_checked() {
+        let index = built();
+        assert_eq!(index.check(), Ok(()));
+        let dang = index.vocab.id("dang").unwrap();
+        assert_eq!(index.postings(dang).len(), 3);
+        // A word of the name and of the field weighs more than a word of
+        // the name alone.
+        let khai = index.vocab.id("khai").unwrap();
+        let tich = index.vocab.id("tich").unwrap();
+        assert!(index.postings(khai)[0].impact > 0.0);
+        assert!(index.postings(tich)[0].impact > 0.0);
+
+        for (damage, why) in [
+            (0, "a posting list out of order"),
+            (1, "a posting weight out of range"),
+            (2, "a posting weight out of range"),
+        ] {
+            let mut index = built();
+            let at = index.offsets[dang as usize] as usize;
+            match damage {
+                0 => index.postings.swap(at, at + 1),
+                1 => index.postings[at].impact = f32::NAN,
+                _ => index.postings[at].impact = -1.0,
+            }
+            assert_eq!(index.check(), Err(why.to_string()));
+        }
     }
 }

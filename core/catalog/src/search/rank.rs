@@ -4,13 +4,11 @@
 //! the query explains — which is what puts the general, most-used procedure
 //! ("Thủ tục đăng ký khai sinh") above its narrow variants.
 
-use super::index::{level_bit, Index, Posting, BM25_K1};
+use super::index::{level_bit, Index, Posting};
 use super::query::{Plan, Slot};
 use super::variants;
 use crate::catalog::Level;
 
-/// Weight of a match in the field / result names relative to the name.
-const OTHER_WEIGHT: f32 = 0.3;
 /// Weight of a pair of query words found side by side in a name, times the
 /// pair's idf.
 const PAIR_WEIGHT: f32 = 1.0;
@@ -19,9 +17,6 @@ const RERANK: usize = 150;
 /// Prior for procedures people file for themselves (their target groups
 /// include individuals): the app's users are residents, not companies.
 const PEOPLE_PRIOR: f32 = 1.25;
-/// Weight of a query word found in the procedure's field (lĩnh vực), added
-/// to its name or secondary-text weight.
-const FIELD_WEIGHT: f32 = 1.0;
 /// Prior for commune-level procedures, where most citizens file since the
 /// 2025 two-tier reorganization.
 const COMMUNE_PRIOR: f32 = 1.08;
@@ -31,8 +26,8 @@ pub(crate) struct Scratch {
     best_for_slot: Vec<f32>,
     total: Vec<f32>,
     covered: Vec<f32>,
-    touched: Vec<u32>,
-    slot_touched: Vec<u32>,
+    touched: DocList,
+    slot_touched: DocList,
     /// Per name position, the query slots its term answers (rerank pass).
     masks: Vec<u64>,
     /// Best bigram score per document for the pair being scored.
@@ -55,8 +50,8 @@ impl Scratch {
             best_for_slot: vec![0.0; docs],
             total: vec![0.0; docs],
             covered: vec![0.0; docs],
-            touched: Vec::new(),
-            slot_touched: Vec::new(),
+            touched: DocList::new(docs),
+            slot_touched: DocList::new(docs),
             masks: Vec::new(),
             pair_best: vec![0.0; docs],
             pair_seen: Vec::new(),
@@ -128,35 +123,31 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
     }
     for slot in slots {
         let counts = slot.importance.max(0.5);
+        // A document is new to the variant while it covers nothing (every
+        // slot counts for something).
         if let [(term, weight)] = slot.alternatives[..] {
             // One term: each document appears once, so it adds directly.
+            let weight = weight * index.idf(term);
             for p in index.postings(term) {
                 let d = p.doc as usize;
-                if scratch.total[d] == 0.0 && scratch.covered[d] == 0.0 {
-                    scratch.touched.push(p.doc);
-                }
-                scratch.total[d] += term_score(index, term, weight, p) * counts;
+                scratch.touched.add(p.doc, scratch.covered[d] == 0.0);
+                scratch.total[d] += term_score(weight, p) * counts;
                 scratch.covered[d] += slot.importance;
             }
             continue;
         }
         for &(term, weight) in &slot.alternatives {
+            let weight = weight * index.idf(term);
             for p in index.postings(term) {
                 let d = p.doc as usize;
-                let s = term_score(index, term, weight, p);
-                if scratch.best_for_slot[d] == 0.0 {
-                    scratch.slot_touched.push(p.doc);
-                }
-                if s > scratch.best_for_slot[d] {
-                    scratch.best_for_slot[d] = s;
-                }
+                let held = scratch.best_for_slot[d];
+                scratch.slot_touched.add(p.doc, held == 0.0);
+                scratch.best_for_slot[d] = held.max(term_score(weight, p));
             }
         }
-        for &doc in &scratch.slot_touched {
+        for &doc in scratch.slot_touched.docs() {
             let d = doc as usize;
-            if scratch.total[d] == 0.0 && scratch.covered[d] == 0.0 {
-                scratch.touched.push(doc);
-            }
+            scratch.touched.add(doc, scratch.covered[d] == 0.0);
             scratch.total[d] += scratch.best_for_slot[d] * counts;
             scratch.covered[d] += slot.importance;
             scratch.best_for_slot[d] = 0.0;
@@ -202,12 +193,12 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
 
     // First pass: term scores weighted by how much of the query matched.
     let mut candidates = std::mem::take(&mut scratch.candidates);
-    candidates.extend(scratch.touched.iter().map(|&doc| {
+    candidates.extend(scratch.touched.docs().iter().map(|&doc| {
         let d = doc as usize;
         let coverage = scratch.covered[d] / importance;
         (doc, scratch.total[d] * coverage * coverage)
     }));
-    for &doc in &scratch.touched {
+    for &doc in scratch.touched.docs() {
         scratch.total[doc as usize] = 0.0;
         scratch.covered[doc as usize] = 0.0;
     }
@@ -248,22 +239,44 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
     scratch.candidates = candidates;
 }
 
-/// BM25 score of `term` (matched with `weight`) in one document: the name
-/// counts fully, secondary text less, and a word of the procedure's field
-/// (lĩnh vực) says the query is in its domain, on top of where else it
-/// matched. Never zero, so a match always counts as one.
+/// Score of a term matched with `weight` (times its idf) in one posting's
+/// document. Never zero, so a match always counts as one.
 #[inline]
-fn term_score(index: &Index, term: u32, weight: f32, p: &Posting) -> f32 {
-    let idf = index.idf.get(term as usize).copied().unwrap_or(0.0);
-    let tf = f32::from(p.in_name);
-    let name_part = if tf > 0.0 {
-        tf * (BM25_K1 + 1.0) / (tf + index.name_norm[p.doc as usize])
-    } else {
-        0.0
-    };
-    let other_part = if p.in_other { OTHER_WEIGHT } else { 0.0 };
-    let field_part = if p.in_field { FIELD_WEIGHT } else { 0.0 };
-    (weight * idf * (name_part.max(other_part) + field_part)).max(f32::MIN_POSITIVE)
+fn term_score(weight: f32, p: &Posting) -> f32 {
+    (weight * p.impact).max(f32::MIN_POSITIVE)
+}
+
+/// Documents in the order first met, each once: as long as the index and
+/// filled from the front, so adding one costs no branch in the hot loops.
+struct DocList {
+    docs: Vec<u32>,
+    len: usize,
+}
+
+impl DocList {
+    fn new(docs: usize) -> DocList {
+        DocList {
+            docs: vec![0; docs],
+            len: 0,
+        }
+    }
+
+    /// Adds `doc` when `new` (a document already listed is never new).
+    #[inline]
+    fn add(&mut self, doc: u32, new: bool) {
+        if let Some(free) = self.docs.get_mut(self.len) {
+            *free = doc;
+            self.len += usize::from(new);
+        }
+    }
+
+    fn docs(&self) -> &[u32] {
+        &self.docs[..self.len]
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
 }
 
 /// Term id → bit set of the slots (query words) it can stand for, sorted
