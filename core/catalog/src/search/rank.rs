@@ -28,6 +28,12 @@ pub(crate) struct Scratch {
     covered: Vec<f32>,
     touched: DocList,
     slot_touched: DocList,
+    /// Best scores per document of the query words with several terms
+    /// (typos, completions), worked out once per search: the same word
+    /// comes back in most variants.
+    merged: Vec<Merged>,
+    /// Entries of `merged` in use by the current search.
+    merged_len: usize,
     /// Per name position, the query slots its term answers (rerank pass).
     masks: Vec<u64>,
     /// Best bigram score per document for the pair being scored.
@@ -52,6 +58,8 @@ impl Scratch {
             covered: vec![0.0; docs],
             touched: DocList::new(docs),
             slot_touched: DocList::new(docs),
+            merged: Vec::new(),
+            merged_len: 0,
             masks: Vec::new(),
             pair_best: vec![0.0; docs],
             pair_seen: Vec::new(),
@@ -84,6 +92,7 @@ const CODE_PREFIX: f32 = 500.0;
 /// then the best of the query's variants), in no order; `scratch` is left
 /// clean for the next search.
 pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u32, f32)> {
+    scratch.merged_len = 0;
     for code in &plan.codes {
         for doc in index.codes_with_prefix(code) {
             let exact = index.docs[doc as usize].code.as_ref() == code;
@@ -136,23 +145,20 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
             }
             continue;
         }
-        for &(term, weight) in &slot.alternatives {
-            let weight = weight * index.idf(term);
-            for p in index.postings(term) {
-                let d = p.doc as usize;
-                let held = scratch.best_for_slot[d];
-                scratch.slot_touched.add(p.doc, held == 0.0);
-                scratch.best_for_slot[d] = held.max(term_score(weight, p));
-            }
-        }
-        for &doc in scratch.slot_touched.docs() {
+        let at = merged(index, slot, scratch);
+        let Scratch {
+            merged,
+            touched,
+            total,
+            covered,
+            ..
+        } = &mut *scratch;
+        for &(doc, best) in &merged[at].best {
             let d = doc as usize;
-            scratch.touched.add(doc, scratch.covered[d] == 0.0);
-            scratch.total[d] += scratch.best_for_slot[d] * counts;
-            scratch.covered[d] += slot.importance;
-            scratch.best_for_slot[d] = 0.0;
+            touched.add(doc, covered[d] == 0.0);
+            total[d] += best * counts;
+            covered[d] += slot.importance;
         }
-        scratch.slot_touched.clear();
     }
 
     // Neighbouring query words found next to each other in a name: Vietnamese
@@ -237,6 +243,52 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
         *score *= phrase * general * prior * narrow * people;
     }
     scratch.candidates = candidates;
+}
+
+/// One query word's terms and each document's best score among them.
+struct Merged {
+    alternatives: Vec<(u32, f32)>,
+    best: Vec<(u32, f32)>,
+}
+
+/// Where in `scratch.merged` the best scores of `slot`'s terms are,
+/// working them out if this search has not yet.
+fn merged(index: &Index, slot: &Slot, scratch: &mut Scratch) -> usize {
+    let used = &scratch.merged[..scratch.merged_len];
+    if let Some(at) = used
+        .iter()
+        .position(|m| m.alternatives == slot.alternatives)
+    {
+        return at;
+    }
+    for &(term, weight) in &slot.alternatives {
+        let weight = weight * index.idf(term);
+        for p in index.postings(term) {
+            let d = p.doc as usize;
+            let held = scratch.best_for_slot[d];
+            scratch.slot_touched.add(p.doc, held == 0.0);
+            scratch.best_for_slot[d] = held.max(term_score(weight, p));
+        }
+    }
+    let at = scratch.merged_len;
+    if at == scratch.merged.len() {
+        scratch.merged.push(Merged {
+            alternatives: Vec::new(),
+            best: Vec::new(),
+        });
+    }
+    scratch.merged_len += 1;
+    let m = &mut scratch.merged[at];
+    m.alternatives.clear();
+    m.alternatives.extend_from_slice(&slot.alternatives);
+    m.best.clear();
+    for &doc in scratch.slot_touched.docs() {
+        let best = &mut scratch.best_for_slot[doc as usize];
+        m.best.push((doc, *best));
+        *best = 0.0;
+    }
+    scratch.slot_touched.clear();
+    at
 }
 
 /// Score of a term matched with `weight` (times its idf) in one posting's
