@@ -9,6 +9,7 @@ mod query;
 mod rank;
 mod synonyms;
 mod terms;
+mod totals;
 mod variants;
 mod vocab;
 mod words;

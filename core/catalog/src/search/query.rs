@@ -28,6 +28,7 @@ const MAX_VARIANTS: usize = 8;
 pub(crate) const WEAK_WEIGHT: f32 = 0.25;
 
 /// One query word: the vocabulary terms that may stand for it.
+#[derive(PartialEq)]
 pub struct Slot {
     pub(crate) alternatives: Vec<(u32, f32)>,
     /// How much this word counts toward coverage (filler words count less).

@@ -4,8 +4,9 @@
 //! the query explains — which is what puts the general, most-used procedure
 //! ("Thủ tục đăng ký khai sinh") above its narrow variants.
 
-use super::index::{level_bit, Index, Posting};
+use super::index::{level_bit, Index};
 use super::query::{Plan, Slot};
+use super::totals::{self, Merging, Sums};
 use super::variants;
 use crate::catalog::Level;
 
@@ -23,17 +24,11 @@ const COMMUNE_PRIOR: f32 = 1.08;
 
 /// Reusable per-search buffers, sized to the index.
 pub(crate) struct Scratch {
-    best_for_slot: Vec<f32>,
-    total: Vec<f32>,
-    covered: Vec<f32>,
-    touched: DocList,
-    slot_touched: DocList,
-    /// Best scores per document of the query words with several terms
-    /// (typos, completions), worked out once per search: the same word
-    /// comes back in most variants.
-    merged: Vec<Merged>,
-    /// Entries of `merged` in use by the current search.
-    merged_len: usize,
+    /// Totals of the variant being scored.
+    work: Sums,
+    /// Totals of the words every variant has.
+    base: Sums,
+    merging: Merging,
     /// Per name position, the query slots its term answers (rerank pass).
     masks: Vec<u64>,
     /// Best bigram score per document for the pair being scored.
@@ -53,13 +48,9 @@ const UNSCORED: f32 = -1.0;
 impl Scratch {
     pub fn new(docs: usize) -> Scratch {
         Scratch {
-            best_for_slot: vec![0.0; docs],
-            total: vec![0.0; docs],
-            covered: vec![0.0; docs],
-            touched: DocList::new(docs),
-            slot_touched: DocList::new(docs),
-            merged: Vec::new(),
-            merged_len: 0,
+            work: Sums::new(docs),
+            base: Sums::new(docs),
+            merging: Merging::new(docs),
             masks: Vec::new(),
             pair_best: vec![0.0; docs],
             pair_seen: Vec::new(),
@@ -92,7 +83,7 @@ const CODE_PREFIX: f32 = 500.0;
 /// then the best of the query's variants), in no order; `scratch` is left
 /// clean for the next search.
 pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u32, f32)> {
-    scratch.merged_len = 0;
+    scratch.merging.new_search();
     for code in &plan.codes {
         for doc in index.codes_with_prefix(code) {
             let exact = index.docs[doc as usize].code.as_ref() == code;
@@ -104,13 +95,21 @@ pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u
             *held = s;
         }
     }
-    for variant in &plan.variants {
-        score_variant(index, variant, plan.markers, scratch);
+    // The words every variant has are added once, then copied into each.
+    let shared = totals::in_every_variant(&plan.variants);
+    if let (Some(first), Some(marks)) = (plan.variants.first(), shared.first()) {
+        for (slot, _) in first.iter().zip(marks).filter(|(_, &m)| m) {
+            scratch.base.add(index, slot, &mut scratch.merging);
+        }
+    }
+    for (i, variant) in plan.variants.iter().enumerate() {
+        score_variant(index, variant, shared.get(i), plan.markers, scratch);
         for i in 0..scratch.candidates.len() {
             let (doc, s) = scratch.candidates[i];
             scratch.offer(doc, s);
         }
     }
+    scratch.base.clear();
     let found = scratch
         .scored
         .iter()
@@ -123,41 +122,27 @@ pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u
     found
 }
 
-/// Scores one query variant into `scratch.candidates`.
-fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mut Scratch) {
+/// Scores one query variant into `scratch.candidates`; `shared` marks its
+/// words whose totals are in `scratch.base`.
+fn score_variant(
+    index: &Index,
+    slots: &[Slot],
+    shared: Option<&Vec<bool>>,
+    query_markers: u32,
+    scratch: &mut Scratch,
+) {
     scratch.candidates.clear();
     let importance: f32 = slots.iter().map(|s| s.importance).sum();
     if importance == 0.0 {
         return;
     }
-    for slot in slots {
-        let counts = slot.importance.max(0.5);
-        // A document is new to the variant while it covers nothing (every
-        // slot counts for something).
-        if let [(term, weight)] = slot.alternatives[..] {
-            // One term: each document appears once, so it adds directly.
-            let weight = weight * index.idf(term);
-            for p in index.postings(term) {
-                let d = p.doc as usize;
-                scratch.touched.add(p.doc, scratch.covered[d] == 0.0);
-                scratch.total[d] += term_score(weight, p) * counts;
-                scratch.covered[d] += slot.importance;
-            }
-            continue;
-        }
-        let at = merged(index, slot, scratch);
-        let Scratch {
-            merged,
-            touched,
-            total,
-            covered,
-            ..
-        } = &mut *scratch;
-        for &(doc, best) in &merged[at].best {
-            let d = doc as usize;
-            touched.add(doc, covered[d] == 0.0);
-            total[d] += best * counts;
-            covered[d] += slot.importance;
+    let work = &mut scratch.work;
+    if shared.is_some() {
+        work.start_from(&scratch.base);
+    }
+    for (i, slot) in slots.iter().enumerate() {
+        if shared.and_then(|s| s.get(i)) != Some(&true) {
+            work.add(index, slot, &mut scratch.merging);
         }
     }
 
@@ -178,7 +163,7 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
                 let s = PAIR_WEIGHT * wa * wb * index.bigram_idf[bigram];
                 for &doc in index.bigram_docs(bigram) {
                     let d = doc as usize;
-                    if scratch.total[d] == 0.0 && scratch.covered[d] == 0.0 {
+                    if work.covered[d] == 0.0 {
                         continue;
                     }
                     let held = scratch.pair_best[d];
@@ -186,7 +171,7 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
                         scratch.pair_seen.push(doc);
                     }
                     if s > held {
-                        scratch.total[d] += s - held;
+                        work.total[d] += s - held;
                         scratch.pair_best[d] = s;
                     }
                 }
@@ -199,16 +184,12 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
 
     // First pass: term scores weighted by how much of the query matched.
     let mut candidates = std::mem::take(&mut scratch.candidates);
-    candidates.extend(scratch.touched.docs().iter().map(|&doc| {
+    candidates.extend(work.touched.docs().iter().map(|&doc| {
         let d = doc as usize;
-        let coverage = scratch.covered[d] / importance;
-        (doc, scratch.total[d] * coverage * coverage)
+        let coverage = work.covered[d] / importance;
+        (doc, work.total[d] * coverage * coverage)
     }));
-    for &doc in scratch.touched.docs() {
-        scratch.total[doc as usize] = 0.0;
-        scratch.covered[doc as usize] = 0.0;
-    }
-    scratch.touched.clear();
+    work.clear();
     if candidates.len() > RERANK {
         candidates.select_nth_unstable_by(RERANK, |a, b| b.1.total_cmp(&a.1));
         candidates.truncate(RERANK);
@@ -243,92 +224,6 @@ fn score_variant(index: &Index, slots: &[Slot], query_markers: u32, scratch: &mu
         *score *= phrase * general * prior * narrow * people;
     }
     scratch.candidates = candidates;
-}
-
-/// One query word's terms and each document's best score among them.
-struct Merged {
-    alternatives: Vec<(u32, f32)>,
-    best: Vec<(u32, f32)>,
-}
-
-/// Where in `scratch.merged` the best scores of `slot`'s terms are,
-/// working them out if this search has not yet.
-fn merged(index: &Index, slot: &Slot, scratch: &mut Scratch) -> usize {
-    let used = &scratch.merged[..scratch.merged_len];
-    if let Some(at) = used
-        .iter()
-        .position(|m| m.alternatives == slot.alternatives)
-    {
-        return at;
-    }
-    for &(term, weight) in &slot.alternatives {
-        let weight = weight * index.idf(term);
-        for p in index.postings(term) {
-            let d = p.doc as usize;
-            let held = scratch.best_for_slot[d];
-            scratch.slot_touched.add(p.doc, held == 0.0);
-            scratch.best_for_slot[d] = held.max(term_score(weight, p));
-        }
-    }
-    let at = scratch.merged_len;
-    if at == scratch.merged.len() {
-        scratch.merged.push(Merged {
-            alternatives: Vec::new(),
-            best: Vec::new(),
-        });
-    }
-    scratch.merged_len += 1;
-    let m = &mut scratch.merged[at];
-    m.alternatives.clear();
-    m.alternatives.extend_from_slice(&slot.alternatives);
-    m.best.clear();
-    for &doc in scratch.slot_touched.docs() {
-        let best = &mut scratch.best_for_slot[doc as usize];
-        m.best.push((doc, *best));
-        *best = 0.0;
-    }
-    scratch.slot_touched.clear();
-    at
-}
-
-/// Score of a term matched with `weight` (times its idf) in one posting's
-/// document. Never zero, so a match always counts as one.
-#[inline]
-fn term_score(weight: f32, p: &Posting) -> f32 {
-    (weight * p.impact).max(f32::MIN_POSITIVE)
-}
-
-/// Documents in the order first met, each once: as long as the index and
-/// filled from the front, so adding one costs no branch in the hot loops.
-struct DocList {
-    docs: Vec<u32>,
-    len: usize,
-}
-
-impl DocList {
-    fn new(docs: usize) -> DocList {
-        DocList {
-            docs: vec![0; docs],
-            len: 0,
-        }
-    }
-
-    /// Adds `doc` when `new` (a document already listed is never new).
-    #[inline]
-    fn add(&mut self, doc: u32, new: bool) {
-        if let Some(free) = self.docs.get_mut(self.len) {
-            *free = doc;
-            self.len += usize::from(new);
-        }
-    }
-
-    fn docs(&self) -> &[u32] {
-        &self.docs[..self.len]
-    }
-
-    fn clear(&mut self) {
-        self.len = 0;
-    }
 }
 
 /// Term id → bit set of the slots (query words) it can stand for, sorted
