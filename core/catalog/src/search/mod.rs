@@ -137,7 +137,7 @@ impl SearchIndex {
             .lock()
             .ok()
             .and_then(|mut pool| pool.pop())
-            .unwrap_or_else(|| rank::Scratch::new(self.index.docs.len()));
+            .unwrap_or_else(|| rank::Scratch::new(&self.index));
         let found = rank::score(&self.index, &plan, &mut scratch);
         if let Ok(mut pool) = self.scratch.lock() {
             pool.push(scratch);

@@ -31,6 +31,7 @@ pub(crate) struct Scratch {
     merging: Merging,
     /// Per name position, the query slots its term answers (rerank pass).
     masks: Vec<u64>,
+    slot_of: SlotMasks,
     /// Best bigram score per document for the pair being scored.
     pair_best: Vec<f32>,
     pair_seen: Vec<u32>,
@@ -46,8 +47,10 @@ pub(crate) struct Scratch {
 const UNSCORED: f32 = -1.0;
 
 impl Scratch {
-    pub fn new(docs: usize) -> Scratch {
+    pub fn new(index: &Index) -> Scratch {
+        let docs = index.docs.len();
         Scratch {
+            slot_of: SlotMasks(vec![0; index.vocab.len()]),
             work: Sums::new(docs),
             base: Sums::new(docs),
             merging: Merging::new(docs),
@@ -196,14 +199,16 @@ fn score_variant(
     }
 
     // Second pass on the best: phrase order and how much of the name is explained.
-    let slot_of = SlotMasks::of(slots);
+    scratch.slot_of.fill(slots);
     // Bit i stands for query words i and i + 1 (the first 64 words).
     let pair_bits = (1u64 << slots.len().saturating_sub(1).min(63)) - 1;
     for (doc, score) in candidates.iter_mut() {
         let d = &index.docs[*doc as usize];
         let name = &d.name_terms;
         scratch.masks.clear();
-        scratch.masks.extend(name.iter().map(|&t| slot_of.get(t)));
+        scratch
+            .masks
+            .extend(name.iter().map(|&t| scratch.slot_of.get(t)));
         let masks = &scratch.masks;
         let explained = masks.iter().filter(|&&m| m != 0).count() as f32 / name.len().max(1) as f32;
         // Query words i and i + 1 at neighbouring positions of the name.
@@ -223,35 +228,37 @@ fn score_variant(
         let people = if d.for_individuals { PEOPLE_PRIOR } else { 1.0 };
         *score *= phrase * general * prior * narrow * people;
     }
+    scratch.slot_of.clear(slots);
     scratch.candidates = candidates;
 }
 
-/// Term id → bit set of the slots (query words) it can stand for, sorted
-/// by term for lookups from the names of the candidates.
-struct SlotMasks(Vec<(u32, u64)>);
+/// Term id → bit set of the slots (query words) it can stand for: a
+/// table as long as the vocabulary, set for one variant's terms and
+/// cleared after, for lookups from the names of the candidates.
+struct SlotMasks(Vec<u64>);
 
 impl SlotMasks {
-    fn of(slots: &[Slot]) -> SlotMasks {
-        let mut masks: Vec<(u32, u64)> = slots
-            .iter()
-            .enumerate()
-            .take(64)
-            .flat_map(|(i, slot)| slot.alternatives.iter().map(move |&(t, _)| (t, 1 << i)))
-            .collect();
-        masks.sort_unstable_by_key(|&(t, _)| t);
-        masks.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                kept.1 |= later.1;
+    fn fill(&mut self, slots: &[Slot]) {
+        for (i, slot) in slots.iter().enumerate().take(64) {
+            for &(term, _) in &slot.alternatives {
+                if let Some(mask) = self.0.get_mut(term as usize) {
+                    *mask |= 1 << i;
+                }
             }
-            same
-        });
-        SlotMasks(masks)
+        }
+    }
+
+    fn clear(&mut self, slots: &[Slot]) {
+        for slot in slots.iter().take(64) {
+            for &(term, _) in &slot.alternatives {
+                if let Some(mask) = self.0.get_mut(term as usize) {
+                    *mask = 0;
+                }
+            }
+        }
     }
 
     fn get(&self, term: u32) -> u64 {
-        self.0
-            .binary_search_by_key(&term, |&(t, _)| t)
-            .map_or(0, |i| self.0[i].1)
+        self.0.get(term as usize).copied().unwrap_or(0)
     }
 }
