@@ -172,9 +172,69 @@ pub(crate) struct Writer<'a> {
     /// The block of `reuse` whose bytes, from its start, the block being
     /// filled is so far.
     same: Option<u32>,
+    /// Blocks closed and not yet written, in order.
+    queue: std::collections::VecDeque<Queued>,
+    /// The thread compressing blocks, started with the first one to
+    /// compress.
+    compressor: Option<Compressor>,
     offset: u64,
     reused: usize,
     fresh: Vec<u32>,
+}
+
+/// A block closed, waiting to be written.
+struct Queued {
+    raw: u32,
+    raw_sha256: [u8; 32],
+    /// `None` while the worker compresses it.
+    compressed: Option<Vec<u8>>,
+}
+
+/// A thread that compresses blocks (level [`LEVEL`]) in the order they
+/// are sent, while the writer goes on hashing and copying: a delta's
+/// touched blocks and an install's blocks cost no time of their own on a
+/// second core. At most two blocks wait for it; it stops when the writer
+/// drops its end.
+struct Compressor {
+    jobs: std::sync::mpsc::SyncSender<Vec<u8>>,
+    done: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+}
+
+impl Compressor {
+    fn start() -> std::io::Result<Compressor> {
+        let (jobs, todo) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (finished, done) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("hoso-catalog-zstd".into())
+            .spawn(move || {
+                for raw in todo {
+                    if finished.send(zstd::bulk::compress(&raw, LEVEL)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Compressor { jobs, done })
+    }
+
+    fn send(&self, raw: Vec<u8>) -> std::io::Result<()> {
+        self.jobs
+            .send(raw)
+            .map_err(|_| std::io::Error::other("the compressing thread stopped"))
+    }
+
+    /// The next block compressed; waits for it when `wait`, else `None`
+    /// until it is done.
+    fn receive(&self, wait: bool) -> std::io::Result<Option<Vec<u8>>> {
+        let stopped = || std::io::Error::other("the compressing thread stopped");
+        if wait {
+            return self.done.recv().map_err(|_| stopped())?.map(Some);
+        }
+        match self.done.try_recv() {
+            Ok(result) => result.map(Some),
+            Err(std::sync::mpsc::TryRecvError::Empty) => Ok(None),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(stopped()),
+        }
+    }
 }
 
 impl<'a> Writer<'a> {
@@ -200,6 +260,8 @@ impl<'a> Writer<'a> {
             procedures: Vec::new(),
             raw: Vec::with_capacity(BLOCK_MAX + 64 * 1024),
             same: None,
+            queue: std::collections::VecDeque::new(),
+            compressor: None,
             offset: HEADER_LEN,
             reused: 0,
             fresh: Vec::new(),
@@ -231,7 +293,7 @@ impl<'a> Writer<'a> {
         };
         self.procedures.push(ProcRef {
             code: code.to_string(),
-            block: u32_of(self.blocks.len())?,
+            block: u32_of(self.blocks.len() + self.queue.len())?,
             offset: u32_of(start)?,
             len: u32_of(json.len())?,
         });
@@ -243,12 +305,13 @@ impl<'a> Writer<'a> {
     }
 
     /// Closes the block being filled: copied from `reuse` when it is one of
-    /// its blocks, else compressed.
+    /// its blocks, else compressed (by the worker thread when there is
+    /// one); then writes out the blocks ready, in order.
     fn flush(&mut self) -> std::io::Result<()> {
         if self.raw.is_empty() {
             return Ok(());
         }
-        let index = u32_of(self.blocks.len())?;
+        let index = u32_of(self.blocks.len() + self.queue.len())?;
         let old = self.reuse;
         // The same bytes as a block of `reuse`, start to end.
         let same = self.same.take().and_then(|i| {
@@ -269,30 +332,76 @@ impl<'a> Writer<'a> {
             },
             _ => None,
         };
+        let raw = u32_of(self.raw.len())?;
         let compressed = match copied {
             Some(bytes) => {
                 self.reused += 1;
-                bytes
+                Some(bytes)
             }
             None => {
                 self.fresh.push(index);
-                zstd::bulk::compress(&self.raw, LEVEL)?
+                if self.compressor.is_none() {
+                    // Without a thread, compressed here.
+                    self.compressor = Compressor::start().ok();
+                }
+                match &self.compressor {
+                    Some(compressor) => {
+                        let next = Vec::with_capacity(self.raw.capacity());
+                        compressor.send(std::mem::replace(&mut self.raw, next))?;
+                        None
+                    }
+                    None => Some(zstd::bulk::compress(&self.raw, LEVEL)?),
+                }
             }
         };
-        self.out.write_all(&compressed)?;
-        self.blocks.push(BlockRef {
-            offset: self.offset,
-            compressed: u32_of(compressed.len())?,
-            raw: u32_of(self.raw.len())?,
-            sha256: sha256(&compressed),
+        self.queue.push_back(Queued {
+            raw,
             raw_sha256,
+            compressed,
         });
-        self.offset = self
-            .offset
-            .checked_add(compressed.len() as u64)
-            .ok_or_else(|| std::io::Error::other("catalog file too large"))?;
         self.raw.clear();
-        Ok(())
+        self.write_ready(false)
+    }
+
+    /// Writes out the queued blocks whose compressed bytes are ready, in
+    /// order; with `all`, waits for the worker to finish each.
+    fn write_ready(&mut self, all: bool) -> std::io::Result<()> {
+        loop {
+            let Some(front) = self.queue.front_mut() else {
+                return Ok(());
+            };
+            if front.compressed.is_none() {
+                let Some(compressor) = &self.compressor else {
+                    return Err(std::io::Error::other("a block without its compression"));
+                };
+                // One worker, blocks in order: its next result is the
+                // first block waiting.
+                match compressor.receive(all)? {
+                    Some(bytes) => front.compressed = Some(bytes),
+                    None => return Ok(()),
+                }
+            }
+            let Some(Queued {
+                raw,
+                raw_sha256,
+                compressed: Some(compressed),
+            }) = self.queue.pop_front()
+            else {
+                return Err(std::io::Error::other("a block without its compression"));
+            };
+            self.out.write_all(&compressed)?;
+            self.blocks.push(BlockRef {
+                offset: self.offset,
+                compressed: u32_of(compressed.len())?,
+                raw,
+                sha256: sha256(&compressed),
+                raw_sha256,
+            });
+            self.offset = self
+                .offset
+                .checked_add(compressed.len() as u64)
+                .ok_or_else(|| std::io::Error::other("catalog file too large"))?;
+        }
     }
 
     /// Closes the last block, writes the search `entries` (one per
@@ -304,6 +413,7 @@ impl<'a> Writer<'a> {
         entries: &[SearchEntry],
     ) -> std::io::Result<Written> {
         self.flush()?;
+        self.write_ready(true)?;
         let derived = postcard::to_stdvec(entries).map_err(std::io::Error::other)?;
         let compressed = zstd::bulk::compress(&derived, ENTRIES_LEVEL)?;
         self.out.write_all(&compressed)?;
