@@ -732,3 +732,33 @@ fn a_delta_over_a_catalog_out_of_code_order_is_merged_as_procedures() {
     store.apply_delta(delta).unwrap();
     assert_holds(&store, &new);
 }
+
+#[test]
+fn the_read_back_after_a_delta_catches_a_torn_or_wrong_file() {
+    let (old, new, delta) = next_with_delta();
+    let (dir, store) = holding(&old);
+    store.apply_delta(delta).unwrap();
+    drop(store);
+    let path = hcat(dir.path(), 2);
+    let good = std::fs::read(&path).unwrap();
+    let file = VersionFile::open(&path).unwrap();
+    let blocks = file.block_checksums().len() as u32;
+    let all: Vec<u32> = (0..blocks).collect();
+    file.verify_stored(&new.info, &all).unwrap();
+    file.verify_stored(&new.info, &[]).unwrap();
+    let mut other = new.info.clone();
+    other.created_at += 1;
+    assert_damaged(file.verify_stored(&other, &[]));
+    let entries = file.entries_offset() as usize;
+    // A flipped byte in the first block, in the middle of the blocks, in
+    // the entries; the file cut short.
+    for at in [64 + 10, (64 + entries) / 2, entries + 3] {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0x04;
+        std::fs::write(&path, &bytes).unwrap();
+        let torn = VersionFile::open(&path).unwrap();
+        assert_damaged(torn.verify_stored(&new.info, &[]));
+    }
+    std::fs::write(&path, &good[..good.len() - 100]).unwrap();
+    assert_damaged(VersionFile::open(&path).and_then(|f| f.verify_stored(&new.info, &[])));
+}
