@@ -14,7 +14,9 @@
 //! inserted, the result sorted by code must count `procedure_count` and hash
 //! to `content_hash`. Anything else — a changed or removed code not held, an
 //! added code already held, a code listed twice — is a typed error, and the
-//! caller takes the full bundle instead.
+//! caller takes the full bundle instead. These rules live here only
+//! (`Delta::against`, `Merge`): [`Delta::apply`] walks held procedures
+//! with them, the store (`CatalogStore::apply_delta`) its stored bytes.
 
 use super::bundle::{content_hash, Bundle, BundleInfo};
 use super::framed::{self, Framing, RawArray};
@@ -22,7 +24,7 @@ use super::Procedure;
 use hoso_store::error::{Classified, ErrorKind};
 use hoso_store::limits::{self, LimitError};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Marks a body as a hoso catalog delta.
@@ -204,71 +206,165 @@ impl Delta {
     /// Applies the delta to `held` (the catalog version it was asked
     /// from): the next version as a bundle, counted and hashed as the
     /// delta declares. `held` is trusted as installed (its info names its
-    /// content); nothing of it is kept on failure.
+    /// content); nothing of it is kept on failure. The rules are
+    /// `Delta::against`'s and `Merge`'s, as for the store's own apply.
     pub fn apply(self, held: Bundle) -> Result<Bundle, DeltaError> {
-        if held.info.version != self.from_version
-            || held.info.content_hash != self.from_content_hash
-        {
+        let mut merge = self.against(&held.info)?;
+        // In code order, one procedure a code, the last one kept (as a
+        // map by code would); `Bundle::new` sorts the same way (bytes).
+        let mut by_code = held.procedures;
+        by_code.reverse();
+        by_code.sort_by(|a, b| a.code.cmp(&b.code));
+        by_code.dedup_by(|later, earlier| later.code == earlier.code);
+        let mut procedures = Vec::with_capacity(merge.to.procedure_count);
+        for p in by_code {
+            let keep = merge.held(&p.code, &mut |new| {
+                procedures.push(new);
+                Ok::<(), DeltaError>(())
+            })?;
+            if keep {
+                procedures.push(p);
+            }
+        }
+        merge.rest(&mut |new| {
+            procedures.push(new);
+            Ok::<(), DeltaError>(())
+        })?;
+        let info = merge.finish(procedures.len(), content_hash(&procedures))?;
+        Ok(Bundle { info, procedures })
+    }
+
+    /// The first rules, before any procedure is read: the delta applies to
+    /// `held` (its version and content hash are the delta's `from_*`) and
+    /// lists each code once. What is left to do is a [`Merge`] with the
+    /// held procedures in code order.
+    pub(crate) fn against(self, held: &BundleInfo) -> Result<Merge, DeltaError> {
+        if held.version != self.from_version || held.content_hash != self.from_content_hash {
             return Err(DeltaError::BaseMismatch {
-                held_version: held.info.version,
-                held_hash: held.info.content_hash,
+                held_version: held.version,
+                held_hash: held.content_hash.clone(),
                 from_version: self.from_version,
                 from_hash: self.from_content_hash,
             });
         }
-        let mut listed = HashSet::new();
-        let codes = self
+        let mut edits: Vec<Edit> = self
             .added
-            .iter()
-            .chain(&self.changed)
-            .map(|p| p.code.as_str())
-            .chain(self.removed.iter().map(String::as_str));
-        for code in codes {
-            if !listed.insert(code) {
-                return Err(DeltaError::Duplicate { code: code.into() });
-            }
-        }
-        let mut procedures: BTreeMap<String, Procedure> = held
-            .procedures
             .into_iter()
-            .map(|p| (p.code.clone(), p))
+            .map(Edit::Add)
+            .chain(self.changed.into_iter().map(Edit::Change))
+            .chain(self.removed.into_iter().map(Edit::Remove))
             .collect();
-        for code in self.removed {
-            if procedures.remove(&code).is_none() {
-                return Err(DeltaError::RemovedNotHeld { code });
-            }
+        // Stable: of a code listed twice, the first listed is named.
+        edits.sort_by(|a, b| a.code().cmp(b.code()));
+        if let Some(pair) = edits.windows(2).find(|w| w[0].code() == w[1].code()) {
+            return Err(DeltaError::Duplicate {
+                code: pair[0].code().to_string(),
+            });
         }
-        for p in self.changed {
-            match procedures.get_mut(&p.code) {
-                Some(slot) => *slot = p,
-                None => return Err(DeltaError::ChangedNotHeld { code: p.code }),
-            }
+        Ok(Merge {
+            to: self.to,
+            edits: edits.into_iter().peekable(),
+        })
+    }
+}
+
+/// One entry of a delta.
+enum Edit {
+    Add(Procedure),
+    Change(Procedure),
+    Remove(String),
+}
+
+impl Edit {
+    fn code(&self) -> &str {
+        match self {
+            Edit::Add(p) | Edit::Change(p) => &p.code,
+            Edit::Remove(code) => code,
         }
-        for p in self.added {
-            if procedures.contains_key(&p.code) {
-                return Err(DeltaError::AddedAlreadyHeld { code: p.code });
-            }
-            procedures.insert(p.code.clone(), p);
+    }
+}
+
+/// A delta checked against its base, merged with the held procedures
+/// walked in code order (each code once): it says of each held procedure
+/// whether it stays, gives the delta's procedures at their places, and
+/// refuses an entry that does not fit what is held (a changed or removed
+/// code not held, an added code held). Whoever walks the held catalog —
+/// [`Delta::apply`] over procedures, the store over its stored bytes —
+/// counts and hashes the result and hands both to [`Merge::finish`].
+pub(crate) struct Merge {
+    to: BundleInfo,
+    /// Sorted by code, each code once.
+    edits: std::iter::Peekable<std::vec::IntoIter<Edit>>,
+}
+
+impl Merge {
+    /// The version the delta makes, as it declares it.
+    pub(crate) fn to(&self) -> &BundleInfo {
+        &self.to
+    }
+
+    /// The next held procedure, by its code (codes strictly increasing
+    /// from call to call): first gives `put` the delta's procedures that
+    /// come before it or replace it, in code order, then says whether the
+    /// held one stays (`false`: changed or removed).
+    pub(crate) fn held<E: From<DeltaError>>(
+        &mut self,
+        code: &str,
+        put: &mut impl FnMut(Procedure) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        while let Some(edit) = self.edits.next_if(|e| e.code() < code) {
+            put(not_held(edit)?)?;
         }
-        // In code order, as `Bundle::new` sorts (both compare bytes).
-        let procedures: Vec<Procedure> = procedures.into_values().collect();
-        if procedures.len() != self.to.procedure_count {
+        match self.edits.next_if(|e| e.code() == code) {
+            None => Ok(true),
+            Some(Edit::Add(p)) => Err(DeltaError::AddedAlreadyHeld { code: p.code }.into()),
+            Some(Edit::Change(p)) => {
+                put(p)?;
+                Ok(false)
+            }
+            Some(Edit::Remove(_)) => Ok(false),
+        }
+    }
+
+    /// After the last held procedure: gives `put` the delta's procedures
+    /// that come after it.
+    pub(crate) fn rest<E: From<DeltaError>>(
+        &mut self,
+        put: &mut impl FnMut(Procedure) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for edit in self.edits.by_ref() {
+            put(not_held(edit)?)?;
+        }
+        Ok(())
+    }
+
+    /// The last rules: the result, `count` procedures hashing to `hash`
+    /// (`bundle::content_hash` of them in code order), must be what the
+    /// delta declares. The version made, when it is.
+    pub(crate) fn finish(self, count: usize, hash: String) -> Result<BundleInfo, DeltaError> {
+        if count != self.to.procedure_count {
             return Err(DeltaError::CountMismatch {
                 declared: self.to.procedure_count as u64,
-                actual: procedures.len(),
+                actual: count,
             });
         }
-        let actual = content_hash(&procedures);
-        if actual != self.to.content_hash {
+        if hash != self.to.content_hash {
             return Err(DeltaError::HashMismatch {
                 declared: self.to.content_hash,
-                actual,
+                actual: hash,
             });
         }
-        Ok(Bundle {
-            info: self.to,
-            procedures,
-        })
+        Ok(self.to)
+    }
+}
+
+/// An entry whose code the catalog held lacks: an added procedure, or a
+/// refusal.
+fn not_held(edit: Edit) -> Result<Procedure, DeltaError> {
+    match edit {
+        Edit::Add(p) => Ok(p),
+        Edit::Change(p) => Err(DeltaError::ChangedNotHeld { code: p.code }),
+        Edit::Remove(code) => Err(DeltaError::RemovedNotHeld { code }),
     }
 }
 
@@ -410,6 +506,34 @@ mod tests {
         assert_eq!(made, to);
         let codes: Vec<&str> = made.procedures.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(codes, ["1.1", "1.3", "1.4"]);
+    }
+
+    #[test]
+    fn entries_land_at_their_places_in_code_order() {
+        let from = held();
+        let first = sample("0.9", "Trước hết");
+        let between = sample("1.25", "Ở giữa");
+        let last = sample("2.0", "Sau cùng");
+        let changed = sample("1.3", "Đăng ký khai tử (sửa đổi)");
+        let to = Bundle::new(
+            5,
+            vec![
+                first.clone(),
+                sample("1.1", "Đăng ký khai sinh"),
+                sample("1.2", "Đăng ký kết hôn"),
+                between.clone(),
+                changed.clone(),
+                last.clone(),
+            ],
+        );
+        let value = body(&from, &to, &[&last, &between, &first], &[&changed], &[]);
+        let made = read(&value).unwrap().apply(held()).unwrap();
+        assert_eq!(made, to);
+        // A held catalog out of code order is merged in code order.
+        let mut shuffled = held();
+        shuffled.procedures.reverse();
+        let made = read(&value).unwrap().apply(shuffled).unwrap();
+        assert_eq!(made, to);
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub enum CatalogError {
     Bundle(#[from] crate::catalog::bundle::BundleError),
     #[error(transparent)]
     Source(#[from] crate::catalog::source::SourceError),
+    /// A delta the store would not apply (nothing was switched).
+    #[error(transparent)]
+    Delta(#[from] crate::catalog::delta::DeltaError),
 }
 
 impl CatalogError {
@@ -50,6 +53,7 @@ impl CatalogError {
             CatalogError::Bundle(B::Limit(limit)) => limit.error_code(),
             CatalogError::Bundle(B::TooManyProcedures { .. }) => "too_large",
             CatalogError::Bundle(_) => "bad_bundle",
+            CatalogError::Delta(d) => d.code(),
         }
     }
 }
@@ -66,6 +70,7 @@ impl Classified for CatalogError {
             | CatalogError::VersionExhausted { .. }
             | CatalogError::Source(_)
             | CatalogError::Bundle(_) => ErrorKind::InvalidInput,
+            CatalogError::Delta(d) => d.kind(),
         }
     }
 

@@ -8,11 +8,15 @@
 //! only then switches `current` — one store commit — so a crash leaves either
 //! the old catalog or the new one, never a mix, and the old one usable. The
 //! previous version is kept for rollback; older ones, and files of
-//! installs that never switched, are collected.
+//! installs that never switched, are collected. A delta is applied in
+//! place (`apply`, ADR 0017): the next version's file is made from the
+//! current one's stored bytes and goes through the same steps, its
+//! read-back checking checksums instead of parsing it whole.
 //!
 //! A data directory from before this layout (`legacy`) is converted on
 //! open; until that succeeds its versions are read the old way.
 
+mod apply;
 mod error;
 pub(crate) mod files;
 mod legacy;
@@ -154,6 +158,15 @@ impl CatalogStore {
         stop: Option<Step>,
     ) -> Result<Installed, CatalogError> {
         let _changing = files::lock_changes();
+        self.install_locked(bundle, stop)
+    }
+
+    /// [`CatalogStore::install`] with the change lock held.
+    fn install_locked(
+        &self,
+        bundle: &Bundle,
+        stop: Option<Step>,
+    ) -> Result<Installed, CatalogError> {
         let current = self.current_version()?;
         // A damaged current catalog is replaced like any other.
         match self.current() {
@@ -165,20 +178,7 @@ impl CatalogStore {
             Ok(_) | Err(CatalogError::Damaged { .. }) => {}
             Err(e) => return Err(e),
         }
-        if let Some(cur) = current {
-            if bundle.info.version <= cur {
-                return Err(CatalogError::Stale {
-                    offered: bundle.info.version,
-                    current: cur,
-                });
-            }
-            if bundle.info.version - cur > hoso_store::limits::CATALOG_VERSION_JUMP_MAX {
-                return Err(CatalogError::VersionJump {
-                    offered: bundle.info.version,
-                    current: cur,
-                });
-            }
-        }
+        check_next(current, bundle.info.version)?;
         if bundle.info.procedure_count != bundle.procedures.len() {
             return Err(BundleError::CountMismatch {
                 declared: bundle.info.procedure_count,
@@ -198,12 +198,26 @@ impl CatalogStore {
             Ok(Some(Current::File(file))) => Some(file),
             _ => None,
         };
-        let target = self.write_file(bundle, reuse.as_deref(), stop)?;
-        if stop == Some(Step::Written) || stop == Some(Step::Renamed) {
+        let Some(target) = self.write_file(bundle, reuse.as_deref(), stop)? else {
+            return Ok(Installed::Unchanged { version });
+        };
+        self.switch(&target, version, current, stop)
+    }
+
+    /// Makes the version whose file is in place at `target` current, `from`
+    /// kept as the previous one (one store commit), then collects what is
+    /// no longer kept.
+    fn switch(
+        &self,
+        target: &Path,
+        version: u64,
+        from: Option<u64>,
+        stop: Option<Step>,
+    ) -> Result<Installed, CatalogError> {
+        if stop == Some(Step::Renamed) {
             return Ok(Installed::Unchanged { version });
         }
-        let from = current;
-        let opened = Arc::new(VersionFile::open(&target)?);
+        let opened = Arc::new(VersionFile::open(target)?);
         let mut switch = Changes::default();
         switch.put(TREE, CURRENT, version.to_be_bytes());
         match from {
@@ -219,39 +233,60 @@ impl CatalogStore {
         Ok(Installed::Switched { from, to: version })
     }
 
-    /// Writes `bundle`'s file, checked, at its place; returns that place.
+    /// Writes `bundle`'s file, checked, at its place; returns that place
+    /// (`None`: stopped before, in tests).
     fn write_file(
         &self,
         bundle: &Bundle,
         reuse: Option<&VersionFile>,
         stop: Option<Step>,
-    ) -> Result<PathBuf, CatalogError> {
+    ) -> Result<Option<PathBuf>, CatalogError> {
+        self.place_file(
+            bundle.info.version,
+            stop,
+            |file, path| {
+                let written = version_file::write(bundle, file, reuse).map_err(io(path))?;
+                let actual = written.content_hash;
+                if actual != bundle.info.content_hash {
+                    return Err(BundleError::HashMismatch {
+                        declared: bundle.info.content_hash.clone(),
+                        actual,
+                    }
+                    .into());
+                }
+                Ok(())
+            },
+            // Read back whole before it can become current.
+            |file, ()| file.verify(),
+        )
+    }
+
+    /// Writes version `version`'s file through `write` under a temporary
+    /// name beside its place, syncs it, opens it again (header and table
+    /// checked) and checks it through `check`, then renames it into place
+    /// and syncs the directory; returns that place (`None`: stopped before
+    /// the rename, in tests). Whatever fails leaves no file behind.
+    fn place_file<T>(
+        &self,
+        version: u64,
+        stop: Option<Step>,
+        write: impl FnOnce(&mut std::fs::File, &Path) -> Result<T, CatalogError>,
+        check: impl FnOnce(&VersionFile, T) -> Result<(), CatalogError>,
+    ) -> Result<Option<PathBuf>, CatalogError> {
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
-        let target = self
-            .dir
-            .join(files::name(bundle.info.version, files::CATALOG_EXT));
+        let target = self.dir.join(files::name(version, files::CATALOG_EXT));
         let mut tmp = files::Temporary::beside(&target).map_err(io(&target))?;
         let tmp_path = tmp.path.clone();
-        let file = tmp.file().map_err(io(&tmp_path))?;
-        let written = version_file::write(bundle, file, reuse).map_err(io(&tmp_path))?;
-        let actual = written.content_hash;
-        if actual != bundle.info.content_hash {
-            return Err(BundleError::HashMismatch {
-                declared: bundle.info.content_hash.clone(),
-                actual,
-            }
-            .into());
-        }
+        let written = write(tmp.file().map_err(io(&tmp_path))?, &tmp_path)?;
         tmp.sync().map_err(io(&tmp_path))?;
         if stop == Some(Step::Written) {
             // A crash here leaves the temporary file behind.
             std::mem::forget(tmp);
-            return Ok(target);
+            return Ok(None);
         }
-        // Read back whole before it can become current.
-        VersionFile::open(&tmp_path)?.verify()?;
+        check(&VersionFile::open(&tmp_path)?, written)?;
         tmp.publish(&target).map_err(io(&target))?;
-        Ok(target)
+        Ok(Some(target))
     }
 
     /// Removes every file of the directory that is not kept (see
@@ -439,6 +474,22 @@ impl CatalogStore {
             }
         }
     }
+}
+
+/// A version offered to follow `current` must be newer, and at most
+/// [`CATALOG_VERSION_JUMP_MAX`](hoso_store::limits::CATALOG_VERSION_JUMP_MAX)
+/// versions newer.
+fn check_next(current: Option<u64>, offered: u64) -> Result<(), CatalogError> {
+    let Some(current) = current else {
+        return Ok(());
+    };
+    if offered <= current {
+        return Err(CatalogError::Stale { offered, current });
+    }
+    if offered - current > hoso_store::limits::CATALOG_VERSION_JUMP_MAX {
+        return Err(CatalogError::VersionJump { offered, current });
+    }
+    Ok(())
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> CatalogError + '_ {

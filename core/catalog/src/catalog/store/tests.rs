@@ -2,6 +2,7 @@
 //! each step of an install, damaged files, the old layout, collection.
 
 use super::*;
+use crate::catalog::delta::Delta;
 use crate::catalog::parse::parse_record;
 use crate::catalog::source::SourceRecord;
 use hoso_store::error::Classified;
@@ -450,4 +451,314 @@ fn an_install_over_the_old_layout_keeps_it_for_rollback() {
     let v3 = bundle(3, "C");
     store.install(&v3).unwrap();
     assert!(legacy::versions(&store.store).unwrap().is_empty());
+}
+
+/// Version 2 of [`bundle`]`(1, "A")`: three procedures changed, two
+/// removed, two added (one before the first code, one after the last); the
+/// delta between them as the portal makes it.
+fn next_with_delta() -> (Bundle, Bundle, Delta) {
+    let old = bundle(1, "A");
+    let mut ps = old.procedures.clone();
+    for i in [5, 150, 151] {
+        ps[i].name.push_str(" (sửa đổi)");
+        ps[i].steps.push("Nộp lệ phí trực tuyến.".into());
+    }
+    ps.retain(|p| p.code != "1.000040" && p.code != "1.000200");
+    let mut added = procedures(2, "mới", 900);
+    added[0].code = "0.000001".into();
+    added[1].code = "9.000001".into();
+    ps.extend(added);
+    let new = Bundle::new(2, ps);
+    let changes = crate::catalog::delta::changes(&old.procedures, &new.procedures);
+    let delta = Delta {
+        from_version: 1,
+        from_content_hash: old.info.content_hash.clone(),
+        to: new.info.clone(),
+        added: changes.added.into_iter().cloned().collect(),
+        changed: changes.changed.into_iter().cloned().collect(),
+        removed: changes.removed,
+    };
+    assert_eq!(
+        (delta.added.len(), delta.changed.len(), delta.removed.len()),
+        (2, 3, 2)
+    );
+    (old, new, delta)
+}
+
+/// A data directory holding `old`, and its store.
+fn holding(old: &Bundle) -> (tempfile::TempDir, CatalogStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = CatalogStore::open(dir.path()).unwrap();
+    store.install(old).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_delta_applied_in_place_makes_the_file_installing_its_bundle_makes() {
+    let (old, new, delta) = next_with_delta();
+    let (by_delta, store) = holding(&old);
+    assert_eq!(
+        store.apply_delta(delta.clone()).unwrap(),
+        Installed::Switched {
+            from: Some(1),
+            to: 2
+        }
+    );
+    assert_holds(&store, &new);
+    let entries: Vec<SearchEntry> = new.procedures.iter().map(SearchEntry::from).collect();
+    assert_eq!(store.search_entries().unwrap(), entries);
+    assert_eq!(store.read_version(PREVIOUS).unwrap(), Some(1));
+
+    let (by_bundle, other) = holding(&old);
+    let made = delta.apply(other.bundle().unwrap()).unwrap();
+    assert_eq!(made, new);
+    other.install(&made).unwrap();
+    // Byte for byte: the same blocks, entries and table.
+    let (a, b) = (hcat(by_delta.path(), 2), hcat(by_bundle.path(), 2));
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(
+        catalog_files(by_delta.path()),
+        [files::name(1, "hcat"), files::name(2, "hcat")]
+    );
+    // Reopened, from the file.
+    drop(store);
+    assert_holds(&CatalogStore::open(by_delta.path()).unwrap(), &new);
+}
+
+#[test]
+fn a_file_rewritten_from_its_stored_bytes_is_the_same_file_every_block_copied() {
+    let (old, _, _) = next_with_delta();
+    let (dir, _store) = holding(&old);
+    let path = hcat(dir.path(), 1);
+    let before = VersionFile::open(&path).unwrap();
+    let entries = before.search_entries().unwrap().unwrap();
+    let copy = dir.path().join("copy");
+    let mut out = std::fs::File::create(&copy).unwrap();
+    let mut writer = version_file::Writer::new(&mut out, Some(&before)).unwrap();
+    before
+        .walk(&mut |stored| -> Result<(), CatalogError> {
+            match stored {
+                version_file::Stored::Block { index, compressed } => {
+                    writer.holding(index, compressed)
+                }
+                version_file::Stored::Procedure { code, json, from } => {
+                    writer.push(code, json, Some(from)).unwrap()
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let written = writer.finish(before.info(), &entries).unwrap();
+    assert!(written.blocks > 2);
+    assert_eq!((written.reused, written.fresh.len()), (written.blocks, 0));
+    assert_eq!(written.content_hash, old.info.content_hash);
+    drop(out);
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&path).unwrap());
+}
+
+#[test]
+fn a_delta_applied_in_place_copies_the_blocks_it_does_not_touch() {
+    let (old, _, delta) = next_with_delta();
+    let (dir, store) = holding(&old);
+    store.apply_delta(delta).unwrap();
+    let old_file = VersionFile::open(&hcat(dir.path(), 1)).unwrap();
+    let before = old_file.block_checksums();
+    let after = VersionFile::open(&hcat(dir.path(), 2))
+        .unwrap()
+        .block_checksums();
+    let copied = after.iter().filter(|c| before.contains(c)).count();
+    // The blocks of the codes touched (those added go to the first and
+    // the last); the others are copied as they are.
+    let touched: std::collections::BTreeSet<u32> = [
+        "1.000000", "1.000005", "1.000040", "1.000150", "1.000151", "1.000200", "1.000299",
+    ]
+    .iter()
+    .map(|code| old_file.block_of(code).unwrap())
+    .collect();
+    assert!(before.len() > touched.len(), "{} blocks", before.len());
+    assert_eq!(copied, before.len() - touched.len());
+}
+
+#[test]
+fn each_delta_rule_refused_in_place_leaves_the_old_catalog() {
+    let (old, _, good) = next_with_delta();
+    type Spoil = Box<dyn Fn(&mut Delta)>;
+    let cases: Vec<(&str, Spoil)> = vec![
+        ("delta_base_mismatch", Box::new(|d| d.from_version = 7)),
+        (
+            "delta_base_mismatch",
+            Box::new(|d| d.from_content_hash = "00".repeat(32)),
+        ),
+        (
+            "delta_hash_mismatch",
+            Box::new(|d| d.changed[1].name.push_str(" (giả mạo)")),
+        ),
+        (
+            "delta_hash_mismatch",
+            Box::new(|d| d.to.content_hash = "ab".repeat(32)),
+        ),
+        (
+            "delta_count_mismatch",
+            Box::new(|d| d.to.procedure_count += 1),
+        ),
+        (
+            "delta_changed_not_held",
+            Box::new(|d| d.changed[0].code = "1.999999".into()),
+        ),
+        (
+            "delta_added_already_held",
+            Box::new(|d| d.added[1].code = "1.000100".into()),
+        ),
+        (
+            "delta_removed_not_held",
+            Box::new(|d| d.removed.push("5.5".into())),
+        ),
+        (
+            "delta_duplicate",
+            Box::new(|d| d.added.push(d.added[0].clone())),
+        ),
+        (
+            "delta_duplicate",
+            Box::new(|d| d.removed.push(d.changed[0].code.clone())),
+        ),
+        ("stale_bundle", Box::new(|d| d.to.version = 1)),
+        ("version_jump", Box::new(|d| d.to.version = u64::MAX)),
+    ];
+    for (code, spoil) in cases {
+        let (dir, store) = holding(&old);
+        let mut delta = good.clone();
+        spoil(&mut delta);
+        let e = store.apply_delta(delta).unwrap_err();
+        assert_eq!(e.code(), code, "{e}");
+        if code.starts_with("delta_") {
+            assert!(matches!(e, CatalogError::Delta(_)), "{e}");
+            assert_eq!(e.kind(), hoso_store::error::ErrorKind::InvalidInput);
+        }
+        assert_holds(&store, &old);
+        assert_eq!(
+            catalog_files(dir.path()),
+            [files::name(1, "hcat")],
+            "{code}"
+        );
+        drop(store);
+        assert_holds(&CatalogStore::open(dir.path()).unwrap(), &old);
+    }
+}
+
+#[test]
+fn a_crash_at_any_step_of_a_delta_leaves_the_old_catalog_or_the_new() {
+    let (old, new, delta) = next_with_delta();
+    for step in [Step::Written, Step::Renamed, Step::Switched] {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = CatalogStore::open(dir.path()).unwrap();
+            store.install(&old).unwrap();
+            store.apply_delta_until(delta.clone(), Some(step)).unwrap();
+            // The process dies here: nothing else runs.
+        }
+        let store = CatalogStore::open(dir.path()).unwrap();
+        let files = catalog_files(dir.path());
+        if step == Step::Switched {
+            assert_holds(&store, &new);
+            assert_eq!(store.read_version(PREVIOUS).unwrap(), Some(1));
+            assert_eq!(files, [files::name(1, "hcat"), files::name(2, "hcat")]);
+        } else {
+            assert_holds(&store, &old);
+            assert_eq!(files, [files::name(1, "hcat")], "{step:?}");
+            // And the delta applies after the restart.
+            store.apply_delta(delta.clone()).unwrap();
+            assert_holds(&store, &new);
+        }
+    }
+}
+
+#[test]
+fn a_delta_over_stale_or_damaged_search_entries_derives_them() {
+    let (old, new, delta) = next_with_delta();
+    let (dir, store) = holding(&old);
+    drop(store);
+    let path = hcat(dir.path(), 1);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = VersionFile::open(&path).unwrap().entries_offset() as usize;
+    bytes[at + 5] ^= 0x20;
+    std::fs::write(&path, &bytes).unwrap();
+    let store = CatalogStore::open(dir.path()).unwrap();
+    store.apply_delta(delta).unwrap();
+    assert_holds(&store, &new);
+    let entries: Vec<SearchEntry> = new.procedures.iter().map(SearchEntry::from).collect();
+    assert_eq!(store.search_entries().unwrap(), entries);
+    let file = VersionFile::open(&hcat(dir.path(), 2)).unwrap();
+    assert_eq!(file.search_entries().unwrap(), Some(entries));
+}
+
+#[test]
+fn a_delta_over_a_damaged_block_is_refused_as_damage() {
+    let (old, _, delta) = next_with_delta();
+    let (dir, store) = holding(&old);
+    drop(store);
+    let path = hcat(dir.path(), 1);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[64 + 40] ^= 0x10;
+    std::fs::write(&path, &bytes).unwrap();
+    let store = CatalogStore::open(dir.path()).unwrap();
+    assert_damaged(store.apply_delta(delta));
+    assert_eq!(store.current_version().unwrap(), Some(1));
+    assert_eq!(catalog_files(dir.path()), [files::name(1, "hcat")]);
+}
+
+#[test]
+fn a_delta_over_a_catalog_out_of_code_order_is_merged_as_procedures() {
+    let (_, new, _) = next_with_delta();
+    let (sorted, _, _) = next_with_delta();
+    let mut ps = sorted.procedures.clone();
+    ps.reverse();
+    let old = Bundle {
+        info: BundleInfo {
+            content_hash: crate::catalog::bundle::content_hash(&ps),
+            ..sorted.info.clone()
+        },
+        procedures: ps,
+    };
+    let (_dir, store) = holding(&old);
+    let changes = crate::catalog::delta::changes(&old.procedures, &new.procedures);
+    let delta = Delta {
+        from_version: 1,
+        from_content_hash: old.info.content_hash.clone(),
+        to: new.info.clone(),
+        added: changes.added.into_iter().cloned().collect(),
+        changed: changes.changed.into_iter().cloned().collect(),
+        removed: changes.removed,
+    };
+    store.apply_delta(delta).unwrap();
+    assert_holds(&store, &new);
+}
+
+#[test]
+fn the_read_back_after_a_delta_catches_a_torn_or_wrong_file() {
+    let (old, new, delta) = next_with_delta();
+    let (dir, store) = holding(&old);
+    store.apply_delta(delta).unwrap();
+    drop(store);
+    let path = hcat(dir.path(), 2);
+    let good = std::fs::read(&path).unwrap();
+    let file = VersionFile::open(&path).unwrap();
+    let blocks = file.block_checksums().len() as u32;
+    let all: Vec<u32> = (0..blocks).collect();
+    file.verify_stored(&new.info, &all).unwrap();
+    file.verify_stored(&new.info, &[]).unwrap();
+    let mut other = new.info.clone();
+    other.created_at += 1;
+    assert_damaged(file.verify_stored(&other, &[]));
+    let entries = file.entries_offset() as usize;
+    // A flipped byte in the first block, in the middle of the blocks, in
+    // the entries; the file cut short.
+    for at in [64 + 10, (64 + entries) / 2, entries + 3] {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0x04;
+        std::fs::write(&path, &bytes).unwrap();
+        let torn = VersionFile::open(&path).unwrap();
+        assert_damaged(torn.verify_stored(&new.info, &[]));
+    }
+    std::fs::write(&path, &good[..good.len() - 100]).unwrap();
+    assert_damaged(VersionFile::open(&path).and_then(|f| f.verify_stored(&new.info, &[])));
 }

@@ -1,15 +1,16 @@
 //! Taking the changes since the version held (`GET /v1/catalog/delta`)
 //! instead of the whole bundle: bounded by the bundle's size and the
-//! metered budget, signed like a bundle, applied to the catalog held
-//! ([`crate::catalog::delta`]) and installed as the next version. Anything
-//! the delta cannot do is a [`Fallback`] for the caller to take the bundle.
+//! metered budget, signed like a bundle, applied in place to the catalog
+//! held (`CatalogStore::apply_delta`, the rules of
+//! [`crate::catalog::delta`]) and made the next version. Anything the delta
+//! cannot do is a [`Fallback`] for the caller to take the bundle.
 
 use super::error::CatalogUpdateError;
 use super::fetch::{check_signature, download};
 use super::outcome::{Fallback, FallbackReason};
 use crate::catalog::bundle::BundleInfo;
 use crate::catalog::delta::Delta;
-use crate::catalog::store::{CatalogStore, Installed};
+use crate::catalog::store::{CatalogError, CatalogStore, Installed};
 use crate::client::{PortalClient, PortalError};
 use crate::receipt::Receipts;
 use hoso_store::limits;
@@ -74,11 +75,11 @@ pub(super) async fn take_delta(
         delta.to.version,
         &delta.to.content_hash,
     )?;
-    // Through the store's bundle for now; the store may later apply a
-    // delta in place (the delta knows nothing of how procedures are kept).
-    let next = match delta.apply(catalog.bundle()?) {
-        Ok(next) => next,
-        Err(e) => return Ok(DeltaTaken::Fallback(Fallback::refused(&e))),
-    };
-    Ok(DeltaTaken::Installed(catalog.install(&next)?))
+    // Applied in place: checked against the catalog held, and refused
+    // before anything is switched when it does not make what it declares.
+    match catalog.apply_delta(delta) {
+        Ok(installed) => Ok(DeltaTaken::Installed(installed)),
+        Err(CatalogError::Delta(e)) => Ok(DeltaTaken::Fallback(Fallback::refused(&e))),
+        Err(e) => Err(e.into()),
+    }
 }
