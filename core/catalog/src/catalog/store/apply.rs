@@ -10,7 +10,8 @@
 //! file is renamed into place, so nothing is switched; the place, the
 //! switch and the crash behaviour are `install`'s.
 
-use super::version_file::{Stored, VersionFile, Writer};
+use super::version_file::{Stored, VersionFile};
+use super::writer::Writer;
 use super::{check_next, io, CatalogError, CatalogStore, Current, Installed, Step};
 use crate::catalog::bundle::{Bundle, BundleInfo};
 use crate::catalog::delta::{Delta, DeltaError, Merge};

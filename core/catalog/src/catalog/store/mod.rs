@@ -19,8 +19,10 @@
 mod apply;
 mod error;
 pub(crate) mod files;
+mod layout;
 mod legacy;
 mod version_file;
+mod writer;
 
 #[cfg(test)]
 mod tests;
@@ -245,7 +247,7 @@ impl CatalogStore {
             bundle.info.version,
             stop,
             |file, path| {
-                let written = version_file::write(bundle, file, reuse).map_err(io(path))?;
+                let written = writer::write(bundle, file, reuse).map_err(io(path))?;
                 let actual = written.content_hash;
                 if actual != bundle.info.content_hash {
                     return Err(BundleError::HashMismatch {

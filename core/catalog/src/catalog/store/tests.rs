@@ -534,7 +534,7 @@ fn a_file_rewritten_from_its_stored_bytes_is_the_same_file_every_block_copied() 
     let entries = before.search_entries().unwrap().unwrap();
     let copy = dir.path().join("copy");
     let mut out = std::fs::File::create(&copy).unwrap();
-    let mut writer = version_file::Writer::new(&mut out, Some(&before)).unwrap();
+    let mut writer = writer::Writer::new(&mut out, Some(&before)).unwrap();
     before
         .walk(&mut |stored| -> Result<(), CatalogError> {
             match stored {
