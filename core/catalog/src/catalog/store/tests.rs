@@ -144,28 +144,43 @@ fn a_bundle_that_does_not_hash_to_its_hash_is_refused() {
     assert!(catalog_files(dir.path()).is_empty());
 }
 
+/// Installs `old`, then dies at `step` of `change` (which makes `new`
+/// current when it completes), and opens the directory again: the catalog
+/// is `old` or, once switched, `new`, and only their files are left.
+fn crashed_at(
+    step: Step,
+    old: &Bundle,
+    new: &Bundle,
+    change: impl Fn(&CatalogStore, Option<Step>),
+) -> (tempfile::TempDir, CatalogStore) {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = CatalogStore::open(dir.path()).unwrap();
+        store.install(old).unwrap();
+        change(&store, Some(step));
+        // The process dies here: nothing else runs.
+    }
+    let store = CatalogStore::open(dir.path()).unwrap();
+    let files = catalog_files(dir.path());
+    if step == Step::Switched {
+        assert_holds(&store, new);
+        assert_eq!(store.read_version(PREVIOUS).unwrap(), Some(1));
+        assert_eq!(files, [files::name(1, "hcat"), files::name(2, "hcat")]);
+    } else {
+        assert_holds(&store, old);
+        // The unfinished change's files are collected on open.
+        assert_eq!(files, [files::name(1, "hcat")], "{step:?}");
+    }
+    (dir, store)
+}
+
 #[test]
 fn a_crash_at_any_step_of_an_install_leaves_the_old_catalog_or_the_new() {
+    let (old, new) = (bundle(1, "A"), bundle(2, "B"));
     for step in [Step::Written, Step::Renamed, Step::Switched] {
-        let dir = tempfile::tempdir().unwrap();
-        let (old, new) = (bundle(1, "A"), bundle(2, "B"));
-        {
-            let store = CatalogStore::open(dir.path()).unwrap();
-            store.install(&old).unwrap();
-            store.install_until(&new, Some(step)).unwrap();
-            // The process dies here: nothing else runs.
-        }
-        let store = CatalogStore::open(dir.path()).unwrap();
-        let files = catalog_files(dir.path());
-        if step == Step::Switched {
-            assert_holds(&store, &new);
-            assert_eq!(store.read_version(PREVIOUS).unwrap(), Some(1));
-            assert_eq!(files, [files::name(1, "hcat"), files::name(2, "hcat")]);
-        } else {
-            assert_holds(&store, &old);
-            // The unfinished install's files are collected on open.
-            assert_eq!(files, [files::name(1, "hcat")], "{step:?}");
-        }
+        let (_dir, store) = crashed_at(step, &old, &new, |store, stop| {
+            store.install_until(&new, stop).unwrap();
+        });
         // And the next install goes through.
         let next = bundle(3, "C");
         store.install(&next).unwrap();
@@ -649,22 +664,10 @@ fn each_delta_rule_refused_in_place_leaves_the_old_catalog() {
 fn a_crash_at_any_step_of_a_delta_leaves_the_old_catalog_or_the_new() {
     let (old, new, delta) = next_with_delta();
     for step in [Step::Written, Step::Renamed, Step::Switched] {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let store = CatalogStore::open(dir.path()).unwrap();
-            store.install(&old).unwrap();
-            store.apply_delta_until(delta.clone(), Some(step)).unwrap();
-            // The process dies here: nothing else runs.
-        }
-        let store = CatalogStore::open(dir.path()).unwrap();
-        let files = catalog_files(dir.path());
-        if step == Step::Switched {
-            assert_holds(&store, &new);
-            assert_eq!(store.read_version(PREVIOUS).unwrap(), Some(1));
-            assert_eq!(files, [files::name(1, "hcat"), files::name(2, "hcat")]);
-        } else {
-            assert_holds(&store, &old);
-            assert_eq!(files, [files::name(1, "hcat")], "{step:?}");
+        let (_dir, store) = crashed_at(step, &old, &new, |store, stop| {
+            store.apply_delta_until(delta.clone(), stop).unwrap();
+        });
+        if step != Step::Switched {
             // And the delta applies after the restart.
             store.apply_delta(delta.clone()).unwrap();
             assert_holds(&store, &new);

@@ -151,23 +151,14 @@ impl VersionFile {
         visit: &mut dyn FnMut(&[u8]) -> Result<(), CatalogError>,
     ) -> Result<(), CatalogError> {
         let mut hash = ring::digest::Context::new(&ring::digest::SHA256);
-        let mut at = 0usize;
-        for (i, _) in self.blocks.iter().enumerate() {
-            let i = i as u32;
-            let block = self.block(i)?;
-            while let Some(entry) = self
-                .order
-                .get(at)
-                .and_then(|&p| self.procedures.get(p as usize))
-                .filter(|p| p.block == i)
-            {
-                let json = slice(&block, entry).ok_or_else(|| self.damaged_block(i, "range"))?;
+        self.walk(&mut |stored| match stored {
+            Stored::Block { .. } => Ok(()),
+            Stored::Procedure { json, .. } => {
                 hash.update(json);
                 hash.update(b"\n");
-                visit(json)?;
-                at += 1;
+                visit(json)
             }
-        }
+        })?;
         let actual = crate::hex::encode(hash.finish().as_ref());
         if actual != self.info.content_hash {
             return Err(CatalogError::damaged_file(
