@@ -484,20 +484,25 @@ fn next_with_delta() -> (Bundle, Bundle, Delta) {
     added[1].code = "9.000001".into();
     ps.extend(added);
     let new = Bundle::new(2, ps);
+    let delta = delta_between(&old, &new);
+    assert_eq!(
+        (delta.added.len(), delta.changed.len(), delta.removed.len()),
+        (2, 3, 2)
+    );
+    (old, new, delta)
+}
+
+/// The delta from `old` (version 1) to `new`, as the portal makes it.
+fn delta_between(old: &Bundle, new: &Bundle) -> Delta {
     let changes = crate::catalog::delta::changes(&old.procedures, &new.procedures);
-    let delta = Delta {
+    Delta {
         from_version: 1,
         from_content_hash: old.info.content_hash.clone(),
         to: new.info.clone(),
         added: changes.added.into_iter().cloned().collect(),
         changed: changes.changed.into_iter().cloned().collect(),
         removed: changes.removed,
-    };
-    assert_eq!(
-        (delta.added.len(), delta.changed.len(), delta.removed.len()),
-        (2, 3, 2)
-    );
-    (old, new, delta)
+    }
 }
 
 /// A data directory holding `old`, and its store.
@@ -723,15 +728,7 @@ fn a_delta_over_a_catalog_out_of_code_order_is_merged_as_procedures() {
         procedures: ps,
     };
     let (_dir, store) = holding(&old);
-    let changes = crate::catalog::delta::changes(&old.procedures, &new.procedures);
-    let delta = Delta {
-        from_version: 1,
-        from_content_hash: old.info.content_hash.clone(),
-        to: new.info.clone(),
-        added: changes.added.into_iter().cloned().collect(),
-        changed: changes.changed.into_iter().cloned().collect(),
-        removed: changes.removed,
-    };
+    let delta = delta_between(&old, &new);
     store.apply_delta(delta).unwrap();
     assert_holds(&store, &new);
 }
