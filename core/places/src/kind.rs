@@ -54,6 +54,21 @@ impl UnitKind {
         }
     }
 
+    /// The word's lookup key (`name::key` of [`UnitKind::word`]).
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            UnitKind::Province => "tinh",
+            UnitKind::City => "thanh pho",
+            UnitKind::Commune => "xa",
+            UnitKind::Ward => "phuong",
+            UnitKind::SpecialZone => "dac khu",
+            UnitKind::Township => "thi tran",
+            UnitKind::UrbanDistrict => "quan",
+            UnitKind::RuralDistrict => "huien",
+            UnitKind::Town => "thi xa",
+        }
+    }
+
     /// The kind a table word names, if any.
     pub(crate) fn from_word(word: &str) -> Option<UnitKind> {
         WORDS.iter().find(|(_, w)| *w == word).map(|(k, _)| *k)
@@ -98,6 +113,7 @@ mod tests {
         for (kind, word) in WORDS {
             assert_eq!(kind.word(), word);
             assert_eq!(UnitKind::from_word(word), Some(kind));
+            assert_eq!(kind.key(), crate::name::key(word));
         }
         assert_eq!(UnitKind::from_word("Thị Trấn"), None);
         assert_eq!(UnitKind::from_word(""), None);

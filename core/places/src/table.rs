@@ -6,6 +6,7 @@
 use crate::kind::UnitKind;
 use crate::name::key;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A province or centrally-run city since 2025 (34).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,34 +117,37 @@ full_name!(FormerCommune);
 /// Positions in a list by folded name (full and proper), within a scope.
 type NameIndex = HashMap<(u32, String), Vec<u32>>;
 
-/// One checked table and its indexes.
+/// One checked table and its indexes. The name indexes of former
+/// districts and communes (three quarters of the names) are built on their
+/// first use: most callers never ask for a former unit by name.
 #[derive(Debug)]
 pub struct Units {
     version: String,
     source: String,
     /// By code.
     provinces: Vec<Province>,
+    province_names: NameIndex,
     /// By province, then code: a province's communes are one run.
     communes: Vec<Commune>,
     /// Each province's run in `communes`, by the province's position.
     commune_runs: Vec<(u32, u32)>,
-    commune_by_code: HashMap<String, u32>,
+    /// Positions in `communes`, by code.
+    commune_by_code: Vec<u32>,
     commune_names: NameIndex,
-    province_names: NameIndex,
     /// By code.
     former_provinces: Vec<FormerProvince>,
     former_province_names: NameIndex,
     /// By province, then code.
     former_districts: Vec<FormerDistrict>,
     former_district_runs: Vec<(u32, u32)>,
-    former_district_by_code: HashMap<String, u32>,
-    former_district_names: NameIndex,
+    former_district_by_code: Vec<u32>,
+    former_district_names: OnceLock<NameIndex>,
     /// By district, then code.
     former_communes: Vec<FormerCommune>,
     former_commune_runs: Vec<(u32, u32)>,
-    former_commune_by_code: HashMap<String, u32>,
+    former_commune_by_code: Vec<u32>,
     /// Scope: the district's position.
-    former_commune_names: NameIndex,
+    former_commune_names: OnceLock<NameIndex>,
 }
 
 /// The whole list is the scope of a name index that has none.
@@ -154,15 +158,82 @@ fn position(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
-fn index_names(index: &mut NameIndex, scope: u32, at: usize, names: [&str; 2]) {
-    let mut keys: Vec<String> = names.iter().map(|n| key(n)).collect();
-    keys.dedup();
-    for k in keys {
-        let list = index.entry((scope, k)).or_default();
-        if !list.contains(&position(at)) {
-            list.push(position(at));
+/// Indexes each unit under its official and its proper name's key.
+fn names<T>(
+    items: &[T],
+    scope_of: impl Fn(usize) -> u32,
+    kind_of: impl Fn(&T) -> UnitKind,
+    name_of: impl Fn(&T) -> &str,
+) -> NameIndex {
+    let mut index = NameIndex::with_capacity(items.len().saturating_mul(2));
+    for (at, item) in items.iter().enumerate() {
+        // The official name's key is the kind's, a space, the proper
+        // name's (the kind's word is letters and spaces): one fold a unit.
+        let proper = key(name_of(item));
+        let kind = kind_of(item).key();
+        let full = if proper.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind} {proper}")
+        };
+        for k in [full, proper] {
+            let list = index.entry((scope_of(at), k)).or_default();
+            if !list.contains(&position(at)) {
+                list.push(position(at));
+            }
         }
     }
+    index
+}
+
+/// The scope (parent position) of each item, from the parents' runs.
+fn scopes(runs: &[(u32, u32)], len: usize) -> Vec<u32> {
+    let mut out = vec![EVERYWHERE; len];
+    for (parent, &(a, b)) in runs.iter().enumerate() {
+        for slot in out.get_mut(a as usize..b as usize).unwrap_or(&mut []) {
+            *slot = position(parent);
+        }
+    }
+    out
+}
+
+/// Positions of `items`, sorted by code.
+fn by_code<T>(items: &[T], code_of: impl Fn(&T) -> &str) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..items.len()).map(position).collect();
+    order.sort_by(|&a, &b| {
+        let code = |i: u32| items.get(i as usize).map(&code_of);
+        code(a).cmp(&code(b))
+    });
+    order
+}
+
+/// The position of the item with this code, through its `by_code` order.
+fn find_at<T>(
+    items: &[T],
+    order: &[u32],
+    code: &str,
+    code_of: impl Fn(&T) -> &str,
+) -> Option<usize> {
+    let at = order
+        .binary_search_by(|&i| {
+            items
+                .get(i as usize)
+                .map(&code_of)
+                .unwrap_or_default()
+                .cmp(code)
+        })
+        .ok()?;
+    order.get(at).map(|&i| i as usize)
+}
+
+/// The item with this code, through its `by_code` order.
+fn find<'a, T>(
+    items: &'a [T],
+    order: &[u32],
+    code: &str,
+    code_of: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    find_at(items, order, code, code_of).and_then(|i| items.get(i))
 }
 
 /// Sorts `items` by (parent, code) and returns each parent's run, for
@@ -224,90 +295,69 @@ impl Units {
             |c| c.district.as_str(),
             |c| c.code.as_str(),
         );
-
-        let mut province_names = NameIndex::new();
-        for (i, p) in provinces.iter().enumerate() {
-            index_names(
-                &mut province_names,
-                EVERYWHERE,
-                i,
-                [p.full_name().as_str(), p.name.as_str()],
-            );
-        }
-        let mut commune_names = NameIndex::new();
-        let mut commune_by_code = HashMap::new();
-        for (pi, run) in commune_runs.iter().enumerate() {
-            for i in run.0..run.1 {
-                if let Some(c) = communes.get(i as usize) {
-                    index_names(
-                        &mut commune_names,
-                        position(pi),
-                        i as usize,
-                        [c.full_name().as_str(), c.name.as_str()],
-                    );
-                    commune_by_code.insert(c.code.clone(), i);
-                }
-            }
-        }
-        let mut former_province_names = NameIndex::new();
-        for (i, p) in former_provinces.iter().enumerate() {
-            index_names(
-                &mut former_province_names,
-                EVERYWHERE,
-                i,
-                [p.full_name().as_str(), p.name.as_str()],
-            );
-        }
-        let mut former_district_names = NameIndex::new();
-        let mut former_district_by_code = HashMap::new();
-        for (pi, run) in former_district_runs.iter().enumerate() {
-            for i in run.0..run.1 {
-                if let Some(d) = former_districts.get(i as usize) {
-                    index_names(
-                        &mut former_district_names,
-                        position(pi),
-                        i as usize,
-                        [d.full_name().as_str(), d.name.as_str()],
-                    );
-                    former_district_by_code.insert(d.code.clone(), i);
-                }
-            }
-        }
-        let mut former_commune_names = NameIndex::new();
-        let mut former_commune_by_code = HashMap::new();
-        for (di, run) in former_commune_runs.iter().enumerate() {
-            for i in run.0..run.1 {
-                if let Some(c) = former_communes.get(i as usize) {
-                    index_names(
-                        &mut former_commune_names,
-                        position(di),
-                        i as usize,
-                        [c.full_name().as_str(), c.name.as_str()],
-                    );
-                    former_commune_by_code.insert(c.code.clone(), i);
-                }
-            }
-        }
+        let province_names = names(&provinces, |_| EVERYWHERE, |p| p.kind, |p| &p.name);
+        let commune_scopes = scopes(&commune_runs, communes.len());
+        let commune_names = names(
+            &communes,
+            |i| commune_scopes.get(i).copied().unwrap_or(EVERYWHERE),
+            |c| c.kind,
+            |c| &c.name,
+        );
+        let former_province_names =
+            names(&former_provinces, |_| EVERYWHERE, |p| p.kind, |p| &p.name);
         Units {
             version,
             source,
+            commune_by_code: by_code(&communes, |c| &c.code),
+            former_district_by_code: by_code(&former_districts, |d| &d.code),
+            former_commune_by_code: by_code(&former_communes, |c| &c.code),
             provinces,
+            province_names,
             communes,
             commune_runs,
-            commune_by_code,
             commune_names,
-            province_names,
             former_provinces,
             former_province_names,
             former_districts,
             former_district_runs,
-            former_district_by_code,
-            former_district_names,
+            former_district_names: OnceLock::new(),
             former_communes,
             former_commune_runs,
-            former_commune_by_code,
-            former_commune_names,
+            former_commune_names: OnceLock::new(),
         }
+    }
+
+    fn former_district_names(&self) -> &NameIndex {
+        self.former_district_names.get_or_init(|| {
+            let scope = scopes(&self.former_district_runs, self.former_districts.len());
+            names(
+                &self.former_districts,
+                |i| scope.get(i).copied().unwrap_or(EVERYWHERE),
+                |d| d.kind,
+                |d| &d.name,
+            )
+        })
+    }
+
+    fn former_commune_names(&self) -> &NameIndex {
+        self.former_commune_names.get_or_init(|| {
+            let scope = scopes(&self.former_commune_runs, self.former_communes.len());
+            names(
+                &self.former_communes,
+                |i| scope.get(i).copied().unwrap_or(EVERYWHERE),
+                |c| c.kind,
+                |c| &c.name,
+            )
+        })
+    }
+
+    fn former_district_at(&self, code: &str) -> Option<usize> {
+        find_at(
+            &self.former_districts,
+            &self.former_district_by_code,
+            code,
+            |d| &d.code,
+        )
     }
 
     /// The table's version, e.g. "2025-07-01.1": the date its units are in
@@ -362,9 +412,7 @@ impl Units {
 
     /// The commune-level unit with this 5-digit code.
     pub fn commune(&self, code: &str) -> Option<&Commune> {
-        self.commune_by_code
-            .get(code)
-            .and_then(|&i| self.communes.get(i as usize))
+        find(&self.communes, &self.commune_by_code, code, |c| &c.code)
     }
 
     /// The units of a province with this name, official ("Phường Ba Đình")
@@ -412,9 +460,12 @@ impl Units {
 
     /// The former district with this 3-digit code.
     pub fn former_district(&self, code: &str) -> Option<&FormerDistrict> {
-        self.former_district_by_code
-            .get(code)
-            .and_then(|&i| self.former_districts.get(i as usize))
+        find(
+            &self.former_districts,
+            &self.former_district_by_code,
+            code,
+            |d| &d.code,
+        )
     }
 
     /// The districts of a former province with this name, official
@@ -428,7 +479,7 @@ impl Units {
             return Vec::new();
         };
         found(
-            &self.former_district_names,
+            self.former_district_names(),
             position(scope),
             name,
             &self.former_districts,
@@ -438,17 +489,19 @@ impl Units {
     /// The communes of a former district, by code.
     pub fn former_communes_of(&self, district: &str) -> &[FormerCommune] {
         let run = self
-            .former_district_by_code
-            .get(district)
-            .and_then(|&i| self.former_commune_runs.get(i as usize).copied());
+            .former_district_at(district)
+            .and_then(|i| self.former_commune_runs.get(i).copied());
         slice(&self.former_communes, run)
     }
 
     /// The former commune with this 5-digit code.
     pub fn former_commune(&self, code: &str) -> Option<&FormerCommune> {
-        self.former_commune_by_code
-            .get(code)
-            .and_then(|&i| self.former_communes.get(i as usize))
+        find(
+            &self.former_communes,
+            &self.former_commune_by_code,
+            code,
+            |c| &c.code,
+        )
     }
 
     /// The former communes of this name, official ("Phường Phúc Xá") or
@@ -473,10 +526,10 @@ impl Units {
         };
         let mut out = Vec::new();
         for d in districts {
-            if let Some(&scope) = self.former_district_by_code.get(d) {
+            if let Some(scope) = self.former_district_at(d) {
                 out.extend(found(
-                    &self.former_commune_names,
-                    scope,
+                    self.former_commune_names(),
+                    position(scope),
                     name,
                     &self.former_communes,
                 ));
