@@ -157,7 +157,7 @@ pub const CONSENT_SCAN: What = What {
 };
 
 /// A table of administrative units as it travels (gzip): the bundled one
-/// (`core/data/units/units.tsv.gz`) is 127 KiB.
+/// (`core/data/units/units.tsv.gz`) is 126.5 KiB.
 pub const UNITS_TABLE: What = What {
     vi: "bảng đơn vị hành chính (nén)",
     en: "the administrative units table (compressed)",
