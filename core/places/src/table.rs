@@ -5,6 +5,7 @@
 
 use crate::kind::UnitKind;
 use crate::name::key;
+use crate::text::push_marked;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -97,8 +98,24 @@ pub struct NewUnit<'a> {
     pub default: bool,
 }
 
+/// What every unit has: a proper name and an official one.
+trait Named {
+    fn proper(&self) -> &str;
+    fn full_name(&self) -> String;
+}
+
 macro_rules! full_name {
     ($t:ty) => {
+        impl Named for $t {
+            fn proper(&self) -> &str {
+                &self.name
+            }
+
+            fn full_name(&self) -> String {
+                <$t>::full_name(self)
+            }
+        }
+
         impl $t {
             /// The official name: the kind's word, then the proper name
             /// ("Phường Ba Đình").
@@ -390,10 +407,9 @@ impl Units {
     /// The province of this name, official ("Thành phố Hà Nội") or proper
     /// ("Hà Nội"), folded ("ha noi", "HA NOI").
     pub fn province_named(&self, name: &str) -> Option<&Province> {
-        self.province_names
-            .get(&(EVERYWHERE, key(name)))
-            .and_then(|found| found.first())
-            .and_then(|&i| self.provinces.get(i as usize))
+        found(&self.province_names, EVERYWHERE, name, &self.provinces)
+            .first()
+            .copied()
     }
 
     /// Every commune-level unit, by province then code.
@@ -417,7 +433,9 @@ impl Units {
 
     /// The units of a province with this name, official ("Phường Ba Đình")
     /// or proper ("Ba Đình"), folded. Several when only the proper name is
-    /// given and a xã and a phường share it.
+    /// given and a xã and a phường share it, or when names differ only in
+    /// diacritics ("Văn Lang", "Văn Lăng"): those written exactly as given
+    /// come first.
     pub fn communes_named(&self, province: &str, name: &str) -> Vec<&Commune> {
         let Some(scope) = self.province_at(province) else {
             return Vec::new();
@@ -444,10 +462,14 @@ impl Units {
 
     /// The former province of this name, official or proper, folded.
     pub fn former_province_named(&self, name: &str) -> Option<&FormerProvince> {
-        self.former_province_names
-            .get(&(EVERYWHERE, key(name)))
-            .and_then(|found| found.first())
-            .and_then(|&i| self.former_provinces.get(i as usize))
+        found(
+            &self.former_province_names,
+            EVERYWHERE,
+            name,
+            &self.former_provinces,
+        )
+        .first()
+        .copied()
     }
 
     /// The districts of a former province, by code.
@@ -535,6 +557,7 @@ impl Units {
                 ));
             }
         }
+        exact_first(name, &mut out);
         out
     }
 
@@ -567,9 +590,36 @@ impl Units {
     }
 }
 
-fn found<'a, T>(index: &NameIndex, scope: u32, name: &str, items: &'a [T]) -> Vec<&'a T> {
-    index
+/// The units a name index gives for `name`, those written exactly as
+/// `name` (diacritics included, case aside) first: "Văn Lăng" and "Văn
+/// Lang" fold alike, and whoever typed the marks meant the one with them.
+fn found<'a, T: Named>(index: &NameIndex, scope: u32, name: &str, items: &'a [T]) -> Vec<&'a T> {
+    let mut out: Vec<&T> = index
         .get(&(scope, key(name)))
         .map(|list| list.iter().filter_map(|&i| items.get(i as usize)).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    exact_first(name, &mut out);
+    out
+}
+
+fn exact_first<T: Named>(name: &str, units: &mut [&T]) {
+    if units.len() < 2 {
+        return;
+    }
+    let typed = marked(name);
+    units.sort_by_key(|u| !(marked(u.proper()) == typed || marked(&u.full_name()) == typed));
+}
+
+/// Lower case, canonically decomposed, diacritics kept, spaces collapsed.
+fn marked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            push_marked(c, &mut out);
+        }
+    }
+    out
 }

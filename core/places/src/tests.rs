@@ -111,6 +111,12 @@ fn communes_by_code_and_name() {
     );
     assert!(u.communes_named("99", "Ba Đình").is_empty());
 
+    // Two units of Thái Nguyên fold alike: the one written as typed first.
+    let lang = u.communes_named("19", "Xã Văn Lăng");
+    assert_eq!(lang.len(), 2);
+    assert_eq!(lang[0].name, "Văn Lăng");
+    assert_eq!(u.communes_named("19", "văn lang")[0].name, "Văn Lang");
+
     let phu_quoc = u.communes_named("91", "Đặc khu Phú Quốc");
     assert_eq!(phu_quoc.len(), 1);
     assert_eq!(phu_quoc[0].kind, UnitKind::SpecialZone);
@@ -372,4 +378,34 @@ fn reading_the_table_again_gives_the_same_units() {
     assert_eq!(again.version(), u.version());
     assert_eq!(again.communes(), u.communes());
     assert_eq!(again.former_provinces(), u.former_provinces());
+}
+
+#[test]
+fn every_unit_is_found_by_its_own_names() {
+    let u = units();
+    for p in u.provinces() {
+        assert_eq!(u.province_named(&p.name), Some(p));
+        assert_eq!(u.province_named(&p.full_name()), Some(p));
+        assert_eq!(u.province(&p.code), Some(p));
+        for c in u.communes_of(&p.code) {
+            assert_eq!(u.commune(&c.code), Some(c));
+            let named = u.communes_named(&p.code, &c.full_name());
+            assert_eq!(named.first(), Some(&c), "{}", c.full_name());
+            assert!(u.communes_named(&p.code, &c.name).contains(&c));
+        }
+    }
+    for p in u.former_provinces() {
+        assert_eq!(u.former_province_named(&p.name), Some(p));
+        assert_eq!(u.former_province(&p.code), Some(p));
+        for d in u.former_districts_of(&p.code) {
+            assert_eq!(u.former_district(&d.code), Some(d));
+            let named = u.former_districts_named(&p.code, &d.full_name());
+            assert_eq!(named.first(), Some(&d), "{}", d.full_name());
+            for c in u.former_communes_of(&d.code) {
+                assert_eq!(u.former_commune(&c.code), Some(c));
+                let named = u.former_communes_named(&p.code, Some(&d.code), &c.full_name());
+                assert_eq!(named.first(), Some(&c), "{}", c.full_name());
+            }
+        }
+    }
 }
