@@ -5,7 +5,7 @@ use crate::bundled::bundled_bytes;
 use crate::{bundled, UnitKind, Units, UnitsError};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
-use hoso_store::error::{Classified, ErrorKind};
+use hoso_store::error::{Classified, ErrorKind, MESSAGE_SEPARATOR};
 use std::io::{Read, Write};
 
 fn units() -> &'static Units {
@@ -221,12 +221,23 @@ fn island_districts_without_communes_map_whole() {
     );
 }
 
+/// The refusal, checked as core/tests/errors.rs checks every core error:
+/// a kind, a code, and a Vietnamese and an English message around one
+/// separator.
 fn refused(result: Result<Units, UnitsError>) -> UnitsError {
     let err = result.expect_err("the table is refused");
-    let text = err.to_string();
     let (vi, en) = err.messages();
-    assert!(text.contains(" / "), "{text}");
-    assert!(!vi.is_empty() && !en.is_empty(), "{text}");
+    assert!(!vi.is_empty() && !en.is_empty(), "{err}");
+    assert_ne!(vi, en, "two languages: {err}");
+    assert!(
+        !vi.contains(MESSAGE_SEPARATOR) && !en.contains(MESSAGE_SEPARATOR),
+        "one separator: {err}"
+    );
+    assert_eq!(err.to_string(), format!("{vi}{MESSAGE_SEPARATOR}{en}"));
+    assert!(
+        matches!(err.kind(), ErrorKind::Damaged | ErrorKind::InvalidInput),
+        "{err}"
+    );
     err
 }
 
