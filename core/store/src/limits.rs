@@ -156,6 +156,25 @@ pub const CONSENT_SCAN: What = What {
     en: "the consent form's scan",
 };
 
+/// A table of administrative units as it travels (gzip): the bundled one
+/// (`core/data/units/units.tsv.gz`) is 126.5 KiB.
+pub const UNITS_TABLE: What = What {
+    vi: "bảng đơn vị hành chính (nén)",
+    en: "the administrative units table (compressed)",
+};
+/// At most 2 MiB of compressed table (16 times the bundled one's).
+pub const UNITS_TABLE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A table of administrative units once decompressed: the bundled one is
+/// 466 KiB of text.
+pub const UNITS_TABLE_TEXT: What = What {
+    vi: "nội dung bảng đơn vị hành chính (đã giải nén)",
+    en: "the administrative units table's content (decompressed)",
+};
+/// At most 4 MiB of table text (8.8 times the bundled one's): a gzip bomb
+/// stops here.
+pub const UNITS_TABLE_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+
 /// A line typed or piped in: a value given as `-` on the command line, a
 /// search query a line.
 pub const TEXT_LINE: What = What {
