@@ -8,6 +8,7 @@ use hoso_core::draft::{AttachError, DraftError};
 use hoso_core::error::{Classified, ErrorKind, MESSAGE_SEPARATOR};
 use hoso_core::filed::FiledError;
 use hoso_core::outbox::OutboxError;
+use hoso_core::places::UnitsError;
 use hoso_core::profile::ProfileError;
 use hoso_core::receipt::image::QrImageError;
 use hoso_core::receipt::online::LookupError;
@@ -115,6 +116,11 @@ fn samples() -> Vec<(Box<dyn Classified>, ErrorKind, &'static str)> {
             Box::new(QrImageError::NoCode),
             ErrorKind::Receipt,
             "no_qr_found",
+        ),
+        (
+            Box::new(UnitsError::NotText),
+            ErrorKind::Damaged,
+            "units_not_text",
         ),
     ]
 }
