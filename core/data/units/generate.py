@@ -74,6 +74,12 @@ DISTRICT_TYPES = ["Thành phố", "Thị xã", "Quận", "Huyện"]
 FORMER_COMMUNE_TYPES = ["Thị trấn", "Phường", "Xã"]
 
 
+def keep(table, key, value, message):
+    """Records `value` under `key`, failing with `message` when another is there."""
+    if table.setdefault(key, value) != value:
+        fail(message)
+
+
 def fail(message):
     sys.exit(f"generate.py: {message}")
 
@@ -155,10 +161,8 @@ def build(new_rows, old_rows, converter):
         p_code = code(p_code, 2, "province")
         w_code = code(w_code, 5, "commune")
         p = split_type(clean(p_name, "province"), PROVINCE_TYPES, "province")
-        if provinces.setdefault(p_code, p) != p:
-            fail(f"province {p_code}: two names")
-        if province_key.setdefault(p_key, p_code) != p_code:
-            fail(f"province key {p_key}: two codes")
+        keep(provinces, p_code, p, f"province {p_code}: two names")
+        keep(province_key, p_key, p_code, f"province key {p_key}: two codes")
         if w_code in communes:
             fail(f"commune {w_code}: twice")
         communes[w_code] = (p_code,) + split_type(clean(w_name, "commune"), COMMUNE_TYPES, "commune")
@@ -175,13 +179,10 @@ def build(new_rows, old_rows, converter):
         p_code = code(p_code, 2, "former province")
         d_code = code(d_code, 3, "former district")
         p = split_type(clean(p_name, "former province"), PROVINCE_TYPES, "former province")
-        if former_provinces.setdefault(p_code, p) != p:
-            fail(f"former province {p_code}: two names")
-        if former_province_key.setdefault(p_key, p_code) != p_code:
-            fail(f"former province key {p_key}: two codes")
+        keep(former_provinces, p_code, p, f"former province {p_code}: two names")
+        keep(former_province_key, p_key, p_code, f"former province key {p_key}: two codes")
         d = (p_code,) + split_type(clean(d_name, "former district"), DISTRICT_TYPES, "former district")
-        if districts.setdefault(d_code, d) != d:
-            fail(f"former district {d_code}: two names or provinces")
+        keep(districts, d_code, d, f"former district {d_code}: two names or provinces")
         key = f"{p_key}_{d_key}_{w_key or ''}"
         if key in old_key:
             fail(f"former key {key}: twice")

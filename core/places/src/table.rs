@@ -214,6 +214,23 @@ fn scopes(runs: &[(u32, u32)], len: usize) -> Vec<u32> {
     out
 }
 
+/// [`names`] of items listed in their parents' `runs`, each scoped to its
+/// parent.
+fn names_within<T>(
+    items: &[T],
+    runs: &[(u32, u32)],
+    kind_of: impl Fn(&T) -> UnitKind,
+    name_of: impl Fn(&T) -> &str,
+) -> NameIndex {
+    let scope = scopes(runs, items.len());
+    names(
+        items,
+        |i| scope.get(i).copied().unwrap_or(EVERYWHERE),
+        kind_of,
+        name_of,
+    )
+}
+
 /// Positions of `items`, sorted by code.
 fn by_code<T>(items: &[T], code_of: impl Fn(&T) -> &str) -> Vec<u32> {
     let mut order: Vec<u32> = (0..items.len()).map(position).collect();
@@ -313,13 +330,7 @@ impl Units {
             |c| c.code.as_str(),
         );
         let province_names = names(&provinces, |_| EVERYWHERE, |p| p.kind, |p| &p.name);
-        let commune_scopes = scopes(&commune_runs, communes.len());
-        let commune_names = names(
-            &communes,
-            |i| commune_scopes.get(i).copied().unwrap_or(EVERYWHERE),
-            |c| c.kind,
-            |c| &c.name,
-        );
+        let commune_names = names_within(&communes, &commune_runs, |c| c.kind, |c| &c.name);
         let former_province_names =
             names(&former_provinces, |_| EVERYWHERE, |p| p.kind, |p| &p.name);
         Units {
@@ -346,10 +357,9 @@ impl Units {
 
     fn former_district_names(&self) -> &NameIndex {
         self.former_district_names.get_or_init(|| {
-            let scope = scopes(&self.former_district_runs, self.former_districts.len());
-            names(
+            names_within(
                 &self.former_districts,
-                |i| scope.get(i).copied().unwrap_or(EVERYWHERE),
+                &self.former_district_runs,
                 |d| d.kind,
                 |d| &d.name,
             )
@@ -358,10 +368,9 @@ impl Units {
 
     fn former_commune_names(&self) -> &NameIndex {
         self.former_commune_names.get_or_init(|| {
-            let scope = scopes(&self.former_commune_runs, self.former_communes.len());
-            names(
+            names_within(
                 &self.former_communes,
-                |i| scope.get(i).copied().unwrap_or(EVERYWHERE),
+                &self.former_commune_runs,
                 |c| c.kind,
                 |c| &c.name,
             )
