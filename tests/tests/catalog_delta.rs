@@ -477,26 +477,45 @@ async fn a_device_killed_while_taking_a_delta_keeps_a_whole_catalog() {
         let (_, took) = run_child(&child, &whole, None);
         assert_eq!(whole_and_searchable(&whole), 2);
         println!("an uninterrupted delta update took {took:?} after READY");
+        // Kills every `step` after READY until one comes after the end. A
+        // warm run can be many times quicker than the first (cold caches),
+        // so the step is halved until several kills land mid-update,
+        // instead of trusting one timing.
+        let mut step = took / 10;
         let mut outcomes = Vec::new();
-        for (i, tenths) in [0u32, 1, 2, 3, 4, 5, 6, 7, 8].into_iter().enumerate() {
-            let dir = work_dir.join(format!("kill-{i}"));
-            copy_dir(&pristine, &dir);
-            let after = took * tenths / 10;
-            let (killed, _) = run_child(&child, &dir, Some(after));
-            // After the kill, as a restarted app finds it: old or new, whole.
-            let found = whole_and_searchable(&dir);
-            outcomes.push((after, killed, found));
-            // Restarted, the update finishes.
-            run_child(&child, &dir, None);
-            assert_eq!(whole_and_searchable(&dir), 2);
-            std::fs::remove_dir_all(&dir).unwrap();
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            let mut landed = 0;
+            for i in 0u32..10 {
+                let dir = work_dir.join(format!("kill-{rounds}-{i}"));
+                copy_dir(&pristine, &dir);
+                let after = step * i;
+                let (killed, _) = run_child(&child, &dir, Some(after));
+                // After the kill, as a restarted app finds it: old or new, whole.
+                let found = whole_and_searchable(&dir);
+                outcomes.push((after, killed, found));
+                if killed {
+                    // Restarted, the update finishes.
+                    run_child(&child, &dir, None);
+                }
+                assert_eq!(whole_and_searchable(&dir), 2);
+                std::fs::remove_dir_all(&dir).unwrap();
+                if !killed {
+                    break;
+                }
+                landed += 1;
+            }
+            println!("kills every {step:?} (after READY, landed, version found): {outcomes:?}");
+            if landed >= 3 || step <= Duration::from_millis(1) || rounds == 6 {
+                assert!(
+                    landed >= 3,
+                    "several kills landed mid-update, {step:?} apart: {outcomes:?}"
+                );
+                break;
+            }
+            step /= 2;
         }
-        println!("kills (after READY, landed, version found): {outcomes:?}");
-        assert!(outcomes[0].1, "the first kill landed mid-update");
-        assert!(
-            outcomes.iter().filter(|o| o.1).count() >= 3,
-            "several kills landed: {outcomes:?}"
-        );
     })
     .await
     .unwrap();
