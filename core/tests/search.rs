@@ -146,6 +146,20 @@ fn the_general_procedure_ranks_above_its_narrow_variants() {
 }
 
 #[test]
+fn a_general_procedure_is_found_for_the_cases_its_page_says_it_handles() {
+    // "Cấp hộ chiếu phổ thông" re-issues passports too (its fee lines price
+    // "trường hợp cấp lại"), while names with every word of the query
+    // ("Cấp lại tem AB trong trường hợp hộ chiếu bị mất") are other things.
+    for query in ["cấp lại hộ chiếu", "cấp lai hộ chieu", "cap lai ho chieu"] {
+        let got = codes(query, 5);
+        assert!(
+            got.iter().any(|c| c == "1.001456" || c == "1.001471"),
+            "{query}: {got:?}"
+        );
+    }
+}
+
+#[test]
 fn colloquial_words_and_abbreviations_reach_official_names() {
     assert_name_in_top("lam cccd", "căn cước", 5);
     assert_name_in_top("so do", "giấy chứng nhận", 5);

@@ -45,11 +45,32 @@ impl From<&Procedure> for SearchEntry {
             field: p.field.clone(),
             levels: p.levels.clone(),
             online: p.online,
-            keywords: p.results.iter().map(|r| r.name.clone()).collect(),
+            keywords: p
+                .results
+                .iter()
+                .map(|r| r.name.clone())
+                .chain(cases_named(p))
+                .collect(),
             for_individuals: p
                 .target_groups
                 .iter()
                 .any(|g| INDIVIDUALS.contains(&g.trim())),
         }
     }
+}
+
+/// The variant cases the page says the procedure handles, from the texts
+/// where pages name them: fee lines ("… trường hợp cấp lại do bị hư hỏng
+/// hoặc bị mất: 320.000đ"), the channels' notes and the document groups.
+/// "Cấp hộ chiếu phổ thông" is also how a passport is re-issued, and its
+/// fee lines say so.
+fn cases_named(p: &Procedure) -> Vec<String> {
+    let fees = p.channels.iter().flat_map(|c| {
+        c.fees
+            .iter()
+            .map(|f| f.text.as_str())
+            .chain(c.note.as_deref())
+    });
+    let groups = p.documents.iter().map(|d| d.group.as_str());
+    crate::search::variant_cases(fees.chain(groups))
 }
