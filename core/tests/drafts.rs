@@ -164,6 +164,78 @@ fn profile_prefills_new_drafts_and_marks_the_source() {
 }
 
 #[test]
+fn addresses_are_kept_by_official_name_and_code() {
+    // Issue #21: the profile and drafts store a province and commune that
+    // name a unit together by their official names and the commune's code.
+    let (dir, drafts) = setup();
+    let profiles = Profiles::open(dir.path(), &KEY).unwrap();
+    profiles.set(None, "address.province", "ha noi").unwrap();
+    // A former ward: saved as typed, with a warning naming what it is now.
+    let change = profiles
+        .set(None, "address.commune", "Phường Phúc Xá")
+        .unwrap();
+    let warning = change.warning.expect("former ward reported");
+    assert_eq!(warning.code, "commune_former");
+    assert!(
+        warning.message_vi.contains("Phường Hồng Hà"),
+        "{}",
+        warning.message_vi
+    );
+    assert!(!change.profile.me.contains_key("address.code"));
+    // The unit it is part of now, typed loosely.
+    let change = profiles.set(None, "address.commune", "P. Hong Ha").unwrap();
+    assert!(change.warning.is_none());
+    assert_eq!(change.profile.me["address.commune"], "Phường Hồng Hà");
+    assert_eq!(change.profile.me["address.province"], "Thành phố Hà Nội");
+    let code = change.profile.me["address.code"].clone();
+    assert_eq!(code.len(), 5);
+    // Drafts take the code with the names.
+    let d = drafts.create("1.001193", true).unwrap();
+    assert_eq!(d.values["applicant.address.code"], code);
+    // Moving to another province's ward in the draft: official name and
+    // the new code; the old code never stays beside other names.
+    drafts
+        .set(&d.id, "applicant.address.province", "tp hcm")
+        .unwrap();
+    let d = drafts.get(&d.id).unwrap();
+    assert!(!d.values.contains_key("applicant.address.code"));
+    let set = drafts
+        .set(&d.id, "applicant.address.commune", "phường bến thành")
+        .unwrap();
+    assert!(set.problem.is_none() && set.issues.is_empty(), "{set:?}");
+    assert_eq!(set.value, "Phường Bến Thành");
+    let d = drafts.get(&d.id).unwrap();
+    let ben_thanh = d.values["applicant.address.code"].clone();
+    assert_ne!(ben_thanh, code);
+    // A ward of another province is an issue on the commune, with no code.
+    drafts
+        .set(&d.id, "applicant.address.province", "Hà Nội")
+        .unwrap();
+    let report = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    let issue = report
+        .invalid
+        .iter()
+        .find(|i| i.field == "applicant.address.commune")
+        .expect("misplaced ward reported");
+    assert_eq!(issue.code, "commune_other_province");
+    let d = drafts.get(&d.id).unwrap();
+    assert!(!d.values.contains_key("applicant.address.code"));
+    // Clearing the commune clears nothing else but the code.
+    drafts
+        .set(&d.id, "applicant.address.province", "HCM")
+        .unwrap();
+    assert!(drafts
+        .get(&d.id)
+        .unwrap()
+        .values
+        .contains_key("applicant.address.code"));
+    drafts.clear(&d.id, "applicant.address.commune").unwrap();
+    let d = drafts.get(&d.id).unwrap();
+    assert!(!d.values.contains_key("applicant.address.code"));
+    assert!(d.values.contains_key("applicant.address.province"));
+}
+
+#[test]
 fn list_duplicate_delete_and_id_prefixes() {
     let (_dir, drafts) = setup();
     let a = drafts.create("1.000656", false).unwrap();

@@ -337,6 +337,50 @@ fn birth_registration_partial_then_complete() {
 }
 
 #[test]
+fn an_address_names_a_real_unit_of_its_province() {
+    // The birth registration form (issue #21): the mother's commune is
+    // checked against her province with the unit table.
+    let schema = schema_for(procedure("1.001193"));
+    let docs = all_documents(&schema);
+    let issue_for = |commune: &str| {
+        let mut v = birth_values();
+        v.insert("mother.address.commune".into(), commune.into());
+        let r = check(&schema, &v, &docs, CheckMode::Complete, TODAY);
+        let mut found: Vec<_> = r
+            .invalid
+            .into_iter()
+            .map(|i| (i.field, i.code, i.message_vi))
+            .collect();
+        assert!(found.len() <= 1, "{found:#?}");
+        found.pop()
+    };
+    assert_eq!(
+        issue_for("p. ba dinh"),
+        None,
+        "typed loosely, still Ba Đình"
+    );
+    for (commune, code, says) in [
+        // Another province's ward.
+        (
+            "Phường Bến Thành",
+            "commune_other_province",
+            "Thành phố Hồ Chí Minh",
+        ),
+        // A former ward: what it is part of now.
+        ("Phường Phúc Xá", "commune_former", "Phường Hồng Hà"),
+        // A typo.
+        ("Phường Hoàn Kím", "commune_unknown", "Phường Hoàn Kiếm"),
+        // Made up.
+        ("Phường Không Có", "commune_unknown", "Không có"),
+    ] {
+        let (field, got, message) = issue_for(commune).unwrap_or_else(|| panic!("{commune}"));
+        assert_eq!(field, "mother.address.commune");
+        assert_eq!(got, code, "{commune}");
+        assert!(message.contains(says), "{commune}: {message}");
+    }
+}
+
+#[test]
 fn hidden_father_is_not_required_and_not_checked() {
     let schema = schema_for(procedure("1.001193"));
     let mut v: BTreeMap<String, String> = birth_values()

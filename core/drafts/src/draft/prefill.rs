@@ -3,7 +3,7 @@
 //! sex); the first profile person that matches fills the block's standard
 //! fields, and the draft records where each prefilled value came from.
 
-use crate::form::{prefill_paths, FormSchema, PrefillRule, Who};
+use crate::form::{prefill_paths, settle_place, FormSchema, PrefillRule, Who};
 use crate::profile::{PersonValues, Profile, Relation};
 use std::collections::BTreeMap;
 
@@ -52,6 +52,18 @@ pub fn prefill(
                     prefilled.insert(to, source.clone());
                 }
             }
+        }
+    }
+    // A profile saved before addresses carried codes: its places settle
+    // here (official names, the commune's code).
+    let communes: Vec<String> = prefilled
+        .keys()
+        .filter(|p| p.ends_with(".commune"))
+        .cloned()
+        .collect();
+    for path in communes {
+        if let Ok(resolved) = schema.resolve(&path) {
+            settle_place(&resolved, values);
         }
     }
 }

@@ -518,6 +518,10 @@ impl Drafts {
             let field = resolved.path.clone();
             draft.values.insert(field.clone(), value.clone());
             draft.prefilled.remove(&field);
+            // An address's province and commune naming a unit together are
+            // stored by their official names, with the commune's code.
+            form::settle_place(&resolved, &mut draft.values);
+            let value = draft.values.get(&field).cloned().unwrap_or(value);
             Ok((field, value, problem))
         })?;
         // Cross-field findings about this field (its own format problem is
@@ -556,6 +560,10 @@ impl Drafts {
             if draft.values.contains_key(path) {
                 draft.values.remove(path);
                 draft.prefilled.remove(path);
+                // A province or commune cleared takes the code with it.
+                if let Ok(resolved) = self.schema(draft)?.resolve(path) {
+                    form::settle_place(&resolved, &mut draft.values);
+                }
                 return Ok(());
             }
             let schema = self.schema(draft)?;

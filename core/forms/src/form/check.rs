@@ -8,8 +8,8 @@ use super::condition::Answers;
 use super::error::FormError;
 use super::model::{Field, FieldKind, FormSchema, Group, Requirement};
 use super::normalize::normalize;
-use super::resolve::{field_path, value_paths, ResolvedField};
-use crate::validate::{self, Date, Problem, Sex};
+use super::resolve::{field_path, value_paths, AddressPart, ResolvedField};
+use crate::validate::{self, regions, Date, Problem, Sex};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -196,6 +196,9 @@ impl Entry<'_> {
     }
 
     fn cross_field(&self, field: &Field) -> Vec<FieldIssue> {
+        if matches!(field.kind, FieldKind::Address) {
+            return self.place_rules(field).into_iter().collect();
+        }
         let Some(value) = self.value(&field.id) else {
             return Vec::new();
         };
@@ -222,6 +225,38 @@ impl Entry<'_> {
             _ => Vec::new(),
         };
         problems.iter().map(|p| problem_issue(&r, p)).collect()
+    }
+
+    /// An address's province and commune, each well-formed, must name a
+    /// unit of the table together (the finding sits on the commune), and a
+    /// stored code must be that unit's.
+    fn place_rules(&self, field: &Field) -> Option<FieldIssue> {
+        let part = |p| field_path(&self.group.id, self.index, &field.id, Some(p));
+        let at = |p| ResolvedField {
+            path: part(p),
+            group: self.group,
+            field,
+            index: self.index,
+            part: Some(p),
+        };
+        let province = self.valid.get(&part(AddressPart::Province))?;
+        let commune = self.valid.get(&part(AddressPart::Commune))?;
+        let place = match regions::place(province, commune) {
+            Ok(place) => place,
+            Err(found) => return Some(problem_issue(&at(AddressPart::Commune), &found.problem)),
+        };
+        let code = self.valid.get(&part(AddressPart::Code))?;
+        (*code != place.commune_code).then(|| {
+            let problem = Problem::new(
+                "commune_code_mismatch",
+                format!("Mã xã/phường không phải mã của {}.", place.commune_name),
+                format!(
+                    "The commune code is not the code of {}.",
+                    place.commune_name
+                ),
+            );
+            problem_issue(&at(AddressPart::Code), &problem)
+        })
     }
 
     fn date_rules(

@@ -51,6 +51,7 @@ pub fn normalize_address_part(part: AddressPart, raw: &str) -> Result<String, Pr
         AddressPart::Province => regions::province(raw).map(|p| p.name.to_string()),
         AddressPart::Commune => regions::commune(raw),
         AddressPart::Detail => validate::text(raw, ADDRESS_DETAIL_MAX_CHARS),
+        AddressPart::Code => regions::commune_code(raw),
     }
 }
 

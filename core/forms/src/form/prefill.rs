@@ -44,7 +44,7 @@ pub fn prefill_paths(group: &Group) -> Vec<(String, String)> {
             continue;
         }
         if matches!(field.kind, FieldKind::Address) {
-            for part in AddressPart::ALL {
+            for part in AddressPart::STORED {
                 out.push((
                     format!("{}.{}", field.id, part.as_str()),
                     field_path(&group.id, None, &field.id, Some(part)),
@@ -100,6 +100,8 @@ mod tests {
         let paths = prefill_paths(&applicant_group());
         assert!(paths.contains(&("full_name".into(), "applicant.full_name".into())));
         assert!(paths.contains(&("address.commune".into(), "applicant.address.commune".into())));
-        assert_eq!(paths.len(), 6 + 3);
+        // The three typed parts and the commune's code.
+        assert!(paths.contains(&("address.code".into(), "applicant.address.code".into())));
+        assert_eq!(paths.len(), 6 + 4);
     }
 }

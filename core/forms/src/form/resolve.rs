@@ -16,13 +16,26 @@ pub enum AddressPart {
     Commune,
     /// House number, street, hamlet / residential group.
     Detail,
+    /// The commune's 5-digit national code: not typed, written by the core
+    /// when province and commune name a unit of the table together
+    /// ([`super::place`]), removed when they stop doing so.
+    Code,
 }
 
 impl AddressPart {
+    /// The parts a person fills in.
     pub const ALL: [AddressPart; 3] = [
         AddressPart::Province,
         AddressPart::Commune,
         AddressPart::Detail,
+    ];
+
+    /// Every part a stored address may hold.
+    pub const STORED: [AddressPart; 4] = [
+        AddressPart::Province,
+        AddressPart::Commune,
+        AddressPart::Detail,
+        AddressPart::Code,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,11 +43,12 @@ impl AddressPart {
             AddressPart::Province => "province",
             AddressPart::Commune => "commune",
             AddressPart::Detail => "detail",
+            AddressPart::Code => "code",
         }
     }
 
     pub fn parse(s: &str) -> Option<AddressPart> {
-        AddressPart::ALL.into_iter().find(|p| p.as_str() == s)
+        AddressPart::STORED.into_iter().find(|p| p.as_str() == s)
     }
 
     pub fn label_vi(self) -> &'static str {
@@ -42,6 +56,7 @@ impl AddressPart {
             AddressPart::Province => "tỉnh/thành phố",
             AddressPart::Commune => "xã/phường/đặc khu",
             AddressPart::Detail => "số nhà, đường, thôn/tổ",
+            AddressPart::Code => "mã xã/phường",
         }
     }
 
@@ -50,6 +65,7 @@ impl AddressPart {
             AddressPart::Province => "province/city",
             AddressPart::Commune => "commune/ward",
             AddressPart::Detail => "street address",
+            AddressPart::Code => "commune code",
         }
     }
 }

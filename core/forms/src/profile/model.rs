@@ -107,6 +107,8 @@ enum Kind {
     Email,
     Province,
     Commune,
+    /// Written by the core when province and commune name a unit together.
+    CommuneCode,
     Text,
 }
 
@@ -142,6 +144,12 @@ const PERSON_FIELDS: &[(&str, Kind, &str, &str)] = &[
         Kind::Commune,
         "Xã/phường thường trú",
         "Commune/ward of permanent residence",
+    ),
+    (
+        "address.code",
+        Kind::CommuneCode,
+        "Mã xã/phường (tự điền)",
+        "Commune code (filled in)",
     ),
     (
         "address.detail",
@@ -183,8 +191,40 @@ pub(crate) fn normalize_person_value(
         Kind::Email => validate::email(raw),
         Kind::Province => regions::province(raw).map(|p| p.name.to_string()),
         Kind::Commune => regions::commune(raw),
+        Kind::CommuneCode => regions::commune_code(raw),
         Kind::Text => validate::text(raw, 200),
     })
+}
+
+/// After `changed` was set or cleared: a person's province and commune
+/// naming a unit together are kept by their official names with the
+/// commune's code; a pair that does not loses the code and says why.
+pub(crate) fn settle_person_place(changed: &str, values: &mut PersonValues) -> Option<Problem> {
+    if !matches!(changed, "address.province" | "address.commune") {
+        return None;
+    }
+    let found = match (
+        values.get("address.province"),
+        values.get("address.commune"),
+    ) {
+        (Some(p), Some(c)) => regions::place(p, c),
+        _ => {
+            values.remove("address.code");
+            return None;
+        }
+    };
+    match found {
+        Ok(place) => {
+            values.insert("address.province".into(), place.province_name);
+            values.insert("address.commune".into(), place.commune_name);
+            values.insert("address.code".into(), place.commune_code);
+            None
+        }
+        Err(e) => {
+            values.remove("address.code");
+            Some(e.problem)
+        }
+    }
 }
 
 /// Cross-field problems within one person (an ID number that contradicts

@@ -2,7 +2,10 @@
 //! so every change is a single atomic, flushed write: acknowledged means
 //! durable.
 
-use super::model::{normalize_person_value, person_consistency, FamilyMember, Profile, Relation};
+use super::model::{
+    normalize_person_value, person_consistency, settle_person_place, FamilyMember, Profile,
+    Relation,
+};
 use crate::storage::Changes;
 use crate::validate::{self, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
@@ -132,7 +135,10 @@ impl Profiles {
                 .person_mut(member)
                 .ok_or_else(|| ProfileError::UnknownMember(member.unwrap_or("").to_string()))?;
             person.insert(field.to_string(), value.clone());
-            warning = person_consistency(person).into_iter().next();
+            warning = settle_person_place(field, person)
+                .into_iter()
+                .chain(person_consistency(person))
+                .next();
             Ok(())
         })?;
         Ok(ProfileChange { profile, warning })
@@ -148,6 +154,7 @@ impl Profiles {
                 .person_mut(member)
                 .ok_or_else(|| ProfileError::UnknownMember(member.unwrap_or("").to_string()))?;
             person.remove(field);
+            settle_person_place(field, person);
             Ok(())
         })
     }

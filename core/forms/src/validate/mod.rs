@@ -14,7 +14,7 @@
 //! | `email` | e-mail addresses |
 //! | `names` | full names |
 //! | `plain` | free [`text`] and [`number`]s |
-//! | [`regions`] | the 34 provinces since 12 June 2025, the 63 before, communes |
+//! | [`regions`] | the 34 provinces since 12 June 2025, the 63 before, communes, and the two checked together against the unit table |
 //!
 //! Problem codes: `empty` (shared by every check), `sex_invalid`,
 //! `date_format`, `date_two_digit_year`, `date_invalid`, `date_in_future`,
@@ -28,7 +28,10 @@
 //! `text_too_long`, `number_invalid`, `number_ambiguous`, `number_too_small`,
 //! `number_too_large`, `province_unknown`, `province_merged`,
 //! `address_has_district`, `commune_township`, `commune_has_province`,
-//! `commune_multiple_parts`, `commune_name_missing`.
+//! `commune_multiple_parts`, `commune_name_missing`, and for a province and
+//! commune checked together against the unit table (`regions::place`):
+//! `commune_ambiguous`, `commune_former`, `commune_other_province`,
+//! `commune_unknown`, `commune_code_unknown`, `units_unavailable`.
 
 mod dates;
 mod email;
@@ -56,7 +59,7 @@ mod tests {
     use super::*;
 
     /// Every code a validator can return, as listed in the module docs.
-    const CODES: [&str; 42] = [
+    const CODES: [&str; 48] = [
         "empty",
         "sex_invalid",
         "date_format",
@@ -96,6 +99,12 @@ mod tests {
         "province_merged",
         "address_has_district",
         "commune_township",
+        "commune_ambiguous",
+        "commune_former",
+        "commune_other_province",
+        "commune_unknown",
+        "commune_code_unknown",
+        "units_unavailable",
         "commune_has_province",
         "commune_multiple_parts",
         "commune_name_missing",
@@ -177,6 +186,9 @@ mod tests {
             problems.extend(number(s, Some(0.0), Some(1.0)).err());
             problems.extend(regions::province(s).err());
             problems.extend(regions::commune(s).err());
+            problems.extend(regions::commune_code(s).err());
+            problems.extend(regions::place(s, s).err().map(|p| p.problem));
+            problems.extend(regions::place("Hà Nội", s).err().map(|p| p.problem));
             for p in problems {
                 assert!(CODES.contains(&p.code), "{s:?}: {}", p.code);
                 assert!(!p.message_vi.is_empty() && !p.message_en.is_empty());

@@ -7,9 +7,11 @@
 mod commune;
 mod former;
 mod lookup;
+mod place;
 mod provinces;
 
 pub use commune::commune;
 pub use former::{former_by_id_code, province_for_id_code, FormerProvince, FORMER_PROVINCES};
 pub use lookup::province;
+pub use place::{commune_code, place, Place, PlaceProblem};
 pub use provinces::{by_code, Province, PROVINCES};
