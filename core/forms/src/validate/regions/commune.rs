@@ -114,14 +114,14 @@ fn canonical_unit_word(part: &str) -> Result<String, Problem> {
 }
 
 /// Words of `part`, splitting on spaces and after a dot ("P.Bến Thành").
-fn split_words(part: &str) -> Vec<&str> {
+pub(super) fn split_words(part: &str) -> Vec<&str> {
     part.split(|c: char| c.is_whitespace() || c == '.')
         .filter(|w| !w.is_empty())
         .collect()
 }
 
 /// The text after the first `n` words (and any dot or space after them).
-fn rest_after_words(part: &str, n: usize) -> &str {
+pub(super) fn rest_after_words(part: &str, n: usize) -> &str {
     let is_sep = |c: char| c.is_whitespace() || c == '.';
     let mut rest = part;
     for _ in 0..n {
@@ -133,7 +133,7 @@ fn rest_after_words(part: &str, n: usize) -> &str {
 }
 
 /// "P." / "X." / "P.1" — a one-letter word followed by a dot.
-fn abbreviated(part: &str) -> bool {
+pub(super) fn abbreviated(part: &str) -> bool {
     let mut chars = part.chars();
     matches!((chars.next(), chars.next()), (Some(_), Some('.')))
 }

@@ -30,10 +30,18 @@ pub fn province(raw: &str) -> Result<&'static Province, Problem> {
     }
 }
 
+/// A province as named in an address: one of the 34, or a former one
+/// merged away (its name or old code).
 #[derive(Clone, Copy)]
-enum Entry {
+pub(super) enum Entry {
     Current(&'static Province),
     Former(&'static FormerProvince),
+}
+
+/// What `raw` names, current or merged away, with no problem built: for
+/// reading old addresses ([`super::convert`]).
+pub(super) fn province_or_former(raw: &str) -> Option<Entry> {
+    index().get(key(raw).as_str()).copied()
 }
 
 /// Extra spellings people use. Keys are in [`key`] form.

@@ -5,12 +5,14 @@
 //! since 1 July 2025).
 
 mod commune;
+mod convert;
 mod former;
 mod lookup;
 mod place;
 mod provinces;
 
 pub use commune::commune;
+pub use convert::{convert, Converted};
 pub use former::{former_by_id_code, province_for_id_code, FormerProvince, FORMER_PROVINCES};
 pub use lookup::province;
 pub use place::{commune_code, place, Place, PlaceProblem};

@@ -107,7 +107,7 @@ pub fn commune_code(raw: &str) -> Result<String, Problem> {
 }
 
 /// The place of a unit of the table.
-fn place_of(units: &Units, commune: &Commune) -> Place {
+pub(super) fn place_of(units: &Units, commune: &Commune) -> Place {
     let province = units.province(&commune.province);
     Place {
         province_code: commune.province.clone(),
@@ -298,7 +298,7 @@ fn unknown(typed: &str, province: &str, closest: Option<&Place>) -> Problem {
 
 /// The bundled table failed its checks (a build that ships a damaged table;
 /// its tests make that impossible, but it is outside data all the same).
-fn unavailable(e: &hoso_places::UnitsError) -> Problem {
+pub(super) fn unavailable(e: &hoso_places::UnitsError) -> Problem {
     Problem::new(
         "units_unavailable",
         format!("Không đọc được danh mục đơn vị hành chính ({e})."),
