@@ -11,6 +11,7 @@ use hoso_core::catalog::store::CatalogStore;
 use hoso_core::draft::{DraftError, Drafts, ValueSource};
 use hoso_core::form::CheckMode;
 use hoso_core::profile::{ProfileError, Profiles};
+use hoso_core::validate::regions::Upgrade;
 use hoso_core::vault::VaultError;
 use std::path::Path;
 
@@ -233,6 +234,78 @@ fn addresses_are_kept_by_official_name_and_code() {
     let d = drafts.get(&d.id).unwrap();
     assert!(!d.values.contains_key("applicant.address.code"));
     assert!(d.values.contains_key("applicant.address.province"));
+}
+
+#[test]
+fn addresses_saved_before_the_unit_table_are_upgraded_in_place() {
+    // Values as hoso kept them before issue #21: a former ward, a township,
+    // a name that is no unit at all.
+    let (dir, drafts) = setup();
+    let profiles = Profiles::open(dir.path(), &KEY).unwrap();
+    profiles.set(None, "address.province", "Hà Nội").unwrap();
+    profiles
+        .set(None, "address.commune", "Phường Phúc Xá")
+        .unwrap();
+    let (child, _) = profiles.add_member("con").unwrap();
+    profiles
+        .set(Some(&child), "address.province", "Hà Nội")
+        .unwrap();
+    profiles
+        .set(Some(&child), "address.commune", "Phường Không Có Thật")
+        .unwrap();
+    let (profile, report) = profiles.upgrade_addresses().unwrap();
+    assert_eq!(report.len(), 2);
+    let me = &report[0];
+    assert_eq!(me.person, "me");
+    assert!(matches!(me.upgrade, Upgrade::Converted { .. }), "{me:?}");
+    assert_eq!(profile.me["address.commune"], "Phường Hồng Hà");
+    assert_eq!(profile.me["address.code"].len(), 5);
+    assert!(matches!(report[1].upgrade, Upgrade::Unresolved { .. }));
+    let kid = profile.person(Some(&child)).unwrap();
+    assert_eq!(
+        kid["address.commune"], "Phường Không Có Thật",
+        "left as typed"
+    );
+    // Again: nothing left to change.
+    let (_, again) = profiles.upgrade_addresses().unwrap();
+    assert!(matches!(again[0].upgrade, Upgrade::Unchanged { .. }));
+
+    let d = drafts.create("1.001193", false).unwrap();
+    drafts
+        .set(&d.id, "mother.address.province", "ha noi")
+        .unwrap();
+    drafts
+        .set(&d.id, "mother.address.commune", "Thị trấn Đông Anh")
+        .unwrap();
+    drafts
+        .set(&d.id, "father.address.province", "Hà Nội")
+        .unwrap();
+    drafts
+        .set(&d.id, "father.address.commune", "Phường Ba Đình")
+        .unwrap();
+    let (draft, report) = drafts.upgrade_addresses(&d.id).unwrap();
+    let fields: Vec<&str> = report.iter().map(|r| r.field.as_str()).collect();
+    assert_eq!(fields, ["father.address", "mother.address"]);
+    assert!(
+        matches!(report[0].upgrade, Upgrade::Unchanged { .. }),
+        "{:?}",
+        report[0]
+    );
+    let Upgrade::Converted { place, former, .. } = &report[1].upgrade else {
+        panic!("{:?}", report[1])
+    };
+    assert!(former.as_deref().unwrap().starts_with("Thị trấn Đông Anh"));
+    assert_eq!(draft.values["mother.address.commune"], place.commune_name);
+    assert_eq!(draft.values["mother.address.code"], place.commune_code);
+    let checked = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    assert!(
+        !checked
+            .invalid
+            .iter()
+            .any(|i| i.field.starts_with("mother.address")),
+        "{:?}",
+        checked.invalid
+    );
 }
 
 #[test]

@@ -443,7 +443,7 @@ impl Drafts {
     }
 
     /// Loads, changes and durably saves one draft under the edit lock.
-    fn edit<T>(
+    pub(super) fn edit<T>(
         &self,
         id_or_prefix: &str,
         change: impl FnOnce(&mut Draft) -> Result<T, DraftError>,

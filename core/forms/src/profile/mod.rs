@@ -7,4 +7,4 @@ mod store;
 
 pub(crate) use model::is_person_field;
 pub use model::{person_fields, FamilyMember, PersonValues, Profile, Relation};
-pub use store::{ProfileChange, ProfileError, Profiles};
+pub use store::{AddressUpgrade, ProfileChange, ProfileError, Profiles};

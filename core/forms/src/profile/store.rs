@@ -7,6 +7,7 @@ use super::model::{
     Relation,
 };
 use crate::storage::Changes;
+use crate::validate::regions::{self, Upgrade};
 use crate::validate::{self, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
 use std::path::Path;
@@ -68,6 +69,18 @@ impl Classified for ProfileError {
 pub struct ProfileChange {
     pub profile: Profile,
     pub warning: Option<Problem>,
+}
+
+/// One person's address as found, and what became of it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AddressUpgrade {
+    /// `me` or the family member's id.
+    pub person: String,
+    /// The values found.
+    pub province: String,
+    pub commune: String,
+    #[serde(flatten)]
+    pub upgrade: Upgrade,
 }
 
 /// The profile kept under a data directory.
@@ -189,6 +202,65 @@ impl Profiles {
     }
 
     /// Read, change, seal and durably write the profile as one record.
+    /// Brings every person's address up to today's units (issue #21):
+    /// values saved before addresses were checked against the unit table
+    /// are settled to official names with the commune's code, or converted
+    /// from a former unit to the unit it is part of now; what cannot be
+    /// read stays as it is. One write for the whole profile, and only when
+    /// something changed. Reports every address found, changed or not.
+    pub fn upgrade_addresses(&self) -> Result<(Profile, Vec<AddressUpgrade>), ProfileError> {
+        let mut report = Vec::new();
+        let current = self.get()?;
+        let plan = |person: &str, values: &super::PersonValues| {
+            let (Some(province), Some(commune)) = (
+                values.get("address.province"),
+                values.get("address.commune"),
+            ) else {
+                return None;
+            };
+            let code = values.get("address.code").map(String::as_str);
+            Some(AddressUpgrade {
+                person: person.to_string(),
+                province: province.clone(),
+                commune: commune.clone(),
+                upgrade: regions::upgrade(province, commune, code),
+            })
+        };
+        report.extend(plan("me", &current.me));
+        for m in &current.family {
+            report.extend(plan(&m.id, &m.values));
+        }
+        let writes = report.iter().any(|r| {
+            matches!(
+                r.upgrade,
+                Upgrade::Settled { .. } | Upgrade::Converted { .. }
+            )
+        });
+        if !writes {
+            return Ok((current, report));
+        }
+        let profile = self.edit(|profile| {
+            for r in &report {
+                let Some(place) = r.upgrade.place() else {
+                    continue;
+                };
+                let member = (r.person != "me").then_some(r.person.as_str());
+                if let Some(person) = profile.person_mut(member) {
+                    // Only what was read: a value changed meanwhile stays.
+                    if person.get("address.province") == Some(&r.province)
+                        && person.get("address.commune") == Some(&r.commune)
+                    {
+                        person.insert("address.province".into(), place.province_name.clone());
+                        person.insert("address.commune".into(), place.commune_name.clone());
+                        person.insert("address.code".into(), place.commune_code.clone());
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok((profile, report))
+    }
+
     fn edit(
         &self,
         change: impl FnOnce(&mut Profile) -> Result<(), ProfileError>,

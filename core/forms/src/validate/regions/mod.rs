@@ -10,6 +10,7 @@ mod former;
 mod lookup;
 mod place;
 mod provinces;
+mod upgrade;
 
 pub use commune::commune;
 pub use convert::{convert, Converted};
@@ -17,3 +18,4 @@ pub use former::{former_by_id_code, province_for_id_code, FormerProvince, FORMER
 pub use lookup::province;
 pub use place::{commune_code, place, Place, PlaceProblem};
 pub use provinces::{by_code, Province, PROVINCES};
+pub use upgrade::{upgrade, Upgrade};
