@@ -47,6 +47,10 @@ pub enum DraftCommand {
     },
     /// Adopt the current catalog's requirements after a catalog update.
     Upgrade { id: String },
+    /// Bring the draft's addresses up to today's units (after the 2025
+    /// reorganisation): official names and the commune's code, former
+    /// communes converted; reports each address.
+    UpgradeAddresses { id: String },
 }
 
 pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
@@ -193,6 +197,25 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                 println!(
                     "bản nháp {} theo danh mục phiên bản / draft {} now follows catalog version {}",
                     draft.id, draft.id, draft.catalog_version
+                );
+            }
+            show(ctx, drafts, &draft)?;
+        }
+        DraftCommand::UpgradeAddresses { id } => {
+            let (draft, report) = drafts.upgrade_addresses(&id)?;
+            if ctx.json {
+                print_json(
+                    &serde_json::json!({"addresses": report, "draft": drafts.view(&draft)?}),
+                );
+                return Ok(());
+            }
+            for r in &report {
+                println!(
+                    "{}: {}, {} → {}",
+                    r.field,
+                    r.commune,
+                    r.province,
+                    crate::address_text::upgrade_line(&r.upgrade)
                 );
             }
             show(ctx, drafts, &draft)?;

@@ -3,6 +3,7 @@
 //! reviewers. Owns argument parsing and dispatch; each command group has its
 //! own module.
 
+mod address_text;
 mod attach_cmd;
 mod catalog_cmd;
 mod consent_cmd;

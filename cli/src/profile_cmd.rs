@@ -16,7 +16,7 @@ pub enum ProfileCommand {
         member: Option<String>,
         /// full_name, date_of_birth, sex, id_number, phone, email,
         /// nationality, ethnicity, address.province, address.commune,
-        /// address.detail
+        /// address.detail (address.code is written by hoso)
         field: String,
         /// The value; `-` reads it from standard input, which keeps ID and
         /// phone numbers out of shell history and the process list.
@@ -34,6 +34,10 @@ pub enum ProfileCommand {
     RemoveMember { id: String },
     /// List the fields a person can have.
     Fields,
+    /// Bring every saved address up to today's units (after the 2025
+    /// reorganisation): official names and the commune's code, former
+    /// communes converted; reports each address.
+    UpgradeAddresses,
 }
 
 pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
@@ -85,6 +89,23 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
             profile
         }
         ProfileCommand::RemoveMember { id } => profiles.remove_member(&id)?,
+        ProfileCommand::UpgradeAddresses => {
+            let (profile, report) = profiles.upgrade_addresses()?;
+            if ctx.json {
+                print_json(&serde_json::json!({"addresses": report, "profile": profile}));
+                return Ok(());
+            }
+            for r in &report {
+                println!(
+                    "{}: {}, {} → {}",
+                    r.person,
+                    r.commune,
+                    r.province,
+                    crate::address_text::upgrade_line(&r.upgrade)
+                );
+            }
+            profile
+        }
     };
     if ctx.json {
         print_json(&profile);
