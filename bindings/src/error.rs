@@ -269,6 +269,14 @@ from_classified!(
     hoso_core::residents::ResidentError,
 );
 
+/// A value's problem (an address that cannot be read …): invalid input,
+/// with the problem's code and messages.
+impl From<hoso_core::validate::Problem> for HosoError {
+    fn from(p: hoso_core::validate::Problem) -> HosoError {
+        HosoError::of(ErrorKind::InvalidInput, p.code, p.message_vi, p.message_en)
+    }
+}
+
 /// What a Kotlin or Swift implementation of [`crate::host::KeyProvider`],
 /// [`crate::host::EventListener`] or [`crate::host::NetworkMonitor`] may
 /// throw. An unexpected exception arrives as `Unexpected`, never as a

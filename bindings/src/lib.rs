@@ -7,6 +7,7 @@
 //! enums and errors the foreign languages see. The bindings are generated
 //! by the workspace's `uniffi-bindgen` in library mode (`bindings/generate`).
 
+mod address;
 #[cfg(target_os = "android")]
 mod android;
 mod attachment;

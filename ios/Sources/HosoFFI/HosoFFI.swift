@@ -842,6 +842,29 @@ public func FfiConverterTypeEventListener_lower(_ value: EventListener) -> UInt6
 public protocol HosoProtocol: AnyObject, Sendable {
     
     /**
+     * Checks a province and commune as typed (any diacritics, "P.", "X.")
+     * against the units since 1 July 2025.
+     */
+    func checkAddress(province: String, commune: String)  -> AddressCheck
+    
+    /**
+     * Reads a free-text address (old or new) and answers it in today's
+     * units. An address that cannot be read is `InvalidInput` with the
+     * reason's code (`address_province_missing`, …).
+     */
+    func convertAddress(text: String) throws  -> ConvertedAddress
+    
+    /**
+     * Brings every address of a draft up to today's units.
+     */
+    func upgradeDraftAddresses(id: String) throws  -> [AddressUpgrade]
+    
+    /**
+     * Brings every address of the profile up to today's units.
+     */
+    func upgradeProfileAddresses() throws  -> ProfileAddressUpgrade
+    
+    /**
      * Attaches the file at `path` to document slot `slot` of a draft:
      * streamed (any size, constant memory), its type read from the content,
      * sealed on the device and deduplicated by SHA-256. Sends
@@ -1374,6 +1397,61 @@ public convenience init(dataDir: String, keyProvider: KeyProvider, listener: Eve
 
     
 
+    
+    /**
+     * Checks a province and commune as typed (any diacritics, "P.", "X.")
+     * against the units since 1 July 2025.
+     */
+open func checkAddress(province: String, commune: String) -> AddressCheck  {
+    return try!  FfiConverterTypeAddressCheck_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_check_address(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(province),
+        FfiConverterString.lower(commune),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads a free-text address (old or new) and answers it in today's
+     * units. An address that cannot be read is `InvalidInput` with the
+     * reason's code (`address_province_missing`, …).
+     */
+open func convertAddress(text: String)throws  -> ConvertedAddress  {
+    return try  FfiConverterTypeConvertedAddress_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_convert_address(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Brings every address of a draft up to today's units.
+     */
+open func upgradeDraftAddresses(id: String)throws  -> [AddressUpgrade]  {
+    return try  FfiConverterSequenceTypeAddressUpgrade.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_upgrade_draft_addresses(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Brings every address of the profile up to today's units.
+     */
+open func upgradeProfileAddresses()throws  -> ProfileAddressUpgrade  {
+    return try  FfiConverterTypeProfileAddressUpgrade_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_upgrade_profile_addresses(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Attaches the file at `path` to document slot `slot` of a draft:
@@ -3402,6 +3480,241 @@ public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
 
 
 /**
+ * A province and commune checked together: the place they name, or why
+ * not with the places the person may have meant (best first).
+ */
+public struct AddressCheck: Equatable, Hashable {
+    public let place: AddressPlace?
+    public let problem: ValueProblem?
+    public let suggestions: [AddressPlace]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(place: AddressPlace?, problem: ValueProblem?, suggestions: [AddressPlace]) {
+        self.place = place
+        self.problem = problem
+        self.suggestions = suggestions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AddressCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddressCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddressCheck {
+        return
+            try AddressCheck(
+                place: FfiConverterOptionTypeAddressPlace.read(from: &buf), 
+                problem: FfiConverterOptionTypeValueProblem.read(from: &buf), 
+                suggestions: FfiConverterSequenceTypeAddressPlace.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AddressCheck, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeAddressPlace.write(value.place, into: &buf)
+        FfiConverterOptionTypeValueProblem.write(value.problem, into: &buf)
+        FfiConverterSequenceTypeAddressPlace.write(value.suggestions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressCheck_lift(_ buf: RustBuffer) throws -> AddressCheck {
+    return try FfiConverterTypeAddressCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressCheck_lower(_ value: AddressCheck) -> RustBuffer {
+    return FfiConverterTypeAddressCheck.lower(value)
+}
+
+
+/**
+ * A commune-level unit with its province: official names and national
+ * codes (2-digit province, 5-digit commune).
+ */
+public struct AddressPlace: Equatable, Hashable {
+    public let provinceCode: String
+    public let provinceName: String
+    public let communeCode: String
+    public let communeName: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(provinceCode: String, provinceName: String, communeCode: String, communeName: String) {
+        self.provinceCode = provinceCode
+        self.provinceName = provinceName
+        self.communeCode = communeCode
+        self.communeName = communeName
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AddressPlace: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddressPlace: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddressPlace {
+        return
+            try AddressPlace(
+                provinceCode: FfiConverterString.read(from: &buf), 
+                provinceName: FfiConverterString.read(from: &buf), 
+                communeCode: FfiConverterString.read(from: &buf), 
+                communeName: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AddressPlace, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.provinceCode, into: &buf)
+        FfiConverterString.write(value.provinceName, into: &buf)
+        FfiConverterString.write(value.communeCode, into: &buf)
+        FfiConverterString.write(value.communeName, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressPlace_lift(_ buf: RustBuffer) throws -> AddressPlace {
+    return try FfiConverterTypeAddressPlace.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressPlace_lower(_ value: AddressPlace) -> RustBuffer {
+    return FfiConverterTypeAddressPlace.lower(value)
+}
+
+
+/**
+ * One saved address and what became of it.
+ */
+public struct AddressUpgrade: Equatable, Hashable {
+    /**
+     * Whose or which: `me` or a family member's id in the profile, the
+     * field path (`mother.address`) in a draft.
+     */
+    public let owner: String
+    /**
+     * The values found.
+     */
+    public let province: String
+    public let commune: String
+    public let outcome: AddressOutcome
+    /**
+     * The place now stored (none when unresolved).
+     */
+    public let place: AddressPlace?
+    /**
+     * For a converted split commune: every unit, the default first.
+     */
+    public let candidates: [AddressPlace]
+    public let former: String?
+    public let problem: ValueProblem?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whose or which: `me` or a family member's id in the profile, the
+         * field path (`mother.address`) in a draft.
+         */owner: String, 
+        /**
+         * The values found.
+         */province: String, commune: String, outcome: AddressOutcome, 
+        /**
+         * The place now stored (none when unresolved).
+         */place: AddressPlace?, 
+        /**
+         * For a converted split commune: every unit, the default first.
+         */candidates: [AddressPlace], former: String?, problem: ValueProblem?) {
+        self.owner = owner
+        self.province = province
+        self.commune = commune
+        self.outcome = outcome
+        self.place = place
+        self.candidates = candidates
+        self.former = former
+        self.problem = problem
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AddressUpgrade: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddressUpgrade: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddressUpgrade {
+        return
+            try AddressUpgrade(
+                owner: FfiConverterString.read(from: &buf), 
+                province: FfiConverterString.read(from: &buf), 
+                commune: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeAddressOutcome.read(from: &buf), 
+                place: FfiConverterOptionTypeAddressPlace.read(from: &buf), 
+                candidates: FfiConverterSequenceTypeAddressPlace.read(from: &buf), 
+                former: FfiConverterOptionString.read(from: &buf), 
+                problem: FfiConverterOptionTypeValueProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AddressUpgrade, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterString.write(value.province, into: &buf)
+        FfiConverterString.write(value.commune, into: &buf)
+        FfiConverterTypeAddressOutcome.write(value.outcome, into: &buf)
+        FfiConverterOptionTypeAddressPlace.write(value.place, into: &buf)
+        FfiConverterSequenceTypeAddressPlace.write(value.candidates, into: &buf)
+        FfiConverterOptionString.write(value.former, into: &buf)
+        FfiConverterOptionTypeValueProblem.write(value.problem, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressUpgrade_lift(_ buf: RustBuffer) throws -> AddressUpgrade {
+    return try FfiConverterTypeAddressUpgrade.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressUpgrade_lower(_ value: AddressUpgrade) -> RustBuffer {
+    return FfiConverterTypeAddressUpgrade.lower(value)
+}
+
+
+/**
  * The commune's decision on a volunteer.
  */
 public struct Approval: Equatable, Hashable {
@@ -4340,6 +4653,105 @@ public func FfiConverterTypeConsentFormRequest_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeConsentFormRequest_lower(_ value: ConsentFormRequest) -> RustBuffer {
     return FfiConverterTypeConsentFormRequest.lower(value)
+}
+
+
+/**
+ * An address in today's units.
+ */
+public struct ConvertedAddress: Equatable, Hashable {
+    /**
+     * The only new unit, or the default of a split commune.
+     */
+    public let place: AddressPlace
+    /**
+     * Every unit the commune became part of, the default first.
+     */
+    public let candidates: [AddressPlace]
+    /**
+     * House number, street, hamlet: what came before the commune.
+     */
+    public let detail: String
+    /**
+     * Whether the address named units from before 1 July 2025.
+     */
+    public let fromFormer: Bool
+    /**
+     * The former commune, officially named with district and province.
+     */
+    public let former: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The only new unit, or the default of a split commune.
+         */place: AddressPlace, 
+        /**
+         * Every unit the commune became part of, the default first.
+         */candidates: [AddressPlace], 
+        /**
+         * House number, street, hamlet: what came before the commune.
+         */detail: String, 
+        /**
+         * Whether the address named units from before 1 July 2025.
+         */fromFormer: Bool, 
+        /**
+         * The former commune, officially named with district and province.
+         */former: String?) {
+        self.place = place
+        self.candidates = candidates
+        self.detail = detail
+        self.fromFormer = fromFormer
+        self.former = former
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConvertedAddress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConvertedAddress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConvertedAddress {
+        return
+            try ConvertedAddress(
+                place: FfiConverterTypeAddressPlace.read(from: &buf), 
+                candidates: FfiConverterSequenceTypeAddressPlace.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf), 
+                fromFormer: FfiConverterBool.read(from: &buf), 
+                former: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConvertedAddress, into buf: inout [UInt8]) {
+        FfiConverterTypeAddressPlace.write(value.place, into: &buf)
+        FfiConverterSequenceTypeAddressPlace.write(value.candidates, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+        FfiConverterBool.write(value.fromFormer, into: &buf)
+        FfiConverterOptionString.write(value.former, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvertedAddress_lift(_ buf: RustBuffer) throws -> ConvertedAddress {
+    return try FfiConverterTypeConvertedAddress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvertedAddress_lower(_ value: ConvertedAddress) -> RustBuffer {
+    return FfiConverterTypeConvertedAddress.lower(value)
 }
 
 
@@ -6349,6 +6761,63 @@ public func FfiConverterTypeProfile_lift(_ buf: RustBuffer) throws -> Profile {
 #endif
 public func FfiConverterTypeProfile_lower(_ value: Profile) -> RustBuffer {
     return FfiConverterTypeProfile.lower(value)
+}
+
+
+/**
+ * The profile after its addresses were upgraded, and each address.
+ */
+public struct ProfileAddressUpgrade: Equatable, Hashable {
+    public let profile: Profile
+    public let addresses: [AddressUpgrade]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(profile: Profile, addresses: [AddressUpgrade]) {
+        self.profile = profile
+        self.addresses = addresses
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProfileAddressUpgrade: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProfileAddressUpgrade: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProfileAddressUpgrade {
+        return
+            try ProfileAddressUpgrade(
+                profile: FfiConverterTypeProfile.read(from: &buf), 
+                addresses: FfiConverterSequenceTypeAddressUpgrade.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProfileAddressUpgrade, into buf: inout [UInt8]) {
+        FfiConverterTypeProfile.write(value.profile, into: &buf)
+        FfiConverterSequenceTypeAddressUpgrade.write(value.addresses, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfileAddressUpgrade_lift(_ buf: RustBuffer) throws -> ProfileAddressUpgrade {
+    return try FfiConverterTypeProfileAddressUpgrade.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfileAddressUpgrade_lower(_ value: ProfileAddressUpgrade) -> RustBuffer {
+    return FfiConverterTypeProfileAddressUpgrade.lower(value)
 }
 
 
@@ -8408,6 +8877,101 @@ public func FfiConverterTypeVolunteerTeam_lift(_ buf: RustBuffer) throws -> Volu
 public func FfiConverterTypeVolunteerTeam_lower(_ value: VolunteerTeam) -> RustBuffer {
     return FfiConverterTypeVolunteerTeam.lower(value)
 }
+
+
+/**
+ * What became of one saved address.
+ */
+
+public enum AddressOutcome: Equatable, Hashable {
+    
+    /**
+     * Already official, with its code.
+     */
+    case unchanged
+    /**
+     * The same unit, now by its official names and code.
+     */
+    case settled
+    /**
+     * A former unit converted to the unit it is part of now.
+     */
+    case converted
+    /**
+     * Neither a unit of today nor a former one: left as typed.
+     */
+    case unresolved
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AddressOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddressOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = AddressOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddressOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unchanged
+        
+        case 2: return .settled
+        
+        case 3: return .converted
+        
+        case 4: return .unresolved
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AddressOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unchanged:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .settled:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .converted:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unresolved:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressOutcome_lift(_ buf: RustBuffer) throws -> AddressOutcome {
+    return try FfiConverterTypeAddressOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressOutcome_lower(_ value: AddressOutcome) -> RustBuffer {
+    return FfiConverterTypeAddressOutcome.lower(value)
+}
+
 
 
 /**
@@ -10638,6 +11202,30 @@ fileprivate struct FfiConverterOptionTypeNetworkMonitor: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeAddressPlace: FfiConverterRustBuffer {
+    typealias SwiftType = AddressPlace?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAddressPlace.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAddressPlace.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeApproval: FfiConverterRustBuffer {
     typealias SwiftType = Approval?
 
@@ -11015,6 +11603,56 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAddressPlace: FfiConverterRustBuffer {
+    typealias SwiftType = [AddressPlace]
+
+    public static func write(_ value: [AddressPlace], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAddressPlace.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AddressPlace] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AddressPlace]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAddressPlace.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAddressUpgrade: FfiConverterRustBuffer {
+    typealias SwiftType = [AddressUpgrade]
+
+    public static func write(_ value: [AddressUpgrade], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAddressUpgrade.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AddressUpgrade] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AddressUpgrade]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAddressUpgrade.read(from: &buf))
         }
         return seq
     }
@@ -11908,6 +12546,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_func_profile_fields() != 59012) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_check_address() != 43042) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_convert_address() != 53631) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft_addresses() != 33916) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_upgrade_profile_addresses() != 9897) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_attach() != 38445) {

@@ -338,6 +338,26 @@ void uniffi_hoso_ffi_fn_free_hoso(uint64_t handle, RustCallStatus *_Nonnull out_
 uint64_t uniffi_hoso_ffi_fn_constructor_hoso_new(RustBuffer data_dir, uint64_t key_provider, RustBuffer listener, RustBuffer network, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CHECK_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CHECK_ADDRESS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_check_address(uint64_t ptr, RustBuffer province, RustBuffer commune, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CONVERT_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CONVERT_ADDRESS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_convert_address(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPGRADE_DRAFT_ADDRESSES
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPGRADE_DRAFT_ADDRESSES
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_upgrade_draft_addresses(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPGRADE_PROFILE_ADDRESSES
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPGRADE_PROFILE_ADDRESSES
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_upgrade_profile_addresses(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ATTACH
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ATTACH
 uint64_t uniffi_hoso_ffi_fn_method_hoso_attach(uint64_t ptr, RustBuffer draft_id, RustBuffer slot, RustBuffer path
@@ -1089,6 +1109,30 @@ uint16_t uniffi_hoso_ffi_checksum_func_core_version(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_FUNC_PROFILE_FIELDS
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_FUNC_PROFILE_FIELDS
 uint16_t uniffi_hoso_ffi_checksum_func_profile_fields(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CHECK_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CHECK_ADDRESS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_check_address(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CONVERT_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CONVERT_ADDRESS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_convert_address(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_UPGRADE_DRAFT_ADDRESSES
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_UPGRADE_DRAFT_ADDRESSES
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft_addresses(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_UPGRADE_PROFILE_ADDRESSES
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_UPGRADE_PROFILE_ADDRESSES
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_upgrade_profile_addresses(void
     
 );
 #endif

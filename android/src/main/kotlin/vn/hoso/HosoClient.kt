@@ -10,6 +10,8 @@ import kotlinx.coroutines.flow.filterIsInstance
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.withContext
 import vn.hoso.ffi.Account
+import vn.hoso.ffi.AddressCheck
+import vn.hoso.ffi.AddressUpgrade
 import vn.hoso.ffi.AttachedFile
 import vn.hoso.ffi.AuditEntry
 import vn.hoso.ffi.CatalogImport
@@ -17,6 +19,7 @@ import vn.hoso.ffi.CatalogUpdate
 import vn.hoso.ffi.CatalogUpdateOptions
 import vn.hoso.ffi.Consent
 import vn.hoso.ffi.ConsentFormRequest
+import vn.hoso.ffi.ConvertedAddress
 import vn.hoso.ffi.Dossier
 import vn.hoso.ffi.Draft
 import vn.hoso.ffi.DraftForm
@@ -34,6 +37,7 @@ import vn.hoso.ffi.PortalAccount
 import vn.hoso.ffi.ProcedureDetail
 import vn.hoso.ffi.ProcedureHit
 import vn.hoso.ffi.Profile
+import vn.hoso.ffi.ProfileAddressUpgrade
 import vn.hoso.ffi.ProfileChange
 import vn.hoso.ffi.ReceiptCheck
 import vn.hoso.ffi.ReceivingAgency
@@ -153,6 +157,22 @@ class HosoClient private constructor(
 
     suspend fun setProfileValue(field: String, value: String, member: String? = null): ProfileChange =
         withContext(io) { core.setProfileValue(member, field, value) }
+
+    // Addresses (the units since 1 July 2025)
+
+    /** A province and commune checked together; suggestions when they name no unit. */
+    suspend fun checkAddress(province: String, commune: String): AddressCheck =
+        withContext(cpu) { core.checkAddress(province, commune) }
+
+    /** A free-text address, old or new, in today's units. */
+    suspend fun convertAddress(text: String): ConvertedAddress = withContext(cpu) { core.convertAddress(text) }
+
+    /** The profile's addresses brought up to today's units, each reported. */
+    suspend fun upgradeProfileAddresses(): ProfileAddressUpgrade = withContext(io) { core.upgradeProfileAddresses() }
+
+    /** A draft's addresses brought up to today's units, each reported. */
+    suspend fun upgradeDraftAddresses(id: String): List<AddressUpgrade> =
+        withContext(io) { core.upgradeDraftAddresses(id) }
 
     // Drafts
 

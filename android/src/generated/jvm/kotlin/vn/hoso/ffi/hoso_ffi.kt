@@ -786,6 +786,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_func_profile_fields(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_check_address(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_convert_address(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft_addresses(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_upgrade_profile_addresses(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_attach(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_attachments(
@@ -982,6 +990,14 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_hoso_ffi_fn_constructor_hoso_new(`dataDir`: RustBuffer.ByValue,`keyProvider`: Long,`listener`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_check_address(`ptr`: Long,`province`: RustBuffer.ByValue,`commune`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_convert_address(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_upgrade_draft_addresses(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_upgrade_profile_addresses(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_attach(`ptr`: Long,`draftId`: RustBuffer.ByValue,`slot`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_hoso_ffi_fn_method_hoso_attachments(`ptr`: Long,`draftId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1297,6 +1313,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_func_profile_fields() and 0xFFFF) != 59012) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_check_address() and 0xFFFF) != 43042) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_convert_address() and 0xFFFF) != 53631) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft_addresses() and 0xFFFF) != 33916) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_upgrade_profile_addresses() and 0xFFFF) != 9897) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_attach() and 0xFFFF) != 38445) {
@@ -2400,6 +2428,29 @@ public object FfiConverterTypeEventListener: FfiConverter<EventListener, Long> {
 public interface HosoInterface {
     
     /**
+     * Checks a province and commune as typed (any diacritics, "P.", "X.")
+     * against the units since 1 July 2025.
+     */
+    fun `checkAddress`(`province`: kotlin.String, `commune`: kotlin.String): AddressCheck
+    
+    /**
+     * Reads a free-text address (old or new) and answers it in today's
+     * units. An address that cannot be read is `InvalidInput` with the
+     * reason's code (`address_province_missing`, …).
+     */
+    fun `convertAddress`(`text`: kotlin.String): ConvertedAddress
+    
+    /**
+     * Brings every address of a draft up to today's units.
+     */
+    fun `upgradeDraftAddresses`(`id`: kotlin.String): List<AddressUpgrade>
+    
+    /**
+     * Brings every address of the profile up to today's units.
+     */
+    fun `upgradeProfileAddresses`(): ProfileAddressUpgrade
+    
+    /**
      * Attaches the file at `path` to document slot `slot` of a draft:
      * streamed (any size, constant memory), its type read from the content,
      * sealed on the device and deduplicated by SHA-256. Sends
@@ -2982,6 +3033,80 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
             UniffiLib.uniffi_hoso_ffi_fn_clone_hoso(handle, status)
         }
     }
+
+    
+    /**
+     * Checks a province and commune as typed (any diacritics, "P.", "X.")
+     * against the units since 1 July 2025.
+     */override fun `checkAddress`(`province`: kotlin.String, `commune`: kotlin.String): AddressCheck {
+            return FfiConverterTypeAddressCheck.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_check_address(
+        it,
+        
+        FfiConverterString.lower(`province`),
+        FfiConverterString.lower(`commune`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Reads a free-text address (old or new) and answers it in today's
+     * units. An address that cannot be read is `InvalidInput` with the
+     * reason's code (`address_province_missing`, …).
+     */
+    @Throws(HosoException::class)override fun `convertAddress`(`text`: kotlin.String): ConvertedAddress {
+            return FfiConverterTypeConvertedAddress.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_convert_address(
+        it,
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Brings every address of a draft up to today's units.
+     */
+    @Throws(HosoException::class)override fun `upgradeDraftAddresses`(`id`: kotlin.String): List<AddressUpgrade> {
+            return FfiConverterSequenceTypeAddressUpgrade.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_upgrade_draft_addresses(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Brings every address of the profile up to today's units.
+     */
+    @Throws(HosoException::class)override fun `upgradeProfileAddresses`(): ProfileAddressUpgrade {
+            return FfiConverterTypeProfileAddressUpgrade.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_upgrade_profile_addresses(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5747,6 +5872,189 @@ public object FfiConverterTypeAccount: FfiConverterRustBuffer<Account> {
 
 
 /**
+ * A province and commune checked together: the place they name, or why
+ * not with the places the person may have meant (best first).
+ */
+data class AddressCheck (
+    val `place`: AddressPlace?
+    , 
+    val `problem`: ValueProblem?
+    , 
+    val `suggestions`: List<AddressPlace>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAddressCheck: FfiConverterRustBuffer<AddressCheck> {
+    override fun read(buf: ByteBuffer): AddressCheck {
+        return AddressCheck(
+            FfiConverterOptionalTypeAddressPlace.read(buf),
+            FfiConverterOptionalTypeValueProblem.read(buf),
+            FfiConverterSequenceTypeAddressPlace.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AddressCheck) = (
+            FfiConverterOptionalTypeAddressPlace.allocationSize(value.`place`) +
+            FfiConverterOptionalTypeValueProblem.allocationSize(value.`problem`) +
+            FfiConverterSequenceTypeAddressPlace.allocationSize(value.`suggestions`)
+    )
+
+    override fun write(value: AddressCheck, buf: ByteBuffer) {
+            FfiConverterOptionalTypeAddressPlace.write(value.`place`, buf)
+            FfiConverterOptionalTypeValueProblem.write(value.`problem`, buf)
+            FfiConverterSequenceTypeAddressPlace.write(value.`suggestions`, buf)
+    }
+}
+
+
+
+/**
+ * A commune-level unit with its province: official names and national
+ * codes (2-digit province, 5-digit commune).
+ */
+data class AddressPlace (
+    val `provinceCode`: kotlin.String
+    , 
+    val `provinceName`: kotlin.String
+    , 
+    val `communeCode`: kotlin.String
+    , 
+    val `communeName`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAddressPlace: FfiConverterRustBuffer<AddressPlace> {
+    override fun read(buf: ByteBuffer): AddressPlace {
+        return AddressPlace(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AddressPlace) = (
+            FfiConverterString.allocationSize(value.`provinceCode`) +
+            FfiConverterString.allocationSize(value.`provinceName`) +
+            FfiConverterString.allocationSize(value.`communeCode`) +
+            FfiConverterString.allocationSize(value.`communeName`)
+    )
+
+    override fun write(value: AddressPlace, buf: ByteBuffer) {
+            FfiConverterString.write(value.`provinceCode`, buf)
+            FfiConverterString.write(value.`provinceName`, buf)
+            FfiConverterString.write(value.`communeCode`, buf)
+            FfiConverterString.write(value.`communeName`, buf)
+    }
+}
+
+
+
+/**
+ * One saved address and what became of it.
+ */
+data class AddressUpgrade (
+    /**
+     * Whose or which: `me` or a family member's id in the profile, the
+     * field path (`mother.address`) in a draft.
+     */
+    val `owner`: kotlin.String
+    , 
+    /**
+     * The values found.
+     */
+    val `province`: kotlin.String
+    , 
+    val `commune`: kotlin.String
+    , 
+    val `outcome`: AddressOutcome
+    , 
+    /**
+     * The place now stored (none when unresolved).
+     */
+    val `place`: AddressPlace?
+    , 
+    /**
+     * For a converted split commune: every unit, the default first.
+     */
+    val `candidates`: List<AddressPlace>
+    , 
+    val `former`: kotlin.String?
+    , 
+    val `problem`: ValueProblem?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAddressUpgrade: FfiConverterRustBuffer<AddressUpgrade> {
+    override fun read(buf: ByteBuffer): AddressUpgrade {
+        return AddressUpgrade(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAddressOutcome.read(buf),
+            FfiConverterOptionalTypeAddressPlace.read(buf),
+            FfiConverterSequenceTypeAddressPlace.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeValueProblem.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AddressUpgrade) = (
+            FfiConverterString.allocationSize(value.`owner`) +
+            FfiConverterString.allocationSize(value.`province`) +
+            FfiConverterString.allocationSize(value.`commune`) +
+            FfiConverterTypeAddressOutcome.allocationSize(value.`outcome`) +
+            FfiConverterOptionalTypeAddressPlace.allocationSize(value.`place`) +
+            FfiConverterSequenceTypeAddressPlace.allocationSize(value.`candidates`) +
+            FfiConverterOptionalString.allocationSize(value.`former`) +
+            FfiConverterOptionalTypeValueProblem.allocationSize(value.`problem`)
+    )
+
+    override fun write(value: AddressUpgrade, buf: ByteBuffer) {
+            FfiConverterString.write(value.`owner`, buf)
+            FfiConverterString.write(value.`province`, buf)
+            FfiConverterString.write(value.`commune`, buf)
+            FfiConverterTypeAddressOutcome.write(value.`outcome`, buf)
+            FfiConverterOptionalTypeAddressPlace.write(value.`place`, buf)
+            FfiConverterSequenceTypeAddressPlace.write(value.`candidates`, buf)
+            FfiConverterOptionalString.write(value.`former`, buf)
+            FfiConverterOptionalTypeValueProblem.write(value.`problem`, buf)
+    }
+}
+
+
+
+/**
  * The commune's decision on a volunteer.
  */
 data class Approval (
@@ -6458,6 +6766,77 @@ public object FfiConverterTypeConsentFormRequest: FfiConverterRustBuffer<Consent
             FfiConverterSequenceString.write(value.`covers`, buf)
             FfiConverterUInt.write(value.`retentionDays`, buf)
             FfiConverterString.write(value.`date`, buf)
+    }
+}
+
+
+
+/**
+ * An address in today's units.
+ */
+data class ConvertedAddress (
+    /**
+     * The only new unit, or the default of a split commune.
+     */
+    val `place`: AddressPlace
+    , 
+    /**
+     * Every unit the commune became part of, the default first.
+     */
+    val `candidates`: List<AddressPlace>
+    , 
+    /**
+     * House number, street, hamlet: what came before the commune.
+     */
+    val `detail`: kotlin.String
+    , 
+    /**
+     * Whether the address named units from before 1 July 2025.
+     */
+    val `fromFormer`: kotlin.Boolean
+    , 
+    /**
+     * The former commune, officially named with district and province.
+     */
+    val `former`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConvertedAddress: FfiConverterRustBuffer<ConvertedAddress> {
+    override fun read(buf: ByteBuffer): ConvertedAddress {
+        return ConvertedAddress(
+            FfiConverterTypeAddressPlace.read(buf),
+            FfiConverterSequenceTypeAddressPlace.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConvertedAddress) = (
+            FfiConverterTypeAddressPlace.allocationSize(value.`place`) +
+            FfiConverterSequenceTypeAddressPlace.allocationSize(value.`candidates`) +
+            FfiConverterString.allocationSize(value.`detail`) +
+            FfiConverterBoolean.allocationSize(value.`fromFormer`) +
+            FfiConverterOptionalString.allocationSize(value.`former`)
+    )
+
+    override fun write(value: ConvertedAddress, buf: ByteBuffer) {
+            FfiConverterTypeAddressPlace.write(value.`place`, buf)
+            FfiConverterSequenceTypeAddressPlace.write(value.`candidates`, buf)
+            FfiConverterString.write(value.`detail`, buf)
+            FfiConverterBoolean.write(value.`fromFormer`, buf)
+            FfiConverterOptionalString.write(value.`former`, buf)
     }
 }
 
@@ -8042,6 +8421,47 @@ public object FfiConverterTypeProfile: FfiConverterRustBuffer<Profile> {
             FfiConverterMapStringString.write(value.`me`, buf)
             FfiConverterSequenceTypeFamilyMember.write(value.`family`, buf)
             FfiConverterLong.write(value.`updatedAt`, buf)
+    }
+}
+
+
+
+/**
+ * The profile after its addresses were upgraded, and each address.
+ */
+data class ProfileAddressUpgrade (
+    val `profile`: Profile
+    , 
+    val `addresses`: List<AddressUpgrade>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProfileAddressUpgrade: FfiConverterRustBuffer<ProfileAddressUpgrade> {
+    override fun read(buf: ByteBuffer): ProfileAddressUpgrade {
+        return ProfileAddressUpgrade(
+            FfiConverterTypeProfile.read(buf),
+            FfiConverterSequenceTypeAddressUpgrade.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProfileAddressUpgrade) = (
+            FfiConverterTypeProfile.allocationSize(value.`profile`) +
+            FfiConverterSequenceTypeAddressUpgrade.allocationSize(value.`addresses`)
+    )
+
+    override fun write(value: ProfileAddressUpgrade, buf: ByteBuffer) {
+            FfiConverterTypeProfile.write(value.`profile`, buf)
+            FfiConverterSequenceTypeAddressUpgrade.write(value.`addresses`, buf)
     }
 }
 
@@ -9640,6 +10060,57 @@ public object FfiConverterTypeVolunteerTeam: FfiConverterRustBuffer<VolunteerTea
             FfiConverterString.write(value.`commune`, buf)
     }
 }
+
+
+
+/**
+ * What became of one saved address.
+ */
+
+enum class AddressOutcome {
+    
+    /**
+     * Already official, with its code.
+     */
+    UNCHANGED,
+    /**
+     * The same unit, now by its official names and code.
+     */
+    SETTLED,
+    /**
+     * A former unit converted to the unit it is part of now.
+     */
+    CONVERTED,
+    /**
+     * Neither a unit of today nor a former one: left as typed.
+     */
+    UNRESOLVED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAddressOutcome: FfiConverterRustBuffer<AddressOutcome> {
+    override fun read(buf: ByteBuffer) = try {
+        AddressOutcome.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AddressOutcome) = 4UL
+
+    override fun write(value: AddressOutcome, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -11844,6 +12315,38 @@ public object FfiConverterOptionalTypeNetworkMonitor: FfiConverterRustBuffer<Net
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeAddressPlace: FfiConverterRustBuffer<AddressPlace?> {
+    override fun read(buf: ByteBuffer): AddressPlace? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAddressPlace.read(buf)
+    }
+
+    override fun allocationSize(value: AddressPlace?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAddressPlace.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AddressPlace?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAddressPlace.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeApproval: FfiConverterRustBuffer<Approval?> {
     override fun read(buf: ByteBuffer): Approval? {
         if (buf.get().toInt() == 0) {
@@ -12342,6 +12845,62 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAddressPlace: FfiConverterRustBuffer<List<AddressPlace>> {
+    override fun read(buf: ByteBuffer): List<AddressPlace> {
+        val len = buf.getInt()
+        return List<AddressPlace>(len) {
+            FfiConverterTypeAddressPlace.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AddressPlace>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAddressPlace.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AddressPlace>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAddressPlace.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAddressUpgrade: FfiConverterRustBuffer<List<AddressUpgrade>> {
+    override fun read(buf: ByteBuffer): List<AddressUpgrade> {
+        val len = buf.getInt()
+        return List<AddressUpgrade>(len) {
+            FfiConverterTypeAddressUpgrade.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AddressUpgrade>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAddressUpgrade.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AddressUpgrade>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAddressUpgrade.write(it, buf)
         }
     }
 }

@@ -1,0 +1,191 @@
+//! Addresses through the binding (issue #21): a province and commune
+//! checked together against the unit table, an old address converted to
+//! today's units, and what the profile and drafts saved before brought up
+//! to date. Conversions of the core's `validate::regions` shapes only.
+
+use crate::error::HosoError;
+use crate::hoso::Hoso;
+use crate::profile::{Profile, ValueProblem};
+use hoso_core::validate::regions::{self, Upgrade};
+
+/// A commune-level unit with its province: official names and national
+/// codes (2-digit province, 5-digit commune).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AddressPlace {
+    pub province_code: String,
+    pub province_name: String,
+    pub commune_code: String,
+    pub commune_name: String,
+}
+
+/// A province and commune checked together: the place they name, or why
+/// not with the places the person may have meant (best first).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AddressCheck {
+    pub place: Option<AddressPlace>,
+    pub problem: Option<ValueProblem>,
+    pub suggestions: Vec<AddressPlace>,
+}
+
+/// An address in today's units.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConvertedAddress {
+    /// The only new unit, or the default of a split commune.
+    pub place: AddressPlace,
+    /// Every unit the commune became part of, the default first.
+    pub candidates: Vec<AddressPlace>,
+    /// House number, street, hamlet: what came before the commune.
+    pub detail: String,
+    /// Whether the address named units from before 1 July 2025.
+    pub from_former: bool,
+    /// The former commune, officially named with district and province.
+    pub former: Option<String>,
+}
+
+/// What became of one saved address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AddressOutcome {
+    /// Already official, with its code.
+    Unchanged,
+    /// The same unit, now by its official names and code.
+    Settled,
+    /// A former unit converted to the unit it is part of now.
+    Converted,
+    /// Neither a unit of today nor a former one: left as typed.
+    Unresolved,
+}
+
+/// One saved address and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AddressUpgrade {
+    /// Whose or which: `me` or a family member's id in the profile, the
+    /// field path (`mother.address`) in a draft.
+    pub owner: String,
+    /// The values found.
+    pub province: String,
+    pub commune: String,
+    pub outcome: AddressOutcome,
+    /// The place now stored (none when unresolved).
+    pub place: Option<AddressPlace>,
+    /// For a converted split commune: every unit, the default first.
+    pub candidates: Vec<AddressPlace>,
+    pub former: Option<String>,
+    pub problem: Option<ValueProblem>,
+}
+
+/// The profile after its addresses were upgraded, and each address.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ProfileAddressUpgrade {
+    pub profile: Profile,
+    pub addresses: Vec<AddressUpgrade>,
+}
+
+impl From<regions::Place> for AddressPlace {
+    fn from(p: regions::Place) -> AddressPlace {
+        AddressPlace {
+            province_code: p.province_code,
+            province_name: p.province_name,
+            commune_code: p.commune_code,
+            commune_name: p.commune_name,
+        }
+    }
+}
+
+fn places(list: Vec<regions::Place>) -> Vec<AddressPlace> {
+    list.into_iter().map(Into::into).collect()
+}
+
+fn upgrade(owner: String, province: String, commune: String, up: Upgrade) -> AddressUpgrade {
+    let base = AddressUpgrade {
+        owner,
+        province,
+        commune,
+        outcome: AddressOutcome::Unchanged,
+        place: None,
+        candidates: Vec::new(),
+        former: None,
+        problem: None,
+    };
+    match up {
+        Upgrade::Unchanged { place } => AddressUpgrade {
+            place: Some(place.into()),
+            ..base
+        },
+        Upgrade::Settled { place } => AddressUpgrade {
+            outcome: AddressOutcome::Settled,
+            place: Some(place.into()),
+            ..base
+        },
+        Upgrade::Converted {
+            place,
+            candidates,
+            former,
+        } => AddressUpgrade {
+            outcome: AddressOutcome::Converted,
+            place: Some(place.into()),
+            candidates: places(candidates),
+            former,
+            ..base
+        },
+        Upgrade::Unresolved { problem } => AddressUpgrade {
+            outcome: AddressOutcome::Unresolved,
+            problem: Some(problem.into()),
+            ..base
+        },
+    }
+}
+
+#[uniffi::export]
+impl Hoso {
+    /// Checks a province and commune as typed (any diacritics, "P.", "X.")
+    /// against the units since 1 July 2025.
+    pub fn check_address(&self, province: String, commune: String) -> AddressCheck {
+        match regions::place(&province, &commune) {
+            Ok(place) => AddressCheck {
+                place: Some(place.into()),
+                problem: None,
+                suggestions: Vec::new(),
+            },
+            Err(found) => AddressCheck {
+                place: None,
+                problem: Some(found.problem.into()),
+                suggestions: places(found.suggestions),
+            },
+        }
+    }
+
+    /// Reads a free-text address (old or new) and answers it in today's
+    /// units. An address that cannot be read is `InvalidInput` with the
+    /// reason's code (`address_province_missing`, …).
+    pub fn convert_address(&self, text: String) -> Result<ConvertedAddress, HosoError> {
+        let c = regions::convert(&text)?;
+        Ok(ConvertedAddress {
+            place: c.place.into(),
+            candidates: places(c.candidates),
+            detail: c.detail,
+            from_former: c.from_former,
+            former: c.former,
+        })
+    }
+
+    /// Brings every address of the profile up to today's units.
+    pub fn upgrade_profile_addresses(&self) -> Result<ProfileAddressUpgrade, HosoError> {
+        let (profile, report) = self.state.profiles()?.upgrade_addresses()?;
+        Ok(ProfileAddressUpgrade {
+            profile: profile.into(),
+            addresses: report
+                .into_iter()
+                .map(|r| upgrade(r.person, r.province, r.commune, r.upgrade))
+                .collect(),
+        })
+    }
+
+    /// Brings every address of a draft up to today's units.
+    pub fn upgrade_draft_addresses(&self, id: String) -> Result<Vec<AddressUpgrade>, HosoError> {
+        let (_, report) = self.state.space()?.drafts.upgrade_addresses(&id)?;
+        Ok(report
+            .into_iter()
+            .map(|r| upgrade(r.field, r.province, r.commune, r.upgrade))
+            .collect())
+    }
+}
