@@ -3,8 +3,17 @@
 
 use hoso_core::validate::regions::Upgrade;
 
+/// One line per upgraded address: "OWNER: COMMUNE, PROVINCE → what became of it".
+pub fn print_upgrades<'a>(
+    rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str, &'a Upgrade)>,
+) {
+    for (owner, commune, province, upgrade) in rows {
+        println!("{owner}: {commune}, {province} → {}", upgrade_line(upgrade));
+    }
+}
+
 /// "không đổi / unchanged", "→ Phường Hồng Hà, Thành phố Hà Nội (00070)", …
-pub fn upgrade_line(upgrade: &Upgrade) -> String {
+fn upgrade_line(upgrade: &Upgrade) -> String {
     match upgrade {
         Upgrade::Unchanged { .. } => "không đổi / unchanged".into(),
         Upgrade::Settled { place } => format!(

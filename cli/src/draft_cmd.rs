@@ -209,15 +209,14 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                 );
                 return Ok(());
             }
-            for r in &report {
-                println!(
-                    "{}: {}, {} → {}",
-                    r.field,
-                    r.commune,
-                    r.province,
-                    crate::address_text::upgrade_line(&r.upgrade)
-                );
-            }
+            crate::address_text::print_upgrades(report.iter().map(|r| {
+                (
+                    r.field.as_str(),
+                    r.commune.as_str(),
+                    r.province.as_str(),
+                    &r.upgrade,
+                )
+            }));
             show(ctx, drafts, &draft)?;
         }
     }

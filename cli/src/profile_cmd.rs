@@ -95,15 +95,14 @@ pub fn run(ctx: &Context, cmd: ProfileCommand) -> Result<(), Failure> {
                 print_json(&serde_json::json!({"addresses": report, "profile": profile}));
                 return Ok(());
             }
-            for r in &report {
-                println!(
-                    "{}: {}, {} → {}",
-                    r.person,
-                    r.commune,
-                    r.province,
-                    crate::address_text::upgrade_line(&r.upgrade)
-                );
-            }
+            crate::address_text::print_upgrades(report.iter().map(|r| {
+                (
+                    r.person.as_str(),
+                    r.commune.as_str(),
+                    r.province.as_str(),
+                    &r.upgrade,
+                )
+            }));
             profile
         }
     };

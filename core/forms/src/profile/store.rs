@@ -230,13 +230,7 @@ impl Profiles {
         for m in &current.family {
             report.extend(plan(&m.id, &m.values));
         }
-        let writes = report.iter().any(|r| {
-            matches!(
-                r.upgrade,
-                Upgrade::Settled { .. } | Upgrade::Converted { .. }
-            )
-        });
-        if !writes {
+        if !report.iter().any(|r| r.upgrade.writes()) {
             return Ok((current, report));
         }
         let profile = self.edit(|profile| {

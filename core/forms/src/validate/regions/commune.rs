@@ -142,7 +142,7 @@ pub(super) fn abbreviated(part: &str) -> bool {
 /// "Quận …", "Thị xã …", "Thành phố …" (a provincial city), "TX. …",
 /// "H. …", "Q. …", "Q1", "Quan 3" (without diacritics only with a number,
 /// since "Quan …" can also be a place name).
-fn is_district(part: &str) -> bool {
+pub(super) fn is_district(part: &str) -> bool {
     let lower = part.to_lowercase();
     let words = split_words(&lower);
     let more = |n: usize| words.len() > n;

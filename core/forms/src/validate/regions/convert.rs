@@ -7,7 +7,7 @@
 //! street, hamlet) is kept as the detail. An address already in the new
 //! form is answered as it is.
 
-use super::commune::{abbreviated, rest_after_words, split_words};
+use super::commune::{abbreviated, is_district, rest_after_words, split_words};
 use super::lookup::{province_or_former, Entry};
 use super::place::{place, place_of, unavailable, Place};
 use crate::text::fold;
@@ -67,7 +67,7 @@ pub fn convert(address: &str) -> Result<Converted, Problem> {
     let district = match parts.last() {
         Some(part) if !names_commune_kind(part) => {
             let found = former_district(units, &formers, &expand(part));
-            unknown_district = found.is_none() && names_district_kind(part);
+            unknown_district = found.is_none() && is_district(part);
             found
         }
         _ => None,
@@ -322,26 +322,6 @@ fn names_commune_kind(part: &str) -> bool {
         ["p" | "x", _, ..] => abbreviated(&lower),
         [w, ..] => glued_number(w, 'p').is_some(),
         [] => false,
-    }
-}
-
-/// A part that starts with a district-level word: "Quận …", "Q. …", "Q1",
-/// "Huyện …", "H. …", "Thị xã …", "TX …", "Thành phố …", "TP …".
-fn names_district_kind(part: &str) -> bool {
-    let lower = expand(part).to_lowercase();
-    let words = split_words(&lower);
-    // Without diacritics "quan" is a district word only before a number
-    // ("Quan Hóa" is a name).
-    let number_follows = words
-        .get(1)
-        .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()));
-    match words.as_slice() {
-        ["quận" | "huyện" | "huyen", _, ..] => true,
-        ["quan", _, ..] => number_follows,
-        ["thị" | "thi", "xã" | "xa", _, ..] | ["thành" | "thanh", "phố" | "pho", _, ..] => {
-            true
-        }
-        _ => false,
     }
 }
 

@@ -30,6 +30,11 @@ pub enum Upgrade {
 }
 
 impl Upgrade {
+    /// Whether the stored values change.
+    pub fn writes(&self) -> bool {
+        matches!(self, Upgrade::Settled { .. } | Upgrade::Converted { .. })
+    }
+
     /// The place to store, if any.
     pub fn place(&self) -> Option<&Place> {
         match self {
