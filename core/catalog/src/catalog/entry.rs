@@ -72,5 +72,5 @@ fn cases_named(p: &Procedure) -> Vec<String> {
             .chain(c.note.as_deref())
     });
     let groups = p.documents.iter().map(|d| d.group.as_str());
-    crate::search::variant_cases(fees.chain(groups))
+    super::markers::cases_named(fees.chain(groups))
 }

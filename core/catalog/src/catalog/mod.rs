@@ -8,6 +8,7 @@ pub mod delta;
 pub(crate) mod entry;
 mod framed;
 mod import;
+pub(crate) mod markers;
 mod model;
 pub mod parse;
 pub mod source;

@@ -20,7 +20,6 @@ pub use crate::catalog::SearchEntry;
 pub use persist::Rebuilt;
 use serde::Serialize;
 use std::sync::Mutex;
-pub(crate) use variants::cases_named as variant_cases;
 
 /// A search request.
 #[derive(Debug, Clone)]
