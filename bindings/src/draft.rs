@@ -147,6 +147,9 @@ pub struct FieldChange {
     pub value: String,
     /// What is wrong with the value's format, if anything.
     pub problem: Option<ValueProblem>,
+    /// What is doubtful about a value saved normalised (a mobile number
+    /// whose prefix is not yet allocated), if anything.
+    pub warning: Option<ValueProblem>,
     /// What the draft's check now finds wrong with this field in context.
     pub issues: Vec<FieldIssue>,
 }
@@ -315,7 +318,8 @@ impl Hoso {
 
     /// Sets a field. The value is saved as typed even when malformed (so
     /// nothing the user entered is lost); `problem` and `issues` say what
-    /// is wrong, for feedback as they type. An unknown or hidden field is
+    /// is wrong, `warning` what is doubtful in a value saved normalised, for
+    /// feedback as they type. An unknown or hidden field is
     /// `InvalidInput`.
     pub fn set_draft_value(
         &self,
@@ -329,6 +333,7 @@ impl Hoso {
             field: o.field,
             value: o.value,
             problem: o.problem.map(Into::into),
+            warning: o.warning.map(Into::into),
             issues: o.issues,
         })
     }

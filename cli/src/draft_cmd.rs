@@ -85,6 +85,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                     "value": outcome.value,
                     "saved": true,
                     "problem": outcome.problem,
+                    "warning": outcome.warning,
                     "issues": outcome.issues,
                 }));
             } else {
@@ -95,6 +96,7 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                 let problem = outcome
                     .problem
                     .iter()
+                    .chain(&outcome.warning)
                     .map(|p| (p.code, p.message_vi.as_str(), p.message_en.as_str()));
                 let issues = outcome.issues.iter().map(|i| {
                     (

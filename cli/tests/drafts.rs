@@ -194,6 +194,13 @@ fn profile_prefill_show_duplicate_delete_and_errors() {
     let err: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(err["error"]["code"].as_str().unwrap().starts_with("phone"));
     assert!(err["error"]["message"].as_str().unwrap().contains(" / "));
+    // A number in a mobile block whose prefix is not allocated is saved,
+    // normalised, with a warning (never refused).
+    let p = ok_json(data, &["profile", "set", "phone", "053 123 4567"]);
+    assert_eq!(p["profile"]["me"]["phone"], "0531234567");
+    assert_eq!(p["warning"]["code"], "phone_prefix_unallocated");
+    let p = ok_json(data, &["profile", "set", "phone", "0912345678"]);
+    assert!(p["warning"].is_null());
 
     let created = ok_json(data, &["draft", "new", "1.001193"]);
     let id = created["draft"]["id"].as_str().unwrap().to_string();
@@ -213,6 +220,19 @@ fn profile_prefill_show_duplicate_delete_and_errors() {
         .expect("father.full_name shown");
     assert_eq!(father_name["value"], "Nguyễn Văn An");
     assert_eq!(father_name["source"]["kind"], "profile");
+
+    let set = ok_json(
+        data,
+        &["draft", "set", &id, "applicant.phone", "+84 53 123 4567"],
+    );
+    assert_eq!(set["value"], "0531234567");
+    assert!(set["problem"].is_null());
+    assert_eq!(set["warning"]["code"], "phone_prefix_unallocated");
+    let set = ok_json(
+        data,
+        &["draft", "set", &id, "applicant.phone", "0912345678"],
+    );
+    assert!(set["warning"].is_null());
 
     let shown = ok_json(data, &["draft", "show", &id[..5]]);
     assert_eq!(shown["draft"]["id"], id.as_str());

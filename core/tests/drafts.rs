@@ -33,7 +33,7 @@ fn set_normalises_and_keeps_malformed_values_with_their_problem() {
         .set(&d.id, "applicant.phone", "+84 912 345 678")
         .unwrap();
     assert_eq!(ok.value, "0912345678");
-    assert!(ok.problem.is_none());
+    assert!(ok.problem.is_none() && ok.warning.is_none());
     let bad = drafts
         .set(&d.id, "applicant.date_of_birth", "31/02/1990")
         .unwrap();
@@ -75,6 +75,59 @@ fn set_normalises_and_keeps_malformed_values_with_their_problem() {
     let cleared = drafts.get(&d.id).unwrap();
     assert!(!cleared.values.contains_key("applicant.phone"));
     assert!(!cleared.values.contains_key("applicant.date_of_birth"));
+}
+
+/// A mobile number in a block the numbering plan reserves for mobile but
+/// in a prefix not (yet) allocated is saved normalised with a warning, in a
+/// draft and in the profile; a landline is still a problem (draft: saved as
+/// typed) or a refusal (profile: nothing saved).
+#[test]
+fn unallocated_mobile_prefixes_are_saved_with_a_warning() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.000656", false).unwrap();
+    let doubtful = drafts
+        .set(&d.id, "applicant.phone", "+84 53 123 4567")
+        .unwrap();
+    assert_eq!(doubtful.value, "0531234567");
+    assert!(doubtful.problem.is_none());
+    let warning = doubtful.warning.expect("unallocated prefix flagged");
+    assert_eq!(warning.code, "phone_prefix_unallocated");
+    assert!(warning.message_vi.contains("053"), "{}", warning.message_vi);
+    assert_eq!(
+        drafts.get(&d.id).unwrap().values["applicant.phone"],
+        "0531234567"
+    );
+    // Accepted by the draft's check too: the number can be filed.
+    let report = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    assert!(
+        !report.invalid.iter().any(|i| i.field == "applicant.phone"),
+        "{:?}",
+        report.invalid
+    );
+    // Newly allocated prefixes the old hand list refused.
+    let now_ok = drafts.set(&d.id, "applicant.phone", "0311234567").unwrap();
+    assert!(now_ok.problem.is_none() && now_ok.warning.is_none());
+    let landline = drafts
+        .set(&d.id, "applicant.phone", "024 3825 1234")
+        .unwrap();
+    assert_eq!(landline.problem.map(|p| p.code), Some("phone_landline"));
+    assert!(landline.warning.is_none());
+
+    let profiles = Profiles::open(dir.path(), &KEY).unwrap();
+    let change = profiles.set(None, "phone", "0524 123 456").unwrap();
+    assert_eq!(change.profile.me["phone"], "0524123456");
+    let warning = change.warning.expect("unallocated prefix flagged");
+    assert_eq!(warning.code, "phone_prefix_unallocated");
+    assert!(
+        warning.message_en.starts_with("0524 "),
+        "{}",
+        warning.message_en
+    );
+    let fixed = profiles.set(None, "phone", "0522 123 456").unwrap();
+    assert!(fixed.warning.is_none());
+    let err = profiles.set(None, "phone", "0241234567").unwrap_err();
+    assert_eq!(err.code(), "phone_landline");
+    assert_eq!(profiles.get().unwrap().me["phone"], "0522123456");
 }
 
 #[test]

@@ -962,7 +962,8 @@ public protocol HosoProtocol: AnyObject, Sendable {
     /**
      * Sets a field. The value is saved as typed even when malformed (so
      * nothing the user entered is lost); `problem` and `issues` say what
-     * is wrong, for feedback as they type. An unknown or hidden field is
+     * is wrong, `warning` what is doubtful in a value saved normalised, for
+     * feedback as they type. An unknown or hidden field is
      * `InvalidInput`.
      */
     func setDraftValue(id: String, field: String, value: String) throws  -> FieldChange
@@ -1712,7 +1713,8 @@ open func duplicateDraft(id: String)throws  -> DraftForm  {
     /**
      * Sets a field. The value is saved as typed even when malformed (so
      * nothing the user entered is lost); `problem` and `issues` say what
-     * is wrong, for feedback as they type. An unknown or hidden field is
+     * is wrong, `warning` what is doubtful in a value saved normalised, for
+     * feedback as they type. An unknown or hidden field is
      * `InvalidInput`.
      */
 open func setDraftValue(id: String, field: String, value: String)throws  -> FieldChange  {
@@ -5393,6 +5395,11 @@ public struct FieldChange: Equatable, Hashable {
      */
     public let problem: ValueProblem?
     /**
+     * What is doubtful about a value saved normalised (a mobile number
+     * whose prefix is not yet allocated), if anything.
+     */
+    public let warning: ValueProblem?
+    /**
      * What the draft's check now finds wrong with this field in context.
      */
     public let issues: [FieldIssue]
@@ -5407,12 +5414,17 @@ public struct FieldChange: Equatable, Hashable {
          * What is wrong with the value's format, if anything.
          */problem: ValueProblem?, 
         /**
+         * What is doubtful about a value saved normalised (a mobile number
+         * whose prefix is not yet allocated), if anything.
+         */warning: ValueProblem?, 
+        /**
          * What the draft's check now finds wrong with this field in context.
          */issues: [FieldIssue]) {
         self.draft = draft
         self.field = field
         self.value = value
         self.problem = problem
+        self.warning = warning
         self.issues = issues
     }
 
@@ -5436,6 +5448,7 @@ public struct FfiConverterTypeFieldChange: FfiConverterRustBuffer {
                 field: FfiConverterString.read(from: &buf), 
                 value: FfiConverterString.read(from: &buf), 
                 problem: FfiConverterOptionTypeValueProblem.read(from: &buf), 
+                warning: FfiConverterOptionTypeValueProblem.read(from: &buf), 
                 issues: FfiConverterSequenceTypeFieldIssue.read(from: &buf)
         )
     }
@@ -5445,6 +5458,7 @@ public struct FfiConverterTypeFieldChange: FfiConverterRustBuffer {
         FfiConverterString.write(value.field, into: &buf)
         FfiConverterString.write(value.value, into: &buf)
         FfiConverterOptionTypeValueProblem.write(value.problem, into: &buf)
+        FfiConverterOptionTypeValueProblem.write(value.warning, into: &buf)
         FfiConverterSequenceTypeFieldIssue.write(value.issues, into: &buf)
     }
 }
@@ -12608,7 +12622,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_duplicate_draft() != 26798) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hoso_ffi_checksum_method_hoso_set_draft_value() != 14898) {
+    if (uniffi_hoso_ffi_checksum_method_hoso_set_draft_value() != 49851) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft() != 43540) {

@@ -151,7 +151,10 @@ async fn register(
     ApiJson(reg): ApiJson<Registration>,
 ) -> Result<Response, ApiError> {
     let mut issues = Vec::new();
+    // A number in a mobile block whose prefix is not yet allocated is
+    // accepted (its warning is the app's to show, not a refusal).
     let phone = hoso_core::validate::phone(&reg.phone)
+        .map(|c| c.value)
         .map_err(|p| issues.push(problem_issue("phone", p)))
         .ok();
     let full_name = hoso_core::validate::person_name(&reg.full_name)
@@ -335,7 +338,9 @@ async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let now = portal.clock.now().unix_timestamp();
-    let phone = hoso_core::validate::phone(&req.phone).unwrap_or_default();
+    let phone = hoso_core::validate::phone(&req.phone)
+        .map(|c| c.value)
+        .unwrap_or_default();
     let phone_key = portal.db.sealer().blind(&format!("phone:{phone}"));
     let attempt = login_throttle::Attempt::new(&phone_key, ip);
     if let Some(wait) = portal.login_throttle.blocked(&attempt, now) {

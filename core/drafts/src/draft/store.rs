@@ -107,6 +107,9 @@ pub struct SetOutcome {
     pub value: String,
     /// What is wrong with the value itself (its format).
     pub problem: Option<Problem>,
+    /// What is doubtful about a value saved normalised (a mobile number
+    /// whose prefix is not yet allocated): saved all the same.
+    pub warning: Option<Problem>,
     /// What the draft's check now finds wrong with this field in context
     /// (an age the law does not allow, an ID number that contradicts the
     /// date of birth …), for feedback as the user types.
@@ -491,7 +494,8 @@ impl Drafts {
     }
 
     /// Sets one field. An empty value clears it. A malformed value is saved
-    /// as typed and its problem returned; a valid one is saved normalised.
+    /// as typed and its problem returned; a valid one is saved normalised,
+    /// with its warning when it is doubtful.
     pub fn set(&self, id_or_prefix: &str, path: &str, raw: &str) -> Result<SetOutcome, DraftError> {
         // Too long to ever be filed: refused, not saved as typed.
         validate::value_length(raw).map_err(|problem| DraftError::ValueTooLong {
@@ -505,15 +509,16 @@ impl Drafts {
                 field: path.to_string(),
                 value: String::new(),
                 problem: None,
+                warning: None,
                 issues: Vec::new(),
             });
         }
-        let (draft, (field, value, problem)) = self.edit(id_or_prefix, |draft| {
+        let (draft, (field, value, problem, warning)) = self.edit(id_or_prefix, |draft| {
             let schema = self.schema(draft)?;
             let resolved = schema.resolve(path)?;
-            let (value, problem) = match form::normalize(&resolved, raw) {
-                Ok(v) => (v, None),
-                Err(p) => (raw.trim().to_string(), Some(p)),
+            let (value, problem, warning) = match form::normalize_checked(&resolved, raw) {
+                Ok(c) => (c.value, None, c.warning),
+                Err(p) => (raw.trim().to_string(), Some(p), None),
             };
             let field = resolved.path.clone();
             draft.values.insert(field.clone(), value.clone());
@@ -522,7 +527,7 @@ impl Drafts {
             // stored by their official names, with the commune's code.
             form::settle_place(&resolved, &mut draft.values);
             let value = draft.values.get(&field).cloned().unwrap_or(value);
-            Ok((field, value, problem))
+            Ok((field, value, problem, warning))
         })?;
         // Cross-field findings about this field (its own format problem is
         // already `problem`). Documents do not matter to a value's issues.
@@ -548,6 +553,7 @@ impl Drafts {
             field,
             value,
             problem,
+            warning,
             issues,
         })
     }

@@ -29,7 +29,7 @@ pub use condition::Answers;
 pub use error::FormError;
 pub use generic::{applicant_group, generic_schema, APPLICANT, PERSON_FIELDS};
 pub use model::*;
-pub use normalize::{normalize, normalize_address_part, normalize_kind};
+pub use normalize::{normalize, normalize_address_part, normalize_checked, normalize_kind};
 pub use place::settle_place;
 pub use prefill::{choose_source, prefill_paths, prefill_targets};
 pub use resolve::{field_path, value_paths, AddressPart, ResolvedField};

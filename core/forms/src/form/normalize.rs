@@ -2,19 +2,30 @@
 //! of a field (dates `dd/mm/yyyy`, phones `0xxxxxxxxx`, sex `male`/`female`,
 //! a choice's option value, booleans `true`/`false`, names in NFC, provinces
 //! by their official name), using `crate::validate` for every check. A
-//! malformed value comes back as the validator's `Problem`.
+//! malformed value comes back as the validator's `Problem`; a value
+//! accepted with a warning (a mobile prefix not yet allocated) comes back
+//! from [`normalize_checked`] with it.
 
 use super::model::{ChoiceOption, FieldKind, ADDRESS_DETAIL_MAX_CHARS};
 use super::resolve::{AddressPart, ResolvedField};
 use crate::text::fold;
-use crate::validate::{self, regions, Problem, Sex};
+use crate::validate::{self, regions, Checked, Problem, Sex};
 
 /// The canonical stored form of `raw` for the resolved field.
 pub fn normalize(field: &ResolvedField, raw: &str) -> Result<String, Problem> {
+    normalize_checked(field, raw).map(|c| c.value)
+}
+
+/// The canonical stored form of `raw` for the resolved field, and what is
+/// doubtful about it (to show while saving it all the same).
+pub fn normalize_checked(field: &ResolvedField, raw: &str) -> Result<Checked, Problem> {
     if let Some(part) = field.part {
-        return normalize_address_part(part, raw);
+        return normalize_address_part(part, raw).map(Checked::plain);
     }
-    normalize_kind(&field.field.kind, raw)
+    match field.field.kind {
+        FieldKind::Phone => validate::phone(raw),
+        ref kind => normalize_kind(kind, raw).map(Checked::plain),
+    }
 }
 
 /// Normalization by field kind (an address needs a part: see [`normalize`]).
@@ -32,7 +43,7 @@ pub fn normalize_kind(kind: &FieldKind, raw: &str) -> Result<String, Problem> {
         FieldKind::Choice { options } => choice(options, raw).map(|o| o.value.clone()),
         FieldKind::Boolean => boolean(raw).map(|b| b.to_string()),
         FieldKind::IdNumber { .. } => validate::id_number(raw).map(|id| id.digits),
-        FieldKind::Phone => validate::phone(raw),
+        FieldKind::Phone => validate::phone(raw).map(|c| c.value),
         FieldKind::Email => validate::email(raw),
         FieldKind::PersonName => validate::person_name(raw),
         FieldKind::Sex => Sex::parse(raw).map(|s| s.as_str().to_string()),

@@ -3,7 +3,7 @@
 //! the form schemas use, so prefilling is a copy by id), and the table of
 //! those fields with how each value is checked and normalised.
 
-use crate::validate::{self, regions, Problem, Sex};
+use crate::validate::{self, regions, Checked, Problem, Sex};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -169,15 +169,16 @@ pub(crate) fn is_person_field(id: &str) -> bool {
     PERSON_FIELDS.iter().any(|(f, ..)| *f == id)
 }
 
-/// Checks `raw` for the person field `id` and returns its normalised form.
-/// `None` means `id` is not a person field.
+/// Checks `raw` for the person field `id` and returns its normalised form,
+/// with a warning when it is accepted but doubtful (a mobile prefix not yet
+/// allocated). `None` means `id` is not a person field.
 pub(crate) fn normalize_person_value(
     id: &str,
     raw: &str,
     today: validate::Date,
-) -> Option<Result<String, Problem>> {
+) -> Option<Result<Checked, Problem>> {
     let (_, kind, ..) = PERSON_FIELDS.iter().find(|(f, ..)| *f == id)?;
-    Some(match kind {
+    let plain = match kind {
         Kind::Name => validate::person_name(raw),
         Kind::Date => validate::date(raw).and_then(|d| {
             match validate::birth_date(d, today).into_iter().next() {
@@ -187,13 +188,14 @@ pub(crate) fn normalize_person_value(
         }),
         Kind::Sex => Sex::parse(raw).map(|s| s.as_str().to_string()),
         Kind::IdNumber => validate::id_number(raw).map(|id| id.digits),
-        Kind::Phone => validate::phone(raw),
+        Kind::Phone => return Some(validate::phone(raw)),
         Kind::Email => validate::email(raw),
         Kind::Province => regions::province(raw).map(|p| p.name.to_string()),
         Kind::Commune => regions::commune(raw),
         Kind::CommuneCode => regions::commune_code(raw),
         Kind::Text => validate::text(raw, 200),
-    })
+    };
+    Some(plain.map(Checked::plain))
 }
 
 /// After `changed` was set or cleared: a person's province and commune

@@ -8,7 +8,7 @@ use super::model::{
 };
 use crate::storage::Changes;
 use crate::validate::regions::{self, Upgrade};
-use crate::validate::{self, Problem};
+use crate::validate::{self, Checked, Problem};
 use crate::vault::{KeyProvider, Vault, VaultError};
 use std::path::Path;
 
@@ -63,8 +63,8 @@ impl Classified for ProfileError {
     }
 }
 
-/// The saved profile after a change, and what is inconsistent in the
-/// changed person, if anything.
+/// The saved profile after a change, and what is doubtful about the value
+/// or inconsistent in the changed person, if anything.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ProfileChange {
     pub profile: Profile,
@@ -121,7 +121,9 @@ impl Profiles {
     /// The value is checked and normalised first; nothing is saved if it is
     /// malformed. A value that contradicts the person's other values (an ID
     /// number that says another birth year) is saved with a warning, so the
-    /// two can be corrected one after the other.
+    /// two can be corrected one after the other; so is a doubtful one (a
+    /// mobile number whose prefix is not yet allocated), whose own warning
+    /// comes first.
     pub fn set(
         &self,
         member: Option<&str>,
@@ -140,8 +142,12 @@ impl Profiles {
                     problem,
                 })
             }
-            Some(Ok(v)) => v,
+            Some(Ok(checked)) => checked,
         };
+        let Checked {
+            value,
+            warning: value_warning,
+        } = value;
         let mut warning = None;
         let profile = self.edit(|profile| {
             let person = profile
@@ -154,6 +160,8 @@ impl Profiles {
                 .next();
             Ok(())
         })?;
+        // The value's own warning first: it is about what was just typed.
+        let warning = value_warning.or(warning);
         Ok(ProfileChange { profile, warning })
     }
 

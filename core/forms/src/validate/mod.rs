@@ -1,16 +1,18 @@
 //! Validation and normalization of what people type into Vietnamese
 //! administrative forms — pure functions, no I/O. Each check returns the
 //! canonical value or a [`Problem`]: a stable snake_case `code` plus a
-//! Vietnamese and an English message. Messages may be logged, so none of
+//! Vietnamese and an English message. A check that can accept a value while
+//! doubting it returns a [`Checked`]: the value and an optional warning
+//! `Problem` (saved all the same, the warning shown). Messages may be logged, so none of
 //! them repeats an ID number or phone number.
 //!
 //! | submodule | owns |
 //! | --- | --- |
-//! | `problem` | [`Problem`] and safe message helpers |
+//! | `problem` | [`Problem`], [`Checked`] and safe message helpers |
 //! | `sex` | [`Sex`] |
 //! | `dates` | [`date`] parsing (day first), [`today_vn`], ages, birth-date checks |
 //! | `id_number` | the 12-digit personal ID number ([`IdNumber`]) and its agreement with the person |
-//! | `phone` | Vietnamese mobile numbers (2018 numbering) |
+//! | `phone` | Vietnamese mobile numbers (the numbering plan's mobile blocks, from libphonenumber's metadata) |
 //! | `email` | e-mail addresses |
 //! | `names` | full names |
 //! | `plain` | free [`text`] and [`number`]s |
@@ -22,7 +24,8 @@
 //! `id_province_unknown`, `id_birth_year_future`, `id_birth_year_mismatch`,
 //! `id_century_mismatch`, `id_sex_mismatch`, `phone_invalid_chars`,
 //! `phone_foreign`, `phone_old_prefix`, `phone_landline`, `phone_length`,
-//! `phone_prefix_unknown`, `email_format`, `email_has_diacritics`,
+//! `phone_prefix_unknown`, `phone_prefix_unallocated` (a warning: the number
+//! is accepted), `email_format`, `email_has_diacritics`,
 //! `email_domain`, `email_domain_typo`, `email_too_long`,
 //! `name_invalid_chars`, `name_too_long`, `text_control_chars`,
 //! `text_too_long`, `number_invalid`, `number_ambiguous`, `number_too_small`,
@@ -49,7 +52,7 @@ pub use id_number::{id_matches_person, id_matches_person_on, id_number, id_numbe
 pub use names::{person_name, MAX_NAME_CHARS};
 pub use phone::phone;
 pub use plain::{number, text, value_length};
-pub use problem::Problem;
+pub use problem::{Checked, Problem};
 pub use sex::Sex;
 pub use time::Date;
 
@@ -59,7 +62,7 @@ mod tests {
     use super::*;
 
     /// Every code a validator can return, as listed in the module docs.
-    const CODES: [&str; 48] = [
+    const CODES: [&str; 49] = [
         "empty",
         "sex_invalid",
         "date_format",
@@ -82,6 +85,7 @@ mod tests {
         "phone_landline",
         "phone_length",
         "phone_prefix_unknown",
+        "phone_prefix_unallocated",
         "email_format",
         "email_has_diacritics",
         "email_domain",
@@ -179,7 +183,10 @@ mod tests {
             problems.extend(date(s).err());
             problems.extend(id_number(s).err());
             problems.extend(id_number_on(s, today).err());
-            problems.extend(phone(s).err());
+            match phone(s) {
+                Ok(c) => problems.extend(c.warning),
+                Err(p) => problems.push(p),
+            }
             problems.extend(email(s).err());
             problems.extend(person_name(s).err());
             problems.extend(text(s, 5).err());

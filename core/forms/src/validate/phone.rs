@@ -1,32 +1,18 @@
 //! Vietnamese mobile phone numbers: accepted in the ways people write them,
 //! returned as the 10-digit national form "0xxxxxxxxx".
 //!
+//! Which prefixes are mobile comes from the numbering plan's table
+//! (`plan`, generated from libphonenumber's metadata by
+//! `core/data/phone/generate.py`). A number in a block the plan reserves for
+//! mobile (03, 05, 07, 08, 09) is never refused for its prefix: one not yet
+//! allocated is accepted with the warning `phone_prefix_unallocated`, so a
+//! new carrier's numbers do not lock anyone out. See docs/phones.md.
+//!
 //! Messages never contain the number itself, only its 3- or 4-digit prefix.
 
-use super::problem::{show_char, Problem};
+mod plan;
 
-/// The 3-digit mobile prefixes in use since the 11→10 digit conversion of
-/// 2018 (Ministry of Information and Communications Decision 798/QĐ-BTTTT;
-/// Circular 22/2014/TT-BTTTT numbering plan). Carriers shown for reference
-/// only — numbers can be ported between networks since 2019:
-/// - 032–039: Viettel (from 0162–0169), 086, 096–098: Viettel
-/// - 052, 056, 058: Vietnamobile (056/058 from 0186/0188), 092: Vietnamobile
-/// - 055: Reddi (Mobicast); 059: Gmobile (from 0199), 099: Gmobile
-/// - 070, 076–079: MobiFone (from 0120/0126/0122/0128/0121), 089, 090, 093: MobiFone
-/// - 081–085: VinaPhone (from 0127/0129/0123/0124/0125), 088, 091, 094: VinaPhone
-/// - 087: Itel
-///
-/// Not public mobile: 02x (landlines, area codes renumbered in 2017), 069
-/// (police and army network), 095 (former S-Fone, withdrawn), and the 03x,
-/// 05x, 07x, 08x prefixes not listed (unallocated).
-const MOBILE_PREFIXES: [&str; 36] = [
-    "032", "033", "034", "035", "036", "037", "038", "039", // Viettel
-    "052", "055", "056", "058", "059", // Vietnamobile, Reddi, Gmobile
-    "070", "076", "077", "078", "079", // MobiFone
-    "081", "082", "083", "084", "085", "086", "087", "088", "089", // mixed
-    "090", "091", "092", "093", "094", // mixed
-    "096", "097", "098", "099", // Viettel, Gmobile
-];
+use super::problem::{show_char, Checked, Problem};
 
 /// Old 11-digit prefixes (before 15 September–15 November 2018) → new ones.
 const OLD_PREFIXES: [(&str, &str); 21] = [
@@ -56,10 +42,12 @@ const OLD_PREFIXES: [(&str, &str); 21] = [
 /// Normalizes a Vietnamese mobile number to "0xxxxxxxxx". Accepts `+84`,
 /// `84`, `0084` or `0` in front (and a "(0)" after the country code), spaces,
 /// dots, dashes and parentheses; nine digits without the leading 0 are taken
-/// as a national number. Codes: `empty`, `phone_invalid_chars`,
+/// as a national number. Error codes: `empty`, `phone_invalid_chars`,
 /// `phone_foreign`, `phone_old_prefix`, `phone_landline`, `phone_length`,
-/// `phone_prefix_unknown`.
-pub fn phone(raw: &str) -> Result<String, Problem> {
+/// `phone_prefix_unknown` (a prefix outside the mobile blocks). Warning
+/// code, with the number accepted: `phone_prefix_unallocated` (a prefix in
+/// a mobile block that the plan's table does not list as allocated).
+pub fn phone(raw: &str) -> Result<Checked, Problem> {
     let t = raw.trim();
     if t.is_empty() {
         return Err(Problem::empty("số điện thoại", "phone number"));
@@ -79,8 +67,11 @@ pub fn phone(raw: &str) -> Result<String, Problem> {
     }
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
     let national = national_form(&digits, plus)?;
-    check_national(&national)?;
-    Ok(national)
+    let warning = check_national(&national)?;
+    Ok(Checked {
+        value: national,
+        warning,
+    })
 }
 
 /// Turns the digits into the national form starting with 0.
@@ -117,9 +108,10 @@ fn national_form(digits: &str, plus: bool) -> Result<String, Problem> {
     Err(length_problem(digits.len()))
 }
 
-fn check_national(n: &str) -> Result<(), Problem> {
+/// Errors refuse the number; `Ok(Some(_))` accepts it with a warning.
+fn check_national(n: &str) -> Result<Option<Problem>, Problem> {
     if n.starts_with("01") && n.len() == 11 {
-        return Err(old_prefix_problem(&n[..4]));
+        return Err(old_prefix_problem(n.get(..4).unwrap_or(n)));
     }
     if n.starts_with("02") {
         return Err(Problem::new(
@@ -128,18 +120,52 @@ fn check_national(n: &str) -> Result<(), Problem> {
             "This is a landline number (starting with 02); enter a mobile number.",
         ));
     }
-    if n.len() != 10 {
+    if allocated(n) {
+        return Ok(None);
+    }
+    if n.len() != plan::MOBILE_LENGTH {
         return Err(length_problem(n.len()));
     }
-    let prefix = &n[..3];
-    if !MOBILE_PREFIXES.contains(&prefix) {
+    let prefix = n.get(..3).unwrap_or(n);
+    if !plan::MOBILE_BLOCKS.iter().any(|b| n.starts_with(b)) {
         return Err(Problem::new(
             "phone_prefix_unknown",
             format!("Đầu số {prefix} không phải đầu số di động Việt Nam; hãy kiểm tra lại."),
             format!("{prefix} is not a Vietnamese mobile prefix; please check the number."),
         ));
     }
-    Ok(())
+    let prefix = unallocated_prefix(n);
+    Ok(Some(Problem::new(
+        "phone_prefix_unallocated",
+        format!(
+            "Đầu số {prefix} thuộc dải số di động nhưng chưa thấy cấp cho nhà mạng nào; \
+             số vẫn được lưu, hãy kiểm tra lại."
+        ),
+        format!(
+            "{prefix} is in a mobile block but not known to be allocated to a carrier; \
+             the number is kept, please check it."
+        ),
+    )))
+}
+
+/// Is `n` (national form) in a prefix allocated to mobile, at its length?
+fn allocated(n: &str) -> bool {
+    plan::MOBILE
+        .iter()
+        .any(|(prefix, len)| n.len() == *len && n.starts_with(prefix))
+}
+
+/// The shortest prefix of `n` (3 or 4 digits) in which nothing is
+/// allocated: "053" when all of 053 is free, "0524" when 052 is partly
+/// allocated (0522, 0523, 0528).
+fn unallocated_prefix(n: &str) -> &str {
+    let three = n.get(..3).unwrap_or(n);
+    let partly = plan::MOBILE.iter().any(|(p, _)| p.starts_with(three));
+    if partly {
+        n.get(..4).unwrap_or(n)
+    } else {
+        three
+    }
 }
 
 fn old_prefix_problem(old: &str) -> Problem {
@@ -175,8 +201,17 @@ fn length_problem(len: usize) -> Problem {
 mod tests {
     use super::*;
 
+    /// Accepted without a warning.
     fn ok(s: &str) -> String {
-        phone(s).unwrap_or_else(|p| panic!("{s}: {p:?}"))
+        let c = phone(s).unwrap_or_else(|p| panic!("{s}: {p:?}"));
+        assert_eq!(c.warning, None, "{s}");
+        c.value
+    }
+    /// Accepted with a warning: the number and the warning's code.
+    fn warned(s: &str) -> (String, &'static str) {
+        let c = phone(s).unwrap_or_else(|p| panic!("{s}: {p:?}"));
+        let w = c.warning.unwrap_or_else(|| panic!("{s}: no warning"));
+        (c.value, w.code)
     }
     fn code(s: &str) -> &'static str {
         phone(s).expect_err(s).code
@@ -205,26 +240,72 @@ mod tests {
 
     #[test]
     fn every_allocated_prefix_is_accepted() {
-        for prefix in MOBILE_PREFIXES {
-            let n = format!("{prefix}1234567");
+        for (prefix, len) in plan::MOBILE {
+            let n = format!("{prefix}{}", &"12345678"[..len - prefix.len()]);
             assert_eq!(ok(&n), n);
             assert_eq!(ok(&format!("+84{}", &n[1..])), n);
         }
+        // The prefixes the 2018 conversion moved 11-digit numbers to.
         for (_, new) in OLD_PREFIXES {
-            assert!(MOBILE_PREFIXES.contains(&new), "{new}");
+            assert!(allocated(&format!("{new}1234567")), "{new}");
+        }
+        // Numbers people have, in prefixes the old hand list lacked.
+        for n in ["0301234567", "0311234567", "0511234567", "0951234567"] {
+            assert_eq!(ok(n), n);
         }
     }
 
     #[test]
-    fn unallocated_prefixes_are_refused() {
-        for prefix in [
-            "030", "031", "050", "051", "053", "054", "057", "060", "069", "071", "075", "080",
-            "095",
+    fn unallocated_prefixes_in_mobile_blocks_are_kept_with_a_warning() {
+        for (prefix, shown) in [
+            ("050", "050"),
+            ("053", "053"),
+            ("054", "054"),
+            ("057", "057"),
+            ("071", "071"),
+            ("075", "075"),
+            ("080", "080"),
+            ("0524", "0524"),
+            ("0550", "0550"),
+            ("0891", "0891"),
+            ("0992", "0992"),
         ] {
-            let p = phone(&format!("{prefix}1234567")).unwrap_err();
-            assert_eq!(p.code, "phone_prefix_unknown", "{prefix}");
-            assert!(p.message_vi.contains(prefix));
+            let n = format!("{prefix}{}", &"1234567"[..10 - prefix.len()]);
+            assert_eq!(warned(&n), (n.clone(), "phone_prefix_unallocated"));
+            let w = phone(&n).unwrap().warning.unwrap();
+            assert!(
+                w.message_vi.contains(&format!("Đầu số {shown} ")),
+                "{}",
+                w.message_vi
+            );
+            assert!(
+                w.message_en.starts_with(&format!("{shown} is")),
+                "{}",
+                w.message_en
+            );
         }
+        // International forms too.
+        assert_eq!(
+            warned("+84 53 123 4567"),
+            ("0531234567".into(), "phone_prefix_unallocated")
+        );
+    }
+
+    #[test]
+    fn prefixes_outside_the_mobile_blocks_are_refused() {
+        for prefix in [
+            "040", "041", "060", "062", "069", "010", "011", "0141", "0161",
+        ] {
+            let n = format!("{prefix}{}", &"1234567"[..10 - prefix.len()]);
+            let p = phone(&n).unwrap_err();
+            assert_eq!(p.code, "phone_prefix_unknown", "{prefix}");
+            assert!(p.message_vi.contains(&prefix[..3]));
+        }
+        // 10-digit numbers libphonenumber gives to mobile outside the blocks.
+        for n in ["0140123456", "0160123456", "0121012345", "0121312345"] {
+            assert_eq!(ok(n), n);
+        }
+        assert_eq!(code("0121412345"), "phone_prefix_unknown");
     }
 
     #[test]
@@ -291,6 +372,7 @@ mod tests {
 
     #[test]
     fn messages_never_contain_the_number() {
+        // Warnings included.
         let inputs = [
             "0912345678",
             "091234567",
@@ -298,11 +380,21 @@ mod tests {
             "0241234567",
             "+1 4155550100",
             "0301234567",
+            "0531234567",
+            "0524123456",
+            "0401234567",
             "0912a45678",
         ];
         for s in inputs {
-            if let Err(p) = phone(s) {
+            let problem = match phone(s) {
+                Ok(c) => c.warning,
+                Err(p) => Some(p),
+            };
+            if let Some(p) = problem {
+                let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+                let tail = &digits[digits.len().saturating_sub(6)..];
                 for text in [&p.message_vi, &p.message_en] {
+                    assert!(!text.contains(tail), "{s}: {text}");
                     assert!(!text.contains("1234567"), "{s}: {text}");
                     assert!(!text.contains("4555"), "{s}: {text}");
                 }

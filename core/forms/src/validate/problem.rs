@@ -36,6 +36,25 @@ impl Problem {
     }
 }
 
+/// A value a validator accepted: its canonical form, and what looks
+/// doubtful about it (a warning: the value is saved all the same, and the
+/// warning shown, so nobody is locked out by a rule that may be behind).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Checked {
+    pub value: String,
+    pub warning: Option<Problem>,
+}
+
+impl Checked {
+    /// An accepted value with nothing doubtful about it.
+    pub fn plain(value: String) -> Checked {
+        Checked {
+            value,
+            warning: None,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.message_en, self.code)

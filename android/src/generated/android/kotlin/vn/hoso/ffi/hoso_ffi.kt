@@ -1377,7 +1377,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_duplicate_draft() and 0xFFFF) != 26798) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_set_draft_value() and 0xFFFF) != 14898) {
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_set_draft_value() and 0xFFFF) != 49851) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft() and 0xFFFF) != 43540) {
@@ -2550,7 +2550,8 @@ public interface HosoInterface {
     /**
      * Sets a field. The value is saved as typed even when malformed (so
      * nothing the user entered is lost); `problem` and `issues` say what
-     * is wrong, for feedback as they type. An unknown or hidden field is
+     * is wrong, `warning` what is doubtful in a value saved normalised, for
+     * feedback as they type. An unknown or hidden field is
      * `InvalidInput`.
      */
     fun `setDraftValue`(`id`: kotlin.String, `field`: kotlin.String, `value`: kotlin.String): FieldChange
@@ -3457,7 +3458,8 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
     /**
      * Sets a field. The value is saved as typed even when malformed (so
      * nothing the user entered is lost); `problem` and `issues` say what
-     * is wrong, for feedback as they type. An unknown or hidden field is
+     * is wrong, `warning` what is doubtful in a value saved normalised, for
+     * feedback as they type. An unknown or hidden field is
      * `InvalidInput`.
      */
     @Throws(HosoException::class)override fun `setDraftValue`(`id`: kotlin.String, `field`: kotlin.String, `value`: kotlin.String): FieldChange {
@@ -7358,6 +7360,12 @@ data class FieldChange (
     val `problem`: ValueProblem?
     , 
     /**
+     * What is doubtful about a value saved normalised (a mobile number
+     * whose prefix is not yet allocated), if anything.
+     */
+    val `warning`: ValueProblem?
+    , 
+    /**
      * What the draft's check now finds wrong with this field in context.
      */
     val `issues`: List<FieldIssue>
@@ -7381,6 +7389,7 @@ public object FfiConverterTypeFieldChange: FfiConverterRustBuffer<FieldChange> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalTypeValueProblem.read(buf),
+            FfiConverterOptionalTypeValueProblem.read(buf),
             FfiConverterSequenceTypeFieldIssue.read(buf),
         )
     }
@@ -7390,6 +7399,7 @@ public object FfiConverterTypeFieldChange: FfiConverterRustBuffer<FieldChange> {
             FfiConverterString.allocationSize(value.`field`) +
             FfiConverterString.allocationSize(value.`value`) +
             FfiConverterOptionalTypeValueProblem.allocationSize(value.`problem`) +
+            FfiConverterOptionalTypeValueProblem.allocationSize(value.`warning`) +
             FfiConverterSequenceTypeFieldIssue.allocationSize(value.`issues`)
     )
 
@@ -7398,6 +7408,7 @@ public object FfiConverterTypeFieldChange: FfiConverterRustBuffer<FieldChange> {
             FfiConverterString.write(value.`field`, buf)
             FfiConverterString.write(value.`value`, buf)
             FfiConverterOptionalTypeValueProblem.write(value.`problem`, buf)
+            FfiConverterOptionalTypeValueProblem.write(value.`warning`, buf)
             FfiConverterSequenceTypeFieldIssue.write(value.`issues`, buf)
     }
 }
