@@ -5,6 +5,7 @@
 
 use crate::kind::UnitKind;
 use crate::name::key;
+use crate::search_index::{PickerIndex, Record, Target};
 use crate::text::push_marked;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -165,6 +166,8 @@ pub struct Units {
     former_commune_by_code: Vec<u32>,
     /// Scope: the district's position.
     former_commune_names: OnceLock<NameIndex>,
+    /// The address picker's index (`search`, `search_index`), built on its first query.
+    picker: OnceLock<PickerIndex>,
 }
 
 /// The whole list is the scope of a name index that has none.
@@ -352,7 +355,94 @@ impl Units {
             former_communes,
             former_commune_runs,
             former_commune_names: OnceLock::new(),
+            picker: OnceLock::new(),
         }
+    }
+
+    /// The picker's index, built on first use from every name a unit can
+    /// be typed by: provinces and communes, former provinces whose name
+    /// is not their province's now, the island districts that became a
+    /// unit whole, and every former commune.
+    pub(crate) fn picker_index(&self) -> &PickerIndex {
+        self.picker.get_or_init(|| {
+            let provinces = self.provinces.iter().enumerate().map(|(i, p)| Record {
+                target: Target::Province(position(i)),
+                kind: p.kind,
+                name: &p.name,
+            });
+            let communes = self.communes.iter().enumerate().map(|(i, c)| Record {
+                target: Target::Commune(position(i)),
+                kind: c.kind,
+                name: &c.name,
+            });
+            let renamed = |p: &FormerProvince| {
+                self.province(&p.now)
+                    .is_none_or(|now| key(&now.name) != key(&p.name))
+            };
+            let former_provinces = self
+                .former_provinces
+                .iter()
+                .enumerate()
+                .filter(move |(_, p)| renamed(p))
+                .map(|(i, p)| Record {
+                    target: Target::FormerProvince(position(i)),
+                    kind: p.kind,
+                    name: &p.name,
+                });
+            let districts = self
+                .former_districts
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !d.successors.is_empty())
+                .map(|(i, d)| Record {
+                    target: Target::FormerDistrict(position(i)),
+                    kind: d.kind,
+                    name: &d.name,
+                });
+            let former_communes = self
+                .former_communes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Record {
+                    target: Target::FormerCommune(position(i)),
+                    kind: c.kind,
+                    name: &c.name,
+                });
+            PickerIndex::build(
+                provinces
+                    .chain(communes)
+                    .chain(former_provinces)
+                    .chain(districts)
+                    .chain(former_communes),
+            )
+        })
+    }
+
+    /// Every former district, by province then code (the picker's
+    /// positions).
+    pub(crate) fn former_district_list(&self) -> &[FormerDistrict] {
+        &self.former_districts
+    }
+
+    /// Every former commune, by district then code (the picker's
+    /// positions).
+    pub(crate) fn former_commune_list(&self) -> &[FormerCommune] {
+        &self.former_communes
+    }
+
+    /// The position of the province with this code.
+    pub(crate) fn province_position(&self, code: &str) -> Option<usize> {
+        self.province_at(code)
+    }
+
+    /// The position of the commune with this code.
+    pub(crate) fn commune_position(&self, code: &str) -> Option<usize> {
+        find_at(&self.communes, &self.commune_by_code, code, |c| &c.code)
+    }
+
+    /// The run of the communes of the province at this position.
+    pub(crate) fn commune_run(&self, province: usize) -> Option<(u32, u32)> {
+        self.commune_runs.get(province).copied()
     }
 
     fn former_district_names(&self) -> &NameIndex {
