@@ -20,11 +20,31 @@ pub(crate) enum Target {
     FormerCommune(u32),
 }
 
+/// A unit in force, by its position in the table's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Unit {
+    Province(u32),
+    Commune(u32),
+}
+
+/// A unit in force a name stands for: itself, or what a former unit
+/// became (part of).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stands {
+    pub unit: Unit,
+    /// The position of its province.
+    pub province: u32,
+    /// The default (or only) new unit of a former one.
+    pub default: bool,
+}
+
 /// One name to index.
 pub(crate) struct Record<'a> {
     pub target: Target,
     pub kind: UnitKind,
     pub name: &'a str,
+    /// The units in force it stands for, the default first.
+    pub stands: Vec<Stands>,
 }
 
 /// One indexed name: its words (ids into the vocabulary), kind and unit.
@@ -37,6 +57,8 @@ pub(crate) struct Entry {
     /// "Tân Định" and "Tân Dĩnh" fold alike, and whoever typed the marks
     /// meant one of them.
     pub marked: Box<str>,
+    /// Its run in the index's `stands`.
+    stands: (u32, u32),
 }
 
 /// The picker's index of one table.
@@ -54,6 +76,8 @@ pub(crate) struct PickerIndex {
     /// Positions of the entries naming a province, now or former: a
     /// province typed after a commune is looked for among these only.
     provinces: Vec<u32>,
+    /// The units each entry stands for, one run an entry.
+    stands: Vec<Stands>,
 }
 
 /// Words shorter than this are never read as a typo of another.
@@ -97,21 +121,30 @@ pub(crate) fn neighbourhood(word: &str) -> impl Iterator<Item = String> + '_ {
 
 impl PickerIndex {
     pub(crate) fn build<'a>(records: impl IntoIterator<Item = Record<'a>>) -> PickerIndex {
-        let keyed: Vec<(Target, UnitKind, String, &str)> = records
+        let keyed: Vec<(Record<'a>, String)> = records
             .into_iter()
-            .map(|r| (r.target, r.kind, key(r.name), r.name))
-            .filter(|(_, _, k, _)| !k.is_empty())
+            .map(|r| {
+                let k = key(r.name);
+                (r, k)
+            })
+            .filter(|(_, k)| !k.is_empty())
             .collect();
-        let mut words: Vec<&str> = keyed.iter().flat_map(|(_, _, k, _)| k.split(' ')).collect();
+        let mut words: Vec<&str> = keyed.iter().flat_map(|(_, k)| k.split(' ')).collect();
         words.sort_unstable();
         words.dedup();
         let ids: HashMap<&str, u32> = words.iter().enumerate().map(|(i, w)| (*w, id(i))).collect();
+        let mut stands = Vec::new();
         let mut entries: Vec<Entry> = keyed
             .iter()
-            .map(|(target, kind, k, name)| Entry {
-                target: *target,
-                kind: *kind,
-                marked: marked(name).into(),
+            .map(|(r, k)| Entry {
+                target: r.target,
+                kind: r.kind,
+                marked: marked(r.name).into(),
+                stands: {
+                    let start = id(stands.len());
+                    stands.extend_from_slice(&r.stands);
+                    (start, id(stands.len()))
+                },
                 words: k
                     .split(' ')
                     .map(|w| ids.get(w).copied().unwrap_or(u32::MAX))
@@ -145,6 +178,7 @@ impl PickerIndex {
             .collect();
         PickerIndex {
             provinces,
+            stands,
             words: words.into_iter().map(Box::from).collect(),
             entries,
             starts,
@@ -161,6 +195,12 @@ impl PickerIndex {
         self.provinces
             .iter()
             .filter_map(|&i| self.entries.get(i as usize))
+    }
+
+    /// The units in force `entry` stands for, the default first.
+    pub(crate) fn stands(&self, entry: &Entry) -> &[Stands] {
+        let (a, b) = entry.stands;
+        self.stands.get(a as usize..b as usize).unwrap_or_default()
     }
 
     pub(crate) fn word(&self, id: u32) -> &str {
@@ -228,6 +268,11 @@ mod tests {
             target: Target::Commune(id(i)),
             kind: UnitKind::Ward,
             name: n,
+            stands: vec![Stands {
+                unit: Unit::Commune(id(i)),
+                province: 0,
+                default: true,
+            }],
         }))
     }
 
@@ -238,6 +283,8 @@ mod tests {
         assert_eq!(ix.word(ben.start), "ben");
         let run = ix.starting_with(ben);
         assert_eq!(run.len(), 2);
+        let e = &ix.entries()[run.start];
+        assert_eq!(ix.stands(e)[0].unit, Unit::Commune(0));
         assert_eq!(ix.starting_with(ix.words_starting("zz")).len(), 0);
         let binh = ix.word_id("binh").unwrap();
         assert!(ix.typo_candidates("bihn").contains(&binh));

@@ -5,7 +5,7 @@
 
 use crate::kind::UnitKind;
 use crate::name::key;
-use crate::search_index::{PickerIndex, Record, Target};
+use crate::search_index::{PickerIndex, Record, Stands, Target, Unit};
 use crate::text::push_marked;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -364,58 +364,103 @@ impl Units {
     /// is not their province's now, the island districts that became a
     /// unit whole, and every former commune.
     pub(crate) fn picker_index(&self) -> &PickerIndex {
-        self.picker.get_or_init(|| {
-            let provinces = self.provinces.iter().enumerate().map(|(i, p)| Record {
+        self.picker
+            .get_or_init(|| PickerIndex::build(self.picker_records()))
+    }
+
+    fn picker_records(&self) -> Vec<Record<'_>> {
+        let province = |code: &str| self.province_at(code).map(position);
+        let commune = |code: &str| {
+            let at = self.commune_position(code)?;
+            let c = self.communes.get(at)?;
+            Some(Stands {
+                unit: Unit::Commune(position(at)),
+                province: province(&c.province)?,
+                default: true,
+            })
+        };
+        let successors = |list: &[Successor]| -> Vec<Stands> {
+            list.iter()
+                .filter_map(|s| {
+                    commune(&s.commune).map(|st| Stands {
+                        default: s.default,
+                        ..st
+                    })
+                })
+                .collect()
+        };
+        let mut out = Vec::with_capacity(
+            self.provinces.len() + self.communes.len() + self.former_communes.len() + 100,
+        );
+        for (i, p) in self.provinces.iter().enumerate() {
+            out.push(Record {
                 target: Target::Province(position(i)),
                 kind: p.kind,
                 name: &p.name,
+                stands: vec![Stands {
+                    unit: Unit::Province(position(i)),
+                    province: position(i),
+                    default: true,
+                }],
             });
-            let communes = self.communes.iter().enumerate().map(|(i, c)| Record {
+        }
+        for (i, c) in self.communes.iter().enumerate() {
+            out.push(Record {
                 target: Target::Commune(position(i)),
                 kind: c.kind,
                 name: &c.name,
+                stands: province(&c.province)
+                    .map(|p| Stands {
+                        unit: Unit::Commune(position(i)),
+                        province: p,
+                        default: true,
+                    })
+                    .into_iter()
+                    .collect(),
             });
-            let renamed = |p: &FormerProvince| {
-                self.province(&p.now)
-                    .is_none_or(|now| key(&now.name) != key(&p.name))
+        }
+        for (i, p) in self.former_provinces.iter().enumerate() {
+            let Some(now) = self.province(&p.now) else {
+                continue;
             };
-            let former_provinces = self
-                .former_provinces
-                .iter()
-                .enumerate()
-                .filter(move |(_, p)| renamed(p))
-                .map(|(i, p)| Record {
-                    target: Target::FormerProvince(position(i)),
-                    kind: p.kind,
-                    name: &p.name,
-                });
-            let districts = self
-                .former_districts
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| !d.successors.is_empty())
-                .map(|(i, d)| Record {
+            // A province that kept its name is found as itself.
+            if key(&now.name) == key(&p.name) {
+                continue;
+            }
+            out.push(Record {
+                target: Target::FormerProvince(position(i)),
+                kind: p.kind,
+                name: &p.name,
+                stands: province(&p.now)
+                    .map(|at| Stands {
+                        unit: Unit::Province(at),
+                        province: at,
+                        default: true,
+                    })
+                    .into_iter()
+                    .collect(),
+            });
+        }
+        for (i, d) in self.former_districts.iter().enumerate() {
+            // Only the island districts that became a unit whole.
+            if !d.successors.is_empty() {
+                out.push(Record {
                     target: Target::FormerDistrict(position(i)),
                     kind: d.kind,
                     name: &d.name,
+                    stands: successors(&d.successors),
                 });
-            let former_communes = self
-                .former_communes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| Record {
-                    target: Target::FormerCommune(position(i)),
-                    kind: c.kind,
-                    name: &c.name,
-                });
-            PickerIndex::build(
-                provinces
-                    .chain(communes)
-                    .chain(former_provinces)
-                    .chain(districts)
-                    .chain(former_communes),
-            )
-        })
+            }
+        }
+        for (i, c) in self.former_communes.iter().enumerate() {
+            out.push(Record {
+                target: Target::FormerCommune(position(i)),
+                kind: c.kind,
+                name: &c.name,
+                stands: successors(&c.successors),
+            });
+        }
+        out
     }
 
     /// Every former district, by province then code (the picker's

@@ -5,7 +5,7 @@
 
 use super::rank::MatchQuality;
 use crate::kind::UnitKind;
-use crate::search_index::Target;
+use crate::search_index::{Target, Unit};
 use crate::table::Units;
 use serde::Serialize;
 
@@ -72,13 +72,6 @@ pub struct FormerUnit {
     /// This match is the new unit the table assumes for it when nothing
     /// else tells (always, when it was not split).
     pub default: bool,
-}
-
-/// A unit in force: a province or a commune, by position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Unit {
-    Province(u32),
-    Commune(u32),
 }
 
 /// Builds the answer for `unit`, found through `via` (a former unit's

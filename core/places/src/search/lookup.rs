@@ -3,11 +3,10 @@
 //! a province), the names that fit each, and the units they stand for —
 //! a former unit's name standing for the new unit(s) it became.
 
-use super::answer::Unit;
 use super::query::{type_word, Typed};
 use super::rank::{fit, fit_name, kind_fit, MatchQuality, NameFit, Rank, WordFit};
 use crate::kind::UnitKind;
-use crate::search_index::{Entry, PickerIndex, Target};
+use crate::search_index::{Entry, PickerIndex, Target, Unit};
 use crate::table::Units;
 
 /// One unit found, before answers are built.
@@ -20,6 +19,9 @@ pub(crate) struct Found {
     /// The former unit's entry it came through, and whether it is that
     /// unit's default successor.
     pub via: Option<(Target, bool)>,
+    /// Words typed with diacritics that the name does not carry (set
+    /// after the lookup, when the query has any).
+    pub marks_missed: u8,
 }
 
 /// Where answers may lie: the province chosen (its position), and the
@@ -45,8 +47,9 @@ impl<'a> Lookup<'a> {
         }
     }
 
-    /// Every unit `typed` may mean within the chosen province (position).
-    pub(crate) fn run(&mut self, typed: &Typed, chosen: Option<u32>) {
+    /// Every unit `typed` may mean within the chosen province (position);
+    /// of the units only a type word names, enough for `limit` answers.
+    pub(crate) fn run(&mut self, typed: &Typed, chosen: Option<u32>, limit: usize) {
         let words = typed.words.as_slice();
         let mut readings: Vec<(usize, Option<&'static [UnitKind]>)> = vec![(0, None)];
         if let Some((n, kinds)) = type_word(words) {
@@ -56,7 +59,7 @@ impl<'a> Lookup<'a> {
             let rest = words.get(lead..).unwrap_or_default();
             if rest.is_empty() {
                 if let Some(kinds) = kinds {
-                    self.of_kind(kinds, chosen);
+                    self.of_kind(kinds, chosen, limit);
                 }
                 continue;
             }
@@ -104,8 +107,8 @@ impl<'a> Lookup<'a> {
             if f.untyped > 0 {
                 continue;
             }
-            for (unit, _) in self.units_of(e) {
-                if let Unit::Province(p) = unit {
+            for st in self.index.stands(e) {
+                if let Unit::Province(p) = st.unit {
                     out.push((p, f));
                 }
             }
@@ -136,7 +139,12 @@ impl<'a> Lookup<'a> {
             }
         };
         let mut ranges = vec![index.starting_with(run.clone())];
-        for w in index.typo_candidates(first) {
+        let typos = if first.len() + 1 >= crate::search_index::TYPO_MIN_LEN {
+            index.typo_candidates(first)
+        } else {
+            Vec::new()
+        };
+        for w in typos {
             if !run.contains(&w) && fit(first, index.word(w), false) == Some(WordFit::Typo) {
                 ranges.push(index.starting_with(w..w.saturating_add(1)));
             }
@@ -165,19 +173,13 @@ impl<'a> Lookup<'a> {
         scope: Scope<'_>,
     ) {
         let former = !matches!(e.target, Target::Province(_) | Target::Commune(_));
-        for (unit, default) in self.units_of(e) {
-            let province = match unit {
-                Unit::Province(p) => {
-                    if scope.chosen.is_some() || scope.typed.is_some() {
-                        continue;
-                    }
-                    p
-                }
-                Unit::Commune(c) => match self.province_of(c) {
-                    Some(p) => p,
-                    None => continue,
-                },
-            };
+        for &st in self.index.stands(e) {
+            let (unit, province, default) = (st.unit, st.province, st.default);
+            if matches!(unit, Unit::Province(_))
+                && (scope.chosen.is_some() || scope.typed.is_some())
+            {
+                continue;
+            }
             if scope.chosen.is_some_and(|c| c != province) {
                 continue;
             }
@@ -201,13 +203,16 @@ impl<'a> Lookup<'a> {
                 entry: at,
                 unit,
                 via: former.then_some((e.target, default)),
+                marks_missed: 0,
             });
         }
     }
 
     /// Only a type word typed: the units of its kinds (in the chosen
     /// province), in the table's order.
-    fn of_kind(&mut self, kinds: &'static [UnitKind], chosen: Option<u32>) {
+    fn of_kind(&mut self, kinds: &'static [UnitKind], chosen: Option<u32>, limit: usize) {
+        // Enough to fill the answers past every unit already found by name.
+        let cap = self.found.len().saturating_add(limit);
         let rank = |level| Rank {
             quality: MatchQuality::Kind,
             typos: 0,
@@ -225,6 +230,7 @@ impl<'a> Lookup<'a> {
                         entry: u32::MAX,
                         unit: Unit::Province(position(i)),
                         via: None,
+                        marks_missed: 0,
                     });
                 }
             }
@@ -237,60 +243,19 @@ impl<'a> Lookup<'a> {
         let communes = all.get(start as usize..end as usize).unwrap_or_default();
         let start = start as usize;
         for (i, c) in communes.iter().enumerate() {
+            if self.found.len() >= cap {
+                break;
+            }
             if kinds.contains(&c.kind) {
                 self.found.push(Found {
                     rank: rank(1),
                     entry: u32::MAX,
                     unit: Unit::Commune(position(start + i)),
                     via: None,
+                    marks_missed: 0,
                 });
             }
         }
-    }
-
-    /// The units in force an entry stands for, each with whether it is
-    /// the default successor.
-    fn units_of(&self, e: &Entry) -> Vec<(Unit, bool)> {
-        let successors = |list: &[crate::Successor]| -> Vec<(Unit, bool)> {
-            list.iter()
-                .filter_map(|s| {
-                    self.commune_position(&s.commune)
-                        .map(|c| (Unit::Commune(c), s.default))
-                })
-                .collect()
-        };
-        match e.target {
-            Target::Province(p) => vec![(Unit::Province(p), true)],
-            Target::Commune(c) => vec![(Unit::Commune(c), true)],
-            Target::FormerProvince(p) => self
-                .units
-                .former_provinces()
-                .get(p as usize)
-                .and_then(|fp| self.units.province_position(&fp.now))
-                .map(|now| vec![(Unit::Province(position(now)), true)])
-                .unwrap_or_default(),
-            Target::FormerDistrict(d) => self
-                .units
-                .former_district_list()
-                .get(d as usize)
-                .map(|d| successors(&d.successors))
-                .unwrap_or_default(),
-            Target::FormerCommune(c) => self
-                .units
-                .former_commune_list()
-                .get(c as usize)
-                .map(|c| successors(&c.successors))
-                .unwrap_or_default(),
-        }
-    }
-
-    fn commune_position(&self, code: &str) -> Option<u32> {
-        self.units.commune_position(code).map(position)
-    }
-
-    fn province_of(&self, commune: u32) -> Option<u32> {
-        let c = self.units.communes().get(commune as usize)?;
-        self.units.province_position(&c.province).map(position)
     }
 }
 

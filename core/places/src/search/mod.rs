@@ -15,9 +15,10 @@ mod tests;
 pub use answer::{FormerLevel, FormerUnit, Level, PlaceMatch, PlaceRef};
 pub use rank::MatchQuality;
 
+use crate::search_index::Unit;
 use crate::table::Units;
-use answer::{answer, Unit};
-use lookup::Lookup;
+use answer::answer;
+use lookup::{Found, Lookup};
 use std::collections::HashSet;
 
 /// The most answers one query gives.
@@ -44,24 +45,25 @@ impl Units {
             None => None,
         };
         let mut lookup = Lookup::new(self);
-        lookup.run(&typed, chosen);
+        lookup.run(&typed, chosen, limit);
         let mut found = lookup.found;
         let marks = query::marked_words(query);
-        let index = self.picker_index();
-        let missed = |entry: u32| -> usize {
-            if marks.is_empty() {
-                return 0;
+        if !marks.is_empty() {
+            // Names written with the diacritics typed first among equals.
+            let index = self.picker_index();
+            for f in &mut found {
+                let name = index
+                    .entries()
+                    .get(f.entry as usize)
+                    .map_or("", |e| &e.marked);
+                let missed = marks
+                    .iter()
+                    .filter(|m| !name.split(' ').any(|w| w.starts_with(m.as_str())))
+                    .count();
+                f.marks_missed = u8::try_from(missed).unwrap_or(u8::MAX);
             }
-            let name = index
-                .entries()
-                .get(entry as usize)
-                .map_or("", |e| &e.marked);
-            marks
-                .iter()
-                .filter(|m| !name.split(' ').any(|w| w.starts_with(m.as_str())))
-                .count()
-        };
-        found.sort_by_cached_key(|f| (f.rank, missed(f.entry), f.entry, unit_order(f.unit)));
+        }
+        ordered(&mut found, limit);
         let mut seen: HashSet<Unit> = HashSet::with_capacity(limit);
         let mut out = Vec::with_capacity(limit);
         for f in found {
@@ -79,9 +81,31 @@ impl Units {
     }
 }
 
-fn unit_order(unit: Unit) -> (u8, u32) {
-    match unit {
-        Unit::Province(p) => (0, p),
-        Unit::Commune(c) => (1, c),
+/// Ties broken by the names' order, then the table's.
+fn order(f: &Found) -> (u32, u8, u32) {
+    match f.unit {
+        Unit::Province(p) => (f.entry, 0, p),
+        Unit::Commune(c) => (f.entry, 1, c),
+    }
+}
+
+/// Puts `found` in rank order as far as the answers need: a unit found
+/// several ways appears several times, so the best `4 × limit` are sorted
+/// first, and the rest only if those hold fewer than `limit` units. A
+/// first letter typed finds thousands of names; sorting them all would
+/// cost more than finding them.
+fn ordered(found: &mut [Found], limit: usize) {
+    let by = |f: &Found| (f.rank, f.marks_missed, order(f));
+    let keep = limit.saturating_mul(4).max(32);
+    if found.len() <= keep {
+        found.sort_unstable_by_key(by);
+        return;
+    }
+    found.select_nth_unstable_by_key(keep, by);
+    let (head, tail) = found.split_at_mut(keep);
+    head.sort_unstable_by_key(by);
+    let units: HashSet<Unit> = head.iter().map(|f| f.unit).collect();
+    if units.len() < limit {
+        tail.sort_unstable_by_key(by);
     }
 }
