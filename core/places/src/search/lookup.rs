@@ -94,7 +94,8 @@ impl<'a> Lookup<'a> {
     }
 
     /// The provinces (positions), now or through a former name, that
-    /// `words` name whole (the last word perhaps begun when `open`).
+    /// `words` name whole — or begin, while the last word is being typed
+    /// ("ben nghe ho ch").
     fn provinces_named(&self, words: &[String], open: bool) -> Vec<(u32, NameFit)> {
         let mut out = Vec::new();
         if words.is_empty() {
@@ -104,7 +105,7 @@ impl<'a> Lookup<'a> {
             let Some(f) = fit_name(words, e.words.iter().map(|w| self.index.word(*w)), open) else {
                 continue;
             };
-            if f.untyped > 0 {
+            if f.untyped > 0 && !open {
                 continue;
             }
             for st in self.index.stands(e) {

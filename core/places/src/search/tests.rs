@@ -45,6 +45,7 @@ fn typed_the_way_people_type() {
         "ben thanh hcm",
         "ben thanh, tp.hcm",
         "ben thanh thanh pho ho chi minh",
+        "ben thanh ho ch",
     ] {
         assert_eq!(first(q), "26743", "{q}");
     }
@@ -194,4 +195,21 @@ fn answers_serialize_as_the_cli_prints_them() {
     let json = serde_json::to_value(&search("ha noi")[0]).unwrap();
     assert!(json.get("former").is_none());
     assert_eq!(json["type"], "city");
+}
+
+#[test]
+fn every_unit_is_found_first_by_its_official_name() {
+    let u = units();
+    for c in u.communes() {
+        let full = c.full_name();
+        let m = u.search(&full, Some(&c.province), 5);
+        // Several units of a province may share a name folded (a xã and a
+        // phường typed with the same marks never do): the first carries it.
+        assert_eq!(m[0].name, full, "{full} in {}", c.province);
+        assert!(m.iter().any(|m| m.code == c.code), "{full}");
+    }
+    for p in u.provinces() {
+        assert_eq!(u.search(&p.full_name(), None, 1)[0].code, p.code);
+        assert_eq!(u.search(&p.name, None, 1)[0].code, p.code);
+    }
 }
