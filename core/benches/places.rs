@@ -352,9 +352,13 @@ fn per_keystroke(engine: &dyn Engine, queries: &[Query], rounds: usize) -> Stats
     stats(samples)
 }
 
+/// A query's outcome: the position of the expected code in the first five
+/// (None: not there), and those five.
+type Ranked = (Option<usize>, Vec<String>);
+
 /// The position of the expected code in each query's first five (None:
 /// not there).
-fn ranks(engine: &dyn Engine, queries: &[Query]) -> Vec<(Option<usize>, Vec<String>)> {
+fn ranks(engine: &dyn Engine, queries: &[Query]) -> Vec<Ranked> {
     queries
         .iter()
         .map(|q| {
@@ -418,7 +422,7 @@ fn main() {
         timing.push((name, per_keystroke(engine, &queries, r), r));
     }
     let load_after = load_average();
-    let results: Vec<(&str, Vec<(Option<usize>, Vec<String>)>)> = engines
+    let results: Vec<(&str, Vec<Ranked>)> = engines
         .iter()
         .map(|(name, engine, _)| (*name, ranks(*engine, &queries)))
         .collect();
