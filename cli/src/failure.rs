@@ -45,6 +45,10 @@ pub enum Failure {
     CatalogUpdate(#[from] hoso_core::sync::catalog::CatalogUpdateError),
     #[error(transparent)]
     Session(#[from] hoso_core::sync::session::SessionError),
+    /// The units table could not be read (the bundled one always reads;
+    /// its tests say so).
+    #[error("{message}")]
+    Units { code: &'static str, message: String },
     /// A receipt that did not verify (the command printed its verdict).
     #[error("phiếu không hợp lệ ({0}) / the receipt is not valid ({0})")]
     Unverified(&'static str),
@@ -54,6 +58,13 @@ pub enum Failure {
 }
 
 impl Failure {
+    pub fn units(e: &hoso_core::places::UnitsError) -> Failure {
+        Failure::Units {
+            code: hoso_core::error::Classified::error_code(e),
+            message: e.to_string(),
+        }
+    }
+
     fn code(&self) -> &'static str {
         match self {
             Failure::Catalog(e) => e.code(),
@@ -74,6 +85,7 @@ impl Failure {
             Failure::QrImage(e) => e.code(),
             Failure::CatalogUpdate(e) => e.code(),
             Failure::Session(e) => e.code(),
+            Failure::Units { code, .. } => code,
             Failure::Unverified(code) | Failure::LookupFailed(code) => code,
         }
     }

@@ -3,6 +3,7 @@
 //! reviewers. Owns argument parsing and dispatch; each command group has its
 //! own module.
 
+mod address_cmd;
 mod address_text;
 mod attach_cmd;
 mod catalog_cmd;
@@ -60,6 +61,9 @@ enum Command {
     Catalog(catalog_cmd::CatalogCommand),
     /// Search the catalog the way people type.
     Search(search_cmd::SearchArgs),
+    /// Addresses after the 2025 reorganisation: search (the picker).
+    #[command(subcommand)]
+    Address(address_cmd::AddressCommand),
     /// Dossier drafts: new, set, clear, show, list, duplicate, delete, validate.
     #[command(subcommand)]
     Draft(draft_cmd::DraftCommand),
@@ -228,6 +232,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Catalog(cmd) => catalog_cmd::run(&ctx, cmd),
         Command::Search(args) => search_cmd::run(&ctx, args),
+        Command::Address(cmd) => address_cmd::run(&ctx, cmd),
         Command::Draft(cmd) => draft_cmd::run(&ctx, cmd),
         Command::Profile(cmd) => profile_cmd::run(&ctx, cmd),
         Command::Resident(cmd) => resident_cmd::run(&ctx, cmd),

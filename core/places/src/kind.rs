@@ -1,8 +1,11 @@
 //! The kinds of administrative unit, as the word that starts each official
 //! name ("Phường Ba Đình": a ward named "Ba Đình").
 
-/// The kind of an administrative unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The kind of an administrative unit (in JSON: `province`, `city`,
+/// `commune`, `ward`, `special_zone`, `township`, `urban_district`,
+/// `rural_district`, `town`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// Tỉnh: a province.
     Province,

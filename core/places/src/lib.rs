@@ -12,6 +12,8 @@ mod error;
 mod kind;
 mod name;
 mod read;
+mod search;
+mod search_index;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -19,6 +21,7 @@ mod tests;
 pub use bundled::bundled;
 pub use error::UnitsError;
 pub use kind::UnitKind;
+pub use search::{FormerLevel, FormerUnit, Level, MatchQuality, PlaceMatch, PlaceRef};
 pub use table::{
     Commune, FormerCommune, FormerDistrict, FormerProvince, NewUnit, Province, Successor, Units,
 };

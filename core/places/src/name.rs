@@ -1,19 +1,18 @@
 //! The key a unit's name is looked up by: folded like the catalog's search
-//! text (no diacritics, `đ` → `d`, lower case), `y` read as `i`, apostrophes
-//! dropped ("H'Leo", "H’Leo" and "Hleo" alike), other punctuation a space,
-//! spaces collapsed, and leading zeros of a number dropped ("Phường 01" is
-//! "Phường 1").
+//! text (`text::search_fold`: no diacritics, `đ` → `d`, lower case, `y`
+//! read as `i`), apostrophes dropped ("H'Leo", "H’Leo" and "Hleo" alike),
+//! other punctuation a space, spaces collapsed, and leading zeros of a
+//! number dropped ("Phường 01" is "Phường 1").
 
-use crate::text::fold;
+use crate::text::search_fold;
 
 /// The lookup key of `name`.
 pub(crate) fn key(name: &str) -> String {
-    let folded = fold(name);
+    let folded = search_fold(name);
     let mut spaced = String::with_capacity(folded.len());
     for c in folded.chars() {
         match c {
             '\'' | '\u{2019}' | '\u{2018}' | '`' => {}
-            'y' => spaced.push('i'),
             c if c.is_alphanumeric() => spaced.push(c),
             _ => spaced.push(' '),
         }

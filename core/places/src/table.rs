@@ -5,6 +5,7 @@
 
 use crate::kind::UnitKind;
 use crate::name::key;
+use crate::search_index::{PickerIndex, Record, Stands, Target, Unit};
 use crate::text::push_marked;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -165,6 +166,8 @@ pub struct Units {
     former_commune_by_code: Vec<u32>,
     /// Scope: the district's position.
     former_commune_names: OnceLock<NameIndex>,
+    /// The address picker's index (`search`, `search_index`), built on its first query.
+    picker: OnceLock<PickerIndex>,
 }
 
 /// The whole list is the scope of a name index that has none.
@@ -352,7 +355,139 @@ impl Units {
             former_communes,
             former_commune_runs,
             former_commune_names: OnceLock::new(),
+            picker: OnceLock::new(),
         }
+    }
+
+    /// The picker's index, built on first use from every name a unit can
+    /// be typed by: provinces and communes, former provinces whose name
+    /// is not their province's now, the island districts that became a
+    /// unit whole, and every former commune.
+    pub(crate) fn picker_index(&self) -> &PickerIndex {
+        self.picker
+            .get_or_init(|| PickerIndex::build(self.picker_records()))
+    }
+
+    fn picker_records(&self) -> Vec<Record<'_>> {
+        let province = |code: &str| self.province_at(code).map(position);
+        let commune = |code: &str| {
+            let at = self.commune_position(code)?;
+            let c = self.communes.get(at)?;
+            Some(Stands {
+                unit: Unit::Commune(position(at)),
+                province: province(&c.province)?,
+                default: true,
+            })
+        };
+        let successors = |list: &[Successor]| -> Vec<Stands> {
+            list.iter()
+                .filter_map(|s| {
+                    commune(&s.commune).map(|st| Stands {
+                        default: s.default,
+                        ..st
+                    })
+                })
+                .collect()
+        };
+        let mut out = Vec::with_capacity(
+            self.provinces.len() + self.communes.len() + self.former_communes.len() + 100,
+        );
+        for (i, p) in self.provinces.iter().enumerate() {
+            out.push(Record {
+                target: Target::Province(position(i)),
+                kind: p.kind,
+                name: &p.name,
+                stands: vec![Stands {
+                    unit: Unit::Province(position(i)),
+                    province: position(i),
+                    default: true,
+                }],
+            });
+        }
+        for (i, c) in self.communes.iter().enumerate() {
+            out.push(Record {
+                target: Target::Commune(position(i)),
+                kind: c.kind,
+                name: &c.name,
+                stands: province(&c.province)
+                    .map(|p| Stands {
+                        unit: Unit::Commune(position(i)),
+                        province: p,
+                        default: true,
+                    })
+                    .into_iter()
+                    .collect(),
+            });
+        }
+        for (i, p) in self.former_provinces.iter().enumerate() {
+            let Some(now) = self.province(&p.now) else {
+                continue;
+            };
+            // A province that kept its name is found as itself.
+            if key(&now.name) == key(&p.name) {
+                continue;
+            }
+            out.push(Record {
+                target: Target::FormerProvince(position(i)),
+                kind: p.kind,
+                name: &p.name,
+                stands: province(&p.now)
+                    .map(|at| Stands {
+                        unit: Unit::Province(at),
+                        province: at,
+                        default: true,
+                    })
+                    .into_iter()
+                    .collect(),
+            });
+        }
+        for (i, d) in self.former_districts.iter().enumerate() {
+            // Only the island districts that became a unit whole.
+            if !d.successors.is_empty() {
+                out.push(Record {
+                    target: Target::FormerDistrict(position(i)),
+                    kind: d.kind,
+                    name: &d.name,
+                    stands: successors(&d.successors),
+                });
+            }
+        }
+        for (i, c) in self.former_communes.iter().enumerate() {
+            out.push(Record {
+                target: Target::FormerCommune(position(i)),
+                kind: c.kind,
+                name: &c.name,
+                stands: successors(&c.successors),
+            });
+        }
+        out
+    }
+
+    /// Every former district, by province then code (the picker's
+    /// positions).
+    pub(crate) fn former_district_list(&self) -> &[FormerDistrict] {
+        &self.former_districts
+    }
+
+    /// Every former commune, by district then code (the picker's
+    /// positions).
+    pub(crate) fn former_commune_list(&self) -> &[FormerCommune] {
+        &self.former_communes
+    }
+
+    /// The position of the province with this code.
+    pub(crate) fn province_position(&self, code: &str) -> Option<usize> {
+        self.province_at(code)
+    }
+
+    /// The position of the commune with this code.
+    pub(crate) fn commune_position(&self, code: &str) -> Option<usize> {
+        find_at(&self.communes, &self.commune_by_code, code, |c| &c.code)
+    }
+
+    /// The run of the communes of the province at this position.
+    pub(crate) fn commune_run(&self, province: usize) -> Option<(u32, u32)> {
+        self.commune_runs.get(province).copied()
     }
 
     fn former_district_names(&self) -> &NameIndex {

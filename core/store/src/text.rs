@@ -30,6 +30,28 @@ pub fn push_folded(c: char, out: &mut String) {
     }
 }
 
+/// Appends the folded form of one character as search reads it: as
+/// [`push_folded`], and `y` read as `i` — Vietnamese writes many words
+/// either way (kí/ký, lí/lý, Mỹ/Mĩ), so the catalog search and the address
+/// picker treat the two alike.
+pub fn push_search_folded(c: char, out: &mut String) {
+    let from = out.len();
+    push_folded(c, out);
+    if out[from..].contains('y') {
+        let tail = out.split_off(from).replace('y', "i");
+        out.push_str(&tail);
+    }
+}
+
+/// `s` folded as search reads it ([`push_search_folded`]).
+pub fn search_fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_search_folded(c, &mut out);
+    }
+    out
+}
+
 /// Appends one character lower-cased and canonically decomposed, keeping
 /// its diacritics (and `đ`): the form that tells "cần" from "cán" and "chợ"
 /// from "cho" once both fold to the same letters.
@@ -67,7 +89,16 @@ pub fn shown_if_identifier(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, shown_if_identifier};
+    use super::{fold, search_fold, shown_if_identifier};
+
+    #[test]
+    fn search_folding_reads_y_as_i() {
+        assert_eq!(search_fold("Đăng KÝ"), "dang ki");
+        assert_eq!(search_fold("Mỹ Yên"), search_fold("mi ien"));
+        assert_eq!(search_fold("lý"), "li");
+        assert_eq!(search_fold("Y"), "i");
+        assert_eq!(search_fold("12 ,."), "12 ,.");
+    }
 
     #[test]
     fn identifiers_shown_typed_values_not() {

@@ -3,7 +3,7 @@
 //! split on anything that is not a letter or digit. Index and queries go
 //! through the same function, so every rule applies to both sides.
 
-use crate::text::{push_folded, push_marked};
+use crate::text::{push_marked, push_search_folded};
 
 /// The search terms of `text`, in order.
 pub(crate) fn terms(text: &str) -> Vec<String> {
@@ -33,11 +33,11 @@ pub(crate) fn marked_terms(text: &str) -> Vec<Word> {
     let mut folded = String::with_capacity(4);
     for c in text.chars() {
         folded.clear();
-        push_folded(c, &mut folded);
+        push_search_folded(c, &mut folded);
         let mut split = false;
         for f in folded.chars() {
             if f.is_alphanumeric() {
-                current.push(if f == 'y' { 'i' } else { f });
+                current.push(f);
             } else {
                 split = true;
             }
