@@ -1,12 +1,15 @@
 //! `hoso address`: addresses after the 2025 reorganisation (issue #21).
 //! `search` is the address picker: one query from the command line, or
 //! with `-` one query a line from stdin, answered with the ranked units
-//! (with `--json`, one JSON object a line).
+//! (with `--json`, one JSON object a line). `check` checks a province and
+//! commune together against the table, `convert` reads an address (old or
+//! new) in today's units; both read lines from stdin with `-` too.
 
 use crate::print_json;
 use crate::{Context, Failure};
 use clap::{Args, Subcommand};
 use hoso_core::places::{self, PlaceMatch, Units};
+use hoso_core::validate::regions::{self, Place};
 use std::io::Write;
 
 #[derive(Subcommand)]
@@ -14,6 +17,23 @@ pub enum AddressCommand {
     /// Find a province or a commune-level unit as people type it (no
     /// diacritics, P./X./TP, a typo, a pre-2025 name, the province after).
     Search(SearchArgs),
+    /// Check a province and commune together (`-`: PROVINCE<TAB>COMMUNE
+    /// lines from stdin): the unit with its code, or why not with
+    /// suggestions.
+    Check {
+        /// The province as typed, or `-`.
+        province: String,
+        /// The commune, ward or special zone as typed.
+        commune: Option<String>,
+    },
+    /// Read an address, old (before 1 July 2025) or new, in today's units
+    /// (`-`: one address a line from stdin).
+    Convert {
+        /// The address, e.g. "Số 5, Phường Phúc Xá, Quận Ba Đình, Hà Nội"
+        /// (several words need no quotes), or `-`.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
 }
 
 #[derive(Args)]
@@ -24,14 +44,160 @@ pub struct SearchArgs {
     /// How many units at most.
     #[arg(long, default_value_t = 10)]
     limit: usize,
-    /// The text typed; `-` reads one query a line from stdin.
-    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    /// The text typed (several words need no quotes); `-` reads one query
+    /// a line from stdin.
+    #[arg(required = true, num_args = 1..)]
     text: Vec<String>,
 }
 
 pub fn run(ctx: &Context, cmd: AddressCommand) -> Result<(), Failure> {
     match cmd {
         AddressCommand::Search(args) => search(ctx, args),
+        AddressCommand::Check { province, commune } => match commune {
+            Some(commune) => {
+                answer_check(ctx, &mut std::io::stdout().lock(), &province, &commune)?;
+                Ok(())
+            }
+            None if province == "-" => each_line(|out, line| {
+                let (province, commune) = line.split_once('\t').unwrap_or((line, ""));
+                answer_check(ctx, out, province, commune)
+            }),
+            None => Err(Failure::Usage(
+                "cần tỉnh và xã/phường, hoặc `-` / a province and a commune are needed, or `-`"
+                    .into(),
+            )),
+        },
+        AddressCommand::Convert { text } => {
+            if text.len() == 1 && text[0] == "-" {
+                return each_line(|out, line| answer_convert(ctx, out, line));
+            }
+            answer_convert(ctx, &mut std::io::stdout().lock(), &text.join(" "))?;
+            Ok(())
+        }
+    }
+}
+
+/// Runs `answer` on each line of stdin (bounded like every text input).
+fn each_line(
+    mut answer: impl FnMut(&mut dyn Write, &str) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let mut input = std::io::stdin().lock();
+    let mut out = std::io::stdout().lock();
+    let mut line = Vec::new();
+    while hoso_core::limits::read_line_into(
+        &mut input,
+        hoso_core::limits::TEXT_LINE_BYTES,
+        hoso_core::limits::TEXT_LINE,
+        &mut line,
+    )? {
+        let text = String::from_utf8_lossy(&line).into_owned();
+        answer(&mut out, &text)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// A unit as `{code, name}`.
+fn unit(code: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({"code": code, "name": name})
+}
+
+fn place_json(p: &Place) -> serde_json::Value {
+    serde_json::json!({
+        "province": unit(&p.province_code, &p.province_name),
+        "commune": unit(&p.commune_code, &p.commune_name),
+    })
+}
+
+fn answer_check(
+    ctx: &Context,
+    out: &mut dyn Write,
+    province: &str,
+    commune: &str,
+) -> std::io::Result<()> {
+    let checked = regions::place(province, commune);
+    if ctx.json {
+        let value = match &checked {
+            Ok(p) => {
+                let mut v = place_json(p);
+                v["valid"] = true.into();
+                v["problems"] = serde_json::json!([]);
+                v["suggestions"] = serde_json::json!([]);
+                v
+            }
+            Err(e) => serde_json::json!({
+                "valid": false,
+                "province": null,
+                "commune": null,
+                "problems": [e.problem],
+                "suggestions": e.suggestions.iter().map(place_json).collect::<Vec<_>>(),
+            }),
+        };
+        return writeln!(out, "{value}");
+    }
+    match checked {
+        Ok(p) => writeln!(
+            out,
+            "{}, {} ({})",
+            p.commune_name, p.province_name, p.commune_code
+        ),
+        Err(e) => {
+            writeln!(
+                out,
+                "[{}] {} / {}",
+                e.problem.code, e.problem.message_vi, e.problem.message_en
+            )?;
+            for p in &e.suggestions {
+                writeln!(
+                    out,
+                    "  → {}, {} ({})",
+                    p.commune_name, p.province_name, p.commune_code
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn answer_convert(ctx: &Context, out: &mut dyn Write, text: &str) -> std::io::Result<()> {
+    let converted = regions::convert(text);
+    if ctx.json {
+        let value = match &converted {
+            Ok(c) => {
+                let mut v = place_json(&c.place);
+                v["detail"] = c.detail.clone().into();
+                v["candidates"] = c.candidates.iter().map(place_json).collect();
+                v["from_former"] = c.from_former.into();
+                v["former"] = c.former.clone().into();
+                v
+            }
+            Err(p) => serde_json::json!({"input": text, "problem": p}),
+        };
+        return writeln!(out, "{value}");
+    }
+    match converted {
+        Ok(c) => {
+            let mut line = format!(
+                "{}, {} ({})",
+                c.place.commune_name, c.place.province_name, c.place.commune_code
+            );
+            if !c.detail.is_empty() {
+                line = format!("{}, {line}", c.detail);
+            }
+            writeln!(out, "{line}")?;
+            if let Some(f) = &c.former {
+                writeln!(out, "  trước đây / formerly: {f}")?;
+            }
+            for p in c.candidates.iter().skip(1) {
+                writeln!(
+                    out,
+                    "  hoặc / or: {}, {} ({})",
+                    p.commune_name, p.province_name, p.commune_code
+                )?;
+            }
+            Ok(())
+        }
+        Err(p) => writeln!(out, "[{}] {} / {}", p.code, p.message_vi, p.message_en),
     }
 }
 

@@ -3,8 +3,6 @@
 //! line; the province scope; bad input answered clearly.
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 mod common;
 
@@ -89,26 +87,13 @@ fn province_scope_narrows_and_an_unknown_one_is_a_usage_error() {
 #[test]
 fn dash_reads_one_query_a_line_and_answers_one_object_a_line() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["address", "search", "--json", "--limit", "2", "-"])
-        .env("HOSO_KEY_DIR", common::key_dir(dir.path()))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let queries = "tp hcm\nha noi\n\n\u{1F600}\u{0}\nxa tan dinh\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(queries.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
+    let out = common::hoso_stdin(
+        dir.path(),
+        &["address", "search", "--json", "--limit", "2", "-"],
+        queries,
+    );
+    let lines: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();

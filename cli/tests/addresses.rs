@@ -51,3 +51,56 @@ fn profile_and_draft_addresses_upgrade_in_place() {
     let code = mother["place"]["commune_code"].as_str().unwrap();
     assert_eq!(code.len(), 5);
 }
+
+#[test]
+fn address_check_and_convert_answer_one_json_line_per_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let ok = ok_json(data, &["address", "check", "ha noi", "P. Ba Dinh"]);
+    assert_eq!(ok["valid"], true);
+    assert_eq!(ok["commune"]["code"], "00004");
+    assert_eq!(ok["province"]["name"], "Thành phố Hà Nội");
+    let bad = ok_json(data, &["address", "check", "Hà Nội", "Phường Bến Thành"]);
+    assert_eq!(bad["valid"], false);
+    assert_eq!(bad["problems"][0]["code"], "commune_other_province");
+    assert_eq!(bad["suggestions"][0]["province"]["code"], "79");
+    let c = ok_json(
+        data,
+        &[
+            "address",
+            "convert",
+            "12 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM",
+        ],
+    );
+    assert_eq!(c["commune"]["name"], "Phường Sài Gòn");
+    assert_eq!(c["detail"], "12 Nguyễn Huệ");
+    assert_eq!(c["from_former"], true);
+
+    // `-`: one answer a line, in order.
+    let out = common::hoso_stdin(
+        data,
+        &["--json", "address", "convert", "-"],
+        "Phường Phúc Xá, Quận Ba Đình, Hà Nội\nSố 5, Hà Nội\n",
+    );
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["commune"]["name"], "Phường Hồng Hà");
+    assert!(lines[1]["problem"]["code"].is_string());
+    let out = common::hoso_stdin(
+        data,
+        &["--json", "address", "check", "-"],
+        "Hà Nội\tPhường Ba Đình\nHà Nội\tPhường Phúc Xá\n",
+    );
+    let valid: Vec<bool> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["valid"]
+                .as_bool()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(valid, [true, false]);
+}

@@ -29,6 +29,32 @@ pub fn hoso(data_dir: &Path, args: &[&str]) -> Output {
         .expect("run hoso")
 }
 
+/// Runs `hoso --data-dir DATA_DIR ARGS…` with `input` on its standard
+/// input; insists on success and returns its standard output.
+#[allow(dead_code)] // not every test binary reads from stdin
+pub fn hoso_stdin(data_dir: &Path, args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("HOSO_KEY_FILE")
+        .env("HOSO_KEY_DIR", key_dir(data_dir))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run hoso");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("hoso ends");
+    assert!(out.status.success(), "hoso {args:?} failed");
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
 /// Runs `hoso … --json`, insists on success, and parses the JSON it prints.
 #[track_caller]
 pub fn ok_json(data_dir: &Path, args: &[&str]) -> Value {

@@ -7,9 +7,8 @@
 
 use super::commune::commune;
 use super::lookup::province;
-use crate::text::fold;
 use crate::validate::problem::{quote_if_safe, Problem};
-use hoso_places::{Commune, NewUnit, Units};
+use hoso_places::{Commune, Level, MatchQuality, NewUnit, PlaceMatch, Units};
 use serde::Serialize;
 
 /// Most suggestions one answer carries.
@@ -75,13 +74,36 @@ pub fn place(province_raw: &str, commune_raw: &str) -> Result<Place, PlaceProble
             });
         }
     }
+    // Typed the way the picker reads ("p ben thanh", "F.12"): the one unit
+    // of the province it matches exactly.
+    let picked = units.search(&typed, Some(province.code), MAX_SUGGESTIONS);
+    let exact: Vec<&PlaceMatch> = picked
+        .iter()
+        .filter(|m| m.level == Level::Commune && m.former.is_none())
+        .filter(|m| m.quality == MatchQuality::Exact)
+        .collect();
+    if let [one] = exact.as_slice() {
+        if let Some(c) = units.commune(&one.code) {
+            return Ok(place_of(units, c));
+        }
+    }
     if let Some(answer) = former(units, province.code, &typed) {
         return Err(answer);
     }
     if let Some(answer) = elsewhere(units, province.code, &typed) {
         return Err(answer);
     }
-    let suggestions = closest(units, province.code, &typed);
+    let suggestions: Vec<Place> = picked
+        .iter()
+        .filter(|m| m.level == Level::Commune && m.quality <= MatchQuality::Typo)
+        .filter_map(|m| units.commune(&m.code))
+        .map(|c| place_of(units, c))
+        .fold(Vec::new(), |mut out, p| {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+            out
+        });
     Err(PlaceProblem {
         problem: unknown(&typed, province.name, suggestions.first()),
         suggestions,
@@ -185,6 +207,18 @@ fn elsewhere(units: &Units, province: &str, typed: &str) -> Option<PlaceProblem>
             suggestions.push(place_of(units, c));
         }
     }
+    if suggestions.is_empty() {
+        // Typed the way the picker reads ("p ben thanh").
+        suggestions.extend(
+            units
+                .search(typed, None, MAX_SUGGESTIONS)
+                .iter()
+                .filter(|m| m.level == Level::Commune && m.former.is_none())
+                .filter(|m| m.quality == MatchQuality::Exact && m.province.code != province)
+                .filter_map(|m| units.commune(&m.code))
+                .map(|c| place_of(units, c)),
+        );
+    }
     let first = suggestions.first()?.clone();
     suggestions.truncate(MAX_SUGGESTIONS);
     let (vi, en) = if suggestions.len() == 1 {
@@ -214,48 +248,6 @@ fn elsewhere(units: &Units, province: &str, typed: &str) -> Option<PlaceProblem>
         problem: Problem::new("commune_other_province", vi, en),
         suggestions,
     })
-}
-
-/// The province's units whose names are within a typo or two of `typed`,
-/// closest first.
-fn closest(units: &Units, province: &str, typed: &str) -> Vec<Place> {
-    let wanted = proper_key(typed);
-    if wanted.chars().count() < 3 {
-        return Vec::new();
-    }
-    let allowed = if wanted.chars().count() >= 8 { 2 } else { 1 };
-    let mut near: Vec<(usize, &Commune)> = units
-        .communes_of(province)
-        .iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&wanted, &proper_key(&c.name)),
-                c,
-            )
-        })
-        .filter(|(d, _)| *d <= allowed)
-        .collect();
-    near.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
-    near.into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(_, c)| place_of(units, c))
-        .collect()
-}
-
-/// The folded proper name: without a leading unit word.
-fn proper_key(name: &str) -> String {
-    fold(&proper_name(name))
-}
-
-/// The proper name, lower case: without a leading unit word.
-fn proper_name(name: &str) -> String {
-    let lower = name.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let rest = match words.as_slice() {
-        ["phường" | "xã", rest @ ..] | ["đặc", "khu", rest @ ..] if !rest.is_empty() => rest,
-        all => all,
-    };
-    rest.join(" ")
 }
 
 fn ambiguous(typed: &str, options: &[Place]) -> Problem {
@@ -309,6 +301,7 @@ pub(super) fn unavailable(e: &hoso_places::UnitsError) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::fold;
 
     fn units() -> &'static Units {
         hoso_places::bundled().unwrap()
@@ -373,6 +366,14 @@ mod tests {
         // Phường Bến Thành is in Hồ Chí Minh City.
         let e = code("Hà Nội", "Phường Bến Thành").unwrap_err();
         assert_eq!(e.problem.code, "commune_other_province");
+        // Typed as people type it, the same.
+        let loose = code("Hà Nội", "p ben thanh").unwrap_err();
+        assert_eq!(loose.problem.code, "commune_other_province");
+        assert_eq!(loose.suggestions, e.suggestions);
+        assert_eq!(
+            code("HCM", "p ben thanh").unwrap(),
+            e.suggestions[0].commune_code
+        );
         assert_eq!(e.suggestions[0].province_name, "Thành phố Hồ Chí Minh");
         assert_eq!(e.suggestions[0].commune_name, "Phường Bến Thành");
     }
