@@ -6,6 +6,7 @@
 use crate::error::HosoError;
 use crate::hoso::Hoso;
 use crate::profile::{Profile, ValueProblem};
+use hoso_core::places::{self, Level, PlaceMatch};
 use hoso_core::validate::regions::{self, Upgrade};
 
 /// A commune-level unit with its province: official names and national
@@ -16,6 +17,27 @@ pub struct AddressPlace {
     pub province_name: String,
     pub commune_code: String,
     pub commune_name: String,
+}
+
+/// One unit the address picker offers.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AddressMatch {
+    /// A province (2-digit code) rather than a commune-level unit (5).
+    pub is_province: bool,
+    pub code: String,
+    /// Official name ("Phường Sài Gòn").
+    pub name: String,
+    /// Its province (for a province, itself).
+    pub province_code: String,
+    pub province_name: String,
+    /// How the typed text fitted: `exact`, `prefix`, `typo` or `kind`.
+    pub quality: String,
+    /// Set when found through a name from before 1 July 2025: that former
+    /// unit's official name with its district and province.
+    pub former: Option<String>,
+    /// The former unit was divided and this is not the part assumed by
+    /// default.
+    pub former_in_part: bool,
 }
 
 /// A province and commune checked together: the place they name, or why
@@ -135,8 +157,53 @@ fn upgrade(owner: String, province: String, commune: String, up: Upgrade) -> Add
     }
 }
 
+impl From<PlaceMatch> for AddressMatch {
+    fn from(m: PlaceMatch) -> AddressMatch {
+        let former = m.former.as_ref().map(|f| {
+            let mut parts = vec![f.name.clone()];
+            parts.extend(f.district.as_ref().map(|d| d.name.clone()));
+            if f.level != places::FormerLevel::Province {
+                parts.push(f.province.name.clone());
+            }
+            parts.join(", ")
+        });
+        AddressMatch {
+            is_province: m.level == Level::Province,
+            former_in_part: m.former.as_ref().is_some_and(|f| f.split && !f.default),
+            former,
+            quality: serde_json::to_value(m.quality)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            code: m.code,
+            name: m.name,
+            province_code: m.province.code,
+            province_name: m.province.name,
+        }
+    }
+}
+
 #[uniffi::export]
 impl Hoso {
+    /// The address picker: provinces and communes as people type them (no
+    /// diacritics, "P.", "TP", a typo, a pre-2025 name), best first; within
+    /// a province when `province` (its 2-digit code) is given. Fast enough
+    /// for every keystroke.
+    pub fn search_address(
+        &self,
+        query: String,
+        province: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<AddressMatch>, HosoError> {
+        let units = places::bundled().map_err(|e| HosoError::classified(e))?;
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        Ok(units
+            .search(&query, province.as_deref(), limit)
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
     /// Checks a province and commune as typed (any diacritics, "P.", "X.")
     /// against the units since 1 July 2025.
     pub fn check_address(&self, province: String, commune: String) -> AddressCheck {

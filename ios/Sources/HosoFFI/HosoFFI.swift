@@ -855,6 +855,14 @@ public protocol HosoProtocol: AnyObject, Sendable {
     func convertAddress(text: String) throws  -> ConvertedAddress
     
     /**
+     * The address picker: provinces and communes as people type them (no
+     * diacritics, "P.", "TP", a typo, a pre-2025 name), best first; within
+     * a province when `province` (its 2-digit code) is given. Fast enough
+     * for every keystroke.
+     */
+    func searchAddress(query: String, province: String?, limit: UInt32) throws  -> [AddressMatch]
+    
+    /**
      * Brings every address of a draft up to today's units.
      */
     func upgradeDraftAddresses(id: String) throws  -> [AddressUpgrade]
@@ -1425,6 +1433,24 @@ open func convertAddress(text: String)throws  -> ConvertedAddress  {
     uniffi_hoso_ffi_fn_method_hoso_convert_address(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The address picker: provinces and communes as people type them (no
+     * diacritics, "P.", "TP", a typo, a pre-2025 name), best first; within
+     * a province when `province` (its 2-digit code) is given. Fast enough
+     * for every keystroke.
+     */
+open func searchAddress(query: String, province: String?, limit: UInt32)throws  -> [AddressMatch]  {
+    return try  FfiConverterSequenceTypeAddressMatch.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_search_address(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(query),
+        FfiConverterOptionString.lower(province),
+        FfiConverterUInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -3540,6 +3566,127 @@ public func FfiConverterTypeAddressCheck_lift(_ buf: RustBuffer) throws -> Addre
 #endif
 public func FfiConverterTypeAddressCheck_lower(_ value: AddressCheck) -> RustBuffer {
     return FfiConverterTypeAddressCheck.lower(value)
+}
+
+
+/**
+ * One unit the address picker offers.
+ */
+public struct AddressMatch: Equatable, Hashable {
+    /**
+     * A province (2-digit code) rather than a commune-level unit (5).
+     */
+    public let isProvince: Bool
+    public let code: String
+    /**
+     * Official name ("Phường Sài Gòn").
+     */
+    public let name: String
+    /**
+     * Its province (for a province, itself).
+     */
+    public let provinceCode: String
+    public let provinceName: String
+    /**
+     * How the typed text fitted: `exact`, `prefix`, `typo` or `kind`.
+     */
+    public let quality: String
+    /**
+     * Set when found through a name from before 1 July 2025: that former
+     * unit's official name with its district and province.
+     */
+    public let former: String?
+    /**
+     * The former unit was divided and this is not the part assumed by
+     * default.
+     */
+    public let formerInPart: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A province (2-digit code) rather than a commune-level unit (5).
+         */isProvince: Bool, code: String, 
+        /**
+         * Official name ("Phường Sài Gòn").
+         */name: String, 
+        /**
+         * Its province (for a province, itself).
+         */provinceCode: String, provinceName: String, 
+        /**
+         * How the typed text fitted: `exact`, `prefix`, `typo` or `kind`.
+         */quality: String, 
+        /**
+         * Set when found through a name from before 1 July 2025: that former
+         * unit's official name with its district and province.
+         */former: String?, 
+        /**
+         * The former unit was divided and this is not the part assumed by
+         * default.
+         */formerInPart: Bool) {
+        self.isProvince = isProvince
+        self.code = code
+        self.name = name
+        self.provinceCode = provinceCode
+        self.provinceName = provinceName
+        self.quality = quality
+        self.former = former
+        self.formerInPart = formerInPart
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AddressMatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddressMatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddressMatch {
+        return
+            try AddressMatch(
+                isProvince: FfiConverterBool.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                provinceCode: FfiConverterString.read(from: &buf), 
+                provinceName: FfiConverterString.read(from: &buf), 
+                quality: FfiConverterString.read(from: &buf), 
+                former: FfiConverterOptionString.read(from: &buf), 
+                formerInPart: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AddressMatch, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.isProvince, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.provinceCode, into: &buf)
+        FfiConverterString.write(value.provinceName, into: &buf)
+        FfiConverterString.write(value.quality, into: &buf)
+        FfiConverterOptionString.write(value.former, into: &buf)
+        FfiConverterBool.write(value.formerInPart, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressMatch_lift(_ buf: RustBuffer) throws -> AddressMatch {
+    return try FfiConverterTypeAddressMatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressMatch_lower(_ value: AddressMatch) -> RustBuffer {
+    return FfiConverterTypeAddressMatch.lower(value)
 }
 
 
@@ -11625,6 +11772,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAddressMatch: FfiConverterRustBuffer {
+    typealias SwiftType = [AddressMatch]
+
+    public static func write(_ value: [AddressMatch], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAddressMatch.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AddressMatch] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AddressMatch]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAddressMatch.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAddressPlace: FfiConverterRustBuffer {
     typealias SwiftType = [AddressPlace]
 
@@ -12566,6 +12738,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_convert_address() != 53631) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_search_address() != 47719) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft_addresses() != 33916) {

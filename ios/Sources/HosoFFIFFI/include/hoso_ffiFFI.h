@@ -348,6 +348,11 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_check_address(uint64_t ptr, RustBuffer
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_convert_address(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_SEARCH_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_SEARCH_ADDRESS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_search_address(uint64_t ptr, RustBuffer query, RustBuffer province, uint32_t limit, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPGRADE_DRAFT_ADDRESSES
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_UPGRADE_DRAFT_ADDRESSES
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_upgrade_draft_addresses(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -1121,6 +1126,12 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_check_address(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CONVERT_ADDRESS
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CONVERT_ADDRESS
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_convert_address(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_SEARCH_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_SEARCH_ADDRESS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_search_address(void
     
 );
 #endif

@@ -11,6 +11,7 @@ import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.withContext
 import vn.hoso.ffi.Account
 import vn.hoso.ffi.AddressCheck
+import vn.hoso.ffi.AddressMatch
 import vn.hoso.ffi.AddressUpgrade
 import vn.hoso.ffi.AttachedFile
 import vn.hoso.ffi.AuditEntry
@@ -159,6 +160,10 @@ class HosoClient private constructor(
         withContext(io) { core.setProfileValue(member, field, value) }
 
     // Addresses (the units since 1 July 2025)
+
+    /** The address picker, for every keystroke: units best first, within [province] (its code) when given. */
+    suspend fun searchAddress(query: String, province: String? = null, limit: Int = 10): List<AddressMatch> =
+        withContext(cpu) { core.searchAddress(query, province, limit.coerceAtLeast(0).toUInt()) }
 
     /** A province and commune checked together; suggestions when they name no unit. */
     suspend fun checkAddress(province: String, commune: String): AddressCheck =

@@ -31,6 +31,27 @@ class AddressesTest {
     }
 
     @Test
+    fun `the picker finds units as people type them, keystroke by keystroke`() = runBlocking<Unit> {
+        // Every prefix of "p ben thanh hcm" answers; the full text finds
+        // Phường Bến Thành in Hồ Chí Minh City first.
+        val typed = "p ben thanh hcm"
+        for (end in 1..typed.length) {
+            hoso.searchAddress(typed.substring(0, end))
+        }
+        val first = hoso.searchAddress(typed).first()
+        assertEquals("Phường Bến Thành", first.name)
+        assertEquals("79", first.provinceCode)
+        assertTrue(!first.isProvince)
+        // Scoped to a province; a pre-2025 name offers what it became.
+        val scoped = hoso.searchAddress("ben nghe", province = "79", limit = 3)
+        assertEquals("Phường Sài Gòn", scoped.first().name)
+        assertTrue(scoped.first().former!!.startsWith("Phường Bến Nghé"))
+        // Provinces too, with no diacritics.
+        assertEquals("01", hoso.searchAddress("ha noi").first().code)
+        assertTrue(hoso.searchAddress("\u0000😀").isEmpty())
+    }
+
+    @Test
     fun `a commune is checked against its province`() = runBlocking<Unit> {
         val ok = hoso.checkAddress("ha noi", "P. Ba Dinh")
         val place = assertNotNull(ok.place)

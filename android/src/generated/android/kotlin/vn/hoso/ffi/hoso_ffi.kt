@@ -792,6 +792,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_convert_address(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_search_address(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft_addresses(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_upgrade_profile_addresses(
@@ -995,6 +997,8 @@ internal object UniffiLib {
     external fun uniffi_hoso_ffi_fn_method_hoso_check_address(`ptr`: Long,`province`: RustBuffer.ByValue,`commune`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_convert_address(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_search_address(`ptr`: Long,`query`: RustBuffer.ByValue,`province`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_upgrade_draft_addresses(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1321,6 +1325,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_convert_address() and 0xFFFF) != 53631) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_search_address() and 0xFFFF) != 47719) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft_addresses() and 0xFFFF) != 33916) {
@@ -2443,6 +2450,14 @@ public interface HosoInterface {
     fun `convertAddress`(`text`: kotlin.String): ConvertedAddress
     
     /**
+     * The address picker: provinces and communes as people type them (no
+     * diacritics, "P.", "TP", a typo, a pre-2025 name), best first; within
+     * a province when `province` (its 2-digit code) is given. Fast enough
+     * for every keystroke.
+     */
+    fun `searchAddress`(`query`: kotlin.String, `province`: kotlin.String?, `limit`: kotlin.UInt): List<AddressMatch>
+    
+    /**
      * Brings every address of a draft up to today's units.
      */
     fun `upgradeDraftAddresses`(`id`: kotlin.String): List<AddressUpgrade>
@@ -3070,6 +3085,29 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
         it,
         
         FfiConverterString.lower(`text`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The address picker: provinces and communes as people type them (no
+     * diacritics, "P.", "TP", a typo, a pre-2025 name), best first; within
+     * a province when `province` (its 2-digit code) is given. Fast enough
+     * for every keystroke.
+     */
+    @Throws(HosoException::class)override fun `searchAddress`(`query`: kotlin.String, `province`: kotlin.String?, `limit`: kotlin.UInt): List<AddressMatch> {
+            return FfiConverterSequenceTypeAddressMatch.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_search_address(
+        it,
+        
+        FfiConverterString.lower(`query`),
+        FfiConverterOptionalString.lower(`province`),
+        FfiConverterUInt.lower(`limit`),_status)
 }
     }
     )
@@ -5917,6 +5955,97 @@ public object FfiConverterTypeAddressCheck: FfiConverterRustBuffer<AddressCheck>
             FfiConverterOptionalTypeAddressPlace.write(value.`place`, buf)
             FfiConverterOptionalTypeValueProblem.write(value.`problem`, buf)
             FfiConverterSequenceTypeAddressPlace.write(value.`suggestions`, buf)
+    }
+}
+
+
+
+/**
+ * One unit the address picker offers.
+ */
+data class AddressMatch (
+    /**
+     * A province (2-digit code) rather than a commune-level unit (5).
+     */
+    val `isProvince`: kotlin.Boolean
+    , 
+    val `code`: kotlin.String
+    , 
+    /**
+     * Official name ("Phường Sài Gòn").
+     */
+    val `name`: kotlin.String
+    , 
+    /**
+     * Its province (for a province, itself).
+     */
+    val `provinceCode`: kotlin.String
+    , 
+    val `provinceName`: kotlin.String
+    , 
+    /**
+     * How the typed text fitted: `exact`, `prefix`, `typo` or `kind`.
+     */
+    val `quality`: kotlin.String
+    , 
+    /**
+     * Set when found through a name from before 1 July 2025: that former
+     * unit's official name with its district and province.
+     */
+    val `former`: kotlin.String?
+    , 
+    /**
+     * The former unit was divided and this is not the part assumed by
+     * default.
+     */
+    val `formerInPart`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAddressMatch: FfiConverterRustBuffer<AddressMatch> {
+    override fun read(buf: ByteBuffer): AddressMatch {
+        return AddressMatch(
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AddressMatch) = (
+            FfiConverterBoolean.allocationSize(value.`isProvince`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`provinceCode`) +
+            FfiConverterString.allocationSize(value.`provinceName`) +
+            FfiConverterString.allocationSize(value.`quality`) +
+            FfiConverterOptionalString.allocationSize(value.`former`) +
+            FfiConverterBoolean.allocationSize(value.`formerInPart`)
+    )
+
+    override fun write(value: AddressMatch, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`isProvince`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`provinceCode`, buf)
+            FfiConverterString.write(value.`provinceName`, buf)
+            FfiConverterString.write(value.`quality`, buf)
+            FfiConverterOptionalString.write(value.`former`, buf)
+            FfiConverterBoolean.write(value.`formerInPart`, buf)
     }
 }
 
@@ -12858,6 +12987,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAddressMatch: FfiConverterRustBuffer<List<AddressMatch>> {
+    override fun read(buf: ByteBuffer): List<AddressMatch> {
+        val len = buf.getInt()
+        return List<AddressMatch>(len) {
+            FfiConverterTypeAddressMatch.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AddressMatch>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAddressMatch.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AddressMatch>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAddressMatch.write(it, buf)
         }
     }
 }
