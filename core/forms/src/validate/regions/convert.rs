@@ -79,8 +79,8 @@ pub fn convert(address: &str) -> Result<Converted, Problem> {
         // An island district that had no communes is one unit now.
         if let Some(d) = district {
             let now = units.new_units_of_district(&d.code);
-            if !now.is_empty() {
-                return Ok(answer(units, &now, detail(&parts), Some(d.full_name())));
+            if let Some(found) = answer(units, &now, detail(&parts), Some(d.full_name())) {
+                return Ok(found);
             }
         }
         return Err(commune_missing());
@@ -128,10 +128,7 @@ pub fn convert(address: &str) -> Result<Converted, Problem> {
             .any(|f| f.commune.code == u.commune.code && f.default);
         !of_first
     });
-    if now.is_empty() {
-        return Err(commune_unknown());
-    }
-    Ok(answer(units, &now, detail, Some(former_name(units, first))))
+    answer(units, &now, detail, Some(former_name(units, first))).ok_or_else(commune_unknown)
 }
 
 /// The former district `name` names in one of the `formers` provinces: by
@@ -260,16 +257,22 @@ fn strip_unit_word(name: &str) -> &str {
     name
 }
 
-/// The answer for the new units `now` (the default first).
-fn answer(units: &Units, now: &[NewUnit], detail: String, former: Option<String>) -> Converted {
+/// The answer for the new units `now` (the default first); `None` when
+/// there are none.
+fn answer(
+    units: &Units,
+    now: &[NewUnit],
+    detail: String,
+    former: Option<String>,
+) -> Option<Converted> {
     let candidates: Vec<Place> = now.iter().map(|u| place_of(units, u.commune)).collect();
-    Converted {
-        place: candidates[0].clone(),
+    Some(Converted {
+        place: candidates.first()?.clone(),
         candidates,
         detail,
         from_former: true,
         former,
-    }
+    })
 }
 
 /// The province's 2-digit code when it is one of the 34, and the codes of
