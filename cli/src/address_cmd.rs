@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, cmd: AddressCommand) -> Result<(), Failure> {
                 answer_check(ctx, &mut std::io::stdout().lock(), &province, &commune)?;
                 Ok(())
             }
-            None if province == "-" => each_line(|out, line| {
+            None if province == "-" => crate::stdin_lines::each_line(|out, line| {
                 let (province, commune) = line.split_once('\t').unwrap_or((line, ""));
                 answer_check(ctx, out, province, commune)
             }),
@@ -69,32 +69,12 @@ pub fn run(ctx: &Context, cmd: AddressCommand) -> Result<(), Failure> {
         },
         AddressCommand::Convert { text } => {
             if text.len() == 1 && text[0] == "-" {
-                return each_line(|out, line| answer_convert(ctx, out, line));
+                return crate::stdin_lines::each_line(|out, line| answer_convert(ctx, out, line));
             }
             answer_convert(ctx, &mut std::io::stdout().lock(), &text.join(" "))?;
             Ok(())
         }
     }
-}
-
-/// Runs `answer` on each line of stdin (bounded like every text input).
-fn each_line(
-    mut answer: impl FnMut(&mut dyn Write, &str) -> std::io::Result<()>,
-) -> Result<(), Failure> {
-    let mut input = std::io::stdin().lock();
-    let mut out = std::io::stdout().lock();
-    let mut line = Vec::new();
-    while hoso_core::limits::read_line_into(
-        &mut input,
-        hoso_core::limits::TEXT_LINE_BYTES,
-        hoso_core::limits::TEXT_LINE,
-        &mut line,
-    )? {
-        let text = String::from_utf8_lossy(&line).into_owned();
-        answer(&mut out, &text)?;
-        out.flush()?;
-    }
-    Ok(())
 }
 
 /// A unit as `{code, name}`.
@@ -246,31 +226,20 @@ fn stream(
     province: Option<&str>,
     limit: usize,
 ) -> Result<(), Failure> {
-    let mut input = std::io::stdin().lock();
-    let mut out = std::io::stdout().lock();
-    let mut line = Vec::new();
-    while hoso_core::limits::read_line_into(
-        &mut input,
-        hoso_core::limits::TEXT_LINE_BYTES,
-        hoso_core::limits::TEXT_LINE,
-        &mut line,
-    )? {
-        let query = String::from_utf8_lossy(&line).into_owned();
-        let found = units.search(&query, province, limit);
+    crate::stdin_lines::each_line(|out, query| {
+        let found = units.search(query, province, limit);
         if ctx.json {
             let answer = Answer {
-                query: &query,
+                query,
                 results: &found,
             };
             let encoded = serde_json::to_string(&answer).unwrap_or_else(|_| "{}".into());
-            writeln!(out, "{encoded}")?;
+            writeln!(out, "{encoded}")
         } else {
             let first = found.first().map(describe).unwrap_or_default();
-            writeln!(out, "{query}\t{first}")?;
+            writeln!(out, "{query}\t{first}")
         }
-        out.flush()?;
-    }
-    Ok(())
+    })
 }
 
 fn print_matches(found: &[PlaceMatch]) {

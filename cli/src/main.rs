@@ -24,6 +24,7 @@ mod qr_cmd;
 mod resident_cmd;
 mod search_cmd;
 mod status_cmd;
+mod stdin_lines;
 mod sync_cmd;
 mod volunteer_cmd;
 

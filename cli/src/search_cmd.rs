@@ -8,7 +8,6 @@ use crate::{Context, Failure};
 use clap::Args;
 use hoso_core::catalog::Level;
 use hoso_core::search::{SearchHit, SearchIndex, SearchQuery};
-use std::io::Write;
 
 #[derive(Args)]
 pub struct SearchArgs {
@@ -59,21 +58,11 @@ pub fn run(ctx: &Context, args: SearchArgs) -> Result<(), Failure> {
 }
 
 fn stream(index: &SearchIndex, make: impl Fn(String) -> SearchQuery) -> Result<(), Failure> {
-    let mut input = std::io::stdin().lock();
-    let mut out = std::io::stdout().lock();
-    let mut line = Vec::new();
-    while hoso_core::limits::read_line_into(
-        &mut input,
-        hoso_core::limits::TEXT_LINE_BYTES,
-        hoso_core::limits::TEXT_LINE,
-        &mut line,
-    )? {
-        let hits = index.search(&make(String::from_utf8_lossy(&line).into_owned()));
+    crate::stdin_lines::each_line(|out, line| {
+        let hits = index.search(&make(line.to_string()));
         let encoded = serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into());
-        writeln!(out, "{encoded}")?;
-        out.flush()?;
-    }
-    Ok(())
+        writeln!(out, "{encoded}")
+    })
 }
 
 pub fn print_hits(hits: &[SearchHit]) {
