@@ -159,22 +159,12 @@ fn upgrade(owner: String, province: String, commune: String, up: Upgrade) -> Add
 
 impl From<PlaceMatch> for AddressMatch {
     fn from(m: PlaceMatch) -> AddressMatch {
-        let former = m.former.as_ref().map(|f| {
-            let mut parts = vec![f.name.clone()];
-            parts.extend(f.district.as_ref().map(|d| d.name.clone()));
-            if f.level != places::FormerLevel::Province {
-                parts.push(f.province.name.clone());
-            }
-            parts.join(", ")
-        });
+        let former = m.former.as_ref().map(|f| f.written());
         AddressMatch {
             is_province: m.level == Level::Province,
             former_in_part: m.former.as_ref().is_some_and(|f| f.split && !f.default),
             former,
-            quality: serde_json::to_value(m.quality)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default(),
+            quality: m.quality.as_str().to_string(),
             code: m.code,
             name: m.name,
             province_code: m.province.code,

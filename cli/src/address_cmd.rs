@@ -258,15 +258,7 @@ fn describe(m: &PlaceMatch) -> String {
     }
     if let Some(f) = &m.former {
         s.push_str(" (trước đây / formerly ");
-        s.push_str(&f.name);
-        if let Some(d) = &f.district {
-            s.push_str(", ");
-            s.push_str(&d.name);
-        }
-        if f.level != places::FormerLevel::Province {
-            s.push_str(", ");
-            s.push_str(&f.province.name);
-        }
+        s.push_str(&f.written());
         if f.split && !f.default {
             s.push_str("; một phần / in part");
         }

@@ -6,9 +6,8 @@
 
 use super::model::Draft;
 use super::store::{DraftError, Drafts};
-use crate::form::{field_path, AddressPart};
+use crate::form::{field_path, store_place, AddressPart};
 use crate::validate::regions::{self, Upgrade};
-use std::collections::BTreeMap;
 
 /// One address of a draft as found, and what became of it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -62,13 +61,7 @@ impl Drafts {
                 upgrade: regions::upgrade(province, commune, code),
             });
         }
-        let writes = report.iter().any(|r| {
-            matches!(
-                r.upgrade,
-                Upgrade::Settled { .. } | Upgrade::Converted { .. }
-            )
-        });
-        if !writes {
+        if !report.iter().any(|r| r.upgrade.writes()) {
             return Ok((draft, report));
         }
         let (draft, ()) = self.edit(&draft.id, |draft| {
@@ -83,13 +76,7 @@ impl Drafts {
                 if !unchanged {
                     continue;
                 }
-                let written: BTreeMap<String, String> = [
-                    (at(AddressPart::Province), place.province_name.clone()),
-                    (at(AddressPart::Commune), place.commune_name.clone()),
-                    (at(AddressPart::Code), place.commune_code.clone()),
-                ]
-                .into();
-                draft.values.extend(written);
+                store_place(&r.field, place, &mut draft.values);
             }
             Ok(())
         })?;

@@ -5,7 +5,8 @@
 //! the names beside it.
 
 use super::resolve::{field_path, AddressPart, ResolvedField};
-use crate::validate::regions;
+use crate::validate::regions::{self, Place};
+use crate::validate::Problem;
 use std::collections::BTreeMap;
 
 /// Settles the address that `changed` (a resolved value path) is part of
@@ -20,37 +21,56 @@ pub fn settle_place(changed: &ResolvedField, values: &mut BTreeMap<String, Strin
     ) {
         return Vec::new();
     }
-    let path = |p| field_path(&changed.group.id, changed.index, &changed.field.id, Some(p));
-    let (province, commune, code) = (
-        path(AddressPart::Province),
-        path(AddressPart::Commune),
-        path(AddressPart::Code),
-    );
-    let found = match (values.get(&province), values.get(&commune)) {
-        (Some(p), Some(c)) => regions::place(p, c).ok(),
+    let address = field_path(&changed.group.id, changed.index, &changed.field.id, None);
+    settle_address(&address, values).0
+}
+
+/// [`settle_place`] for the address whose parts are `address.province`,
+/// `address.commune` and `address.code` in `values` (a draft's field path,
+/// or the profile's `address`): the paths that changed, and why the pair
+/// names no unit when both parts are there but do not.
+pub(crate) fn settle_address(
+    address: &str,
+    values: &mut BTreeMap<String, String>,
+) -> (Vec<String>, Option<Problem>) {
+    let path = |p: AddressPart| format!("{address}.{}", p.as_str());
+    let found = match (
+        values.get(&path(AddressPart::Province)),
+        values.get(&path(AddressPart::Commune)),
+    ) {
+        (Some(p), Some(c)) => Some(regions::place(p, c)),
         _ => None,
     };
-    let wanted: Vec<(String, Option<String>)> = match found {
-        Some(place) => vec![
-            (province, Some(place.province_name)),
-            (commune, Some(place.commune_name)),
-            (code, Some(place.commune_code)),
-        ],
-        None => vec![(code, None)],
-    };
-    let mut changed_paths = Vec::new();
-    for (path, value) in wanted {
-        let before = values.get(&path).cloned();
-        if before == value {
-            continue;
+    match found {
+        Some(Ok(place)) => (store_place(address, &place, values), None),
+        found => {
+            let code = path(AddressPart::Code);
+            let changed = values.remove(&code).map(|_| code).into_iter().collect();
+            (changed, found.and_then(|f| f.err()).map(|e| e.problem))
         }
-        match value {
-            Some(v) => values.insert(path.clone(), v),
-            None => values.remove(&path),
-        };
-        changed_paths.push(path);
     }
-    changed_paths
+}
+
+/// Writes `place` as the address `address` in `values`: official names
+/// and the commune's code. Returns the paths whose values changed.
+pub fn store_place(
+    address: &str,
+    place: &Place,
+    values: &mut BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut changed = Vec::new();
+    for (part, value) in [
+        (AddressPart::Province, &place.province_name),
+        (AddressPart::Commune, &place.commune_name),
+        (AddressPart::Code, &place.commune_code),
+    ] {
+        let path = format!("{address}.{}", part.as_str());
+        if values.get(&path) != Some(value) {
+            values.insert(path.clone(), value.clone());
+            changed.push(path);
+        }
+    }
+    changed
 }
 
 #[cfg(test)]

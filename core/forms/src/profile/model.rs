@@ -205,28 +205,7 @@ pub(crate) fn settle_person_place(changed: &str, values: &mut PersonValues) -> O
     if !matches!(changed, "address.province" | "address.commune") {
         return None;
     }
-    let found = match (
-        values.get("address.province"),
-        values.get("address.commune"),
-    ) {
-        (Some(p), Some(c)) => regions::place(p, c),
-        _ => {
-            values.remove("address.code");
-            return None;
-        }
-    };
-    match found {
-        Ok(place) => {
-            values.insert("address.province".into(), place.province_name);
-            values.insert("address.commune".into(), place.commune_name);
-            values.insert("address.code".into(), place.commune_code);
-            None
-        }
-        Err(e) => {
-            values.remove("address.code");
-            Some(e.problem)
-        }
-    }
+    crate::form::settle_address("address", values).1
 }
 
 /// Cross-field problems within one person (an ID number that contradicts

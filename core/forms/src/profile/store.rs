@@ -252,9 +252,7 @@ impl Profiles {
                     if person.get("address.province") == Some(&r.province)
                         && person.get("address.commune") == Some(&r.commune)
                     {
-                        person.insert("address.province".into(), place.province_name.clone());
-                        person.insert("address.commune".into(), place.commune_name.clone());
-                        person.insert("address.code".into(), place.commune_code.clone());
+                        crate::form::store_place("address", place, person);
                     }
                 }
             }

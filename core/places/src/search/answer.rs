@@ -74,6 +74,20 @@ pub struct FormerUnit {
     pub default: bool,
 }
 
+impl FormerUnit {
+    /// Its official name with its district and former province, as an
+    /// old address wrote it: "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí
+    /// Minh" (a former province: its name alone).
+    pub fn written(&self) -> String {
+        let mut parts = vec![self.name.as_str()];
+        parts.extend(self.district.as_ref().map(|d| d.name.as_str()));
+        if self.level != FormerLevel::Province {
+            parts.push(&self.province.name);
+        }
+        parts.join(", ")
+    }
+}
+
 /// Builds the answer for `unit`, found through `via` (a former unit's
 /// entry) when set, as successor `default` of it.
 pub(crate) fn answer(

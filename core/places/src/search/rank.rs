@@ -22,6 +22,18 @@ pub enum MatchQuality {
     Kind,
 }
 
+impl MatchQuality {
+    /// Its name in JSON: `exact`, `prefix`, `typo`, `kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchQuality::Exact => "exact",
+            MatchQuality::Prefix => "prefix",
+            MatchQuality::Typo => "typo",
+            MatchQuality::Kind => "kind",
+        }
+    }
+}
+
 /// How one typed word fits one word of a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum WordFit {

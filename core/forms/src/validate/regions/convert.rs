@@ -120,14 +120,12 @@ pub fn convert(address: &str) -> Result<Converted, Problem> {
     }
     // The first commune found is the one meant when names repeat across
     // districts; its default comes first.
-    now.sort_by_key(|u| {
-        let of_first = units
-            .new_units_of(&first.code)
-            .unwrap_or_default()
-            .iter()
-            .any(|f| f.commune.code == u.commune.code && f.default);
-        !of_first
-    });
+    let first_default: Option<&str> = first
+        .successors
+        .iter()
+        .find(|s| s.default)
+        .map(|s| s.commune.as_str());
+    now.sort_by_key(|u| Some(u.commune.code.as_str()) != first_default);
     answer(units, &now, detail, Some(former_name(units, first))).ok_or_else(commune_unknown)
 }
 
