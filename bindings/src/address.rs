@@ -49,6 +49,39 @@ pub struct AddressCheck {
     pub suggestions: Vec<AddressPlace>,
 }
 
+/// The units table in effect: built into the app, or a newer one that
+/// came with the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AddressTable {
+    /// E.g. "2025-07-01.1".
+    pub version: String,
+    /// Where its data comes from (package, version, licence).
+    pub source: String,
+    /// It came with the catalog (`updateCatalog`), not with the app.
+    pub from_catalog: bool,
+    pub provinces: u32,
+    pub communes: u32,
+    pub former_provinces: u32,
+    pub former_districts: u32,
+    pub former_communes: u32,
+}
+
+impl From<places::TableInfo> for AddressTable {
+    fn from(t: places::TableInfo) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        AddressTable {
+            version: t.version,
+            source: t.source,
+            from_catalog: t.from_catalog,
+            provinces: count(t.provinces),
+            communes: count(t.communes),
+            former_provinces: count(t.former_provinces),
+            former_districts: count(t.former_districts),
+            former_communes: count(t.former_communes),
+        }
+    }
+}
+
 /// An address in today's units.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ConvertedAddress {
@@ -185,13 +218,21 @@ impl Hoso {
         province: Option<String>,
         limit: u32,
     ) -> Result<Vec<AddressMatch>, HosoError> {
-        let units = places::bundled().map_err(|e| HosoError::classified(e))?;
+        let units = places::current().map_err(|e| HosoError::classified(e))?;
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
         Ok(units
             .search(&query, province.as_deref(), limit)
             .into_iter()
             .map(Into::into)
             .collect())
+    }
+
+    /// Which units table addresses are checked against: the app's own, or
+    /// a newer one that came with the catalog.
+    pub fn address_table(&self) -> Result<AddressTable, HosoError> {
+        places::table_info()
+            .map(Into::into)
+            .map_err(|e| HosoError::classified(e))
     }
 
     /// Checks a province and commune as typed (any diacritics, "P.", "X.")

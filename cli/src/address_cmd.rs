@@ -34,6 +34,9 @@ pub enum AddressCommand {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
     },
+    /// Which units table is in effect: the one built in, or a newer one
+    /// that came with the catalog (`catalog update`).
+    Table,
 }
 
 #[derive(Args)]
@@ -51,6 +54,10 @@ pub struct SearchArgs {
 }
 
 pub fn run(ctx: &Context, cmd: AddressCommand) -> Result<(), Failure> {
+    // Opening the catalog offers the units table it carries, if newer than
+    // the built-in one (ADR 0023); without a catalog the built-in one
+    // answers, so a directory that cannot be opened is no failure here.
+    let _catalog = hoso_core::catalog::store::CatalogStore::open(&ctx.data_dir);
     match cmd {
         AddressCommand::Search(args) => search(ctx, args),
         AddressCommand::Check { province, commune } => match commune {
@@ -74,7 +81,37 @@ pub fn run(ctx: &Context, cmd: AddressCommand) -> Result<(), Failure> {
             answer_convert(ctx, &mut std::io::stdout().lock(), &text.join(" "))?;
             Ok(())
         }
+        AddressCommand::Table => table(ctx),
     }
+}
+
+fn table(ctx: &Context) -> Result<(), Failure> {
+    let info = places::table_info().map_err(Failure::units)?;
+    if ctx.json {
+        print_json(&info);
+    } else {
+        let from = if info.from_catalog {
+            "kèm danh mục / from the catalog"
+        } else {
+            "có sẵn trong ứng dụng / built in"
+        };
+        println!("{} ({from})", info.version);
+        println!("{}", info.source);
+        println!(
+            "{} tỉnh, {} xã/phường/đặc khu; trước 1/7/2025: {} tỉnh, {} huyện, {} xã / {} provinces, {} communes; before 1 July 2025: {} provinces, {} districts, {} communes",
+            info.provinces,
+            info.communes,
+            info.former_provinces,
+            info.former_districts,
+            info.former_communes,
+            info.provinces,
+            info.communes,
+            info.former_provinces,
+            info.former_districts,
+            info.former_communes
+        );
+    }
+    Ok(())
 }
 
 /// A unit as `{code, name}`.
@@ -181,12 +218,8 @@ fn answer_convert(ctx: &Context, out: &mut dyn Write, text: &str) -> std::io::Re
     }
 }
 
-fn units() -> Result<&'static Units, Failure> {
-    places::bundled().map_err(Failure::units)
-}
-
 fn search(ctx: &Context, args: SearchArgs) -> Result<(), Failure> {
-    let units = units()?;
+    let units = places::current().map_err(Failure::units)?;
     let province = args.province.as_deref();
     if let Some(code) = province {
         if units.province(code).is_none() {
@@ -196,7 +229,7 @@ fn search(ctx: &Context, args: SearchArgs) -> Result<(), Failure> {
         }
     }
     if args.text.len() == 1 && args.text[0] == "-" {
-        return stream(ctx, units, province, args.limit);
+        return stream(ctx, &units, province, args.limit);
     }
     let query = args.text.join(" ");
     let found = units.search(&query, province, args.limit);

@@ -16,6 +16,11 @@ pub enum CatalogCommand {
         /// Also write the bundle file the portal serves.
         #[arg(long, value_name = "BUNDLE")]
         out: Option<PathBuf>,
+        /// A units table (`core/data/units` format, gzip) for the catalog to
+        /// carry to devices; without it, the current catalog's data carries
+        /// over.
+        #[arg(long, value_name = "TABLE")]
+        units: Option<PathBuf>,
     },
     /// Show one procedure.
     Show { code: String },
@@ -49,8 +54,15 @@ pub enum CatalogCommand {
 pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
     let store = open(ctx)?;
     match cmd {
-        CatalogCommand::Import { file, out } => {
-            let report = catalog::import(&store, &file, out.as_deref())?;
+        CatalogCommand::Import { file, out, units } => {
+            let data = match units {
+                Some(path) => vec![
+                    catalog::data::DataItem::read_file(catalog::data::UNITS, &path)
+                        .map_err(catalog::store::CatalogError::from)?,
+                ],
+                None => Vec::new(),
+            };
+            let report = catalog::import_with(&store, &file, out.as_deref(), data)?;
             let switched = matches!(report.installed, Installed::Switched { .. });
             if ctx.json {
                 print_json(&serde_json::json!({
@@ -108,13 +120,33 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
             let info = store
                 .current()?
                 .ok_or(catalog::store::CatalogError::NoCatalog)?;
+            let data: Vec<serde_json::Value> = store
+                .data_items()?
+                .iter()
+                .map(|item| {
+                    serde_json::json!({
+                        "name": item.name,
+                        "bytes": item.bytes.len(),
+                        "sha256": hoso_core::hex::encode(&item.sha256()),
+                    })
+                })
+                .collect();
             if ctx.json {
-                print_json(&info);
+                let mut value = serde_json::to_value(&info).unwrap_or_default();
+                value["data"] = data.into();
+                print_json(&value);
             } else {
                 println!(
                     "phiên bản / version {} · {} thủ tục / procedures · sha256 {}",
                     info.version, info.procedure_count, info.content_hash
                 );
+                for item in data {
+                    println!(
+                        "dữ liệu / data: {} ({} B)",
+                        item["name"].as_str().unwrap_or_default(),
+                        item["bytes"]
+                    );
+                }
             }
         }
         CatalogCommand::Export { out } => {

@@ -72,6 +72,9 @@ fn diff<'a>(from: &BundleInfo, old: &[Procedure], to: &'a Bundle) -> CatalogDelt
         added: changes.added,
         changed: changes.changed,
         removed: changes.removed,
+        // The bench's catalogs carry no data.
+        data: Vec::new(),
+        data_removed: Vec::new(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::error::UnitsError;
 use crate::table::Units;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The bundled table's bytes.
 const BUNDLED: &[u8] = include_bytes!("../../data/units/units.tsv.gz");
@@ -12,11 +12,21 @@ const BUNDLED: &[u8] = include_bytes!("../../data/units/units.tsv.gz");
 /// The bundled table (the tests check that it reads). Read on first call;
 /// later calls return the same table, or the same refusal.
 pub fn bundled() -> Result<&'static Units, &'static UnitsError> {
-    static TABLE: OnceLock<Result<Units, UnitsError>> = OnceLock::new();
-    TABLE.get_or_init(|| Units::from_bytes(BUNDLED)).as_ref()
+    table().as_ref().map(|units| &**units)
 }
 
-#[cfg(test)]
+/// The bundled table shared, as [`crate::current`] gives tables.
+pub(crate) fn bundled_shared() -> Result<Arc<Units>, &'static UnitsError> {
+    table().as_ref().cloned()
+}
+
+fn table() -> &'static Result<Arc<Units>, UnitsError> {
+    static TABLE: OnceLock<Result<Arc<Units>, UnitsError>> = OnceLock::new();
+    TABLE.get_or_init(|| Units::from_bytes(BUNDLED).map(Arc::new))
+}
+
+/// The bundled table's bytes (its header gives the version to compare a
+/// delivered table with).
 pub(crate) fn bundled_bytes() -> &'static [u8] {
     BUNDLED
 }

@@ -49,6 +49,36 @@ impl Units {
     }
 }
 
+/// The longest header: four short lines, the source at most
+/// `MAX_SOURCE_CHARS` characters of up to four bytes.
+const HEADER_BYTES_MAX: u64 = 2048;
+
+/// A table's version read from its header alone (the first lines
+/// decompressed, nothing else read or checked): to know whether a table
+/// delivered with a catalog is newer before paying for reading it whole.
+pub(crate) fn version_of(bytes: &[u8]) -> Result<String, UnitsError> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    MultiGzDecoder::new(bytes)
+        .take(HEADER_BYTES_MAX)
+        .read_to_end(&mut head)
+        .map_err(|e| UnitsError::Compressed(e.to_string()))?;
+    // Up to the end of the fourth line; a cut multi-byte character past
+    // it does not matter.
+    let end = head
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(3)
+        .map(|(at, _)| at)
+        .ok_or_else(|| bad(4, "thiếu dòng số đếm", "no counts line"))?;
+    let text = std::str::from_utf8(&head[..end]).map_err(|_| UnitsError::NotText)?;
+    let mut lines = Lines {
+        inner: text.split('\n').enumerate(),
+    };
+    Ok(header(&mut lines)?.version)
+}
+
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, UnitsError> {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size > limits::UNITS_TABLE_BYTES {

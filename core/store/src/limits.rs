@@ -63,6 +63,16 @@ pub const CATALOG_PROCEDURE_BYTES: u64 = 2 * 1024 * 1024;
 /// every procedure of every level in Vietnam is under 10,000.
 pub const CATALOG_PROCEDURES_MAX: usize = 50_000;
 
+/// An item of catalog data read from a file (`hoso catalog import --units`).
+pub const CATALOG_DATA_ITEM: What = What {
+    vi: "tệp dữ liệu kèm danh mục",
+    en: "catalog data item",
+};
+
+/// One item of data a catalog carries (ADR 0023): the units table is
+/// 130 KB, a form a few KB.
+pub const CATALOG_DATA_ITEM_BYTES: u64 = 4 * 1024 * 1024;
+
 /// A catalog delta as it travels (gzip): the changes between two catalog
 /// versions (issue #20). Twenty changed procedures of the national catalog
 /// are about 25 KB; a delta is worth taking only while it is smaller than

@@ -7,11 +7,30 @@
 //! records to read or write one.
 
 use crate::procedure::Procedure;
-use crate::scalar::{CatalogVersion, ProcedureCode, Sha256Hex};
+use crate::scalar::{CatalogDataName, CatalogVersion, ProcedureCode, Sha256Hex};
 use serde::{Deserialize, Serialize};
 
-/// The version of the bundle and delta formats (`format_version`).
+/// The version of the bundle and delta formats (`format_version`) of a
+/// catalog without data.
 pub const FORMAT_VERSION: u32 = 1;
+/// The version of a bundle that carries data, and of a delta that changes
+/// it (ADR 0023); readers of this version read both.
+pub const FORMAT_VERSION_WITH_DATA: u32 = 2;
+
+/// `CatalogData`: a named item of data a catalog carries beside its
+/// procedures (the administrative units table, `units`). With data, the
+/// catalog's `content_hash` is SHA-256 over `hoso-catalog-content/2\n`, the
+/// procedures' hash and `\n`, then `name\tsha256\n` for each item sorted
+/// by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogData {
+    /// 1–100 characters of `a-z0-9._-/`, e.g. `units`.
+    pub name: CatalogDataName,
+    /// Of the bytes.
+    pub sha256: Sha256Hex,
+    /// The bytes, base64 (standard alphabet, padded).
+    pub base64: String,
+}
 
 string_enum! {
     /// `format` of a bundle (and of `CatalogInfo`, its header).
@@ -64,6 +83,9 @@ pub struct CatalogBundle<P = Procedure> {
     /// Unix seconds.
     pub created_at: u64,
     pub procedures: Vec<P>,
+    /// Sorted by name; absent when the catalog carries none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<CatalogData>,
 }
 
 /// `CatalogDelta`: the changes from `from_version` to `to_version`. Applied
@@ -89,4 +111,10 @@ pub struct CatalogDelta<P = Procedure> {
     pub changed: Vec<P>,
     /// Codes no longer in `to_version`.
     pub removed: Vec<ProcedureCode>,
+    /// Data items new or changed in `to_version`, in full.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<CatalogData>,
+    /// Names of data items no longer in `to_version`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_removed: Vec<CatalogDataName>,
 }

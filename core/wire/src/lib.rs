@@ -102,7 +102,9 @@ pub use admin::{
     ClockAdvance, ClockAdvanced, FeeAsk, RevokeVolunteer, StatusChange, SupplementAsk,
 };
 pub use agency::{Agency, AgencyList, AgencyRef};
-pub use catalog::{BundleFormat, CatalogBundle, CatalogDelta, CatalogInfo, DeltaFormat};
+pub use catalog::{
+    BundleFormat, CatalogBundle, CatalogData, CatalogDelta, CatalogInfo, DeltaFormat,
+};
 pub use dossier::{
     Dossier, DossierFee, FeeRequest, FiledBy, HistoryActor, HistoryEntry, SupplementRequest,
 };
@@ -118,8 +120,8 @@ pub use procedure::{
 };
 pub use receipt::{Receipt, ReceiptPayload};
 pub use scalar::{
-    AgencyCode, CatalogVersion, ChannelKind, Cursor, DossierCode, KeyId, LookupToken, MediaType,
-    Password, PersonName, Phone, ProcedureCode, Sha256Hex,
+    AgencyCode, CatalogDataName, CatalogVersion, ChannelKind, Cursor, DossierCode, KeyId,
+    LookupToken, MediaType, Password, PersonName, Phone, ProcedureCode, Sha256Hex,
 };
 pub use status::StatusCode;
 pub use submission::{

@@ -10,6 +10,10 @@ pub type Sha256Hex = String;
 /// `ProcedureCode`: a national procedure code (mã thủ tục), e.g. `1.001193`.
 pub type ProcedureCode = String;
 
+/// `CatalogDataName`: the name of a data item a catalog carries, e.g.
+/// `units`.
+pub type CatalogDataName = String;
+
 /// `AgencyCode`: a receiving agency's code, e.g. `H40.22`.
 pub type AgencyCode = String;
 

@@ -125,6 +125,8 @@ fn shapes() -> Vec<Shape> {
             vec![s::SHA_A.into(), s::SHA_B.into()]
         ),
         shape!("ProcedureCode", ProcedureCode, vec!["1.001193".into()]),
+        shape!("CatalogDataName", CatalogDataName, vec!["units".into()]),
+        shape!("CatalogData", CatalogData, s::catalog_data()),
         shape!(
             "AgencyCode",
             AgencyCode,
@@ -180,7 +182,7 @@ fn shapes() -> Vec<Shape> {
             BundleFormat,
             BundleFormat::ALL.to_vec()
         ),
-        shape!("CatalogBundle", CatalogBundle, vec![s::bundle()]),
+        shape!("CatalogBundle", CatalogBundle, s::bundles()),
         shape!(
             "/components/schemas/CatalogBundle/properties/format",
             BundleFormat,

@@ -4,8 +4,9 @@
 
 use super::short_hash;
 use hoso_core::catalog::bundle::{Bundle, BundleInfo};
+use hoso_core::catalog::data::DataItem;
 use hoso_core::catalog::Procedure;
-use hoso_wire::{CatalogDelta, DeltaFormat};
+use hoso_wire::{CatalogData, CatalogDelta, DeltaFormat};
 use std::io::Write;
 
 /// A delta ready to send.
@@ -16,16 +17,19 @@ pub(crate) struct EncodedDelta {
     pub etag: String,
 }
 
-/// The changes from `from` (its info and procedures) to `to`.
-pub(crate) fn diff<'a>(
-    from: &BundleInfo,
-    old: &[Procedure],
-    to: &'a Bundle,
-) -> CatalogDelta<&'a Procedure> {
-    let changes = hoso_core::catalog::delta::changes(old, &to.procedures);
+/// The changes from `from` (a kept version) to `to`: procedures, and the
+/// data items set and removed (ADR 0023).
+pub(crate) fn diff<'a>(from: &Bundle, to: &'a Bundle) -> CatalogDelta<&'a Procedure> {
+    let changes = hoso_core::catalog::delta::changes(&from.procedures, &to.procedures);
+    let (data, data_removed) = hoso_core::catalog::delta::data_changes(&from.data, &to.data);
+    let from = &from.info;
     CatalogDelta {
         format: DeltaFormat::HosoCatalogDelta,
-        format_version: hoso_wire::catalog::FORMAT_VERSION,
+        format_version: if data.is_empty() && data_removed.is_empty() {
+            hoso_wire::catalog::FORMAT_VERSION
+        } else {
+            hoso_wire::catalog::FORMAT_VERSION_WITH_DATA
+        },
         from_version: from.version,
         from_content_hash: from.content_hash.clone(),
         to_version: to.info.version,
@@ -35,6 +39,18 @@ pub(crate) fn diff<'a>(
         added: changes.added,
         changed: changes.changed,
         removed: changes.removed,
+        data: data.into_iter().map(carried).collect(),
+        data_removed,
+    }
+}
+
+/// A data item as the wire carries it.
+fn carried(item: &DataItem) -> CatalogData {
+    use base64::Engine as _;
+    CatalogData {
+        name: item.name.clone(),
+        sha256: hoso_core::hex::encode(&item.sha256()),
+        base64: base64::engine::general_purpose::STANDARD.encode(&item.bytes),
     }
 }
 

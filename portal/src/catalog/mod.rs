@@ -178,7 +178,11 @@ fn info_json(portal: &Portal, catalog: &ServedCatalog) -> CatalogInfo {
     let info = &catalog.info;
     CatalogInfo {
         format: BundleFormat::HosoCatalogBundle,
-        format_version: hoso_wire::catalog::FORMAT_VERSION,
+        format_version: if catalog.bundle.data.is_empty() {
+            hoso_wire::catalog::FORMAT_VERSION
+        } else {
+            hoso_wire::catalog::FORMAT_VERSION_WITH_DATA
+        },
         version: info.version,
         content_hash: info.content_hash.clone(),
         procedure_count: info.procedure_count as u64,
@@ -224,18 +228,20 @@ fn delta_from(catalog: &ServedCatalog, since: u64) -> Result<Arc<EncodedDelta>, 
         return Ok(d);
     }
     let current = catalog.info.version;
-    let (from, old) = if since == current {
-        (catalog.info.clone(), catalog.bundle.procedures.clone())
+    let read;
+    let from = if since == current {
+        &catalog.bundle
     } else {
-        let old = catalog.history.read(since).map_err(|e| {
+        read = catalog.history.read(since).map_err(|e| {
             eprintln!("hoso-portal: {e}");
             version_unavailable(current)
         })?;
-        (old.info, old.procedures)
+        &read
     };
-    let value = delta::diff(&from, &old, &catalog.bundle);
-    let encoded =
-        Arc::new(delta::encode(&from, &catalog.info, &value).map_err(|e| ApiError::internal(&e))?);
+    let value = delta::diff(from, &catalog.bundle);
+    let encoded = Arc::new(
+        delta::encode(&from.info, &catalog.info, &value).map_err(|e| ApiError::internal(&e))?,
+    );
     catalog.history.cache_delta(since, encoded.clone());
     Ok(encoded)
 }
@@ -316,6 +322,7 @@ fn bundle_invalid(e: &BundleError) -> ApiError {
             format!("gói chứa hơn {max} thủ tục"),
             format!("the bundle holds more than {max} procedures"),
         ),
+        BundleError::Data(data) => hoso_core::error::Classified::messages(data),
         BundleError::Corrupt(_) | BundleError::Io { .. } => (
             "gói danh mục hỏng hoặc bị cắt cụt".into(),
             "the catalog bundle is corrupt or truncated".into(),

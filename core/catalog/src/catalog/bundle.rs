@@ -7,6 +7,7 @@
 //! gzip bomb or a hostile portal costs at most the limits, never memory the
 //! size of what it claims.
 
+use super::data::{self, Carried, DataError, DataItem};
 use super::framed::{self, Framing, RawArray};
 use super::Procedure;
 use flate2::read::MultiGzDecoder;
@@ -18,8 +19,12 @@ use std::path::Path;
 
 /// Marks a file as a hoso catalog bundle.
 pub const FORMAT: &str = "hoso-catalog-bundle";
-/// The bundle format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The bundle format this build writes when the catalog carries data
+/// (ADR 0023); one without data is written in format 1, which every build
+/// reads. Both are read.
+pub const FORMAT_VERSION: u32 = 2;
+/// The format of a bundle without data.
+const FORMAT_VERSION_PLAIN: u32 = 1;
 
 /// A bundle's identity, without its procedures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,11 +38,13 @@ pub struct BundleInfo {
     pub created_at: u64,
 }
 
-/// One catalog version with its procedures.
+/// One catalog version with its procedures and the data it carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bundle {
     pub info: BundleInfo,
     pub procedures: Vec<Procedure>,
+    /// Sorted by name, each name once (ADR 0023).
+    pub data: Vec<DataItem>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +54,8 @@ struct BundleFile {
     #[serde(flatten)]
     info: BundleInfo,
     procedures: Vec<Procedure>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    data: Vec<Carried>,
 }
 
 /// Why a bundle could not be read or written.
@@ -71,6 +80,8 @@ pub enum BundleError {
     Limit(#[from] LimitError),
     #[error("gói chứa hơn {max} thủ tục / the bundle holds more than {max} procedures")]
     TooManyProcedures { max: usize },
+    #[error(transparent)]
+    Data(#[from] DataError),
 }
 
 impl From<Framing> for BundleError {
@@ -83,6 +94,7 @@ impl From<Framing> for BundleError {
                 found,
                 supported: FORMAT_VERSION,
             },
+            Framing::Data(e) => BundleError::Data(e),
         }
     }
 }
@@ -104,7 +116,24 @@ impl Bundle {
                 created_at,
             },
             procedures,
+            data: Vec::new(),
         }
+    }
+
+    /// The same catalog carrying `data` (any order; a name twice, a bad
+    /// name, an item too large or a units table that does not read is
+    /// refused), its content hash taken again.
+    pub fn with_data(mut self, data: Vec<DataItem>) -> Result<Bundle, DataError> {
+        let data = data::sorted(data);
+        data::check(&data)?;
+        self.info.content_hash = data::content_hash_of(content_hash(&self.procedures), &data);
+        self.data = data;
+        Ok(self)
+    }
+
+    /// The item named `name`, if the catalog carries one.
+    pub fn data_item(&self, name: &str) -> Option<&DataItem> {
+        self.data.iter().find(|item| item.name == name)
     }
 
     /// Writes the bundle as gzip JSON, atomically (temp file + rename).
@@ -130,9 +159,14 @@ impl Bundle {
         let mut gz = GzEncoder::new(writer, flate2::Compression::default());
         let body = BundleFile {
             format: FORMAT.to_string(),
-            format_version: FORMAT_VERSION,
+            format_version: if self.data.is_empty() {
+                FORMAT_VERSION_PLAIN
+            } else {
+                FORMAT_VERSION
+            },
             info: self.info.clone(),
             procedures: self.procedures.clone(),
+            data: self.data.iter().map(Carried::of).collect(),
         };
         serde_json::to_writer(&mut gz, &body)?;
         gz.finish()
@@ -169,7 +203,7 @@ impl Bundle {
     /// Verifies a bundle's decompressed JSON. Procedures stay raw text
     /// until the head is checked, and each is bounded before it is parsed.
     fn from_json(json: &[u8]) -> Result<Bundle, BundleError> {
-        framed::check_format(json, FORMAT, FORMAT_VERSION)?;
+        framed::check_format(json, FORMAT, FORMAT_VERSION_PLAIN, FORMAT_VERSION)?;
         let file: Incoming<'_> =
             serde_json::from_slice(json).map_err(|e| BundleError::Corrupt(e.to_string()))?;
         if file.procedures.total > limits::CATALOG_PROCEDURES_MAX {
@@ -184,7 +218,8 @@ impl Bundle {
             });
         }
         let procedures = framed::procedures(&file.procedures.raw)?;
-        let actual = content_hash(&procedures);
+        let data = framed::data(&file.data)?;
+        let actual = data::content_hash_of(content_hash(&procedures), &data);
         if actual != file.content_hash {
             return Err(BundleError::HashMismatch {
                 declared: file.content_hash,
@@ -199,6 +234,7 @@ impl Bundle {
                 created_at: file.created_at,
             },
             procedures,
+            data,
         })
     }
 }
@@ -214,6 +250,8 @@ struct Incoming<'a> {
     created_at: u64,
     #[serde(borrow)]
     procedures: RawArray<'a>,
+    #[serde(borrow, default)]
+    data: RawArray<'a>,
 }
 
 /// True when `path` starts like a bundle (gzip whose JSON opens with the
@@ -235,7 +273,9 @@ pub fn looks_like_bundle(path: &Path) -> bool {
     text.contains(&format!("\"format\":\"{FORMAT}\""))
 }
 
-/// SHA-256 over the canonical JSON of the procedures, in order.
+/// SHA-256 over the canonical JSON of the procedures, in order: the
+/// content hash of a catalog without data (`data::content_hash_with` adds
+/// the data's).
 pub fn content_hash(procedures: &[Procedure]) -> String {
     let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
     for p in procedures {
@@ -451,5 +491,49 @@ mod tests {
             "{e}"
         );
         assert!(!looks_like_bundle(dir.path()));
+    }
+
+    #[test]
+    fn a_bundle_carries_its_data_under_its_content_hash() {
+        let plain = Bundle::new(3, vec![sample("1.1", "A")]);
+        let bytes = plain.write_into(Vec::new()).unwrap();
+        let mut json = String::new();
+        MultiGzDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        assert!(json.contains("\"format_version\":1"), "{json}");
+        assert!(!json.contains("\"data\""), "{json}");
+
+        let with = plain
+            .clone()
+            .with_data(vec![DataItem::new("notes/a", &b"hello"[..])])
+            .unwrap();
+        assert_ne!(with.info.content_hash, plain.info.content_hash);
+        let bytes = with.write_into(Vec::new()).unwrap();
+        assert_eq!(Bundle::from_reader(&bytes[..]).unwrap(), with);
+        assert_eq!(
+            with.data_item("notes/a").map(|i| i.bytes.as_ref()),
+            Some(&b"hello"[..])
+        );
+        let mut json = String::new();
+        MultiGzDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        assert!(json.contains("\"format_version\":2"), "{json}");
+
+        // Other bytes with their own item hash still fail the content hash.
+        let other = DataItem::new("notes/a", &b"howdy"[..]);
+        let carried = serde_json::to_string(&Carried::of(&other)).unwrap();
+        let start = json.find("{\"name\":\"notes/a\"").unwrap();
+        let end = start + json[start..].find('}').unwrap() + 1;
+        let edited = format!("{}{}{}", &json[..start], carried, &json[end..]);
+        let e = Bundle::from_reader(&gzip(edited.as_bytes())[..]).unwrap_err();
+        assert!(matches!(e, BundleError::HashMismatch { .. }), "{e}");
+
+        // A units item that is not a units table is refused.
+        let e = plain
+            .with_data(vec![DataItem::new(data::UNITS, &b"no"[..])])
+            .unwrap_err();
+        assert!(matches!(e, DataError::Units(_)), "{e}");
     }
 }

@@ -19,6 +19,7 @@
 //! with them, the store (`CatalogStore::apply_delta`) its stored bytes.
 
 use super::bundle::{content_hash, Bundle, BundleInfo};
+use super::data::{self, DataError, DataItem, DATA_ITEMS_MAX};
 use super::framed::{self, Framing, RawArray};
 use super::Procedure;
 use hoso_store::error::{Classified, ErrorKind};
@@ -29,8 +30,10 @@ use std::io::Read;
 
 /// Marks a body as a hoso catalog delta.
 pub const FORMAT: &str = "hoso-catalog-delta";
-/// The delta format this build reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The delta format of a delta that changes the catalog's data (ADR
+/// 0023); one that does not is format 1. This build reads both.
+pub const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION_PLAIN: u32 = 1;
 
 /// A delta as read and bounded, not yet applied.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +51,10 @@ pub struct Delta {
     pub changed: Vec<Procedure>,
     /// Codes no longer in `to`.
     pub removed: Vec<String>,
+    /// Data items new or changed in `to`, in full, sorted by name.
+    pub data: Vec<DataItem>,
+    /// Names of data items no longer in `to`.
+    pub data_removed: Vec<String>,
 }
 
 /// Why a delta could not be read or applied. Every one leaves the catalog
@@ -85,6 +92,10 @@ pub enum DeltaError {
     CountMismatch { declared: u64, actual: usize },
     #[error("áp dụng gói thay đổi cho mã băm {actual}, gói khai báo {declared} / applying the delta hashes to {actual}, it declares {declared}")]
     HashMismatch { declared: String, actual: String },
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error("gói thay đổi bỏ tệp dữ liệu {name} mà danh mục đang có không có / the delta removes data item {name}, which the catalog held lacks")]
+    DataRemovedNotHeld { name: String },
 }
 
 impl From<Framing> for DeltaError {
@@ -97,6 +108,7 @@ impl From<Framing> for DeltaError {
                 found,
                 supported: FORMAT_VERSION,
             },
+            Framing::Data(e) => DeltaError::Data(e),
         }
     }
 }
@@ -117,6 +129,8 @@ impl DeltaError {
             DeltaError::RemovedNotHeld { .. } => "delta_removed_not_held",
             DeltaError::CountMismatch { .. } => "delta_count_mismatch",
             DeltaError::HashMismatch { .. } => "delta_hash_mismatch",
+            DeltaError::Data(e) => e.code(),
+            DeltaError::DataRemovedNotHeld { .. } => "delta_removed_not_held",
         }
     }
 }
@@ -135,7 +149,9 @@ impl Classified for DeltaError {
             | DeltaError::AddedAlreadyHeld { .. }
             | DeltaError::RemovedNotHeld { .. }
             | DeltaError::CountMismatch { .. }
-            | DeltaError::HashMismatch { .. } => ErrorKind::InvalidInput,
+            | DeltaError::HashMismatch { .. }
+            | DeltaError::DataRemovedNotHeld { .. } => ErrorKind::InvalidInput,
+            DeltaError::Data(e) => e.kind(),
         }
     }
 
@@ -161,7 +177,7 @@ impl Delta {
     /// entries stay raw text until counted, and each procedure is bounded
     /// before it is parsed.
     fn from_json(json: &[u8]) -> Result<Delta, DeltaError> {
-        framed::check_format(json, FORMAT, FORMAT_VERSION)?;
+        framed::check_format(json, FORMAT, FORMAT_VERSION_PLAIN, FORMAT_VERSION)?;
         let body: Incoming<'_> =
             serde_json::from_slice(json).map_err(|e| DeltaError::Corrupt(e.to_string()))?;
         let entries = body
@@ -180,6 +196,23 @@ impl Delta {
             .ok_or(DeltaError::TooManyEntries {
                 max: limits::CATALOG_PROCEDURES_MAX,
             })?;
+        if body.data_removed.total > DATA_ITEMS_MAX {
+            return Err(DataError::TooMany {
+                max: DATA_ITEMS_MAX,
+            }
+            .into());
+        }
+        let data_removed = body
+            .data_removed
+            .raw
+            .iter()
+            .map(|raw| {
+                let name = serde_json::from_str::<String>(raw.get())
+                    .map_err(|e| DeltaError::Corrupt(e.to_string()))?;
+                data::check_name(&name)?;
+                Ok(name)
+            })
+            .collect::<Result<_, DeltaError>>()?;
         Ok(Delta {
             from_version: body.from_version,
             from_content_hash: body.from_content_hash,
@@ -200,6 +233,8 @@ impl Delta {
                         .map_err(|e| DeltaError::Corrupt(e.to_string()))
                 })
                 .collect::<Result<_, _>>()?,
+            data: framed::data(&body.data)?,
+            data_removed,
         })
     }
 
@@ -212,7 +247,11 @@ impl Delta {
         let mut merge = self.against(&held.info)?;
         // In code order, one procedure a code, the last one kept (as a
         // map by code would); `Bundle::new` sorts the same way (bytes).
-        let mut by_code = held.procedures;
+        let Bundle {
+            procedures: mut by_code,
+            data: held_data,
+            ..
+        } = held;
         by_code.reverse();
         by_code.sort_by(|a, b| a.code.cmp(&b.code));
         by_code.dedup_by(|later, earlier| later.code == earlier.code);
@@ -230,8 +269,14 @@ impl Delta {
             procedures.push(new);
             Ok::<(), DeltaError>(())
         })?;
-        let info = merge.finish(procedures.len(), content_hash(&procedures))?;
-        Ok(Bundle { info, procedures })
+        let data = merge.data(held_data)?;
+        let hash = data::content_hash_of(content_hash(&procedures), &data);
+        let info = merge.finish(procedures.len(), hash)?;
+        Ok(Bundle {
+            info,
+            procedures,
+            data,
+        })
     }
 
     /// The first rules, before any procedure is read: the delta applies to
@@ -261,9 +306,24 @@ impl Delta {
                 code: pair[0].code().to_string(),
             });
         }
+        let mut names: Vec<&str> = self
+            .data
+            .iter()
+            .map(|item| item.name.as_str())
+            .chain(self.data_removed.iter().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(DataError::Duplicate {
+                name: pair[0].to_string(),
+            }
+            .into());
+        }
         Ok(Merge {
             to: self.to,
             edits: edits.into_iter().peekable(),
+            data: self.data,
+            data_removed: self.data_removed,
         })
     }
 }
@@ -295,6 +355,9 @@ pub(crate) struct Merge {
     to: BundleInfo,
     /// Sorted by code, each code once.
     edits: std::iter::Peekable<std::vec::IntoIter<Edit>>,
+    /// Data items set and removed, each name once.
+    data: Vec<DataItem>,
+    data_removed: Vec<String>,
 }
 
 impl Merge {
@@ -336,6 +399,30 @@ impl Merge {
             put(not_held(edit)?)?;
         }
         Ok(())
+    }
+
+    /// The data of the version made from `held` (the data of the version
+    /// held): those removed dropped (each must be held), those set
+    /// replaced or added, sorted by name and checked as a whole.
+    pub(crate) fn data(&mut self, held: Vec<DataItem>) -> Result<Vec<DataItem>, DeltaError> {
+        let removed = std::mem::take(&mut self.data_removed);
+        if let Some(name) = removed
+            .iter()
+            .find(|name| !held.iter().any(|item| &item.name == *name))
+        {
+            return Err(DeltaError::DataRemovedNotHeld { name: name.clone() });
+        }
+        let set = std::mem::take(&mut self.data);
+        let mut data: Vec<DataItem> = held
+            .into_iter()
+            .filter(|item| {
+                !removed.contains(&item.name) && !set.iter().any(|new| new.name == item.name)
+            })
+            .collect();
+        data.extend(set);
+        let data = data::sorted(data);
+        data::check(&data)?;
+        Ok(data)
     }
 
     /// The last rules: the result, `count` procedures hashing to `hash`
@@ -384,6 +471,10 @@ struct Incoming<'a> {
     changed: RawArray<'a>,
     #[serde(borrow)]
     removed: RawArray<'a>,
+    #[serde(borrow, default)]
+    data: RawArray<'a>,
+    #[serde(borrow, default)]
+    data_removed: RawArray<'a>,
 }
 
 /// What differs between two versions' procedures: those added, those whose
@@ -393,6 +484,18 @@ pub struct Changes<'a> {
     pub added: Vec<&'a Procedure>,
     pub changed: Vec<&'a Procedure>,
     pub removed: Vec<String>,
+}
+
+/// The data items of `new` that `old` lacks or holds with other bytes, and
+/// the names `old` has and `new` has not (ADR 0023).
+pub fn data_changes<'a>(old: &[DataItem], new: &'a [DataItem]) -> (Vec<&'a DataItem>, Vec<String>) {
+    let set = new.iter().filter(|item| !old.contains(item)).collect();
+    let removed = old
+        .iter()
+        .filter(|item| !new.iter().any(|n| n.name == item.name))
+        .map(|item| item.name.clone())
+        .collect();
+    (set, removed)
 }
 
 /// The changes from `old` to `new`.
@@ -643,12 +746,12 @@ mod tests {
         value["format"] = json!("hoso-catalog-bundle");
         assert!(matches!(read(&value), Err(DeltaError::NotADelta)));
         let (_, mut value) = next();
-        value["format_version"] = json!(2);
+        value["format_version"] = json!(3);
         assert!(matches!(
             read(&value),
             Err(DeltaError::UnsupportedFormat {
-                found: 2,
-                supported: 1
+                found: 3,
+                supported: 2
             })
         ));
         let (_, mut value) = next();
@@ -721,5 +824,58 @@ mod tests {
         value["procedure_count"] = json!(u64::MAX);
         let e = read(&value).unwrap_err();
         assert!(matches!(e, DeltaError::TooManyEntries { .. }), "{e}");
+    }
+
+    fn carried(item: &DataItem) -> serde_json::Value {
+        serde_json::to_value(crate::catalog::data::Carried::of(item)).unwrap()
+    }
+
+    #[test]
+    fn a_delta_sets_and_removes_data_under_the_content_hash() {
+        let (a, b, c) = (
+            DataItem::new("notes/a", &b"a1"[..]),
+            DataItem::new("notes/b", &b"b1"[..]),
+            DataItem::new("notes/c", &b"c1"[..]),
+        );
+        let from = held().with_data(vec![a.clone(), b.clone()]).unwrap();
+        let b2 = DataItem::new("notes/b", &b"b2"[..]);
+        let to = Bundle::new(5, from.procedures.clone())
+            .with_data(vec![b2.clone(), c.clone()])
+            .unwrap();
+        let mut value = body(&from, &to, &[], &[], &[]);
+        value["format_version"] = json!(2);
+        value["data"] = json!([carried(&b2), carried(&c)]);
+        value["data_removed"] = json!(["notes/a"]);
+        let made = read(&value).unwrap().apply(from.clone()).unwrap();
+        assert_eq!(made, to);
+
+        // Data the delta leaves out is a hash mismatch, not a quiet loss.
+        let mut short = value.clone();
+        short["data"] = json!([carried(&c)]);
+        let e = read(&short).unwrap().apply(from.clone()).unwrap_err();
+        assert!(matches!(e, DeltaError::HashMismatch { .. }), "{e}");
+
+        let mut unknown = value.clone();
+        unknown["data_removed"] = json!(["notes/z"]);
+        let e = read(&unknown).unwrap().apply(from.clone()).unwrap_err();
+        assert!(
+            matches!(&e, DeltaError::DataRemovedNotHeld { name } if name == "notes/z"),
+            "{e}"
+        );
+
+        let mut twice = value.clone();
+        twice["data_removed"] = json!(["notes/b"]);
+        let e = read(&twice).unwrap().apply(from.clone()).unwrap_err();
+        assert!(
+            matches!(e, DeltaError::Data(DataError::Duplicate { .. })),
+            "{e}"
+        );
+
+        let mut forged = value;
+        forged["data"][0]["base64"] = json!("Zm9yZ2Vk");
+        assert!(matches!(
+            read(&forged),
+            Err(DeltaError::Data(DataError::HashMismatch { .. }))
+        ));
     }
 }

@@ -6,6 +6,7 @@
 //! each), and procedures each bounded before they are parsed. Each format
 //! maps [`Framing`] into its own error.
 
+use super::data::{self, Carried, DataError, DataItem, DATA_ITEMS_MAX};
 use super::Procedure;
 use flate2::read::MultiGzDecoder;
 use hoso_store::limits::{self, Bounded, LimitError};
@@ -25,6 +26,8 @@ pub(crate) enum Framing {
     Unsupported {
         found: u32,
     },
+    /// Data items that cannot be used.
+    Data(DataError),
 }
 
 /// The decompressed JSON of a gzip body, within `compressed` and `json`
@@ -46,9 +49,15 @@ pub(crate) fn gunzip_json(
     Ok(out)
 }
 
-/// Checks that `json` declares `format` at `version` (the marker alone is
-/// read; everything else is skipped without being kept).
-pub(crate) fn check_format(json: &[u8], format: &str, version: u32) -> Result<(), Framing> {
+/// Checks that `json` declares `format` at a version from `oldest` to
+/// `newest` (the marker alone is read; everything else is skipped without
+/// being kept); returns it.
+pub(crate) fn check_format(
+    json: &[u8],
+    format: &str,
+    oldest: u32,
+    newest: u32,
+) -> Result<u32, Framing> {
     let marker: Marker = serde_json::from_slice(json).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => Framing::Foreign,
         _ => Framing::Corrupt(e.to_string()),
@@ -56,13 +65,11 @@ pub(crate) fn check_format(json: &[u8], format: &str, version: u32) -> Result<()
     if marker.format.as_deref() != Some(format) {
         return Err(Framing::Foreign);
     }
-    let found = marker.format_version.unwrap_or(0);
-    if found != u64::from(version) {
-        return Err(Framing::Unsupported {
-            found: u32::try_from(found).unwrap_or(u32::MAX),
-        });
+    let found = u32::try_from(marker.format_version.unwrap_or(0)).unwrap_or(u32::MAX);
+    if !(oldest..=newest).contains(&found) {
+        return Err(Framing::Unsupported { found });
     }
-    Ok(())
+    Ok(found)
 }
 
 /// The format fields alone.
@@ -90,7 +97,41 @@ pub(crate) fn procedures(raw: &[&RawValue]) -> Result<Vec<Procedure>, Framing> {
         .collect()
 }
 
-/// The items kept, and how many the array held.
+/// Parses raw data items: at most [`DATA_ITEMS_MAX`], each bounded before
+/// it is parsed, decoded and checked against its hash (`Carried::item`),
+/// sorted by name, then checked as a set (`data::check`).
+pub(crate) fn data(raw: &RawArray<'_>) -> Result<Vec<DataItem>, Framing> {
+    if raw.total > DATA_ITEMS_MAX {
+        return Err(Framing::Data(DataError::TooMany {
+            max: DATA_ITEMS_MAX,
+        }));
+    }
+    // Base64 of the largest item, and room for its name and hash.
+    let max = limits::CATALOG_DATA_ITEM_BYTES / 3 * 4 + 1024;
+    let items = raw
+        .raw
+        .iter()
+        .map(|raw| {
+            let text = raw.get();
+            if u64::try_from(text.len()).unwrap_or(u64::MAX) > max {
+                return Err(Framing::Data(DataError::TooLarge {
+                    name: "…".into(),
+                    max: limits::CATALOG_DATA_ITEM_BYTES,
+                }));
+            }
+            let carried: Carried =
+                serde_json::from_str(text).map_err(|e| Framing::Corrupt(e.to_string()))?;
+            carried.item().map_err(Framing::Data)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let items = data::sorted(items);
+    data::check(&items).map_err(Framing::Data)?;
+    Ok(items)
+}
+
+/// The items kept, and how many the array held (none when the field is
+/// absent).
+#[derive(Default)]
 pub(crate) struct RawArray<'a> {
     pub raw: Vec<&'a RawValue>,
     pub total: usize,

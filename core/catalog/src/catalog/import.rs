@@ -4,6 +4,7 @@
 //! or a catalog already at the largest version number, changes nothing.
 
 use super::bundle::{looks_like_bundle, Bundle};
+use super::data::DataItem;
 use super::parse::parse_record;
 use super::source::read_records;
 use super::store::{CatalogError, CatalogStore, Installed};
@@ -27,17 +28,40 @@ pub fn import(
     source: &Path,
     bundle_out: Option<&Path>,
 ) -> Result<ImportReport, CatalogError> {
+    import_with(store, source, bundle_out, Vec::new())
+}
+
+/// [`import`], the catalog made from crawled data carrying `data` (ADR
+/// 0023): the current catalog's data items, those named in `data`
+/// replaced or added. A bundle file is imported as it is, with its own
+/// data; `data` given with one is refused.
+pub fn import_with(
+    store: &CatalogStore,
+    source: &Path,
+    bundle_out: Option<&Path>,
+    data: Vec<DataItem>,
+) -> Result<ImportReport, CatalogError> {
     let bundle = if looks_like_bundle(source) {
+        if !data.is_empty() {
+            return Err(CatalogError::DataWithBundle);
+        }
         Bundle::read_from(source)?
     } else {
         let procedures = read_records(source)?.iter().map(parse_record).collect();
         let current = store.current()?;
-        let mut fresh = Bundle::new(1, procedures);
+        let mut carried = match current {
+            Some(_) => store.data_items()?,
+            None => Vec::new(),
+        };
+        carried.retain(|held| !data.iter().any(|new| new.name == held.name));
+        carried.extend(data);
+        let mut fresh = Bundle::new(1, procedures).with_data(carried)?;
         match current {
             // Re-importing the same data keeps the current version number.
             Some(cur) if cur.content_hash == fresh.info.content_hash => Bundle {
                 info: cur,
                 procedures: fresh.procedures,
+                data: fresh.data,
             },
             Some(cur) => {
                 fresh.info.version =

@@ -1,9 +1,10 @@
 //! The procedure catalog: reading the crawled national data, parsing each page
 //! into a structured `Procedure`, bundling a catalog version, and keeping
 //! versioned bundles in the local store, and applying the portal's deltas
-//! between versions.
+//! between versions; the data a catalog carries beside its procedures (`data`).
 
 pub mod bundle;
+pub mod data;
 pub mod delta;
 pub(crate) mod entry;
 mod framed;
@@ -16,5 +17,5 @@ pub mod stats;
 pub mod store;
 
 pub use entry::SearchEntry;
-pub use import::{import, ImportReport};
+pub use import::{import, import_with, ImportReport};
 pub use model::*;

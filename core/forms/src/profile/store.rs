@@ -94,9 +94,12 @@ use hoso_store::error::{Classified, ErrorKind};
 
 impl Profiles {
     pub fn open(data_dir: &Path, keys: &dyn KeyProvider) -> Result<Profiles, ProfileError> {
-        Ok(Profiles {
-            vault: Vault::open_dir(data_dir, keys)?,
-        })
+        let vault = Vault::open_dir(data_dir, keys)?;
+        // Addresses are checked against the units table in effect, which
+        // may have come with this directory's catalog: opening it offers
+        // that table (ADR 0023). Without a catalog, the bundled one.
+        let _ = crate::catalog::store::CatalogStore::open(data_dir);
+        Ok(Profiles { vault })
     }
 
     pub fn with_vault(vault: Vault) -> Profiles {

@@ -201,13 +201,33 @@ pub fn procedures() -> Vec<Procedure> {
 pub fn bundle() -> CatalogBundle {
     CatalogBundle {
         format: BundleFormat::HosoCatalogBundle,
-        format_version: catalog::FORMAT_VERSION,
+        format_version: catalog::FORMAT_VERSION_WITH_DATA,
         version: 1,
         content_hash: text(SHA_A),
         procedure_count: 2,
         created_at: 1_795_432_971,
         procedures: procedures(),
+        data: catalog_data(),
     }
+}
+
+/// A bundle with data and one without.
+pub fn bundles() -> Vec<CatalogBundle> {
+    let with = bundle();
+    let without = CatalogBundle {
+        format_version: catalog::FORMAT_VERSION,
+        data: vec![],
+        ..with.clone()
+    };
+    vec![with, without]
+}
+
+pub fn catalog_data() -> Vec<CatalogData> {
+    vec![CatalogData {
+        name: text("units"),
+        sha256: text(SHA_B),
+        base64: text("H4sIAAAAAAAAA8vITM3JBwCGphA2BQAAAA=="),
+    }]
 }
 
 pub fn deltas() -> Vec<CatalogDelta> {
@@ -215,7 +235,7 @@ pub fn deltas() -> Vec<CatalogDelta> {
     let changed = procedures.pop().into_iter().collect();
     let full = CatalogDelta {
         format: DeltaFormat::HosoCatalogDelta,
-        format_version: catalog::FORMAT_VERSION,
+        format_version: catalog::FORMAT_VERSION_WITH_DATA,
         from_version: 1,
         from_content_hash: text(SHA_B),
         to_version: 2,
@@ -225,6 +245,8 @@ pub fn deltas() -> Vec<CatalogDelta> {
         added: procedures,
         changed,
         removed: vec![text("1.000001")],
+        data: catalog_data(),
+        data_removed: vec![text("notes")],
     };
     let empty = CatalogDelta {
         from_version: 2,
@@ -232,6 +254,9 @@ pub fn deltas() -> Vec<CatalogDelta> {
         added: vec![],
         changed: vec![],
         removed: vec![],
+        format_version: catalog::FORMAT_VERSION,
+        data: vec![],
+        data_removed: vec![],
         ..full.clone()
     };
     vec![full, empty]

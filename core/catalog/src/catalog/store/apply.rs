@@ -5,7 +5,8 @@
 //! it, hashing each procedure as it is written (the stored canonical JSON
 //! of those kept, `serde_json::to_vec` of those the delta brings), copies
 //! the blocks of kept procedures compressed as they are, compresses only the
-//! blocks touched, and carries the kept procedures' search entries over.
+//! blocks touched, and carries the kept procedures' search entries over,
+//! and the data items the delta leaves alone (ADR 0023).
 //! A count or content hash other than the delta's is refused before the
 //! file is renamed into place, so nothing is switched; the place, the
 //! switch and the crash behaviour are `install`'s.
@@ -50,6 +51,7 @@ impl CatalogStore {
                     Current::File(file) => Bundle {
                         info: held,
                         procedures: file.procedures()?,
+                        data: file.data_items()?,
                     },
                     Current::Legacy { store, version } => super::legacy::bundle(&store, version)?,
                 };
@@ -139,7 +141,8 @@ fn merged(
         Ok(())
     })?;
     merge.rest(&mut |p| put(&mut writer, &mut entries, p))?;
-    let written = writer.finish(&to, &entries)?;
+    let data = merge.data(held.data_items()?)?;
+    let written = writer.finish(&to, &entries, &data)?;
     let to = merge.finish(written.procedures, written.content_hash)?;
     Ok((to, written.fresh))
 }

@@ -29,6 +29,11 @@ pub enum CatalogError {
     /// A delta the store would not apply (nothing was switched).
     #[error(transparent)]
     Delta(#[from] crate::catalog::delta::DeltaError),
+    /// Data the catalog would carry that cannot be used (ADR 0023).
+    #[error(transparent)]
+    Data(#[from] crate::catalog::data::DataError),
+    #[error("tệp gói danh mục mang sẵn dữ liệu của nó; không thể thêm dữ liệu khi nhập gói / a catalog bundle file carries its own data; none can be added when importing one")]
+    DataWithBundle,
 }
 
 impl CatalogError {
@@ -52,6 +57,8 @@ impl CatalogError {
             CatalogError::Bundle(B::Io { .. }) => "io",
             CatalogError::Bundle(B::Limit(limit)) => limit.error_code(),
             CatalogError::Bundle(B::TooManyProcedures { .. }) => "too_large",
+            CatalogError::Bundle(B::Data(d)) | CatalogError::Data(d) => d.code(),
+            CatalogError::DataWithBundle => "bad_request",
             CatalogError::Bundle(_) => "bad_bundle",
             CatalogError::Delta(d) => d.code(),
         }
@@ -69,7 +76,9 @@ impl Classified for CatalogError {
             | CatalogError::VersionJump { .. }
             | CatalogError::VersionExhausted { .. }
             | CatalogError::Source(_)
-            | CatalogError::Bundle(_) => ErrorKind::InvalidInput,
+            | CatalogError::Bundle(_)
+            | CatalogError::DataWithBundle => ErrorKind::InvalidInput,
+            CatalogError::Data(d) => d.kind(),
             CatalogError::Delta(d) => d.kind(),
         }
     }

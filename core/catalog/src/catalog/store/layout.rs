@@ -13,16 +13,21 @@
 //!
 //! ```text
 //! 0   magic "HOSOCAT\0"
-//! 8   format version (u32) = 1, then 4 zero bytes
+//! 8   format version (u32) = 2, then 4 zero bytes
 //! 16  table offset (u64), table length (u64)
 //! 32  SHA-256 of the table
 //! 64  block 0, block 1, … (each one zstd frame)
 //! …   the search entries (postcard, one zstd frame)
+//! …   the data the catalog carries (ADR 0023), each item's bytes as they are
 //! …   the table (postcard): version, content hash, created at, blocks
 //!     (offset, compressed length, raw length, SHA-256 of the compressed
 //!     and of the raw bytes), procedures sorted by code (code, block, offset, length), the
-//!     entries' place and the fingerprint of the code that derived them
+//!     entries' place and the fingerprint of the code that derived them,
+//!     the data items sorted by name (name, offset, length, SHA-256)
 //! ```
+//!
+//! Format 1, from before catalogs carried data, has no data items and no
+//! `data` in its table; it is read as a catalog without data.
 //!
 //! The search entries are derived data kept to build the search index
 //! without parsing every procedure; they are used only by a build with the
@@ -37,8 +42,11 @@ use crate::limits;
 use serde::{Deserialize, Serialize};
 
 pub(super) const MAGIC: &[u8; 8] = b"HOSOCAT\0";
-/// The file format this build reads and writes.
-pub(super) const FORMAT: u32 = 1;
+/// The file format this build writes; it reads this one and
+/// [`FORMAT_PLAIN`].
+pub(super) const FORMAT: u32 = 2;
+/// The format before data items.
+pub(super) const FORMAT_PLAIN: u32 = 1;
 pub(super) const HEADER_LEN: u64 = 64;
 
 /// Blocks hold about 128 KiB of JSON (measured on the national catalog:
@@ -77,6 +85,43 @@ pub(super) struct Table {
     /// Sorted by code; the bundle's order is (block, offset).
     pub(super) procedures: Vec<ProcRef>,
     pub(super) entries: EntriesRef,
+    /// Sorted by name, each name once.
+    pub(super) data: Vec<DataRef>,
+}
+
+/// A format 1 table: a [`Table`] without data.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+pub(super) struct TablePlain {
+    pub(super) version: u64,
+    pub(super) content_hash: String,
+    pub(super) created_at: u64,
+    pub(super) blocks: Vec<BlockRef>,
+    pub(super) procedures: Vec<ProcRef>,
+    pub(super) entries: EntriesRef,
+}
+
+impl From<TablePlain> for Table {
+    fn from(t: TablePlain) -> Table {
+        Table {
+            version: t.version,
+            content_hash: t.content_hash,
+            created_at: t.created_at,
+            blocks: t.blocks,
+            procedures: t.procedures,
+            entries: t.entries,
+            data: Vec::new(),
+        }
+    }
+}
+
+/// Where one data item is.
+#[derive(Serialize, Deserialize, Clone)]
+pub(super) struct DataRef {
+    pub(super) name: String,
+    pub(super) offset: u64,
+    pub(super) len: u32,
+    pub(super) sha256: [u8; 32],
 }
 
 /// Where the search entries are, and what derived them.

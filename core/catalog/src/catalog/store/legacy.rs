@@ -78,6 +78,8 @@ pub(crate) fn bundle(store: &Store, version: u64) -> Result<Bundle, CatalogError
     Ok(Bundle {
         info: info(store, version)?,
         procedures: procedures(store, version)?,
+        // The old layout predates catalog data.
+        data: Vec::new(),
     })
 }
 

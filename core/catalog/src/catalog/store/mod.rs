@@ -125,6 +125,9 @@ impl CatalogStore {
             opened: Arc::new(Mutex::new(None)),
         };
         catalog.tidy();
+        if let Ok(Some(Current::File(file))) = catalog.current_catalog() {
+            offer_units(&file);
+        }
         Ok(catalog)
     }
 
@@ -181,6 +184,7 @@ impl CatalogStore {
             Err(e) => return Err(e),
         }
         check_next(current, bundle.info.version)?;
+        crate::catalog::data::check(&bundle.data)?;
         if bundle.info.procedure_count != bundle.procedures.len() {
             return Err(BundleError::CountMismatch {
                 declared: bundle.info.procedure_count,
@@ -227,6 +231,7 @@ impl CatalogStore {
             None => switch.remove(TREE, PREVIOUS),
         }
         self.store.commit(&switch)?;
+        offer_units(&opened);
         *self.opened_slot() = Some(opened);
         if stop != Some(Step::Switched) {
             // The switch is done; what is not collected now is next time.
@@ -399,8 +404,17 @@ impl CatalogStore {
             Current::File(f) => Ok(Bundle {
                 info: f.info().clone(),
                 procedures: f.procedures()?,
+                data: f.data_items()?,
             }),
             Current::Legacy { store, version } => legacy::bundle(&store, version),
+        }
+    }
+
+    /// The data the current catalog carries, sorted by name (ADR 0023).
+    pub fn data_items(&self) -> Result<Vec<crate::catalog::data::DataItem>, CatalogError> {
+        match self.current_catalog()?.ok_or(CatalogError::NoCatalog)? {
+            Current::File(f) => f.data_items(),
+            Current::Legacy { .. } => Ok(Vec::new()),
         }
     }
 
@@ -475,6 +489,17 @@ impl CatalogStore {
                 Ok(Some(u64::from_be_bytes(arr)))
             }
         }
+    }
+}
+
+/// Offers the units table `file`'s catalog carries, if any, as the table in
+/// effect (`hoso_places::offer`: taken when newer than the one in effect,
+/// read whole only when first used). A table that cannot be offered is
+/// left out: it was checked when its catalog was installed, and the
+/// table in effect stays.
+fn offer_units(file: &VersionFile) {
+    if let Ok(Some(units)) = file.data_item(crate::catalog::data::UNITS) {
+        let _ = hoso_places::offer(units.bytes);
     }
 }
 

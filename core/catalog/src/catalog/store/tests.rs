@@ -70,7 +70,10 @@ fn assert_holds(store: &CatalogStore, expected: &Bundle) {
     let back = store.bundle().unwrap();
     assert_eq!(back, *expected);
     assert_eq!(
-        crate::catalog::bundle::content_hash(&back.procedures),
+        crate::catalog::data::content_hash_of(
+            crate::catalog::bundle::content_hash(&back.procedures),
+            &back.data
+        ),
         info.content_hash
     );
 }
@@ -123,6 +126,7 @@ fn bundle_order_is_kept_for_the_hash_and_code_order_for_procedures() {
             procedure_count: ps.len(),
             created_at: 0,
         },
+        data: Vec::new(),
         procedures: ps.clone(),
     };
     store.install(&b).unwrap();
@@ -502,7 +506,40 @@ fn delta_between(old: &Bundle, new: &Bundle) -> Delta {
         added: changes.added.into_iter().cloned().collect(),
         changed: changes.changed.into_iter().cloned().collect(),
         removed: changes.removed,
+        data: Vec::new(),
+        data_removed: Vec::new(),
     }
+}
+
+#[test]
+fn data_goes_through_a_delta_in_place_as_through_its_bundle() {
+    use crate::catalog::data::DataItem;
+    let (old, new, mut delta) = next_with_delta();
+    let b2 = DataItem::new("notes/b", &b"b2"[..]);
+    let c = DataItem::new("notes/c", &b"c1"[..]);
+    let old = old
+        .with_data(vec![
+            DataItem::new("notes/a", &b"a1"[..]),
+            DataItem::new("notes/b", &b"b1"[..]),
+        ])
+        .unwrap();
+    let new = new.with_data(vec![b2.clone(), c.clone()]).unwrap();
+    delta.from_content_hash = old.info.content_hash.clone();
+    delta.to = new.info.clone();
+    delta.data = vec![b2, c];
+    delta.data_removed = vec!["notes/a".into()];
+
+    let (by_delta, store) = holding(&old);
+    assert_eq!(store.data_items().unwrap(), old.data);
+    store.apply_delta(delta.clone()).unwrap();
+    assert_holds(&store, &new);
+    let (by_bundle, other) = holding(&old);
+    other.install(&delta.apply(old).unwrap()).unwrap();
+    let (a, b) = (hcat(by_delta.path(), 2), hcat(by_bundle.path(), 2));
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    drop(store);
+    let reopened = CatalogStore::open(by_delta.path()).unwrap();
+    assert_eq!(reopened.data_items().unwrap(), new.data);
 }
 
 /// A data directory holding `old`, and its store.
@@ -568,7 +605,7 @@ fn a_file_rewritten_from_its_stored_bytes_is_the_same_file_every_block_copied() 
             Ok(())
         })
         .unwrap();
-    let written = writer.finish(before.info(), &entries).unwrap();
+    let written = writer.finish(before.info(), &entries, &[]).unwrap();
     assert!(written.blocks > 2);
     assert_eq!((written.reused, written.fresh.len()), (written.blocks, 0));
     assert_eq!(written.content_hash, old.info.content_hash);
@@ -726,6 +763,7 @@ fn a_delta_over_a_catalog_out_of_code_order_is_merged_as_procedures() {
             ..sorted.info.clone()
         },
         procedures: ps,
+        data: Vec::new(),
     };
     let (_dir, store) = holding(&old);
     let delta = delta_between(&old, &new);

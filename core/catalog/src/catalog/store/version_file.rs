@@ -9,6 +9,7 @@
 use super::error::CatalogError;
 use super::layout::*;
 use crate::catalog::bundle::BundleInfo;
+use crate::catalog::data::{self, DataItem};
 use crate::catalog::entry::FINGERPRINT;
 use crate::catalog::{Procedure, SearchEntry};
 use crate::limits;
@@ -29,6 +30,8 @@ pub(crate) struct VersionFile {
     /// Indexes into `procedures` in the bundle's order.
     order: Vec<u32>,
     entries: EntriesRef,
+    /// Sorted by name.
+    data: Vec<DataRef>,
 }
 
 /// What [`VersionFile::walk`] gives, in the file's order.
@@ -80,7 +83,7 @@ impl VersionFile {
             return Err(damaged("header", "not a hoso catalog file".into()));
         }
         let format = u32::from_le_bytes(field(&header, 8));
-        if format != FORMAT || header[12..16] != [0; 4] {
+        if !(format == FORMAT || format == FORMAT_PLAIN) || header[12..16] != [0; 4] {
             return Err(damaged(
                 "header",
                 format!("format {format}, this build reads {FORMAT}"),
@@ -107,8 +110,12 @@ impl VersionFile {
         if sha256(&table) != header[32..64] {
             return Err(damaged("table", "checksum mismatch".into()));
         }
-        let (table, rest) = postcard::take_from_bytes::<Table>(&table)
-            .map_err(|e| damaged("table", e.to_string()))?;
+        let (table, rest) = if format == FORMAT_PLAIN {
+            postcard::take_from_bytes::<TablePlain>(&table).map(|(t, rest)| (Table::from(t), rest))
+        } else {
+            postcard::take_from_bytes::<Table>(&table)
+        }
+        .map_err(|e| damaged("table", e.to_string()))?;
         if !rest.is_empty() {
             return Err(damaged("table", "trailing bytes".into()));
         }
@@ -126,6 +133,7 @@ impl VersionFile {
             procedures: table.procedures,
             order,
             entries: table.entries,
+            data: table.data,
         })
     }
 
@@ -159,7 +167,10 @@ impl VersionFile {
                 visit(json)
             }
         })?;
-        let actual = crate::hex::encode(hash.finish().as_ref());
+        let actual = data::content_hash_with(
+            crate::hex::encode(hash.finish().as_ref()),
+            self.data.iter().map(|d| (d.name.as_str(), d.sha256)),
+        );
         if actual != self.info.content_hash {
             return Err(CatalogError::damaged_file(
                 &self.path,
@@ -186,7 +197,34 @@ impl VersionFile {
     /// Reads every block and checks the content hash (after writing, before
     /// the file is made current).
     pub(crate) fn verify(&self) -> Result<(), CatalogError> {
-        self.for_each_json(&mut |_| Ok(()))
+        self.for_each_json(&mut |_| Ok(()))?;
+        self.data_items().map(|_| ())
+    }
+
+    /// The data the catalog carries, each item checked against its
+    /// SHA-256, sorted by name.
+    pub(crate) fn data_items(&self) -> Result<Vec<DataItem>, CatalogError> {
+        self.data.iter().map(|d| self.read_data(d)).collect()
+    }
+
+    /// The data item named `name`, checked, if the catalog carries one.
+    pub(crate) fn data_item(&self, name: &str) -> Result<Option<DataItem>, CatalogError> {
+        self.data
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| self.read_data(d))
+            .transpose()
+    }
+
+    fn read_data(&self, d: &DataRef) -> Result<DataItem, CatalogError> {
+        let damaged = |reason: &str| {
+            CatalogError::damaged_file(&self.path, format!("data {}", d.name), reason)
+        };
+        let bytes = self.read_at(d.offset, d.len, || damaged("cut short"))?;
+        if sha256(&bytes) != d.sha256 {
+            return Err(damaged("checksum mismatch"));
+        }
+        Ok(DataItem::new(&d.name, bytes))
     }
 
     /// Whether the bundle's order is code order, each code once (what a
@@ -268,7 +306,7 @@ impl VersionFile {
         if sha256(&compressed) != e.sha256 {
             return Err(damaged("checksum mismatch"));
         }
-        Ok(())
+        self.data_items().map(|_| ())
     }
 
     /// The search entries kept in the file, in the bundle's order, if the
@@ -446,8 +484,23 @@ fn check(table: &Table, table_at: u64) -> Result<Vec<u32>, String> {
     end = end
         .checked_add(u64::from(e.compressed))
         .ok_or("entries past the end")?;
+    if table.data.len() > data::DATA_ITEMS_MAX {
+        return Err(format!("{} data items", table.data.len()));
+    }
+    for (i, d) in table.data.iter().enumerate() {
+        if d.offset != end
+            || u64::from(d.len) > limits::CATALOG_DATA_ITEM_BYTES
+            || data::check_name(&d.name).is_err()
+            || i > 0 && table.data[i - 1].name >= d.name
+        {
+            return Err(format!("data item {i} out of place, order or bounds"));
+        }
+        end = end
+            .checked_add(u64::from(d.len))
+            .ok_or("data past the end")?;
+    }
     if end != table_at {
-        return Err("blocks and entries do not reach the table".into());
+        return Err("blocks, entries and data do not reach the table".into());
     }
     for pair in table.procedures.windows(2) {
         if pair[0].code > pair[1].code {
@@ -621,5 +674,70 @@ mod tests {
             assert!(u64::from(b.raw) <= BLOCK_RAW_MAX);
         }
         assert!(last.raw > 0);
+    }
+
+    #[test]
+    fn data_items_are_kept_checked_and_covered_by_the_content_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("with-data.hcat");
+        let bundle = catalog(1, "")
+            .with_data(vec![
+                DataItem::new("notes/b", &b"second"[..]),
+                DataItem::new("notes/a", &b"first"[..]),
+            ])
+            .unwrap();
+        written(&bundle, None, &path);
+        let file = VersionFile::open(&path).unwrap();
+        file.verify().unwrap();
+        assert_eq!(file.info().content_hash, bundle.info.content_hash);
+        assert_eq!(file.data_items().unwrap(), bundle.data);
+        assert_eq!(
+            file.data_item("notes/b").unwrap().unwrap().bytes.as_ref(),
+            b"second"
+        );
+        assert_eq!(file.data_item("missing").unwrap(), None);
+
+        // A flipped byte in an item is damage, found when it is read.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.windows(6).position(|w| w == b"second").unwrap();
+        bytes[at] = b'S';
+        std::fs::write(&path, &bytes).unwrap();
+        let file = VersionFile::open(&path).unwrap();
+        assert!(matches!(
+            file.data_item("notes/b"),
+            Err(CatalogError::Damaged { .. })
+        ));
+        assert!(file.verify().is_err());
+    }
+
+    #[test]
+    fn a_file_of_the_format_before_data_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plain.hcat");
+        let bundle = catalog(1, "");
+        written(&bundle, None, &path);
+        let good = std::fs::read(&path).unwrap();
+        let table_at = u64::from_le_bytes(good[16..24].try_into().unwrap()) as usize;
+        let table: Table = postcard::from_bytes(&good[table_at..]).unwrap();
+        let plain = postcard::to_stdvec(&TablePlain {
+            version: table.version,
+            content_hash: table.content_hash,
+            created_at: table.created_at,
+            blocks: table.blocks,
+            procedures: table.procedures,
+            entries: table.entries,
+        })
+        .unwrap();
+        let mut bytes = good[..table_at].to_vec();
+        bytes[8..12].copy_from_slice(&FORMAT_PLAIN.to_le_bytes());
+        bytes[24..32].copy_from_slice(&(plain.len() as u64).to_le_bytes());
+        bytes[32..64].copy_from_slice(&sha256(&plain));
+        bytes.extend_from_slice(&plain);
+        std::fs::write(&path, &bytes).unwrap();
+        let file = VersionFile::open(&path).unwrap();
+        file.verify().unwrap();
+        assert_eq!(file.info(), &bundle.info);
+        assert!(file.data_items().unwrap().is_empty());
+        assert_eq!(file.procedures().unwrap(), bundle.procedures);
     }
 }

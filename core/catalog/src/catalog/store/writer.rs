@@ -5,6 +5,7 @@
 use super::layout::*;
 use super::version_file::VersionFile;
 use crate::catalog::bundle::{Bundle, BundleInfo};
+use crate::catalog::data::{self, DataItem};
 use crate::catalog::entry::FINGERPRINT;
 use crate::catalog::SearchEntry;
 use std::fs::File;
@@ -12,8 +13,8 @@ use std::io::{Seek, SeekFrom, Write};
 
 /// What `write` or a [`Writer`] wrote.
 pub(crate) struct Written {
-    /// The content hash of the procedures written, for the caller to
-    /// compare with the one declared.
+    /// The content hash of the procedures and data written, for the
+    /// caller to compare with the one declared.
     pub(crate) content_hash: String,
     /// How many procedures were written.
     pub(crate) procedures: usize,
@@ -41,7 +42,7 @@ pub(crate) fn write(
         writer.push(&p.code, &serde_json::to_vec(p)?, None)?;
     }
     let entries: Vec<SearchEntry> = bundle.procedures.iter().map(SearchEntry::from).collect();
-    writer.finish(&bundle.info, &entries)
+    writer.finish(&bundle.info, &entries, &bundle.data)
 }
 
 /// Writes a version file procedure by procedure (their canonical JSON, in
@@ -299,12 +300,14 @@ impl<'a> Writer<'a> {
     }
 
     /// Closes the last block, writes the search `entries` (one per
-    /// procedure, in the same order), the table naming the version `info`
-    /// (its content hash as declared) and the header.
+    /// procedure, in the same order), the `data` the catalog carries
+    /// (sorted by name), the table naming the version `info` (its content
+    /// hash as declared) and the header.
     pub(crate) fn finish(
         mut self,
         info: &BundleInfo,
         entries: &[SearchEntry],
+        data: &[DataItem],
     ) -> std::io::Result<Written> {
         self.flush()?;
         self.write_ready(true)?;
@@ -318,10 +321,24 @@ impl<'a> Writer<'a> {
             sha256: sha256(&compressed),
             fingerprint: FINGERPRINT.to_string(),
         };
-        let offset = self
+        let too_large = || std::io::Error::other("catalog file too large");
+        let mut offset = self
             .offset
             .checked_add(compressed.len() as u64)
-            .ok_or_else(|| std::io::Error::other("catalog file too large"))?;
+            .ok_or_else(too_large)?;
+        let mut data_refs = Vec::with_capacity(data.len());
+        for item in data {
+            self.out.write_all(&item.bytes)?;
+            data_refs.push(DataRef {
+                name: item.name.clone(),
+                offset,
+                len: u32_of(item.bytes.len())?,
+                sha256: item.sha256(),
+            });
+            offset = offset
+                .checked_add(item.bytes.len() as u64)
+                .ok_or_else(too_large)?;
+        }
         let count = self.procedures.len();
         let mut procedures = self.procedures;
         // Stable: equal codes keep the bundle's order.
@@ -333,6 +350,7 @@ impl<'a> Writer<'a> {
             blocks: self.blocks,
             procedures,
             entries,
+            data: data_refs,
         };
         let table_blocks = table.blocks.len();
         let table = postcard::to_stdvec(&table).map_err(std::io::Error::other)?;
@@ -347,7 +365,10 @@ impl<'a> Writer<'a> {
         self.out.write_all(&header)?;
         self.out.flush()?;
         Ok(Written {
-            content_hash: crate::hex::encode(self.hash.finish().as_ref()),
+            content_hash: data::content_hash_of(
+                crate::hex::encode(self.hash.finish().as_ref()),
+                data,
+            ),
             procedures: count,
             blocks: table_blocks,
             reused: self.reused,

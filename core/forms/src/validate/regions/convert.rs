@@ -44,7 +44,8 @@ pub struct Converted {
 /// `units_unavailable`, and the pair check's own when the address is in
 /// the new form but names no unit (`commune_unknown`, …).
 pub fn convert(address: &str) -> Result<Converted, Problem> {
-    let units = hoso_places::bundled().map_err(unavailable)?;
+    let table = hoso_places::current().map_err(unavailable)?;
+    let units: &Units = &table;
     let checked = text(address, MAX_CHARS)?;
     let mut parts: Vec<&str> = checked
         .split([',', ';', '\n'])

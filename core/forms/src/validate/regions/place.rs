@@ -47,7 +47,8 @@ impl PlaceProblem {
 /// `commune_township`, …), `commune_ambiguous`, `commune_former`,
 /// `commune_other_province`, `commune_unknown`, `units_unavailable`.
 pub fn place(province_raw: &str, commune_raw: &str) -> Result<Place, PlaceProblem> {
-    let units = hoso_places::bundled().map_err(|e| PlaceProblem::alone(unavailable(e)))?;
+    let table = hoso_places::current().map_err(|e| PlaceProblem::alone(unavailable(e)))?;
+    let units: &Units = &table;
     let province = province(province_raw).map_err(PlaceProblem::alone)?;
     let typed = match commune(commune_raw) {
         Ok(name) => name,
@@ -117,7 +118,8 @@ pub fn commune_code(raw: &str) -> Result<String, Problem> {
     if code.is_empty() {
         return Err(Problem::empty("mã xã/phường", "commune code"));
     }
-    let units = hoso_places::bundled().map_err(unavailable)?;
+    let table = hoso_places::current().map_err(unavailable)?;
+    let units: &Units = &table;
     match units.commune(code) {
         Some(c) if code.len() == 5 => Ok(c.code.clone()),
         _ => Err(Problem::new(

@@ -165,6 +165,9 @@ class HosoClient private constructor(
     suspend fun searchAddress(query: String, province: String? = null, limit: Int = 10): List<AddressMatch> =
         withContext(cpu) { core.searchAddress(query, province, limit.coerceAtLeast(0).toUInt()) }
 
+    /** Which units table addresses are checked against (the app's, or a newer one from the catalog). */
+    suspend fun addressTable(): AddressTable = withContext(cpu) { core.addressTable() }
+
     /** A province and commune checked together; suggestions when they name no unit. */
     suspend fun checkAddress(province: String, commune: String): AddressCheck =
         withContext(cpu) { core.checkAddress(province, commune) }

@@ -1,0 +1,269 @@
+//! A newer administrative units table delivered with the catalog (issue
+//! #21, ADR 0023), end to end with the `hoso` binary and a real
+//! hoso-portal on loopback: the operator imports the catalog with a newer
+//! table (`catalog import --units`), the portal serves it, a device takes
+//! it with `catalog update` as a delta, and from then on — in every later
+//! process — addresses are checked against it; a later catalog without
+//! `--units` carries it over; a table that is not one is refused by the
+//! import and by the portal, and the device keeps the one it has.
+
+mod common;
+
+use common::{hoso, ok_json, ADMIN, SOURCE};
+use flate2::read::MultiGzDecoder;
+use flate2::write::GzEncoder;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The newer table's version, and the renamed commune.
+const NEWER: &str = "2026-07-01.1";
+const RENAMED: &str = "Ba Đình Xanh";
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    MultiGzDecoder::new(bytes).read_to_end(&mut out).unwrap();
+    out
+}
+
+/// The bundled table as a later resolution might change it: a new
+/// version, and Phường Ba Đình (00004, Hà Nội) renamed.
+fn newer_table(dir: &Path) -> PathBuf {
+    let bundled = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/data/units/units.tsv.gz"
+    ))
+    .unwrap();
+    let text = String::from_utf8(gunzip(&bundled)).unwrap();
+    let old_version = text.lines().nth(1).unwrap().to_string();
+    assert!(old_version.starts_with("version\t"), "{old_version}");
+    let line = "C\t00004\t01\tPhường\tBa Đình\n";
+    assert!(text.contains(line));
+    let text = text
+        .replacen(&old_version, &format!("version\t{NEWER}"), 1)
+        .replacen(line, &format!("C\t00004\t01\tPhường\t{RENAMED}\n"), 1);
+    let path = dir.join("units-newer.tsv.gz");
+    std::fs::write(&path, gzip(text.as_bytes())).unwrap();
+    path
+}
+
+/// The first 150 procedures of the national data, as crawled lines; with
+/// `renamed`, the first one's name changed.
+fn source(dir: &Path, name: &str, renamed: bool) -> PathBuf {
+    let file = std::fs::File::open(SOURCE).unwrap();
+    let mut out = String::new();
+    for (i, line) in BufReader::new(MultiGzDecoder::new(file))
+        .lines()
+        .take(150)
+        .enumerate()
+    {
+        let line = line.unwrap();
+        if renamed && i == 0 {
+            let mut record: Value = serde_json::from_str(&line).unwrap();
+            let name = record["ten_thu_tuc"].as_str().unwrap().to_string();
+            record["ten_thu_tuc"] = format!("{name} (sửa đổi)").into();
+            out.push_str(&record.to_string());
+        } else {
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+/// The commune publishes `bundle` (`PUT /v1/admin/catalog`); the answer's
+/// status and body.
+async fn publish(base: &str, bundle: Vec<u8>) -> (u16, Value) {
+    let admin = hoso_core::client::PortalClient::new(base).unwrap();
+    let request = admin
+        .request(hoso_core::client::Method::PUT, "/v1/admin/catalog")
+        .bearer_auth(ADMIN)
+        .header("Content-Type", "application/gzip")
+        .body(bundle);
+    match admin.send(request).await {
+        Ok(answer) => (200, answer.json().unwrap()),
+        Err(hoso_core::client::PortalError::Api(failure)) => (
+            failure.status,
+            serde_json::json!({"code": failure.code, "message_en": failure.message_en}),
+        ),
+        Err(e) => panic!("publishing: {e}"),
+    }
+}
+
+/// `hoso` on `data` in a blocking task, its JSON answer.
+async fn json(data: &Path, args: &[&str]) -> Value {
+    let data = data.to_path_buf();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok_json(&data, &args)
+    })
+    .await
+    .unwrap()
+}
+
+fn check_ba_dinh(device: &Path) -> Value {
+    ok_json(device, &["address", "check", "Hà Nội", RENAMED])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_units_table_comes_with_the_catalog_and_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let (operator, device) = (dir.path().join("operator"), dir.path().join("device"));
+    let v1 = dir.path().join("v1.bundle");
+    let first = source(dir.path(), "first.jsonl", false);
+    let imported = json(
+        &operator,
+        &[
+            "catalog",
+            "import",
+            first.to_str().unwrap(),
+            "--out",
+            v1.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(imported["version"], 1);
+    let (base, _task) = common::portal(dir.path(), &v1).await;
+    let update = ["catalog", "update", "--url", base.as_str()];
+    assert_eq!(json(&device, &update).await["catalog_version"], 1);
+
+    // The built-in table: the renamed commune does not exist.
+    let table = json(&device, &["address", "table"]).await;
+    assert_eq!(table["from_catalog"], false, "{table}");
+    assert_eq!(table["communes"], 3321);
+    let before = check_ba_dinh(&device);
+    assert_eq!(before["valid"], false, "{before}");
+
+    // The operator imports the same procedures with a newer table.
+    let newer = newer_table(dir.path());
+    let v2 = dir.path().join("v2.bundle");
+    let imported = json(
+        &operator,
+        &[
+            "catalog",
+            "import",
+            first.to_str().unwrap(),
+            "--units",
+            newer.to_str().unwrap(),
+            "--out",
+            v2.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(imported["version"], 2, "new data is a new catalog");
+    let (status, info) = publish(&base, std::fs::read(&v2).unwrap()).await;
+    assert_eq!((status, &info["format_version"]), (200, &Value::from(2)));
+
+    let updated = json(&device, &update).await;
+    assert_eq!(updated["catalog_version"], 2, "{updated}");
+    assert_eq!(updated["method"], "delta", "{updated}");
+    let info = json(&device, &["catalog", "info"]).await;
+    assert_eq!(info["data"][0]["name"], "units", "{info}");
+
+    // Every later process checks against the delivered table.
+    let table = json(&device, &["address", "table"]).await;
+    assert_eq!(
+        (&table["version"], &table["from_catalog"]),
+        (&Value::from(NEWER), &Value::from(true)),
+        "{table}"
+    );
+    let after = check_ba_dinh(&device);
+    assert_eq!(after["valid"], true, "{after}");
+    assert_eq!(after["commune"]["code"], "00004");
+    assert_eq!(after["commune"]["name"], format!("Phường {RENAMED}"));
+    let found = ok_json(&device, &["address", "search", "ba dinh xanh"]);
+    assert_eq!(found["results"][0]["code"], "00004", "{found}");
+
+    // A later catalog made without --units carries the table over, and a
+    // delta that leaves it alone keeps it on the device.
+    let second = source(dir.path(), "second.jsonl", true);
+    let v3 = dir.path().join("v3.bundle");
+    let imported = json(
+        &operator,
+        &[
+            "catalog",
+            "import",
+            second.to_str().unwrap(),
+            "--out",
+            v3.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(imported["version"], 3);
+    let (status, _) = publish(&base, std::fs::read(&v3).unwrap()).await;
+    assert_eq!(status, 200);
+    let updated = json(&device, &update).await;
+    assert_eq!(
+        (&updated["catalog_version"], &updated["method"]),
+        (&Value::from(3), &Value::from("delta")),
+        "{updated}"
+    );
+    let bundle_bytes = std::fs::metadata(&v3).unwrap().len();
+    let delta_bytes = updated["downloaded_bytes"].as_u64().unwrap();
+    assert!(
+        delta_bytes * 10 < bundle_bytes,
+        "a delta that leaves the table alone does not carry it: {delta_bytes} B of {bundle_bytes}"
+    );
+    assert_eq!(check_ba_dinh(&device)["valid"], true);
+
+    // Not a table: refused by the import, with its code, and by the
+    // portal; the device keeps its table.
+    let garbage = dir.path().join("not-a-table.tsv.gz");
+    std::fs::write(&garbage, gzip(b"hello\n")).unwrap();
+    let out = hoso(
+        &operator,
+        &[
+            "catalog",
+            "import",
+            second.to_str().unwrap(),
+            "--units",
+            garbage.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("bad_units_table"), "{text}");
+    let (status, body) = publish(&base, forged_with_garbage_units(&v3)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "bundle_invalid", "{body}");
+    assert_eq!(json(&device, &update).await["method"], "unchanged");
+    assert_eq!(check_ba_dinh(&device)["valid"], true);
+}
+
+/// The bundle at `path` as version 4, carrying as its units table bytes
+/// that are not one, under a content hash that covers them (so only the
+/// portal's check of the table can refuse it).
+fn forged_with_garbage_units(path: &Path) -> Vec<u8> {
+    let mut bundle: Value = serde_json::from_slice(&gunzip(&std::fs::read(path).unwrap())).unwrap();
+    let garbage = b"not a units table";
+    let digest = ring_sha256(garbage);
+    let procedures: Vec<hoso_core::catalog::Procedure> =
+        serde_json::from_value(bundle["procedures"].clone()).unwrap();
+    let procedures_hash = hoso_core::catalog::bundle::content_hash(&procedures);
+    bundle["version"] = 4.into();
+    bundle["format_version"] = 2.into();
+    bundle["content_hash"] =
+        hoso_core::catalog::data::content_hash_with(procedures_hash, [("units", digest)]).into();
+    bundle["data"] = serde_json::json!([{
+        "name": "units",
+        "sha256": hoso_core::hex::encode(&digest),
+        "base64": "bm90IGEgdW5pdHMgdGFibGU=",
+    }]);
+    gzip(bundle.to_string().as_bytes())
+}
+
+fn ring_sha256(bytes: &[u8]) -> [u8; 32] {
+    let item = hoso_core::catalog::data::DataItem::new("x", bytes);
+    item.sha256()
+}
