@@ -842,6 +842,12 @@ public func FfiConverterTypeEventListener_lower(_ value: EventListener) -> UInt6
 public protocol HosoProtocol: AnyObject, Sendable {
     
     /**
+     * Which units table addresses are checked against: the app's own, or
+     * a newer one that came with the catalog.
+     */
+    func addressTable() throws  -> AddressTable
+    
+    /**
      * Checks a province and commune as typed (any diacritics, "P.", "X.")
      * against the units since 1 July 2025.
      */
@@ -1406,6 +1412,19 @@ public convenience init(dataDir: String, keyProvider: KeyProvider, listener: Eve
 
     
 
+    
+    /**
+     * Which units table addresses are checked against: the app's own, or
+     * a newer one that came with the catalog.
+     */
+open func addressTable()throws  -> AddressTable  {
+    return try  FfiConverterTypeAddressTable_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_address_table(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Checks a province and commune as typed (any diacritics, "P.", "X.")
@@ -3753,6 +3772,106 @@ public func FfiConverterTypeAddressPlace_lift(_ buf: RustBuffer) throws -> Addre
 #endif
 public func FfiConverterTypeAddressPlace_lower(_ value: AddressPlace) -> RustBuffer {
     return FfiConverterTypeAddressPlace.lower(value)
+}
+
+
+/**
+ * The units table in effect: built into the app, or a newer one that
+ * came with the catalog.
+ */
+public struct AddressTable: Equatable, Hashable {
+    /**
+     * E.g. "2025-07-01.1".
+     */
+    public let version: String
+    /**
+     * Where its data comes from (package, version, licence).
+     */
+    public let source: String
+    /**
+     * It came with the catalog (`updateCatalog`), not with the app.
+     */
+    public let fromCatalog: Bool
+    public let provinces: UInt32
+    public let communes: UInt32
+    public let formerProvinces: UInt32
+    public let formerDistricts: UInt32
+    public let formerCommunes: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * E.g. "2025-07-01.1".
+         */version: String, 
+        /**
+         * Where its data comes from (package, version, licence).
+         */source: String, 
+        /**
+         * It came with the catalog (`updateCatalog`), not with the app.
+         */fromCatalog: Bool, provinces: UInt32, communes: UInt32, formerProvinces: UInt32, formerDistricts: UInt32, formerCommunes: UInt32) {
+        self.version = version
+        self.source = source
+        self.fromCatalog = fromCatalog
+        self.provinces = provinces
+        self.communes = communes
+        self.formerProvinces = formerProvinces
+        self.formerDistricts = formerDistricts
+        self.formerCommunes = formerCommunes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AddressTable: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddressTable: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AddressTable {
+        return
+            try AddressTable(
+                version: FfiConverterString.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf), 
+                fromCatalog: FfiConverterBool.read(from: &buf), 
+                provinces: FfiConverterUInt32.read(from: &buf), 
+                communes: FfiConverterUInt32.read(from: &buf), 
+                formerProvinces: FfiConverterUInt32.read(from: &buf), 
+                formerDistricts: FfiConverterUInt32.read(from: &buf), 
+                formerCommunes: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AddressTable, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterBool.write(value.fromCatalog, into: &buf)
+        FfiConverterUInt32.write(value.provinces, into: &buf)
+        FfiConverterUInt32.write(value.communes, into: &buf)
+        FfiConverterUInt32.write(value.formerProvinces, into: &buf)
+        FfiConverterUInt32.write(value.formerDistricts, into: &buf)
+        FfiConverterUInt32.write(value.formerCommunes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressTable_lift(_ buf: RustBuffer) throws -> AddressTable {
+    return try FfiConverterTypeAddressTable.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddressTable_lower(_ value: AddressTable) -> RustBuffer {
+    return FfiConverterTypeAddressTable.lower(value)
 }
 
 
@@ -12732,6 +12851,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_func_profile_fields() != 59012) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_address_table() != 44010) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_check_address() != 43042) {

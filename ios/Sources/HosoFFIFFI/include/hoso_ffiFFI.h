@@ -338,6 +338,11 @@ void uniffi_hoso_ffi_fn_free_hoso(uint64_t handle, RustCallStatus *_Nonnull out_
 uint64_t uniffi_hoso_ffi_fn_constructor_hoso_new(RustBuffer data_dir, uint64_t key_provider, RustBuffer listener, RustBuffer network, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ADDRESS_TABLE
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ADDRESS_TABLE
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_address_table(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CHECK_ADDRESS
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CHECK_ADDRESS
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_check_address(uint64_t ptr, RustBuffer province, RustBuffer commune, RustCallStatus *_Nonnull out_status
@@ -1114,6 +1119,12 @@ uint16_t uniffi_hoso_ffi_checksum_func_core_version(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_FUNC_PROFILE_FIELDS
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_FUNC_PROFILE_FIELDS
 uint16_t uniffi_hoso_ffi_checksum_func_profile_fields(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ADDRESS_TABLE
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ADDRESS_TABLE
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_address_table(void
     
 );
 #endif

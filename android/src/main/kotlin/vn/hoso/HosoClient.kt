@@ -12,6 +12,7 @@ import kotlinx.coroutines.withContext
 import vn.hoso.ffi.Account
 import vn.hoso.ffi.AddressCheck
 import vn.hoso.ffi.AddressMatch
+import vn.hoso.ffi.AddressTable
 import vn.hoso.ffi.AddressUpgrade
 import vn.hoso.ffi.AttachedFile
 import vn.hoso.ffi.AuditEntry

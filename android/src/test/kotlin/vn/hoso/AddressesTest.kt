@@ -52,6 +52,19 @@ class AddressesTest {
     }
 
     @Test
+    fun `the table in effect is the app's own until a catalog brings a newer one`() = runBlocking<Unit> {
+        // The test portal's catalog carries no units table
+        // (cli/tests/units_delivery.rs delivers one end to end).
+        val table = hoso.addressTable()
+        assertEquals("2025-07-01.1", table.version)
+        assertTrue(!table.fromCatalog)
+        assertEquals(34u, table.provinces)
+        assertEquals(3321u, table.communes)
+        assertEquals(10035u, table.formerCommunes)
+        assertTrue(table.source.contains("vietnamadminunits"))
+    }
+
+    @Test
     fun `a commune is checked against its province`() = runBlocking<Unit> {
         val ok = hoso.checkAddress("ha noi", "P. Ba Dinh")
         val place = assertNotNull(ok.place)

@@ -786,6 +786,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_func_profile_fields(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_address_table(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_check_address(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_convert_address(
@@ -992,6 +994,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_hoso_ffi_fn_constructor_hoso_new(`dataDir`: RustBuffer.ByValue,`keyProvider`: Long,`listener`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_address_table(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_check_address(`ptr`: Long,`province`: RustBuffer.ByValue,`commune`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_convert_address(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1317,6 +1321,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_func_profile_fields() and 0xFFFF) != 59012) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_address_table() and 0xFFFF) != 44010) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_check_address() and 0xFFFF) != 43042) {
@@ -2435,6 +2442,12 @@ public object FfiConverterTypeEventListener: FfiConverter<EventListener, Long> {
 public interface HosoInterface {
     
     /**
+     * Which units table addresses are checked against: the app's own, or
+     * a newer one that came with the catalog.
+     */
+    fun `addressTable`(): AddressTable
+    
+    /**
      * Checks a province and commune as typed (any diacritics, "P.", "X.")
      * against the units since 1 July 2025.
      */
@@ -3049,6 +3062,24 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
             UniffiLib.uniffi_hoso_ffi_fn_clone_hoso(handle, status)
         }
     }
+
+    
+    /**
+     * Which units table addresses are checked against: the app's own, or
+     * a newer one that came with the catalog.
+     */
+    @Throws(HosoException::class)override fun `addressTable`(): AddressTable {
+            return FfiConverterTypeAddressTable.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_address_table(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -6096,6 +6127,87 @@ public object FfiConverterTypeAddressPlace: FfiConverterRustBuffer<AddressPlace>
             FfiConverterString.write(value.`provinceName`, buf)
             FfiConverterString.write(value.`communeCode`, buf)
             FfiConverterString.write(value.`communeName`, buf)
+    }
+}
+
+
+
+/**
+ * The units table in effect: built into the app, or a newer one that
+ * came with the catalog.
+ */
+data class AddressTable (
+    /**
+     * E.g. "2025-07-01.1".
+     */
+    val `version`: kotlin.String
+    , 
+    /**
+     * Where its data comes from (package, version, licence).
+     */
+    val `source`: kotlin.String
+    , 
+    /**
+     * It came with the catalog (`updateCatalog`), not with the app.
+     */
+    val `fromCatalog`: kotlin.Boolean
+    , 
+    val `provinces`: kotlin.UInt
+    , 
+    val `communes`: kotlin.UInt
+    , 
+    val `formerProvinces`: kotlin.UInt
+    , 
+    val `formerDistricts`: kotlin.UInt
+    , 
+    val `formerCommunes`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAddressTable: FfiConverterRustBuffer<AddressTable> {
+    override fun read(buf: ByteBuffer): AddressTable {
+        return AddressTable(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AddressTable) = (
+            FfiConverterString.allocationSize(value.`version`) +
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterBoolean.allocationSize(value.`fromCatalog`) +
+            FfiConverterUInt.allocationSize(value.`provinces`) +
+            FfiConverterUInt.allocationSize(value.`communes`) +
+            FfiConverterUInt.allocationSize(value.`formerProvinces`) +
+            FfiConverterUInt.allocationSize(value.`formerDistricts`) +
+            FfiConverterUInt.allocationSize(value.`formerCommunes`)
+    )
+
+    override fun write(value: AddressTable, buf: ByteBuffer) {
+            FfiConverterString.write(value.`version`, buf)
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterBoolean.write(value.`fromCatalog`, buf)
+            FfiConverterUInt.write(value.`provinces`, buf)
+            FfiConverterUInt.write(value.`communes`, buf)
+            FfiConverterUInt.write(value.`formerProvinces`, buf)
+            FfiConverterUInt.write(value.`formerDistricts`, buf)
+            FfiConverterUInt.write(value.`formerCommunes`, buf)
     }
 }
 
