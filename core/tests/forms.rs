@@ -381,6 +381,31 @@ fn an_address_names_a_real_unit_of_its_province() {
 }
 
 #[test]
+fn the_permanent_residence_form_checks_its_addresses_too() {
+    // Issue #21: the new permanent address of 1.004222 (CT01) is a real
+    // unit of its province; a former ward answers what it became.
+    let schema = schema_for(procedure("1.004222"));
+    let invalid = |commune: &str| {
+        let v = values(&[
+            ("residence.address.province", "Hà Nội"),
+            ("residence.address.commune", commune),
+            ("residence.address.detail", "Số 5 ngõ 10"),
+        ]);
+        codes(&check(&schema, &v, &BTreeMap::new(), CheckMode::Partial, TODAY).invalid)
+    };
+    assert_eq!(invalid("p. ba dinh"), []);
+    let commune = "residence.address.commune".to_string();
+    assert_eq!(
+        invalid("Phường Bến Thành"),
+        [(commune.clone(), "commune_other_province".to_string())]
+    );
+    assert_eq!(
+        invalid("Phường Phúc Xá"),
+        [(commune, "commune_former".to_string())]
+    );
+}
+
+#[test]
 fn hidden_father_is_not_required_and_not_checked() {
     let schema = schema_for(procedure("1.001193"));
     let mut v: BTreeMap<String, String> = birth_values()
