@@ -3,8 +3,11 @@
 //! change by resolution, so a catalog can bring a newer table than the app
 //! was built with; an older one (a catalog made before the app) changes
 //! nothing. A table offered is read whole only when first asked for, so
-//! opening a catalog costs a header's read; one that fails then is left
-//! out and the table before it stays in effect (ADR 0023).
+//! opening a catalog costs a header's read; one that fails then, or that
+//! lists other provinces than the built-in one, is left out and the table
+//! before it stays in effect (ADR 0023): the 34 provinces are also
+//! compiled into the forms' province check (with their ID-card codes and
+//! the names people use), so a change of provinces needs an app release.
 
 use crate::bundled::{bundled_bytes, bundled_shared};
 use crate::error::UnitsError;
@@ -47,7 +50,9 @@ pub fn current() -> Result<Arc<Units>, &'static UnitsError> {
         // Checked when its catalog was installed; a table that fails now
         // was damaged since, and the one before it stays.
         if let Ok(units) = Units::from_bytes(&bytes) {
-            offered.delivered = Some(Arc::new(units));
+            if usable(&units) {
+                offered.delivered = Some(Arc::new(units));
+            }
         }
     }
     if let Some(units) = &offered.delivered {
@@ -55,6 +60,12 @@ pub fn current() -> Result<Arc<Units>, &'static UnitsError> {
     }
     drop(offered);
     bundled_shared()
+}
+
+/// Whether a delivered table can replace the built-in one: the same
+/// provinces (code, kind, name), which the app also knows by heart.
+fn usable(units: &Units) -> bool {
+    bundled_shared().is_ok_and(|built_in| built_in.provinces() == units.provinces())
 }
 
 /// Offers a table delivered with a catalog (its gzip bytes, as the
@@ -166,6 +177,34 @@ mod tests {
     fn the_bundled_table_header_gives_its_version() {
         let version = bundled_version().expect("the bundled table's header");
         assert_eq!(Some(version), crate::bundled().ok().map(Units::version));
+    }
+
+    /// The bundled table's text with `edit` applied and a newer version.
+    fn newer(edit: impl Fn(String) -> String) -> Arc<[u8]> {
+        use std::io::{Read, Write};
+        let mut text = String::new();
+        flate2::read::MultiGzDecoder::new(bundled_bytes())
+            .read_to_string(&mut text)
+            .unwrap();
+        let text = edit(text.replacen("version\t2025-07-01.1", "version\t2099-01-01.1", 1));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        gz.finish().unwrap().into()
+    }
+
+    #[test]
+    fn a_table_with_other_provinces_is_not_used() {
+        let renamed = newer(|t| {
+            t.replacen(
+                "P\t01\tThành phố\tHà Nội",
+                "P\t01\tThành phố\tThăng Long",
+                1,
+            )
+        });
+        let units = Units::from_bytes(&renamed).unwrap();
+        assert!(!usable(&units));
+        let same = Units::from_bytes(&newer(|t| t)).unwrap();
+        assert!(usable(&same));
     }
 
     #[test]

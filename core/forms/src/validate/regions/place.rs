@@ -323,6 +323,24 @@ mod tests {
         format!("{short} {}", c.name)
     }
 
+    /// The province check's own list (with ID-card codes and the names
+    /// people use) and the units table name the same 34 provinces; a
+    /// delivered table that does not is not used (ADR 0023).
+    #[test]
+    fn the_province_list_is_the_tables() {
+        let table: Vec<(String, String)> = units()
+            .provinces()
+            .iter()
+            .map(|p| (p.code.clone(), p.full_name()))
+            .collect();
+        let mut list: Vec<(String, String)> = super::super::provinces::PROVINCES
+            .iter()
+            .map(|p| (p.code.to_string(), p.name.to_string()))
+            .collect();
+        list.sort();
+        assert_eq!(list, table);
+    }
+
     #[test]
     fn every_official_pair_validates_with_its_code() {
         let units = units();
