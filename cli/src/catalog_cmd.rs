@@ -21,6 +21,12 @@ pub enum CatalogCommand {
         /// over.
         #[arg(long, value_name = "TABLE")]
         units: Option<PathBuf>,
+        /// A directory of form files (`<code>.json`, as core/data/forms)
+        /// for the catalog to carry to devices, each replacing the form of
+        /// its procedure from its version on; without it, the current
+        /// catalog's forms carry over.
+        #[arg(long, value_name = "DIR")]
+        forms: Option<PathBuf>,
     },
     /// Show one procedure.
     Show { code: String },
@@ -54,14 +60,22 @@ pub enum CatalogCommand {
 pub fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), Failure> {
     let store = open(ctx)?;
     match cmd {
-        CatalogCommand::Import { file, out, units } => {
-            let data = match units {
+        CatalogCommand::Import {
+            file,
+            out,
+            units,
+            forms,
+        } => {
+            let mut data = match units {
                 Some(path) => vec![
                     catalog::data::DataItem::read_file(catalog::data::UNITS, &path)
                         .map_err(catalog::store::CatalogError::from)?,
                 ],
                 None => Vec::new(),
             };
+            if let Some(dir) = forms {
+                data.extend(hoso_core::form::form_items_from_dir(&dir)?);
+            }
             let report = catalog::import_with(&store, &file, out.as_deref(), data)?;
             let switched = matches!(report.installed, Installed::Switched { .. });
             if ctx.json {

@@ -45,6 +45,8 @@ pub enum Failure {
     CatalogUpdate(#[from] hoso_core::sync::catalog::CatalogUpdateError),
     #[error(transparent)]
     Session(#[from] hoso_core::sync::session::SessionError),
+    #[error(transparent)]
+    FormFiles(#[from] hoso_core::form::FormFilesError),
     /// The units table could not be read (the bundled one always reads;
     /// its tests say so).
     #[error("{message}")]
@@ -86,6 +88,7 @@ impl Failure {
             Failure::CatalogUpdate(e) => e.code(),
             Failure::Session(e) => e.code(),
             Failure::Units { code, .. } => code,
+            Failure::FormFiles(e) => hoso_core::error::Classified::error_code(e),
             Failure::Unverified(code) | Failure::LookupFailed(code) => code,
         }
     }

@@ -26,8 +26,9 @@ pub fn run(ctx: &Context, cmd: FormCommand) -> Result<(), Failure> {
             }
         }
         FormCommand::Show { code } => {
-            let procedure = open(ctx)?.procedure(&code)?;
-            let schema = form::schema_for(&procedure);
+            let catalog = open(ctx)?;
+            let procedure = catalog.procedure(&code)?;
+            let schema = form::schema_with(&catalog, &procedure)?;
             if ctx.json {
                 print_json(&schema);
                 return Ok(());

@@ -9,28 +9,13 @@
 
 mod common;
 
-use common::{hoso, ok_json, ADMIN, SOURCE};
-use flate2::read::MultiGzDecoder;
-use flate2::write::GzEncoder;
+use common::{gunzip, gzip, hoso, json, ok_json, publish, source};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The newer table's version, and the renamed commune.
 const NEWER: &str = "2026-07-01.1";
 const RENAMED: &str = "Ba Đình Xanh";
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(bytes).unwrap();
-    gz.finish().unwrap()
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    MultiGzDecoder::new(bytes).read_to_end(&mut out).unwrap();
-    out
-}
 
 /// The bundled table as a later resolution might change it: a new
 /// version, and Phường Ba Đình (00004, Hà Nội) renamed.
@@ -51,63 +36,6 @@ fn newer_table(dir: &Path) -> PathBuf {
     let path = dir.join("units-newer.tsv.gz");
     std::fs::write(&path, gzip(text.as_bytes())).unwrap();
     path
-}
-
-/// The first 150 procedures of the national data, as crawled lines; with
-/// `renamed`, the first one's name changed.
-fn source(dir: &Path, name: &str, renamed: bool) -> PathBuf {
-    let file = std::fs::File::open(SOURCE).unwrap();
-    let mut out = String::new();
-    for (i, line) in BufReader::new(MultiGzDecoder::new(file))
-        .lines()
-        .take(150)
-        .enumerate()
-    {
-        let line = line.unwrap();
-        if renamed && i == 0 {
-            let mut record: Value = serde_json::from_str(&line).unwrap();
-            let name = record["ten_thu_tuc"].as_str().unwrap().to_string();
-            record["ten_thu_tuc"] = format!("{name} (sửa đổi)").into();
-            out.push_str(&record.to_string());
-        } else {
-            out.push_str(&line);
-        }
-        out.push('\n');
-    }
-    let path = dir.join(name);
-    std::fs::write(&path, out).unwrap();
-    path
-}
-
-/// The commune publishes `bundle` (`PUT /v1/admin/catalog`); the answer's
-/// status and body.
-async fn publish(base: &str, bundle: Vec<u8>) -> (u16, Value) {
-    let admin = hoso_core::client::PortalClient::new(base).unwrap();
-    let request = admin
-        .request(hoso_core::client::Method::PUT, "/v1/admin/catalog")
-        .bearer_auth(ADMIN)
-        .header("Content-Type", "application/gzip")
-        .body(bundle);
-    match admin.send(request).await {
-        Ok(answer) => (200, answer.json().unwrap()),
-        Err(hoso_core::client::PortalError::Api(failure)) => (
-            failure.status,
-            serde_json::json!({"code": failure.code, "message_en": failure.message_en}),
-        ),
-        Err(e) => panic!("publishing: {e}"),
-    }
-}
-
-/// `hoso` on `data` in a blocking task, its JSON answer.
-async fn json(data: &Path, args: &[&str]) -> Value {
-    let data = data.to_path_buf();
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        ok_json(&data, &args)
-    })
-    .await
-    .unwrap()
 }
 
 fn check_ba_dinh(device: &Path) -> Value {

@@ -2,8 +2,10 @@
 //! `hoso` binary on a data directory.
 #![allow(dead_code)]
 
+use flate2::read::MultiGzDecoder;
 use serde_json::Value;
-use std::path::Path;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const SOURCE: &str = concat!(
@@ -147,4 +149,79 @@ pub async fn approve(base: &str, account_id: &str, role: &str) {
         .bearer_auth(ADMIN)
         .json(&serde_json::json!({ "role": role }));
     admin.send(request).await.unwrap();
+}
+
+/// `bytes` gzip-compressed.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// Gzip `bytes` decompressed.
+pub fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    MultiGzDecoder::new(bytes).read_to_end(&mut out).unwrap();
+    out
+}
+
+/// The first 150 procedures of the national data and the two with forms
+/// the delivery tests use (1.001193, 1.000894), as crawled lines; with
+/// `renamed`, the first one's name changed.
+pub fn source(dir: &Path, name: &str, renamed: bool) -> PathBuf {
+    let file = std::fs::File::open(SOURCE).unwrap();
+    let mut out = String::new();
+    for (i, line) in BufReader::new(MultiGzDecoder::new(file))
+        .lines()
+        .enumerate()
+    {
+        let line = line.unwrap();
+        let mut record: Value = serde_json::from_str(&line).unwrap();
+        let wanted = ["1.001193", "1.000894"].contains(&record["ma_thu_tuc"].as_str().unwrap());
+        if i >= 150 && !wanted {
+            continue;
+        }
+        if renamed && i == 0 {
+            let name = record["ten_thu_tuc"].as_str().unwrap().to_string();
+            record["ten_thu_tuc"] = format!("{name} (sửa đổi)").into();
+            out.push_str(&record.to_string());
+        } else {
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+/// The commune publishes `bundle` (`PUT /v1/admin/catalog`); the answer's
+/// status and body.
+pub async fn publish(base: &str, bundle: Vec<u8>) -> (u16, Value) {
+    let admin = hoso_core::client::PortalClient::new(base).unwrap();
+    let request = admin
+        .request(hoso_core::client::Method::PUT, "/v1/admin/catalog")
+        .bearer_auth(ADMIN)
+        .header("Content-Type", "application/gzip")
+        .body(bundle);
+    match admin.send(request).await {
+        Ok(answer) => (200, answer.json().unwrap()),
+        Err(hoso_core::client::PortalError::Api(failure)) => (
+            failure.status,
+            serde_json::json!({"code": failure.code, "message_en": failure.message_en}),
+        ),
+        Err(e) => panic!("publishing: {e}"),
+    }
+}
+
+/// `hoso` on `data` in a blocking task, its JSON answer.
+pub async fn json(data: &Path, args: &[&str]) -> Value {
+    let data = data.to_path_buf();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok_json(&data, &args)
+    })
+    .await
+    .unwrap()
 }

@@ -376,6 +376,15 @@ async fn install(
     .map_err(|e| ApiError::internal(&e))?
     .map_err(|e| match e {
         InstallError::Invalid(e) => bundle_invalid(&e),
+        InstallError::Form(e) => {
+            let (vi, en) = hoso_core::error::Classified::messages(&e);
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::BundleInvalid,
+                vi,
+                en,
+            )
+        }
         InstallError::NotNewer(current) => not_newer(current),
         InstallError::Io(e) => ApiError::internal(&e),
     })?;

@@ -156,15 +156,20 @@ pub(crate) fn open_versions(data_dir: &Path, startup: &Path) -> Result<ServedCat
 pub(crate) enum InstallError {
     #[error("{0}")]
     Invalid(BundleError),
+    /// A form the bundle carries that devices would refuse.
+    #[error("{0}")]
+    Form(hoso_core::form::DeliveredFormError),
     #[error("phiên bản danh mục phải mới hơn {0} / the catalog version must be newer than {0}")]
     NotNewer(u64),
     #[error("không lưu được gói danh mục / cannot keep the catalog bundle: {0}")]
     Io(std::io::Error),
 }
 
-/// Verifies `bytes` as a catalog bundle.
+/// Verifies `bytes` as a catalog bundle, with the forms it carries.
 pub(crate) fn verify(bytes: &[u8]) -> Result<Bundle, InstallError> {
-    Bundle::from_reader(bytes).map_err(InstallError::Invalid)
+    let bundle = Bundle::from_reader(bytes).map_err(InstallError::Invalid)?;
+    hoso_core::form::check_delivered_forms(&bundle.data).map_err(InstallError::Form)?;
+    Ok(bundle)
 }
 
 /// Keeps `bundle` (verified, the file `bytes`) when it is newer than

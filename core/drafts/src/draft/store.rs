@@ -243,7 +243,7 @@ impl Drafts {
             }
         }
         let schema = match self.catalog.procedure(code) {
-            Ok(p) => Arc::new(form::schema_for(&p)),
+            Ok(p) => Arc::new(form::schema_with(&self.catalog, &p)?),
             Err(CatalogError::NotFound(code)) => return Err(DraftError::ProcedureGone(code)),
             Err(e) => return Err(e.into()),
         };
@@ -318,6 +318,7 @@ impl Drafts {
                 title_vi: draft.procedure_name.clone(),
                 title_en: draft.procedure_name.clone(),
                 builtin: false,
+                version: 0,
                 groups: Vec::new(),
                 slots: Vec::new(),
             }),
@@ -331,7 +332,7 @@ impl Drafts {
     pub fn create(&self, procedure_code: &str, use_profile: bool) -> Result<Draft, DraftError> {
         let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
         let procedure = self.catalog.procedure(procedure_code)?;
-        let schema = form::schema_for(&procedure);
+        let schema = form::schema_with(&self.catalog, &procedure)?;
         let mut values = BTreeMap::new();
         let mut prefilled = BTreeMap::new();
         if use_profile {

@@ -19,7 +19,7 @@ impl Drafts {
         link: SupplementLink,
     ) -> Result<Draft, DraftError> {
         let procedure = self.catalog.procedure(procedure_code)?;
-        let schema = crate::form::schema_for(&procedure);
+        let schema = crate::form::schema_with(&self.catalog, &procedure)?;
         let info = self.catalog.current()?.ok_or(CatalogError::NoCatalog)?;
         let draft = Draft {
             values: link.filed_values.clone(),

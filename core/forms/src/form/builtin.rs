@@ -6,7 +6,7 @@
 //! rejected, so a typo fails the tests instead of being ignored):
 //!
 //! ```json
-//! { "procedure_code": "1.014064", "title_vi": "Cấp lại thẻ căn cước", "title_en": "ID card reissue",
+//! { "version": 1, "procedure_code": "1.014064", "title_vi": "Cấp lại thẻ căn cước", "title_en": "ID card reissue",
 //!   "groups": [
 //!     { "id": "applicant", "label_vi": "…", "label_en": "…", "prefill": [{"who": "self"}],
 //!       "fields": [
@@ -77,6 +77,9 @@ pub fn builtin_source(code: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuiltinForm {
+    /// The form's version, from 1; a catalog's form replaces the built-in
+    /// one from the same version on (`delivered`, ADR 0023).
+    pub version: u32,
     pub procedure_code: String,
     pub title_vi: String,
     pub title_en: String,
@@ -174,6 +177,7 @@ mod tests {
             max_bytes: DEFAULT_MAX_BYTES,
         };
         let form = BuiltinForm {
+            version: 1,
             procedure_code: "x".into(),
             title_vi: "x".into(),
             title_en: "x".into(),

@@ -375,6 +375,7 @@ mod tests {
             title_vi: "x".into(),
             title_en: "x".into(),
             builtin: true,
+            version: 1,
             groups: vec![Group {
                 id: "g".into(),
                 label_vi: "Nhóm".into(),

@@ -30,6 +30,7 @@ pub fn generic_schema(procedure: &Procedure) -> FormSchema {
         title_vi: procedure.name.clone(),
         title_en: format!("Administrative procedure {}", procedure.code),
         builtin: false,
+        version: 0,
         groups: vec![applicant_group()],
         slots: derive_slots(procedure),
     }

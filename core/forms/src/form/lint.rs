@@ -220,6 +220,7 @@ mod tests {
             title_vi: "Thử".into(),
             title_en: "Test".into(),
             builtin: true,
+            version: 1,
             groups,
             slots: vec![],
         }

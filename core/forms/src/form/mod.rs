@@ -13,6 +13,7 @@
 mod builtin;
 mod check;
 mod condition;
+mod delivered;
 mod error;
 mod generic;
 mod lint;
@@ -26,6 +27,11 @@ mod slots;
 pub use builtin::{builtin_codes, builtin_form, builtin_source, BuiltinForm, SlotOverride};
 pub use check::{check, CheckMode, CheckReport, FieldIssue};
 pub use condition::Answers;
+pub use delivered::{
+    check_items as check_delivered_forms, form_in_effect, item_name as form_item_name,
+    items_from_dir as form_items_from_dir, read_form, read_item as read_form_item,
+    DeliveredFormError, FormFilesError,
+};
 pub use error::FormError;
 pub use generic::{applicant_group, generic_schema, APPLICANT, PERSON_FIELDS};
 pub use model::*;
@@ -38,15 +44,33 @@ pub use slots::{classify as classify_document, derive_slots, slot_id};
 
 use crate::catalog::Procedure;
 
-/// The form for `procedure`: its builtin field set when it has one, else the
-/// generic one. Document slots are derived from the procedure's rows either way.
+/// The form for `procedure` as the app was built: its builtin field set
+/// when it has one, else the generic one. Document slots are derived from
+/// the procedure's rows either way. [`schema_with`] also takes the forms a
+/// catalog carries.
 pub fn schema_for(procedure: &Procedure) -> FormSchema {
-    match builtin_form(&procedure.code) {
+    schema_of(builtin_form(&procedure.code), procedure)
+}
+
+/// The form for `procedure` with `catalog`: the form in effect
+/// ([`form_in_effect`]: the catalog's when at least as new as the
+/// built-in one), else the generic one.
+pub fn schema_with(
+    catalog: &crate::catalog::store::CatalogStore,
+    procedure: &Procedure,
+) -> Result<FormSchema, crate::catalog::store::CatalogError> {
+    let form = form_in_effect(catalog, &procedure.code)?;
+    Ok(schema_of(form.as_deref(), procedure))
+}
+
+fn schema_of(form: Option<&BuiltinForm>, procedure: &Procedure) -> FormSchema {
+    match form {
         Some(form) => FormSchema {
             procedure_code: procedure.code.clone(),
             title_vi: form.title_vi.clone(),
             title_en: form.title_en.clone(),
             builtin: true,
+            version: form.version,
             groups: form.groups.clone(),
             slots: form.adjust_slots(derive_slots(procedure)),
         },

@@ -20,6 +20,9 @@ pub struct FormSchema {
     /// from the catalog.
     #[serde(default)]
     pub builtin: bool,
+    /// The hand-written form's version (0 for the generic form).
+    #[serde(default)]
+    pub version: u32,
     pub groups: Vec<Group>,
     #[serde(default)]
     pub slots: Vec<DocumentSlot>,

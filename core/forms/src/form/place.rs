@@ -85,6 +85,7 @@ mod tests {
             title_vi: String::new(),
             title_en: String::new(),
             builtin: false,
+            version: 1,
             groups: vec![applicant_group()],
             slots: Vec::new(),
         }

@@ -282,6 +282,7 @@ mod tests {
             title_vi: "x".into(),
             title_en: "x".into(),
             builtin: true,
+            version: 1,
             groups: vec![
                 g(
                     "applicant",

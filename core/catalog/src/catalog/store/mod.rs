@@ -418,6 +418,18 @@ impl CatalogStore {
         }
     }
 
+    /// The data item named `name` the current catalog carries, if any
+    /// (checked against its SHA-256).
+    pub fn data_item(
+        &self,
+        name: &str,
+    ) -> Result<Option<crate::catalog::data::DataItem>, CatalogError> {
+        match self.current_catalog()?.ok_or(CatalogError::NoCatalog)? {
+            Current::File(f) => f.data_item(name),
+            Current::Legacy { .. } => Ok(None),
+        }
+    }
+
     /// The current catalog's compact search entries (derived from its
     /// procedures, without keeping them).
     pub fn search_entries(&self) -> Result<Vec<SearchEntry>, CatalogError> {

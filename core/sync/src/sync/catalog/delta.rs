@@ -75,6 +75,7 @@ pub(super) async fn take_delta(
         delta.to.version,
         &delta.to.content_hash,
     )?;
+    crate::form::check_delivered_forms(&delta.data)?;
     // Applied in place: checked against the catalog held, and refused
     // before anything is switched when it does not make what it declares.
     match catalog.apply_delta(delta) {

@@ -17,6 +17,10 @@ pub enum CatalogUpdateError {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     SigningKeys(#[from] LookupError),
+    /// A form the catalog carries that would not be used: the catalog is
+    /// not installed.
+    #[error(transparent)]
+    Form(#[from] crate::form::DeliveredFormError),
 }
 
 impl CatalogUpdateError {
@@ -28,6 +32,7 @@ impl CatalogUpdateError {
             // a local failure (`storage`) under its own code.
             CatalogUpdateError::Catalog(c) => c.code(),
             CatalogUpdateError::SigningKeys(k) => k.code(),
+            CatalogUpdateError::Form(f) => f.error_code(),
         }
     }
 }
@@ -41,6 +46,7 @@ impl Classified for CatalogUpdateError {
             ) => c.kind(),
             CatalogUpdateError::Catalog(_) => ErrorKind::Portal,
             CatalogUpdateError::SigningKeys(e) => e.kind(),
+            CatalogUpdateError::Form(_) => ErrorKind::Portal,
         }
     }
 

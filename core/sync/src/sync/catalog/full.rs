@@ -1,6 +1,6 @@
 //! Taking the whole catalog bundle (`GET /v1/catalog/bundle`), within the
 //! metered budget: verified by its content hash and the root signature,
-//! then installed atomically.
+//! the forms it carries checked, then installed atomically.
 
 use super::error::CatalogUpdateError;
 use super::fetch::{check_signature, download};
@@ -56,5 +56,6 @@ pub(super) async fn take_bundle(
         bundle.info.version,
         &bundle.info.content_hash,
     )?;
+    crate::form::check_delivered_forms(&bundle.data)?;
     Ok(Full::Installed(catalog.install(&bundle)?))
 }
