@@ -1,5 +1,7 @@
 //! `hoso form show CODE`: the form schema a procedure's draft is filled
-//! against — groups, fields with their types and conditions, document slots.
+//! against — groups, fields with their types and conditions, document
+//! slots; `hoso form lint FILE…`: form files checked as a device checks a
+//! form delivered with the catalog.
 
 use crate::catalog_cmd::open;
 use crate::{print_json, Context, Failure};
@@ -12,10 +14,17 @@ pub enum FormCommand {
     Show { code: String },
     /// List the procedures with a hand-written field set.
     Builtin,
+    /// Check form files (`<code>.json`) as a device checks a form that
+    /// comes with the catalog; fails when any does not pass.
+    Lint {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 pub fn run(ctx: &Context, cmd: FormCommand) -> Result<(), Failure> {
     match cmd {
+        FormCommand::Lint { files } => return lint(ctx, &files),
         FormCommand::Builtin => {
             if ctx.json {
                 print_json(&form::builtin_codes());
@@ -72,6 +81,48 @@ pub fn run(ctx: &Context, cmd: FormCommand) -> Result<(), Failure> {
                 println!("  {:<6} {} — {req}", s.id, s.name);
             }
         }
+    }
+    Ok(())
+}
+
+fn lint(ctx: &Context, files: &[std::path::PathBuf]) -> Result<(), Failure> {
+    use hoso_core::error::Classified;
+    let mut failed = 0usize;
+    let mut report = Vec::new();
+    for path in files {
+        let checked = form::form_item_from_file(path);
+        match &checked {
+            Ok((_, f)) if !ctx.json => {
+                println!(
+                    "ok\t{}\t{} v{}",
+                    path.display(),
+                    f.procedure_code,
+                    f.version
+                )
+            }
+            Err(e) if !ctx.json => println!("[{}]\t{}\t{e}", e.error_code(), path.display()),
+            _ => {}
+        }
+        failed += usize::from(checked.is_err());
+        let form = checked.as_ref().ok().map(|(_, f)| f);
+        report.push(serde_json::json!({
+            "file": path,
+            "ok": checked.is_ok(),
+            "procedure_code": form.map(|f| f.procedure_code.clone()),
+            "version": form.map(|f| f.version),
+            "error": checked.as_ref().err().map(|e| serde_json::json!({
+                "code": e.error_code(),
+                "message": e.to_string(),
+            })),
+        }));
+    }
+    if ctx.json {
+        print_json(&report);
+    }
+    if failed > 0 {
+        return Err(Failure::Usage(format!(
+            "{failed} tệp biểu mẫu không đạt / {failed} form files do not pass"
+        )));
     }
     Ok(())
 }

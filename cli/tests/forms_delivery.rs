@@ -155,3 +155,41 @@ async fn a_corrected_form_comes_with_the_catalog() {
         2
     );
 }
+
+#[test]
+fn form_lint_passes_the_forms_in_the_repository_and_names_what_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/data/forms");
+    let mut files: Vec<String> = std::fs::read_dir(forms)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".json"))
+        .collect();
+    files.sort();
+    let mut args = vec!["form", "lint"];
+    args.extend(files.iter().map(String::as_str));
+    let report = ok_json(dir.path(), &args);
+    assert_eq!(report.as_array().unwrap().len(), files.len());
+    assert!(report.as_array().unwrap().iter().all(|r| r["ok"] == true));
+
+    let wrong = dir.path().join("1.000894.json");
+    std::fs::write(&wrong, builtin("1.001193")).unwrap();
+    let out = hoso(
+        dir.path(),
+        &["form", "lint", wrong.to_str().unwrap(), "--json"],
+    );
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("bad_form") && text.contains("1.001193"),
+        "{text}"
+    );
+}
+
+fn builtin(code: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../core/data/forms/{code}.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}

@@ -103,8 +103,45 @@ pub struct SlotOverride {
 }
 
 impl BuiltinForm {
+    /// Reads a form file. Unknown keys are refused everywhere, also in a
+    /// field kind or a slot requirement without options (`{"type":
+    /// "phone", "max_chars": 3}`), which serde's tagged enums would let
+    /// through.
     pub fn from_json(json: &str) -> Result<BuiltinForm, serde_json::Error> {
-        serde_json::from_str(json)
+        let form: BuiltinForm = serde_json::from_str(json)?;
+        let raw: serde_json::Value = serde_json::from_str(json)?;
+        match form.stray_key(&raw) {
+            Some(at) => Err(serde::de::Error::custom(format!("unknown key at {at}"))),
+            None => Ok(form),
+        }
+    }
+
+    /// The first key of `raw` (this form as read) inside a field kind or a
+    /// slot requirement that the value read does not have: one the reader
+    /// ignored.
+    fn stray_key(&self, raw: &serde_json::Value) -> Option<String> {
+        let stray = |read: serde_json::Result<serde_json::Value>, raw: &serde_json::Value| {
+            let read = read.ok()?;
+            raw.as_object()?
+                .keys()
+                .find(|k| read.get(k.as_str()).is_none())
+                .cloned()
+        };
+        for (g, group) in self.groups.iter().enumerate() {
+            for (f, field) in group.fields.iter().enumerate() {
+                let raw_kind = &raw["groups"][g]["fields"][f]["kind"];
+                if let Some(key) = stray(serde_json::to_value(&field.kind), raw_kind) {
+                    return Some(format!("{}.{}.kind.{key}", group.id, field.id));
+                }
+            }
+        }
+        for (i, rule) in self.slot_overrides.iter().enumerate() {
+            let raw_rule = &raw["slot_overrides"][i]["requirement"];
+            if let Some(key) = stray(serde_json::to_value(&rule.requirement), raw_rule) {
+                return Some(format!("slot_overrides[{i}].requirement.{key}"));
+            }
+        }
+        None
     }
 
     /// Applies the overrides to slots derived from the catalog.
@@ -161,6 +198,17 @@ mod tests {
         }
         assert_eq!(builtin_codes().len(), SOURCES.len());
         assert!(builtin_form("9.999999").is_none());
+    }
+
+    #[test]
+    fn a_stray_key_in_a_kind_is_refused() {
+        let mut form: serde_json::Value =
+            serde_json::from_str(builtin_source("1.001193").unwrap()).unwrap();
+        assert!(BuiltinForm::from_json(&form.to_string()).is_ok());
+        form["groups"][0]["fields"][0]["kind"] =
+            serde_json::json!({"type": "phone", "max_chars": 3});
+        let e = BuiltinForm::from_json(&form.to_string()).unwrap_err();
+        assert!(e.to_string().contains("kind.max_chars"), "{e}");
     }
 
     #[test]

@@ -36,15 +36,15 @@ fn code_of(name: &str) -> Option<&str> {
 /// Why a delivered form cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveredFormError {
-    #[error("biểu mẫu {name} kèm danh mục lớn hơn {max} byte / form {name} carried by the catalog is larger than {max} bytes")]
+    #[error("biểu mẫu {name} lớn hơn {max} byte / form {name} is larger than {max} bytes")]
     TooLarge { name: String, max: usize },
-    #[error("biểu mẫu {name} kèm danh mục không đọc được: {reason} / form {name} carried by the catalog cannot be read: {reason}")]
+    #[error("biểu mẫu {name} không đọc được: {reason} / form {name} cannot be read: {reason}")]
     Unreadable { name: String, reason: String },
-    #[error("biểu mẫu {name} kèm danh mục là của thủ tục {code} / form {name} carried by the catalog is for procedure {code}")]
+    #[error("biểu mẫu {name} là của thủ tục {code} / form {name} is for procedure {code}")]
     WrongProcedure { name: String, code: String },
-    #[error("biểu mẫu {name} kèm danh mục không có phiên bản (từ 1) / form {name} carried by the catalog has no version (from 1)")]
+    #[error("biểu mẫu {name} không có phiên bản (từ 1) / form {name} has no version (from 1)")]
     NoVersion { name: String },
-    #[error("biểu mẫu {name} kèm danh mục sai: {problems} / form {name} carried by the catalog is wrong: {problems}")]
+    #[error("biểu mẫu {name} sai: {problems} / form {name} is wrong: {problems}")]
     Lint { name: String, problems: String },
 }
 
@@ -76,12 +76,13 @@ pub fn read_item(item: &DataItem) -> Result<Option<BuiltinForm>, DeliveredFormEr
     let Some(code) = code_of(&item.name) else {
         return Ok(None);
     };
-    read_form(&item.name, code, &item.bytes).map(Some)
+    read_form(code, &item.bytes).map(Some)
 }
 
-/// Reads and checks form file bytes named `name` for procedure `code`.
-pub fn read_form(name: &str, code: &str, bytes: &[u8]) -> Result<BuiltinForm, DeliveredFormError> {
-    let name = crate::text::shown_if_identifier(name);
+/// Reads and checks the form file bytes of procedure `code`. Errors name
+/// the form by its code (shown only when it looks like one).
+pub fn read_form(code: &str, bytes: &[u8]) -> Result<BuiltinForm, DeliveredFormError> {
+    let name = crate::text::shown_if_identifier(code);
     if bytes.len() > FORM_BYTES_MAX {
         return Err(DeliveredFormError::TooLarge {
             name,
@@ -152,7 +153,8 @@ impl Classified for FormFilesError {
 
 /// The form files of `dir` (`<code>.json`, as in `core/data/forms`) as
 /// catalog data items (`forms/<code>.json`), each read bounded and checked
-/// as a device will check it; sorted by name. Other files are skipped.
+/// as a device will check it ([`item_from_file`]); sorted by name. Other
+/// files are skipped.
 pub fn items_from_dir(dir: &std::path::Path) -> Result<Vec<DataItem>, FormFilesError> {
     let unreadable = |e: &dyn std::fmt::Display| FormFilesError::Unreadable {
         path: dir.display().to_string(),
@@ -161,28 +163,41 @@ pub fn items_from_dir(dir: &std::path::Path) -> Result<Vec<DataItem>, FormFilesE
     let mut items = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| unreadable(&e))? {
         let path = entry.map_err(|e| unreadable(&e))?.path();
-        let Some(code) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(SUFFIX))
-        else {
+        if !path.to_string_lossy().ends_with(SUFFIX) {
             continue;
-        };
+        }
         if items.len() == FORM_FILES_MAX {
             return Err(FormFilesError::TooMany {
                 max: FORM_FILES_MAX,
             });
         }
-        let name = item_name(code);
-        let file =
-            hoso_store::limits::open_regular(&path, FORM_FILE).map_err(|e| unreadable(&e))?;
-        let bytes = hoso_store::limits::read_bounded(file, FORM_BYTES_MAX as u64 + 1, FORM_FILE)
-            .map_err(|e| unreadable(&e))?;
-        read_form(&name, code, &bytes)?;
-        items.push(DataItem::new(&name, bytes));
+        items.push(item_from_file(&path)?.0);
     }
     items.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(items)
+}
+
+/// The form file at `path`, named `<code>.json`, as the catalog data item
+/// it becomes (`forms/<code>.json`) and the form it holds: read bounded,
+/// checked as a device will check it (what `hoso form lint` runs).
+pub fn item_from_file(path: &std::path::Path) -> Result<(DataItem, BuiltinForm), FormFilesError> {
+    let unreadable = |e: &dyn std::fmt::Display| FormFilesError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let Some(code) = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(SUFFIX))
+    else {
+        return Err(unreadable(&"not named <code>.json"));
+    };
+    let name = item_name(code);
+    let file = hoso_store::limits::open_regular(path, FORM_FILE).map_err(|e| unreadable(&e))?;
+    let bytes = hoso_store::limits::read_bounded(file, FORM_BYTES_MAX as u64 + 1, FORM_FILE)
+        .map_err(|e| unreadable(&e))?;
+    let form = read_form(code, &bytes)?;
+    Ok((DataItem::new(&name, bytes), form))
 }
 
 /// How a form file is named in limit errors.

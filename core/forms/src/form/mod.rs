@@ -28,9 +28,9 @@ pub use builtin::{builtin_codes, builtin_form, builtin_source, BuiltinForm, Slot
 pub use check::{check, CheckMode, CheckReport, FieldIssue};
 pub use condition::Answers;
 pub use delivered::{
-    check_items as check_delivered_forms, form_in_effect, item_name as form_item_name,
-    items_from_dir as form_items_from_dir, read_form, read_item as read_form_item,
-    DeliveredFormError, FormFilesError,
+    check_items as check_delivered_forms, form_in_effect, item_from_file as form_item_from_file,
+    item_name as form_item_name, items_from_dir as form_items_from_dir, read_form,
+    read_item as read_form_item, DeliveredFormError, FormFilesError,
 };
 pub use error::FormError;
 pub use generic::{applicant_group, generic_schema, APPLICANT, PERSON_FIELDS};
