@@ -163,6 +163,20 @@ pub struct RequirementChange {
     pub message_en: String,
 }
 
+/// A value that needs attention because the procedure's form changed
+/// since the draft was started.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FormChange {
+    /// `field_renamed`, `field_removed` or `field_retyped`.
+    pub code: String,
+    /// The value's path on the draft's form.
+    pub field: String,
+    /// Its path on the new form, for a renamed field.
+    pub to: Option<String>,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
 /// What validating a draft found.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ValidationReport {
@@ -173,6 +187,12 @@ pub struct ValidationReport {
     pub draft_catalog_version: i64,
     pub current_catalog_version: i64,
     pub requirement_changes: Vec<RequirementChange>,
+    /// The form version the values were entered on, and the one now.
+    pub draft_form_version: u32,
+    pub current_form_version: u32,
+    /// What `upgradeDraft` will do to the values: renamed fields follow,
+    /// removed and retyped ones are kept and need the user's attention.
+    pub form_changes: Vec<FormChange>,
 }
 
 impl From<draft::AttachmentRef> for AttachedFile {
@@ -383,11 +403,25 @@ impl Hoso {
                     message_en: c.message_en,
                 })
                 .collect(),
+            draft_form_version: r.draft_form_version,
+            current_form_version: r.current_form_version,
+            form_changes: r
+                .form_changes
+                .into_iter()
+                .map(|c| FormChange {
+                    code: c.code.to_string(),
+                    field: c.field,
+                    to: c.to,
+                    message_vi: c.message_vi,
+                    message_en: c.message_en,
+                })
+                .collect(),
         })
     }
 
-    /// Moves a draft onto the installed catalog version (after reviewing
-    /// its `requirement_changes`).
+    /// Moves a draft onto the installed catalog version and its form (after
+    /// reviewing its `requirement_changes` and `form_changes`): values of
+    /// renamed fields follow them, removed and retyped ones are kept.
     pub fn upgrade_draft(&self, id: String) -> Result<DraftForm, HosoError> {
         let draft = self.state.space()?.drafts.accept_catalog_update(&id)?;
         self.form(&draft)

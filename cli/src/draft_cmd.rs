@@ -45,7 +45,9 @@ pub enum DraftCommand {
         #[arg(long)]
         partial: bool,
     },
-    /// Adopt the current catalog's requirements after a catalog update.
+    /// Adopt the current catalog's requirements and form after a catalog
+    /// update (`validate` shows what changes first): values of renamed
+    /// fields follow them; removed and retyped ones are kept for review.
     Upgrade { id: String },
     /// Bring the draft's addresses up to today's units (after the 2025
     /// reorganisation): official names and the commune's code, former
@@ -167,6 +169,12 @@ pub fn run(ctx: &Context, cmd: DraftCommand) -> Result<(), Failure> {
                 for c in &report.requirement_changes {
                     println!(
                         "thay đổi / changed [{}]: {} / {}",
+                        c.code, c.message_vi, c.message_en
+                    );
+                }
+                for c in &report.form_changes {
+                    println!(
+                        "mẫu mới / new form [{}]: {} / {}",
                         c.code, c.message_vi, c.message_en
                     );
                 }

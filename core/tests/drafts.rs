@@ -466,6 +466,126 @@ fn catalog_update_is_explained_and_can_be_adopted() {
         .any(|m| m.field == format!("documents.{new_slot}")));
 }
 
+/// The birth registration form as version 2 (#22 item 4): the applicant's
+/// full name renamed `ho_ten`, the applicant's email removed, the child's
+/// place of birth now a date (a value typed for the text no longer fits).
+fn birth_form_v2() -> hoso_core::catalog::data::DataItem {
+    let mut form: serde_json::Value =
+        serde_json::from_str(hoso_core::form::builtin_source("1.001193").unwrap()).unwrap();
+    form["version"] = 2.into();
+    let fields = |form: &serde_json::Value, g: usize| -> Vec<serde_json::Value> {
+        form["groups"][g]["fields"].as_array().unwrap().clone()
+    };
+    let mut applicant = fields(&form, 0);
+    applicant.retain(|f| f["id"] != "email");
+    for f in applicant.iter_mut().filter(|f| f["id"] == "full_name") {
+        f["id"] = "ho_ten".into();
+    }
+    form["groups"][0]["fields"] = applicant.into();
+    let mut child = fields(&form, 1);
+    for f in child.iter_mut().filter(|f| f["id"] == "place_of_birth") {
+        f["kind"] = serde_json::json!({"type": "date"});
+    }
+    form["groups"][1]["fields"] = child.into();
+    form["renamed"] = serde_json::json!([{"from": "applicant.full_name", "to": "applicant.ho_ten", "version": 2}]);
+    hoso_core::catalog::data::DataItem::new(
+        &hoso_core::form::form_item_name("1.001193"),
+        serde_json::to_vec(&form).unwrap(),
+    )
+}
+
+#[test]
+fn a_draft_follows_its_form_to_a_new_version_and_loses_nothing() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.001193", false).unwrap();
+    assert_eq!(d.form_version, 1);
+    let values = [
+        ("applicant.full_name", "Trần Thị Mai"),
+        ("applicant.email", "mai@example.vn"),
+        ("child.place_of_birth", "Bệnh viện Phụ sản Hà Nội"),
+        ("child.full_name", "Trần Minh Khôi"),
+        ("applicant.phone", "0912345678"),
+    ];
+    for (path, value) in values {
+        drafts.set(&d.id, path, value).unwrap();
+    }
+    let before = drafts.get(&d.id).unwrap();
+    CatalogStore::open(dir.path())
+        .unwrap()
+        .install(
+            &Bundle::new(2, procedures().to_vec())
+                .with_data(vec![birth_form_v2()])
+                .unwrap(),
+        )
+        .unwrap();
+
+    // Before the update is accepted: exactly the three fields, reported.
+    let report = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    assert_eq!(
+        (report.draft_form_version, report.current_form_version),
+        (1, 2)
+    );
+    let mut changes: Vec<_> = report
+        .form_changes
+        .iter()
+        .map(|c| (c.code, c.field.as_str(), c.to.as_deref()))
+        .collect();
+    changes.sort();
+    assert_eq!(
+        changes,
+        [
+            ("field_removed", "applicant.email", None),
+            (
+                "field_renamed",
+                "applicant.full_name",
+                Some("applicant.ho_ten")
+            ),
+            ("field_retyped", "child.place_of_birth", None),
+        ]
+    );
+    assert!(report.form_changes.iter().all(|c| !c.message_vi.is_empty()
+        && !c.message_en.is_empty()
+        && !c.message_en.contains("Trần")));
+    assert_eq!(
+        drafts.get(&d.id).unwrap(),
+        before,
+        "validating changes nothing"
+    );
+
+    // Accepted: the renamed value moved, nothing else changed or went.
+    let upgraded = drafts.accept_catalog_update(&d.id).unwrap();
+    assert_eq!(upgraded.form_version, 2);
+    assert_eq!(upgraded.values["applicant.ho_ten"], "Trần Thị Mai");
+    assert!(!upgraded.values.contains_key("applicant.full_name"));
+    for (path, value) in values.iter().filter(|(p, _)| *p != "applicant.full_name") {
+        assert_eq!(upgraded.values[*path], *value, "{path}");
+    }
+    let view = drafts.view(&upgraded).unwrap();
+    assert!(view
+        .unknown_values
+        .iter()
+        .any(|(path, value)| path == "applicant.email" && value == "mai@example.vn"));
+    let after = drafts.validate(&d.id, CheckMode::Partial).unwrap();
+    assert!(after.form_changes.is_empty());
+    assert!(after
+        .invalid
+        .iter()
+        .any(|i| i.field == "child.place_of_birth"));
+    // Sealed as before: none of the values is on disk in the clear.
+    let mut files = Vec::new();
+    files_under(dir.path(), &mut files);
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        for (_, value) in values {
+            assert!(
+                !bytes.windows(value.len()).any(|w| w == value.as_bytes()),
+                "{} holds a draft value in the clear",
+                file.display()
+            );
+        }
+    }
+}
+
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

@@ -73,6 +73,17 @@ fn every_kind_and_condition_is_in_the_schema() {
 type Change = fn(&mut Value);
 
 #[test]
+fn renamed_fields_are_in_the_schema() {
+    let v = validator();
+    let mut form = built_in("1.001193");
+    form["version"] = json!(2);
+    form["renamed"] = json!([{"from": "applicant.ten", "to": "applicant.full_name", "version": 2}]);
+    assert_eq!(verdicts(&v, &form), (true, true));
+    form["renamed"][0]["since"] = json!(1);
+    assert_eq!(verdicts(&v, &form), (false, false));
+}
+
+#[test]
 fn what_the_reader_refuses_the_schema_refuses() {
     let v = validator();
     let base = built_in("1.001193");

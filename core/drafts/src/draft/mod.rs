@@ -5,6 +5,7 @@
 
 mod attach;
 mod changes;
+mod form_change;
 mod id;
 mod model;
 mod observe;
@@ -18,6 +19,7 @@ mod view;
 pub use attach::FileHolds;
 pub use attach::{AttachError, AttachmentView, VerifiedAttachment};
 pub use changes::{RequirementChange, RequirementSnapshot};
+pub use form_change::FormChange;
 pub use id::new_id;
 pub use model::{AttachmentRef, Draft, DraftSummary, SupplementLink, ValueSource};
 pub use observe::{DraftChange, DraftEvent, DraftObserver};

@@ -15,6 +15,10 @@ pub struct Draft {
     pub catalog_version: u64,
     /// True when the procedure has a hand-written field set.
     pub builtin_schema: bool,
+    /// The version of the form the values were entered on (0: the generic
+    /// form, or a draft from before forms had versions, all of them 1).
+    #[serde(default)]
+    pub form_version: u32,
     /// Unix seconds.
     pub created_at: i64,
     pub updated_at: i64,

@@ -4,6 +4,7 @@
 //! either as it was or with the change, never half-written.
 
 use super::changes::{self, RequirementChange, RequirementSnapshot};
+use super::form_change::{self, FormChange};
 use super::id::{looks_like_id, new_id};
 use super::model::{Draft, DraftSummary};
 use super::observe::DraftChange;
@@ -133,6 +134,13 @@ pub struct ValidationReport {
     pub current_catalog_version: u64,
     /// What changed in the procedure's requirements since the draft was made.
     pub requirement_changes: Vec<RequirementChange>,
+    /// Form version the draft's values were entered on, and the one in
+    /// effect now.
+    pub draft_form_version: u32,
+    pub current_form_version: u32,
+    /// Values that need attention on the form in effect (renamed, removed
+    /// or retyped fields), until the catalog update is accepted.
+    pub form_changes: Vec<FormChange>,
 }
 
 /// The drafts kept under a data directory.
@@ -319,6 +327,7 @@ impl Drafts {
                 title_en: draft.procedure_name.clone(),
                 builtin: false,
                 version: 0,
+                renamed: Vec::new(),
                 groups: Vec::new(),
                 slots: Vec::new(),
             }),
@@ -361,6 +370,7 @@ impl Drafts {
             procedure_name: procedure.name.clone(),
             catalog_version,
             builtin_schema: schema.builtin,
+            form_version: schema.version,
             created_at: at,
             updated_at: at,
             revision: 1,
@@ -649,6 +659,15 @@ impl Drafts {
             }
             self.release_requirements(&mut changes, &draft)?;
         }
+        if let Some(moved) = form_moved(&draft, &schema) {
+            draft.values = moved.values;
+            for (from, to) in moved.renamed {
+                if let Some(source) = draft.prefilled.remove(&from) {
+                    draft.prefilled.insert(to, source);
+                }
+            }
+        }
+        draft.form_version = schema.version;
         draft.catalog_version = info.version;
         draft.builtin_schema = schema.builtin;
         draft.revision += 1;
@@ -691,6 +710,9 @@ impl Drafts {
             draft_catalog_version: draft.catalog_version,
             current_catalog_version: info.version,
             requirement_changes: Vec::new(),
+            draft_form_version: draft.form_version,
+            current_form_version: draft.form_version,
+            form_changes: Vec::new(),
         };
         let schema = match self.schema(draft) {
             Ok(s) => s,
@@ -710,8 +732,17 @@ impl Drafts {
                     None => vec![changes::requirements_unknown(draft.catalog_version)],
                 };
         }
+        report.current_form_version = schema.version;
+        let moved = form_moved(draft, &schema);
+        let values = match moved {
+            Some(moved) => {
+                report.form_changes = moved.changes;
+                std::borrow::Cow::Owned(moved.values)
+            }
+            None => std::borrow::Cow::Borrowed(&draft.values),
+        };
         let counts = self.usable_document_counts(draft)?;
-        let check = form::check(&schema, &draft.values, &counts, mode, validate::today_vn());
+        let check = form::check(&schema, &values, &counts, mode, validate::today_vn());
         report.ready = check.ready;
         report.missing = check.missing;
         report.invalid = check.invalid;
@@ -720,6 +751,18 @@ impl Drafts {
         }
         Ok(report)
     }
+}
+
+/// The draft's values along `schema` when its form version is another
+/// one (a draft from before forms had versions was entered on version 1 of
+/// a hand-written form).
+fn form_moved(draft: &Draft, schema: &FormSchema) -> Option<form_change::Moved> {
+    let from = match draft.form_version {
+        0 if draft.builtin_schema => 1,
+        v => v,
+    };
+    (schema.builtin && from != schema.version)
+        .then(|| form_change::along(&draft.values, from, schema))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 //!                      {"name_contains": "phieu nay la bieu mau", "skip": true}] }
 //! ```
 
-use super::model::{DocumentSlot, Group, Requirement};
+use super::model::{DocumentSlot, Group, Renamed, Requirement};
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -86,6 +86,9 @@ pub struct BuiltinForm {
     pub groups: Vec<Group>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slot_overrides: Vec<SlotOverride>,
+    /// Fields this form's versions renamed (`FormSchema::renamed`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Renamed>,
 }
 
 /// Adjusts the catalog-derived slots whose name contains `name_contains`
@@ -230,6 +233,7 @@ mod tests {
             title_vi: "x".into(),
             title_en: "x".into(),
             groups: vec![],
+            renamed: vec![],
             slot_overrides: vec![
                 SlotOverride {
                     name_contains: "NGƯỜI DƯỚI 14 tuổi".into(),

@@ -376,6 +376,7 @@ mod tests {
             title_en: "x".into(),
             builtin: true,
             version: 1,
+            renamed: Vec::new(),
             groups: vec![Group {
                 id: "g".into(),
                 label_vi: "Nhóm".into(),

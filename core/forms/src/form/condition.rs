@@ -178,6 +178,7 @@ mod tests {
             title_en: "x".into(),
             builtin: true,
             version: 1,
+            renamed: Vec::new(),
             groups: vec![
                 Group {
                     id: "child".into(),

@@ -246,6 +246,7 @@ impl BuiltinForm {
             builtin: true,
             version: self.version,
             groups: self.groups.clone(),
+            renamed: self.renamed.clone(),
             slots: Vec::new(),
         }
     }

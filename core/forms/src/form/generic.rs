@@ -31,6 +31,7 @@ pub fn generic_schema(procedure: &Procedure) -> FormSchema {
         title_en: format!("Administrative procedure {}", procedure.code),
         builtin: false,
         version: 0,
+        renamed: Vec::new(),
         groups: vec![applicant_group()],
         slots: derive_slots(procedure),
     }

@@ -26,6 +26,21 @@ impl FormSchema {
             }
             self.lint_group(group, &mut out);
         }
+        for r in &self.renamed {
+            let names_a_field =
+                r.to.split_once('.')
+                    .and_then(|(g, f)| self.group(g)?.fields.iter().find(|x| x.id == f))
+                    .is_some();
+            if !names_a_field || r.from == r.to || !r.from.contains('.') {
+                out.push(format!("renamed `{}` → `{}` names no field", r.from, r.to));
+            }
+            if r.version == 0 || r.version > self.version {
+                out.push(format!(
+                    "renamed `{}` at version {}, the form is at {}",
+                    r.from, r.version, self.version
+                ));
+            }
+        }
         let mut slot_ids = HashSet::new();
         for slot in &self.slots {
             if !slot_ids.insert(slot.id.as_str()) {
@@ -221,6 +236,7 @@ mod tests {
             title_en: "Test".into(),
             builtin: true,
             version: 1,
+            renamed: Vec::new(),
             groups,
             slots: vec![],
         }

@@ -72,6 +72,7 @@ fn schema_of(form: Option<&BuiltinForm>, procedure: &Procedure) -> FormSchema {
             builtin: true,
             version: form.version,
             groups: form.groups.clone(),
+            renamed: form.renamed.clone(),
             slots: form.adjust_slots(derive_slots(procedure)),
         },
         None => generic_schema(procedure),

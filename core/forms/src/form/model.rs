@@ -24,8 +24,24 @@ pub struct FormSchema {
     #[serde(default)]
     pub version: u32,
     pub groups: Vec<Group>,
+    /// Fields renamed by a version of the form, for drafts started on an
+    /// earlier one to follow (`docs/forms.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Renamed>,
     #[serde(default)]
     pub slots: Vec<DocumentSlot>,
+}
+
+/// A field that a version of the form renamed (or moved to another
+/// group): `from` and `to` are `group.field` (no repeat index, no address
+/// part: a value follows with its index and part).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renamed {
+    pub from: String,
+    pub to: String,
+    /// The version that renamed it: drafts on an earlier version follow.
+    pub version: u32,
 }
 
 /// A block of fields about one subject ("applicant", "child", "father"…).

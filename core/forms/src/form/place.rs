@@ -86,6 +86,7 @@ mod tests {
             title_en: String::new(),
             builtin: false,
             version: 1,
+            renamed: Vec::new(),
             groups: vec![applicant_group()],
             slots: Vec::new(),
         }
