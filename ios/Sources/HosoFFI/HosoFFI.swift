@@ -983,8 +983,9 @@ public protocol HosoProtocol: AnyObject, Sendable {
     func setDraftValue(id: String, field: String, value: String) throws  -> FieldChange
     
     /**
-     * Moves a draft onto the installed catalog version (after reviewing
-     * its `requirement_changes`).
+     * Moves a draft onto the installed catalog version and its form (after
+     * reviewing its `requirement_changes` and `form_changes`): values of
+     * renamed fields follow them, removed and retyped ones are kept.
      */
     func upgradeDraft(id: String) throws  -> DraftForm
     
@@ -1775,8 +1776,9 @@ open func setDraftValue(id: String, field: String, value: String)throws  -> Fiel
 }
     
     /**
-     * Moves a draft onto the installed catalog version (after reviewing
-     * its `requirement_changes`).
+     * Moves a draft onto the installed catalog version and its form (after
+     * reviewing its `requirement_changes` and `form_changes`): values of
+     * renamed fields follow them, removed and retyped ones are kept.
      */
 open func upgradeDraft(id: String)throws  -> DraftForm  {
     return try  FfiConverterTypeDraftForm_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
@@ -5978,6 +5980,94 @@ public func FfiConverterTypeFollowedDossier_lower(_ value: FollowedDossier) -> R
 
 
 /**
+ * A value that needs attention because the procedure's form changed
+ * since the draft was started.
+ */
+public struct FormChange: Equatable, Hashable {
+    /**
+     * `field_renamed`, `field_removed` or `field_retyped`.
+     */
+    public let code: String
+    /**
+     * The value's path on the draft's form.
+     */
+    public let field: String
+    /**
+     * Its path on the new form, for a renamed field.
+     */
+    public let to: String?
+    public let messageVi: String
+    public let messageEn: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `field_renamed`, `field_removed` or `field_retyped`.
+         */code: String, 
+        /**
+         * The value's path on the draft's form.
+         */field: String, 
+        /**
+         * Its path on the new form, for a renamed field.
+         */to: String?, messageVi: String, messageEn: String) {
+        self.code = code
+        self.field = field
+        self.to = to
+        self.messageVi = messageVi
+        self.messageEn = messageEn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FormChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFormChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FormChange {
+        return
+            try FormChange(
+                code: FfiConverterString.read(from: &buf), 
+                field: FfiConverterString.read(from: &buf), 
+                to: FfiConverterOptionString.read(from: &buf), 
+                messageVi: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FormChange, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterOptionString.write(value.to, into: &buf)
+        FfiConverterString.write(value.messageVi, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormChange_lift(_ buf: RustBuffer) throws -> FormChange {
+    return try FfiConverterTypeFormChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFormChange_lower(_ value: FormChange) -> RustBuffer {
+    return FfiConverterTypeFormChange.lower(value)
+}
+
+
+/**
  * One field of the form, with its value.
  */
 public struct FormField: Equatable, Hashable {
@@ -8898,19 +8988,39 @@ public struct ValidationReport: Equatable, Hashable {
     public let draftCatalogVersion: Int64
     public let currentCatalogVersion: Int64
     public let requirementChanges: [RequirementChange]
+    /**
+     * The form version the values were entered on, and the one now.
+     */
+    public let draftFormVersion: UInt32
+    public let currentFormVersion: UInt32
+    /**
+     * What `upgradeDraft` will do to the values: renamed fields follow,
+     * removed and retyped ones are kept and need the user's attention.
+     */
+    public let formChanges: [FormChange]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * True when the draft can be submitted as it is.
-         */ready: Bool, missing: [FieldIssue], invalid: [FieldIssue], draftCatalogVersion: Int64, currentCatalogVersion: Int64, requirementChanges: [RequirementChange]) {
+         */ready: Bool, missing: [FieldIssue], invalid: [FieldIssue], draftCatalogVersion: Int64, currentCatalogVersion: Int64, requirementChanges: [RequirementChange], 
+        /**
+         * The form version the values were entered on, and the one now.
+         */draftFormVersion: UInt32, currentFormVersion: UInt32, 
+        /**
+         * What `upgradeDraft` will do to the values: renamed fields follow,
+         * removed and retyped ones are kept and need the user's attention.
+         */formChanges: [FormChange]) {
         self.ready = ready
         self.missing = missing
         self.invalid = invalid
         self.draftCatalogVersion = draftCatalogVersion
         self.currentCatalogVersion = currentCatalogVersion
         self.requirementChanges = requirementChanges
+        self.draftFormVersion = draftFormVersion
+        self.currentFormVersion = currentFormVersion
+        self.formChanges = formChanges
     }
 
     
@@ -8934,7 +9044,10 @@ public struct FfiConverterTypeValidationReport: FfiConverterRustBuffer {
                 invalid: FfiConverterSequenceTypeFieldIssue.read(from: &buf), 
                 draftCatalogVersion: FfiConverterInt64.read(from: &buf), 
                 currentCatalogVersion: FfiConverterInt64.read(from: &buf), 
-                requirementChanges: FfiConverterSequenceTypeRequirementChange.read(from: &buf)
+                requirementChanges: FfiConverterSequenceTypeRequirementChange.read(from: &buf), 
+                draftFormVersion: FfiConverterUInt32.read(from: &buf), 
+                currentFormVersion: FfiConverterUInt32.read(from: &buf), 
+                formChanges: FfiConverterSequenceTypeFormChange.read(from: &buf)
         )
     }
 
@@ -8945,6 +9058,9 @@ public struct FfiConverterTypeValidationReport: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.draftCatalogVersion, into: &buf)
         FfiConverterInt64.write(value.currentCatalogVersion, into: &buf)
         FfiConverterSequenceTypeRequirementChange.write(value.requirementChanges, into: &buf)
+        FfiConverterUInt32.write(value.draftFormVersion, into: &buf)
+        FfiConverterUInt32.write(value.currentFormVersion, into: &buf)
+        FfiConverterSequenceTypeFormChange.write(value.formChanges, into: &buf)
     }
 }
 
@@ -12241,6 +12357,31 @@ fileprivate struct FfiConverterSequenceTypeFollowedDossier: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFormChange: FfiConverterRustBuffer {
+    typealias SwiftType = [FormChange]
+
+    public static func write(_ value: [FormChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFormChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FormChange] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FormChange]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFormChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFormField: FfiConverterRustBuffer {
     typealias SwiftType = [FormField]
 
@@ -12922,7 +13063,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_hoso_ffi_checksum_method_hoso_set_draft_value() != 49851) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft() != 43540) {
+    if (uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft() != 43548) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_validate_draft() != 62880) {

@@ -57,6 +57,10 @@ class FullFlowTest {
             }
             val missing = hoso.validateDraft(id)
             assertFalse(missing.ready, "a document is still missing")
+            // On the form version it was started on: nothing to move.
+            assertEquals(1u, missing.draftFormVersion)
+            assertEquals(1u, missing.currentFormVersion)
+            assertTrue(missing.formChanges.isEmpty())
 
             // Attach a 2 MB PDF; its progress arrives as Kotlin events.
             val pdf = Fixtures.pdf(dir, "giay-chung-sinh.pdf", 2_000_000)

@@ -1392,7 +1392,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_set_draft_value() and 0xFFFF) != 49851) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft() and 0xFFFF) != 43540) {
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_upgrade_draft() and 0xFFFF) != 43548) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_validate_draft() and 0xFFFF) != 62880) {
@@ -2583,8 +2583,9 @@ public interface HosoInterface {
     fun `setDraftValue`(`id`: kotlin.String, `field`: kotlin.String, `value`: kotlin.String): FieldChange
     
     /**
-     * Moves a draft onto the installed catalog version (after reviewing
-     * its `requirement_changes`).
+     * Moves a draft onto the installed catalog version and its form (after
+     * reviewing its `requirement_changes` and `form_changes`): values of
+     * renamed fields follow them, removed and retyped ones are kept.
      */
     fun `upgradeDraft`(`id`: kotlin.String): DraftForm
     
@@ -3547,8 +3548,9 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
 
     
     /**
-     * Moves a draft onto the installed catalog version (after reviewing
-     * its `requirement_changes`).
+     * Moves a draft onto the installed catalog version and its form (after
+     * reviewing its `requirement_changes` and `form_changes`): values of
+     * renamed fields follow them, removed and retyped ones are kept.
      */
     @Throws(HosoException::class)override fun `upgradeDraft`(`id`: kotlin.String): DraftForm {
             return FfiConverterTypeDraftForm.lift(
@@ -7845,6 +7847,72 @@ public object FfiConverterTypeFollowedDossier: FfiConverterRustBuffer<FollowedDo
 
 
 /**
+ * A value that needs attention because the procedure's form changed
+ * since the draft was started.
+ */
+data class FormChange (
+    /**
+     * `field_renamed`, `field_removed` or `field_retyped`.
+     */
+    val `code`: kotlin.String
+    , 
+    /**
+     * The value's path on the draft's form.
+     */
+    val `field`: kotlin.String
+    , 
+    /**
+     * Its path on the new form, for a renamed field.
+     */
+    val `to`: kotlin.String?
+    , 
+    val `messageVi`: kotlin.String
+    , 
+    val `messageEn`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFormChange: FfiConverterRustBuffer<FormChange> {
+    override fun read(buf: ByteBuffer): FormChange {
+        return FormChange(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FormChange) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterOptionalString.allocationSize(value.`to`) +
+            FfiConverterString.allocationSize(value.`messageVi`) +
+            FfiConverterString.allocationSize(value.`messageEn`)
+    )
+
+    override fun write(value: FormChange, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`field`, buf)
+            FfiConverterOptionalString.write(value.`to`, buf)
+            FfiConverterString.write(value.`messageVi`, buf)
+            FfiConverterString.write(value.`messageEn`, buf)
+    }
+}
+
+
+
+/**
  * One field of the form, with its value.
  */
 data class FormField (
@@ -10122,6 +10190,19 @@ data class ValidationReport (
     val `currentCatalogVersion`: kotlin.Long
     , 
     val `requirementChanges`: List<RequirementChange>
+    , 
+    /**
+     * The form version the values were entered on, and the one now.
+     */
+    val `draftFormVersion`: kotlin.UInt
+    , 
+    val `currentFormVersion`: kotlin.UInt
+    , 
+    /**
+     * What `upgradeDraft` will do to the values: renamed fields follow,
+     * removed and retyped ones are kept and need the user's attention.
+     */
+    val `formChanges`: List<FormChange>
     
 ){
     
@@ -10144,6 +10225,9 @@ public object FfiConverterTypeValidationReport: FfiConverterRustBuffer<Validatio
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterSequenceTypeRequirementChange.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceTypeFormChange.read(buf),
         )
     }
 
@@ -10153,7 +10237,10 @@ public object FfiConverterTypeValidationReport: FfiConverterRustBuffer<Validatio
             FfiConverterSequenceTypeFieldIssue.allocationSize(value.`invalid`) +
             FfiConverterLong.allocationSize(value.`draftCatalogVersion`) +
             FfiConverterLong.allocationSize(value.`currentCatalogVersion`) +
-            FfiConverterSequenceTypeRequirementChange.allocationSize(value.`requirementChanges`)
+            FfiConverterSequenceTypeRequirementChange.allocationSize(value.`requirementChanges`) +
+            FfiConverterUInt.allocationSize(value.`draftFormVersion`) +
+            FfiConverterUInt.allocationSize(value.`currentFormVersion`) +
+            FfiConverterSequenceTypeFormChange.allocationSize(value.`formChanges`)
     )
 
     override fun write(value: ValidationReport, buf: ByteBuffer) {
@@ -10163,6 +10250,9 @@ public object FfiConverterTypeValidationReport: FfiConverterRustBuffer<Validatio
             FfiConverterLong.write(value.`draftCatalogVersion`, buf)
             FfiConverterLong.write(value.`currentCatalogVersion`, buf)
             FfiConverterSequenceTypeRequirementChange.write(value.`requirementChanges`, buf)
+            FfiConverterUInt.write(value.`draftFormVersion`, buf)
+            FfiConverterUInt.write(value.`currentFormVersion`, buf)
+            FfiConverterSequenceTypeFormChange.write(value.`formChanges`, buf)
     }
 }
 
@@ -13489,6 +13579,34 @@ public object FfiConverterSequenceTypeFollowedDossier: FfiConverterRustBuffer<Li
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeFollowedDossier.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFormChange: FfiConverterRustBuffer<List<FormChange>> {
+    override fun read(buf: ByteBuffer): List<FormChange> {
+        val len = buf.getInt()
+        return List<FormChange>(len) {
+            FfiConverterTypeFormChange.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FormChange>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFormChange.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FormChange>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFormChange.write(it, buf)
         }
     }
 }
