@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{gunzip, gzip, hoso, json, ok_json, publish, source};
+use common::{gunzip, gzip, hoso, import, json, ok_json, publish, publish_and_take_delta, source};
 use serde_json::Value;
 use std::path::Path;
 
@@ -45,17 +45,7 @@ async fn a_corrected_form_comes_with_the_catalog() {
     let (operator, device) = (dir.path().join("operator"), dir.path().join("device"));
     let first = source(dir.path(), "first.jsonl", false);
     let v1 = dir.path().join("v1.bundle");
-    json(
-        &operator,
-        &[
-            "catalog",
-            "import",
-            first.to_str().unwrap(),
-            "--out",
-            v1.to_str().unwrap(),
-        ],
-    )
-    .await;
+    import(&operator, &first, &[], &v1).await;
     let (base, _task) = common::portal(dir.path(), &v1).await;
     let update = ["catalog", "update", "--url", base.as_str()];
     json(&device, &update).await;
@@ -68,28 +58,15 @@ async fn a_corrected_form_comes_with_the_catalog() {
     // The operator packs version 2; the device takes it as a delta.
     let forms = form_v2(dir.path());
     let v2 = dir.path().join("v2.bundle");
-    let imported = json(
+    let version = import(
         &operator,
-        &[
-            "catalog",
-            "import",
-            first.to_str().unwrap(),
-            "--forms",
-            forms.to_str().unwrap(),
-            "--out",
-            v2.to_str().unwrap(),
-        ],
+        &first,
+        &["--forms", forms.to_str().unwrap()],
+        &v2,
     )
     .await;
-    assert_eq!(imported["version"], 2);
-    let (status, _) = publish(&base, std::fs::read(&v2).unwrap()).await;
-    assert_eq!(status, 200);
-    let updated = json(&device, &update).await;
-    assert_eq!(
-        (&updated["catalog_version"], &updated["method"]),
-        (&Value::from(2), &Value::from("delta")),
-        "{updated}"
-    );
+    assert_eq!(version, 2);
+    publish_and_take_delta(&base, &v2, &device, 2).await;
     let shown = json(&device, &["form", "show", "1.001193"]).await;
     assert_eq!(shown["version"], 2, "{shown}");
     assert_eq!(shown["title_vi"], "Đăng ký khai sinh (mẫu 2026)");

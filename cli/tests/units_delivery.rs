@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{gunzip, gzip, hoso, json, ok_json, publish, source};
+use common::{gunzip, gzip, hoso, import, json, ok_json, publish, publish_and_take_delta, source};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -48,18 +48,7 @@ async fn a_newer_units_table_comes_with_the_catalog_and_stays() {
     let (operator, device) = (dir.path().join("operator"), dir.path().join("device"));
     let v1 = dir.path().join("v1.bundle");
     let first = source(dir.path(), "first.jsonl", false);
-    let imported = json(
-        &operator,
-        &[
-            "catalog",
-            "import",
-            first.to_str().unwrap(),
-            "--out",
-            v1.to_str().unwrap(),
-        ],
-    )
-    .await;
-    assert_eq!(imported["version"], 1);
+    assert_eq!(import(&operator, &first, &[], &v1).await, 1);
     let (base, _task) = common::portal(dir.path(), &v1).await;
     let update = ["catalog", "update", "--url", base.as_str()];
     assert_eq!(json(&device, &update).await["catalog_version"], 1);
@@ -74,26 +63,11 @@ async fn a_newer_units_table_comes_with_the_catalog_and_stays() {
     // The operator imports the same procedures with a newer table.
     let newer = newer_table(dir.path());
     let v2 = dir.path().join("v2.bundle");
-    let imported = json(
-        &operator,
-        &[
-            "catalog",
-            "import",
-            first.to_str().unwrap(),
-            "--units",
-            newer.to_str().unwrap(),
-            "--out",
-            v2.to_str().unwrap(),
-        ],
-    )
-    .await;
-    assert_eq!(imported["version"], 2, "new data is a new catalog");
-    let (status, info) = publish(&base, std::fs::read(&v2).unwrap()).await;
-    assert_eq!((status, &info["format_version"]), (200, &Value::from(2)));
-
-    let updated = json(&device, &update).await;
-    assert_eq!(updated["catalog_version"], 2, "{updated}");
-    assert_eq!(updated["method"], "delta", "{updated}");
+    let units = ["--units", newer.to_str().unwrap()];
+    let version = import(&operator, &first, &units, &v2).await;
+    assert_eq!(version, 2, "new data is a new catalog");
+    let (info, _) = publish_and_take_delta(&base, &v2, &device, 2).await;
+    assert_eq!(info["format_version"], 2);
     let info = json(&device, &["catalog", "info"]).await;
     assert_eq!(info["data"][0]["name"], "units", "{info}");
 
@@ -115,26 +89,8 @@ async fn a_newer_units_table_comes_with_the_catalog_and_stays() {
     // delta that leaves it alone keeps it on the device.
     let second = source(dir.path(), "second.jsonl", true);
     let v3 = dir.path().join("v3.bundle");
-    let imported = json(
-        &operator,
-        &[
-            "catalog",
-            "import",
-            second.to_str().unwrap(),
-            "--out",
-            v3.to_str().unwrap(),
-        ],
-    )
-    .await;
-    assert_eq!(imported["version"], 3);
-    let (status, _) = publish(&base, std::fs::read(&v3).unwrap()).await;
-    assert_eq!(status, 200);
-    let updated = json(&device, &update).await;
-    assert_eq!(
-        (&updated["catalog_version"], &updated["method"]),
-        (&Value::from(3), &Value::from("delta")),
-        "{updated}"
-    );
+    assert_eq!(import(&operator, &second, &[], &v3).await, 3);
+    let (_, updated) = publish_and_take_delta(&base, &v3, &device, 3).await;
     let bundle_bytes = std::fs::metadata(&v3).unwrap().len();
     let delta_bytes = updated["downloaded_bytes"].as_u64().unwrap();
     assert!(

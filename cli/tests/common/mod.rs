@@ -225,3 +225,32 @@ pub async fn json(data: &Path, args: &[&str]) -> Value {
     .await
     .unwrap()
 }
+
+/// `hoso catalog import SOURCE [extra…] --out BUNDLE` run by the operator
+/// at `operator`; the version it made.
+pub async fn import(operator: &Path, source: &Path, extra: &[&str], bundle: &Path) -> u64 {
+    let mut args = vec!["catalog", "import", source.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.extend(["--out", bundle.to_str().unwrap()]);
+    json(operator, &args).await["version"].as_u64().unwrap()
+}
+
+/// The commune publishes `bundle` at the portal `base` and the device at
+/// `device` takes it with `catalog update` as a delta, to `version`; the
+/// portal's catalog info and the update's answer.
+pub async fn publish_and_take_delta(
+    base: &str,
+    bundle: &Path,
+    device: &Path,
+    version: u64,
+) -> (Value, Value) {
+    let (status, info) = publish(base, std::fs::read(bundle).unwrap()).await;
+    assert_eq!(status, 200, "{info}");
+    let updated = json(device, &["catalog", "update", "--url", base]).await;
+    assert_eq!(
+        (&updated["catalog_version"], &updated["method"]),
+        (&Value::from(version), &Value::from("delta")),
+        "{updated}"
+    );
+    (info, updated)
+}
