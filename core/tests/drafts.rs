@@ -552,6 +552,19 @@ fn a_draft_follows_its_form_to_a_new_version_and_loses_nothing() {
         "validating changes nothing"
     );
 
+    // Not queued while its values still need moving: what is sent is what
+    // the check saw.
+    let refused = hoso_core::outbox::Outbox::new(&drafts)
+        .freeze(
+            &drafts,
+            &d.id,
+            Some("H40.22"),
+            hoso_core::catalog::ChannelKind::Online,
+        )
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(refused.code(), "draft_form_changed", "{refused}");
+
     // Accepted: the renamed value moved, nothing else changed or went.
     let upgraded = drafts.accept_catalog_update(&d.id).unwrap();
     assert_eq!(upgraded.form_version, 2);

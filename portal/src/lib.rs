@@ -68,6 +68,13 @@ impl ServedCatalog {
     pub fn procedure(&self, code: &str) -> Option<&Procedure> {
         self.bundle.procedures.iter().find(|p| p.code == code)
     }
+
+    /// The form of `procedure` in this catalog: a newer form the bundle
+    /// carries, as devices take it (`docs/forms.md`), else the built-in
+    /// or generic one.
+    pub fn schema(&self, procedure: &Procedure) -> hoso_core::form::FormSchema {
+        hoso_core::form::schema_among(&self.bundle.data, procedure)
+    }
 }
 
 /// Why the portal could not start.

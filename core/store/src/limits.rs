@@ -73,6 +73,10 @@ pub const CATALOG_DATA_ITEM: What = What {
 /// 130 KB, a form a few KB.
 pub const CATALOG_DATA_ITEM_BYTES: u64 = 4 * 1024 * 1024;
 
+/// All the data one catalog carries: the units table and a form for each
+/// of several thousand procedures fit many times over.
+pub const CATALOG_DATA_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A catalog delta as it travels (gzip): the changes between two catalog
 /// versions (issue #20). Twenty changed procedures of the national catalog
 /// are about 25 KB; a delta is worth taking only while it is smaller than

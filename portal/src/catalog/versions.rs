@@ -107,6 +107,11 @@ fn write_new(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 }
 
 fn served(bytes: impl Into<Bytes>, bundle: Bundle, history: History) -> ServedCatalog {
+    // A units table the catalog carries checks addresses here as on the
+    // devices (the newer of it and the built-in one, ADR 0023).
+    if let Some(units) = bundle.data_item(hoso_core::catalog::data::UNITS) {
+        let _ = hoso_core::places::offer(units.bytes.clone());
+    }
     ServedCatalog {
         bytes: bytes.into(),
         info: bundle.info.clone(),
@@ -234,5 +239,33 @@ mod tests {
         std::fs::write(data.join(DIR).join("9.bundle"), b"damaged").unwrap();
         let again = open_versions(&data, &v3).unwrap();
         assert_eq!(again.info.version, 4);
+    }
+
+    #[test]
+    fn submissions_are_checked_against_the_form_the_catalog_carries() {
+        let procedure = hoso_core::catalog::Procedure {
+            code: "1.001193".into(),
+            name: "Đăng ký khai sinh".into(),
+            ..Default::default()
+        };
+        let mut form: serde_json::Value =
+            serde_json::from_str(hoso_core::form::builtin_source("1.001193").unwrap()).unwrap();
+        form["version"] = 2.into();
+        let item = hoso_core::catalog::data::DataItem::new(
+            &hoso_core::form::form_item_name("1.001193"),
+            serde_json::to_vec(&form).unwrap(),
+        );
+        let bundle = Bundle::new(1, vec![procedure.clone()])
+            .with_data(vec![item])
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = served(Vec::new(), bundle, History::new(dir.path().into(), vec![]));
+        assert_eq!(catalog.schema(&procedure).version, 2);
+        let plain = served(
+            Vec::new(),
+            Bundle::new(1, vec![procedure.clone()]),
+            History::new(dir.path().into(), vec![]),
+        );
+        assert_eq!(plain.schema(&procedure).version, 1);
     }
 }

@@ -169,7 +169,7 @@ fn answer_supplement(
     let catalog = portal.catalog();
     let procedure = catalog.procedure(&record.procedure_code);
     if let Some(procedure) = procedure {
-        let schema = hoso_core::form::schema_for(procedure);
+        let schema = catalog.schema(procedure);
         validate::documents(portal, caller, &schema, &response.documents, &mut issues)?;
         if !form_values.is_empty() {
             let mut values = record.form_values.clone();

@@ -241,16 +241,10 @@ fn queue_key(p: &Planned) -> String {
 
 /// The slots a supplement could ask for: the procedure's document slots.
 fn slots_of(portal: &Portal, record: &DossierRecord) -> Vec<String> {
-    portal
-        .catalog()
+    let catalog = portal.catalog();
+    catalog
         .procedure(&record.procedure_code)
-        .map(|p| {
-            hoso_core::form::schema_for(p)
-                .slots
-                .into_iter()
-                .map(|s| s.id)
-                .collect()
-        })
+        .map(|p| catalog.schema(p).slots.into_iter().map(|s| s.id).collect())
         .unwrap_or_default()
 }
 

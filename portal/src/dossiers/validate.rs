@@ -11,7 +11,7 @@ use crate::clock::vn_date;
 use crate::error::{problem_issue, ApiError, FieldIssue};
 use crate::Portal;
 use hoso_core::catalog::Procedure;
-use hoso_core::form::{check, schema_for, CheckMode, FormSchema, MediaType};
+use hoso_core::form::{check, CheckMode, FormSchema, MediaType};
 use hoso_wire::{AccountKind, AttachmentRef, ConsentMethod, DossierSubmission};
 use std::collections::BTreeMap;
 
@@ -78,7 +78,7 @@ pub fn submission(
             "The procedure is not offered through this channel",
         ));
     }
-    let schema = schema_for(&procedure);
+    let schema = catalog.schema(&procedure);
     let counts: BTreeMap<String, u32> = sub
         .documents
         .iter()

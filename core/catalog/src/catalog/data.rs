@@ -69,6 +69,10 @@ pub enum DataError {
     TooLarge { name: String, max: u64 },
     #[error("danh mục kèm tệp dữ liệu {name} hơn một lần / the catalog carries data item {name} more than once")]
     Duplicate { name: String },
+    #[error("tệp dữ liệu kèm danh mục không theo thứ tên ({name}) / the catalog's data items are not sorted by name ({name})")]
+    Unsorted { name: String },
+    #[error("dữ liệu kèm danh mục lớn hơn {max} byte tất cả / the catalog's data is larger than {max} bytes in all")]
+    TooLargeInAll { max: u64 },
     #[error("tệp dữ liệu {name} của danh mục không phải base64 hợp lệ / catalog data item {name} is not valid base64")]
     NotBase64 { name: String },
     #[error("tệp dữ liệu {name} của danh mục không khớp mã băm của nó / catalog data item {name} does not match its hash")]
@@ -85,9 +89,12 @@ impl DataError {
         match self {
             DataError::BadName { .. }
             | DataError::Duplicate { .. }
+            | DataError::Unsorted { .. }
             | DataError::NotBase64 { .. }
             | DataError::HashMismatch { .. } => "bad_catalog_data",
-            DataError::TooMany { .. } | DataError::TooLarge { .. } => "too_large",
+            DataError::TooMany { .. }
+            | DataError::TooLarge { .. }
+            | DataError::TooLargeInAll { .. } => "too_large",
             DataError::Units(_) => "bad_units_table",
             DataError::Limit(e) => e.error_code(),
         }
@@ -101,6 +108,8 @@ impl Classified for DataError {
             | DataError::TooMany { .. }
             | DataError::TooLarge { .. }
             | DataError::Duplicate { .. }
+            | DataError::Unsorted { .. }
+            | DataError::TooLargeInAll { .. }
             | DataError::NotBase64 { .. }
             | DataError::HashMismatch { .. }
             | DataError::Units(_) => ErrorKind::InvalidInput,
@@ -190,11 +199,20 @@ pub(crate) fn check(items: &[DataItem]) -> Result<(), DataError> {
         });
     }
     for pair in items.windows(2) {
-        if pair[0].name >= pair[1].name {
-            return Err(DataError::Duplicate {
-                name: pair[1].name.clone(),
-            });
+        let name = pair[1].name.clone();
+        match pair[0].name.cmp(&pair[1].name) {
+            std::cmp::Ordering::Less => {}
+            std::cmp::Ordering::Equal => return Err(DataError::Duplicate { name }),
+            std::cmp::Ordering::Greater => return Err(DataError::Unsorted { name }),
         }
+    }
+    let total = items
+        .iter()
+        .try_fold(0u64, |sum, item| sum.checked_add(item.bytes.len() as u64));
+    if total.is_none_or(|t| t > limits::CATALOG_DATA_TOTAL_BYTES) {
+        return Err(DataError::TooLargeInAll {
+            max: limits::CATALOG_DATA_TOTAL_BYTES,
+        });
     }
     for item in items {
         check_name(&item.name)?;

@@ -49,9 +49,12 @@ pub fn import_with(
     } else {
         let procedures = read_records(source)?.iter().map(parse_record).collect();
         let current = store.current()?;
-        let mut carried = match current {
-            Some(_) => store.data_items()?,
-            None => Vec::new(),
+        // A damaged current catalog is replaced by the import (as
+        // `install` allows); its data cannot carry over.
+        let mut carried = match (&current, store.data_items()) {
+            (Some(_), Ok(items)) => items,
+            (Some(_), Err(CatalogError::Damaged { .. })) | (None, _) => Vec::new(),
+            (Some(_), Err(e)) => return Err(e),
         };
         carried.retain(|held| !data.iter().any(|new| new.name == held.name));
         carried.extend(data);

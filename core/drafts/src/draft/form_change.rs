@@ -45,7 +45,10 @@ pub fn along(values: &BTreeMap<String, String>, from: u32, schema: &FormSchema) 
         let target = match schema.resolve(path) {
             Ok(_) => path.clone(),
             Err(_) => match renamed_path(path, from, schema) {
-                Some(to) if !values.contains_key(&to) => {
+                // Never onto a value already there (entered on the new path,
+                // or moved there by another rename): that one stays where it
+                // was, reported.
+                Some(to) if !values.contains_key(&to) && !moved.values.contains_key(&to) => {
                     moved.changes.push(renamed(path, &to));
                     moved.renamed.insert(path.clone(), to.clone());
                     to
@@ -140,5 +143,63 @@ fn removed(path: &str) -> FormChange {
         message_en: format!(
             "The new form no longer has field {path}; the value entered is kept for you to review."
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{Field, FieldKind, Group, Renamed};
+
+    fn schema(renamed: Vec<Renamed>) -> FormSchema {
+        let field = |id: &str| Field {
+            id: id.into(),
+            label_vi: id.into(),
+            label_en: id.into(),
+            kind: FieldKind::Text { max_chars: 50 },
+            required: false,
+            visible_when: None,
+            help_vi: None,
+        };
+        FormSchema {
+            procedure_code: "1.1".into(),
+            title_vi: "t".into(),
+            title_en: "t".into(),
+            builtin: true,
+            version: 2,
+            renamed,
+            groups: vec![Group {
+                id: "a".into(),
+                label_vi: "a".into(),
+                label_en: "a".into(),
+                repeat: None,
+                prefill: vec![],
+                visible_when: None,
+                fields: vec![field("name")],
+            }],
+            slots: vec![],
+        }
+    }
+
+    #[test]
+    fn two_values_renamed_onto_one_field_keep_both() {
+        let renames = ["a.first", "a.given"]
+            .into_iter()
+            .map(|from| Renamed {
+                from: from.into(),
+                to: "a.name".into(),
+                version: 2,
+            })
+            .collect();
+        let values: BTreeMap<String, String> = [("a.first", "An"), ("a.given", "Bình")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let moved = along(&values, 1, &schema(renames));
+        assert_eq!(moved.values.len(), 2, "{moved:?}");
+        assert_eq!(moved.values["a.name"], "An");
+        assert_eq!(moved.values["a.given"], "Bình");
+        let codes: Vec<_> = moved.changes.iter().map(|c| c.code).collect();
+        assert_eq!(codes, ["field_renamed", "field_removed"]);
     }
 }

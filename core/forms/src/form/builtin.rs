@@ -78,7 +78,7 @@ pub fn builtin_source(code: &str) -> Option<&'static str> {
 #[serde(deny_unknown_fields)]
 pub struct BuiltinForm {
     /// The form's version, from 1; a catalog's form replaces the built-in
-    /// one from the same version on (`delivered`, ADR 0023).
+    /// one from a newer version on (`delivered`, ADR 0023).
     pub version: u32,
     pub procedure_code: String,
     pub title_vi: String,

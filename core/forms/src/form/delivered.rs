@@ -1,7 +1,7 @@
 //! Forms delivered with the catalog (issue #22, ADR 0023): a catalog may
 //! carry `forms/<code>.json` items in the format of `core/data/forms`, each
 //! with its version. The form in effect for a procedure is the catalog's
-//! when its version is at least the built-in one's, else the built-in one
+//! when its version is newer than the built-in one's, else the built-in one
 //! — so a corrected form reaches phones with `catalog update`, and an old
 //! catalog never replaces a newer form the app was built with. A delivered
 //! form is read as outside input: bounded, parsed with unknown keys
@@ -217,22 +217,37 @@ pub fn check_items(items: &[DataItem]) -> Result<(), DeliveredFormError> {
 }
 
 /// The form in effect for `code` with `catalog`: the catalog's when it
-/// carries one whose version is at least the built-in form's, else the
-/// built-in form, else none (the generic form answers). A delivered form
-/// that fails its checks now is left out.
+/// carries one whose version is newer than the built-in form's (or there
+/// is no built-in one), else the built-in form, else none (the generic
+/// form answers). A delivered form that fails its checks now is left out.
 pub fn form_in_effect(
     catalog: &CatalogStore,
     code: &str,
 ) -> Result<Option<Arc<BuiltinForm>>, CatalogError> {
+    Ok(in_effect(
+        catalog.data_item(&item_name(code))?.as_ref(),
+        code,
+    ))
+}
+
+/// [`form_in_effect`] for a catalog in hand (its data items, as a portal
+/// serving it holds them).
+pub fn form_in_effect_among(items: &[DataItem], code: &str) -> Option<Arc<BuiltinForm>> {
+    let name = item_name(code);
+    in_effect(items.iter().find(|item| item.name == name), code)
+}
+
+/// The rule both apply: a delivered form replaces the built-in one only
+/// from a newer version on, so a form that changes always changes version
+/// and drafts see it (an equal version is the same form).
+fn in_effect(delivered: Option<&DataItem>, code: &str) -> Option<Arc<BuiltinForm>> {
     let built_in = builtin_form(code);
-    let delivered = catalog
-        .data_item(&item_name(code))?
-        .and_then(|item| read_item(&item).ok().flatten());
-    Ok(match (delivered, built_in) {
-        (Some(d), Some(b)) if d.version < b.version => Some(Arc::new(b.clone())),
+    let delivered = delivered.and_then(|item| read_item(item).ok().flatten());
+    match (delivered, built_in) {
+        (Some(d), Some(b)) if d.version <= b.version => Some(Arc::new(b.clone())),
         (Some(d), _) => Some(Arc::new(d)),
         (None, b) => b.map(|b| Arc::new(b.clone())),
-    })
+    }
 }
 
 impl BuiltinForm {
@@ -325,10 +340,13 @@ mod tests {
         );
         assert!(form_in_effect(&store, "9.999999").unwrap().is_none());
 
+        // The same version is the same form: the built-in one stays.
         let same = item(|f| f["title_vi"] = "Cùng phiên bản".into());
-        let (_dir, store) = catalog_with(vec![same]);
+        let (_dir, store) = catalog_with(vec![same.clone()]);
         let form = form_in_effect(&store, CODE).unwrap().unwrap();
-        assert_eq!(form.title_vi, "Cùng phiên bản");
+        assert_eq!(form.title_vi, builtin_form(CODE).unwrap().title_vi);
+        let among = form_in_effect_among(&[same], CODE).unwrap();
+        assert_eq!(among.title_vi, form.title_vi);
     }
 
     #[test]

@@ -26,7 +26,14 @@ impl FormSchema {
             }
             self.lint_group(group, &mut out);
         }
+        let mut targets = HashSet::new();
         for r in &self.renamed {
+            if !targets.insert((r.version, r.to.as_str())) {
+                out.push(format!(
+                    "two fields renamed to `{}` at version {}",
+                    r.to, r.version
+                ));
+            }
             let names_a_field =
                 r.to.split_once('.')
                     .and_then(|(g, f)| self.group(g)?.fields.iter().find(|x| x.id == f))

@@ -28,9 +28,10 @@ pub use builtin::{builtin_codes, builtin_form, builtin_source, BuiltinForm, Slot
 pub use check::{check, CheckMode, CheckReport, FieldIssue};
 pub use condition::Answers;
 pub use delivered::{
-    check_items as check_delivered_forms, form_in_effect, item_from_file as form_item_from_file,
-    item_name as form_item_name, items_from_dir as form_items_from_dir, read_form,
-    read_item as read_form_item, DeliveredFormError, FormFilesError,
+    check_items as check_delivered_forms, form_in_effect, form_in_effect_among,
+    item_from_file as form_item_from_file, item_name as form_item_name,
+    items_from_dir as form_items_from_dir, read_form, read_item as read_form_item,
+    DeliveredFormError, FormFilesError,
 };
 pub use error::FormError;
 pub use generic::{applicant_group, generic_schema, APPLICANT, PERSON_FIELDS};
@@ -53,14 +54,21 @@ pub fn schema_for(procedure: &Procedure) -> FormSchema {
 }
 
 /// The form for `procedure` with `catalog`: the form in effect
-/// ([`form_in_effect`]: the catalog's when at least as new as the
-/// built-in one), else the generic one.
+/// ([`form_in_effect`]: the catalog's when newer than the built-in one),
+/// else the generic one.
 pub fn schema_with(
     catalog: &crate::catalog::store::CatalogStore,
     procedure: &Procedure,
 ) -> Result<FormSchema, crate::catalog::store::CatalogError> {
     let form = form_in_effect(catalog, &procedure.code)?;
     Ok(schema_of(form.as_deref(), procedure))
+}
+
+/// The form for `procedure` in a catalog whose data items are `items` (a
+/// portal serving a bundle): as [`schema_with`].
+pub fn schema_among(items: &[crate::catalog::data::DataItem], procedure: &Procedure) -> FormSchema {
+    let form = form_in_effect_among(items, &procedure.code);
+    schema_of(form.as_deref(), procedure)
 }
 
 fn schema_of(form: Option<&BuiltinForm>, procedure: &Procedure) -> FormSchema {

@@ -17,6 +17,10 @@ pub enum OutboxError {
     Vault(#[from] VaultError),
     #[error("bản nháp chưa đủ để nộp: thiếu {missing}, sai {invalid} mục / the draft is not ready to submit: {missing} missing, {invalid} invalid")]
     NotReady { missing: usize, invalid: usize },
+    /// The procedure's form changed since the draft was started and some
+    /// values need moving or review (`draft upgrade` first).
+    #[error("mẫu của thủ tục đã đổi: {changes} giá trị cần chuyển hoặc xem lại; hãy cập nhật bản nháp trước / the procedure's form changed: {changes} values need moving or review; upgrade the draft first")]
+    FormChanged { changes: usize },
     #[error("cần mã cơ quan tiếp nhận hồ sơ / the receiving agency's code is required")]
     AgencyRequired,
     #[error("không có hồ sơ chờ gửi {shown} / no queued submission {shown}", shown = crate::text::shown_if_identifier(.0))]
@@ -41,6 +45,7 @@ impl OutboxError {
             OutboxError::Filed(e) => e.code(),
             OutboxError::Vault(e) => e.code(),
             OutboxError::NotReady { .. } => "draft_not_ready",
+            OutboxError::FormChanged { .. } => "draft_form_changed",
             OutboxError::AgencyRequired => "agency_required",
             OutboxError::NoSubmission(_) => "submission_not_found",
             OutboxError::SubmissionDamaged(_) => "damaged",
@@ -58,7 +63,7 @@ impl Classified for OutboxError {
             OutboxError::Draft(e) => e.kind(),
             OutboxError::Filed(e) => e.kind(),
             OutboxError::Vault(e) => e.kind(),
-            OutboxError::NotReady { .. } => ErrorKind::NotReady,
+            OutboxError::NotReady { .. } | OutboxError::FormChanged { .. } => ErrorKind::NotReady,
             OutboxError::NoSubmission(_) => ErrorKind::NotFound,
             OutboxError::AgencyRequired
             | OutboxError::NoSupplementRequest(_)

@@ -109,6 +109,13 @@ impl Outbox {
             None => return Err(OutboxError::AgencyRequired),
         };
         let report = drafts.validate(&draft.id, CheckMode::Complete)?;
+        // The check read the values along the form in effect; what is
+        // sent is the values as stored, so they must be there already.
+        if !report.form_changes.is_empty() {
+            return Err(OutboxError::FormChanged {
+                changes: report.form_changes.len(),
+            });
+        }
         if !report.ready {
             return Err(OutboxError::NotReady {
                 missing: report.missing.len(),

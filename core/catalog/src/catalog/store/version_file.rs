@@ -487,6 +487,13 @@ fn check(table: &Table, table_at: u64) -> Result<Vec<u32>, String> {
     if table.data.len() > data::DATA_ITEMS_MAX {
         return Err(format!("{} data items", table.data.len()));
     }
+    let data_total = table
+        .data
+        .iter()
+        .try_fold(0u64, |sum, d| sum.checked_add(u64::from(d.len)));
+    if data_total.is_none_or(|t| t > limits::CATALOG_DATA_TOTAL_BYTES) {
+        return Err("data larger than its bound in all".into());
+    }
     for (i, d) in table.data.iter().enumerate() {
         if d.offset != end
             || u64::from(d.len) > limits::CATALOG_DATA_ITEM_BYTES
