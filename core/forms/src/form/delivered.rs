@@ -251,8 +251,9 @@ fn in_effect(delivered: Option<&DataItem>, code: &str) -> Option<Arc<BuiltinForm
 }
 
 impl BuiltinForm {
-    /// The form's own fields as a schema without document slots (what
-    /// the linter checks of a form file).
+    /// The form's own fields as a schema without document slots: what the
+    /// linter checks of a form file, and what `schema_for` completes with
+    /// the procedure's slots.
     pub(crate) fn fields_schema(&self) -> FormSchema {
         FormSchema {
             procedure_code: self.procedure_code.clone(),

@@ -75,13 +75,8 @@ fn schema_of(form: Option<&BuiltinForm>, procedure: &Procedure) -> FormSchema {
     match form {
         Some(form) => FormSchema {
             procedure_code: procedure.code.clone(),
-            title_vi: form.title_vi.clone(),
-            title_en: form.title_en.clone(),
-            builtin: true,
-            version: form.version,
-            groups: form.groups.clone(),
-            renamed: form.renamed.clone(),
             slots: form.adjust_slots(derive_slots(procedure)),
+            ..form.fields_schema()
         },
         None => generic_schema(procedure),
     }

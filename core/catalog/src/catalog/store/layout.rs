@@ -168,9 +168,4 @@ pub(super) fn u32_of(n: usize) -> std::io::Result<u32> {
     u32::try_from(n).map_err(|_| std::io::Error::other("catalog file part too large"))
 }
 
-pub(super) fn sha256(bytes: &[u8]) -> [u8; 32] {
-    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
-}
+pub(super) use crate::catalog::data::sha256;

@@ -510,8 +510,23 @@ impl CatalogStore {
 /// left out: it was checked when its catalog was installed, and the
 /// table in effect stays.
 fn offer_units(file: &VersionFile) {
+    // Every store opened in a process would read and hash the same table
+    // again; a table already offered is known by its digest in the table.
+    static OFFERED: Mutex<Vec<[u8; 32]>> = Mutex::new(Vec::new());
+    let Some(digest) = file.data_digest(crate::catalog::data::UNITS) else {
+        return;
+    };
+    let offered = || {
+        OFFERED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if offered().contains(&digest) {
+        return;
+    }
     if let Ok(Some(units)) = file.data_item(crate::catalog::data::UNITS) {
         let _ = hoso_places::offer(units.bytes);
+        offered().push(digest);
     }
 }
 

@@ -207,6 +207,12 @@ impl VersionFile {
         self.data.iter().map(|d| self.read_data(d)).collect()
     }
 
+    /// The SHA-256 the table gives for the data item `name`, if the catalog
+    /// carries one (nothing is read).
+    pub(crate) fn data_digest(&self, name: &str) -> Option<[u8; 32]> {
+        self.data.iter().find(|d| d.name == name).map(|d| d.sha256)
+    }
+
     /// The data item named `name`, checked, if the catalog carries one.
     pub(crate) fn data_item(&self, name: &str) -> Result<Option<DataItem>, CatalogError> {
         self.data
