@@ -117,6 +117,19 @@ impl FormSchema {
                 max_age: Some(hi),
                 ..
             } if lo > hi => out.push(format!("field `{at}` has min_age > max_age")),
+            FieldKind::Digits { lengths } => {
+                let mut seen = HashSet::new();
+                let bad = lengths.is_empty()
+                    || lengths
+                        .iter()
+                        .any(|&n| n == 0 || n > crate::validate::MAX_DIGITS || !seen.insert(n));
+                if bad {
+                    out.push(format!(
+                        "digits `{at}` needs distinct lengths from 1 to {}",
+                        crate::validate::MAX_DIGITS
+                    ));
+                }
+            }
             FieldKind::Choice { options } => {
                 if options.is_empty() {
                     out.push(format!("choice `{at}` has no options"));

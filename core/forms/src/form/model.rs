@@ -142,6 +142,14 @@ pub enum FieldKind {
     },
     Phone,
     Email,
+    /// A paper's number written as digits, of one of these lengths (the old
+    /// 9-digit identity card, a 12-digit driving licence…); stored as digits.
+    Digits {
+        lengths: Vec<u8>,
+    },
+    /// A tax code: 10 digits with a check digit, 13 for a branch, or a
+    /// person's 12-digit ID number.
+    TaxCode,
     /// Three sub-values: `.province`, `.commune`, `.detail`.
     Address,
     PersonName,
@@ -161,6 +169,8 @@ impl FieldKind {
             FieldKind::IdNumber { .. } => "id_number",
             FieldKind::Phone => "phone",
             FieldKind::Email => "email",
+            FieldKind::Digits { .. } => "digits",
+            FieldKind::TaxCode => "tax_code",
             FieldKind::Address => "address",
             FieldKind::PersonName => "person_name",
             FieldKind::Sex => "sex",

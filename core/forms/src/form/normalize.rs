@@ -45,6 +45,8 @@ pub fn normalize_kind(kind: &FieldKind, raw: &str) -> Result<String, Problem> {
         FieldKind::IdNumber { .. } => validate::id_number(raw).map(|id| id.digits),
         FieldKind::Phone => validate::phone(raw).map(|c| c.value),
         FieldKind::Email => validate::email(raw),
+        FieldKind::Digits { lengths } => validate::digits(raw, lengths),
+        FieldKind::TaxCode => validate::tax_code(raw),
         FieldKind::PersonName => validate::person_name(raw),
         FieldKind::Sex => Sex::parse(raw).map(|s| s.as_str().to_string()),
         FieldKind::Address => Err(problem(

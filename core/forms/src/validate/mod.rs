@@ -16,6 +16,7 @@
 //! | `email` | e-mail addresses |
 //! | `names` | full names |
 //! | `plain` | free [`text`] and [`number`]s |
+//! | `numbers` | numbers written as [`digits`] of fixed lengths, and the [`tax_code`] |
 //! | [`regions`] | the 34 provinces since 12 June 2025, the 63 before, communes, and the two checked together against the unit table |
 //!
 //! Problem codes: `empty` (shared by every check), `sex_invalid`,
@@ -29,7 +30,8 @@
 //! `email_domain`, `email_domain_typo`, `email_too_long`,
 //! `name_invalid_chars`, `name_too_long`, `text_control_chars`,
 //! `text_too_long`, `number_invalid`, `number_ambiguous`, `number_too_small`,
-//! `number_too_large`, `province_unknown`, `province_merged`,
+//! `number_too_large`, `digits_not_digits`, `digits_length`,
+//! `tax_code_format`, `tax_code_check_digit`, `province_unknown`, `province_merged`,
 //! `address_has_district`, `commune_township`, `commune_has_province`,
 //! `commune_multiple_parts`, `commune_name_missing`, and for a province and
 //! commune checked together against the unit table (`regions::place`):
@@ -40,6 +42,7 @@ mod dates;
 mod email;
 mod id_number;
 mod names;
+mod numbers;
 mod phone;
 mod plain;
 mod problem;
@@ -50,6 +53,7 @@ pub use dates::{age_on, birth_date, date, format_date, max_age, min_age, today_v
 pub use email::email;
 pub use id_number::{id_matches_person, id_matches_person_on, id_number, id_number_on, IdNumber};
 pub use names::{person_name, MAX_NAME_CHARS};
+pub use numbers::{digits, tax_code, MAX_DIGITS};
 pub use phone::phone;
 pub use plain::{number, text, value_length};
 pub use problem::{Checked, Problem};
@@ -62,7 +66,7 @@ mod tests {
     use super::*;
 
     /// Every code a validator can return, as listed in the module docs.
-    const CODES: [&str; 49] = [
+    const CODES: [&str; 53] = [
         "empty",
         "sex_invalid",
         "date_format",
@@ -99,6 +103,10 @@ mod tests {
         "number_ambiguous",
         "number_too_small",
         "number_too_large",
+        "digits_not_digits",
+        "digits_length",
+        "tax_code_format",
+        "tax_code_check_digit",
         "province_unknown",
         "province_merged",
         "address_has_district",
@@ -191,6 +199,8 @@ mod tests {
             problems.extend(person_name(s).err());
             problems.extend(text(s, 5).err());
             problems.extend(number(s, Some(0.0), Some(1.0)).err());
+            problems.extend(digits(s, &[1, 9, 12]).err());
+            problems.extend(tax_code(s).err());
             problems.extend(regions::province(s).err());
             problems.extend(regions::commune(s).err());
             problems.extend(regions::commune_code(s).err());
