@@ -246,6 +246,9 @@ fn addresses_are_kept_by_official_name_and_code() {
     // Drafts take the code with the names.
     let d = drafts.create("1.001193", true).unwrap();
     assert_eq!(d.values["applicant.address.code"], code);
+    // The code belongs to the form's address: not shown as a stray value.
+    let view = drafts.view(&d).unwrap();
+    assert!(view.unknown_values.is_empty(), "{:?}", view.unknown_values);
     // Moving to another province's ward in the draft: official name and
     // the new code; the old code never stays beside other names.
     drafts

@@ -83,6 +83,17 @@ pub fn view(draft: &Draft, schema: &FormSchema) -> DraftView {
             let mut fields = Vec::new();
             for field in &group.fields {
                 let visible = answers.field_visible(group, index, field);
+                if matches!(field.kind, form::FieldKind::Address) {
+                    // The commune's code is written by the core, not shown:
+                    // it belongs to the form all the same.
+                    let code = form::field_path(
+                        &group.id,
+                        index,
+                        &field.id,
+                        Some(form::AddressPart::Code),
+                    );
+                    known.insert(code);
+                }
                 for (path, part) in form::value_paths(group, index, field) {
                     known.insert(path.clone());
                     let (label_vi, label_en) = match part {
