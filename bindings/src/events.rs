@@ -176,6 +176,8 @@ pub enum SubmissionState {
 pub enum SubmissionKind {
     /// A new dossier.
     Dossier,
+    /// A linked group filed as one dossier per part.
+    LinkedFiling,
     /// Documents an officer asked for.
     Supplement { dossier_code: String },
     /// A withdrawal of a dossier.

@@ -78,7 +78,7 @@ fn fill_group(group: &Value, prefix: &str) -> Vec<(String, String)> {
 }
 
 #[test]
-fn six_procedures_draft_end_to_end_from_the_cli() {
+fn hand_made_and_generic_procedures_draft_end_to_end_from_the_cli() {
     let dir = imported();
     let data = dir.path();
     let builtin = ok_json(data, &["form", "builtin"]);
@@ -95,9 +95,10 @@ fn six_procedures_draft_end_to_end_from_the_cli() {
     }
     for code in [
         "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656",
+        "2.000986", "1.001022",
     ] {
         let schema = ok_json(data, &["form", "show", code]);
-        assert_eq!(schema["builtin"], code != "1.000656", "{code}");
+        assert_eq!(schema["builtin"], code != "1.001022", "{code}");
         let created = ok_json(data, &["draft", "new", code, "--no-prefill"]);
         let id = created["draft"]["id"].as_str().unwrap().to_string();
         let partial = ok_json(data, &["draft", "validate", &id, "--partial"]);
@@ -152,7 +153,7 @@ fn six_procedures_draft_end_to_end_from_the_cli() {
         assert_eq!(report["ready"], required_slots == 0);
     }
     let list = ok_json(data, &["draft", "list"]);
-    assert_eq!(list.as_array().unwrap().len(), 7);
+    assert_eq!(list.as_array().unwrap().len(), 9);
 }
 
 #[test]

@@ -265,7 +265,7 @@ fn crash_setup() {
     };
     common::install_catalog(Path::new(&dir), 1);
     let drafts = Drafts::open(Path::new(&dir), &FixedKey(KEY)).unwrap();
-    let draft = drafts.create("1.000656", false).unwrap();
+    let draft = drafts.create("1.001022", false).unwrap();
     let other = drafts.create("1.001193", false).unwrap();
     drafts
         .set(&other.id, "applicant.full_name", BYSTANDER_NAME)

@@ -27,7 +27,7 @@ fn setup() -> (tempfile::TempDir, Drafts) {
 #[test]
 fn set_normalises_and_keeps_malformed_values_with_their_problem() {
     let (_dir, drafts) = setup();
-    let d = drafts.create("1.000656", false).unwrap();
+    let d = drafts.create("1.001022", false).unwrap();
     assert_eq!(d.revision, 1);
     let ok = drafts
         .set(&d.id, "applicant.phone", "+84 912 345 678")
@@ -84,7 +84,7 @@ fn set_normalises_and_keeps_malformed_values_with_their_problem() {
 #[test]
 fn unallocated_mobile_prefixes_are_saved_with_a_warning() {
     let (dir, drafts) = setup();
-    let d = drafts.create("1.000656", false).unwrap();
+    let d = drafts.create("1.001022", false).unwrap();
     let doubtful = drafts
         .set(&d.id, "applicant.phone", "+84 53 123 4567")
         .unwrap();
@@ -133,7 +133,7 @@ fn unallocated_mobile_prefixes_are_saved_with_a_warning() {
 #[test]
 fn a_value_too_long_to_file_is_refused_and_nothing_changes() {
     let (dir, drafts) = setup();
-    let d = drafts.create("1.000656", false).unwrap();
+    let d = drafts.create("1.001022", false).unwrap();
     drafts
         .set(&d.id, "applicant.full_name", "Trần Thị Hoa")
         .unwrap();
@@ -367,7 +367,7 @@ fn addresses_saved_before_the_unit_table_are_upgraded_in_place() {
 #[test]
 fn list_duplicate_delete_and_id_prefixes() {
     let (_dir, drafts) = setup();
-    let a = drafts.create("1.000656", false).unwrap();
+    let a = drafts.create("1.001022", false).unwrap();
     drafts
         .set(&a.id, "applicant.full_name", "Lê Văn C")
         .unwrap();
@@ -385,7 +385,7 @@ fn list_duplicate_delete_and_id_prefixes() {
 #[test]
 fn partial_and_complete_validation() {
     let (_dir, drafts) = setup();
-    let d = drafts.create("1.000656", false).unwrap();
+    let d = drafts.create("1.001022", false).unwrap();
     let partial = drafts.validate(&d.id, CheckMode::Partial).unwrap();
     assert!(!partial.ready);
     assert!(partial
@@ -673,7 +673,7 @@ fn personal_data_never_reaches_disk_in_plaintext() {
 #[test]
 fn a_wrong_key_is_a_clear_error_never_garbage() {
     let (dir, drafts) = setup();
-    let d = drafts.create("1.000656", false).unwrap();
+    let d = drafts.create("1.001022", false).unwrap();
     drafts
         .set(&d.id, "applicant.full_name", "Đỗ Văn D")
         .unwrap();

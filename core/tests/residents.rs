@@ -20,7 +20,7 @@ fn verbal() -> NewConsent {
     NewConsent {
         method: ConsentMethod::WitnessedVerbal,
         reference: "Trưởng thôn Lê Văn Ba".into(),
-        covers: vec!["1.000656".into()],
+        covers: vec!["1.001022".into()],
         retention_days: 30,
         scan: None,
     }
@@ -65,7 +65,7 @@ fn each_resident_sees_only_their_own_data() {
     assert!(matches!(residents.active(), Err(ResidentError::NoneActive)));
 
     let local = residents.use_resident(&an.id).unwrap();
-    let draft = local.drafts.create("1.000656", false).unwrap();
+    let draft = local.drafts.create("1.001022", false).unwrap();
     local
         .drafts
         .set(&draft.id, "applicant.full_name", "Nguyễn Văn An")
@@ -111,7 +111,7 @@ fn a_wiped_resident_cannot_be_opened_even_from_an_earlier_copy() {
     let binh = residents.create("Bà Bình", &verbal(), 2).unwrap();
     for r in [&an, &binh] {
         let local = residents.use_resident(&r.id).unwrap();
-        local.drafts.create("1.000656", false).unwrap();
+        local.drafts.create("1.001022", false).unwrap();
     }
     residents.lock().unwrap();
     drop(residents);
@@ -220,7 +220,7 @@ fn consent_comes_first_and_is_kept_in_the_residents_own_space() {
     let consent = residents.consent().unwrap();
     assert_eq!(consent.method, ConsentMethod::SignedForm);
     assert_eq!(consent.given_at, 7);
-    assert_eq!(consent.covers, vec!["1.000656".to_string()]);
+    assert_eq!(consent.covers, vec!["1.001022".to_string()]);
     assert_eq!(consent.scan_sha256.as_deref().map(str::len), Some(64));
     assert!(!files_contain(dir.path(), b"TCNS-2026-0042"));
     assert!(!files_contain(dir.path(), b"to dong y da ky"));

@@ -16,10 +16,12 @@ pub const SOURCE: &str = concat!(
     "/../../shared/data/tthc-national-2642.jsonl.gz"
 );
 
-/// The six procedures with hand-written forms, one generic one (1.000656
-/// death registration) and one with a photo slot (1.000807, "02 ảnh …").
-pub const CODES: [&str; 8] = [
-    "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656", "1.000807",
+/// Procedures with hand-written forms, one generic one (1.001022,
+/// recognition of a parent or child) and one with a photo slot (1.000807,
+/// "02 ảnh …").
+pub const CODES: [&str; 9] = [
+    "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656", "1.001022",
+    "1.000807",
 ];
 
 /// The procedures of `CODES`, parsed once per test binary.

@@ -4,6 +4,7 @@
 
 use crate::account::AccountKind;
 use crate::agency::AgencyRef;
+use crate::linked::DossierLink;
 use crate::receipt::Receipt;
 use crate::scalar::{CatalogVersion, ChannelKind, DossierCode, ProcedureCode};
 use crate::status::StatusCode;
@@ -41,6 +42,9 @@ pub struct Dossier {
     /// The open fee request (status 6), else `null`.
     pub fee_request: Option<FeeRequest>,
     pub receipt: Receipt,
+    /// The linked filing this dossier is a part of; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked: Option<DossierLink>,
 }
 
 /// `DossierFee`: the fee of the chosen channel.

@@ -3,6 +3,7 @@
 //! dossier's state after the change (`DossierState`).
 
 use crate::dossier::{FeeRequest, HistoryEntry, SupplementRequest};
+use crate::linked::DossierLink;
 use crate::scalar::{Cursor, DossierCode, ProcedureCode};
 use crate::status::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,9 @@ pub struct DossierState {
     pub appointment_date: String,
     pub supplement_request: Option<SupplementRequest>,
     pub fee_request: Option<FeeRequest>,
+    /// The linked filing the dossier is a part of; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked: Option<DossierLink>,
 }
 
 /// `FeedEntry`: one change.

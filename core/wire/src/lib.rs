@@ -82,6 +82,7 @@ pub mod error;
 pub mod feed;
 pub mod health;
 pub mod keys;
+pub mod linked;
 pub mod lookup;
 mod null;
 pub mod procedure;
@@ -112,6 +113,7 @@ pub use error::{Error, ErrorCode, FieldIssue};
 pub use feed::{DossierState, FeedEntry, FeedPage};
 pub use health::{Health, HealthStatus};
 pub use keys::{Algorithm, Curve, KeySet, KeyType, KeyUse, PublicKey};
+pub use linked::{DossierLink, LinkedFiling};
 pub use lookup::{PublicDossierStatus, PublicHistoryEntry};
 pub use null::not_null;
 pub use procedure::{

@@ -321,6 +321,8 @@ fn shapes() -> Vec<Shape> {
             Algorithm::ALL.to_vec()
         ),
         shape!("Dossier", Dossier, s::dossiers()),
+        shape!("DossierLink", DossierLink, vec![s::dossier_link()]),
+        shape!("LinkedFiling", LinkedFiling, s::linked_filings()),
         shape!(
             "SupplementResponse",
             SupplementResponse,

@@ -7,6 +7,7 @@
 
 mod admin;
 mod idempotency;
+mod linked;
 mod model;
 mod schedule;
 mod sim;
@@ -67,6 +68,8 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
     Router::new()
         .route("/v1/dossiers", post(submit_dossier))
         .route("/v1/dossiers/{code}", get(get_dossier))
+        .route("/v1/linked-filings", post(submit_linked))
+        .route("/v1/linked-filings/{group_id}", get(get_linked))
         .route("/v1/dossiers/{code}/supplements", post(supplement))
         .route("/v1/dossiers/{code}/withdrawal", post(withdraw))
         .route("/v1/feed", get(feed))
@@ -105,6 +108,35 @@ async fn submit_dossier(
         |value, key| submit::submit(&portal, &caller, value, key),
     )
     .await
+}
+
+/// `POST /v1/linked-filings`.
+async fn submit_linked(
+    State(portal): State<Arc<Portal>>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    submit::idempotent(
+        &portal,
+        &caller,
+        &headers,
+        body,
+        "/v1/linked-filings",
+        |value, key| linked::submit(&portal, &caller, value, key),
+    )
+    .await
+}
+
+/// `GET /v1/linked-filings/{group_id}`.
+async fn get_linked(
+    State(portal): State<Arc<Portal>>,
+    caller: Caller,
+    Path(group_id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(no_store(axum::Json(linked::get(
+        &portal, &caller, &group_id,
+    )?)))
 }
 
 /// `GET /v1/dossiers/{code}`.

@@ -6,8 +6,8 @@
 use hoso_wire::status::StatusCode;
 use hoso_wire::{
     AccountKind, AgencyRef, AttachmentRef, ChannelKind, DocumentMap, Dossier, DossierFee,
-    DossierState, FeeRequest, FiledBy, FiledFor, FormValues, HistoryEntry, PublicDossierStatus,
-    PublicHistoryEntry, Receipt, SupplementRequest,
+    DossierLink, DossierState, FeeRequest, FiledBy, FiledFor, FormValues, HistoryEntry,
+    PublicDossierStatus, PublicHistoryEntry, Receipt, SupplementRequest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,10 @@ pub struct DossierRecord {
     pub fee_request: Option<FeeRequest>,
     pub receipt: Receipt,
     pub lookup_token: String,
+    /// The linked filing this dossier is a part of (records from before
+    /// linked filings have none).
+    #[serde(default)]
+    pub linked: Option<DossierLink>,
 }
 
 impl DossierRecord {
@@ -66,6 +70,7 @@ impl DossierRecord {
             supplement_request: self.supplement_request.clone(),
             fee_request: self.fee_request.clone(),
             receipt: self.receipt.clone(),
+            linked: self.linked.clone(),
         }
     }
 
@@ -79,6 +84,7 @@ impl DossierRecord {
             appointment_date: self.appointment_date.clone(),
             supplement_request: self.supplement_request.clone(),
             fee_request: self.fee_request.clone(),
+            linked: self.linked.clone(),
         }
     }
 

@@ -100,7 +100,8 @@ fn outcome_status(stored: &Stored) -> StatusCode {
     StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK)
 }
 
-/// `POST /v1/dossiers`: validates and creates a dossier in status 1.
+/// `POST /v1/dossiers`: validates and creates a dossier in status 1. A
+/// group procedure (a form with parts) is filed at `/v1/linked-filings`.
 pub fn submit(
     portal: &Portal,
     caller: &Caller,
@@ -112,11 +113,61 @@ pub fn submit(
     // else is checked, and the refusal is not stored under the key.
     let filer = super::standing::filer(portal, caller)?;
     let accepted = validate::submission(portal, caller, &sub)?;
+    if !accepted.parts.is_empty() {
+        return Err(ApiError::validation(vec![crate::error::FieldIssue::new(
+            "procedure_code",
+            "linked_filing_required",
+            "Thủ tục liên thông: nộp tại /v1/linked-filings để cổng lập hồ sơ cho từng thủ tục",
+            "A linked procedure: file it at /v1/linked-filings, which files a dossier per part",
+        )]));
+    }
     let now = portal.clock.now();
+    let (record, writes) = file(
+        portal,
+        caller,
+        filer.as_ref(),
+        &sub,
+        &Filing {
+            procedure: &accepted.procedure,
+            agency: accepted.agency,
+            linked: None,
+        },
+        key,
+        now,
+    )?;
+    let code = record.code.clone();
+    Ok(Outcome {
+        status: StatusCode::CREATED,
+        body: serde_json::to_value(record.view()).map_err(|e| ApiError::internal(&e))?,
+        location: Some(format!("/v1/dossiers/{code}")),
+        writes,
+    })
+}
+
+/// What one dossier is filed as: its procedure (its name, appointment and
+/// fee), the receiving agency, and the linked filing it is a part of.
+pub(super) struct Filing<'a> {
+    pub procedure: &'a hoso_core::catalog::Procedure,
+    pub agency: &'static crate::agencies::Agency,
+    pub linked: Option<hoso_wire::DossierLink>,
+}
+
+/// Files one dossier of a validated submission in status 1, with its code,
+/// appointment, fee and signed receipt; the record and the writes making
+/// it true (record, order, feed, team, uploads named, simulation).
+pub(super) fn file(
+    portal: &Portal,
+    caller: &Caller,
+    filer: Option<&super::standing::Filer>,
+    sub: &DossierSubmission,
+    filing: &Filing<'_>,
+    key: &str,
+    now: time::OffsetDateTime,
+) -> Result<(DossierRecord, Vec<Write>), ApiError> {
     let day = crate::clock::vn_date(now);
     let agency = AgencyRef {
-        code: accepted.agency.code.to_string(),
-        name: accepted.agency.name.to_string(),
+        code: filing.agency.code.to_string(),
+        name: filing.agency.name.to_string(),
     };
     let day_key = crate::dossier_code::day_prefix(&agency.code, day);
     let sequence = portal.db.next("dossier_seq", &day_key)?;
@@ -126,13 +177,14 @@ pub fn submit(
         u32::try_from(sequence).unwrap_or(u32::MAX),
     )
     .map_err(|e| ApiError::internal(&e))?;
-    let appointment = schedule::appointment(&accepted.procedure, sub.channel, now);
-    let fee = schedule::fee(&accepted.procedure, sub.channel);
+    let procedure = filing.procedure;
+    let appointment = schedule::appointment(procedure, sub.channel, now);
+    let fee = schedule::fee(procedure, sub.channel);
     let receipt = receipt::issue(
         portal,
         &ReceiptFields {
             dossier_code: code.clone(),
-            procedure_code: accepted.procedure.code.clone(),
+            procedure_code: procedure.code.clone(),
             agency_code: agency.code.clone(),
             issued_at: now,
             appointment_date: appointment,
@@ -145,8 +197,8 @@ pub fn submit(
         account_id: caller.account_id.clone(),
         filed_by_kind: caller.kind,
         idempotency_key: key.to_string(),
-        procedure_code: accepted.procedure.code.clone(),
-        procedure_name: accepted.procedure.name.clone(),
+        procedure_code: procedure.code.clone(),
+        procedure_name: procedure.name.clone(),
         catalog_version: sub.catalog_version,
         receiving_agency: agency.clone(),
         agency: agency.clone(),
@@ -156,14 +208,15 @@ pub fn submit(
         updated_at: rfc3339(now),
         appointment_date: iso_date(appointment),
         fee,
-        filed_for: sub.filed_for,
-        form_values: sub.form_values,
-        documents: sub.documents,
+        filed_for: sub.filed_for.clone(),
+        form_values: sub.form_values.clone(),
+        documents: sub.documents.clone(),
         history: Vec::new(),
         supplement_request: None,
         fee_request: None,
         receipt: receipt.receipt,
         lookup_token: receipt.lookup_token,
+        linked: filing.linked.clone(),
     };
     let note = match caller.kind {
         AccountKind::Citizen => "Hồ sơ đăng ký trực tuyến qua ứng dụng hoso",
@@ -179,7 +232,7 @@ pub fn submit(
     );
     let mut writes = store::changed(&portal.db, &record)?;
     writes.push(store::order_write(&record));
-    if let Some(filer) = &filer {
+    if let Some(filer) = filer {
         writes.push(super::team::filed(&filer.team, &record));
     }
     for file in record.files() {
@@ -191,10 +244,5 @@ pub fn submit(
         )?);
     }
     writes.extend(super::sim::schedule(portal, &record)?);
-    Ok(Outcome {
-        status: StatusCode::CREATED,
-        body: serde_json::to_value(record.view()).map_err(|e| ApiError::internal(&e))?,
-        location: Some(format!("/v1/dossiers/{code}")),
-        writes,
-    })
+    Ok((record, writes))
 }

@@ -11,17 +11,19 @@ use crate::clock::vn_date;
 use crate::error::{problem_issue, ApiError, FieldIssue};
 use crate::Portal;
 use hoso_core::catalog::Procedure;
-use hoso_core::form::{check, CheckMode, FormSchema, MediaType};
+use hoso_core::form::{check, CheckMode, FormSchema, LinkedPart, MediaType};
 use hoso_wire::{AccountKind, AttachmentRef, ConsentMethod, DossierSubmission};
 use std::collections::BTreeMap;
 
 /// Most files one dossier may name.
 const MAX_FILES: usize = 200;
 
-/// A submission that passed: its procedure, form and agency.
+/// A submission that passed: its procedure, agency, and the parts of its
+/// form (a linked group's; empty for an ordinary procedure).
 pub struct Accepted {
     pub procedure: Procedure,
     pub agency: &'static Agency,
+    pub parts: Vec<LinkedPart>,
 }
 
 /// Checks a whole submission; `422 validation_failed` lists every problem.
@@ -95,7 +97,11 @@ pub fn submission(
     issues.extend(report.missing.into_iter().chain(report.invalid));
     documents(portal, caller, &schema, &sub.documents, &mut issues)?;
     match agency {
-        Some(agency) if issues.is_empty() => Ok(Accepted { procedure, agency }),
+        Some(agency) if issues.is_empty() => Ok(Accepted {
+            procedure,
+            agency,
+            parts: schema.parts.clone(),
+        }),
         _ => Err(ApiError::validation(issues)),
     }
 }

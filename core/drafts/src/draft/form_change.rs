@@ -168,6 +168,7 @@ mod tests {
             builtin: true,
             version: 2,
             renamed,
+            parts: Vec::new(),
             groups: vec![Group {
                 id: "a".into(),
                 label_vi: "a".into(),

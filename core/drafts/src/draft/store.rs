@@ -328,6 +328,7 @@ impl Drafts {
                 builtin: false,
                 version: 0,
                 renamed: Vec::new(),
+                parts: Vec::new(),
                 groups: Vec::new(),
                 slots: Vec::new(),
             }),

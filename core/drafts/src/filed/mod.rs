@@ -3,13 +3,19 @@
 //! and the account's change-feed cursor they were brought up to date with.
 //! Sealed in the vault under blinded keys: which agency a person filed
 //! with, and when, is personal. The sync layer writes them; the outbox
-//! (supplements, withdrawals) and receipts read them.
+//! (supplements, withdrawals) and receipts read them. A linked filing's
+//! parts are followed like any dossier and put back together by `linked`.
+
+mod linked;
+
+pub use linked::{groups as linked_groups, LinkedGroup, LinkedState};
 
 use crate::storage::Changes;
 use crate::vault::{KeyProvider, Vault, VaultError};
 use hoso_store::error::{Classified, ErrorKind};
 use hoso_wire::{
-    Dossier, DossierState, FeeRequest, FeedEntry, HistoryEntry, Receipt, SupplementRequest,
+    Dossier, DossierLink, DossierState, FeeRequest, FeedEntry, HistoryEntry, Receipt,
+    SupplementRequest,
 };
 use std::path::Path;
 
@@ -42,6 +48,10 @@ pub struct TrackedDossier {
     pub receipt: Option<Receipt>,
     /// Unix seconds of the last successful check with the portal.
     pub checked_at: i64,
+    /// The linked filing this dossier is a part of (`None` for a dossier
+    /// filed on its own, and in records from before linked filings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked: Option<DossierLink>,
 }
 
 impl TrackedDossier {
@@ -77,6 +87,7 @@ impl TrackedDossier {
             fee_request: d.fee_request.clone(),
             receipt: Some(d.receipt.clone()),
             checked_at: now,
+            linked: d.linked.clone(),
         }
     }
 
@@ -94,6 +105,7 @@ impl TrackedDossier {
             fee_request: None,
             receipt: None,
             checked_at: now,
+            linked: state.linked.clone(),
         }
     }
 
@@ -111,6 +123,9 @@ impl TrackedDossier {
         self.updated_at = state.updated_at.clone();
         self.supplement_request = state.supplement_request.clone();
         self.fee_request = state.fee_request.clone();
+        if state.linked.is_some() {
+            self.linked = state.linked.clone();
+        }
         new
     }
 }

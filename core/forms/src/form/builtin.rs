@@ -18,47 +18,35 @@
 //!                      {"name_contains": "phieu nay la bieu mau", "skip": true}] }
 //! ```
 
-use super::model::{DocumentSlot, Group, Renamed, Requirement};
+use super::model::{DocumentSlot, Group, LinkedPart, Renamed, Requirement};
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-/// (procedure code, embedded JSON) for every builtin form.
-const SOURCES: [(&str, &str); 6] = [
-    (
-        "1.001193",
-        include_str!("../../../data/forms/1.001193.json"),
-    ),
-    (
-        "1.000894",
-        include_str!("../../../data/forms/1.000894.json"),
-    ),
-    (
-        "1.004222",
-        include_str!("../../../data/forms/1.004222.json"),
-    ),
-    (
-        "1.014064",
-        include_str!("../../../data/forms/1.014064.json"),
-    ),
-    (
-        "3.000333",
-        include_str!("../../../data/forms/3.000333.json"),
-    ),
-    (
-        "1.001612",
-        include_str!("../../../data/forms/1.001612.json"),
-    ),
+/// (procedure code, embedded JSON) for every builtin form, each read from
+/// `core/data/forms/<code>.json`.
+macro_rules! forms {
+    ($($code:literal,)+) => {
+        [$(($code, include_str!(concat!("../../../data/forms/", $code, ".json"))),)+]
+    };
+}
+
+const SOURCES: [(&str, &str); 31] = forms![
+    "1.000656", "1.000894", "1.001193", "1.001456", "1.001471", "1.001612", "1.001939", "1.003197",
+    "1.003677", "1.004194", "1.004222", "1.008498", "1.008503", "1.008504", "1.008505", "1.012566",
+    "1.012575", "1.013066", "1.013067", "1.013833", "1.014063", "1.014064", "2.000821", "2.000986",
+    "2.001159", "2.001403", "2.001410", "3.000330", "3.000333", "3.000347", "3.000348",
 ];
 
-const CODES: [&str; 6] = [
-    SOURCES[0].0,
-    SOURCES[1].0,
-    SOURCES[2].0,
-    SOURCES[3].0,
-    SOURCES[4].0,
-    SOURCES[5].0,
-];
+const CODES: [&str; SOURCES.len()] = {
+    let mut codes = [""; SOURCES.len()];
+    let mut i = 0;
+    while i < SOURCES.len() {
+        codes[i] = SOURCES[i].0;
+        i += 1;
+    }
+    codes
+};
 
 /// Codes of the procedures with a hand-written field set.
 pub fn builtin_codes() -> &'static [&'static str] {
@@ -89,6 +77,9 @@ pub struct BuiltinForm {
     /// Fields this form's versions renamed (`FormSchema::renamed`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<Renamed>,
+    /// The parts of a linked group (`FormSchema::parts`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<LinkedPart>,
 }
 
 /// Adjusts the catalog-derived slots whose name contains `name_contains`
@@ -234,6 +225,7 @@ mod tests {
             title_en: "x".into(),
             groups: vec![],
             renamed: vec![],
+            parts: vec![],
             slot_overrides: vec![
                 SlotOverride {
                     name_contains: "NGƯỜI DƯỚI 14 tuổi".into(),

@@ -377,6 +377,7 @@ mod tests {
             builtin: true,
             version: 1,
             renamed: Vec::new(),
+            parts: Vec::new(),
             groups: vec![Group {
                 id: "g".into(),
                 label_vi: "Nhóm".into(),

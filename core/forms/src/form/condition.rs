@@ -179,6 +179,7 @@ mod tests {
             builtin: true,
             version: 1,
             renamed: Vec::new(),
+            parts: Vec::new(),
             groups: vec![
                 Group {
                     id: "child".into(),

@@ -263,6 +263,7 @@ impl BuiltinForm {
             version: self.version,
             groups: self.groups.clone(),
             renamed: self.renamed.clone(),
+            parts: self.parts.clone(),
             slots: Vec::new(),
         }
     }

@@ -32,6 +32,7 @@ pub fn generic_schema(procedure: &Procedure) -> FormSchema {
         builtin: false,
         version: 0,
         renamed: Vec::new(),
+        parts: Vec::new(),
         groups: vec![applicant_group()],
         slots: derive_slots(procedure),
     }

@@ -8,6 +8,20 @@ use super::model::{Condition, Field, FieldKind, FormSchema, Group};
 use super::resolve::field_path;
 use std::collections::HashSet;
 
+/// The most parts a linked group may have (the portal's limit too).
+pub const MAX_PARTS: usize = 10;
+
+/// `1.001193`: digits, a dot, digits (at most 20 characters).
+fn is_procedure_code(code: &str) -> bool {
+    let Some((a, b)) = code.split_once('.') else {
+        return false;
+    };
+    code.len() <= 20
+        && !a.is_empty()
+        && !b.is_empty()
+        && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+}
+
 impl FormSchema {
     /// Everything wrong with this schema, one English sentence each; empty
     /// when the schema is usable.
@@ -48,6 +62,7 @@ impl FormSchema {
                 ));
             }
         }
+        self.lint_parts(&mut out);
         let mut slot_ids = HashSet::new();
         for slot in &self.slots {
             if !slot_ids.insert(slot.id.as_str()) {
@@ -66,6 +81,32 @@ impl FormSchema {
             }
         }
         out
+    }
+
+    /// A linked group's parts: none, or 2 to [`MAX_PARTS`] with distinct
+    /// snake_case ids, both labels, and a procedure code (when given) that
+    /// looks like one and is not the group's own.
+    fn lint_parts(&self, out: &mut Vec<String>) {
+        if self.parts.len() == 1 || self.parts.len() > MAX_PARTS {
+            out.push(format!(
+                "a linked group has 2 to {MAX_PARTS} parts, not {}",
+                self.parts.len()
+            ));
+        }
+        let mut ids = HashSet::new();
+        for part in &self.parts {
+            if !is_id(&part.id) || part.id.len() > 64 || !ids.insert(part.id.as_str()) {
+                out.push(format!("part `{}` has a bad or repeated id", part.id));
+            }
+            if part.label_vi.trim().is_empty() || part.label_en.trim().is_empty() {
+                out.push(format!("part `{}` lacks a label", part.id));
+            }
+            if let Some(code) = &part.procedure_code {
+                if !is_procedure_code(code) || *code == self.procedure_code {
+                    out.push(format!("part `{}` names procedure `{code}`", part.id));
+                }
+            }
+        }
     }
 
     fn lint_group(&self, group: &Group, out: &mut Vec<String>) {
@@ -257,6 +298,7 @@ mod tests {
             builtin: true,
             version: 1,
             renamed: Vec::new(),
+            parts: Vec::new(),
             groups,
             slots: vec![],
         }

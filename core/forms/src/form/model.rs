@@ -28,8 +28,26 @@ pub struct FormSchema {
     /// earlier one to follow (`docs/forms.md`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<Renamed>,
+    /// The parts of a linked group ("một việc một lần làm"): a form with
+    /// parts is drafted once and filed as one dossier per part
+    /// (`docs/forms.md`); empty for an ordinary procedure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<LinkedPart>,
     #[serde(default)]
     pub slots: Vec<DocumentSlot>,
+}
+
+/// One part of a linked group: the dossier the portal files for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkedPart {
+    /// snake_case, unique in the form (`birth`, `residence`…).
+    pub id: String,
+    /// The procedure the part is, when the catalog has one of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_code: Option<String>,
+    pub label_vi: String,
+    pub label_en: String,
 }
 
 /// A field that a version of the form renamed (or moved to another

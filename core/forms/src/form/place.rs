@@ -87,6 +87,7 @@ mod tests {
             builtin: false,
             version: 1,
             renamed: Vec::new(),
+            parts: Vec::new(),
             groups: vec![applicant_group()],
             slots: Vec::new(),
         }

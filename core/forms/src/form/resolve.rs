@@ -284,6 +284,7 @@ mod tests {
             builtin: true,
             version: 1,
             renamed: Vec::new(),
+            parts: Vec::new(),
             groups: vec![
                 g(
                     "applicant",

@@ -47,6 +47,9 @@ pub enum SubmissionKind {
     /// A new dossier (`POST /v1/dossiers`).
     #[default]
     Dossier,
+    /// A linked group drafted once, filed as one dossier per part
+    /// (`POST /v1/linked-filings`).
+    LinkedFiling,
     /// Documents (and corrections) an officer asked for
     /// (`POST /v1/dossiers/{code}/supplements`).
     Supplement { dossier_code: String },
@@ -59,6 +62,7 @@ impl SubmissionKind {
     pub fn path(&self) -> String {
         match self {
             SubmissionKind::Dossier => "/v1/dossiers".into(),
+            SubmissionKind::LinkedFiling => "/v1/linked-filings".into(),
             SubmissionKind::Supplement { dossier_code } => {
                 format!("/v1/dossiers/{dossier_code}/supplements")
             }
@@ -68,10 +72,15 @@ impl SubmissionKind {
         }
     }
 
+    /// Whether it files new dossiers (one, or a linked group's parts).
+    pub fn files_dossiers(&self) -> bool {
+        matches!(self, SubmissionKind::Dossier | SubmissionKind::LinkedFiling)
+    }
+
     /// The dossier it is about, when it already exists.
     pub fn dossier_code(&self) -> Option<&str> {
         match self {
-            SubmissionKind::Dossier => None,
+            SubmissionKind::Dossier | SubmissionKind::LinkedFiling => None,
             SubmissionKind::Supplement { dossier_code }
             | SubmissionKind::Withdrawal { dossier_code } => Some(dossier_code),
         }
@@ -112,8 +121,12 @@ pub struct Submission {
     /// Unix seconds before which the engine leaves it alone.
     pub next_attempt_at: i64,
     pub last_error: Option<SubmissionProblem>,
-    /// The portal's `Dossier` once submitted (code, receipt, status).
+    /// The portal's `Dossier` once submitted (code, receipt, status); of a
+    /// linked filing, its first part.
     pub dossier: Option<hoso_wire::Dossier>,
+    /// A linked filing's group once submitted (every part's dossier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked: Option<hoso_wire::LinkedFiling>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -124,10 +137,19 @@ impl Submission {
         self.dossier.as_ref().map(|d| d.code.as_str())
     }
 
+    /// Every code the portal gave it: a linked filing's parts, else the
+    /// one dossier's.
+    pub fn submitted_codes(&self) -> Vec<&str> {
+        match &self.linked {
+            Some(group) => group.parts.iter().map(|d| d.code.as_str()).collect(),
+            None => self.submitted_code().into_iter().collect(),
+        }
+    }
+
     /// The form values a new dossier was filed with (`None` for a
     /// supplement or a withdrawal, or a body that is not a submission).
     pub fn filed_values(&self) -> Option<hoso_wire::FormValues> {
-        if self.kind != SubmissionKind::Dossier {
+        if !self.kind.files_dossiers() {
             return None;
         }
         serde_json::from_value::<hoso_wire::DossierSubmission>(self.body.clone())

@@ -133,6 +133,13 @@ impl Outbox {
                 files.push(f);
             }
         }
+        // A linked group's form names its parts: the portal files one
+        // dossier per part from this one submission.
+        let kind = if drafts.schema(&draft)?.parts.is_empty() {
+            SubmissionKind::Dossier
+        } else {
+            SubmissionKind::LinkedFiling
+        };
         let body = DossierSubmission {
             procedure_code: draft.procedure_code.clone(),
             catalog_version: draft.catalog_version,
@@ -142,7 +149,7 @@ impl Outbox {
             documents,
             filed_for,
         };
-        self.queue(SubmissionKind::Dossier, About::draft(&draft), &body, files)
+        self.queue(kind, About::draft(&draft), &body, files)
     }
 
     /// Seals a new queued submission (with a hold on each file) in one
@@ -170,6 +177,7 @@ impl Outbox {
             next_attempt_at: 0,
             last_error: None,
             dossier: None,
+            linked: None,
             created_at: now,
             updated_at: now,
         };

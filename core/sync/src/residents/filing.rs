@@ -9,7 +9,7 @@ use super::audit::{Action, Note};
 use super::{Resident, ResidentError, Residents, LIST};
 use crate::catalog::ChannelKind;
 use crate::client::PortalClient;
-use crate::outbox::{Submission, SubmissionKind};
+use crate::outbox::Submission;
 use crate::profile::Profiles;
 use crate::storage::Changes;
 use crate::sync::report::RoundReport;
@@ -172,12 +172,16 @@ impl Residents {
             let mut added: Vec<&Submission> = Vec::new();
             self.mark(id, |r| {
                 r.outbox_pending = pending || r.queued != seen.queued;
-                for s in all.iter().filter(|s| s.kind == SubmissionKind::Dossier) {
-                    if let Some(code) = s.submitted_code() {
+                for s in all.iter().filter(|s| s.kind.files_dossiers()) {
+                    let mut new = false;
+                    for code in s.submitted_codes() {
                         if !r.dossiers.iter().any(|k| k == code) {
                             r.dossiers.push(code.to_string());
-                            added.push(s);
+                            new = true;
                         }
+                    }
+                    if new {
+                        added.push(s);
                     }
                 }
             })?;

@@ -9,7 +9,6 @@
 
 use super::audit::{Action, Note};
 use super::{ResidentError, Residents};
-use crate::outbox::SubmissionKind;
 use serde::Serialize;
 
 /// A dossier's handover for the resident.
@@ -65,10 +64,15 @@ impl Residents {
             .outbox
             .all()?
             .into_iter()
-            .find(|s| s.kind == SubmissionKind::Dossier && s.submitted_code() == Some(code))
+            .find(|s| s.kind.files_dossiers() && s.submitted_codes().contains(&code))
             .ok_or_else(|| ResidentError::NotFiled(crate::text::shown_if_identifier(code)))?;
-        let dossier = submission
-            .dossier
+        // A linked filing's part, or the one dossier.
+        let part = submission
+            .linked
+            .as_ref()
+            .and_then(|group| group.parts.iter().find(|d| d.code == code).cloned());
+        let dossier = part
+            .or(submission.dossier)
             .ok_or_else(|| ResidentError::NotFiled(code.to_string()))?;
         let procedure = local
             .drafts

@@ -535,12 +535,32 @@ async fn send(
             other => break other?,
         }
     };
-    let dossier: hoso_wire::Dossier = answer.json()?;
+    // A linked filing answers with its group: every part is followed.
+    let (dossier, linked) = if s.kind == SubmissionKind::LinkedFiling {
+        let group: hoso_wire::LinkedFiling = answer.json()?;
+        let first = group
+            .parts
+            .first()
+            .cloned()
+            .ok_or(Step::Portal(PortalError::Decode(
+                "a linked filing without parts".into(),
+            )))?;
+        (first, Some(group))
+    } else {
+        (answer.json::<hoso_wire::Dossier>()?, None)
+    };
     let code = dossier.code.clone();
-    local
-        .filed
-        .save(&[TrackedDossier::from_dossier(&dossier, s.updated_at)])?;
+    let parts: Vec<&hoso_wire::Dossier> = match &linked {
+        Some(group) => group.parts.iter().collect(),
+        None => vec![&dossier],
+    };
+    let tracked: Vec<TrackedDossier> = parts
+        .into_iter()
+        .map(|d| TrackedDossier::from_dossier(d, s.updated_at))
+        .collect();
+    local.filed.save(&tracked)?;
     s.dossier = Some(dossier);
+    s.linked = linked;
     s.last_error = None;
     move_to(local, s, SubmissionState::Submitted, events)?;
     Ok(Some(code))

@@ -654,6 +654,7 @@ pub fn dossiers() -> Vec<Dossier> {
         supplement_request: None,
         fee_request: None,
         receipt: receipt(),
+        linked: None,
     };
     let supplement = Dossier {
         status: status::SUPPLEMENT_REQUESTED,
@@ -670,7 +671,43 @@ pub fn dossiers() -> Vec<Dossier> {
         fee_request: Some(fee_request()),
         ..submitted.clone()
     };
-    vec![submitted, supplement, fee]
+    let part = Dossier {
+        procedure_code: text("1.004222"),
+        procedure_name: text("Đăng ký thường trú"),
+        linked: Some(dossier_link()),
+        ..submitted.clone()
+    };
+    vec![submitted, supplement, fee, part]
+}
+
+pub fn dossier_link() -> DossierLink {
+    DossierLink {
+        group_id: text("5f0c2a52-3d4b-4e8f-9a71-0c6d2b1e8f43"),
+        group_procedure_code: text("2.000986"),
+        part: text("residence"),
+    }
+}
+
+pub fn linked_filings() -> Vec<LinkedFiling> {
+    let parts: Vec<Dossier> = ["birth", "residence", "health_insurance"]
+        .into_iter()
+        .map(|part| Dossier {
+            linked: Some(DossierLink {
+                part: text(part),
+                ..dossier_link()
+            }),
+            ..dossiers().remove(0)
+        })
+        .collect();
+    vec![LinkedFiling {
+        group_id: dossier_link().group_id,
+        procedure_code: text("2.000986"),
+        procedure_name: text(
+            "Liên thông thủ tục hành chính về đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+        ),
+        submitted_at: text(AT),
+        parts,
+    }]
 }
 
 pub fn supplement_responses() -> Vec<SupplementResponse> {
@@ -707,6 +744,7 @@ pub fn dossier_states() -> Vec<DossierState> {
             appointment_date: d.appointment_date,
             supplement_request: d.supplement_request,
             fee_request: d.fee_request,
+            linked: d.linked,
         })
         .collect()
 }
