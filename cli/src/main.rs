@@ -137,6 +137,16 @@ enum Command {
         #[arg(long)]
         offline: bool,
     },
+    /// Linked filings ("một việc một lần làm": 2.000986 birth + permanent
+    /// residence + health insurance) followed as one: each group with its
+    /// parts and their statuses (refreshed from the portal unless
+    /// --offline). A draft of a group procedure is submitted like any other
+    /// and filed as one dossier per part.
+    Linked {
+        group_id: Option<String>,
+        #[arg(long)]
+        offline: bool,
+    },
 }
 
 /// Everything a command needs from the global flags.
@@ -256,6 +266,9 @@ fn main() -> ExitCode {
         Command::Sync(args) => sync_cmd::sync(&ctx, args),
         Command::Qr(cmd) => qr_cmd::run(&ctx, cmd),
         Command::Status { code, offline } => status_cmd::run(&ctx, code.as_deref(), offline),
+        Command::Linked { group_id, offline } => {
+            status_cmd::linked(&ctx, group_id.as_deref(), offline)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

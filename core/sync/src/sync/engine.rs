@@ -238,7 +238,7 @@ fn problem(e: &PortalError) -> SubmissionProblem {
 
 /// How one submission's turn ended.
 enum Outcome {
-    Sent(String),
+    Sent(Vec<String>),
     RetryLater,
     NeedsUser,
     Waiting,
@@ -270,7 +270,7 @@ pub async fn sync_once(
         let (outcome, bytes) = t?;
         report.bytes_sent = report.bytes_sent.saturating_add(bytes);
         match outcome {
-            Outcome::Sent(code) => report.submitted.push(code),
+            Outcome::Sent(codes) => report.submitted.extend(codes),
             Outcome::RetryLater => report.retry_later += 1,
             Outcome::NeedsUser => report.needs_user += 1,
             Outcome::Waiting => report.waiting_for_unmetered += 1,
@@ -299,9 +299,15 @@ async fn turn(
             events(SyncEvent::Submitted {
                 submission: s.id.clone(),
                 kind: s.kind.clone(),
-                code: code.clone(),
+                code,
             });
-            Outcome::Sent(code)
+            // A linked filing sent every part.
+            Outcome::Sent(
+                s.submitted_codes()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            )
         }
         Ok(None) => Outcome::Waiting,
         Err(Step::Portal(PortalError::NotLoggedIn)) => Outcome::NotLoggedIn,
