@@ -10,7 +10,7 @@ use crate::host::{network, policy, NetworkState};
 use crate::to_i64;
 use hoso_core::clock::unix_now;
 use hoso_core::error::ErrorKind;
-use hoso_core::filed::TrackedDossier;
+use hoso_core::filed::{linked_groups, LinkedGroup, LinkedState, TrackedDossier};
 use hoso_core::residents::VolunteerRounds;
 use hoso_core::sync::background::{Background, LoopEvent};
 use hoso_core::sync::engine::{SyncError, SyncOptions};
@@ -62,6 +62,44 @@ pub struct Dossier {
     pub receipt_qr: Option<String>,
     /// Unix seconds of the last check with the portal.
     pub checked_at: i64,
+    /// The linked filing this dossier is a part of (its group id), if any.
+    pub linked_group_id: Option<String>,
+    /// Its part in that group (`birth`, `residence`…).
+    pub linked_part: Option<String>,
+}
+
+/// A linked filing ("một việc một lần làm") followed as one.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LinkedFiling {
+    pub group_id: String,
+    /// The group procedure (`2.000986`).
+    pub procedure_code: String,
+    /// `needs_action` (an officer asked something of a part),
+    /// `in_progress`, `done` (every part has its result) or `ended` (every
+    /// part finished, some refused or stopped).
+    pub state: String,
+    /// Parts with their result (status 9 or 10).
+    pub parts_done: i64,
+    /// The parts, in filing order.
+    pub parts: Vec<Dossier>,
+}
+
+impl From<LinkedGroup> for LinkedFiling {
+    fn from(g: LinkedGroup) -> LinkedFiling {
+        let state = match g.state {
+            LinkedState::NeedsAction => "needs_action",
+            LinkedState::InProgress => "in_progress",
+            LinkedState::Done => "done",
+            LinkedState::Ended => "ended",
+        };
+        LinkedFiling {
+            group_id: g.group_id,
+            procedure_code: g.procedure_code,
+            state: state.into(),
+            parts_done: i64::try_from(g.parts_done).unwrap_or(i64::MAX),
+            parts: g.parts.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 impl From<TrackedDossier> for Dossier {
@@ -88,6 +126,8 @@ impl From<TrackedDossier> for Dossier {
                 note: f.note,
             }),
             receipt_qr: d.receipt.map(|r| r.qr),
+            linked_group_id: d.linked.as_ref().map(|l| l.group_id.clone()),
+            linked_part: d.linked.map(|l| l.part),
             code: d.code,
             procedure_code: d.procedure_code,
             status: i32::from(d.status),
@@ -180,6 +220,13 @@ impl Hoso {
             .into_iter()
             .map(Into::into)
             .collect())
+    }
+
+    /// The linked filings among the dossiers filed from this device, each
+    /// with its parts, as last seen (offline; `sync_now` refreshes them).
+    pub fn linked_filings(&self) -> Result<Vec<LinkedFiling>, HosoError> {
+        let all = self.state.local.filed.all()?;
+        Ok(linked_groups(&all).into_iter().map(Into::into).collect())
     }
 
     /// One dossier filed from this device, as last seen (offline).

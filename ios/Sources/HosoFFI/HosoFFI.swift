@@ -1262,6 +1262,12 @@ public protocol HosoProtocol: AnyObject, Sendable {
     func dossiers() throws  -> [Dossier]
     
     /**
+     * The linked filings among the dossiers filed from this device, each
+     * with its parts, as last seen (offline; `sync_now` refreshes them).
+     */
+    func linkedFilings() throws  -> [LinkedFiling]
+    
+    /**
      * The host's network changed: the loop reads the monitor again and
      * runs now if it is online.
      */
@@ -2466,6 +2472,19 @@ open func dossiers()throws  -> [Dossier]  {
     return try  FfiConverterSequenceTypeDossier.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
         uniffiCallStatus in
     uniffi_hoso_ffi_fn_method_hoso_dossiers(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The linked filings among the dossiers filed from this device, each
+     * with its parts, as last seen (offline; `sync_now` refreshes them).
+     */
+open func linkedFilings()throws  -> [LinkedFiling]  {
+    return try  FfiConverterSequenceTypeLinkedFiling.lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_linked_filings(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -5147,6 +5166,14 @@ public struct Dossier: Equatable, Hashable {
      * Unix seconds of the last check with the portal.
      */
     public let checkedAt: Int64
+    /**
+     * The linked filing this dossier is a part of (its group id), if any.
+     */
+    public let linkedGroupId: String?
+    /**
+     * Its part in that group (`birth`, `residence`…).
+     */
+    public let linkedPart: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5159,7 +5186,13 @@ public struct Dossier: Equatable, Hashable {
          */receiptQr: String?, 
         /**
          * Unix seconds of the last check with the portal.
-         */checkedAt: Int64) {
+         */checkedAt: Int64, 
+        /**
+         * The linked filing this dossier is a part of (its group id), if any.
+         */linkedGroupId: String?, 
+        /**
+         * Its part in that group (`birth`, `residence`…).
+         */linkedPart: String?) {
         self.code = code
         self.procedureCode = procedureCode
         self.status = status
@@ -5170,6 +5203,8 @@ public struct Dossier: Equatable, Hashable {
         self.feeRequest = feeRequest
         self.receiptQr = receiptQr
         self.checkedAt = checkedAt
+        self.linkedGroupId = linkedGroupId
+        self.linkedPart = linkedPart
     }
 
     
@@ -5197,7 +5232,9 @@ public struct FfiConverterTypeDossier: FfiConverterRustBuffer {
                 supplementRequest: FfiConverterOptionTypeSupplementRequest.read(from: &buf), 
                 feeRequest: FfiConverterOptionTypeFeeRequest.read(from: &buf), 
                 receiptQr: FfiConverterOptionString.read(from: &buf), 
-                checkedAt: FfiConverterInt64.read(from: &buf)
+                checkedAt: FfiConverterInt64.read(from: &buf), 
+                linkedGroupId: FfiConverterOptionString.read(from: &buf), 
+                linkedPart: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5212,6 +5249,8 @@ public struct FfiConverterTypeDossier: FfiConverterRustBuffer {
         FfiConverterOptionTypeFeeRequest.write(value.feeRequest, into: &buf)
         FfiConverterOptionString.write(value.receiptQr, into: &buf)
         FfiConverterInt64.write(value.checkedAt, into: &buf)
+        FfiConverterOptionString.write(value.linkedGroupId, into: &buf)
+        FfiConverterOptionString.write(value.linkedPart, into: &buf)
     }
 }
 
@@ -6489,6 +6528,103 @@ public func FfiConverterTypeLegalBasis_lift(_ buf: RustBuffer) throws -> LegalBa
 #endif
 public func FfiConverterTypeLegalBasis_lower(_ value: LegalBasis) -> RustBuffer {
     return FfiConverterTypeLegalBasis.lower(value)
+}
+
+
+/**
+ * A linked filing ("một việc một lần làm") followed as one.
+ */
+public struct LinkedFiling: Equatable, Hashable {
+    public let groupId: String
+    /**
+     * The group procedure (`2.000986`).
+     */
+    public let procedureCode: String
+    /**
+     * `needs_action` (an officer asked something of a part),
+     * `in_progress`, `done` (every part has its result) or `ended` (every
+     * part finished, some refused or stopped).
+     */
+    public let state: String
+    /**
+     * Parts with their result (status 9 or 10).
+     */
+    public let partsDone: Int64
+    /**
+     * The parts, in filing order.
+     */
+    public let parts: [Dossier]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(groupId: String, 
+        /**
+         * The group procedure (`2.000986`).
+         */procedureCode: String, 
+        /**
+         * `needs_action` (an officer asked something of a part),
+         * `in_progress`, `done` (every part has its result) or `ended` (every
+         * part finished, some refused or stopped).
+         */state: String, 
+        /**
+         * Parts with their result (status 9 or 10).
+         */partsDone: Int64, 
+        /**
+         * The parts, in filing order.
+         */parts: [Dossier]) {
+        self.groupId = groupId
+        self.procedureCode = procedureCode
+        self.state = state
+        self.partsDone = partsDone
+        self.parts = parts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LinkedFiling: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLinkedFiling: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LinkedFiling {
+        return
+            try LinkedFiling(
+                groupId: FfiConverterString.read(from: &buf), 
+                procedureCode: FfiConverterString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                partsDone: FfiConverterInt64.read(from: &buf), 
+                parts: FfiConverterSequenceTypeDossier.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LinkedFiling, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.groupId, into: &buf)
+        FfiConverterString.write(value.procedureCode, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterInt64.write(value.partsDone, into: &buf)
+        FfiConverterSequenceTypeDossier.write(value.parts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLinkedFiling_lift(_ buf: RustBuffer) throws -> LinkedFiling {
+    return try FfiConverterTypeLinkedFiling.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLinkedFiling_lower(_ value: LinkedFiling) -> RustBuffer {
+    return FfiConverterTypeLinkedFiling.lower(value)
 }
 
 
@@ -11094,6 +11230,10 @@ public enum SubmissionKind: Equatable, Hashable {
      */
     case dossier
     /**
+     * A linked group filed as one dossier per part.
+     */
+    case linkedFiling
+    /**
      * Documents an officer asked for.
      */
     case supplement(dossierCode: String
@@ -11126,10 +11266,12 @@ public struct FfiConverterTypeSubmissionKind: FfiConverterRustBuffer {
         
         case 1: return .dossier
         
-        case 2: return .supplement(dossierCode: try FfiConverterString.read(from: &buf)
+        case 2: return .linkedFiling
+        
+        case 3: return .supplement(dossierCode: try FfiConverterString.read(from: &buf)
         )
         
-        case 3: return .withdrawal(dossierCode: try FfiConverterString.read(from: &buf)
+        case 4: return .withdrawal(dossierCode: try FfiConverterString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -11144,13 +11286,17 @@ public struct FfiConverterTypeSubmissionKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(1))
         
         
-        case let .supplement(dossierCode):
+        case .linkedFiling:
             writeInt(&buf, Int32(2))
+        
+        
+        case let .supplement(dossierCode):
+            writeInt(&buf, Int32(3))
             FfiConverterString.write(dossierCode, into: &buf)
             
         
         case let .withdrawal(dossierCode):
-            writeInt(&buf, Int32(3))
+            writeInt(&buf, Int32(4))
             FfiConverterString.write(dossierCode, into: &buf)
             
         }
@@ -12482,6 +12628,31 @@ fileprivate struct FfiConverterSequenceTypeLegalBasis: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLinkedFiling: FfiConverterRustBuffer {
+    typealias SwiftType = [LinkedFiling]
+
+    public static func write(_ value: [LinkedFiling], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLinkedFiling.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LinkedFiling] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LinkedFiling]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLinkedFiling.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeProcedureChannel: FfiConverterRustBuffer {
     typealias SwiftType = [ProcedureChannel]
 
@@ -13202,6 +13373,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_dossiers() != 47279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_linked_filings() != 22190) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_network_changed() != 4176) {

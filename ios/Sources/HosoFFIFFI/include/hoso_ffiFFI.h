@@ -688,6 +688,11 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_dossier(uint64_t ptr, RustBuffer code,
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_dossiers(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_LINKED_FILINGS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_LINKED_FILINGS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_linked_filings(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_NETWORK_CHANGED
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_NETWORK_CHANGED
 void uniffi_hoso_ffi_fn_method_hoso_network_changed(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1539,6 +1544,12 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_dossier(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_DOSSIERS
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_DOSSIERS
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_dossiers(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_LINKED_FILINGS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_LINKED_FILINGS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_linked_filings(void
     
 );
 #endif

@@ -33,6 +33,7 @@ import vn.hoso.ffi.Handover
 import vn.hoso.ffi.Hoso
 import vn.hoso.ffi.HosoEvent
 import vn.hoso.ffi.KeyProvider
+import vn.hoso.ffi.LinkedFiling
 import vn.hoso.ffi.NetworkMonitor
 import vn.hoso.ffi.NewConsent
 import vn.hoso.ffi.PortalAccount
@@ -247,6 +248,9 @@ class HosoClient private constructor(
     suspend fun dossiers(): List<Dossier> = withContext(io) { core.dossiers() }
 
     suspend fun dossier(code: String): Dossier? = withContext(io) { core.dossier(code) }
+
+    /** Linked filings (e.g. 2.000986 birth + residence + health insurance) followed as one. */
+    suspend fun linkedFilings(): List<LinkedFiling> = withContext(io) { core.linkedFilings() }
 
     fun startBackgroundSync() = core.startBackgroundSync()
 

@@ -926,6 +926,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_dossiers(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_linked_filings(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_network_changed(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_nudge_sync(
@@ -1133,6 +1135,8 @@ internal object UniffiLib {
     external fun uniffi_hoso_ffi_fn_method_hoso_dossier(`ptr`: Long,`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_dossiers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_linked_filings(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_network_changed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1531,6 +1535,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_dossiers() and 0xFFFF) != 47279) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_linked_filings() and 0xFFFF) != 22190) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_network_changed() and 0xFFFF) != 4176) {
@@ -2860,6 +2867,12 @@ public interface HosoInterface {
      * The dossiers filed from this device, as last seen (offline).
      */
     fun `dossiers`(): List<Dossier>
+    
+    /**
+     * The linked filings among the dossiers filed from this device, each
+     * with its parts, as last seen (offline; `sync_now` refreshes them).
+     */
+    fun `linkedFilings`(): List<LinkedFiling>
     
     /**
      * The host's network changed: the loop reads the monitor again and
@@ -4486,6 +4499,24 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
     callWithHandle {
     uniffiRustCallWithError(HosoException) { _status ->
     UniffiLib.uniffi_hoso_ffi_fn_method_hoso_dossiers(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The linked filings among the dossiers filed from this device, each
+     * with its parts, as last seen (offline; `sync_now` refreshes them).
+     */
+    @Throws(HosoException::class)override fun `linkedFilings`(): List<LinkedFiling> {
+            return FfiConverterSequenceTypeLinkedFiling.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_linked_filings(
         it,
         _status)
 }
@@ -7199,6 +7230,16 @@ data class Dossier (
      * Unix seconds of the last check with the portal.
      */
     val `checkedAt`: kotlin.Long
+    , 
+    /**
+     * The linked filing this dossier is a part of (its group id), if any.
+     */
+    val `linkedGroupId`: kotlin.String?
+    , 
+    /**
+     * Its part in that group (`birth`, `residence`…).
+     */
+    val `linkedPart`: kotlin.String?
     
 ){
     
@@ -7225,6 +7266,8 @@ public object FfiConverterTypeDossier: FfiConverterRustBuffer<Dossier> {
             FfiConverterOptionalTypeFeeRequest.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -7238,7 +7281,9 @@ public object FfiConverterTypeDossier: FfiConverterRustBuffer<Dossier> {
             FfiConverterOptionalTypeSupplementRequest.allocationSize(value.`supplementRequest`) +
             FfiConverterOptionalTypeFeeRequest.allocationSize(value.`feeRequest`) +
             FfiConverterOptionalString.allocationSize(value.`receiptQr`) +
-            FfiConverterLong.allocationSize(value.`checkedAt`)
+            FfiConverterLong.allocationSize(value.`checkedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`linkedGroupId`) +
+            FfiConverterOptionalString.allocationSize(value.`linkedPart`)
     )
 
     override fun write(value: Dossier, buf: ByteBuffer) {
@@ -7252,6 +7297,8 @@ public object FfiConverterTypeDossier: FfiConverterRustBuffer<Dossier> {
             FfiConverterOptionalTypeFeeRequest.write(value.`feeRequest`, buf)
             FfiConverterOptionalString.write(value.`receiptQr`, buf)
             FfiConverterLong.write(value.`checkedAt`, buf)
+            FfiConverterOptionalString.write(value.`linkedGroupId`, buf)
+            FfiConverterOptionalString.write(value.`linkedPart`, buf)
     }
 }
 
@@ -8236,6 +8283,76 @@ public object FfiConverterTypeLegalBasis: FfiConverterRustBuffer<LegalBasis> {
     override fun write(value: LegalBasis, buf: ByteBuffer) {
             FfiConverterString.write(value.`number`, buf)
             FfiConverterString.write(value.`title`, buf)
+    }
+}
+
+
+
+/**
+ * A linked filing ("một việc một lần làm") followed as one.
+ */
+data class LinkedFiling (
+    val `groupId`: kotlin.String
+    , 
+    /**
+     * The group procedure (`2.000986`).
+     */
+    val `procedureCode`: kotlin.String
+    , 
+    /**
+     * `needs_action` (an officer asked something of a part),
+     * `in_progress`, `done` (every part has its result) or `ended` (every
+     * part finished, some refused or stopped).
+     */
+    val `state`: kotlin.String
+    , 
+    /**
+     * Parts with their result (status 9 or 10).
+     */
+    val `partsDone`: kotlin.Long
+    , 
+    /**
+     * The parts, in filing order.
+     */
+    val `parts`: List<Dossier>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLinkedFiling: FfiConverterRustBuffer<LinkedFiling> {
+    override fun read(buf: ByteBuffer): LinkedFiling {
+        return LinkedFiling(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterSequenceTypeDossier.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LinkedFiling) = (
+            FfiConverterString.allocationSize(value.`groupId`) +
+            FfiConverterString.allocationSize(value.`procedureCode`) +
+            FfiConverterString.allocationSize(value.`state`) +
+            FfiConverterLong.allocationSize(value.`partsDone`) +
+            FfiConverterSequenceTypeDossier.allocationSize(value.`parts`)
+    )
+
+    override fun write(value: LinkedFiling, buf: ByteBuffer) {
+            FfiConverterString.write(value.`groupId`, buf)
+            FfiConverterString.write(value.`procedureCode`, buf)
+            FfiConverterString.write(value.`state`, buf)
+            FfiConverterLong.write(value.`partsDone`, buf)
+            FfiConverterSequenceTypeDossier.write(value.`parts`, buf)
     }
 }
 
@@ -12080,6 +12197,12 @@ sealed class SubmissionKind {
     
     
     /**
+     * A linked group filed as one dossier per part.
+     */
+    object LinkedFiling : SubmissionKind()
+    
+    
+    /**
      * Documents an officer asked for.
      */
     data class Supplement(
@@ -12120,10 +12243,11 @@ public object FfiConverterTypeSubmissionKind : FfiConverterRustBuffer<Submission
     override fun read(buf: ByteBuffer): SubmissionKind {
         return when(buf.getInt()) {
             1 -> SubmissionKind.Dossier
-            2 -> SubmissionKind.Supplement(
+            2 -> SubmissionKind.LinkedFiling
+            3 -> SubmissionKind.Supplement(
                 FfiConverterString.read(buf),
                 )
-            3 -> SubmissionKind.Withdrawal(
+            4 -> SubmissionKind.Withdrawal(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -12132,6 +12256,12 @@ public object FfiConverterTypeSubmissionKind : FfiConverterRustBuffer<Submission
 
     override fun allocationSize(value: SubmissionKind): ULong = when(value) {
         is SubmissionKind.Dossier -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SubmissionKind.LinkedFiling -> {
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
                 4UL
@@ -12159,13 +12289,17 @@ public object FfiConverterTypeSubmissionKind : FfiConverterRustBuffer<Submission
                 buf.putInt(1)
                 Unit
             }
-            is SubmissionKind.Supplement -> {
+            is SubmissionKind.LinkedFiling -> {
                 buf.putInt(2)
+                Unit
+            }
+            is SubmissionKind.Supplement -> {
+                buf.putInt(3)
                 FfiConverterString.write(value.`dossierCode`, buf)
                 Unit
             }
             is SubmissionKind.Withdrawal -> {
-                buf.putInt(3)
+                buf.putInt(4)
                 FfiConverterString.write(value.`dossierCode`, buf)
                 Unit
             }
@@ -13719,6 +13853,34 @@ public object FfiConverterSequenceTypeLegalBasis: FfiConverterRustBuffer<List<Le
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeLegalBasis.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLinkedFiling: FfiConverterRustBuffer<List<LinkedFiling>> {
+    override fun read(buf: ByteBuffer): List<LinkedFiling> {
+        val len = buf.getInt()
+        return List<LinkedFiling>(len) {
+            FfiConverterTypeLinkedFiling.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LinkedFiling>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLinkedFiling.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LinkedFiling>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLinkedFiling.write(it, buf)
         }
     }
 }
