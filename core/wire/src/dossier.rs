@@ -4,7 +4,6 @@
 
 use crate::account::AccountKind;
 use crate::agency::AgencyRef;
-use crate::linked::DossierLink;
 use crate::receipt::Receipt;
 use crate::scalar::{CatalogVersion, ChannelKind, DossierCode, ProcedureCode};
 use crate::status::StatusCode;
@@ -109,4 +108,15 @@ pub struct FeeRequest {
     /// `YYYY-MM-DD`.
     pub due_date: String,
     pub note: String,
+}
+
+/// `DossierLink`: the linked filing a dossier is a part of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierLink {
+    /// The group's id (a UUID).
+    pub group_id: String,
+    /// The group procedure the filing was made for (`2.000986`).
+    pub group_procedure_code: ProcedureCode,
+    /// This part's id in the group's form (`birth`, `residence`…).
+    pub part: String,
 }

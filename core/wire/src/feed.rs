@@ -2,8 +2,7 @@
 //! caller's dossiers, oldest first (`FeedPage`, `FeedEntry`), each with the
 //! dossier's state after the change (`DossierState`).
 
-use crate::dossier::{FeeRequest, HistoryEntry, SupplementRequest};
-use crate::linked::DossierLink;
+use crate::dossier::{DossierLink, FeeRequest, HistoryEntry, SupplementRequest};
 use crate::scalar::{Cursor, DossierCode, ProcedureCode};
 use crate::status::StatusCode;
 use serde::{Deserialize, Serialize};

@@ -107,13 +107,14 @@ pub use catalog::{
     BundleFormat, CatalogBundle, CatalogData, CatalogDelta, CatalogInfo, DeltaFormat,
 };
 pub use dossier::{
-    Dossier, DossierFee, FeeRequest, FiledBy, HistoryActor, HistoryEntry, SupplementRequest,
+    Dossier, DossierFee, DossierLink, FeeRequest, FiledBy, HistoryActor, HistoryEntry,
+    SupplementRequest,
 };
 pub use error::{Error, ErrorCode, FieldIssue};
 pub use feed::{DossierState, FeedEntry, FeedPage};
 pub use health::{Health, HealthStatus};
 pub use keys::{Algorithm, Curve, KeySet, KeyType, KeyUse, PublicKey};
-pub use linked::{DossierLink, LinkedFiling};
+pub use linked::LinkedFiling;
 pub use lookup::{PublicDossierStatus, PublicHistoryEntry};
 pub use null::not_null;
 pub use procedure::{

@@ -2,22 +2,12 @@
 //! procedure (2.000986: birth registration, permanent residence and a
 //! child's health insurance card) that the portal files as one dossier per
 //! part, each with its own code, status and receipt, tied by a group id
-//! (`LinkedFiling`, and `DossierLink` on every part).
+//! (`LinkedFiling`; each part's `Dossier` names the group in its
+//! `DossierLink`).
 
 use crate::dossier::Dossier;
 use crate::scalar::ProcedureCode;
 use serde::{Deserialize, Serialize};
-
-/// `DossierLink`: the linked filing a dossier is a part of.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DossierLink {
-    /// The group's id (a UUID).
-    pub group_id: String,
-    /// The group procedure the filing was made for (`2.000986`).
-    pub group_procedure_code: ProcedureCode,
-    /// This part's id in the group's form (`birth`, `residence`…).
-    pub part: String,
-}
 
 /// `LinkedFiling` (response to `POST /v1/linked-filings` and
 /// `GET /v1/linked-filings/{group_id}`): the group and its parts as they
