@@ -204,6 +204,13 @@ class HosoClient private constructor(
 
     suspend fun deleteDraft(id: String): String = withContext(io) { core.deleteDraft(id) }
 
+    /**
+     * Moves a draft onto the installed catalog and its form version after a
+     * catalog update (review `validateDraft`'s `formChanges` first): values of
+     * renamed fields follow them; removed and retyped ones are kept for review.
+     */
+    suspend fun upgradeDraft(id: String): DraftForm = withContext(io) { core.upgradeDraft(id) }
+
     suspend fun validateDraft(id: String, complete: Boolean = true): ValidationReport =
         withContext(io) { core.validateDraft(id, complete) }
 
