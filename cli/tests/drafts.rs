@@ -88,10 +88,20 @@ fn hand_made_and_generic_procedures_draft_end_to_end_from_the_cli() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
+    // Every essential online service the catalog holds (issue #22), the
+    // parts of both linked groups, and the household business.
     for code in [
-        "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612",
+        "1.012566", "1.014063", "1.014064", "1.004222", "1.004194", "1.003677", "2.001159",
+        "1.001193", "1.000656", "1.000894", "1.001456", "1.001471", "1.012575", "1.013066",
+        "1.013067", "3.000347", "3.000348", "2.001403", "2.001410", "1.001939", "1.008498",
+        "1.008503", "1.008504", "1.008505", "1.013833", "3.000333", "3.000330", "2.000986",
+        "1.003197", "2.000821", "1.001612",
     ] {
         assert!(codes.contains(&code), "{code} has no hand-written form");
+        let form = ok_json(data, &["form", "show", code]);
+        assert_eq!(form["builtin"], true, "{code}");
+        assert_eq!(form["procedure_code"], code);
+        assert!(form["version"].as_u64().unwrap() >= 1, "{code}");
     }
     for code in [
         "1.001193", "1.000894", "1.004222", "1.014064", "3.000333", "1.001612", "1.000656",
