@@ -225,6 +225,30 @@ async fn a_birth_group_is_drafted_once_filed_as_three_dossiers_and_followed_as_o
         .collect();
     assert_eq!(statuses, [10, 5, 1]);
 
+    // The residence part's request is answered on the group's form: the
+    // documents it was filed with are the group's.
+    let (d, r) = (device.clone(), residence.clone());
+    let answered = tokio::task::spawn_blocking(move || {
+        let draft = ok_json(&d, &["supplement", &r]);
+        assert_eq!(draft["procedure_code"], "2.000986");
+        let id = draft["id"].as_str().unwrap().to_string();
+        let pdf = d.with_extension("cho-o.pdf");
+        std::fs::write(
+            &pdf,
+            b"%PDF-1.4\n% giay to cho o hop phap\ntrailer\n%%EOF\n",
+        )
+        .unwrap();
+        ok_json(&d, &["attach", "add", &id, "doc03", pdf.to_str().unwrap()]);
+        ok_json(&d, &["submit", &id]);
+        ok_json(&d, &["sync"]);
+        ok_json(&d, &["linked", "--offline"])
+    })
+    .await
+    .unwrap();
+    let group = &answered["groups"][0];
+    assert_eq!(group["state"], "in_progress", "{answered}");
+    assert_eq!(group["parts"][1]["status"], 4);
+
     // An unknown group is a usage error.
     let d = device.clone();
     let out = tokio::task::spawn_blocking(move || {

@@ -200,8 +200,14 @@ fn answer_supplement(
     }
     let catalog = portal.catalog();
     let procedure = catalog.procedure(&record.procedure_code);
-    if let Some(procedure) = procedure {
-        let schema = catalog.schema(procedure);
+    // A linked filing's part holds the group's values and documents: it is
+    // answered along the group's form.
+    let form_of = match &record.linked {
+        Some(link) => catalog.procedure(&link.group_procedure_code),
+        None => procedure,
+    };
+    if let Some(form_of) = form_of {
+        let schema = catalog.schema(form_of);
         validate::documents(portal, caller, &schema, &response.documents, &mut issues)?;
         if !form_values.is_empty() {
             let mut values = record.form_values.clone();

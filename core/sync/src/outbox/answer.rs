@@ -47,7 +47,7 @@ impl Outbox {
         }
         let filed_values: BTreeMap<String, String> = submissions
             .iter()
-            .find(|s| s.submitted_code() == Some(code))
+            .find(|s| s.submitted_codes().contains(&code))
             .and_then(|s| s.filed_values())
             .unwrap_or_default();
         let link = SupplementLink {
@@ -57,7 +57,15 @@ impl Outbox {
             note: request.note.clone(),
             filed_values,
         };
-        Ok(drafts.create_supplement(&tracked.procedure_code, link)?)
+        // A linked filing's part was filed with the group's values and
+        // documents: its answer is drafted on the group's form.
+        let procedure = tracked
+            .linked
+            .as_ref()
+            .map_or(tracked.procedure_code.as_str(), |l| {
+                l.group_procedure_code.as_str()
+            });
+        Ok(drafts.create_supplement(procedure, link)?)
     }
 
     /// The queued answer to a supplement request, from a ready supplement
