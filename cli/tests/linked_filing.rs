@@ -7,21 +7,12 @@
 
 mod common;
 
-use common::{ok_json, SOURCE};
+use common::ok_json;
 use hoso_core::client::{Method, PortalClient};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 const VALUES: &str = include_str!("../../tests/data/birth-registration.json");
-
-async fn officer_moves(base: &str, code: &str, body: serde_json::Value) {
-    let http = PortalClient::new(base).unwrap();
-    let request = http
-        .request(Method::POST, &format!("/v1/admin/dossiers/{code}/status"))
-        .bearer_auth(common::ADMIN)
-        .json(&body);
-    http.send(request).await.unwrap();
-}
 
 /// The birth group's values: the birth registration's, the child's
 /// permanent residence with the parents, and the health insurance card.
@@ -106,19 +97,8 @@ fn file_the_group(data: &Path, bundle: &Path, base: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_birth_group_is_drafted_once_filed_as_three_dossiers_and_followed_as_one() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = dir.path().join("catalog.bundle");
     let device = dir.path().join("device");
-    let scratch = dir.path().join("import");
-    let b = bundle.clone();
-    tokio::task::spawn_blocking(move || {
-        ok_json(
-            &scratch,
-            &["catalog", "import", SOURCE, "--out", b.to_str().unwrap()],
-        );
-    })
-    .await
-    .unwrap();
-    let (base, _task) = common::portal(dir.path(), &bundle).await;
+    let (bundle, base, _task) = common::national_portal(dir.path()).await;
     let (d, b, u) = (device.clone(), bundle.clone(), base.clone());
     tokio::task::spawn_blocking(move || file_the_group(&d, &b, &u))
         .await
@@ -186,7 +166,7 @@ async fn a_birth_group_is_drafted_once_filed_as_three_dossiers_and_followed_as_o
     let birth = parts[0]["code"].as_str().unwrap().to_string();
     let residence = parts[1]["code"].as_str().unwrap().to_string();
     for status in [2, 4, 9, 10] {
-        officer_moves(
+        common::officer(
             &base,
             &birth,
             serde_json::json!({"status": status, "note": "Khai sinh"}),
@@ -194,7 +174,7 @@ async fn a_birth_group_is_drafted_once_filed_as_three_dossiers_and_followed_as_o
         .await;
     }
     for status in [2, 4] {
-        officer_moves(
+        common::officer(
             &base,
             &residence,
             serde_json::json!({"status": status, "note": "Thường trú"}),
@@ -202,7 +182,7 @@ async fn a_birth_group_is_drafted_once_filed_as_three_dossiers_and_followed_as_o
         .await;
     }
     let due = (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
-    officer_moves(
+    common::officer(
         &base,
         &residence,
         serde_json::json!({"status": 5, "note": "Bổ sung giấy tờ chỗ ở hợp pháp",

@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{hoso, ok_json, SOURCE};
-use hoso_core::client::{Method, PortalClient};
+use common::{hoso, ok_json};
 use hoso_ffi::{EventListener, Hoso, HosoEvent, HostError, KeyProvider};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -160,34 +159,23 @@ fn trace_of_binding(events: Vec<HosoEvent>) -> Vec<String> {
 }
 
 async fn officer_moves(base: &str, code: &str, status: u8) {
-    let http = PortalClient::new(base).unwrap();
-    let request = http
-        .request(Method::POST, &format!("/v1/admin/dossiers/{code}/status"))
-        .bearer_auth(common::ADMIN)
-        .json(&serde_json::json!({"status": status, "note": "Đã tiếp nhận"}));
-    http.send(request).await.unwrap();
+    common::officer(
+        base,
+        code,
+        serde_json::json!({"status": status, "note": "Đã tiếp nhận"}),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hoso_sync_and_sync_now_run_the_same_round() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = dir.path().join("catalog.bundle");
     // Each in its own parent, so each key directory holds one key.
     let (cli_device, app_device) = (
         dir.path().join("cli").join("device"),
         dir.path().join("app").join("device"),
     );
-    let scratch = dir.path().join("import");
-    let b = bundle.clone();
-    tokio::task::spawn_blocking(move || {
-        ok_json(
-            &scratch,
-            &["catalog", "import", SOURCE, "--out", b.to_str().unwrap()],
-        );
-    })
-    .await
-    .unwrap();
-    let (base, _task) = common::portal(dir.path(), &bundle).await;
+    let (bundle, base, _task) = common::national_portal(dir.path()).await;
 
     // The same queued dossier on both devices (two accounts).
     let (c, a, b, u) = (

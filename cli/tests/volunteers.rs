@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{approve, hoso, ok_json, register_volunteer, PASSWORD, SOURCE};
+use common::{approve, hoso, ok_json, register_volunteer, PASSWORD};
 use hoso_core::client::upload::{upload, FileToUpload, Transfer};
 use hoso_core::client::{Method, PortalClient};
 use serde_json::{json, Value};
@@ -83,18 +83,7 @@ async fn file_for_resident(base: &str, phone: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_volunteer_registers_is_approved_and_leads_the_team() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = dir.path().join("catalog.bundle");
-    let b = bundle.clone();
-    let scratch = dir.path().join("import");
-    tokio::task::spawn_blocking(move || {
-        ok_json(
-            &scratch,
-            &["catalog", "import", SOURCE, "--out", b.to_str().unwrap()],
-        );
-    })
-    .await
-    .unwrap();
-    let (base, _task) = common::portal(dir.path(), &bundle).await;
+    let (_bundle, base, _task) = common::national_portal(dir.path()).await;
     let hoa = dir.path().join("hoa");
     let lan = dir.path().join("lan");
 

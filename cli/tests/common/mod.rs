@@ -106,6 +106,44 @@ pub async fn portal(
     (format!("http://{addr}"), task)
 }
 
+/// The national catalog as a bundle (`dir/catalog.bundle`, imported in a
+/// scratch data directory) and a reference portal serving it: the bundle's
+/// path, the portal's base URL and its task.
+pub async fn national_portal(
+    dir: &Path,
+) -> (
+    PathBuf,
+    String,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let bundle = dir.join("catalog.bundle");
+    let (scratch, b) = (dir.join("import"), bundle.clone());
+    tokio::task::spawn_blocking(move || {
+        ok_json(
+            &scratch,
+            &["catalog", "import", SOURCE, "--out", b.to_str().unwrap()],
+        );
+    })
+    .await
+    .unwrap();
+    let (base, task) = portal(dir, &bundle).await;
+    (bundle, base, task)
+}
+
+/// An officer moves a dossier (`POST /v1/admin/dossiers/{code}/status`
+/// with `change`, a `StatusChange`); panics on any refusal.
+pub async fn officer(base: &str, code: &str, change: Value) {
+    let http = hoso_core::client::PortalClient::new(base).unwrap();
+    let request = http
+        .request(
+            hoso_core::client::Method::POST,
+            &format!("/v1/admin/dossiers/{code}/status"),
+        )
+        .bearer_auth(ADMIN)
+        .json(&change);
+    http.send(request).await.unwrap();
+}
+
 /// The password of the CLI tests' volunteers.
 pub const PASSWORD: &str = "to-cong-nghe-so#7";
 
