@@ -16,6 +16,7 @@
 mod banks;
 mod charset;
 mod error;
+pub mod fee;
 mod payment;
 pub mod vietqr;
 
