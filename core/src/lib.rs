@@ -14,6 +14,7 @@ pub use hoso_forms::{form, profile, validate};
 pub use hoso_papers as papers;
 /// Vietnam's administrative units before and after the 2025 reorganisation
 /// (`docs/addresses.md`).
+pub use hoso_pay as pay;
 pub use hoso_places as places;
 pub use hoso_receipts::receipt;
 pub use hoso_store::{clock, error, hex, limits, text, vault};

@@ -87,6 +87,12 @@ pub struct Config {
     pub simulation: bool,
     pub sim_seed: u64,
     pub faults: Faults,
+    /// The secret the bank or payment platform signs payment notifications
+    /// with (HMAC-SHA256); empty: a random one for this run (then only the
+    /// admin simulation can notify).
+    pub payment_secret: String,
+    /// Where fees are paid to.
+    pub collecting_account: hoso_wire::CollectingAccount,
 }
 
 impl Default for Config {
@@ -116,6 +122,14 @@ impl Default for Config {
             simulation: true,
             sim_seed: 20261123,
             faults: Faults::default(),
+            payment_secret: String::new(),
+            // The reference portal's collecting account: a State Treasury
+            // account at BIDV (BIN 970418), for simulation only.
+            collecting_account: hoso_wire::CollectingAccount {
+                bin: "970418".into(),
+                account_number: "3711000000001".into(),
+                account_name: "KHO BAC NHA NUOC (MO PHONG)".into(),
+            },
         }
     }
 }

@@ -134,7 +134,7 @@ impl Portal {
         let Options {
             data_dir,
             catalog,
-            config,
+            mut config,
         } = options;
         // No token leaves the admin API shut; a weak one is refused.
         if !config.admin_token.is_empty() {
@@ -150,6 +150,11 @@ impl Portal {
             accounts::reindex_volunteers(&db)?;
             dossiers::reindex_teams(&db)?;
             db.upgraded()?;
+        }
+        if config.payment_secret.is_empty() {
+            // No bank is configured: notifications only from the simulation.
+            let random: [u8; 32] = db.sealer().random()?;
+            config.payment_secret = hoso_core::hex::encode(&random);
         }
         let clock = clock::Clock::open(db.clone(), config.clock_speed)?;
         let served = catalog::open_versions(&data_dir, &catalog)?;

@@ -444,6 +444,10 @@ fn serve(args: Serve) -> Result<(), Box<dyn std::error::Error>> {
             rate_429: args.faults.fault_429_rate,
             seed: args.faults.fault_seed,
         },
+        // The secret a bank signs payment notifications with: from the
+        // environment only, never the command line (none: a random one,
+        // and only the admin simulation notifies).
+        payment_secret: std::env::var("HOSO_PORTAL_PAYMENT_SECRET").unwrap_or_default(),
         ..Config::default()
     };
     let portal = Arc::new(hoso_portal::Portal::open(Options {

@@ -57,6 +57,57 @@ pub(crate) fn issue(portal: &Portal, fields: &ReceiptFields) -> Result<IssuedRec
     })
 }
 
+/// What the payments module knows when it issues an electronic receipt.
+pub(crate) struct PaymentFields {
+    pub number: String,
+    pub dossier_code: String,
+    pub agency_code: String,
+    pub reference: String,
+    pub amount_vnd: u64,
+    pub paid_at: OffsetDateTime,
+    pub transaction_id: String,
+    pub collected_by: String,
+}
+
+/// Signs the electronic receipt (biên lai điện tử) of a paid request with
+/// the key that signs at `paid_at` (`hoso_core::receipt::payment`).
+pub(crate) fn issue_payment(
+    portal: &Portal,
+    fields: PaymentFields,
+) -> Result<hoso_wire::PaymentReceipt, ApiError> {
+    let internal = |e: &dyn std::fmt::Display| ApiError::internal(e);
+    let signer = portal.keys.signer(fields.paid_at.unix_timestamp())?;
+    let paid_at = crate::clock::rfc3339(
+        fields
+            .paid_at
+            .replace_nanosecond(0)
+            .unwrap_or(fields.paid_at),
+    );
+    let payload = hoso_wire::PaymentReceiptPayload {
+        version: hoso_wire::payment::PAYMENT_RECEIPT_VERSION,
+        kid: signer.kid.clone(),
+        number: fields.number,
+        dossier_code: fields.dossier_code,
+        agency_code: fields.agency_code,
+        reference: fields.reference,
+        amount_vnd: fields.amount_vnd,
+        paid_at,
+        transaction_id: fields.transaction_id,
+        collected_by: fields.collected_by,
+    };
+    let message =
+        hoso_core::receipt::payment::signed_message(&payload).map_err(|e| internal(&e))?;
+    let signature = signer.sign(&message);
+    Ok(hoso_wire::PaymentReceipt {
+        payload,
+        alg: hoso_wire::Algorithm::EdDsa,
+        signature: base64::engine::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            signature,
+        ),
+    })
+}
+
 /// Receipts issued by a running portal, checked the way a client does
 /// against `GET /v1/keys` over HTTP, across rotation and revocation.
 #[cfg(test)]

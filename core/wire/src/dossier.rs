@@ -4,6 +4,7 @@
 
 use crate::account::AccountKind;
 use crate::agency::AgencyRef;
+use crate::payment::PaymentRequest;
 use crate::receipt::Receipt;
 use crate::scalar::{CatalogVersion, ChannelKind, DossierCode, ProcedureCode};
 use crate::status::StatusCode;
@@ -44,6 +45,9 @@ pub struct Dossier {
     /// The linked filing this dossier is a part of; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked: Option<DossierLink>,
+    /// Payments asked of the dossier, oldest first; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<PaymentRequest>,
 }
 
 /// `DossierFee`: the fee of the chosen channel.

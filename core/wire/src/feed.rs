@@ -3,6 +3,7 @@
 //! dossier's state after the change (`DossierState`).
 
 use crate::dossier::{DossierLink, FeeRequest, HistoryEntry, SupplementRequest};
+use crate::payment::PaymentRequest;
 use crate::scalar::{Cursor, DossierCode, ProcedureCode};
 use crate::status::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,9 @@ pub struct DossierState {
     /// The linked filing the dossier is a part of; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked: Option<DossierLink>,
+    /// Payments asked of the dossier as they are now; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<PaymentRequest>,
 }
 
 /// `FeedEntry`: one change.

@@ -85,6 +85,7 @@ pub mod keys;
 pub mod linked;
 pub mod lookup;
 mod null;
+pub mod payment;
 pub mod procedure;
 pub mod receipt;
 pub mod scalar;
@@ -115,8 +116,13 @@ pub use feed::{DossierState, FeedEntry, FeedPage};
 pub use health::{Health, HealthStatus};
 pub use keys::{Algorithm, Curve, KeySet, KeyType, KeyUse, PublicKey};
 pub use linked::LinkedFiling;
-pub use lookup::{PublicDossierStatus, PublicHistoryEntry};
+pub use lookup::{PublicDossierStatus, PublicHistoryEntry, PublicPayment};
 pub use null::not_null;
+pub use payment::{
+    CollectingAccount, NotificationOutcome, PaymentKind, PaymentNotification,
+    PaymentNotificationResult, PaymentReceipt, PaymentReceiptPayload, PaymentRequest,
+    PaymentStatus, SimulatedPayment,
+};
 pub use procedure::{
     CatalogDocument, Channel, Fee, ForeignAmount, LegalDocument, Level, Procedure,
     ProcedureAgencies, ProcedureResult, ProcessingTime, TimeUnit,

@@ -3,6 +3,7 @@
 //! personal data (`PublicDossierStatus`, `PublicHistoryEntry`).
 
 use crate::agency::AgencyRef;
+use crate::payment::{PaymentKind, PaymentStatus};
 use crate::scalar::{DossierCode, ProcedureCode};
 use crate::status::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -31,4 +32,16 @@ pub struct PublicDossierStatus {
     /// RFC 3339.
     pub updated_at: String,
     pub history: Vec<PublicHistoryEntry>,
+    /// Each payment asked of the dossier: its kind, amount and status (no
+    /// account, reference or receipt); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<PublicPayment>,
+}
+
+/// `PublicPayment`: a payment request as the public lookup shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicPayment {
+    pub kind: PaymentKind,
+    pub amount_vnd: u64,
+    pub status: PaymentStatus,
 }

@@ -322,6 +322,41 @@ fn shapes() -> Vec<Shape> {
         ),
         shape!("Dossier", Dossier, s::dossiers()),
         shape!("DossierLink", DossierLink, vec![s::dossier_link()]),
+        // Payments.
+        shape!("PaymentKind", PaymentKind, PaymentKind::ALL.to_vec()),
+        shape!("PaymentStatus", PaymentStatus, PaymentStatus::ALL.to_vec()),
+        shape!(
+            "CollectingAccount",
+            CollectingAccount,
+            vec![s::collecting_account()]
+        ),
+        shape!(
+            "PaymentReceiptPayload",
+            PaymentReceiptPayload,
+            vec![s::payment_receipt().payload]
+        ),
+        shape!("PaymentReceipt", PaymentReceipt, vec![s::payment_receipt()]),
+        shape!("PaymentRequest", PaymentRequest, s::payment_requests()),
+        shape!(
+            "PaymentNotification",
+            PaymentNotification,
+            s::payment_notifications()
+        ),
+        shape!(
+            "NotificationOutcome",
+            NotificationOutcome,
+            NotificationOutcome::ALL.to_vec()
+        ),
+        shape!(
+            "PaymentNotificationResult",
+            PaymentNotificationResult,
+            s::notification_results()
+        ),
+        shape!(
+            "SimulatedPayment",
+            SimulatedPayment,
+            s::simulated_payments()
+        ),
         shape!("LinkedFiling", LinkedFiling, s::linked_filings()),
         shape!(
             "SupplementResponse",
@@ -344,7 +379,12 @@ fn shapes() -> Vec<Shape> {
         shape!(
             "PublicDossierStatus",
             PublicDossierStatus,
-            vec![s::public_status()]
+            s::public_statuses()
+        ),
+        shape!(
+            "PublicPayment",
+            PublicPayment,
+            s::public_statuses()[1].payments.clone()
         ),
         // Admin.
         shape!("StatusChange", StatusChange, s::status_changes()),

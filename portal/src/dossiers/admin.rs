@@ -140,6 +140,7 @@ async fn set_status(
     }
     let now = portal.clock.now();
     let mut issues = Vec::new();
+    let mut payment_writes = Vec::new();
     let agency = match change.agency_code.as_deref() {
         None => None,
         Some(c) => match crate::agencies::find(c) {
@@ -188,7 +189,24 @@ async fn set_status(
             "Name the documents needed and the due date",
         )),
         (FEE_REQUESTED, _, Some(ask)) => {
+            if ask.amount_vnd == 0 {
+                issues.push(FieldIssue::new(
+                    "fee_request.amount_vnd",
+                    "amount_zero",
+                    "Số tiền phải lớn hơn 0",
+                    "The amount must be more than 0",
+                ));
+            }
             if let Some(due_date) = due("fee_request.due_date", &ask.due_date, &mut issues) {
+                if let Some(day) = parse_iso_date(&due_date).filter(|_| ask.amount_vnd > 0) {
+                    payment_writes.push(super::payments::at_fee_request(
+                        &portal,
+                        &mut record,
+                        ask.amount_vnd,
+                        day,
+                        now,
+                    ));
+                }
                 record.fee_request = Some(FeeRequest {
                     requested_at: rfc3339(now),
                     amount_vnd: ask.amount_vnd,
@@ -216,7 +234,8 @@ async fn set_status(
         agency,
         now,
     );
-    let mut writes = store::changed(&portal.db, &record)?;
+    let mut writes = payment_writes;
+    writes.extend(store::changed(&portal.db, &record)?);
     writes.extend(sim::schedule(&portal, &record)?);
     portal.db.commit(&writes)?;
     Ok(axum::Json(record.view()).into_response())

@@ -9,6 +9,7 @@ mod admin;
 mod idempotency;
 mod linked;
 mod model;
+mod payments;
 mod schedule;
 mod sim;
 mod standing;
@@ -73,6 +74,8 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         .route("/v1/dossiers/{code}/supplements", post(supplement))
         .route("/v1/dossiers/{code}/withdrawal", post(withdraw))
         .route("/v1/feed", get(feed))
+        .route("/v1/payments/notifications", post(payment_notification))
+        .route("/v1/admin/payments", post(simulated_payment))
         .route("/v1/team/dossiers", get(team::list))
         .route("/v1/lookup/{code}", get(lookup))
         .merge(admin::routes())
@@ -137,6 +140,131 @@ async fn get_linked(
     Ok(no_store(axum::Json(linked::get(
         &portal, &caller, &group_id,
     )?)))
+}
+
+/// `POST /v1/payments/notifications`: the bank's word that money arrived,
+/// signed; the first answer again for a transaction id seen before.
+async fn payment_notification(
+    State(portal): State<Arc<Portal>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    if !crate::extract::is_json(&headers) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let bytes = crate::extract::read_body(
+        body,
+        portal.config.max_body_bytes,
+        portal.config.body_timeout,
+    )
+    .await?;
+    payments::check_signature(&portal, &headers, &bytes)?;
+    let value = crate::extract::parse_value(&bytes)?;
+    let note: hoso_wire::PaymentNotification = from_value(value)?;
+    check_notification(&note)?;
+    let (result, replayed) = payments::notified(&portal, note).await?;
+    let mut response = no_store(axum::Json(result));
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+/// What the schema asks of a notification beyond its shape.
+fn check_notification(note: &hoso_wire::PaymentNotification) -> Result<(), ApiError> {
+    let mut issues = Vec::new();
+    let mut bad = |field: &str| {
+        issues.push(FieldIssue::new(
+            field,
+            "invalid",
+            "Giá trị không hợp lệ",
+            "Invalid value",
+        ))
+    };
+    if note.transaction_id.is_empty() || note.transaction_id.chars().count() > 64 {
+        bad("transaction_id");
+    }
+    if note.reference.chars().count() > 210 {
+        bad("reference");
+    }
+    if !(1..=999_999_999_999).contains(&note.amount_vnd) {
+        bad("amount_vnd");
+    }
+    if time::OffsetDateTime::parse(
+        &note.paid_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .is_err()
+    {
+        bad("paid_at");
+    }
+    if note.bin.len() != 6 || !note.bin.bytes().all(|b| b.is_ascii_digit()) {
+        bad("bin");
+    }
+    if note.account_number.is_empty()
+        || note.account_number.len() > 19
+        || !note
+            .account_number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+    {
+        bad("account_number");
+    }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        // A body the schema refuses (a pattern, a range) is `400`.
+        Err(ApiError::bad_request(
+            "Thông báo thanh toán không đúng định dạng",
+            "The payment notification is malformed",
+        )
+        .with_issues(issues))
+    }
+}
+
+/// `POST /v1/admin/payments`: the reference portal plays the bank.
+async fn simulated_payment(
+    State(portal): State<Arc<Portal>>,
+    _: crate::extract::Admin,
+    ApiJson(sim): ApiJson<hoso_wire::SimulatedPayment>,
+) -> Result<Response, ApiError> {
+    let transaction_id = match sim.transaction_id {
+        Some(id) => id,
+        None => {
+            let random: [u8; 8] = portal
+                .db
+                .sealer()
+                .random()
+                .map_err(|e| ApiError::internal(&e))?;
+            format!(
+                "SIM{}",
+                hoso_core::hex::encode(&random).to_ascii_uppercase()
+            )
+        }
+    };
+    let account = &portal.config.collecting_account;
+    let note = hoso_wire::PaymentNotification {
+        transaction_id,
+        reference: sim.reference,
+        amount_vnd: sim.amount_vnd,
+        paid_at: crate::clock::rfc3339(portal.clock.now()),
+        bin: account.bin.clone(),
+        account_number: account.account_number.clone(),
+    };
+    check_notification(&note)?;
+    // Signed and checked as a bank's notification is.
+    let body = serde_json::to_vec(&note).map_err(|e| ApiError::internal(&e))?;
+    let mut headers = HeaderMap::new();
+    let signature = payments::sign(&portal, &body);
+    headers.insert(
+        payments::SIGNATURE_HEADER,
+        HeaderValue::from_str(&signature).map_err(|e| ApiError::internal(&e))?,
+    );
+    payments::check_signature(&portal, &headers, &body)?;
+    let (result, _) = payments::notified(&portal, note).await?;
+    Ok(no_store(axum::Json(result)))
 }
 
 /// `GET /v1/dossiers/{code}`.

@@ -7,7 +7,8 @@ use hoso_wire::status::StatusCode;
 use hoso_wire::{
     AccountKind, AgencyRef, AttachmentRef, ChannelKind, DocumentMap, Dossier, DossierFee,
     DossierLink, DossierState, FeeRequest, FiledBy, FiledFor, FormValues, HistoryEntry,
-    PublicDossierStatus, PublicHistoryEntry, Receipt, SupplementRequest,
+    PaymentRequest, PublicDossierStatus, PublicHistoryEntry, PublicPayment, Receipt,
+    SupplementRequest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,10 @@ pub struct DossierRecord {
     /// linked filings have none).
     #[serde(default)]
     pub linked: Option<DossierLink>,
+    /// Payments asked of the dossier, oldest first (records from before
+    /// payments have none).
+    #[serde(default)]
+    pub payments: Vec<PaymentRequest>,
 }
 
 impl DossierRecord {
@@ -71,6 +76,7 @@ impl DossierRecord {
             fee_request: self.fee_request.clone(),
             receipt: self.receipt.clone(),
             linked: self.linked.clone(),
+            payments: self.payments.clone(),
         }
     }
 
@@ -85,6 +91,7 @@ impl DossierRecord {
             supplement_request: self.supplement_request.clone(),
             fee_request: self.fee_request.clone(),
             linked: self.linked.clone(),
+            payments: self.payments.clone(),
         }
     }
 
@@ -107,6 +114,15 @@ impl DossierRecord {
                     at: h.at.clone(),
                     status: h.status,
                     agency: h.agency.clone(),
+                })
+                .collect(),
+            payments: self
+                .payments
+                .iter()
+                .map(|p| PublicPayment {
+                    kind: p.kind,
+                    amount_vnd: p.amount_vnd,
+                    status: p.status,
                 })
                 .collect(),
         }

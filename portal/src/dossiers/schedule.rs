@@ -16,7 +16,7 @@ const DEFAULT_WORKING_DAYS: u32 = 15;
 const HOURS_PER_DAY: f64 = 8.0;
 
 /// The catalog's channel kind of an API channel.
-fn channel_kind(channel: hoso_wire::ChannelKind) -> ChannelKind {
+pub(super) fn channel_kind(channel: hoso_wire::ChannelKind) -> ChannelKind {
     match channel {
         hoso_wire::ChannelKind::Online => ChannelKind::Online,
         hoso_wire::ChannelKind::InPerson => ChannelKind::InPerson,

@@ -179,7 +179,13 @@ pub(super) fn file(
     .map_err(|e| ApiError::internal(&e))?;
     let procedure = filing.procedure;
     let appointment = schedule::appointment(procedure, sub.channel, now);
-    let fee = schedule::fee(procedure, sub.channel);
+    let mut fee = schedule::fee(procedure, sub.channel);
+    // What is owed on the filing day (a reduction in force applied).
+    let channel = schedule::channel_kind(sub.channel);
+    let due = hoso_core::pay::fee::fee_due(procedure, channel, day);
+    if let Some(amount) = due.amount_vnd {
+        fee.amount_vnd = amount;
+    }
     let receipt = receipt::issue(
         portal,
         &ReceiptFields {
@@ -217,6 +223,7 @@ pub(super) fn file(
         receipt: receipt.receipt,
         lookup_token: receipt.lookup_token,
         linked: filing.linked.clone(),
+        payments: Vec::new(),
     };
     let note = match caller.kind {
         AccountKind::Citizen => "Hồ sơ đăng ký trực tuyến qua ứng dụng hoso",
@@ -230,7 +237,8 @@ pub(super) fn file(
         None,
         now,
     );
-    let mut writes = store::changed(&portal.db, &record)?;
+    let mut writes = super::payments::at_filing(portal, &mut record, procedure, channel, now);
+    writes.extend(store::changed(&portal.db, &record)?);
     writes.push(store::order_write(&record));
     if let Some(filer) = filer {
         writes.push(super::team::filed(&filer.team, &record));

@@ -303,6 +303,7 @@ mod tests {
             appointment_date: String::new(),
             updated_at: String::new(),
             history: Vec::new(),
+            payments: Vec::new(),
         }
     }
 

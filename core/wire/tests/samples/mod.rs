@@ -655,6 +655,7 @@ pub fn dossiers() -> Vec<Dossier> {
         fee_request: None,
         receipt: receipt(),
         linked: None,
+        payments: Vec::new(),
     };
     let supplement = Dossier {
         status: status::SUPPLEMENT_REQUESTED,
@@ -669,6 +670,7 @@ pub fn dossiers() -> Vec<Dossier> {
         status: status::FEE_REQUESTED,
         history: history()[..6].to_vec(),
         fee_request: Some(fee_request()),
+        payments: payment_requests(),
         ..submitted.clone()
     };
     let part = Dossier {
@@ -745,6 +747,7 @@ pub fn dossier_states() -> Vec<DossierState> {
             supplement_request: d.supplement_request,
             fee_request: d.fee_request,
             linked: d.linked,
+            payments: d.payments,
         })
         .collect()
 }
@@ -787,6 +790,21 @@ pub fn public_history() -> Vec<PublicHistoryEntry> {
         .collect()
 }
 
+pub fn public_statuses() -> Vec<PublicDossierStatus> {
+    let paid = PublicDossierStatus {
+        payments: payment_requests()
+            .into_iter()
+            .map(|p| PublicPayment {
+                kind: p.kind,
+                amount_vnd: p.amount_vnd,
+                status: p.status,
+            })
+            .collect(),
+        ..public_status()
+    };
+    vec![public_status(), paid]
+}
+
 pub fn public_status() -> PublicDossierStatus {
     PublicDossierStatus {
         code: text(CODE),
@@ -798,7 +816,114 @@ pub fn public_status() -> PublicDossierStatus {
         appointment_date: text("2026-11-24"),
         updated_at: text(LATER),
         history: public_history(),
+        payments: Vec::new(),
     }
+}
+
+// ---------- payments ----------
+
+pub fn collecting_account() -> CollectingAccount {
+    CollectingAccount {
+        bin: text("970418"),
+        account_number: text("3711000000001"),
+        account_name: text("KHO BAC NHA NUOC NGHE AN"),
+    }
+}
+
+pub fn payment_receipt() -> PaymentReceipt {
+    PaymentReceipt {
+        payload: PaymentReceiptPayload {
+            version: payment::PAYMENT_RECEIPT_VERSION,
+            kid: text("portal-2026-11"),
+            number: text("BL-2026-000001"),
+            dossier_code: text(CODE),
+            agency_code: text("H40.22"),
+            reference: text("HSH4022261123000101"),
+            amount_vnd: 8_000,
+            paid_at: text(LATER),
+            transaction_id: text("FT26327123456789"),
+            collected_by: text("KHO BAC NHA NUOC NGHE AN"),
+        },
+        alg: Algorithm::EdDsa,
+        signature: text("ZPvbJWdKu_WkHeEWBEbyZqnirpTXf-oeVLoc8IfKzVyAQlkhrq0XZ5_CcykGhFGix82SBhJXd0K8IyMAmaoqCQ"),
+    }
+}
+
+pub fn payment_requests() -> Vec<PaymentRequest> {
+    let pending = PaymentRequest {
+        kind: PaymentKind::FeeRequest,
+        amount_vnd: 8_000,
+        paid_vnd: 0,
+        status: PaymentStatus::Pending,
+        account: collecting_account(),
+        reference: text("HSH4022261123000102"),
+        requested_at: text(AT),
+        expires_at: text("2026-11-27T16:59:59Z"),
+        refund_due_vnd: 0,
+        receipt: None,
+    };
+    let paid = PaymentRequest {
+        kind: PaymentKind::Filing,
+        paid_vnd: 10_000,
+        status: PaymentStatus::Paid,
+        reference: text("HSH4022261123000101"),
+        refund_due_vnd: 2_000,
+        receipt: Some(payment_receipt()),
+        ..pending.clone()
+    };
+    let partly = PaymentRequest {
+        paid_vnd: 5_000,
+        status: PaymentStatus::PartlyPaid,
+        ..pending.clone()
+    };
+    let expired = PaymentRequest {
+        status: PaymentStatus::Expired,
+        ..pending.clone()
+    };
+    vec![paid, pending, partly, expired]
+}
+
+pub fn payment_notifications() -> Vec<PaymentNotification> {
+    vec![PaymentNotification {
+        transaction_id: text("FT26327123456789"),
+        reference: text("HSH4022261123000101 chuyen tien"),
+        amount_vnd: 10_000,
+        paid_at: text(LATER),
+        bin: text("970418"),
+        account_number: text("3711000000001"),
+    }]
+}
+
+pub fn notification_results() -> Vec<PaymentNotificationResult> {
+    vec![
+        PaymentNotificationResult {
+            transaction_id: text("FT26327123456789"),
+            outcome: NotificationOutcome::Overpaid,
+            dossier_code: Some(text(CODE)),
+            request: payment_requests().into_iter().next(),
+        },
+        PaymentNotificationResult {
+            transaction_id: text("FT26327000000000"),
+            outcome: NotificationOutcome::Unmatched,
+            dossier_code: None,
+            request: None,
+        },
+    ]
+}
+
+pub fn simulated_payments() -> Vec<SimulatedPayment> {
+    vec![
+        SimulatedPayment {
+            reference: text("HSH4022261123000101"),
+            amount_vnd: 8_000,
+            transaction_id: Some(text("SIM-1")),
+        },
+        SimulatedPayment {
+            reference: text("HSH4022261123000101"),
+            amount_vnd: 8_000,
+            transaction_id: None,
+        },
+    ]
 }
 
 // ---------- admin ----------
