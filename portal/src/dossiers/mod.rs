@@ -230,6 +230,12 @@ async fn simulated_payment(
     _: crate::extract::Admin,
     ApiJson(sim): ApiJson<hoso_wire::SimulatedPayment>,
 ) -> Result<Response, ApiError> {
+    if sim.reference.is_empty() {
+        return Err(ApiError::bad_request(
+            "Thiếu nội dung chuyển khoản",
+            "The transfer's reference is empty",
+        ));
+    }
     let transaction_id = match sim.transaction_id {
         Some(id) => id,
         None => {
