@@ -153,6 +153,16 @@ async fn a_birth_group_is_drafted_once_filed_as_three_dossiers_and_followed_as_o
         assert!(qr.starts_with("HS1:"), "{qr}");
     }
     let group_id = group["group_id"].as_str().unwrap().to_string();
+    // The residence part charges its counter fee (20,000 đồng): the
+    // payment request reached the phone with the part.
+    let fee = &parts[1]["payments"][0];
+    assert_eq!(fee["kind"], "filing", "{linked}");
+    assert_eq!(fee["amount_vnd"], 20_000);
+    assert_eq!(fee["status"], "pending");
+    assert!(
+        parts[0].get("payments").is_none(),
+        "birth registration is free"
+    );
 
     // The portal keeps the group; only its owner sees it.
     let http = PortalClient::new(&base).unwrap();

@@ -109,6 +109,7 @@ mod tests {
             fee_request: None,
             receipt: None,
             checked_at: 0,
+            payments: Vec::new(),
             linked: Some(DossierLink {
                 group_id: group.into(),
                 group_procedure_code: "2.000986".into(),

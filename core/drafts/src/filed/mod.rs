@@ -14,8 +14,8 @@ use crate::storage::Changes;
 use crate::vault::{KeyProvider, Vault, VaultError};
 use hoso_store::error::{Classified, ErrorKind};
 use hoso_wire::{
-    Dossier, DossierLink, DossierState, FeeRequest, FeedEntry, HistoryEntry, Receipt,
-    SupplementRequest,
+    Dossier, DossierLink, DossierState, FeeRequest, FeedEntry, HistoryEntry, PaymentRequest,
+    Receipt, SupplementRequest,
 };
 use std::path::Path;
 
@@ -52,6 +52,11 @@ pub struct TrackedDossier {
     /// filed on its own, and in records from before linked filings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked: Option<DossierLink>,
+    /// Payments asked of the dossier as the portal last reported them
+    /// (amount, collecting account, reference, state, the signed receipt
+    /// once paid).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<PaymentRequest>,
 }
 
 impl TrackedDossier {
@@ -88,6 +93,7 @@ impl TrackedDossier {
             receipt: Some(d.receipt.clone()),
             checked_at: now,
             linked: d.linked.clone(),
+            payments: d.payments.clone(),
         }
     }
 
@@ -106,6 +112,7 @@ impl TrackedDossier {
             receipt: None,
             checked_at: now,
             linked: state.linked.clone(),
+            payments: state.payments.clone(),
         }
     }
 
@@ -126,6 +133,7 @@ impl TrackedDossier {
         if state.linked.is_some() {
             self.linked = state.linked.clone();
         }
+        self.payments = state.payments.clone();
         new
     }
 }
