@@ -45,17 +45,7 @@ fn group_values() -> BTreeMap<String, String> {
 
 fn file_the_group(data: &Path, bundle: &Path, base: &str) -> String {
     ok_json(data, &["catalog", "import", bundle.to_str().unwrap()]);
-    let login = std::process::Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["portal", "login", "--url", base, "--phone", "0912345678"])
-        .args(["--register", "Nguyễn Văn An", "--json"])
-        .env("HOSO_PORTAL_PASSWORD", "khai-sinh-2026!")
-        .env_remove("HOSO_KEY_FILE")
-        .env("HOSO_KEY_DIR", common::key_dir(data))
-        .output()
-        .unwrap();
-    assert!(login.status.success(), "{login:?}");
+    common::register_citizen(data, base, "0912345678", "Nguyễn Văn An");
     let form = ok_json(data, &["form", "show", "2.000986"]);
     let parts: Vec<&str> = form["parts"]
         .as_array()

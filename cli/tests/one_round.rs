@@ -60,17 +60,7 @@ fn the_key_file(dir: &Path) -> std::path::PathBuf {
 /// CLI; returns the draft id.
 fn queued_device(data: &Path, bundle: &Path, base: &str, phone: &str) {
     ok_json(data, &["catalog", "import", bundle.to_str().unwrap()]);
-    let login = std::process::Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(["portal", "login", "--url", base, "--phone", phone])
-        .args(["--register", "Nguyễn Văn An", "--json"])
-        .env("HOSO_PORTAL_PASSWORD", "khai-sinh-2026!")
-        .env_remove("HOSO_KEY_FILE")
-        .env("HOSO_KEY_DIR", common::key_dir(data))
-        .output()
-        .unwrap();
-    assert!(login.status.success(), "{login:?}");
+    common::register_citizen(data, base, phone, "Nguyễn Văn An");
     let created = ok_json(data, &["draft", "new", "1.001193", "--no-prefill"]);
     let id = created["draft"]["id"].as_str().unwrap().to_string();
     let mut values: std::collections::BTreeMap<String, String> =

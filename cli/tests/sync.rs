@@ -87,21 +87,7 @@ async fn draft_submit_sync_with_the_cli() {
         let out = hoso(&data, &["sync", "--json"]);
         assert_eq!(out.status.code(), Some(2));
 
-        let login = std::process::Command::new(env!("CARGO_BIN_EXE_hoso"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["portal", "login", "--url", &base, "--phone", "0912345678"])
-            .args(["--register", "Nguyễn Văn An", "--json"])
-            .env("HOSO_PORTAL_PASSWORD", "khai-sinh-2026!")
-            .env_remove("HOSO_KEY_FILE")
-            .env("HOSO_KEY_DIR", common::key_dir(&data))
-            .output()
-            .unwrap();
-        assert!(
-            login.status.success(),
-            "{}",
-            String::from_utf8_lossy(&login.stdout)
-        );
+        common::register_citizen(&data, &base, "0912345678", "Nguyễn Văn An");
 
         // The receiving ward, from the portal's list (the logged-in one).
         let wards = ok_json(

@@ -144,6 +144,22 @@ pub async fn officer(base: &str, code: &str, change: Value) {
     http.send(request).await.unwrap();
 }
 
+/// `hoso portal login … --register NAME --json`: a citizen account made
+/// and logged in on `data` (its password through the environment).
+pub fn register_citizen(data: &Path, base: &str, phone: &str, name: &str) {
+    let login = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["portal", "login", "--url", base, "--phone", phone])
+        .args(["--register", name, "--json"])
+        .env("HOSO_PORTAL_PASSWORD", "khai-sinh-2026!")
+        .env_remove("HOSO_KEY_FILE")
+        .env("HOSO_KEY_DIR", key_dir(data))
+        .output()
+        .unwrap();
+    assert!(login.status.success(), "{login:?}");
+}
+
 /// The password of the CLI tests' volunteers.
 pub const PASSWORD: &str = "to-cong-nghe-so#7";
 
