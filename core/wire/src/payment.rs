@@ -151,7 +151,7 @@ pub struct PaymentNotificationResult {
 }
 
 /// `SimulatedPayment` (request to `POST /v1/admin/payments`): the reference
-/// portal plays the bank's notification, signed with its own secret.
+/// portal plays the bank's notification and acts on it as on a signed one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimulatedPayment {

@@ -161,7 +161,7 @@ async fn payment_notification(
     payments::check_signature(&portal, &headers, &bytes)?;
     let value = crate::extract::parse_value(&bytes)?;
     let note: hoso_wire::PaymentNotification = from_value(value)?;
-    check_notification(&note)?;
+    payments::check_notification(&note)?;
     let (result, replayed) = payments::notified(&portal, note).await?;
     let mut response = no_store(axum::Json(result));
     if replayed {
@@ -170,58 +170,6 @@ async fn payment_notification(
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
-}
-
-/// What the schema asks of a notification beyond its shape.
-fn check_notification(note: &hoso_wire::PaymentNotification) -> Result<(), ApiError> {
-    let mut issues = Vec::new();
-    let mut bad = |field: &str| {
-        issues.push(FieldIssue::new(
-            field,
-            "invalid",
-            "Giá trị không hợp lệ",
-            "Invalid value",
-        ))
-    };
-    if note.transaction_id.is_empty() || note.transaction_id.chars().count() > 64 {
-        bad("transaction_id");
-    }
-    if note.reference.chars().count() > 210 {
-        bad("reference");
-    }
-    if !(1..=999_999_999_999).contains(&note.amount_vnd) {
-        bad("amount_vnd");
-    }
-    if time::OffsetDateTime::parse(
-        &note.paid_at,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .is_err()
-    {
-        bad("paid_at");
-    }
-    if note.bin.len() != 6 || !note.bin.bytes().all(|b| b.is_ascii_digit()) {
-        bad("bin");
-    }
-    if note.account_number.is_empty()
-        || note.account_number.len() > 19
-        || !note
-            .account_number
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric())
-    {
-        bad("account_number");
-    }
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        // A body the schema refuses (a pattern, a range) is `400`.
-        Err(ApiError::bad_request(
-            "Thông báo thanh toán không đúng định dạng",
-            "The payment notification is malformed",
-        )
-        .with_issues(issues))
-    }
 }
 
 /// `POST /v1/admin/payments`: the reference portal plays the bank.
@@ -259,16 +207,7 @@ async fn simulated_payment(
         bin: account.bin.clone(),
         account_number: account.account_number.clone(),
     };
-    check_notification(&note)?;
-    // Signed and checked as a bank's notification is.
-    let body = serde_json::to_vec(&note).map_err(|e| ApiError::internal(&e))?;
-    let mut headers = HeaderMap::new();
-    let signature = payments::sign(&portal, &body);
-    headers.insert(
-        payments::SIGNATURE_HEADER,
-        HeaderValue::from_str(&signature).map_err(|e| ApiError::internal(&e))?,
-    );
-    payments::check_signature(&portal, &headers, &body)?;
+    payments::check_notification(&note)?;
     let (result, _) = payments::notified(&portal, note).await?;
     Ok(no_store(axum::Json(result)))
 }

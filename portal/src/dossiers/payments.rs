@@ -6,22 +6,25 @@
 //! under the shared secret, acted on once per transaction id), which adds
 //! the money to its request and, once the amount is reached, issues the
 //! signed electronic receipt and takes a fee request's dossier back to
-//! processing; and the admin simulation that plays the bank.
+//! processing; and the admin simulation that plays the bank (its
+//! notification acted on the same way, without the signature it would only
+//! make and check itself).
 
 use super::model::DossierRecord;
 use super::{status, store};
 use crate::clock::rfc3339;
 use crate::db::Write;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldIssue};
 use crate::Portal;
 use axum::http::{HeaderMap, StatusCode};
-use hoso_core::catalog::Procedure;
+use hoso_core::pay::fee::FeeDue;
 use hoso_wire::status::{FEE_REQUESTED, PROCESSING};
 use hoso_wire::{
     CollectingAccount, ErrorCode, HistoryActor, NotificationOutcome, PaymentKind,
     PaymentNotification, PaymentNotificationResult, PaymentRequest, PaymentStatus,
 };
 use ring::hmac;
+use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 /// reference → dossier code.
@@ -31,7 +34,7 @@ const TRANSACTIONS: &str = "payment_txs";
 /// How long a filing's payment request stays open.
 const FILING_PAYMENT_DAYS: i64 = 3;
 /// The header carrying the notification's signature.
-pub const SIGNATURE_HEADER: &str = "hoso-signature";
+const SIGNATURE_HEADER: &str = "hoso-signature";
 
 /// The reference of a dossier's `n`-th payment request: `HS`, the dossier
 /// code's letters and digits, and `n` on two digits (what bank apps keep
@@ -85,16 +88,15 @@ fn account(portal: &Portal) -> CollectingAccount {
     portal.config.collecting_account.clone()
 }
 
-/// At filing: the channel's fee on the filing day, when there is one to
-/// pay, is asked for at once (open for three days).
+/// At filing: the fee owed on the filing day (`due`, computed once by the
+/// submission), when there is one to pay, is asked for at once (open for
+/// three days).
 pub(super) fn at_filing(
     portal: &Portal,
     record: &mut DossierRecord,
-    procedure: &Procedure,
-    channel: hoso_core::catalog::ChannelKind,
+    due: &FeeDue,
     now: OffsetDateTime,
 ) -> Vec<Write> {
-    let due = hoso_core::pay::fee::fee_due(procedure, channel, crate::clock::vn_date(now));
     match due.amount_vnd {
         Some(amount) if amount > 0 => vec![open(
             portal,
@@ -159,27 +161,60 @@ pub(super) fn check_signature(
     hmac::verify(&key, body, &given).map_err(|_| unsigned())
 }
 
-/// The signature the bank would send for `body` (the simulation's).
-pub(super) fn sign(portal: &Portal, body: &[u8]) -> String {
-    let key = hmac::Key::new(hmac::HMAC_SHA256, portal.config.payment_secret.as_bytes());
-    format!(
-        "sha256={}",
-        hoso_core::hex::encode(hmac::sign(&key, body).as_ref())
-    )
-}
-
-/// 64 lowercase hex digits as 32 bytes.
+/// 64 lowercase hex digits as 32 bytes (a SHA-256 digest's text form).
 fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() != 64
-        || !hex
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if hex.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
-    (0..32)
-        .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect()
+    let digest = hoso_core::attachment::hash::Digest::from_hex(hex).ok()?;
+    Some(digest.as_bytes().to_vec())
+}
+
+/// What the schema asks of a notification beyond its shape (`400` with
+/// every field that fails).
+pub(super) fn check_notification(note: &PaymentNotification) -> Result<(), ApiError> {
+    let mut issues = Vec::new();
+    let mut bad = |field: &str| {
+        issues.push(FieldIssue::new(
+            field,
+            "invalid",
+            "Giá trị không hợp lệ",
+            "Invalid value",
+        ))
+    };
+    if note.transaction_id.is_empty() || note.transaction_id.chars().count() > 64 {
+        bad("transaction_id");
+    }
+    if note.reference.chars().count() > 210 {
+        bad("reference");
+    }
+    if !(1..=999_999_999_999).contains(&note.amount_vnd) {
+        bad("amount_vnd");
+    }
+    if OffsetDateTime::parse(&note.paid_at, &Rfc3339).is_err() {
+        bad("paid_at");
+    }
+    if note.bin.len() != 6 || !note.bin.bytes().all(|b| b.is_ascii_digit()) {
+        bad("bin");
+    }
+    if note.account_number.is_empty()
+        || note.account_number.len() > 19
+        || !note
+            .account_number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+    {
+        bad("account_number");
+    }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "Thông báo thanh toán không đúng định dạng",
+            "The payment notification is malformed",
+        )
+        .with_issues(issues))
+    }
 }
 
 /// Acts on a checked notification once per transaction id: the first

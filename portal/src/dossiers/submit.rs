@@ -237,7 +237,7 @@ pub(super) fn file(
         None,
         now,
     );
-    let mut writes = super::payments::at_filing(portal, &mut record, procedure, channel, now);
+    let mut writes = super::payments::at_filing(portal, &mut record, &due, now);
     writes.extend(store::changed(&portal.db, &record)?);
     writes.push(store::order_write(&record));
     if let Some(filer) = filer {

@@ -166,16 +166,15 @@ impl BuiltinForm {
 /// The parsed builtin form for `code`. A file that fails to parse (caught by
 /// the tests) counts as absent, so the procedure falls back to the generic form.
 pub fn builtin_form(code: &str) -> Option<&'static BuiltinForm> {
-    static PARSED: OnceLock<Vec<BuiltinForm>> = OnceLock::new();
-    PARSED
-        .get_or_init(|| {
-            SOURCES
-                .iter()
-                .filter_map(|(_, json)| BuiltinForm::from_json(json).ok())
-                .collect()
-        })
-        .iter()
-        .find(|f| f.procedure_code == code)
+    // One slot per form, each parsed on its first use: opening one
+    // procedure never parses the other forms.
+    static PARSED: [OnceLock<Option<BuiltinForm>>; SOURCES.len()] =
+        [const { OnceLock::new() }; SOURCES.len()];
+    let at = SOURCES.iter().position(|(c, _)| *c == code)?;
+    PARSED[at]
+        .get_or_init(|| BuiltinForm::from_json(SOURCES[at].1).ok())
+        .as_ref()
+        .filter(|f| f.procedure_code == code)
 }
 
 #[cfg(test)]

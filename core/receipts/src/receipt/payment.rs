@@ -6,11 +6,10 @@
 
 use super::format::FormatError;
 use super::keys::{KeySet, TrustedKey};
-use super::verify::Verdict;
+use super::verify::{signed_within, signing_key, Verdict};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hoso_wire::{PaymentReceipt, PaymentReceiptPayload};
-use ring::signature::{UnparsedPublicKey, ED25519};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -31,14 +30,10 @@ pub fn signed_message(payload: &PaymentReceiptPayload) -> Result<Vec<u8>, Format
 pub fn verify_payment(receipt: &PaymentReceipt, keys: &KeySet) -> Verdict {
     let trusted: Vec<TrustedKey> = keys.keys.iter().filter_map(|k| k.trusted().ok()).collect();
     let p = &receipt.payload;
-    let Some(key) = trusted.iter().find(|k| k.kid == p.kid) else {
-        return Verdict::UnknownKey { kid: p.kid.clone() };
+    let key = match signing_key(&trusted, &p.kid) {
+        Ok(key) => key,
+        Err(verdict) => return verdict,
     };
-    if key.revoked {
-        return Verdict::RevokedKey {
-            kid: key.kid.clone(),
-        };
-    }
     if p.version != hoso_wire::payment::PAYMENT_RECEIPT_VERSION {
         return Verdict::Malformed {
             reason: FormatError::Version(p.version),
@@ -61,23 +56,5 @@ pub fn verify_payment(receipt: &PaymentReceipt, keys: &KeySet) -> Verdict {
         Ok(m) => m,
         Err(reason) => return Verdict::Malformed { reason },
     };
-    if UnparsedPublicKey::new(&ED25519, &key.public)
-        .verify(&message, &signature)
-        .is_err()
-    {
-        return Verdict::BadSignature {
-            kid: key.kid.clone(),
-        };
-    }
-    let paid = paid_at.unix_timestamp();
-    if paid < key.not_before || paid > key.not_after {
-        return Verdict::ExpiredKey {
-            kid: key.kid.clone(),
-            not_before: key.not_before,
-            not_after: key.not_after,
-        };
-    }
-    Verdict::Valid {
-        kid: key.kid.clone(),
-    }
+    signed_within(key, &message, &signature, paid_at.unix_timestamp())
 }

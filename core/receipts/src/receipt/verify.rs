@@ -99,14 +99,10 @@ impl Verdict {
 /// Verifies `receipt` against trusted keys (see [`verify`]).
 fn verify_with(receipt: &SignedReceipt, keys: &[TrustedKey]) -> Verdict {
     let p = &receipt.payload;
-    let Some(key) = keys.iter().find(|k| k.kid == p.kid) else {
-        return Verdict::UnknownKey { kid: p.kid.clone() };
+    let key = match signing_key(keys, &p.kid) {
+        Ok(key) => key,
+        Err(verdict) => return verdict,
     };
-    if key.revoked {
-        return Verdict::RevokedKey {
-            kid: key.kid.clone(),
-        };
-    }
     let Ok(issued) = i64::try_from(p.issued_at) else {
         return Verdict::Malformed {
             reason: FormatError::Field("issued_at"),
@@ -116,17 +112,46 @@ fn verify_with(receipt: &SignedReceipt, keys: &[TrustedKey]) -> Verdict {
         Ok(m) => m,
         Err(reason) => return Verdict::Malformed { reason },
     };
-    // The signature first: a forged receipt is "bad signature" whatever
-    // period it claims.
+    signed_within(key, &message, &receipt.signature, issued)
+}
+
+/// The listed, unrevoked key `kid` names, or the verdict saying why not
+/// (unknown key, revoked key). Shared with electronic payment receipts.
+pub(crate) fn signing_key<'a>(
+    keys: &'a [TrustedKey],
+    kid: &str,
+) -> Result<&'a TrustedKey, Verdict> {
+    let Some(key) = keys.iter().find(|k| k.kid == kid) else {
+        return Err(Verdict::UnknownKey {
+            kid: kid.to_string(),
+        });
+    };
+    if key.revoked {
+        return Err(Verdict::RevokedKey {
+            kid: key.kid.clone(),
+        });
+    }
+    Ok(key)
+}
+
+/// Whether `signature` is `key`'s over `message`, made at `at` (Unix
+/// seconds) inside the key's signing period. The signature first: a forged
+/// receipt is "bad signature" whatever period it claims.
+pub(crate) fn signed_within(
+    key: &TrustedKey,
+    message: &[u8],
+    signature: &[u8],
+    at: i64,
+) -> Verdict {
     if UnparsedPublicKey::new(&ED25519, &key.public)
-        .verify(&message, &receipt.signature)
+        .verify(message, signature)
         .is_err()
     {
         return Verdict::BadSignature {
             kid: key.kid.clone(),
         };
     }
-    if issued < key.not_before || issued > key.not_after {
+    if at < key.not_before || at > key.not_after {
         return Verdict::ExpiredKey {
             kid: key.kid.clone(),
             not_before: key.not_before,
