@@ -53,6 +53,18 @@ pub enum HosoEvent {
         status: i32,
         at: String,
     },
+    /// A payment request of a dossier filed from this device arrived or
+    /// moved: `status` is `pending`, `partly_paid`, `paid` or `expired`;
+    /// `kind` is `filing` or `fee_request`. `payments(dossier_code)` has
+    /// the whole, with the electronic receipt once paid.
+    PaymentChanged {
+        dossier_code: String,
+        reference: String,
+        kind: String,
+        status: String,
+        amount_vnd: i64,
+        paid_vnd: i64,
+    },
     /// The background sync loop's state changed.
     SyncStateChanged { state: SyncState },
     /// A sync pass ended.
@@ -148,6 +160,14 @@ impl From<LoopEvent> for HosoEvent {
                 summary: report.into(),
             },
             LoopEvent::StatusChanged(c) => c.into(),
+            LoopEvent::PaymentChanged(c) => HosoEvent::PaymentChanged {
+                dossier_code: c.code,
+                reference: c.reference,
+                kind: c.kind.as_str().to_string(),
+                status: c.status.as_str().to_string(),
+                amount_vnd: to_i64(c.amount_vnd),
+                paid_vnd: to_i64(c.paid_vnd),
+            },
         }
     }
 }

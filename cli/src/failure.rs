@@ -54,6 +54,11 @@ pub enum Failure {
     /// A receipt that did not verify (the command printed its verdict).
     #[error("phiếu không hợp lệ ({0}) / the receipt is not valid ({0})")]
     Unverified(&'static str),
+    #[error(transparent)]
+    Payments(#[from] hoso_core::payments::PaymentsError),
+    /// A scanned VietQR that should not be paid (the command printed why).
+    #[error("không nên chuyển khoản theo mã QR này ({0}) / do not pay this QR ({0})")]
+    DoNotPay(&'static str),
     /// A lookup that did not get a status (the command printed why).
     #[error("không tra cứu được ({0}) / the lookup failed ({0})")]
     LookupFailed(&'static str),
@@ -89,7 +94,10 @@ impl Failure {
             Failure::Session(e) => e.code(),
             Failure::Units { code, .. } => code,
             Failure::FormFiles(e) => hoso_core::error::Classified::error_code(e),
-            Failure::Unverified(code) | Failure::LookupFailed(code) => code,
+            Failure::Payments(e) => hoso_core::error::Classified::error_code(e),
+            Failure::Unverified(code) | Failure::LookupFailed(code) | Failure::DoNotPay(code) => {
+                code
+            }
         }
     }
 
@@ -97,7 +105,10 @@ impl Failure {
         if json
             && matches!(
                 self,
-                Failure::Damaged(_) | Failure::Unverified(_) | Failure::LookupFailed(_)
+                Failure::Damaged(_)
+                    | Failure::Unverified(_)
+                    | Failure::LookupFailed(_)
+                    | Failure::DoNotPay(_)
             )
         {
             // The command already printed its report as JSON; only the

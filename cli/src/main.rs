@@ -18,6 +18,7 @@ mod form_cmd;
 mod handover_cmd;
 mod hash_cmd;
 mod keyfile;
+mod pay_cmd;
 mod portal_link;
 mod profile_cmd;
 mod qr_cmd;
@@ -126,10 +127,15 @@ enum Command {
     /// Send what is due: upload files, submit dossiers (exactly once),
     /// then pull status changes.
     Sync(sync_cmd::SyncArgs),
-    /// Receipt QR codes: show, verify offline, scan a picture or text and
-    /// look it up, followed dossiers, signing keys.
+    /// Receipt QR codes: show, verify offline (a VietQR too, checked
+    /// before paying), scan a picture or text and look it up, followed
+    /// dossiers, signing keys.
     #[command(subcommand)]
     Qr(qr_cmd::QrCommand),
+    /// Fees asked of your dossiers: show the VietQR to pay (offline too),
+    /// their status, the electronic receipts.
+    #[command(subcommand)]
+    Pay(pay_cmd::PayCommand),
     /// Followed dossiers and their history — filed from here, or followed
     /// through a receipt (refreshed from the portal unless --offline).
     Status {
@@ -265,6 +271,7 @@ fn main() -> ExitCode {
         Command::Outbox => sync_cmd::outbox(&ctx),
         Command::Sync(args) => sync_cmd::sync(&ctx, args),
         Command::Qr(cmd) => qr_cmd::run(&ctx, cmd),
+        Command::Pay(cmd) => pay_cmd::run(&ctx, cmd),
         Command::Status { code, offline } => status_cmd::run(&ctx, code.as_deref(), offline),
         Command::Linked { group_id, offline } => {
             status_cmd::linked(&ctx, group_id.as_deref(), offline)

@@ -1,5 +1,5 @@
 //! `hoso qr …`: receipts' QR codes — show a dossier's receipt QR (terminal,
-//! PNG, SVG), verify a payload offline, scan a picture or read a text
+//! PNG, SVG), verify a payload offline (a VietQR checked before paying), scan a picture or read a text
 //! (hoso receipt, lookup link, provincial URL, bare code) and look the
 //! dossier up online, the followed list, and the portal's signing keys.
 
@@ -8,6 +8,7 @@ use crate::{print_json, Context, Failure};
 use clap::Subcommand;
 use hoso_core::clock::unix_now;
 use hoso_core::filed::FiledDossiers;
+use hoso_core::payments;
 use hoso_core::receipt::image as qr_image;
 use hoso_core::receipt::online::{look_up, refresh_followed, refresh_keys, LookupError};
 use hoso_core::receipt::Pinned;
@@ -31,7 +32,9 @@ pub enum QrCommand {
         module_px: u32,
     },
     /// Verify a receipt QR text offline (`-` reads it from standard input);
-    /// exits 1 unless it is valid.
+    /// exits 1 unless it is valid. A VietQR is checked before paying it
+    /// (its CRC and fields, and against the fees asked of dossiers on this
+    /// device); exits 1 when it should not be paid.
     Verify { payload: String },
     /// Read the QR in a picture (PNG or JPEG), verify it and look the
     /// dossier up online.
@@ -93,13 +96,24 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
             let filed = FiledDossiers::open(&ctx.data_dir, &keys)?;
             show(ctx, &filed, &receipts, &code, png, svg, module_px)
         }
-        QrCommand::Verify { payload } => verify(ctx, &receipts, &crate::value_arg(payload)?),
+        QrCommand::Verify { payload } => {
+            let payload = crate::value_arg(payload)?;
+            if payments::is_payment_qr(&payload) {
+                let filed = FiledDossiers::open(&ctx.data_dir, &keys)?;
+                return check_transfer(ctx, &filed, &receipts, &payload);
+            }
+            verify(ctx, &receipts, &payload)
+        }
         QrCommand::Scan { picture, online } => {
             // A hoso receipt first, when the picture holds several codes.
             let text = qr_image::read_file(&picture)?
                 .into_iter()
                 .next()
                 .unwrap_or_default();
+            if payments::is_payment_qr(&text) {
+                let filed = FiledDossiers::open(&ctx.data_dir, &keys)?;
+                return check_transfer(ctx, &filed, &receipts, &text);
+            }
             lookup(ctx, &keys, &receipts, &text, &online)
         }
         QrCommand::Lookup { text, online } => {
@@ -218,6 +232,49 @@ fn show(
     println!("{}", verdict.message_vi());
     println!("{}", verdict.message_en());
     Ok(())
+}
+
+/// A scanned VietQR checked before paying it: what it pays, to whom, and
+/// whether a dossier on this device asked for it.
+fn check_transfer(
+    ctx: &Context,
+    filed: &FiledDossiers,
+    receipts: &Receipts,
+    text: &str,
+) -> Result<(), Failure> {
+    let t = payments::check_scanned(text, filed, receipts, unix_now())?;
+    if ctx.json {
+        print_json(&json!({
+            "kind": "vietqr",
+            "transfer": t,
+            "may_pay": t.advice.may_pay(),
+            "message_vi": t.advice.message_vi(),
+            "message_en": t.advice.message_en(),
+        }));
+    } else {
+        println!(
+            "VietQR: {} đồng → {} {} ({})  nội dung / message: {}",
+            t.amount_vnd
+                .map_or_else(|| "?".to_string(), |a| a.to_string()),
+            t.bank.as_deref().unwrap_or(&t.bin),
+            t.account,
+            t.to,
+            t.purpose.as_deref().unwrap_or("")
+        );
+        if let Some(r) = &t.request {
+            println!(
+                "  Hồ sơ / dossier {}  yêu cầu / request #{}",
+                r.dossier_code, r.number
+            );
+        }
+        println!("{}", t.advice.message_vi());
+        println!("{}", t.advice.message_en());
+    }
+    if t.advice.may_pay() {
+        Ok(())
+    } else {
+        Err(Failure::DoNotPay(t.advice.code()))
+    }
 }
 
 fn verdict_json(v: &Verdict) -> serde_json::Value {

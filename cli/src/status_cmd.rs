@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, code: Option<&str>, offline: bool) -> Result<(), Failu
 }
 
 /// Pulls the change feed unless offline or not logged in; whether it did.
-fn refresh(local: &Local, offline: bool) -> Result<bool, Failure> {
+pub(crate) fn refresh(local: &Local, offline: bool) -> Result<bool, Failure> {
     if offline {
         return Ok(false);
     }

@@ -12,11 +12,13 @@ pub use hoso_forms::{form, profile, validate};
 /// The printable papers of assisted filing: the consent form and the
 /// handover sheet (`docs/assisted-filing.md`).
 pub use hoso_papers as papers;
+/// Fees paid by VietQR: what is owed, the payload's codec, the bank table
+/// (`docs/payment.md`).
+pub use hoso_pay as pay;
 /// Vietnam's administrative units before and after the 2025 reorganisation
 /// (`docs/addresses.md`).
-pub use hoso_pay as pay;
 pub use hoso_places as places;
-pub use hoso_receipts::receipt;
+pub use hoso_receipts::{payments, receipt};
 pub use hoso_store::{clock, error, hex, limits, text, vault};
 pub use hoso_store::{
     open_sled, DirectoryLock, LockError, Quarantined, SledOpenFailure, StorageError,

@@ -308,3 +308,60 @@ async fn an_officers_fee_request_is_paid_through_the_simulation() {
     .await;
     assert_eq!(again, paid);
 }
+
+#[tokio::test]
+async fn money_after_a_request_expired_is_not_counted() {
+    let tp = TestPortal::with_config(hoso_portal::Config {
+        payment_secret: SECRET.into(),
+        ..common::config()
+    })
+    .await;
+    let token = tp.citizen().await;
+    let body = id_card_submission(&tp, &token).await;
+    let res = tp
+        .http
+        .post(tp.url("/v1/dossiers"))
+        .bearer_auth(&token)
+        .header(
+            "Idempotency-Key",
+            "\"3c1e0b5a-7c55-4e0d-9a51-3f4f6d1c2b11\"",
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let (status, dossier) = answer(res).await;
+    assert_eq!(status, 201, "{dossier}");
+    let code = dossier["code"].as_str().unwrap().to_string();
+    let amount = dossier["payments"][0]["amount_vnd"].as_u64().unwrap();
+    let reference = dossier["payments"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Part of it in time, then the request's three days run out.
+    let (_, part) = answer(
+        tp.post(
+            "/v1/admin/payments",
+            Some(ADMIN),
+            &json!({"reference": reference, "amount_vnd": 1000, "transaction_id": "EXP-1"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(part["outcome"], "partly_paid");
+    tp.advance(json!({"seconds": 4 * 86_400})).await;
+    let res = notify(&tp, &transfer("EXP-2", &reference, amount), None).await;
+    let (status, late) = answer(res).await;
+    assert_eq!(status, 200, "{late}");
+    assert_eq!(late["outcome"], "expired");
+    assert_eq!(late["request"]["status"], "expired");
+    assert_eq!(late["request"]["refund_due_vnd"], amount + 1000);
+    assert_eq!(late["request"]["receipt"], Value::Null);
+    // It stays expired (the session has ended by now: the bank's next
+    // transfer shows it).
+    let res = notify(&tp, &transfer("EXP-3", &reference, 500), None).await;
+    let (_, again) = answer(res).await;
+    assert_eq!(again["outcome"], "expired");
+    assert_eq!(again["dossier_code"], code.as_str());
+    assert_eq!(again["request"]["refund_due_vnd"], amount + 1500);
+}

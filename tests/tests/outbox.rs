@@ -146,7 +146,7 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
     let changes = hoso_core::sync::status::pull(&client, &local, common::now())
         .await
         .unwrap();
-    let seen: Vec<u8> = changes.iter().map(|c| c.status).collect();
+    let seen: Vec<u8> = changes.status.iter().map(|c| c.status).collect();
     assert_eq!(seen, vec![2, 4], "status 1 was known from the submission");
     let tracked = local.filed.get(&code).unwrap().unwrap();
     assert_eq!(tracked.status, 4);
@@ -158,7 +158,7 @@ async fn status_changes_arrive_through_the_feed_and_stay_offline() {
     let none = hoso_core::sync::status::pull(&client, &local, later)
         .await
         .unwrap();
-    assert!(none.is_empty());
+    assert_eq!(none, hoso_core::sync::status::Pulled::default());
     assert_eq!(local.filed.get(&code).unwrap().unwrap().checked_at, later);
 }
 

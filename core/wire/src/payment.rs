@@ -135,6 +135,9 @@ string_enum! {
         /// No request has this reference on this account: kept for
         /// reconciliation.
         Unmatched = "unmatched",
+        /// The request's time ran out before it was paid: the money (and
+        /// any paid before) is to be refunded; the officer asks again.
+        Expired = "expired",
     }
 }
 

@@ -281,7 +281,14 @@ pub(super) async fn notified(
     Ok((result, false))
 }
 
-/// Adds the notified money to the request with `reference` on `record`.
+/// Whether `now` is past an RFC 3339 expiry (one that cannot be read has
+/// passed: the portal wrote it, so it is damaged).
+fn past(expires_at: &str, now: OffsetDateTime) -> bool {
+    OffsetDateTime::parse(expires_at, &Rfc3339).map_or(true, |at| now > at)
+}
+
+/// Adds the notified money to the request with `reference` on `record`;
+/// money for a request unpaid past its expiry is not counted.
 fn credit(
     portal: &Portal,
     record: &mut DossierRecord,
@@ -298,6 +305,19 @@ fn credit(
         return Ok(NotificationOutcome::Unmatched);
     };
     request.paid_vnd = request.paid_vnd.saturating_add(note.amount_vnd);
+    let open = matches!(
+        request.status,
+        PaymentStatus::Pending | PaymentStatus::PartlyPaid
+    );
+    if open && past(&request.expires_at, now) {
+        request.status = PaymentStatus::Expired;
+    }
+    if request.status == PaymentStatus::Expired {
+        // Nothing received for an expired request counts: all of it goes
+        // back.
+        request.refund_due_vnd = request.paid_vnd;
+        return Ok(NotificationOutcome::Expired);
+    }
     if request.status == PaymentStatus::Paid {
         request.refund_due_vnd = request.refund_due_vnd.saturating_add(note.amount_vnd);
         return Ok(NotificationOutcome::AlreadyPaid);

@@ -15,7 +15,7 @@ use crate::vault::{KeyProvider, Vault, VaultError};
 use hoso_store::error::{Classified, ErrorKind};
 use hoso_wire::{
     Dossier, DossierLink, DossierState, FeeRequest, FeedEntry, HistoryEntry, PaymentRequest,
-    Receipt, SupplementRequest,
+    PaymentStatus, Receipt, SupplementRequest,
 };
 use std::path::Path;
 
@@ -97,6 +97,37 @@ impl TrackedDossier {
         }
     }
 
+    /// This dossier re-read in full from the portal (`d`) at `now`: the
+    /// portal's answer, with the payments taken as [`take_payments`] does.
+    ///
+    /// [`take_payments`]: TrackedDossier::take_payments
+    pub fn refreshed(&self, d: &Dossier, now: i64) -> TrackedDossier {
+        let mut fresh = TrackedDossier::from_dossier(d, now);
+        fresh.payments = self.payments.clone();
+        fresh.take_payments(&d.payments);
+        fresh
+    }
+
+    /// Takes the payment requests as the portal now reports them, except
+    /// that a request this device holds as paid stays paid, with its
+    /// receipt, whatever an older or damaged answer says: a paid request
+    /// never becomes payable again.
+    pub fn take_payments(&mut self, reported: &[PaymentRequest]) {
+        let mut next = reported.to_vec();
+        for held in self
+            .payments
+            .iter()
+            .filter(|p| p.status == PaymentStatus::Paid)
+        {
+            match next.iter_mut().find(|p| p.reference == held.reference) {
+                Some(p) if p.status != PaymentStatus::Paid => *p = held.clone(),
+                Some(_) => {}
+                None => next.push(held.clone()),
+            }
+        }
+        self.payments = next;
+    }
+
     /// A dossier first seen in the change feed (filed elsewhere, or before
     /// this device kept records).
     pub fn first_seen(state: &DossierState, now: i64) -> TrackedDossier {
@@ -133,7 +164,7 @@ impl TrackedDossier {
         if state.linked.is_some() {
             self.linked = state.linked.clone();
         }
-        self.payments = state.payments.clone();
+        self.take_payments(&state.payments);
         new
     }
 }
@@ -261,5 +292,70 @@ impl FiledDossiers {
             .vault
             .get(SPACE, CURSOR_KEY)?
             .and_then(|b| String::from_utf8(b).ok()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoso_wire::{CollectingAccount, PaymentKind};
+
+    fn request(reference: &str, status: PaymentStatus) -> PaymentRequest {
+        PaymentRequest {
+            kind: PaymentKind::Filing,
+            amount_vnd: 10_000,
+            paid_vnd: if status == PaymentStatus::Paid {
+                10_000
+            } else {
+                0
+            },
+            status,
+            account: CollectingAccount {
+                bin: "970418".into(),
+                account_number: "3711000000001".into(),
+                account_name: "KBNN".into(),
+            },
+            reference: reference.into(),
+            requested_at: "2026-12-07T03:00:00Z".into(),
+            expires_at: "2026-12-10T03:00:00Z".into(),
+            refund_due_vnd: 0,
+            receipt: None,
+        }
+    }
+
+    #[test]
+    fn a_paid_request_never_becomes_payable_again() {
+        let mut d = TrackedDossier {
+            code: "H40.22-261207-0001".into(),
+            procedure_code: "1.004222".into(),
+            status: 2,
+            appointment_date: String::new(),
+            updated_at: String::new(),
+            history: Vec::new(),
+            supplement_request: None,
+            fee_request: None,
+            receipt: None,
+            checked_at: 0,
+            linked: None,
+            payments: vec![request("HS1", PaymentStatus::Pending)],
+        };
+        d.take_payments(&[request("HS1", PaymentStatus::Paid)]);
+        assert_eq!(d.payments[0].status, PaymentStatus::Paid);
+        // An older answer, or one that lost the request: still paid.
+        d.take_payments(&[request("HS1", PaymentStatus::Pending)]);
+        assert_eq!(d.payments[0].status, PaymentStatus::Paid);
+        d.take_payments(&[request("HS2", PaymentStatus::Pending)]);
+        let held: Vec<_> = d
+            .payments
+            .iter()
+            .map(|p| (p.reference.as_str(), p.status))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                ("HS2", PaymentStatus::Pending),
+                ("HS1", PaymentStatus::Paid)
+            ]
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! prints (`"event"` names the event).
 
 use super::engine::{SyncEvent, SyncReport};
-use super::status::StatusChange;
+use super::status::{PaymentChange, StatusChange};
 use crate::client::PortalError;
 use hoso_store::error::{Classified, ErrorKind};
 use serde::Serialize;
@@ -70,6 +70,10 @@ pub struct RoundReport {
     /// Status changes seen: the dossiers filed from this device, then
     /// those followed by receipt.
     pub status_changes: Vec<StatusChange>,
+    /// Payment requests that arrived or moved (paid, partly paid,
+    /// expired) in the account's feed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payment_changes: Vec<PaymentChange>,
     /// Why the account's status could not be pulled, when it could not.
     pub pull_failure: Option<PullFailure>,
     /// Dossiers followed by receipt that could not be refreshed.
@@ -113,6 +117,8 @@ pub enum LoopEvent {
     State(LoopState),
     /// A dossier's status changed.
     StatusChanged(StatusChange),
+    /// A payment request of a dossier arrived or moved.
+    PaymentChanged(PaymentChange),
     /// A round ended.
     Round { report: RoundReport },
     /// Upload progress and submissions' states (named by their own

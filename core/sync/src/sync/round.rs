@@ -181,7 +181,8 @@ async fn steps(
         match pull(client, local, now).await {
             Ok(changes) => {
                 report.pulled = true;
-                report.status_changes = changes;
+                report.status_changes = changes.status;
+                report.payment_changes = changes.payments;
             }
             Err(StatusError::Filed(e)) => return Err(e.into()),
             Err(StatusError::Portal(e))
@@ -195,6 +196,9 @@ async fn steps(
     let mut receipt_changes = refresh_receipts(client, local, now, &mut report).await;
     for c in report.status_changes.iter().chain(&receipt_changes) {
         events(LoopEvent::StatusChanged(c.clone()));
+    }
+    for c in &report.payment_changes {
+        events(LoopEvent::PaymentChanged(c.clone()));
     }
     report.status_changes.append(&mut receipt_changes);
     Ok(report)

@@ -8,7 +8,7 @@ use super::Local;
 use crate::client::{Method, PortalClient, PortalError};
 use crate::filed::{FiledError, TrackedDossier};
 use hoso_store::error::{Classified, ErrorKind};
-use hoso_wire::{Dossier, FeedPage};
+use hoso_wire::{Dossier, FeedPage, PaymentKind, PaymentRequest, PaymentStatus};
 
 /// Why a status pull stopped.
 #[derive(Debug, thiserror::Error)]
@@ -43,14 +43,54 @@ pub struct StatusChange {
     pub at: String,
 }
 
+/// A payment request whose state or received money changed in a pull (or
+/// that the pull brought first).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PaymentChange {
+    /// The dossier.
+    pub code: String,
+    pub reference: String,
+    pub kind: PaymentKind,
+    pub status: PaymentStatus,
+    pub amount_vnd: u64,
+    pub paid_vnd: u64,
+}
+
+/// What a pull saw change, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pulled {
+    pub status: Vec<StatusChange>,
+    pub payments: Vec<PaymentChange>,
+}
+
+/// The requests of `after` that are new or moved since `before`.
+fn payment_changes(
+    code: &str,
+    before: &[PaymentRequest],
+    after: &[PaymentRequest],
+) -> Vec<PaymentChange> {
+    after
+        .iter()
+        .filter(|a| {
+            !before.iter().any(|b| {
+                b.reference == a.reference && b.status == a.status && b.paid_vnd == a.paid_vnd
+            })
+        })
+        .map(|a| PaymentChange {
+            code: code.to_string(),
+            reference: a.reference.clone(),
+            kind: a.kind,
+            status: a.status,
+            amount_vnd: a.amount_vnd,
+            paid_vnd: a.paid_vnd,
+        })
+        .collect()
+}
+
 /// Pulls every change since the saved cursor; returns them in order.
-pub async fn pull(
-    client: &PortalClient,
-    local: &Local,
-    now: i64,
-) -> Result<Vec<StatusChange>, StatusError> {
+pub async fn pull(client: &PortalClient, local: &Local, now: i64) -> Result<Pulled, StatusError> {
     let mut cursor = local.filed.feed_cursor()?;
-    let mut changes = Vec::new();
+    let mut changes = Pulled::default();
     loop {
         let path = match &cursor {
             Some(c) => format!("/v1/feed?limit=200&cursor={c}"),
@@ -74,13 +114,17 @@ pub async fn pull(
                 None => local.filed.get(code)?,
             };
             let mut d = known.unwrap_or_else(|| TrackedDossier::first_seen(&e.dossier, now));
+            let before = d.payments.clone();
             if d.apply(e) {
-                changes.push(StatusChange {
+                changes.status.push(StatusChange {
                     code: code.to_string(),
                     status: e.entry.status,
                     at: e.entry.at.clone(),
                 });
             }
+            changes
+                .payments
+                .extend(payment_changes(code, &before, &d.payments));
             touched.push(d);
         }
         let next = Some(page.next_cursor.clone()).filter(|c| !c.is_empty());
@@ -115,7 +159,7 @@ async fn refresh_all(client: &PortalClient, local: &Local, now: i64) -> Result<(
         let path = format!("/v1/dossiers/{}", d.code);
         let answer = client.authed(|c| c.request(Method::GET, &path)).await?;
         let dossier: Dossier = answer.json()?;
-        fresh.push(TrackedDossier::from_dossier(&dossier, now));
+        fresh.push(d.refreshed(&dossier, now));
     }
     local.filed.save(&fresh)?;
     Ok(())
