@@ -255,6 +255,7 @@ from_classified!(
     ProfileError,
     CatalogError,
     ReceiptStoreError,
+    hoso_core::payments::PaymentsError,
     LookupError,
     QrImageError,
     CatalogUpdateError,

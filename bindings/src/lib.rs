@@ -18,6 +18,7 @@ mod events;
 mod hoso;
 mod host;
 mod outbox;
+mod payment;
 mod profile;
 mod receipt;
 mod resident;

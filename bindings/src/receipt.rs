@@ -152,7 +152,7 @@ pub struct TrustedPortal {
     pub key_set_version: i64,
 }
 
-fn verdict_info(v: &Verdict) -> VerdictInfo {
+pub(crate) fn verdict_info(v: &Verdict) -> VerdictInfo {
     VerdictInfo {
         verdict: match v {
             Verdict::Valid { .. } => ReceiptVerdict::Valid,

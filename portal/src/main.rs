@@ -64,6 +64,17 @@ enum AdminCommand {
         #[arg(long)]
         due: Option<String>,
     },
+    /// Play the bank: money arrived for a payment reference (the
+    /// simulation of `POST /v1/payments/notifications`).
+    Pay {
+        reference: String,
+        /// Đồng received.
+        amount: u64,
+        /// The bank's transaction id (default: a fresh one); the same id
+        /// again changes nothing.
+        #[arg(long)]
+        transaction_id: Option<String>,
+    },
     /// Show the processing clock.
     Clock,
     /// Advance the processing clock (running the simulation).
@@ -244,8 +255,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
     use hoso_wire::status::{FEE_REQUESTED, SUPPLEMENT_REQUESTED};
     use hoso_wire::{
-        ApproveVolunteer, ClockAdvance, FeeAsk, RevokeVolunteer, StatusChange, SupplementAsk,
-        VolunteerRole,
+        ApproveVolunteer, ClockAdvance, FeeAsk, RevokeVolunteer, SimulatedPayment, StatusChange,
+        SupplementAsk, VolunteerRole,
     };
     let base = args.url.trim_end_matches('/').to_string();
     let token = match (&args.token_file, std::env::var(admin_token::ENV)) {
@@ -288,6 +299,19 @@ fn admin(args: AdminArgs) -> Result<(), Box<dyn std::error::Error>> {
                 Some(serde_json::to_value(body)?),
             )
         }
+        AdminCommand::Pay {
+            reference,
+            amount,
+            transaction_id,
+        } => (
+            "POST",
+            "/v1/admin/payments".into(),
+            Some(serde_json::to_value(SimulatedPayment {
+                reference,
+                amount_vnd: amount,
+                transaction_id,
+            })?),
+        ),
         AdminCommand::Clock => ("GET", "/v1/admin/clock".into(), None),
         AdminCommand::Advance {
             seconds,

@@ -260,9 +260,7 @@ async fn one_round_files_for_three_residents_each_with_their_consent() {
     // Whole values: a fragment such as "0912" turns up by chance in the
     // log's random ids and digests (this test failed that way once).
     assert!(
-        !text.contains("Nguyễn")
-            && !text.contains("0912345678")
-            && !text.contains("040090012345"),
+        !text.contains("Nguyễn") && !text.contains("0912345678") && !text.contains("040090012345"),
         "no form value"
     );
     use hoso_core::residents::Action::*;

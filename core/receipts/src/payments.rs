@@ -35,6 +35,18 @@ pub enum PaymentState {
     Expired,
 }
 
+impl PaymentState {
+    /// A stable code apps and scripts switch on (as in JSON).
+    pub fn code(self) -> &'static str {
+        match self {
+            PaymentState::ToPay => "to_pay",
+            PaymentState::PartlyPaid => "partly_paid",
+            PaymentState::Paid => "paid",
+            PaymentState::Expired => "expired",
+        }
+    }
+}
+
 /// One payment request of a dossier as it stands now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DuePayment {

@@ -1060,6 +1060,21 @@ public protocol HosoProtocol: AnyObject, Sendable {
     func withdraw(dossierCode: String, reason: String) throws  -> Submission
     
     /**
+     * Checks a scanned VietQR (its CRC and fields, and against the fees
+     * asked of dossiers on this device) before anyone pays it. A text that
+     * is not a VietQR is `InvalidInput`.
+     */
+    func checkPaymentQr(text: String) throws  -> TransferCheck
+    
+    /**
+     * The payment requests of a dossier filed from this device, as of the
+     * last sync and the device's clock: what to pay (with its VietQR, no
+     * network needed), what is paid (with the electronic receipt verified
+     * offline), what expired. A paid or expired request has no VietQR.
+     */
+    func payments(dossierCode: String) throws  -> DossierPayments
+    
+    /**
      * Adds a family member; returns their id.
      */
     func addFamilyMember(relation: Relation) throws  -> String
@@ -1982,6 +1997,37 @@ open func withdraw(dossierCode: String, reason: String)throws  -> Submission  {
             self.uniffiCloneHandle(),
         FfiConverterString.lower(dossierCode),
         FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a scanned VietQR (its CRC and fields, and against the fees
+     * asked of dossiers on this device) before anyone pays it. A text that
+     * is not a VietQR is `InvalidInput`.
+     */
+open func checkPaymentQr(text: String)throws  -> TransferCheck  {
+    return try  FfiConverterTypeTransferCheck_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_check_payment_qr(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The payment requests of a dossier filed from this device, as of the
+     * last sync and the device's clock: what to pay (with its VietQR, no
+     * network needed), what is paid (with the electronic receipt verified
+     * offline), what expired. A paid or expired request has no VietQR.
+     */
+open func payments(dossierCode: String)throws  -> DossierPayments  {
+    return try  FfiConverterTypeDossierPayments_lift(try rustCallWithError(FfiConverterTypeHosoError_lift) {
+        uniffiCallStatus in
+    uniffi_hoso_ffi_fn_method_hoso_payments(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(dossierCode),uniffiCallStatus
     )
 })
 }
@@ -5271,6 +5317,87 @@ public func FfiConverterTypeDossier_lower(_ value: Dossier) -> RustBuffer {
 
 
 /**
+ * A dossier's payment requests, oldest first.
+ */
+public struct DossierPayments: Equatable, Hashable {
+    public let dossierCode: String
+    public let procedureCode: String
+    public let payments: [DuePayment]
+    /**
+     * Every request paid (or none asked).
+     */
+    public let settled: Bool
+    /**
+     * Unix seconds of the last check with the portal.
+     */
+    public let checkedAt: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dossierCode: String, procedureCode: String, payments: [DuePayment], 
+        /**
+         * Every request paid (or none asked).
+         */settled: Bool, 
+        /**
+         * Unix seconds of the last check with the portal.
+         */checkedAt: Int64) {
+        self.dossierCode = dossierCode
+        self.procedureCode = procedureCode
+        self.payments = payments
+        self.settled = settled
+        self.checkedAt = checkedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DossierPayments: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDossierPayments: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DossierPayments {
+        return
+            try DossierPayments(
+                dossierCode: FfiConverterString.read(from: &buf), 
+                procedureCode: FfiConverterString.read(from: &buf), 
+                payments: FfiConverterSequenceTypeDuePayment.read(from: &buf), 
+                settled: FfiConverterBool.read(from: &buf), 
+                checkedAt: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DossierPayments, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dossierCode, into: &buf)
+        FfiConverterString.write(value.procedureCode, into: &buf)
+        FfiConverterSequenceTypeDuePayment.write(value.payments, into: &buf)
+        FfiConverterBool.write(value.settled, into: &buf)
+        FfiConverterInt64.write(value.checkedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDossierPayments_lift(_ buf: RustBuffer) throws -> DossierPayments {
+    return try FfiConverterTypeDossierPayments.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDossierPayments_lower(_ value: DossierPayments) -> RustBuffer {
+    return FfiConverterTypeDossierPayments.lower(value)
+}
+
+
+/**
  * A draft: its values by field path, and where prefilled ones came from.
  */
 public struct Draft: Equatable, Hashable {
@@ -5550,6 +5677,187 @@ public func FfiConverterTypeDraftSummary_lift(_ buf: RustBuffer) throws -> Draft
 #endif
 public func FfiConverterTypeDraftSummary_lower(_ value: DraftSummary) -> RustBuffer {
     return FfiConverterTypeDraftSummary.lower(value)
+}
+
+
+/**
+ * One payment request of a dossier as it stands now.
+ */
+public struct DuePayment: Equatable, Hashable {
+    /**
+     * Its place among the dossier's requests, from 1.
+     */
+    public let number: Int32
+    /**
+     * `filing` (the channel's fee) or `fee_request` (an officer's, status 6).
+     */
+    public let kind: String
+    /**
+     * `to_pay`, `partly_paid`, `paid` or `expired`.
+     */
+    public let state: String
+    public let amountVnd: Int64
+    public let paidVnd: Int64
+    /**
+     * Still to pay (0 once paid or expired).
+     */
+    public let leftVnd: Int64
+    /**
+     * To be refunded (paid beyond the amount, or after expiry).
+     */
+    public let refundDueVnd: Int64
+    /**
+     * The transfer's message: the payer's bank app must keep it.
+     */
+    public let reference: String
+    public let bankBin: String
+    /**
+     * The bank's short name, when known.
+     */
+    public let bankName: String?
+    public let accountNumber: String
+    public let accountName: String
+    /**
+     * RFC 3339.
+     */
+    public let requestedAt: String
+    /**
+     * RFC 3339.
+     */
+    public let expiresAt: String
+    /**
+     * The VietQR payload for what is left, only while it can be paid
+     * (draw it with `writeQrPng`).
+     */
+    public let vietqr: String?
+    /**
+     * The electronic receipt, once paid.
+     */
+    public let receipt: PaymentReceiptInfo?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its place among the dossier's requests, from 1.
+         */number: Int32, 
+        /**
+         * `filing` (the channel's fee) or `fee_request` (an officer's, status 6).
+         */kind: String, 
+        /**
+         * `to_pay`, `partly_paid`, `paid` or `expired`.
+         */state: String, amountVnd: Int64, paidVnd: Int64, 
+        /**
+         * Still to pay (0 once paid or expired).
+         */leftVnd: Int64, 
+        /**
+         * To be refunded (paid beyond the amount, or after expiry).
+         */refundDueVnd: Int64, 
+        /**
+         * The transfer's message: the payer's bank app must keep it.
+         */reference: String, bankBin: String, 
+        /**
+         * The bank's short name, when known.
+         */bankName: String?, accountNumber: String, accountName: String, 
+        /**
+         * RFC 3339.
+         */requestedAt: String, 
+        /**
+         * RFC 3339.
+         */expiresAt: String, 
+        /**
+         * The VietQR payload for what is left, only while it can be paid
+         * (draw it with `writeQrPng`).
+         */vietqr: String?, 
+        /**
+         * The electronic receipt, once paid.
+         */receipt: PaymentReceiptInfo?) {
+        self.number = number
+        self.kind = kind
+        self.state = state
+        self.amountVnd = amountVnd
+        self.paidVnd = paidVnd
+        self.leftVnd = leftVnd
+        self.refundDueVnd = refundDueVnd
+        self.reference = reference
+        self.bankBin = bankBin
+        self.bankName = bankName
+        self.accountNumber = accountNumber
+        self.accountName = accountName
+        self.requestedAt = requestedAt
+        self.expiresAt = expiresAt
+        self.vietqr = vietqr
+        self.receipt = receipt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DuePayment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDuePayment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DuePayment {
+        return
+            try DuePayment(
+                number: FfiConverterInt32.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                amountVnd: FfiConverterInt64.read(from: &buf), 
+                paidVnd: FfiConverterInt64.read(from: &buf), 
+                leftVnd: FfiConverterInt64.read(from: &buf), 
+                refundDueVnd: FfiConverterInt64.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                bankBin: FfiConverterString.read(from: &buf), 
+                bankName: FfiConverterOptionString.read(from: &buf), 
+                accountNumber: FfiConverterString.read(from: &buf), 
+                accountName: FfiConverterString.read(from: &buf), 
+                requestedAt: FfiConverterString.read(from: &buf), 
+                expiresAt: FfiConverterString.read(from: &buf), 
+                vietqr: FfiConverterOptionString.read(from: &buf), 
+                receipt: FfiConverterOptionTypePaymentReceiptInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DuePayment, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.number, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterInt64.write(value.amountVnd, into: &buf)
+        FfiConverterInt64.write(value.paidVnd, into: &buf)
+        FfiConverterInt64.write(value.leftVnd, into: &buf)
+        FfiConverterInt64.write(value.refundDueVnd, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterString.write(value.bankBin, into: &buf)
+        FfiConverterOptionString.write(value.bankName, into: &buf)
+        FfiConverterString.write(value.accountNumber, into: &buf)
+        FfiConverterString.write(value.accountName, into: &buf)
+        FfiConverterString.write(value.requestedAt, into: &buf)
+        FfiConverterString.write(value.expiresAt, into: &buf)
+        FfiConverterOptionString.write(value.vietqr, into: &buf)
+        FfiConverterOptionTypePaymentReceiptInfo.write(value.receipt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuePayment_lift(_ buf: RustBuffer) throws -> DuePayment {
+    return try FfiConverterTypeDuePayment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDuePayment_lower(_ value: DuePayment) -> RustBuffer {
+    return FfiConverterTypeDuePayment.lower(value)
 }
 
 
@@ -6720,6 +7028,97 @@ public func FfiConverterTypeNewConsent_lift(_ buf: RustBuffer) throws -> NewCons
 #endif
 public func FfiConverterTypeNewConsent_lower(_ value: NewConsent) -> RustBuffer {
     return FfiConverterTypeNewConsent.lower(value)
+}
+
+
+/**
+ * An electronic receipt (biên lai điện tử) and its offline verdict.
+ */
+public struct PaymentReceiptInfo: Equatable, Hashable {
+    /**
+     * The receipt's number.
+     */
+    public let number: String
+    public let amountVnd: Int64
+    /**
+     * RFC 3339.
+     */
+    public let paidAt: String
+    public let transactionId: String
+    public let collectedBy: String
+    /**
+     * Checked against the signing keys held and against its request.
+     */
+    public let verdict: VerdictInfo
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The receipt's number.
+         */number: String, amountVnd: Int64, 
+        /**
+         * RFC 3339.
+         */paidAt: String, transactionId: String, collectedBy: String, 
+        /**
+         * Checked against the signing keys held and against its request.
+         */verdict: VerdictInfo) {
+        self.number = number
+        self.amountVnd = amountVnd
+        self.paidAt = paidAt
+        self.transactionId = transactionId
+        self.collectedBy = collectedBy
+        self.verdict = verdict
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PaymentReceiptInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentReceiptInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentReceiptInfo {
+        return
+            try PaymentReceiptInfo(
+                number: FfiConverterString.read(from: &buf), 
+                amountVnd: FfiConverterInt64.read(from: &buf), 
+                paidAt: FfiConverterString.read(from: &buf), 
+                transactionId: FfiConverterString.read(from: &buf), 
+                collectedBy: FfiConverterString.read(from: &buf), 
+                verdict: FfiConverterTypeVerdictInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PaymentReceiptInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.number, into: &buf)
+        FfiConverterInt64.write(value.amountVnd, into: &buf)
+        FfiConverterString.write(value.paidAt, into: &buf)
+        FfiConverterString.write(value.transactionId, into: &buf)
+        FfiConverterString.write(value.collectedBy, into: &buf)
+        FfiConverterTypeVerdictInfo.write(value.verdict, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentReceiptInfo_lift(_ buf: RustBuffer) throws -> PaymentReceiptInfo {
+    return try FfiConverterTypePaymentReceiptInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentReceiptInfo_lower(_ value: PaymentReceiptInfo) -> RustBuffer {
+    return FfiConverterTypePaymentReceiptInfo.lower(value)
 }
 
 
@@ -9046,6 +9445,135 @@ public func FfiConverterTypeTeamStatsRow_lower(_ value: TeamStatsRow) -> RustBuf
 
 
 /**
+ * What a scanned VietQR asks, checked before paying it.
+ */
+public struct TransferCheck: Equatable, Hashable {
+    public let bankBin: String
+    public let bankName: String?
+    /**
+     * `account` or `card`.
+     */
+    public let to: String
+    public let account: String
+    public let amountVnd: Int64?
+    public let purpose: String?
+    /**
+     * The dossier on this device whose request it names, if any.
+     */
+    public let dossierCode: String?
+    /**
+     * That request's number.
+     */
+    public let requestNumber: Int32?
+    /**
+     * `payable`, `unknown` (no dossier here: check the payee yourself),
+     * `already_paid`, `expired` or `mismatch` (another account or amount).
+     */
+    public let advice: String
+    /**
+     * Paying it is right as far as this device can tell.
+     */
+    public let mayPay: Bool
+    public let messageVi: String
+    public let messageEn: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(bankBin: String, bankName: String?, 
+        /**
+         * `account` or `card`.
+         */to: String, account: String, amountVnd: Int64?, purpose: String?, 
+        /**
+         * The dossier on this device whose request it names, if any.
+         */dossierCode: String?, 
+        /**
+         * That request's number.
+         */requestNumber: Int32?, 
+        /**
+         * `payable`, `unknown` (no dossier here: check the payee yourself),
+         * `already_paid`, `expired` or `mismatch` (another account or amount).
+         */advice: String, 
+        /**
+         * Paying it is right as far as this device can tell.
+         */mayPay: Bool, messageVi: String, messageEn: String) {
+        self.bankBin = bankBin
+        self.bankName = bankName
+        self.to = to
+        self.account = account
+        self.amountVnd = amountVnd
+        self.purpose = purpose
+        self.dossierCode = dossierCode
+        self.requestNumber = requestNumber
+        self.advice = advice
+        self.mayPay = mayPay
+        self.messageVi = messageVi
+        self.messageEn = messageEn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TransferCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransferCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransferCheck {
+        return
+            try TransferCheck(
+                bankBin: FfiConverterString.read(from: &buf), 
+                bankName: FfiConverterOptionString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                account: FfiConverterString.read(from: &buf), 
+                amountVnd: FfiConverterOptionInt64.read(from: &buf), 
+                purpose: FfiConverterOptionString.read(from: &buf), 
+                dossierCode: FfiConverterOptionString.read(from: &buf), 
+                requestNumber: FfiConverterOptionInt32.read(from: &buf), 
+                advice: FfiConverterString.read(from: &buf), 
+                mayPay: FfiConverterBool.read(from: &buf), 
+                messageVi: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TransferCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.bankBin, into: &buf)
+        FfiConverterOptionString.write(value.bankName, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterString.write(value.account, into: &buf)
+        FfiConverterOptionInt64.write(value.amountVnd, into: &buf)
+        FfiConverterOptionString.write(value.purpose, into: &buf)
+        FfiConverterOptionString.write(value.dossierCode, into: &buf)
+        FfiConverterOptionInt32.write(value.requestNumber, into: &buf)
+        FfiConverterString.write(value.advice, into: &buf)
+        FfiConverterBool.write(value.mayPay, into: &buf)
+        FfiConverterString.write(value.messageVi, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransferCheck_lift(_ buf: RustBuffer) throws -> TransferCheck {
+    return try FfiConverterTypeTransferCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransferCheck_lower(_ value: TransferCheck) -> RustBuffer {
+    return FfiConverterTypeTransferCheck.lower(value)
+}
+
+
+/**
  * A portal trusted for catalogs and receipt-signing keys: its root key
  * and whether the app configured it (else it was pinned on first use).
  */
@@ -10500,6 +11028,14 @@ public enum HosoEvent: Equatable, Hashable {
     case statusChanged(dossierCode: String, status: Int32, at: String
     )
     /**
+     * A payment request of a dossier filed from this device arrived or
+     * moved: `status` is `pending`, `partly_paid`, `paid` or `expired`;
+     * `kind` is `filing` or `fee_request`. `payments(dossier_code)` has
+     * the whole, with the electronic receipt once paid.
+     */
+    case paymentChanged(dossierCode: String, reference: String, kind: String, status: String, amountVnd: Int64, paidVnd: Int64
+    )
+    /**
      * The background sync loop's state changed.
      */
     case syncStateChanged(state: SyncState
@@ -10548,10 +11084,13 @@ public struct FfiConverterTypeHosoEvent: FfiConverterRustBuffer {
         case 6: return .statusChanged(dossierCode: try FfiConverterString.read(from: &buf), status: try FfiConverterInt32.read(from: &buf), at: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .syncStateChanged(state: try FfiConverterTypeSyncState.read(from: &buf)
+        case 7: return .paymentChanged(dossierCode: try FfiConverterString.read(from: &buf), reference: try FfiConverterString.read(from: &buf), kind: try FfiConverterString.read(from: &buf), status: try FfiConverterString.read(from: &buf), amountVnd: try FfiConverterInt64.read(from: &buf), paidVnd: try FfiConverterInt64.read(from: &buf)
         )
         
-        case 8: return .syncPassFinished(summary: try FfiConverterTypeSyncSummary.read(from: &buf)
+        case 8: return .syncStateChanged(state: try FfiConverterTypeSyncState.read(from: &buf)
+        )
+        
+        case 9: return .syncPassFinished(summary: try FfiConverterTypeSyncSummary.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -10607,13 +11146,23 @@ public struct FfiConverterTypeHosoEvent: FfiConverterRustBuffer {
             FfiConverterString.write(at, into: &buf)
             
         
-        case let .syncStateChanged(state):
+        case let .paymentChanged(dossierCode,reference,kind,status,amountVnd,paidVnd):
             writeInt(&buf, Int32(7))
+            FfiConverterString.write(dossierCode, into: &buf)
+            FfiConverterString.write(reference, into: &buf)
+            FfiConverterString.write(kind, into: &buf)
+            FfiConverterString.write(status, into: &buf)
+            FfiConverterInt64.write(amountVnd, into: &buf)
+            FfiConverterInt64.write(paidVnd, into: &buf)
+            
+        
+        case let .syncStateChanged(state):
+            writeInt(&buf, Int32(8))
             FfiConverterTypeSyncState.write(state, into: &buf)
             
         
         case let .syncPassFinished(summary):
-            writeInt(&buf, Int32(8))
+            writeInt(&buf, Int32(9))
             FfiConverterTypeSyncSummary.write(summary, into: &buf)
             
         }
@@ -11912,6 +12461,30 @@ fileprivate struct FfiConverterOptionTypeFollowedDossier: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePaymentReceiptInfo: FfiConverterRustBuffer {
+    typealias SwiftType = PaymentReceiptInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePaymentReceiptInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePaymentReceiptInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePublicStatus: FfiConverterRustBuffer {
     typealias SwiftType = PublicStatus?
 
@@ -12395,6 +12968,31 @@ fileprivate struct FfiConverterSequenceTypeDraftSummary: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDraftSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDuePayment: FfiConverterRustBuffer {
+    typealias SwiftType = [DuePayment]
+
+    public static func write(_ value: [DuePayment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDuePayment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DuePayment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DuePayment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDuePayment.read(from: &buf))
         }
         return seq
     }
@@ -13271,6 +13869,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_withdraw() != 13458) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_check_payment_qr() != 39981) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_payments() != 16562) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_add_family_member() != 203) {

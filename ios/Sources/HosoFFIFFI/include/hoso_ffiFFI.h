@@ -518,6 +518,16 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_submit(uint64_t ptr, RustBuffer draft_
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_withdraw(uint64_t ptr, RustBuffer dossier_code, RustBuffer reason, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CHECK_PAYMENT_QR
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_CHECK_PAYMENT_QR
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_check_payment_qr(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_PAYMENTS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_PAYMENTS
+RustBuffer uniffi_hoso_ffi_fn_method_hoso_payments(uint64_t ptr, RustBuffer dossier_code, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ADD_FAMILY_MEMBER
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ADD_FAMILY_MEMBER
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_add_family_member(uint64_t ptr, RustBuffer relation, RustCallStatus *_Nonnull out_status
@@ -1340,6 +1350,18 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_submit(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WITHDRAW
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_WITHDRAW
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_withdraw(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CHECK_PAYMENT_QR
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_CHECK_PAYMENT_QR
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_check_payment_qr(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_PAYMENTS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_PAYMENTS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_payments(void
     
 );
 #endif

@@ -23,6 +23,7 @@ import vn.hoso.ffi.Consent
 import vn.hoso.ffi.ConsentFormRequest
 import vn.hoso.ffi.ConvertedAddress
 import vn.hoso.ffi.Dossier
+import vn.hoso.ffi.DossierPayments
 import vn.hoso.ffi.Draft
 import vn.hoso.ffi.DraftForm
 import vn.hoso.ffi.DraftSummary
@@ -54,6 +55,7 @@ import vn.hoso.ffi.SyncState
 import vn.hoso.ffi.SyncSummary
 import vn.hoso.ffi.TeamDossierPage
 import vn.hoso.ffi.TeamStatsRow
+import vn.hoso.ffi.TransferCheck
 import vn.hoso.ffi.TrustedPortal
 import vn.hoso.ffi.ValidationReport
 import vn.hoso.ffi.VolunteerTeam
@@ -258,6 +260,23 @@ class HosoClient private constructor(
 
     /** Linked filings (e.g. 2.000986 birth + residence + health insurance) followed as one. */
     suspend fun linkedFilings(): List<LinkedFiling> = withContext(io) { core.linkedFilings() }
+
+    // Fees (issue #23)
+
+    /**
+     * A dossier's payment requests as of the last sync and the device's clock:
+     * what to pay with its VietQR (offline; draw it with [writeQrPng]), what is
+     * paid with the electronic receipt verified, what expired. A paid or
+     * expired request never has a VietQR.
+     */
+    suspend fun payments(dossierCode: String): DossierPayments = withContext(io) { core.payments(dossierCode) }
+
+    /** Checks a scanned VietQR before paying it: its CRC and fields, and against the fees asked here. */
+    suspend fun checkPaymentQr(text: String): TransferCheck = withContext(io) { core.checkPaymentQr(text) }
+
+    /** Payment requests of dossiers filed from here that arrived or moved (paid, partly paid, expired). */
+    val paymentChanges: Flow<HosoEvent.PaymentChanged>
+        get() = events.filterIsInstance()
 
     fun startBackgroundSync() = core.startBackgroundSync()
 

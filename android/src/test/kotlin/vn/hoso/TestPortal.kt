@@ -27,6 +27,10 @@ object TestPortal {
         portal.admin(listOf("status", code, status.toString()) + extra)
     }
 
+    /** Plays the bank: [amount] đồng arrived for [reference]; the portal's JSON answer (`outcome` …). */
+    fun pay(reference: String, amount: Long, transactionId: String): String =
+        portal.admin(listOf("pay", reference, amount.toString(), "--transaction-id", transactionId))
+
     /** The commune approves a volunteer account (as a team `member` or `leader`). */
     fun approve(accountId: String, role: String = "member") {
         portal.admin(listOf("approve", accountId, "--role", role))

@@ -860,6 +860,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_withdraw(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_check_payment_qr(
+    ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_payments(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_add_family_member(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_clear_profile_value(
@@ -1069,6 +1073,10 @@ internal object UniffiLib {
     external fun uniffi_hoso_ffi_fn_method_hoso_submit(`ptr`: Long,`draftId`: RustBuffer.ByValue,`agency`: RustBuffer.ByValue,`channel`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_withdraw(`ptr`: Long,`dossierCode`: RustBuffer.ByValue,`reason`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_check_payment_qr(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_hoso_ffi_fn_method_hoso_payments(`ptr`: Long,`dossierCode`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_add_family_member(`ptr`: Long,`relation`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1435,6 +1443,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_withdraw() and 0xFFFF) != 13458) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_check_payment_qr() and 0xFFFF) != 39981) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_payments() and 0xFFFF) != 16562) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_add_family_member() and 0xFFFF) != 203) {
@@ -2669,6 +2683,21 @@ public interface HosoInterface {
     fun `withdraw`(`dossierCode`: kotlin.String, `reason`: kotlin.String): Submission
     
     /**
+     * Checks a scanned VietQR (its CRC and fields, and against the fees
+     * asked of dossiers on this device) before anyone pays it. A text that
+     * is not a VietQR is `InvalidInput`.
+     */
+    fun `checkPaymentQr`(`text`: kotlin.String): TransferCheck
+    
+    /**
+     * The payment requests of a dossier filed from this device, as of the
+     * last sync and the device's clock: what to pay (with its VietQR, no
+     * network needed), what is paid (with the electronic receipt verified
+     * offline), what expired. A paid or expired request has no VietQR.
+     */
+    fun `payments`(`dossierCode`: kotlin.String): DossierPayments
+    
+    /**
      * Adds a family member; returns their id.
      */
     fun `addFamilyMember`(`relation`: Relation): kotlin.String
@@ -3834,6 +3863,47 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
         
         FfiConverterString.lower(`dossierCode`),
         FfiConverterString.lower(`reason`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Checks a scanned VietQR (its CRC and fields, and against the fees
+     * asked of dossiers on this device) before anyone pays it. A text that
+     * is not a VietQR is `InvalidInput`.
+     */
+    @Throws(HosoException::class)override fun `checkPaymentQr`(`text`: kotlin.String): TransferCheck {
+            return FfiConverterTypeTransferCheck.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_check_payment_qr(
+        it,
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The payment requests of a dossier filed from this device, as of the
+     * last sync and the device's clock: what to pay (with its VietQR, no
+     * network needed), what is paid (with the electronic receipt verified
+     * offline), what expired. A paid or expired request has no VietQR.
+     */
+    @Throws(HosoException::class)override fun `payments`(`dossierCode`: kotlin.String): DossierPayments {
+            return FfiConverterTypeDossierPayments.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HosoException) { _status ->
+    UniffiLib.uniffi_hoso_ffi_fn_method_hoso_payments(
+        it,
+        
+        FfiConverterString.lower(`dossierCode`),_status)
 }
     }
     )
@@ -7307,6 +7377,68 @@ public object FfiConverterTypeDossier: FfiConverterRustBuffer<Dossier> {
 
 
 /**
+ * A dossier's payment requests, oldest first.
+ */
+data class DossierPayments (
+    val `dossierCode`: kotlin.String
+    , 
+    val `procedureCode`: kotlin.String
+    , 
+    val `payments`: List<DuePayment>
+    , 
+    /**
+     * Every request paid (or none asked).
+     */
+    val `settled`: kotlin.Boolean
+    , 
+    /**
+     * Unix seconds of the last check with the portal.
+     */
+    val `checkedAt`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDossierPayments: FfiConverterRustBuffer<DossierPayments> {
+    override fun read(buf: ByteBuffer): DossierPayments {
+        return DossierPayments(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeDuePayment.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DossierPayments) = (
+            FfiConverterString.allocationSize(value.`dossierCode`) +
+            FfiConverterString.allocationSize(value.`procedureCode`) +
+            FfiConverterSequenceTypeDuePayment.allocationSize(value.`payments`) +
+            FfiConverterBoolean.allocationSize(value.`settled`) +
+            FfiConverterLong.allocationSize(value.`checkedAt`)
+    )
+
+    override fun write(value: DossierPayments, buf: ByteBuffer) {
+            FfiConverterString.write(value.`dossierCode`, buf)
+            FfiConverterString.write(value.`procedureCode`, buf)
+            FfiConverterSequenceTypeDuePayment.write(value.`payments`, buf)
+            FfiConverterBoolean.write(value.`settled`, buf)
+            FfiConverterLong.write(value.`checkedAt`, buf)
+    }
+}
+
+
+
+/**
  * A draft: its values by field path, and where prefilled ones came from.
  */
 data class Draft (
@@ -7528,6 +7660,151 @@ public object FfiConverterTypeDraftSummary: FfiConverterRustBuffer<DraftSummary>
             FfiConverterLong.write(value.`revision`, buf)
             FfiConverterLong.write(value.`filled`, buf)
             FfiConverterBoolean.write(value.`damaged`, buf)
+    }
+}
+
+
+
+/**
+ * One payment request of a dossier as it stands now.
+ */
+data class DuePayment (
+    /**
+     * Its place among the dossier's requests, from 1.
+     */
+    val `number`: kotlin.Int
+    , 
+    /**
+     * `filing` (the channel's fee) or `fee_request` (an officer's, status 6).
+     */
+    val `kind`: kotlin.String
+    , 
+    /**
+     * `to_pay`, `partly_paid`, `paid` or `expired`.
+     */
+    val `state`: kotlin.String
+    , 
+    val `amountVnd`: kotlin.Long
+    , 
+    val `paidVnd`: kotlin.Long
+    , 
+    /**
+     * Still to pay (0 once paid or expired).
+     */
+    val `leftVnd`: kotlin.Long
+    , 
+    /**
+     * To be refunded (paid beyond the amount, or after expiry).
+     */
+    val `refundDueVnd`: kotlin.Long
+    , 
+    /**
+     * The transfer's message: the payer's bank app must keep it.
+     */
+    val `reference`: kotlin.String
+    , 
+    val `bankBin`: kotlin.String
+    , 
+    /**
+     * The bank's short name, when known.
+     */
+    val `bankName`: kotlin.String?
+    , 
+    val `accountNumber`: kotlin.String
+    , 
+    val `accountName`: kotlin.String
+    , 
+    /**
+     * RFC 3339.
+     */
+    val `requestedAt`: kotlin.String
+    , 
+    /**
+     * RFC 3339.
+     */
+    val `expiresAt`: kotlin.String
+    , 
+    /**
+     * The VietQR payload for what is left, only while it can be paid
+     * (draw it with `writeQrPng`).
+     */
+    val `vietqr`: kotlin.String?
+    , 
+    /**
+     * The electronic receipt, once paid.
+     */
+    val `receipt`: PaymentReceiptInfo?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDuePayment: FfiConverterRustBuffer<DuePayment> {
+    override fun read(buf: ByteBuffer): DuePayment {
+        return DuePayment(
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePaymentReceiptInfo.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DuePayment) = (
+            FfiConverterInt.allocationSize(value.`number`) +
+            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`state`) +
+            FfiConverterLong.allocationSize(value.`amountVnd`) +
+            FfiConverterLong.allocationSize(value.`paidVnd`) +
+            FfiConverterLong.allocationSize(value.`leftVnd`) +
+            FfiConverterLong.allocationSize(value.`refundDueVnd`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterString.allocationSize(value.`bankBin`) +
+            FfiConverterOptionalString.allocationSize(value.`bankName`) +
+            FfiConverterString.allocationSize(value.`accountNumber`) +
+            FfiConverterString.allocationSize(value.`accountName`) +
+            FfiConverterString.allocationSize(value.`requestedAt`) +
+            FfiConverterString.allocationSize(value.`expiresAt`) +
+            FfiConverterOptionalString.allocationSize(value.`vietqr`) +
+            FfiConverterOptionalTypePaymentReceiptInfo.allocationSize(value.`receipt`)
+    )
+
+    override fun write(value: DuePayment, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`number`, buf)
+            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterString.write(value.`state`, buf)
+            FfiConverterLong.write(value.`amountVnd`, buf)
+            FfiConverterLong.write(value.`paidVnd`, buf)
+            FfiConverterLong.write(value.`leftVnd`, buf)
+            FfiConverterLong.write(value.`refundDueVnd`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterString.write(value.`bankBin`, buf)
+            FfiConverterOptionalString.write(value.`bankName`, buf)
+            FfiConverterString.write(value.`accountNumber`, buf)
+            FfiConverterString.write(value.`accountName`, buf)
+            FfiConverterString.write(value.`requestedAt`, buf)
+            FfiConverterString.write(value.`expiresAt`, buf)
+            FfiConverterOptionalString.write(value.`vietqr`, buf)
+            FfiConverterOptionalTypePaymentReceiptInfo.write(value.`receipt`, buf)
     }
 }
 
@@ -8424,6 +8701,76 @@ public object FfiConverterTypeNewConsent: FfiConverterRustBuffer<NewConsent> {
             FfiConverterSequenceString.write(value.`covers`, buf)
             FfiConverterUInt.write(value.`retentionDays`, buf)
             FfiConverterOptionalString.write(value.`scanPath`, buf)
+    }
+}
+
+
+
+/**
+ * An electronic receipt (biên lai điện tử) and its offline verdict.
+ */
+data class PaymentReceiptInfo (
+    /**
+     * The receipt's number.
+     */
+    val `number`: kotlin.String
+    , 
+    val `amountVnd`: kotlin.Long
+    , 
+    /**
+     * RFC 3339.
+     */
+    val `paidAt`: kotlin.String
+    , 
+    val `transactionId`: kotlin.String
+    , 
+    val `collectedBy`: kotlin.String
+    , 
+    /**
+     * Checked against the signing keys held and against its request.
+     */
+    val `verdict`: VerdictInfo
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePaymentReceiptInfo: FfiConverterRustBuffer<PaymentReceiptInfo> {
+    override fun read(buf: ByteBuffer): PaymentReceiptInfo {
+        return PaymentReceiptInfo(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeVerdictInfo.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PaymentReceiptInfo) = (
+            FfiConverterString.allocationSize(value.`number`) +
+            FfiConverterLong.allocationSize(value.`amountVnd`) +
+            FfiConverterString.allocationSize(value.`paidAt`) +
+            FfiConverterString.allocationSize(value.`transactionId`) +
+            FfiConverterString.allocationSize(value.`collectedBy`) +
+            FfiConverterTypeVerdictInfo.allocationSize(value.`verdict`)
+    )
+
+    override fun write(value: PaymentReceiptInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`number`, buf)
+            FfiConverterLong.write(value.`amountVnd`, buf)
+            FfiConverterString.write(value.`paidAt`, buf)
+            FfiConverterString.write(value.`transactionId`, buf)
+            FfiConverterString.write(value.`collectedBy`, buf)
+            FfiConverterTypeVerdictInfo.write(value.`verdict`, buf)
     }
 }
 
@@ -10240,6 +10587,113 @@ public object FfiConverterTypeTeamStatsRow: FfiConverterRustBuffer<TeamStatsRow>
 
 
 /**
+ * What a scanned VietQR asks, checked before paying it.
+ */
+data class TransferCheck (
+    val `bankBin`: kotlin.String
+    , 
+    val `bankName`: kotlin.String?
+    , 
+    /**
+     * `account` or `card`.
+     */
+    val `to`: kotlin.String
+    , 
+    val `account`: kotlin.String
+    , 
+    val `amountVnd`: kotlin.Long?
+    , 
+    val `purpose`: kotlin.String?
+    , 
+    /**
+     * The dossier on this device whose request it names, if any.
+     */
+    val `dossierCode`: kotlin.String?
+    , 
+    /**
+     * That request's number.
+     */
+    val `requestNumber`: kotlin.Int?
+    , 
+    /**
+     * `payable`, `unknown` (no dossier here: check the payee yourself),
+     * `already_paid`, `expired` or `mismatch` (another account or amount).
+     */
+    val `advice`: kotlin.String
+    , 
+    /**
+     * Paying it is right as far as this device can tell.
+     */
+    val `mayPay`: kotlin.Boolean
+    , 
+    val `messageVi`: kotlin.String
+    , 
+    val `messageEn`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTransferCheck: FfiConverterRustBuffer<TransferCheck> {
+    override fun read(buf: ByteBuffer): TransferCheck {
+        return TransferCheck(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TransferCheck) = (
+            FfiConverterString.allocationSize(value.`bankBin`) +
+            FfiConverterOptionalString.allocationSize(value.`bankName`) +
+            FfiConverterString.allocationSize(value.`to`) +
+            FfiConverterString.allocationSize(value.`account`) +
+            FfiConverterOptionalLong.allocationSize(value.`amountVnd`) +
+            FfiConverterOptionalString.allocationSize(value.`purpose`) +
+            FfiConverterOptionalString.allocationSize(value.`dossierCode`) +
+            FfiConverterOptionalInt.allocationSize(value.`requestNumber`) +
+            FfiConverterString.allocationSize(value.`advice`) +
+            FfiConverterBoolean.allocationSize(value.`mayPay`) +
+            FfiConverterString.allocationSize(value.`messageVi`) +
+            FfiConverterString.allocationSize(value.`messageEn`)
+    )
+
+    override fun write(value: TransferCheck, buf: ByteBuffer) {
+            FfiConverterString.write(value.`bankBin`, buf)
+            FfiConverterOptionalString.write(value.`bankName`, buf)
+            FfiConverterString.write(value.`to`, buf)
+            FfiConverterString.write(value.`account`, buf)
+            FfiConverterOptionalLong.write(value.`amountVnd`, buf)
+            FfiConverterOptionalString.write(value.`purpose`, buf)
+            FfiConverterOptionalString.write(value.`dossierCode`, buf)
+            FfiConverterOptionalInt.write(value.`requestNumber`, buf)
+            FfiConverterString.write(value.`advice`, buf)
+            FfiConverterBoolean.write(value.`mayPay`, buf)
+            FfiConverterString.write(value.`messageVi`, buf)
+            FfiConverterString.write(value.`messageEn`, buf)
+    }
+}
+
+
+
+/**
  * A portal trusted for catalogs and receipt-signing keys: its root key
  * and whether the app configured it (else it was pinned on first use).
  */
@@ -11553,6 +12007,26 @@ sealed class HosoEvent {
     }
     
     /**
+     * A payment request of a dossier filed from this device arrived or
+     * moved: `status` is `pending`, `partly_paid`, `paid` or `expired`;
+     * `kind` is `filing` or `fee_request`. `payments(dossier_code)` has
+     * the whole, with the electronic receipt once paid.
+     */
+    data class PaymentChanged(
+        val `dossierCode`: kotlin.String, 
+        val `reference`: kotlin.String, 
+        val `kind`: kotlin.String, 
+        val `status`: kotlin.String, 
+        val `amountVnd`: kotlin.Long, 
+        val `paidVnd`: kotlin.Long) : HosoEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
      * The background sync loop's state changed.
      */
     data class SyncStateChanged(
@@ -11625,10 +12099,18 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 )
-            7 -> HosoEvent.SyncStateChanged(
+            7 -> HosoEvent.PaymentChanged(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            8 -> HosoEvent.SyncStateChanged(
                 FfiConverterTypeSyncState.read(buf),
                 )
-            8 -> HosoEvent.SyncPassFinished(
+            9 -> HosoEvent.SyncPassFinished(
                 FfiConverterTypeSyncSummary.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -11691,6 +12173,18 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 + FfiConverterString.allocationSize(value.`dossierCode`)
                 + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`at`)
+            )
+        }
+        is HosoEvent.PaymentChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`dossierCode`)
+                + FfiConverterString.allocationSize(value.`reference`)
+                + FfiConverterString.allocationSize(value.`kind`)
+                + FfiConverterString.allocationSize(value.`status`)
+                + FfiConverterLong.allocationSize(value.`amountVnd`)
+                + FfiConverterLong.allocationSize(value.`paidVnd`)
             )
         }
         is HosoEvent.SyncStateChanged -> {
@@ -11756,13 +12250,23 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 FfiConverterString.write(value.`at`, buf)
                 Unit
             }
-            is HosoEvent.SyncStateChanged -> {
+            is HosoEvent.PaymentChanged -> {
                 buf.putInt(7)
+                FfiConverterString.write(value.`dossierCode`, buf)
+                FfiConverterString.write(value.`reference`, buf)
+                FfiConverterString.write(value.`kind`, buf)
+                FfiConverterString.write(value.`status`, buf)
+                FfiConverterLong.write(value.`amountVnd`, buf)
+                FfiConverterLong.write(value.`paidVnd`, buf)
+                Unit
+            }
+            is HosoEvent.SyncStateChanged -> {
+                buf.putInt(8)
                 FfiConverterTypeSyncState.write(value.`state`, buf)
                 Unit
             }
             is HosoEvent.SyncPassFinished -> {
-                buf.putInt(8)
+                buf.putInt(9)
                 FfiConverterTypeSyncSummary.write(value.`summary`, buf)
                 Unit
             }
@@ -13017,6 +13521,38 @@ public object FfiConverterOptionalTypeFollowedDossier: FfiConverterRustBuffer<Fo
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypePaymentReceiptInfo: FfiConverterRustBuffer<PaymentReceiptInfo?> {
+    override fun read(buf: ByteBuffer): PaymentReceiptInfo? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePaymentReceiptInfo.read(buf)
+    }
+
+    override fun allocationSize(value: PaymentReceiptInfo?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePaymentReceiptInfo.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PaymentReceiptInfo?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePaymentReceiptInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypePublicStatus: FfiConverterRustBuffer<PublicStatus?> {
     override fun read(buf: ByteBuffer): PublicStatus? {
         if (buf.get().toInt() == 0) {
@@ -13603,6 +14139,34 @@ public object FfiConverterSequenceTypeDraftSummary: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeDraftSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDuePayment: FfiConverterRustBuffer<List<DuePayment>> {
+    override fun read(buf: ByteBuffer): List<DuePayment> {
+        val len = buf.getInt()
+        return List<DuePayment>(len) {
+            FfiConverterTypeDuePayment.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DuePayment>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDuePayment.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DuePayment>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDuePayment.write(it, buf)
         }
     }
 }
