@@ -270,6 +270,25 @@ pub struct Handover {
     pub lookup_url: String,
     /// A short SMS with the code and the lookup link.
     pub sms: String,
+    /// A fee still to pay (as of the last sync), printed on the sheet
+    /// with its VietQR; `null` when nothing is owed, or it is paid or
+    /// expired.
+    pub fee_to_pay: Option<HandoverFee>,
+}
+
+/// A fee still to pay, for the resident to pay from a banking app.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HandoverFee {
+    pub amount_vnd: i64,
+    /// The transfer's message, kept as it is.
+    pub reference: String,
+    pub bank_name: Option<String>,
+    pub account_number: String,
+    pub account_name: String,
+    /// `dd/mm/yyyy`.
+    pub until: String,
+    /// The VietQR payload.
+    pub vietqr: String,
 }
 
 impl From<residents::Handover> for Handover {
@@ -287,6 +306,15 @@ impl From<residents::Handover> for Handover {
             receipt_qr: h.receipt_qr,
             lookup_url: h.lookup_url,
             sms: h.sms,
+            fee_to_pay: h.fee_payment.map(|f| HandoverFee {
+                amount_vnd: to_i64(f.amount_vnd),
+                reference: f.reference,
+                bank_name: f.bank,
+                account_number: f.account_number,
+                account_name: f.account_name,
+                until: f.until,
+                vietqr: f.vietqr,
+            }),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `hoso handover CODE`: what the resident keeps of a dossier filed for
-//! them (the resident in use): its code, procedure, agency, dates, fee,
-//! what to bring, the receipt's QR text, the lookup link and an SMS.
+//! them (the resident in use): its code, procedure, agency, dates, fee (a
+//! fee still to pay printed with its VietQR), what to bring, the receipt's
+//! QR text, the lookup link and an SMS.
 
 use crate::failure::Failure;
 use crate::{print_json, Context};
@@ -81,6 +82,12 @@ pub fn run(ctx: &Context, args: HandoverArgs) -> Result<(), Failure> {
             println!("Ngày hẹn trả kết quả / appointment: {a}");
         }
         println!("Phí / fee: {} đồng", handover.fee_vnd);
+        if let Some(f) = &handover.fee_payment {
+            println!(
+                "Còn phải nộp / still to pay: {} đồng, nội dung / message {}, hạn / until {} (`hoso pay show {}`)",
+                f.amount_vnd, f.reference, f.until, handover.dossier_code
+            );
+        }
         for b in &handover.bring {
             println!("  - {b}");
         }

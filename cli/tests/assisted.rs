@@ -58,6 +58,7 @@ async fn a_volunteer_files_for_a_resident_hands_over_and_wipes() {
     approve(&base, login["account_id"].as_str().unwrap(), "member").await;
 
     let work = dir.path().to_path_buf();
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         let data = work.join("lan");
         let path = |name: &str| work.join(name).to_str().unwrap().to_string();
@@ -193,16 +194,42 @@ async fn a_volunteer_files_for_a_resident_hands_over_and_wipes() {
         assert!(std::fs::read(path("handover.png"))
             .unwrap()
             .starts_with(b"\x89PNG"));
+        // Nothing to pay for a birth registration.
+        assert_eq!(handover["fee_payment"], Value::Null);
+        // An officer asks a fee (status 6): after the next sync the
+        // handover prints it with its VietQR beside the receipt's code.
+        for change in [
+            serde_json::json!({"status": 2, "note": "Tiếp nhận"}),
+            serde_json::json!({"status": 4, "note": "Xử lý"}),
+            serde_json::json!({"status": 6, "note": "Phí cấp bản sao trích lục",
+                "fee_request": {"amount_vnd": 8000, "due_date": "2099-12-31"}}),
+        ] {
+            runtime.block_on(common::officer(&base, &code, change));
+        }
+        ok_json(&data, &["sync"]);
+        let owed = ok_json(&data, &["handover", &code, "--png", &path("fee.png")]);
+        let fee = &owed["fee_payment"];
+        assert_eq!(fee["amount_vnd"], 8000, "{owed}");
+        assert_eq!(fee["until"], "31/12/2099");
+        let vietqr = fee["vietqr"].as_str().unwrap().to_string();
+        let payment = hoso_core::pay::vietqr::decode(&vietqr).unwrap();
+        assert_eq!(payment.amount(), Some(8000));
+        let mut drawn =
+            hoso_core::receipt::image::read(&std::fs::read(path("fee.png")).unwrap()).unwrap();
+        drawn.sort();
+        assert_eq!(drawn.len(), 2, "the fee's code and the receipt's");
+        assert!(drawn.contains(&vietqr), "{drawn:?}");
         let sms = hoso(&data, &["handover", &code, "--sms"]);
         let sms = String::from_utf8_lossy(&sms.stdout);
         assert!(sms.contains(&code) && sms.contains("/v1/lookup/"), "{sms}");
 
-        // Counts for the team leader; a log without values.
+        // Counts for the team leader (the dossier waits for its fee,
+        // status 6); a log without values.
         let csv = hoso(&data, &["team", "stats", "--csv"]);
         let csv = String::from_utf8_lossy(&csv.stdout);
         assert!(csv.starts_with("day,procedure_code,status,status_name,count\r\n"));
         assert!(
-            csv.contains(",1.001193,1,") && csv.trim_end().ends_with(",1"),
+            csv.contains(",1.001193,6,") && csv.trim_end().ends_with(",1"),
             "{csv}"
         );
         let audit = ok_json(&data, &["resident", "audit"]);

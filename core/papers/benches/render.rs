@@ -63,6 +63,7 @@ fn sheet() -> HandoverSheet {
         receipt_qr: RECEIPT.into(),
         lookup_url: "https://hoso.example.vn/tra-cuu/H40.22-261206-0001".into(),
         helped_by: "Nguyễn Thị Hồng Nhung, Tổ công nghệ số cộng đồng thôn Đồng Tâm".into(),
+        fee_payment: None,
     }
 }
 

@@ -1,12 +1,12 @@
 //! What the papers accept, checked before anything is laid out: each
 //! field's length and each list's count ([`limits`](crate::limits)), the
-//! retention, the receipt's QR text; and every text as printed: one line,
+//! retention, the receipt's QR text, a fee's VietQR text; and every text as printed: one line,
 //! NFC, whitespace runs as one space, control and invisible format
 //! characters (bidi overrides, zero-width marks, soft hyphens) dropped.
 //! Characters the font lacks are left to `font`, which draws U+FFFD.
 
 use crate::error::{Field, PaperError};
-use crate::limits::RECEIPT_QR_CHARS;
+use crate::limits::{PAYMENT_QR_CHARS, RECEIPT_QR_CHARS};
 use unicode_normalization::UnicodeNormalization;
 
 /// `text` as printed, or an error when it is longer than `max` characters
@@ -60,6 +60,27 @@ pub(crate) fn receipt_qr(text: &str) -> Result<&str, PaperError> {
     match text.strip_prefix("HS1:") {
         Some(rest) if !rest.is_empty() && rest.chars().all(base45) => Ok(text),
         _ => Err(PaperError::NotAReceipt),
+    }
+}
+
+/// A fee's VietQR payload: EMVCo's `000201` first, printable ASCII (the
+/// format's character set), at most [`PAYMENT_QR_CHARS`]. The payload's
+/// own checks are the payment layer's; the paper only refuses what no
+/// banking app would read as a payment.
+pub(crate) fn payment_qr(text: &str) -> Result<&str, PaperError> {
+    if text.is_empty() {
+        return Err(PaperError::Missing(Field::FeeQr));
+    }
+    if text.len() > PAYMENT_QR_CHARS {
+        return Err(PaperError::TooLong {
+            field: Field::FeeQr,
+            max: PAYMENT_QR_CHARS,
+        });
+    }
+    if text.starts_with("000201") && text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        Ok(text)
+    } else {
+        Err(PaperError::NotAPaymentQr)
     }
 }
 

@@ -27,6 +27,10 @@ pub enum Field {
     ReceiptQr,
     LookupUrl,
     HelpedBy,
+    FeePayee,
+    FeeReference,
+    FeeUntil,
+    FeeQr,
 }
 
 impl Field {
@@ -52,6 +56,10 @@ impl Field {
             Field::ReceiptQr => "receipt_qr",
             Field::LookupUrl => "lookup_url",
             Field::HelpedBy => "helped_by",
+            Field::FeePayee => "fee_payment.payee",
+            Field::FeeReference => "fee_payment.reference",
+            Field::FeeUntil => "fee_payment.until",
+            Field::FeeQr => "fee_payment.vietqr",
         }
     }
 
@@ -76,6 +84,10 @@ impl Field {
             Field::ReceiptQr => "nội dung mã QR biên nhận",
             Field::LookupUrl => "đường dẫn tra cứu",
             Field::HelpedBy => "người giúp nộp",
+            Field::FeePayee => "người nhận tiền phí",
+            Field::FeeReference => "nội dung chuyển khoản",
+            Field::FeeUntil => "hạn nộp phí",
+            Field::FeeQr => "mã VietQR nộp phí",
         }
     }
 
@@ -100,6 +112,10 @@ impl Field {
             Field::ReceiptQr => "the receipt QR text",
             Field::LookupUrl => "the lookup link",
             Field::HelpedBy => "who helped",
+            Field::FeePayee => "the fee's payee",
+            Field::FeeReference => "the transfer message",
+            Field::FeeUntil => "the fee's deadline",
+            Field::FeeQr => "the fee's VietQR",
         }
     }
 }
@@ -126,6 +142,10 @@ pub enum PaperError {
         "nội dung mã QR không phải biên nhận hoso (HS1:…) / the QR text is not a hoso receipt (HS1:…)"
     )]
     NotAReceipt,
+    #[error(
+        "nội dung mã QR nộp phí không phải mã VietQR (000201…) / the fee QR text is not a VietQR payload (000201…)"
+    )]
+    NotAPaymentQr,
     #[error("biên nhận quá dài để in thành mã QR / the receipt is too long to print as a QR code")]
     QrTooLong,
     #[error("không tạo được tệp ({0}) / cannot make the file ({0})")]
@@ -141,6 +161,7 @@ impl PaperError {
             PaperError::TooMany { .. } => "paper_too_many",
             PaperError::Retention(_) => "paper_retention_out_of_range",
             PaperError::NotAReceipt => "paper_not_a_receipt",
+            PaperError::NotAPaymentQr => "paper_not_a_payment_qr",
             PaperError::QrTooLong => "paper_qr_too_long",
             PaperError::Render(_) => "paper_render_failed",
         }
@@ -154,6 +175,7 @@ impl PaperError {
             | PaperError::TooMany { field, .. } => Some(*field),
             PaperError::Retention(_) => None,
             PaperError::NotAReceipt | PaperError::QrTooLong => Some(Field::ReceiptQr),
+            PaperError::NotAPaymentQr => Some(Field::FeeQr),
             PaperError::Render(_) => None,
         }
     }
@@ -165,7 +187,8 @@ impl Classified for PaperError {
             PaperError::Missing(_)
             | PaperError::TooLong { .. }
             | PaperError::TooMany { .. }
-            | PaperError::Retention(_) => ErrorKind::InvalidInput,
+            | PaperError::Retention(_)
+            | PaperError::NotAPaymentQr => ErrorKind::InvalidInput,
             PaperError::NotAReceipt | PaperError::QrTooLong => ErrorKind::Receipt,
             PaperError::Render(_) => ErrorKind::Internal,
         }

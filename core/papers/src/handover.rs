@@ -1,6 +1,7 @@
 //! The handover sheet (phiếu bàn giao) the resident keeps: plain
 //! Vietnamese in short sentences, the dossier code large, the dates, the
-//! fee, what to bring, the receipt's QR code to follow the dossier without an
+//! fee, a fee still to pay with its VietQR for a banking app, what to
+//! bring, the receipt's QR code to follow the dossier without an
 //! account, who helped, and a warning never to give away VNeID codes. Laid
 //! out on an A5 page; A4 prints the same page scaled up; the PNG is the A5
 //! page that grows when its content does not fit.
@@ -13,7 +14,7 @@ use crate::limits::{
     BRING_MAX, CODE_CHARS, DATE_CHARS, LINE_CHARS, LOOKUP_URL_CHARS, NAME_CHARS,
     PROCEDURE_NAME_CHARS,
 };
-use crate::model::{mm, HandoverSheet, PageSize};
+use crate::model::{mm, FeePayment, HandoverSheet, PageSize};
 use crate::numbers;
 use crate::qr;
 use crate::scene::{Item, Page, QrMatrix, QR_QUIET};
@@ -42,6 +43,26 @@ pub(crate) struct Sheet {
     qr: QrMatrix,
     url: String,
     helped_by: String,
+    fee_payment: Option<FeeToPay>,
+}
+
+/// A fee still to pay, checked.
+struct FeeToPay {
+    amount: String,
+    payee: String,
+    reference: String,
+    until: String,
+    qr: QrMatrix,
+}
+
+fn fee_to_pay(fee: &FeePayment) -> Result<FeeToPay, PaperError> {
+    Ok(FeeToPay {
+        amount: numbers::fee(Some(fee.amount_vnd)),
+        payee: check::required(Field::FeePayee, &fee.payee, LINE_CHARS)?,
+        reference: check::required(Field::FeeReference, &fee.reference, CODE_CHARS)?,
+        until: check::required(Field::FeeUntil, &fee.until, DATE_CHARS)?,
+        qr: qr::matrix(check::payment_qr(&fee.vietqr)?)?,
+    })
 }
 
 pub(crate) fn check(sheet: &HandoverSheet) -> Result<Sheet, PaperError> {
@@ -72,6 +93,7 @@ pub(crate) fn check(sheet: &HandoverSheet) -> Result<Sheet, PaperError> {
         qr: qr::matrix(check::receipt_qr(&sheet.receipt_qr)?)?,
         url: check::required(Field::LookupUrl, &sheet.lookup_url, LOOKUP_URL_CHARS)?,
         helped_by: check::required(Field::HelpedBy, &sheet.helped_by, LINE_CHARS)?,
+        fee_payment: sheet.fee_payment.as_ref().map(fee_to_pay).transpose()?,
     })
 }
 
@@ -124,8 +146,29 @@ pub(crate) fn layout(fonts: &Fonts, sheet: &Sheet, paginate: bool) -> Vec<Page> 
         }
     }
 
+    if let Some(fee) = &sheet.fee_payment {
+        flow.gap(10.0);
+        flow.keep(LABEL.line_height() + QR_SIDE);
+        flow.text(&value("Phí cần nộp:", &fee.amount, LABEL), 0.0, Align::Left);
+        flow.gap(4.0);
+        let lines: [&[Span]; 5] = [
+            &[span("Quét mã này bằng ứng dụng ngân hàng", SMALL_BOLD)],
+            &[span("để nộp phí. Giữ nguyên nội dung:", SMALL_BOLD)],
+            &[span(&fee.reference, SMALL)],
+            &[span("Người nhận: ", NOTE), span(&fee.payee, SMALL)],
+            &[span("Hạn nộp: ", NOTE), span(&fee.until, SMALL)],
+        ];
+        flow.place(qr_block(&flow, &fee.qr, &lines));
+    }
+
     flow.gap(12.0);
-    flow.place(qr_block(&flow, sheet));
+    let lines: [&[Span]; 4] = [
+        &[span("Quét mã QR này để theo dõi hồ sơ.", SMALL_BOLD)],
+        &[span("Không cần tài khoản.", SMALL_BOLD)],
+        &[span("Hoặc mở đường dẫn:", NOTE)],
+        &[span(&sheet.url, SMALL)],
+    ];
+    flow.place(qr_block(&flow, &sheet.qr, &lines));
     flow.gap(10.0);
     flow.text(
         &value("Người giúp nộp:", &sheet.helped_by, VALUE),
@@ -155,28 +198,23 @@ fn rule(flow: &mut Flow) {
     flow.gap(0.8);
 }
 
-/// The QR code with what it is for beside it.
-fn qr_block<'f>(flow: &Flow<'f>, sheet: &Sheet) -> Block<'f> {
+/// A QR code with what it is for beside it (`lines`, a small gap before
+/// the third).
+fn qr_block<'f>(flow: &Flow<'f>, code: &QrMatrix, lines: &[&[Span]]) -> Block<'f> {
     let mut block = Block::new(flow.fonts());
     let left = flow.left();
     // The quiet zone reaches into the margin: the modules line up with the
     // text.
-    let quiet = QR_SIDE / sheet.qr.total() as f32 * QR_QUIET as f32;
+    let quiet = QR_SIDE / code.total() as f32 * QR_QUIET as f32;
     block.push(Item::Qr {
         x: left - quiet,
         y: 0.0,
         side: QR_SIDE,
-        code: sheet.qr.clone(),
+        code: code.clone(),
     });
     block.grow(QR_SIDE);
     let x = left - quiet + QR_SIDE + 6.0;
     let width = flow.left() + flow.measure() - x;
-    let lines: [&[Span]; 4] = [
-        &[span("Quét mã QR này để theo dõi hồ sơ.", SMALL_BOLD)],
-        &[span("Không cần tài khoản.", SMALL_BOLD)],
-        &[span("Hoặc mở đường dẫn:", NOTE)],
-        &[span(&sheet.url, SMALL)],
-    ];
     let mut y = mm(4.0);
     for (i, line) in lines.iter().enumerate() {
         if i == 2 {

@@ -33,7 +33,7 @@ mod qr;
 mod scene;
 
 pub use error::{Field, PaperError};
-pub use model::{ConsentForm, HandoverSheet, PageSize, Person, Procedure, Team};
+pub use model::{ConsentForm, FeePayment, HandoverSheet, PageSize, Person, Procedure, Team};
 
 /// The handover PNG's width in pixels (its height is the A5 page's,
 /// 1,532 pixels, unless the content needs more).

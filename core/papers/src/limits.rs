@@ -24,6 +24,8 @@ pub const LOOKUP_URL_CHARS: usize = 300;
 pub const RECEIPT_QR_CHARS: usize = 400;
 /// Procedures one consent covers.
 pub const PROCEDURES_MAX: usize = 30;
+/// A fee's VietQR payload (NAPAS allows 512 bytes).
+pub const PAYMENT_QR_CHARS: usize = 512;
 /// Kinds of personal data listed as kept.
 pub const DATA_KEPT_MAX: usize = 30;
 /// Lines of what to bring.

@@ -68,6 +68,26 @@ pub struct HandoverSheet {
     pub lookup_url: String,
     /// The volunteer and team who helped, printed as given.
     pub helped_by: String,
+    /// A fee still to pay, printed with its VietQR (`None`: nothing to
+    /// pay, or already paid).
+    pub fee_payment: Option<FeePayment>,
+}
+
+/// A fee still to pay, printed with its VietQR so that the resident, or
+/// anyone for them, pays it from a banking app.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeePayment {
+    /// What to pay, in đồng.
+    pub amount_vnd: u64,
+    /// Who receives it (the collecting account's name, bank and number),
+    /// printed as given.
+    pub payee: String,
+    /// The transfer's message, to keep as it is.
+    pub reference: String,
+    /// Until when it can be paid, printed as given.
+    pub until: String,
+    /// The VietQR payload (EMVCo, `000201…`), drawn as a QR code.
+    pub vietqr: String,
 }
 
 /// The paper a PDF is printed on.

@@ -4,11 +4,11 @@
 //! refused with typed errors or wrapped, never a panic.
 
 use hoso_papers::limits::{
-    BRING_MAX, CODE_CHARS, PROCEDURES_MAX, PROCEDURE_NAME_CHARS, RECEIPT_QR_CHARS,
+    BRING_MAX, CODE_CHARS, PAYMENT_QR_CHARS, PROCEDURES_MAX, PROCEDURE_NAME_CHARS, RECEIPT_QR_CHARS,
 };
 use hoso_papers::{
-    consent_form_pdf, handover_pdf, handover_png, ConsentForm, Field, HandoverSheet, PageSize,
-    PaperError, Person, Procedure, Team, HANDOVER_PNG_WIDTH,
+    consent_form_pdf, handover_pdf, handover_png, ConsentForm, FeePayment, Field, HandoverSheet,
+    PageSize, PaperError, Person, Procedure, Team, HANDOVER_PNG_WIDTH,
 };
 use hoso_store::error::{Classified, ErrorKind, MESSAGE_SEPARATOR};
 
@@ -67,6 +67,64 @@ fn sheet() -> HandoverSheet {
         receipt_qr: RECEIPT.into(),
         lookup_url: "https://hoso.example.vn/tra-cuu/H40.22-261206-0001".into(),
         helped_by: "Nguyễn Thị Hồng Nhung, Tổ công nghệ số cộng đồng thôn Đồng Tâm".into(),
+        fee_payment: None,
+    }
+}
+
+/// NAPAS's published dynamic transfer to an account (QR Switching
+/// specification v1.5.2, §6.3): 180,000 đồng.
+const VIETQR: &str = "00020101021238570010A00000072701270006970403011300110123456780208QRIBFTTA530370454061800005802VN62340107NPS68690819thanh toan don hang63042E2E";
+
+fn fee_payment() -> FeePayment {
+    FeePayment {
+        amount_vnd: 180_000,
+        payee: "KHO BAC NHA NUOC, BIDV 3711000000001".into(),
+        reference: "HSH4022261206000101".into(),
+        until: "09/12/2026".into(),
+        vietqr: VIETQR.into(),
+    }
+}
+
+#[test]
+fn a_fee_to_pay_is_printed_with_its_vietqr_beside_the_receipt_qr() {
+    let with_fee = HandoverSheet {
+        fee_payment: Some(fee_payment()),
+        ..sheet()
+    };
+    let pdf = handover_pdf(&with_fee, PageSize::A5).unwrap();
+    let text = text_of(&pdf);
+    assert!(holds(&text, "Phí cần nộp: 180.000 đồng"), "{text}");
+    assert!(holds(&text, "HSH4022261206000101"), "{text}");
+    assert!(holds(&text, "Hạn nộp: 09/12/2026"), "{text}");
+    let (_, _, mut texts) = qr_texts(&handover_png(&with_fee).unwrap());
+    texts.sort();
+    assert_eq!(texts, [VIETQR, RECEIPT]);
+    // Only a VietQR is printed as a fee's code.
+    for (vietqr, error) in [
+        (RECEIPT.to_string(), PaperError::NotAPaymentQr),
+        (
+            "https://pay.example/".to_string(),
+            PaperError::NotAPaymentQr,
+        ),
+        (format!("{VIETQR}\n"), PaperError::NotAPaymentQr),
+        (String::new(), PaperError::Missing(Field::FeeQr)),
+        (
+            format!("000201{}", "1".repeat(600)),
+            PaperError::TooLong {
+                field: Field::FeeQr,
+                max: PAYMENT_QR_CHARS,
+            },
+        ),
+    ] {
+        let bad = HandoverSheet {
+            fee_payment: Some(FeePayment {
+                vietqr,
+                ..fee_payment()
+            }),
+            ..sheet()
+        };
+        assert_eq!(handover_pdf(&bad, PageSize::A5), Err(error.clone()));
+        assert_eq!(handover_png(&bad), Err(error));
     }
 }
 
@@ -536,6 +594,7 @@ fn random_text_within_the_bounds_makes_papers_or_typed_errors() {
             receipt_qr: RECEIPT.into(),
             lookup_url: noise.text(300),
             helped_by: noise.text(300),
+            fee_payment: None,
         };
         for made_one in [
             handover_pdf(&sheet, PageSize::A5),

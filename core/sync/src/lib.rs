@@ -13,5 +13,5 @@ use hoso_client::client;
 use hoso_drafts::{draft, filed};
 use hoso_forms::{form, profile};
 use hoso_papers as papers;
-use hoso_receipts::receipt;
+use hoso_receipts::{payments, receipt};
 use hoso_store::{clock, hex, storage, text, vault};

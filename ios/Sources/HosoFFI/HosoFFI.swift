@@ -6612,6 +6612,12 @@ public struct Handover: Equatable, Hashable {
      * A short SMS with the code and the lookup link.
      */
     public let sms: String
+    /**
+     * A fee still to pay (as of the last sync), printed on the sheet
+     * with its VietQR; `null` when nothing is owed, or it is paid or
+     * expired.
+     */
+    public let feeToPay: HandoverFee?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6627,7 +6633,12 @@ public struct Handover: Equatable, Hashable {
          */receiptQr: String, lookupUrl: String, 
         /**
          * A short SMS with the code and the lookup link.
-         */sms: String) {
+         */sms: String, 
+        /**
+         * A fee still to pay (as of the last sync), printed on the sheet
+         * with its VietQR; `null` when nothing is owed, or it is paid or
+         * expired.
+         */feeToPay: HandoverFee?) {
         self.dossierCode = dossierCode
         self.procedureCode = procedureCode
         self.procedureName = procedureName
@@ -6640,6 +6651,7 @@ public struct Handover: Equatable, Hashable {
         self.receiptQr = receiptQr
         self.lookupUrl = lookupUrl
         self.sms = sms
+        self.feeToPay = feeToPay
     }
 
     
@@ -6669,7 +6681,8 @@ public struct FfiConverterTypeHandover: FfiConverterRustBuffer {
                 bring: FfiConverterSequenceString.read(from: &buf), 
                 receiptQr: FfiConverterString.read(from: &buf), 
                 lookupUrl: FfiConverterString.read(from: &buf), 
-                sms: FfiConverterString.read(from: &buf)
+                sms: FfiConverterString.read(from: &buf), 
+                feeToPay: FfiConverterOptionTypeHandoverFee.read(from: &buf)
         )
     }
 
@@ -6686,6 +6699,7 @@ public struct FfiConverterTypeHandover: FfiConverterRustBuffer {
         FfiConverterString.write(value.receiptQr, into: &buf)
         FfiConverterString.write(value.lookupUrl, into: &buf)
         FfiConverterString.write(value.sms, into: &buf)
+        FfiConverterOptionTypeHandoverFee.write(value.feeToPay, into: &buf)
     }
 }
 
@@ -6702,6 +6716,101 @@ public func FfiConverterTypeHandover_lift(_ buf: RustBuffer) throws -> Handover 
 #endif
 public func FfiConverterTypeHandover_lower(_ value: Handover) -> RustBuffer {
     return FfiConverterTypeHandover.lower(value)
+}
+
+
+/**
+ * A fee still to pay, for the resident to pay from a banking app.
+ */
+public struct HandoverFee: Equatable, Hashable {
+    public let amountVnd: Int64
+    /**
+     * The transfer's message, kept as it is.
+     */
+    public let reference: String
+    public let bankName: String?
+    public let accountNumber: String
+    public let accountName: String
+    /**
+     * `dd/mm/yyyy`.
+     */
+    public let until: String
+    /**
+     * The VietQR payload.
+     */
+    public let vietqr: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(amountVnd: Int64, 
+        /**
+         * The transfer's message, kept as it is.
+         */reference: String, bankName: String?, accountNumber: String, accountName: String, 
+        /**
+         * `dd/mm/yyyy`.
+         */until: String, 
+        /**
+         * The VietQR payload.
+         */vietqr: String) {
+        self.amountVnd = amountVnd
+        self.reference = reference
+        self.bankName = bankName
+        self.accountNumber = accountNumber
+        self.accountName = accountName
+        self.until = until
+        self.vietqr = vietqr
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HandoverFee: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHandoverFee: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HandoverFee {
+        return
+            try HandoverFee(
+                amountVnd: FfiConverterInt64.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                bankName: FfiConverterOptionString.read(from: &buf), 
+                accountNumber: FfiConverterString.read(from: &buf), 
+                accountName: FfiConverterString.read(from: &buf), 
+                until: FfiConverterString.read(from: &buf), 
+                vietqr: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HandoverFee, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.amountVnd, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterOptionString.write(value.bankName, into: &buf)
+        FfiConverterString.write(value.accountNumber, into: &buf)
+        FfiConverterString.write(value.accountName, into: &buf)
+        FfiConverterString.write(value.until, into: &buf)
+        FfiConverterString.write(value.vietqr, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHandoverFee_lift(_ buf: RustBuffer) throws -> HandoverFee {
+    return try FfiConverterTypeHandoverFee.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHandoverFee_lower(_ value: HandoverFee) -> RustBuffer {
+    return FfiConverterTypeHandoverFee.lower(value)
 }
 
 
@@ -12453,6 +12562,30 @@ fileprivate struct FfiConverterOptionTypeFollowedDossier: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeFollowedDossier.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeHandoverFee: FfiConverterRustBuffer {
+    typealias SwiftType = HandoverFee?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHandoverFee.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHandoverFee.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

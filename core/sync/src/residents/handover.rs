@@ -1,7 +1,7 @@
 //! Handover: what the resident keeps of a dossier filed for them, so they
 //! can follow it themselves — its code, procedure, receiving agency,
-//! dates, fee, what they will receive and what to bring when collecting
-//! it, the signed receipt's QR text (scanned to follow the dossier without
+//! dates, fee (and a fee still to pay, with its VietQR for a banking
+//! app), what they will receive and what to bring when collecting it, the signed receipt's QR text (scanned to follow the dossier without
 //! an account) and the public lookup link — and a short SMS with the code
 //! and the link, in Vietnamese without diacritics (one GSM-7 alphabet,
 //! fewer parts). Made from the active resident's filed submission and the
@@ -9,6 +9,7 @@
 
 use super::audit::{Action, Note};
 use super::{ResidentError, Residents};
+use crate::payments::PaymentsError;
 use serde::Serialize;
 
 /// A dossier's handover for the resident.
@@ -35,6 +36,44 @@ pub struct Handover {
     pub lookup_url: String,
     /// The SMS text.
     pub sms: String,
+    /// A fee still to pay when the handover is made (as of the last sync):
+    /// printed with its VietQR. `None` when nothing is owed, or it is paid
+    /// or expired.
+    pub fee_payment: Option<FeeToPay>,
+}
+
+/// A fee still to pay, for the resident to pay from a banking app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeeToPay {
+    pub amount_vnd: u64,
+    pub reference: String,
+    /// The collecting bank's short name, when known.
+    pub bank: Option<String>,
+    pub account_number: String,
+    pub account_name: String,
+    /// Until when, `dd/mm/yyyy` Vietnam time.
+    pub until: String,
+    /// The VietQR payload.
+    pub vietqr: String,
+}
+
+impl FeeToPay {
+    /// The request to pay now among `payments`, if any.
+    fn of(payments: &crate::payments::DossierPayments) -> Option<FeeToPay> {
+        let p = payments.payable()?;
+        Some(FeeToPay {
+            amount_vnd: p.left_vnd,
+            reference: p.reference.clone(),
+            bank: p.bank.clone(),
+            account_number: p.account.account_number.clone(),
+            account_name: p.account.account_name.clone(),
+            until: crate::clock::parse_rfc3339(&p.expires_at)
+                .and_then(crate::clock::vietnam_day)
+                .and_then(|d| vn_date(&d))
+                .unwrap_or_default(),
+            vietqr: p.vietqr.clone()?,
+        })
+    }
 }
 
 /// `YYYY-MM-DD` as `dd/mm/yyyy`.
@@ -118,7 +157,26 @@ impl Residents {
                 dossier.receipt.payload.lookup_token
             ),
             sms: String::new(),
+            fee_payment: None,
         };
+        // What the device last heard of the dossier's fees, else what the
+        // portal answered at filing.
+        let tracked = match local
+            .filed
+            .get(&dossier.code)
+            .map_err(PaymentsError::from)?
+        {
+            Some(t) => t,
+            None => crate::filed::TrackedDossier::from_dossier(&dossier, 0),
+        };
+        let keys = local.receipts.key_set().map_err(PaymentsError::from)?;
+        // A request the portal wrote so that no VietQR can be made of it
+        // leaves the sheet without a fee code (the fee line still says
+        // what is owed); it never stops the handover.
+        handover.fee_payment = crate::payments::of(&tracked, &keys, crate::clock::unix_now())
+            .ok()
+            .as_ref()
+            .and_then(FeeToPay::of);
         handover.sms = sms(&handover);
         let note = Note {
             procedure: Some(dossier.procedure_code),

@@ -126,6 +126,8 @@ pub enum ResidentError {
     NotFiled(String),
     #[error(transparent)]
     Paper(#[from] crate::papers::PaperError),
+    #[error(transparent)]
+    Payments(#[from] crate::payments::PaymentsError),
 }
 
 impl Classified for ResidentError {
@@ -150,6 +152,7 @@ impl Classified for ResidentError {
             ResidentError::AuditBroken => ErrorKind::Damaged,
             ResidentError::NotFiled(_) => ErrorKind::NotFound,
             ResidentError::Paper(e) => e.kind(),
+            ResidentError::Payments(e) => e.kind(),
         }
     }
 
@@ -176,6 +179,7 @@ impl Classified for ResidentError {
             ResidentError::AuditBroken => "audit_broken",
             ResidentError::NotFiled(_) => "dossier_not_found",
             ResidentError::Paper(e) => e.error_code(),
+            ResidentError::Payments(e) => e.error_code(),
         }
     }
 }

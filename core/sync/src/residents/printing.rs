@@ -7,7 +7,9 @@
 use super::handover::Handover;
 use super::ResidentError;
 use crate::catalog::store::CatalogStore;
-use crate::papers::{self, ConsentForm, HandoverSheet, PageSize, Person, Procedure, Team};
+use crate::papers::{
+    self, ConsentForm, FeePayment, HandoverSheet, PageSize, Person, Procedure, Team,
+};
 
 /// The personal data assisted filing keeps for a resident, as the form
 /// states it.
@@ -83,6 +85,16 @@ impl Handover {
             receipt_qr: self.receipt_qr.clone(),
             lookup_url: self.lookup_url.clone(),
             helped_by: helped_by.to_string(),
+            fee_payment: self.fee_payment.as_ref().map(|f| FeePayment {
+                amount_vnd: f.amount_vnd,
+                payee: match &f.bank {
+                    Some(bank) => format!("{}, {bank} {}", f.account_name, f.account_number),
+                    None => format!("{}, {}", f.account_name, f.account_number),
+                },
+                reference: f.reference.clone(),
+                until: f.until.clone(),
+                vietqr: f.vietqr.clone(),
+            }),
         }
     }
 

@@ -188,6 +188,18 @@ class AssistedFilingTest {
             assertTrue(hoso.writeHandoverPng(birthCode, "Hồ Thị Lan, ${team.team}", picture) > 1000)
             assertTrue(picture.readBytes().copyOfRange(1, 4).contentEquals("PNG".toByteArray()))
             assertFailsWith<HosoException.NotFound> { hoso.handover(residenceCode) }
+            assertNull(handover.feeToPay, "a birth registration is free")
+
+            // Chị Bình's residence registration charges its online fee: her
+            // sheet carries the VietQR to pay it from any banking app.
+            hoso.useResident(tu.id)
+            val owed = assertNotNull(hoso.handover(residenceCode).feeToPay)
+            assertEquals(10_000L, owed.amountVnd)
+            assertEquals("payable", hoso.checkPaymentQr(owed.vietqr).advice)
+            val feeSheet = File(dir, "phieu-ban-giao-phi.png")
+            assertTrue(hoso.writeHandoverPng(residenceCode, "Hồ Thị Lan, ${team.team}", feeSheet) > 1000)
+            assertTrue(owed.vietqr in hoso.readQrPicture(feeSheet), "the fee's code is on the sheet")
+            hoso.useResident(nam.id)
 
             // A new consent for her, covering another procedure too; the one before is history.
             val renewed = hoso.recordConsent(

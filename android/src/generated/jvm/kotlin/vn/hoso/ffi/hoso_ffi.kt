@@ -8403,6 +8403,13 @@ data class Handover (
      * A short SMS with the code and the lookup link.
      */
     val `sms`: kotlin.String
+    , 
+    /**
+     * A fee still to pay (as of the last sync), printed on the sheet
+     * with its VietQR; `null` when nothing is owed, or it is paid or
+     * expired.
+     */
+    val `feeToPay`: HandoverFee?
     
 ){
     
@@ -8431,6 +8438,7 @@ public object FfiConverterTypeHandover: FfiConverterRustBuffer<Handover> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterOptionalTypeHandoverFee.read(buf),
         )
     }
 
@@ -8446,7 +8454,8 @@ public object FfiConverterTypeHandover: FfiConverterRustBuffer<Handover> {
             FfiConverterSequenceString.allocationSize(value.`bring`) +
             FfiConverterString.allocationSize(value.`receiptQr`) +
             FfiConverterString.allocationSize(value.`lookupUrl`) +
-            FfiConverterString.allocationSize(value.`sms`)
+            FfiConverterString.allocationSize(value.`sms`) +
+            FfiConverterOptionalTypeHandoverFee.allocationSize(value.`feeToPay`)
     )
 
     override fun write(value: Handover, buf: ByteBuffer) {
@@ -8462,6 +8471,82 @@ public object FfiConverterTypeHandover: FfiConverterRustBuffer<Handover> {
             FfiConverterString.write(value.`receiptQr`, buf)
             FfiConverterString.write(value.`lookupUrl`, buf)
             FfiConverterString.write(value.`sms`, buf)
+            FfiConverterOptionalTypeHandoverFee.write(value.`feeToPay`, buf)
+    }
+}
+
+
+
+/**
+ * A fee still to pay, for the resident to pay from a banking app.
+ */
+data class HandoverFee (
+    val `amountVnd`: kotlin.Long
+    , 
+    /**
+     * The transfer's message, kept as it is.
+     */
+    val `reference`: kotlin.String
+    , 
+    val `bankName`: kotlin.String?
+    , 
+    val `accountNumber`: kotlin.String
+    , 
+    val `accountName`: kotlin.String
+    , 
+    /**
+     * `dd/mm/yyyy`.
+     */
+    val `until`: kotlin.String
+    , 
+    /**
+     * The VietQR payload.
+     */
+    val `vietqr`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHandoverFee: FfiConverterRustBuffer<HandoverFee> {
+    override fun read(buf: ByteBuffer): HandoverFee {
+        return HandoverFee(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HandoverFee) = (
+            FfiConverterLong.allocationSize(value.`amountVnd`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterOptionalString.allocationSize(value.`bankName`) +
+            FfiConverterString.allocationSize(value.`accountNumber`) +
+            FfiConverterString.allocationSize(value.`accountName`) +
+            FfiConverterString.allocationSize(value.`until`) +
+            FfiConverterString.allocationSize(value.`vietqr`)
+    )
+
+    override fun write(value: HandoverFee, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`amountVnd`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterOptionalString.write(value.`bankName`, buf)
+            FfiConverterString.write(value.`accountNumber`, buf)
+            FfiConverterString.write(value.`accountName`, buf)
+            FfiConverterString.write(value.`until`, buf)
+            FfiConverterString.write(value.`vietqr`, buf)
     }
 }
 
@@ -13509,6 +13594,38 @@ public object FfiConverterOptionalTypeFollowedDossier: FfiConverterRustBuffer<Fo
         } else {
             buf.put(1)
             FfiConverterTypeFollowedDossier.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeHandoverFee: FfiConverterRustBuffer<HandoverFee?> {
+    override fun read(buf: ByteBuffer): HandoverFee? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeHandoverFee.read(buf)
+    }
+
+    override fun allocationSize(value: HandoverFee?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeHandoverFee.allocationSize(value)
+        }
+    }
+
+    override fun write(value: HandoverFee?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeHandoverFee.write(value, buf)
         }
     }
 }
