@@ -132,6 +132,19 @@ fn chosen(all: &DossierPayments, number: Option<usize>) -> Result<Option<&DuePay
     }
 }
 
+/// An amount as Vietnamese write it: `35.000 đồng`.
+fn dong(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 5);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(d);
+    }
+    out + " đồng"
+}
+
 fn state_text(state: PaymentState) -> &'static str {
     match state {
         PaymentState::ToPay => "chờ thanh toán / to pay",
@@ -143,16 +156,16 @@ fn state_text(state: PaymentState) -> &'static str {
 
 fn print_line(p: &DuePayment) {
     println!(
-        "  #{}  {}  {} đồng  {}  mã / reference {}  hạn / until {}",
+        "  #{}  {}  {}  {}  mã / reference {}  hạn / until {}",
         p.number,
         p.kind.as_str(),
-        p.amount_vnd,
+        dong(p.amount_vnd),
         state_text(p.state),
         p.reference,
         p.expires_at
     );
     if p.left_vnd > 0 && p.left_vnd != p.amount_vnd {
-        println!("      còn phải trả / left to pay {} đồng", p.left_vnd);
+        println!("      còn phải trả / left to pay {}", dong(p.left_vnd));
     }
     if p.refund_due_vnd > 0 {
         println!(
@@ -213,8 +226,8 @@ fn show(
     match &p.vietqr {
         Some(text) => {
             println!(
-                "  Chuyển khoản / transfer {} đồng đến / to {} {} ({})",
-                p.left_vnd,
+                "  Chuyển khoản / transfer {} đến / to {} {} ({})",
+                dong(p.left_vnd),
                 p.bank.as_deref().unwrap_or(&p.account.bin),
                 p.account.account_number,
                 p.account.account_name

@@ -152,6 +152,21 @@ async fn a_fee_is_shown_as_a_vietqr_paid_by_the_bank_and_receipted_on_the_phone(
     let drawn = hoso_core::receipt::image::read(&std::fs::read(&png).unwrap()).unwrap();
     assert_eq!(drawn, std::slice::from_ref(&vietqr));
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+    // As text: what to transfer, where, with which message, and the code.
+    let (d, c) = (device.clone(), code.clone());
+    let text =
+        tokio::task::spawn_blocking(move || common::hoso(&d, &["pay", "show", &c, "--offline"]))
+            .await
+            .unwrap();
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("BIDV 3711000000001"), "{text}");
+    let shown = format!("{}.000 đồng", amount / 1000);
+    assert!(text.contains(&shown), "{text}");
+    assert!(
+        text.contains(&reference) && text.contains(&vietqr),
+        "{text}"
+    );
     // Checked before paying: it pays this request, to its account.
     let checked = json(&device, &["qr", "verify", &vietqr]).await;
     assert_eq!(checked["kind"], "vietqr");
