@@ -4,13 +4,13 @@
 //! and `receipt` (the electronic receipt of a paid request, verified
 //! offline). What may be paid, and when, is `hoso_core::payments`'s.
 
+use crate::qr_cmd::Pictures;
 use crate::{print_json, Context, Failure};
 use hoso_core::clock::unix_now;
 use hoso_core::payments::{self, DossierPayments, DuePayment, PaymentState};
 use hoso_core::receipt::image as qr_image;
 use hoso_core::sync::Local;
 use serde_json::json;
-use std::path::PathBuf;
 
 #[derive(clap::Subcommand)]
 pub enum PayCommand {
@@ -22,15 +22,9 @@ pub enum PayCommand {
         /// Which request (from `pay status`; default: the first to pay).
         #[arg(long)]
         request: Option<usize>,
-        /// Also write the QR as a PNG picture.
-        #[arg(long, value_name = "FILE")]
-        png: Option<PathBuf>,
-        /// Also write the QR as an SVG drawing.
-        #[arg(long, value_name = "FILE")]
-        svg: Option<PathBuf>,
-        /// Pixels per module in the PNG.
-        #[arg(long, default_value_t = 8)]
-        module_px: u32,
+        /// The QR as pictures too (only of a request that can be paid).
+        #[command(flatten)]
+        pictures: Pictures,
         /// Do not ask the portal first.
         #[arg(long)]
         offline: bool,
@@ -58,14 +52,12 @@ pub fn run(ctx: &Context, cmd: PayCommand) -> Result<(), Failure> {
         PayCommand::Show {
             code,
             request,
-            png,
-            svg,
-            module_px,
+            pictures,
             offline,
         } => {
             let refreshed = crate::status_cmd::refresh(&local, offline)?;
             let all = dossier(&local, &code)?;
-            show(ctx, &all, request, png, svg, module_px, refreshed)
+            show(ctx, &all, request, &pictures, refreshed)
         }
         PayCommand::Status { code, offline } => {
             let refreshed = crate::status_cmd::refresh(&local, offline)?;
@@ -179,9 +171,7 @@ fn show(
     ctx: &Context,
     all: &DossierPayments,
     number: Option<usize>,
-    png: Option<PathBuf>,
-    svg: Option<PathBuf>,
-    module_px: u32,
+    pictures: &Pictures,
     refreshed: bool,
 ) -> Result<(), Failure> {
     let Some(p) = chosen(all, number)? else {
@@ -198,18 +188,9 @@ fn show(
         return Ok(());
     };
     // Pictures only of a payload that may be paid.
-    if let Some(text) = &p.vietqr {
-        if let Some(path) = &png {
-            std::fs::write(path, qr_image::png(text, module_px)?)?;
-        }
-        if let Some(path) = &svg {
-            std::fs::write(path, qr_image::svg(text)?)?;
-        }
-    }
-    let (png, svg) = if p.vietqr.is_some() {
-        (png, svg)
-    } else {
-        (None, None)
+    let (png, svg) = match &p.vietqr {
+        Some(text) => pictures.write(text)?,
+        None => (None, None),
     };
     if ctx.json {
         print_json(&json!({

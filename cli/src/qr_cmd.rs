@@ -21,15 +21,8 @@ pub enum QrCommand {
     /// Show a dossier's receipt QR (yours, or one you follow).
     Show {
         code: String,
-        /// Also write it as a PNG picture.
-        #[arg(long, value_name = "FILE")]
-        png: Option<PathBuf>,
-        /// Also write it as an SVG drawing.
-        #[arg(long, value_name = "FILE")]
-        svg: Option<PathBuf>,
-        /// Pixels per module in the PNG.
-        #[arg(long, default_value_t = 8)]
-        module_px: u32,
+        #[command(flatten)]
+        pictures: Pictures,
     },
     /// Verify a receipt QR text offline (`-` reads it from standard input);
     /// exits 1 unless it is valid. A VietQR is checked before paying it
@@ -72,6 +65,33 @@ pub enum QrCommand {
     },
 }
 
+/// Where to also write a QR code as a picture.
+#[derive(clap::Args)]
+pub struct Pictures {
+    /// Also write it as a PNG picture.
+    #[arg(long, value_name = "FILE")]
+    png: Option<PathBuf>,
+    /// Also write it as an SVG drawing.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Pixels per module in the PNG.
+    #[arg(long, default_value_t = 8)]
+    module_px: u32,
+}
+
+impl Pictures {
+    /// Writes `text`'s QR code to the files asked for; their paths.
+    pub fn write(&self, text: &str) -> Result<(Option<&PathBuf>, Option<&PathBuf>), Failure> {
+        if let Some(path) = &self.png {
+            std::fs::write(path, qr_image::png(text, self.module_px)?)?;
+        }
+        if let Some(path) = &self.svg {
+            std::fs::write(path, qr_image::svg(text)?)?;
+        }
+        Ok((self.png.as_ref(), self.svg.as_ref()))
+    }
+}
+
 /// Where to ask, or not to.
 #[derive(clap::Args)]
 pub struct Online {
@@ -87,14 +107,9 @@ pub fn run(ctx: &Context, cmd: QrCommand) -> Result<(), Failure> {
     let keys = ctx.keys();
     let receipts = Receipts::open(&ctx.data_dir, &keys)?;
     match cmd {
-        QrCommand::Show {
-            code,
-            png,
-            svg,
-            module_px,
-        } => {
+        QrCommand::Show { code, pictures } => {
             let filed = FiledDossiers::open(&ctx.data_dir, &keys)?;
-            show(ctx, &filed, &receipts, &code, png, svg, module_px)
+            show(ctx, &filed, &receipts, &code, &pictures)
         }
         QrCommand::Verify { payload } => {
             let payload = crate::value_arg(payload)?;
@@ -191,9 +206,7 @@ fn show(
     filed: &FiledDossiers,
     receipts: &Receipts,
     code: &str,
-    png: Option<PathBuf>,
-    svg: Option<PathBuf>,
-    module_px: u32,
+    pictures: &Pictures,
 ) -> Result<(), Failure> {
     let code = &hoso_core::receipt::scan::canonical_code(code);
     let text = receipts.receipt_qr(filed, code)?.ok_or_else(|| {
@@ -203,12 +216,7 @@ fn show(
         ))
     })?;
     let shape = qr_image::shape(&text)?;
-    if let Some(path) = &png {
-        std::fs::write(path, qr_image::png(&text, module_px)?)?;
-    }
-    if let Some(path) = &svg {
-        std::fs::write(path, qr_image::svg(&text)?)?;
-    }
+    let (png, svg) = pictures.write(&text)?;
     let (receipt, verdict) = receipts.verify_text(&text)?;
     if ctx.json {
         print_json(&json!({

@@ -77,6 +77,33 @@ async fn id_card_submission(tp: &TestPortal, token: &str) -> Value {
     })
 }
 
+/// A portal whose bank notifications are signed with [`SECRET`], and a
+/// citizen's token on it.
+async fn portal() -> (TestPortal, String) {
+    let tp = TestPortal::with_config(hoso_portal::Config {
+        payment_secret: SECRET.into(),
+        ..common::config()
+    })
+    .await;
+    let token = tp.citizen().await;
+    (tp, token)
+}
+
+/// Submits `body` under `key` (an Idempotency-Key UUID); the status and
+/// the dossier.
+async fn submit(tp: &TestPortal, token: &str, key: &str, body: &Value) -> (u16, Value) {
+    let res = tp
+        .http
+        .post(tp.url("/v1/dossiers"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", format!("\"{key}\""))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    answer(res).await
+}
+
 async fn keys(tp: &TestPortal) -> KeySet {
     tp.http
         .get(tp.url("/v1/keys"))
@@ -90,28 +117,12 @@ async fn keys(tp: &TestPortal) -> KeySet {
 
 #[tokio::test]
 async fn fees_are_asked_paid_once_and_receipted() {
-    let tp = TestPortal::with_config(hoso_portal::Config {
-        payment_secret: SECRET.into(),
-        ..common::config()
-    })
-    .await;
-    let token = tp.citizen().await;
+    let (tp, token) = portal().await;
 
     // Filing online: the fee of the day is asked at once.
     let body = id_card_submission(&tp, &token).await;
-    let res = tp
-        .http
-        .post(tp.url("/v1/dossiers"))
-        .bearer_auth(&token)
-        .header(
-            "Idempotency-Key",
-            "\"0b5a3c1e-7c55-4e0d-9a51-3f4f6d1c2b10\"",
-        )
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let (status, dossier) = answer(res).await;
+    let (status, dossier) =
+        submit(&tp, &token, "0b5a3c1e-7c55-4e0d-9a51-3f4f6d1c2b10", &body).await;
     assert_eq!(status, 201, "{dossier}");
     let code = dossier["code"].as_str().unwrap().to_string();
     let request = &dossier["payments"][0];
@@ -210,26 +221,9 @@ async fn fees_are_asked_paid_once_and_receipted() {
 
 #[tokio::test]
 async fn an_officers_fee_request_is_paid_through_the_simulation() {
-    let tp = TestPortal::with_config(hoso_portal::Config {
-        payment_secret: SECRET.into(),
-        ..common::config()
-    })
-    .await;
-    let token = tp.citizen().await;
+    let (tp, token) = portal().await;
     let body = tp.birth_submission(&token, "fee").await;
-    let res = tp
-        .http
-        .post(tp.url("/v1/dossiers"))
-        .bearer_auth(&token)
-        .header(
-            "Idempotency-Key",
-            "\"6d1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b\"",
-        )
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let (_, dossier) = answer(res).await;
+    let (_, dossier) = submit(&tp, &token, "6d1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", &body).await;
     let code = dossier["code"].as_str().unwrap().to_string();
     assert!(
         dossier.get("payments").is_none(),
@@ -311,26 +305,10 @@ async fn an_officers_fee_request_is_paid_through_the_simulation() {
 
 #[tokio::test]
 async fn money_after_a_request_expired_is_not_counted() {
-    let tp = TestPortal::with_config(hoso_portal::Config {
-        payment_secret: SECRET.into(),
-        ..common::config()
-    })
-    .await;
-    let token = tp.citizen().await;
+    let (tp, token) = portal().await;
     let body = id_card_submission(&tp, &token).await;
-    let res = tp
-        .http
-        .post(tp.url("/v1/dossiers"))
-        .bearer_auth(&token)
-        .header(
-            "Idempotency-Key",
-            "\"3c1e0b5a-7c55-4e0d-9a51-3f4f6d1c2b11\"",
-        )
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let (status, dossier) = answer(res).await;
+    let (status, dossier) =
+        submit(&tp, &token, "3c1e0b5a-7c55-4e0d-9a51-3f4f6d1c2b11", &body).await;
     assert_eq!(status, 201, "{dossier}");
     let code = dossier["code"].as_str().unwrap().to_string();
     let amount = dossier["payments"][0]["amount_vnd"].as_u64().unwrap();
