@@ -138,7 +138,10 @@ impl SearchIndex {
             .ok()
             .and_then(|mut pool| pool.pop())
             .unwrap_or_else(|| rank::Scratch::new(&self.index));
-        let found = rank::score(&self.index, &plan, &mut scratch);
+        // Without a filter the best `limit` are all that is taken.
+        let unfiltered = query.level.is_none() && !query.online_only && query.field.is_none();
+        let keep = unfiltered.then_some(query.limit);
+        let found = rank::score(&self.index, &plan, &mut scratch, keep);
         if let Ok(mut pool) = self.scratch.lock() {
             pool.push(scratch);
         }

@@ -21,6 +21,16 @@ const PEOPLE_PRIOR: f32 = 1.25;
 /// Prior for commune-level procedures, where most citizens file since the
 /// 2025 two-tier reorganization.
 const COMMUNE_PRIOR: f32 = 1.08;
+/// Second pass: up to this much more when every pair of neighbouring query
+/// words stands together in the name.
+const PHRASE_BONUS: f32 = 0.4;
+/// Second pass: up to this much more when the query explains the whole name.
+const GENERAL_BONUS: f32 = 0.6;
+/// The most the second pass can multiply a first-pass score by (every
+/// factor at its largest; the narrow-variant factor is at most 1), with a
+/// margin for rounding.
+const MAX_RERANK_FACTOR: f32 =
+    (1.0 + PHRASE_BONUS) * (1.0 + GENERAL_BONUS) * COMMUNE_PRIOR * PEOPLE_PRIOR * 1.001;
 
 /// Reusable per-search buffers, sized to the index.
 pub(crate) struct Scratch {
@@ -41,6 +51,8 @@ pub(crate) struct Scratch {
     scored: Vec<u32>,
     /// One variant's reranked candidates.
     candidates: Vec<(u32, f32)>,
+    /// The scores held, to find the `keep`-th best.
+    held: Vec<f32>,
 }
 
 /// `Scratch::best` of a document nothing scored (scores are never negative).
@@ -60,6 +72,7 @@ impl Scratch {
             best: vec![UNSCORED; docs],
             scored: Vec::new(),
             candidates: Vec::new(),
+            held: Vec::new(),
         }
     }
 
@@ -85,7 +98,23 @@ const CODE_PREFIX: f32 = 500.0;
 /// Every document the plan finds with its best score (code matches first,
 /// then the best of the query's variants), in no order; `scratch` is left
 /// clean for the next search.
-pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u32, f32)> {
+///
+/// A variant the same as one scored before it (two synonyms expanding to
+/// the same words) is not scored again.
+///
+/// With `keep` (the caller takes only the best `keep`, unfiltered), the
+/// variants are scored from the cheapest (the fewest postings), and each
+/// after the first skips the documents whose first-pass score, raised by
+/// the most the second pass can give, stays below the `keep`-th best score
+/// found so far: they cannot enter the result, so they are neither
+/// selected nor reranked. The best `keep` are the same; fewer of the rest
+/// are returned.
+pub(crate) fn score(
+    index: &Index,
+    plan: &Plan,
+    scratch: &mut Scratch,
+    keep: Option<usize>,
+) -> Vec<(u32, f32)> {
     scratch.merging.new_search();
     for code in &plan.codes {
         for doc in index.codes_with_prefix(code) {
@@ -105,8 +134,22 @@ pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u
             scratch.base.add(index, slot, &mut scratch.merging);
         }
     }
-    for (i, variant) in plan.variants.iter().enumerate() {
-        score_variant(index, variant, shared.get(i), plan.markers, scratch);
+    // Code matches are ordered by the words typed with them: no pruning.
+    let keep = keep.filter(|&k| k > 0 && plan.codes.is_empty());
+    let mut order: Vec<usize> = (0..plan.variants.len()).collect();
+    if keep.is_some() {
+        order.sort_by_cached_key(|&i| cost(index, &plan.variants[i]));
+    }
+    for (n, &i) in order.iter().enumerate() {
+        let variant = &plan.variants[i];
+        if order[..n].iter().any(|&j| plan.variants[j] == *variant) {
+            continue;
+        }
+        let floor = match keep {
+            Some(k) if n > 0 => kth_best(scratch, k) / MAX_RERANK_FACTOR,
+            _ => 0.0,
+        };
+        score_variant(index, variant, shared.get(i), plan.markers, floor, scratch);
         for i in 0..scratch.candidates.len() {
             let (doc, s) = scratch.candidates[i];
             scratch.offer(doc, s);
@@ -125,13 +168,37 @@ pub(crate) fn score(index: &Index, plan: &Plan, scratch: &mut Scratch) -> Vec<(u
     found
 }
 
+/// What scoring a variant costs, roughly: the postings of its words.
+fn cost(index: &Index, slots: &[Slot]) -> usize {
+    slots
+        .iter()
+        .flat_map(|s| &s.alternatives)
+        .map(|&(term, _)| index.df(term))
+        .sum()
+}
+
+/// The `k`-th best score held so far (0 while fewer than `k` documents
+/// have one).
+fn kth_best(scratch: &mut Scratch, k: usize) -> f32 {
+    if scratch.scored.len() < k {
+        return 0.0;
+    }
+    let held = &mut scratch.held;
+    held.clear();
+    held.extend(scratch.scored.iter().map(|&doc| scratch.best[doc as usize]));
+    let (_, kth, _) = held.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    *kth
+}
+
 /// Scores one query variant into `scratch.candidates`; `shared` marks its
-/// words whose totals are in `scratch.base`.
+/// words whose totals are in `scratch.base`; documents scoring below
+/// `floor` in the first pass are left out.
 fn score_variant(
     index: &Index,
     slots: &[Slot],
     shared: Option<&Vec<bool>>,
     query_markers: u32,
+    floor: f32,
     scratch: &mut Scratch,
 ) {
     scratch.candidates.clear();
@@ -187,11 +254,17 @@ fn score_variant(
 
     // First pass: term scores weighted by how much of the query matched.
     let mut candidates = std::mem::take(&mut scratch.candidates);
-    candidates.extend(work.touched.docs().iter().map(|&doc| {
-        let d = doc as usize;
-        let coverage = work.covered[d] / importance;
-        (doc, work.total[d] * coverage * coverage)
-    }));
+    candidates.extend(
+        work.touched
+            .docs()
+            .iter()
+            .map(|&doc| {
+                let d = doc as usize;
+                let coverage = work.covered[d] / importance;
+                (doc, work.total[d] * coverage * coverage)
+            })
+            .filter(|&(_, s)| s >= floor),
+    );
     work.clear();
     if candidates.len() > RERANK {
         candidates.select_nth_unstable_by(RERANK, |a, b| b.1.total_cmp(&a.1));
@@ -217,8 +290,8 @@ fn score_variant(
             .fold(0, |bits, w| bits | (w[0] & (w[1] >> 1)));
         let adjacent = (together & pair_bits).count_ones();
         let pairs = slots.len().saturating_sub(1).max(1) as f32;
-        let phrase = 1.0 + 0.4 * adjacent as f32 / pairs;
-        let general = 1.0 + 0.6 * explained;
+        let phrase = 1.0 + PHRASE_BONUS * (adjacent as f32 / pairs).min(1.0);
+        let general = 1.0 + GENERAL_BONUS * explained;
         let prior = if d.levels & level_bit(Level::Commune) != 0 {
             COMMUNE_PRIOR
         } else {
