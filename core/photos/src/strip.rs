@@ -1,0 +1,280 @@
+//! Metadata out of a JPEG or PNG, losslessly: the pixels' bytes are
+//! copied as they are, everything that describes the photo instead of
+//! drawing it is left behind — EXIF (GPS position, time, the phone's make
+//! and serial, maker notes, the embedded thumbnail), XMP, ICC profiles,
+//! IPTC, comments, text chunks, the extra pictures some phones append
+//! after the image (MPF previews, depth maps). Only the orientation is
+//! kept, alone in a fresh EXIF block, so the picture still shows the right
+//! way up. The input is hostile: every length is checked, and a file that
+//! does not hold together is refused, never half-copied.
+
+use crate::orientation;
+use image::metadata::Orientation;
+
+/// Why a file could not be cleaned (the caller names the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum StripError {
+    /// Not the format it claims, or cut short: the reason.
+    Damaged(&'static str),
+}
+
+/// JPEG markers (the byte after 0xFF).
+const SOI: u8 = 0xD8;
+const EOI: u8 = 0xD9;
+const SOS: u8 = 0xDA;
+const APP0: u8 = 0xE0;
+const APP1: u8 = 0xE1;
+const APP14: u8 = 0xEE;
+const APP15: u8 = 0xEF;
+const COM: u8 = 0xFE;
+const TEM: u8 = 0x01;
+
+/// A JPEG without its metadata: the segments that draw the picture
+/// (tables, frame, scans, restart intervals, the Adobe colour-transform
+/// flag), an EXIF block holding only the orientation when it is not
+/// upright, nothing after the end of the image.
+pub(crate) fn jpeg(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
+    if bytes.get(..2) != Some(&[0xFF, SOI]) {
+        return Err(StripError::Damaged("no JPEG start"));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&[0xFF, SOI]);
+    let mut upright = Orientation::NoTransforms;
+    let mut at = 2;
+    let mut frame = false;
+    loop {
+        let marker = next_marker(bytes, &mut at)?;
+        match marker {
+            EOI => {
+                out.extend_from_slice(&[0xFF, EOI]);
+                break;
+            }
+            TEM | 0xD0..=0xD7 => {
+                out.extend_from_slice(&[0xFF, marker]);
+                continue;
+            }
+            _ => {}
+        }
+        let length = bytes
+            .get(at..at + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+            .ok_or(StripError::Damaged("cut short in a segment header"))?;
+        if length < 2 {
+            return Err(StripError::Damaged("a segment length below 2"));
+        }
+        let end = at
+            .checked_add(length)
+            .filter(|&e| e <= bytes.len())
+            .ok_or(StripError::Damaged("a segment runs past the end"))?;
+        let body = &bytes[at + 2..end];
+        let keep = match marker {
+            APP1 => {
+                if let Some(tiff) = body.strip_prefix(b"Exif\0\0") {
+                    upright = orientation::of_tiff(tiff);
+                }
+                false
+            }
+            // JFIF/JFXX (may carry a thumbnail), ICC, IPTC, XMP, maker
+            // segments, comments.
+            APP0 | 0xE2..=0xED | APP15 | COM => false,
+            APP14 => body.starts_with(b"Adobe"),
+            0xC0..=0xCF => {
+                frame |= !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+                true
+            }
+            _ => true,
+        };
+        if keep {
+            out.extend_from_slice(&bytes[at - 2..end]);
+        }
+        at = end;
+        if marker == SOS {
+            if !frame {
+                return Err(StripError::Damaged("a scan before the frame header"));
+            }
+            at = copy_scan(bytes, at, &mut out)?;
+        }
+    }
+    if !frame {
+        return Err(StripError::Damaged("no frame header"));
+    }
+    if upright != Orientation::NoTransforms {
+        let tiff = orientation::only(upright);
+        let mut segment = vec![0xFF, APP1];
+        let length = u16::try_from(tiff.len() + 8).map_err(|_| StripError::Damaged("EXIF"))?;
+        segment.extend_from_slice(&length.to_be_bytes());
+        segment.extend_from_slice(b"Exif\0\0");
+        segment.extend_from_slice(&tiff);
+        // Right after the start of image, where EXIF belongs.
+        out.splice(2..2, segment);
+    }
+    Ok(out)
+}
+
+/// Moves `at` past fill bytes to the next marker; the marker.
+fn next_marker(bytes: &[u8], at: &mut usize) -> Result<u8, StripError> {
+    if bytes.get(*at) != Some(&0xFF) {
+        return Err(StripError::Damaged("no marker where one belongs"));
+    }
+    while bytes.get(*at) == Some(&0xFF) {
+        *at += 1;
+    }
+    let marker = *bytes
+        .get(*at)
+        .ok_or(StripError::Damaged("cut short before the end of the image"))?;
+    *at += 1;
+    if marker == 0 || marker == SOI {
+        return Err(StripError::Damaged("a marker out of place"));
+    }
+    Ok(marker)
+}
+
+/// Copies a scan's entropy-coded data (with its stuffed bytes and restart
+/// markers) from `at` up to the next other marker; where that marker is.
+fn copy_scan(bytes: &[u8], from: usize, out: &mut Vec<u8>) -> Result<usize, StripError> {
+    let mut at = from;
+    loop {
+        let rest = bytes
+            .get(at..)
+            .ok_or(StripError::Damaged("cut short in a scan"))?;
+        let Some(ff) = rest.iter().position(|&b| b == 0xFF) else {
+            return Err(StripError::Damaged("cut short in a scan"));
+        };
+        let next = *rest
+            .get(ff + 1)
+            .ok_or(StripError::Damaged("cut short in a scan"))?;
+        if next == 0 || (0xD0..=0xD7).contains(&next) {
+            at += ff + 2;
+            continue;
+        }
+        if next == 0xFF {
+            // Fill bytes before a marker.
+            at += ff + 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[from..at + ff]);
+        return Ok(at + ff);
+    }
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The ancillary PNG chunks that change how the pixels look and say
+/// nothing about the photo (transparency, gamma, chromaticities, sRGB,
+/// significant bits, background, pixel size).
+const PNG_KEPT: [&[u8; 4]; 7] = [
+    b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs",
+];
+
+/// A PNG without its metadata: the critical chunks and those of
+/// [`PNG_KEPT`]; text (`tEXt`, `zTXt`, `iTXt`: XMP too), `eXIf` (but its
+/// orientation, kept alone), `iCCP`, `tIME` and every other chunk left out;
+/// nothing after `IEND`. Chunks are copied whole with their CRC.
+pub(crate) fn png(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
+    if !bytes.starts_with(PNG_SIGNATURE) {
+        return Err(StripError::Damaged("no PNG signature"));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(PNG_SIGNATURE);
+    let mut at = PNG_SIGNATURE.len();
+    let mut upright = Orientation::NoTransforms;
+    let mut header = false;
+    loop {
+        let head = bytes
+            .get(at..at + 8)
+            .ok_or(StripError::Damaged("cut short before IEND"))?;
+        let length = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+        let length =
+            usize::try_from(length).map_err(|_| StripError::Damaged("a chunk too long"))?;
+        let kind: [u8; 4] = [head[4], head[5], head[6], head[7]];
+        let end = at
+            .checked_add(12)
+            .and_then(|e| e.checked_add(length))
+            .filter(|&e| e <= bytes.len())
+            .ok_or(StripError::Damaged("a chunk runs past the end"))?;
+        let data = &bytes[at + 8..end - 4];
+        let critical = kind[0].is_ascii_uppercase();
+        if !header && &kind != b"IHDR" {
+            return Err(StripError::Damaged("IHDR is not first"));
+        }
+        header = true;
+        let keep = match &kind {
+            b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" => true,
+            b"eXIf" => {
+                upright = orientation::of_tiff(data);
+                false
+            }
+            _ if critical => {
+                return Err(StripError::Damaged("an unknown critical chunk"));
+            }
+            _ => PNG_KEPT.iter().any(|k| **k == kind),
+        };
+        if &kind == b"IEND" && upright != Orientation::NoTransforms {
+            out.extend_from_slice(&png_chunk(b"eXIf", &orientation::only(upright)));
+        }
+        if keep {
+            out.extend_from_slice(&bytes[at..end]);
+        }
+        at = end;
+        if &kind == b"IEND" {
+            return Ok(out);
+        }
+    }
+}
+
+/// One PNG chunk: length, type, data, CRC-32 over type and data.
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut chunk = Vec::with_capacity(data.len() + 12);
+    chunk.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    let crc = crc32(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    chunk
+}
+
+/// CRC-32 (ISO-HDLC, PNG's), bit by bit: it runs over a few dozen bytes.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_is_pngs() {
+        // The CRC of an empty IEND chunk, as every PNG ends.
+        assert_eq!(crc32(b"IEND"), 0xAE42_6082);
+    }
+
+    #[test]
+    fn damaged_files_are_refused_not_half_copied() {
+        for bad in [
+            &b""[..],
+            b"\xFF\xD8",
+            b"\xFF\xD8\xFF\xE1\x00",
+            b"\xFF\xD8\xFF\xE1\x00\x01",
+            b"\xFF\xD8\xFF\xE1\xFF\xFF\0",
+            b"\xFF\xD8\xFF\xDA\x00\x02\x12\x34\xFF\xD9",
+            b"\xFF\xD8\xFF\xD9",
+        ] {
+            assert!(jpeg(bad).is_err(), "{bad:?}");
+        }
+        let mut png_bad = PNG_SIGNATURE.to_vec();
+        png_bad.extend_from_slice(b"\0\0\0\x0DtEXt");
+        assert!(png(&png_bad).is_err());
+        assert!(png(PNG_SIGNATURE).is_err());
+    }
+}
