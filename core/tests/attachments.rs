@@ -217,11 +217,7 @@ fn the_type_comes_from_the_content_never_the_name() {
             .code(),
         "unknown_type"
     );
-    let mut jpeg = vec![
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
-    ];
-    jpeg.extend(std::iter::repeat_n(7u8, 2048));
-    let real = write(dir.path(), "photo.bin", &jpeg);
+    let real = write(dir.path(), "photo.bin", &jpeg(64, 48, &[]));
     let r = drafts.attach(&d.id, &photo, &real, &mut ok).unwrap();
     assert_eq!(r.media_type, "image/jpeg");
     // Nothing refused was stored, and nothing was left behind.
@@ -270,4 +266,76 @@ fn size_limits_unknown_slots_and_cancellation() {
             .code(),
         "io"
     );
+}
+
+/// A real JPEG of `w` × `h` with `segments` (marker, body) put right after
+/// its start, as a phone puts its EXIF and XMP.
+fn jpeg(w: u32, h: u32, segments: &[(u8, &[u8])]) -> Vec<u8> {
+    let mut plain = Vec::new();
+    image::RgbImage::from_pixel(w, h, image::Rgb([40, 80, 160]))
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut plain, 85,
+        ))
+        .unwrap();
+    let mut out = plain[..2].to_vec();
+    for (marker, body) in segments {
+        out.extend([0xFF, *marker]);
+        out.extend(u16::try_from(body.len() + 2).unwrap().to_be_bytes());
+        out.extend_from_slice(body);
+    }
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn an_attached_photo_is_stored_without_its_metadata_and_the_original_is_left_alone() {
+    let (dir, drafts) = setup();
+    let d = drafts.create("1.000807", false).unwrap();
+    let schema = drafts.schema(&d).unwrap();
+    let photo = schema
+        .slots
+        .iter()
+        .find(|s| s.accepted.contains(&hoso_core::form::MediaType::Jpeg))
+        .unwrap()
+        .id
+        .clone();
+    let mut exif = b"Exif\0\0MM\0\x2A\0\0\0\x08\0\0\0\0\0\0".to_vec();
+    exif.extend_from_slice(b"GPS 21.0285N 105.8542E, HosoPhone SN-4417");
+    let original = jpeg(
+        64,
+        48,
+        &[
+            (0xE1, &exif),
+            (
+                0xE1,
+                b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>home address</x:xmpmeta>",
+            ),
+        ],
+    );
+    let path = write(dir.path(), "IMG_0001.jpg", &original);
+    let r = drafts.attach(&d.id, &photo, &path, &mut |_| true).unwrap();
+    let stored = drafts.read_attachment_range(&r.sha256, 0, r.size).unwrap();
+    let text = String::from_utf8_lossy(&stored);
+    assert!(!text.contains("GPS") && !text.contains("SN-4417") && !text.contains("home address"));
+    assert_eq!(
+        image::load_from_memory(&stored).unwrap(),
+        image::load_from_memory(&original).unwrap(),
+        "the same pixels"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        original,
+        "the user's file is left as it was"
+    );
+    assert_eq!(r.file_name, "IMG_0001.jpg");
+    // A HEIC photo cannot be cleaned: refused with the advice to convert.
+    let heic = write(
+        dir.path(),
+        "IMG_0002.heic",
+        b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+    );
+    let err = drafts
+        .attach(&d.id, &photo, &heic, &mut |_| true)
+        .unwrap_err();
+    assert_eq!(err.code(), "photo_heic", "{err}");
 }

@@ -112,6 +112,7 @@ pub(crate) fn decode(
 ) -> Result<DynamicImage, PhotoError> {
     match kind {
         PhotoKind::Heic => Err(PhotoError::Heic { page }),
+        PhotoKind::Webp => Err(PhotoError::NotAPhoto { page }),
         PhotoKind::Jpeg => jpeg(bytes, fit, page),
         PhotoKind::Png => png(bytes, page),
     }

@@ -7,6 +7,8 @@
 pub enum PhotoKind {
     Jpeg,
     Png,
+    /// WebP: cleaned when attached as it is; not made a page.
+    Webp,
     /// HEIC/HEIF (an ISO media file of brand heic, heix, mif1 …): no
     /// well-kept Rust decoder exists, so it is refused with advice.
     Heic,
@@ -26,6 +28,9 @@ pub fn sniff(head: &[u8]) -> Option<PhotoKind> {
     }
     if head.starts_with(PNG_SIGNATURE) {
         return Some(PhotoKind::Png);
+    }
+    if head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
+        return Some(PhotoKind::Webp);
     }
     match (head.get(4..8), head.get(8..12)) {
         (Some(b"ftyp"), Some(brand)) if HEIF_BRANDS.iter().any(|b| &b[..] == brand) => {
@@ -49,6 +54,7 @@ mod tests {
         assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Some(PhotoKind::Heic));
         assert_eq!(sniff(b"\0\0\0\x18ftypmif1"), Some(PhotoKind::Heic));
         assert_eq!(sniff(b"\0\0\0\x18ftypisom"), None);
+        assert_eq!(sniff(b"RIFF\x24\0\0\0WEBPVP8 "), Some(PhotoKind::Webp));
         assert_eq!(sniff(b"%PDF-1.7"), None);
         assert_eq!(sniff(b""), None);
     }

@@ -7,9 +7,9 @@
 //!   resolution, optionally in grey levels stretched for text, re-encoded
 //!   at the best JPEG quality that fits its share of the budget, in the
 //!   order given; a page that cannot fit legibly is refused;
-//! - [`clean`]: a JPEG or PNG attached as it is, without its metadata
-//!   (EXIF with the GPS position, XMP, ICC, text, appended pictures),
-//!   losslessly, keeping only its orientation.
+//! - [`clean`]: a JPEG, PNG or WebP attached as it is, without its
+//!   metadata (EXIF with the GPS position, XMP, ICC, text, appended
+//!   pictures), losslessly, keeping only its orientation.
 //!
 //! Memory follows the pages, not the photos: a JPEG is decoded straight to
 //! about its page's size. Every input is hostile: typed errors
@@ -34,7 +34,9 @@ pub use kind::{sniff, PhotoKind};
 pub use page::{DEFAULT_DPI, MIN_DPI};
 
 /// `bytes` (file `page` of what was given) without metadata when it is a
-/// JPEG or PNG; `None` for anything else (a PDF is attached as it is).
+/// JPEG, PNG or WebP; HEIC is refused (its metadata cannot be taken out
+/// without a HEIF library); `None` for anything else (a PDF is attached
+/// as it is).
 pub fn clean(bytes: &[u8], page: usize) -> Result<Option<Vec<u8>>, PhotoError> {
     let damaged = |strip::StripError::Damaged(reason)| PhotoError::Damaged {
         page,
@@ -43,6 +45,7 @@ pub fn clean(bytes: &[u8], page: usize) -> Result<Option<Vec<u8>>, PhotoError> {
     match sniff(bytes) {
         Some(PhotoKind::Jpeg) => strip::jpeg(bytes).map(Some).map_err(damaged),
         Some(PhotoKind::Png) => strip::png(bytes).map(Some).map_err(damaged),
+        Some(PhotoKind::Webp) => strip::webp(bytes).map(Some).map_err(damaged),
         Some(PhotoKind::Heic) => Err(PhotoError::Heic { page }),
         None => Ok(None),
     }

@@ -74,9 +74,12 @@ pub(crate) fn jpeg(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
                 }
                 false
             }
-            // JFIF/JFXX (may carry a thumbnail), ICC, IPTC, XMP, maker
-            // segments, comments.
-            APP0 | 0xE2..=0xED | APP15 | COM => false,
+            // JFIF without a thumbnail says only the pixel density: kept,
+            // so a JPEG with nothing to take out comes out byte for byte.
+            APP0 => body.starts_with(b"JFIF\0") && body.len() == 14 && body[12..] == [0, 0],
+            // JFXX and JFIF thumbnails, ICC, IPTC, XMP, maker segments,
+            // comments.
+            0xE2..=0xED | APP15 | COM => false,
             APP14 => body.starts_with(b"Adobe"),
             0xC0..=0xCF => {
                 frame |= !matches!(marker, 0xC4 | 0xC8 | 0xCC);
@@ -222,6 +225,59 @@ pub(crate) fn png(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
     }
 }
 
+/// A WebP without its metadata: the RIFF chunks that draw the picture
+/// (`VP8 `, `VP8L`, `VP8X` with its EXIF, XMP and ICC flags cleared,
+/// `ALPH`, `ANIM`, `ANMF`); `EXIF`, `XMP `, `ICCP` and unknown chunks left
+/// out, the RIFF size recomputed. WebP has no orientation of its own
+/// beyond EXIF's, which phones do not use for WebP.
+pub(crate) fn webp(bytes: &[u8]) -> Result<Vec<u8>, StripError> {
+    if bytes.get(..4) != Some(b"RIFF") || bytes.get(8..12) != Some(b"WEBP") {
+        return Err(StripError::Damaged("no WebP header"));
+    }
+    let mut body = b"WEBP".to_vec();
+    let mut at = 12;
+    let mut image = false;
+    while at < bytes.len() {
+        let head = bytes
+            .get(at..at + 8)
+            .ok_or(StripError::Damaged("cut short in a chunk header"))?;
+        let size = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+        let size = usize::try_from(size).map_err(|_| StripError::Damaged("a chunk too long"))?;
+        // Chunks are padded to an even size.
+        let end = at
+            .checked_add(8)
+            .and_then(|e| e.checked_add(size))
+            .and_then(|e| e.checked_add(size % 2))
+            .filter(|&e| e <= bytes.len())
+            .ok_or(StripError::Damaged("a chunk runs past the end"))?;
+        let kind = &head[..4];
+        match kind {
+            b"VP8X" => {
+                let mut chunk = bytes[at..end].to_vec();
+                // Flags: ICC (0x20), EXIF (0x08), XMP (0x04).
+                if let Some(flags) = chunk.get_mut(8) {
+                    *flags &= !(0x20 | 0x08 | 0x04);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            b"VP8 " | b"VP8L" | b"ALPH" | b"ANIM" | b"ANMF" => {
+                image |= kind != b"ANIM";
+                body.extend_from_slice(&bytes[at..end]);
+            }
+            _ => {}
+        }
+        at = end;
+    }
+    if !image {
+        return Err(StripError::Damaged("no picture in the WebP"));
+    }
+    let size = u32::try_from(body.len()).map_err(|_| StripError::Damaged("too long"))?;
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
 /// One PNG chunk: length, type, data, CRC-32 over type and data.
 fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut chunk = Vec::with_capacity(data.len() + 12);
@@ -276,5 +332,39 @@ mod tests {
         png_bad.extend_from_slice(b"\0\0\0\x0DtEXt");
         assert!(png(&png_bad).is_err());
         assert!(png(PNG_SIGNATURE).is_err());
+        assert!(webp(b"RIFF\x10\0\0\0WEBPVP8 \xFF\xFF\xFF\x0F").is_err());
+        assert!(webp(b"RIFF\x0C\0\0\0WEBPEXIF\0\0\0\0").is_err());
+    }
+
+    #[test]
+    fn webp_loses_exif_xmp_and_icc() {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = kind.to_vec();
+            c.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
+            c.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                c.push(0);
+            }
+            c
+        };
+        let mut body = b"WEBP".to_vec();
+        body.extend(chunk(b"VP8X", &[0x2C, 0, 0, 0, 9, 0, 0, 9, 0, 0]));
+        body.extend(chunk(b"ICCP", b"hoso-icc"));
+        body.extend(chunk(b"VP8L", b"/\x09\x40\x02pixels"));
+        body.extend(chunk(b"EXIF", b"MM\0*GPS-secret"));
+        body.extend(chunk(b"XMP ", b"<x:xmpmeta>secret</x:xmpmeta>"));
+        let mut file = b"RIFF".to_vec();
+        file.extend_from_slice(&u32::try_from(body.len()).unwrap().to_le_bytes());
+        file.extend(body);
+        let out = webp(&file).unwrap();
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            !text.contains("secret") && !text.contains("hoso-icc"),
+            "{text}"
+        );
+        assert!(text.contains("VP8L"));
+        assert_eq!(out[20], 0, "the VP8X flags no longer announce metadata");
+        let size = u32::from_le_bytes([out[4], out[5], out[6], out[7]]) as usize;
+        assert_eq!(size + 8, out.len());
     }
 }

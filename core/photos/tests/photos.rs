@@ -317,3 +317,12 @@ fn damaged_truncated_and_foreign_files_get_typed_errors() {
     );
     assert_eq!(from_photos(&[], &options, none), Err(PhotoError::NoPhotos));
 }
+
+#[test]
+fn a_photo_with_nothing_to_take_out_comes_out_byte_for_byte() {
+    let mut plain = Vec::new();
+    RgbImage::from_pixel(64, 48, Rgb([9, 99, 199]))
+        .write_with_encoder(JpegEncoder::new_with_quality(&mut plain, 80))
+        .unwrap();
+    assert_eq!(clean(&plain, 1).unwrap(), Some(plain.clone()));
+}

@@ -5,6 +5,12 @@
 //! often it is attached), and only then referenced: the draft and the blob's
 //! reference count change in one commit. A process killed at any point
 //! leaves no half attachment visible; leftovers are collected.
+//!
+//! A JPEG or PNG is attached without its metadata (GPS position, the
+//! phone's make, XMP, ICC: `hoso_photos::clean`), the file on the user's
+//! side left as it is; several photos (or one, when asked) become one PDF
+//! for the slot (`attach_photos`, `hoso_photos::from_photos`) within the
+//! slot's limit.
 
 use super::model::{AttachmentRef, Draft};
 use super::store::{DraftError, Drafts};
@@ -14,9 +20,11 @@ use crate::attachment::sniff::{self, Sniffed};
 use crate::form::MediaType;
 use crate::storage::Changes;
 use crate::vault::{Vault, VaultError};
+use hoso_photos::PhotoError;
 use hoso_store::error::{Classified, ErrorKind};
 use serde::Serialize;
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::Path;
 
 /// Why a file was not attached. Nothing saved is changed by any of these.
@@ -44,6 +52,8 @@ pub enum AttachError {
     AmbiguousAttachment(String),
     #[error("có kho dữ liệu hỏng đã cách ly ({0}); không dọn tệp khi các bản nháp trong đó có thể còn dùng chúng / a quarantined store exists ({0}); not collecting files its drafts may still use")]
     QuarantinePresent(String),
+    #[error(transparent)]
+    Photo(#[from] PhotoError),
 }
 
 impl AttachError {
@@ -65,6 +75,7 @@ impl AttachError {
             AttachError::NoSuchAttachment(_) => "not_found",
             AttachError::AmbiguousAttachment(_) => "ambiguous_id",
             AttachError::QuarantinePresent(_) => "quarantine_present",
+            AttachError::Photo(e) => e.code(),
         }
     }
 }
@@ -83,6 +94,7 @@ impl Classified for AttachError {
             | AttachError::AmbiguousAttachment(_) => ErrorKind::InvalidInput,
             AttachError::NoSuchAttachment(_) => ErrorKind::NotFound,
             AttachError::QuarantinePresent(_) => ErrorKind::Storage,
+            AttachError::Photo(e) => e.kind(),
         }
     }
 
@@ -112,6 +124,43 @@ pub struct VerifiedAttachment {
     pub status: &'static str,
 }
 
+/// The media types a slot accepts, as an error names them.
+fn labels(accepted: &[MediaType]) -> String {
+    accepted
+        .iter()
+        .map(|m| sniff::media_label(*m))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How an I/O failure on `path` is reported.
+fn file_error(path: &Path) -> impl Fn(std::io::Error) -> AttachError + Copy + '_ {
+    move |e| AttachError::File {
+        path: path.display().to_string(),
+        reason: e.kind().to_string(),
+    }
+}
+
+/// The file's name as the user gave it (shown in lists, never used to
+/// decide its type).
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Fills `head` from `reader` as far as the file goes; how much was read.
+fn read_head(reader: &mut impl Read, head: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < head.len() {
+        match reader.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
 /// The raw SHA-256 of a hex digest as drafts store it.
 fn unhex(s: &str) -> Option<[u8; 32]> {
     crate::attachment::hash::Digest::from_hex(s)
@@ -133,9 +182,9 @@ impl Drafts {
         Ok(self.blobs.read_range(&bytes, offset, len)?)
     }
 
-    /// Attaches the file at `path` to document slot `slot` of a draft.
-    /// `progress(bytes_done)` is called as the file streams in; returning
-    /// false cancels.
+    /// Attaches the file at `path` to document slot `slot` of a draft (a
+    /// JPEG or PNG without its metadata). `progress(bytes_done)` is called
+    /// as the file streams in; returning false cancels.
     pub fn attach(
         &self,
         id_or_prefix: &str,
@@ -143,16 +192,8 @@ impl Drafts {
         path: &Path,
         progress: &mut dyn FnMut(u64) -> bool,
     ) -> Result<AttachmentRef, AttachError> {
-        let draft = self.get(id_or_prefix)?;
-        let schema = self.schema(&draft)?;
-        let slot_def = schema
-            .slot(slot)
-            .ok_or_else(|| AttachError::UnknownSlot(slot.to_string()))?
-            .clone();
-        let file_err = |e: std::io::Error| AttachError::File {
-            path: path.display().to_string(),
-            reason: e.kind().to_string(),
-        };
+        let (draft, slot_def) = self.slot_of(id_or_prefix, slot)?;
+        let file_err = file_error(path);
         let file = std::fs::File::open(path).map_err(file_err)?;
         let size = file.metadata().map_err(file_err)?.len();
         if size > slot_def.max_bytes {
@@ -160,21 +201,145 @@ impl Drafts {
                 limit: slot_def.max_bytes,
             });
         }
+        let mut reader = std::io::BufReader::new(file);
+        let mut head = [0u8; 16];
+        let n = read_head(&mut reader, &mut head).map_err(file_err)?;
+        let head = &head[..n];
+        let name = file_name(path);
+        let (pending, media) = match hoso_photos::sniff(head) {
+            // HEIC is refused there: its metadata cannot be taken out.
+            Some(_) => {
+                // Read whole (a photo is at most the slot's limit), cleaned
+                // in memory: the file on disk is left as it is.
+                let mut bytes = head.to_vec();
+                reader
+                    .take(
+                        slot_def
+                            .max_bytes
+                            .saturating_sub(n as u64)
+                            .saturating_add(1),
+                    )
+                    .read_to_end(&mut bytes)
+                    .map_err(file_err)?;
+                let cleaned = hoso_photos::clean(&bytes, 1)?.unwrap_or(bytes);
+                self.ingest_checked(
+                    cleaned.as_slice(),
+                    slot_def.max_bytes,
+                    &slot_def.accepted,
+                    progress,
+                )?
+            }
+            _ => self.ingest_checked(
+                std::io::Read::chain(head, reader),
+                slot_def.max_bytes,
+                &slot_def.accepted,
+                progress,
+            )?,
+        };
+        self.reference(&draft, slot, pending, media, name)
+    }
+
+    /// Makes the photos at `paths` (in page order) one PDF and attaches it
+    /// to slot `slot`: within `options.max_bytes` and never above the
+    /// slot's limit. `progress(pages_done, pages)` is called as pages are
+    /// made; the photos' files are left as they are.
+    pub fn attach_photos(
+        &self,
+        id_or_prefix: &str,
+        slot: &str,
+        paths: &[&Path],
+        options: &hoso_photos::DocumentOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<AttachmentRef, AttachError> {
+        let (draft, slot_def) = self.slot_of(id_or_prefix, slot)?;
+        if !slot_def.accepted.contains(&MediaType::Pdf) {
+            return Err(AttachError::WrongType {
+                found: sniff::media_label(MediaType::Pdf).to_string(),
+                allowed: labels(&slot_def.accepted),
+            });
+        }
+        if paths.len() > hoso_photos::MAX_PHOTOS {
+            return Err(PhotoError::TooManyPhotos {
+                count: paths.len(),
+                max: hoso_photos::MAX_PHOTOS,
+            }
+            .into());
+        }
+        let mut photos = Vec::with_capacity(paths.len());
+        for (i, path) in paths.iter().enumerate() {
+            let file_err = file_error(path);
+            let file = std::fs::File::open(path).map_err(file_err)?;
+            let size = file.metadata().map_err(file_err)?.len();
+            if size > hoso_photos::MAX_PHOTO_BYTES {
+                return Err(PhotoError::FileTooLarge {
+                    page: i + 1,
+                    bytes: size,
+                    max: hoso_photos::MAX_PHOTO_BYTES,
+                }
+                .into());
+            }
+            let mut bytes = Vec::new();
+            file.take(hoso_photos::MAX_PHOTO_BYTES)
+                .read_to_end(&mut bytes)
+                .map_err(file_err)?;
+            photos.push(bytes);
+        }
+        let limit = options
+            .max_bytes
+            .unwrap_or(slot_def.max_bytes)
+            .min(slot_def.max_bytes);
+        let options = hoso_photos::DocumentOptions {
+            max_bytes: Some(limit),
+            ..*options
+        };
+        let refs: Vec<&[u8]> = photos.iter().map(Vec::as_slice).collect();
+        let document = hoso_photos::from_photos(&refs, &options, progress)?;
+        drop(photos);
         let (pending, media) = self.ingest_checked(
-            std::io::BufReader::new(file),
+            document.pdf.as_slice(),
             slot_def.max_bytes,
             &slot_def.accepted,
-            progress,
+            &mut |_| true,
         )?;
+        let name = paths
+            .first()
+            .and_then(|p| p.file_stem())
+            .map(|s| format!("{}.pdf", s.to_string_lossy()))
+            .unwrap_or_else(|| "document.pdf".into());
+        self.reference(&draft, slot, pending, media, name)
+    }
+
+    /// The draft and the definition of its slot `slot`.
+    fn slot_of(
+        &self,
+        id_or_prefix: &str,
+        slot: &str,
+    ) -> Result<(Draft, crate::form::DocumentSlot), AttachError> {
+        let draft = self.get(id_or_prefix)?;
+        let schema = self.schema(&draft)?;
+        let slot_def = schema
+            .slot(slot)
+            .ok_or_else(|| AttachError::UnknownSlot(slot.to_string()))?
+            .clone();
+        Ok((draft, slot_def))
+    }
+
+    /// Publishes an ingested file and refers to it from `slot` of `draft`
+    /// in one commit.
+    fn reference(
+        &self,
+        draft: &Draft,
+        slot: &str,
+        pending: Pending,
+        media: MediaType,
+        file_name: String,
+    ) -> Result<AttachmentRef, AttachError> {
         let sha = crate::attachment::blobs::hex(&pending.sha256);
         let attached = AttachmentRef {
             sha256: sha.clone(),
             size: pending.size,
             media_type: media.mime().to_string(),
-            file_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file_name,
         };
         // Under the edit lock, so garbage collection cannot run between the
         // blob becoming visible and the commit that refers to it. The file
@@ -239,11 +404,7 @@ impl Drafts {
             Sniffed::Media(m) if accepted.contains(&m) => return Ok((pending, m)),
             Sniffed::Media(m) => AttachError::WrongType {
                 found: sniff::media_label(m).to_string(),
-                allowed: accepted
-                    .iter()
-                    .map(|m| sniff::media_label(*m))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                allowed: labels(accepted),
             },
             Sniffed::Executable(kind) => AttachError::Executable(kind.to_string()),
             Sniffed::Unknown => AttachError::UnknownType,
