@@ -1,7 +1,8 @@
 //! Attachments through the binding: a file crosses as a path (never as a
 //! byte array), is streamed, hashed, type-checked, sealed and deduplicated
-//! by the core with progress events; list, verify before upload, remove,
-//! and collect files no draft uses.
+//! by the core with progress events (a photo without its metadata); photos
+//! made one PDF; list, verify before upload, remove, and collect files no
+//! draft uses.
 
 use crate::draft::{AttachedFile, Draft};
 use crate::error::HosoError;
@@ -28,6 +29,35 @@ pub struct AttachmentCheck {
     pub sha256: String,
     /// `ok`, `missing` or `damaged`.
     pub status: String,
+}
+
+/// How photos given for a slot become one document.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PhotoOptions {
+    /// Grey pages with their levels stretched (text pages: smaller).
+    pub grayscale: bool,
+    /// The most the PDF may take, in bytes (never above the slot's limit;
+    /// `null`: about 1 MB a page).
+    pub max_bytes: Option<i64>,
+}
+
+/// One page of a document made of photos.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PhotoPage {
+    pub width: i32,
+    pub height: i32,
+    pub dpi: i32,
+    /// JPEG quality used (50–80).
+    pub quality: i32,
+    pub bytes: i64,
+    pub gray: bool,
+}
+
+/// A document made of photos and attached.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PhotoDocument {
+    pub file: AttachedFile,
+    pub pages: Vec<PhotoPage>,
 }
 
 /// Progress events at most every this many bytes (and at the end).
@@ -67,6 +97,62 @@ impl Hoso {
                 .drafts
                 .attach(&draft_id, &slot, &path, &mut progress)?;
             Ok(attached.into())
+        })
+        .await
+    }
+
+    /// Makes the photos at `paths` (the pages of one paper, in order: JPEG
+    /// or PNG; HEIC is refused with the advice to convert) one PDF for
+    /// slot `slot`: each page fitted to A4 at a legible resolution,
+    /// compressed within `options.max_bytes` and the slot's limit, with no
+    /// metadata (GPS position, the phone's make) from the photos. Sends
+    /// `PhotoPageMade` events as pages are made. The photos are only read.
+    pub async fn attach_photos(
+        &self,
+        draft_id: String,
+        slot: String,
+        paths: Vec<String>,
+        options: PhotoOptions,
+    ) -> Result<PhotoDocument, HosoError> {
+        self.blocking(move |state| {
+            let paths: Vec<std::path::PathBuf> =
+                paths.iter().map(std::path::PathBuf::from).collect();
+            let refs: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
+            let document = hoso_core::photos::DocumentOptions {
+                grayscale: options.grayscale,
+                max_bytes: options.max_bytes.map(|b| u64::try_from(b).unwrap_or(0)),
+                ..hoso_core::photos::DocumentOptions::default()
+            };
+            let mut progress = |page: usize, pages: usize| {
+                state.events.send(HosoEvent::PhotoPageMade {
+                    draft_id: draft_id.clone(),
+                    slot: slot.clone(),
+                    page: crate::to_i32(page),
+                    pages: crate::to_i32(pages),
+                });
+            };
+            let made = state.space()?.drafts.attach_photos(
+                &draft_id,
+                &slot,
+                &refs,
+                &document,
+                &mut progress,
+            )?;
+            Ok(PhotoDocument {
+                file: made.attached.into(),
+                pages: made
+                    .pages
+                    .into_iter()
+                    .map(|p| PhotoPage {
+                        width: crate::to_i32(p.width),
+                        height: crate::to_i32(p.height),
+                        dpi: crate::to_i32(p.dpi),
+                        quality: i32::from(p.quality),
+                        bytes: to_i64(p.bytes),
+                        gray: p.gray,
+                    })
+                    .collect(),
+            })
         })
         .await
     }

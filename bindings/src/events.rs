@@ -22,6 +22,14 @@ pub enum HosoEvent {
         done: i64,
         total: i64,
     },
+    /// Page `page` of `pages` of a document being made of photos is done
+    /// (`attachPhotos`).
+    PhotoPageMade {
+        draft_id: String,
+        slot: String,
+        page: i32,
+        pages: i32,
+    },
     /// File `file_index` (from 0) of `files` has `done` of `total` bytes at
     /// the portal; the submission as a whole `dossier_done` of
     /// `dossier_total`.

@@ -1,20 +1,35 @@
 //! `hoso attach …`: add a file to a draft's document slot (streamed,
-//! checked, sealed, deduplicated), list, verify before upload, remove, and
-//! collect leftovers.
+//! checked, sealed, deduplicated; a photo without its metadata; several
+//! photos as one PDF), list, verify before upload, remove, and collect
+//! leftovers.
 
 use crate::{print_json, Context, Failure};
 use clap::Subcommand;
-use hoso_core::draft::Drafts;
+use hoso_core::draft::{Drafts, PhotoRequest};
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum AttachCommand {
-    /// Attach FILE to document slot SLOT (e.g. doc05) of a draft.
+    /// Attach FILE to document slot SLOT (e.g. doc05) of a draft; a photo
+    /// (JPEG, PNG, WebP) without its metadata. Several photos (the pages of
+    /// one paper, in order) become one PDF, fitted to A4 and compressed
+    /// to stay legible.
     Add {
         draft_id: String,
         slot: String,
-        file: PathBuf,
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// Make the PDF in grey, levels stretched (text pages: smaller).
+        #[arg(long)]
+        grayscale: bool,
+        /// The most the PDF may take, in bytes (never above the slot's
+        /// limit).
+        #[arg(long, value_name = "N")]
+        max_bytes: Option<u64>,
+        /// Make one photo a PDF too.
+        #[arg(long)]
+        pdf: bool,
         /// Report progress on stderr.
         #[arg(long)]
         progress: bool,
@@ -41,12 +56,18 @@ pub fn run(ctx: &Context, cmd: AttachCommand) -> Result<(), Failure> {
         AttachCommand::Add {
             draft_id,
             slot,
-            file,
+            files,
+            grayscale,
+            max_bytes,
+            pdf,
             progress,
         } => {
-            let total = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            let total = match files.as_slice() {
+                [one] => std::fs::metadata(one).map(|m| m.len()).unwrap_or(0),
+                _ => 0,
+            };
             let mut last = 0u64;
-            let mut report = |done: u64| {
+            let mut bytes = |done: u64| {
                 if progress && (done - last >= 8 << 20 || done == total) {
                     last = done;
                     let pct = (done * 100).checked_div(total).unwrap_or(100);
@@ -55,22 +76,49 @@ pub fn run(ctx: &Context, cmd: AttachCommand) -> Result<(), Failure> {
                 }
                 true
             };
-            let attached = drafts.attach(&draft_id, &slot, &file, &mut report)?;
+            let mut pages = |done: usize, of: usize| {
+                if progress {
+                    eprint!("\rtrang / page {done}/{of}");
+                    let _ = std::io::stderr().flush();
+                }
+            };
+            let request = PhotoRequest {
+                as_document: pdf,
+                grayscale,
+                max_bytes,
+            };
+            let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+            let made =
+                drafts.attach_given(&draft_id, &slot, &paths, &request, &mut bytes, &mut pages)?;
             if progress {
                 eprintln!();
             }
+            let attached = &made.attached;
             if ctx.json {
                 print_json(&serde_json::json!({
                     "slot": slot,
                     "sha256": attached.sha256,
                     "size": attached.size,
                     "media_type": attached.media_type,
+                    "file_name": attached.file_name,
+                    "pages": made.pages,
                 }));
             } else {
                 println!(
                     "đã đính kèm / attached {} ({} byte, {}) → {slot}",
                     attached.sha256, attached.size, attached.media_type
                 );
+                for (i, p) in made.pages.iter().enumerate() {
+                    println!(
+                        "  trang / page {}: {}×{} px, {} dpi, chất lượng / quality {}, {} byte",
+                        i + 1,
+                        p.width,
+                        p.height,
+                        p.dpi,
+                        p.quality,
+                        p.bytes
+                    );
+                }
             }
         }
         AttachCommand::List { draft_id } => {

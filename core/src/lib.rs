@@ -15,6 +15,9 @@ pub use hoso_papers as papers;
 /// Fees paid by VietQR: what is owed, the payload's codec, the bank table
 /// (`docs/payment.md`).
 pub use hoso_pay as pay;
+/// Documents from the phone's camera: photos made one PDF, metadata out
+/// of attached pictures (`docs/attachments.md`).
+pub use hoso_photos as photos;
 /// Vietnam's administrative units before and after the 2025 reorganisation
 /// (`docs/addresses.md`).
 pub use hoso_places as places;

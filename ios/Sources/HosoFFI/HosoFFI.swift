@@ -887,6 +887,16 @@ public protocol HosoProtocol: AnyObject, Sendable {
     func attach(draftId: String, slot: String, path: String) async throws  -> AttachedFile
     
     /**
+     * Makes the photos at `paths` (the pages of one paper, in order: JPEG
+     * or PNG; HEIC is refused with the advice to convert) one PDF for
+     * slot `slot`: each page fitted to A4 at a legible resolution,
+     * compressed within `options.max_bytes` and the slot's limit, with no
+     * metadata (GPS position, the phone's make) from the photos. Sends
+     * `PhotoPageMade` events as pages are made. The photos are only read.
+     */
+    func attachPhotos(draftId: String, slot: String, paths: [String], options: PhotoOptions) async throws  -> PhotoDocument
+    
+    /**
      * The files attached to a draft.
      */
     func attachments(draftId: String) throws  -> [AttachmentInfo]
@@ -1539,6 +1549,30 @@ open func attach(draftId: String, slot: String, path: String)async throws  -> At
             completeFunc: ffi_hoso_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_hoso_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeAttachedFile_lift,
+            errorHandler: FfiConverterTypeHosoError_lift
+        )
+}
+    
+    /**
+     * Makes the photos at `paths` (the pages of one paper, in order: JPEG
+     * or PNG; HEIC is refused with the advice to convert) one PDF for
+     * slot `slot`: each page fitted to A4 at a legible resolution,
+     * compressed within `options.max_bytes` and the slot's limit, with no
+     * metadata (GPS position, the phone's make) from the photos. Sends
+     * `PhotoPageMade` events as pages are made. The photos are only read.
+     */
+open func attachPhotos(draftId: String, slot: String, paths: [String], options: PhotoOptions)async throws  -> PhotoDocument  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_hoso_ffi_fn_method_hoso_attach_photos(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(draftId),FfiConverterString.lower(slot),FfiConverterSequenceString.lower(paths),FfiConverterTypePhotoOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_hoso_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_hoso_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_hoso_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePhotoDocument_lift,
             errorHandler: FfiConverterTypeHosoError_lift
         )
 }
@@ -7232,6 +7266,213 @@ public func FfiConverterTypePaymentReceiptInfo_lower(_ value: PaymentReceiptInfo
 
 
 /**
+ * A document made of photos and attached.
+ */
+public struct PhotoDocument: Equatable, Hashable {
+    public let file: AttachedFile
+    public let pages: [PhotoPage]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(file: AttachedFile, pages: [PhotoPage]) {
+        self.file = file
+        self.pages = pages
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhotoDocument: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhotoDocument: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhotoDocument {
+        return
+            try PhotoDocument(
+                file: FfiConverterTypeAttachedFile.read(from: &buf), 
+                pages: FfiConverterSequenceTypePhotoPage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhotoDocument, into buf: inout [UInt8]) {
+        FfiConverterTypeAttachedFile.write(value.file, into: &buf)
+        FfiConverterSequenceTypePhotoPage.write(value.pages, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoDocument_lift(_ buf: RustBuffer) throws -> PhotoDocument {
+    return try FfiConverterTypePhotoDocument.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoDocument_lower(_ value: PhotoDocument) -> RustBuffer {
+    return FfiConverterTypePhotoDocument.lower(value)
+}
+
+
+/**
+ * How photos given for a slot become one document.
+ */
+public struct PhotoOptions: Equatable, Hashable {
+    /**
+     * Grey pages with their levels stretched (text pages: smaller).
+     */
+    public let grayscale: Bool
+    /**
+     * The most the PDF may take, in bytes (never above the slot's limit;
+     * `null`: about 1 MB a page).
+     */
+    public let maxBytes: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Grey pages with their levels stretched (text pages: smaller).
+         */grayscale: Bool, 
+        /**
+         * The most the PDF may take, in bytes (never above the slot's limit;
+         * `null`: about 1 MB a page).
+         */maxBytes: Int64?) {
+        self.grayscale = grayscale
+        self.maxBytes = maxBytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhotoOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhotoOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhotoOptions {
+        return
+            try PhotoOptions(
+                grayscale: FfiConverterBool.read(from: &buf), 
+                maxBytes: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhotoOptions, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.grayscale, into: &buf)
+        FfiConverterOptionInt64.write(value.maxBytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoOptions_lift(_ buf: RustBuffer) throws -> PhotoOptions {
+    return try FfiConverterTypePhotoOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoOptions_lower(_ value: PhotoOptions) -> RustBuffer {
+    return FfiConverterTypePhotoOptions.lower(value)
+}
+
+
+/**
+ * One page of a document made of photos.
+ */
+public struct PhotoPage: Equatable, Hashable {
+    public let width: Int32
+    public let height: Int32
+    public let dpi: Int32
+    /**
+     * JPEG quality used (50–80).
+     */
+    public let quality: Int32
+    public let bytes: Int64
+    public let gray: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(width: Int32, height: Int32, dpi: Int32, 
+        /**
+         * JPEG quality used (50–80).
+         */quality: Int32, bytes: Int64, gray: Bool) {
+        self.width = width
+        self.height = height
+        self.dpi = dpi
+        self.quality = quality
+        self.bytes = bytes
+        self.gray = gray
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhotoPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhotoPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhotoPage {
+        return
+            try PhotoPage(
+                width: FfiConverterInt32.read(from: &buf), 
+                height: FfiConverterInt32.read(from: &buf), 
+                dpi: FfiConverterInt32.read(from: &buf), 
+                quality: FfiConverterInt32.read(from: &buf), 
+                bytes: FfiConverterInt64.read(from: &buf), 
+                gray: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhotoPage, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.width, into: &buf)
+        FfiConverterInt32.write(value.height, into: &buf)
+        FfiConverterInt32.write(value.dpi, into: &buf)
+        FfiConverterInt32.write(value.quality, into: &buf)
+        FfiConverterInt64.write(value.bytes, into: &buf)
+        FfiConverterBool.write(value.gray, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoPage_lift(_ buf: RustBuffer) throws -> PhotoPage {
+    return try FfiConverterTypePhotoPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoPage_lower(_ value: PhotoPage) -> RustBuffer {
+    return FfiConverterTypePhotoPage.lower(value)
+}
+
+
+/**
  * The portal account logged in to.
  */
 public struct PortalAccount: Equatable, Hashable {
@@ -11110,6 +11351,12 @@ public enum HosoEvent: Equatable, Hashable {
     case attachProgress(draftId: String, slot: String, done: Int64, total: Int64
     )
     /**
+     * Page `page` of `pages` of a document being made of photos is done
+     * (`attachPhotos`).
+     */
+    case photoPageMade(draftId: String, slot: String, page: Int32, pages: Int32
+    )
+    /**
      * File `file_index` (from 0) of `files` has `done` of `total` bytes at
      * the portal; the submission as a whole `dossier_done` of
      * `dossier_total`.
@@ -11178,28 +11425,31 @@ public struct FfiConverterTypeHosoEvent: FfiConverterRustBuffer {
         case 1: return .attachProgress(draftId: try FfiConverterString.read(from: &buf), slot: try FfiConverterString.read(from: &buf), done: try FfiConverterInt64.read(from: &buf), total: try FfiConverterInt64.read(from: &buf)
         )
         
-        case 2: return .uploadProgress(submissionId: try FfiConverterString.read(from: &buf), fileIndex: try FfiConverterInt32.read(from: &buf), files: try FfiConverterInt32.read(from: &buf), done: try FfiConverterInt64.read(from: &buf), total: try FfiConverterInt64.read(from: &buf), dossierDone: try FfiConverterInt64.read(from: &buf), dossierTotal: try FfiConverterInt64.read(from: &buf)
+        case 2: return .photoPageMade(draftId: try FfiConverterString.read(from: &buf), slot: try FfiConverterString.read(from: &buf), page: try FfiConverterInt32.read(from: &buf), pages: try FfiConverterInt32.read(from: &buf)
         )
         
-        case 3: return .submitted(submissionId: try FfiConverterString.read(from: &buf), kind: try FfiConverterTypeSubmissionKind.read(from: &buf), dossierCode: try FfiConverterString.read(from: &buf)
+        case 3: return .uploadProgress(submissionId: try FfiConverterString.read(from: &buf), fileIndex: try FfiConverterInt32.read(from: &buf), files: try FfiConverterInt32.read(from: &buf), done: try FfiConverterInt64.read(from: &buf), total: try FfiConverterInt64.read(from: &buf), dossierDone: try FfiConverterInt64.read(from: &buf), dossierTotal: try FfiConverterInt64.read(from: &buf)
         )
         
-        case 4: return .submissionStateChanged(submissionId: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeSubmissionState.read(from: &buf)
+        case 4: return .submitted(submissionId: try FfiConverterString.read(from: &buf), kind: try FfiConverterTypeSubmissionKind.read(from: &buf), dossierCode: try FfiConverterString.read(from: &buf)
         )
         
-        case 5: return .waitingForUnmetered(submissionId: try FfiConverterString.read(from: &buf), size: try FfiConverterInt64.read(from: &buf)
+        case 5: return .submissionStateChanged(submissionId: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeSubmissionState.read(from: &buf)
         )
         
-        case 6: return .statusChanged(dossierCode: try FfiConverterString.read(from: &buf), status: try FfiConverterInt32.read(from: &buf), at: try FfiConverterString.read(from: &buf)
+        case 6: return .waitingForUnmetered(submissionId: try FfiConverterString.read(from: &buf), size: try FfiConverterInt64.read(from: &buf)
         )
         
-        case 7: return .paymentChanged(dossierCode: try FfiConverterString.read(from: &buf), reference: try FfiConverterString.read(from: &buf), kind: try FfiConverterString.read(from: &buf), status: try FfiConverterString.read(from: &buf), amountVnd: try FfiConverterInt64.read(from: &buf), paidVnd: try FfiConverterInt64.read(from: &buf)
+        case 7: return .statusChanged(dossierCode: try FfiConverterString.read(from: &buf), status: try FfiConverterInt32.read(from: &buf), at: try FfiConverterString.read(from: &buf)
         )
         
-        case 8: return .syncStateChanged(state: try FfiConverterTypeSyncState.read(from: &buf)
+        case 8: return .paymentChanged(dossierCode: try FfiConverterString.read(from: &buf), reference: try FfiConverterString.read(from: &buf), kind: try FfiConverterString.read(from: &buf), status: try FfiConverterString.read(from: &buf), amountVnd: try FfiConverterInt64.read(from: &buf), paidVnd: try FfiConverterInt64.read(from: &buf)
         )
         
-        case 9: return .syncPassFinished(summary: try FfiConverterTypeSyncSummary.read(from: &buf)
+        case 9: return .syncStateChanged(state: try FfiConverterTypeSyncState.read(from: &buf)
+        )
+        
+        case 10: return .syncPassFinished(summary: try FfiConverterTypeSyncSummary.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -11218,8 +11468,16 @@ public struct FfiConverterTypeHosoEvent: FfiConverterRustBuffer {
             FfiConverterInt64.write(total, into: &buf)
             
         
-        case let .uploadProgress(submissionId,fileIndex,files,done,total,dossierDone,dossierTotal):
+        case let .photoPageMade(draftId,slot,page,pages):
             writeInt(&buf, Int32(2))
+            FfiConverterString.write(draftId, into: &buf)
+            FfiConverterString.write(slot, into: &buf)
+            FfiConverterInt32.write(page, into: &buf)
+            FfiConverterInt32.write(pages, into: &buf)
+            
+        
+        case let .uploadProgress(submissionId,fileIndex,files,done,total,dossierDone,dossierTotal):
+            writeInt(&buf, Int32(3))
             FfiConverterString.write(submissionId, into: &buf)
             FfiConverterInt32.write(fileIndex, into: &buf)
             FfiConverterInt32.write(files, into: &buf)
@@ -11230,33 +11488,33 @@ public struct FfiConverterTypeHosoEvent: FfiConverterRustBuffer {
             
         
         case let .submitted(submissionId,kind,dossierCode):
-            writeInt(&buf, Int32(3))
+            writeInt(&buf, Int32(4))
             FfiConverterString.write(submissionId, into: &buf)
             FfiConverterTypeSubmissionKind.write(kind, into: &buf)
             FfiConverterString.write(dossierCode, into: &buf)
             
         
         case let .submissionStateChanged(submissionId,state):
-            writeInt(&buf, Int32(4))
+            writeInt(&buf, Int32(5))
             FfiConverterString.write(submissionId, into: &buf)
             FfiConverterTypeSubmissionState.write(state, into: &buf)
             
         
         case let .waitingForUnmetered(submissionId,size):
-            writeInt(&buf, Int32(5))
+            writeInt(&buf, Int32(6))
             FfiConverterString.write(submissionId, into: &buf)
             FfiConverterInt64.write(size, into: &buf)
             
         
         case let .statusChanged(dossierCode,status,at):
-            writeInt(&buf, Int32(6))
+            writeInt(&buf, Int32(7))
             FfiConverterString.write(dossierCode, into: &buf)
             FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(at, into: &buf)
             
         
         case let .paymentChanged(dossierCode,reference,kind,status,amountVnd,paidVnd):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(8))
             FfiConverterString.write(dossierCode, into: &buf)
             FfiConverterString.write(reference, into: &buf)
             FfiConverterString.write(kind, into: &buf)
@@ -11266,12 +11524,12 @@ public struct FfiConverterTypeHosoEvent: FfiConverterRustBuffer {
             
         
         case let .syncStateChanged(state):
-            writeInt(&buf, Int32(8))
+            writeInt(&buf, Int32(9))
             FfiConverterTypeSyncState.write(state, into: &buf)
             
         
         case let .syncPassFinished(summary):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(10))
             FfiConverterTypeSyncSummary.write(summary, into: &buf)
             
         }
@@ -13384,6 +13642,31 @@ fileprivate struct FfiConverterSequenceTypeLinkedFiling: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePhotoPage: FfiConverterRustBuffer {
+    typealias SwiftType = [PhotoPage]
+
+    public static func write(_ value: [PhotoPage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePhotoPage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PhotoPage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PhotoPage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePhotoPage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeProcedureChannel: FfiConverterRustBuffer {
     typealias SwiftType = [ProcedureChannel]
 
@@ -13915,6 +14198,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_attach() != 38445) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_hoso_ffi_checksum_method_hoso_attach_photos() != 64100) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_hoso_ffi_checksum_method_hoso_attachments() != 16425) {

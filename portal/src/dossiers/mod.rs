@@ -6,6 +6,7 @@
 //! resident only while its commune approves it (`standing`).
 
 mod admin;
+mod files;
 mod idempotency;
 mod linked;
 mod model;
@@ -79,6 +80,7 @@ pub(crate) fn routes() -> Router<Arc<Portal>> {
         .route("/v1/team/dossiers", get(team::list))
         .route("/v1/lookup/{code}", get(lookup))
         .merge(admin::routes())
+        .merge(files::routes())
 }
 
 /// A dossier code from a path: malformed is simply not found.

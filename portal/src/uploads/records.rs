@@ -484,6 +484,28 @@ impl Uploads {
         blobs::verify(&path, &self.sealer, sha256).map_err(internal)
     }
 
+    /// The content of the stored blob `sha256`, decrypted, checked against
+    /// its hash, at most `max` bytes. Reads the whole file: call it off the
+    /// async workers (`spawn_blocking`).
+    pub(crate) fn content(&self, sha256: &str, max: u64) -> Result<Vec<u8>, ApiError> {
+        let path = self.blobs_dir.join(self.blind(sha256));
+        let mut out = Vec::new();
+        let mut hasher = hoso_core::attachment::hash::Sha256::new();
+        blobs::read(&path, &self.sealer, sha256, |plain| {
+            if out.len() as u64 + plain.len() as u64 > max {
+                return Err(FileError::Damaged);
+            }
+            hasher.update(plain);
+            out.extend_from_slice(plain);
+            Ok(())
+        })
+        .map_err(internal)?;
+        if hasher.finish().to_hex() != sha256 {
+            return Err(internal(FileError::Damaged));
+        }
+        Ok(out)
+    }
+
     /// Blob and upload counts (`AdminStats`).
     pub(crate) fn stats(&self, db: &Db, now: OffsetDateTime) -> Result<UploadStats, ApiError> {
         let now = now.unix_timestamp();

@@ -103,6 +103,39 @@ impl Classified for AttachError {
     }
 }
 
+/// What the user asked of photos given for a slot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhotoRequest {
+    /// One photo made a PDF too.
+    pub as_document: bool,
+    /// Grey pages with their levels stretched (text).
+    pub grayscale: bool,
+    /// The most the document may take (never above the slot's limit).
+    pub max_bytes: Option<u64>,
+}
+
+impl PhotoRequest {
+    fn makes_document(&self) -> bool {
+        self.as_document || self.grayscale || self.max_bytes.is_some()
+    }
+
+    fn options(&self) -> hoso_photos::DocumentOptions {
+        hoso_photos::DocumentOptions {
+            grayscale: self.grayscale,
+            max_bytes: self.max_bytes,
+            ..hoso_photos::DocumentOptions::default()
+        }
+    }
+}
+
+/// A file attached, and the pages of the PDF made of photos (none for a
+/// file attached as it is).
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoDocument {
+    pub attached: AttachmentRef,
+    pub pages: Vec<hoso_photos::PageReport>,
+}
+
 /// One attached file, as a list shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AttachmentView {
@@ -250,7 +283,7 @@ impl Drafts {
         paths: &[&Path],
         options: &hoso_photos::DocumentOptions,
         progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<AttachmentRef, AttachError> {
+    ) -> Result<PhotoDocument, AttachError> {
         let (draft, slot_def) = self.slot_of(id_or_prefix, slot)?;
         if !slot_def.accepted.contains(&MediaType::Pdf) {
             return Err(AttachError::WrongType {
@@ -306,7 +339,33 @@ impl Drafts {
             .and_then(|p| p.file_stem())
             .map(|s| format!("{}.pdf", s.to_string_lossy()))
             .unwrap_or_else(|| "document.pdf".into());
-        self.reference(&draft, slot, pending, media, name)
+        Ok(PhotoDocument {
+            attached: self.reference(&draft, slot, pending, media, name)?,
+            pages: document.pages,
+        })
+    }
+
+    /// Attaches what the user gave for one slot: one file as it is (a
+    /// photo without its metadata), or — several files, or a document
+    /// asked for (`as_document`, grey pages, a size limit) — the photos
+    /// made one PDF. `bytes` hears a single file's progress, `pages` the
+    /// document's.
+    pub fn attach_given(
+        &self,
+        id_or_prefix: &str,
+        slot: &str,
+        paths: &[&Path],
+        request: &PhotoRequest,
+        bytes: &mut dyn FnMut(u64) -> bool,
+        pages: &mut dyn FnMut(usize, usize),
+    ) -> Result<PhotoDocument, AttachError> {
+        match paths {
+            [one] if !request.makes_document() => Ok(PhotoDocument {
+                attached: self.attach(id_or_prefix, slot, one, bytes)?,
+                pages: Vec::new(),
+            }),
+            _ => self.attach_photos(id_or_prefix, slot, paths, &request.options(), pages),
+        }
     }
 
     /// The draft and the definition of its slot `slot`.

@@ -17,7 +17,7 @@ mod supplement;
 mod view;
 
 pub use attach::FileHolds;
-pub use attach::{AttachError, AttachmentView, VerifiedAttachment};
+pub use attach::{AttachError, AttachmentView, PhotoDocument, PhotoRequest, VerifiedAttachment};
 pub use changes::{RequirementChange, RequirementSnapshot};
 pub use form_change::FormChange;
 pub use id::new_id;

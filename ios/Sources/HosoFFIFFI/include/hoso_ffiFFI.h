@@ -373,6 +373,11 @@ RustBuffer uniffi_hoso_ffi_fn_method_hoso_upgrade_profile_addresses(uint64_t ptr
 uint64_t uniffi_hoso_ffi_fn_method_hoso_attach(uint64_t ptr, RustBuffer draft_id, RustBuffer slot, RustBuffer path
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ATTACH_PHOTOS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ATTACH_PHOTOS
+uint64_t uniffi_hoso_ffi_fn_method_hoso_attach_photos(uint64_t ptr, RustBuffer draft_id, RustBuffer slot, RustBuffer paths, RustBuffer options
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ATTACHMENTS
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_FN_METHOD_HOSO_ATTACHMENTS
 RustBuffer uniffi_hoso_ffi_fn_method_hoso_attachments(uint64_t ptr, RustBuffer draft_id, RustCallStatus *_Nonnull out_status
@@ -1176,6 +1181,12 @@ uint16_t uniffi_hoso_ffi_checksum_method_hoso_upgrade_profile_addresses(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ATTACH
 #define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ATTACH
 uint16_t uniffi_hoso_ffi_checksum_method_hoso_attach(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ATTACH_PHOTOS
+#define UNIFFI_FFIDEF_UNIFFI_HOSO_FFI_CHECKSUM_METHOD_HOSO_ATTACH_PHOTOS
+uint16_t uniffi_hoso_ffi_checksum_method_hoso_attach_photos(void
     
 );
 #endif

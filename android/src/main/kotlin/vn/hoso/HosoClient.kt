@@ -37,6 +37,8 @@ import vn.hoso.ffi.KeyProvider
 import vn.hoso.ffi.LinkedFiling
 import vn.hoso.ffi.NetworkMonitor
 import vn.hoso.ffi.NewConsent
+import vn.hoso.ffi.PhotoDocument
+import vn.hoso.ffi.PhotoOptions
 import vn.hoso.ffi.PortalAccount
 import vn.hoso.ffi.ProcedureDetail
 import vn.hoso.ffi.ProcedureHit
@@ -221,6 +223,24 @@ class HosoClient private constructor(
     /** Streams [file] into the draft's slot; progress arrives on [attachProgress]. */
     suspend fun attach(draftId: String, slot: String, file: File): AttachedFile =
         core.attach(draftId, slot, file.path)
+
+    /**
+     * Makes [photos] (the pages of one paper, in order) one PDF for [slot]: fitted to A4,
+     * compressed to stay legible within [maxBytes] and the slot's limit, with no metadata
+     * from the photos (GPS position, the phone's make). Pages are heard on [photoPages].
+     */
+    suspend fun attachPhotos(
+        draftId: String,
+        slot: String,
+        photos: List<File>,
+        grayscale: Boolean = false,
+        maxBytes: Long? = null,
+    ): PhotoDocument = core.attachPhotos(draftId, slot, photos.map { it.path }, PhotoOptions(grayscale, maxBytes))
+
+    /** Pages made of photos for one slot of one draft. */
+    fun photoPages(draftId: String, slot: String): Flow<HosoEvent.PhotoPageMade> =
+        events.filterIsInstance<HosoEvent.PhotoPageMade>()
+            .filter { it.draftId == draftId && it.slot == slot }
 
     // Portal, outbox, sync
 

@@ -27,6 +27,9 @@ object TestPortal {
         portal.admin(listOf("status", code, status.toString()) + extra)
     }
 
+    /** A file a dossier was filed with, as the officer opens it (`GET /v1/admin/dossiers/{code}/files/{sha256}`). */
+    fun file(code: String, sha256: String): ByteArray = portal.file(code, sha256)
+
     /** Plays the bank: [amount] đồng arrived for [reference]; the portal's JSON answer (`outcome` …). */
     fun pay(reference: String, amount: Long, transactionId: String): String =
         portal.admin(listOf("pay", reference, amount.toString(), "--transaction-id", transactionId))
@@ -93,6 +96,17 @@ class PortalProcess(prefix: String) {
             "hoso-portal admin $args failed: $said"
         }
         return said
+    }
+
+    /** A file a dossier was filed with, decrypted by the portal. */
+    fun file(code: String, sha256: String): ByteArray {
+        val request = HttpRequest.newBuilder(URI.create("$url/v1/admin/dossiers/$code/files/$sha256"))
+            .header("Authorization", "Bearer $ADMIN_TOKEN")
+            .GET()
+            .build()
+        val answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray())
+        check(answer.statusCode() == 200) { "reading $sha256 of $code: ${answer.statusCode()}" }
+        return answer.body()
     }
 
     /** Publishes a catalog bundle (`PUT /v1/admin/catalog`, as the commune's officer). */

@@ -802,6 +802,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_attach(
     ): Int
+    external fun uniffi_hoso_ffi_checksum_method_hoso_attach_photos(
+    ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_attachments(
     ): Int
     external fun uniffi_hoso_ffi_checksum_method_hoso_collect_garbage(
@@ -1015,6 +1017,8 @@ internal object UniffiLib {
     external fun uniffi_hoso_ffi_fn_method_hoso_upgrade_profile_addresses(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_hoso_ffi_fn_method_hoso_attach(`ptr`: Long,`draftId`: RustBuffer.ByValue,`slot`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_hoso_ffi_fn_method_hoso_attach_photos(`ptr`: Long,`draftId`: RustBuffer.ByValue,`slot`: RustBuffer.ByValue,`paths`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_hoso_ffi_fn_method_hoso_attachments(`ptr`: Long,`draftId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1356,6 +1360,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_attach() and 0xFFFF) != 38445) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_hoso_ffi_checksum_method_hoso_attach_photos() and 0xFFFF) != 64100) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_hoso_ffi_checksum_method_hoso_attachments() and 0xFFFF) != 16425) {
@@ -2510,6 +2517,16 @@ public interface HosoInterface {
     suspend fun `attach`(`draftId`: kotlin.String, `slot`: kotlin.String, `path`: kotlin.String): AttachedFile
     
     /**
+     * Makes the photos at `paths` (the pages of one paper, in order: JPEG
+     * or PNG; HEIC is refused with the advice to convert) one PDF for
+     * slot `slot`: each page fitted to A4 at a legible resolution,
+     * compressed within `options.max_bytes` and the slot's limit, with no
+     * metadata (GPS position, the phone's make) from the photos. Sends
+     * `PhotoPageMade` events as pages are made. The photos are only read.
+     */
+    suspend fun `attachPhotos`(`draftId`: kotlin.String, `slot`: kotlin.String, `paths`: List<kotlin.String>, `options`: PhotoOptions): PhotoDocument
+    
+    /**
      * The files attached to a draft.
      */
     fun `attachments`(`draftId`: kotlin.String): List<AttachmentInfo>
@@ -3248,6 +3265,39 @@ open class Hoso: Disposable, AutoCloseable, HosoInterface
         { future -> UniffiLib.ffi_hoso_ffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAttachedFile.lift(it) },
+        // Error FFI converter
+        HosoException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Makes the photos at `paths` (the pages of one paper, in order: JPEG
+     * or PNG; HEIC is refused with the advice to convert) one PDF for
+     * slot `slot`: each page fitted to A4 at a legible resolution,
+     * compressed within `options.max_bytes` and the slot's limit, with no
+     * metadata (GPS position, the phone's make) from the photos. Sends
+     * `PhotoPageMade` events as pages are made. The photos are only read.
+     */
+    @Throws(HosoException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `attachPhotos`(`draftId`: kotlin.String, `slot`: kotlin.String, `paths`: List<kotlin.String>, `options`: PhotoOptions) : PhotoDocument {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_hoso_ffi_fn_method_hoso_attach_photos(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`draftId`),
+        FfiConverterString.lower(`slot`),
+        FfiConverterSequenceString.lower(`paths`),
+        FfiConverterTypePhotoOptions.lower(`options`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_hoso_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_hoso_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePhotoDocument.lift(it) },
         // Error FFI converter
         HosoException.ErrorHandler,
     )
@@ -8862,6 +8912,159 @@ public object FfiConverterTypePaymentReceiptInfo: FfiConverterRustBuffer<Payment
 
 
 /**
+ * A document made of photos and attached.
+ */
+data class PhotoDocument (
+    val `file`: AttachedFile
+    , 
+    val `pages`: List<PhotoPage>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhotoDocument: FfiConverterRustBuffer<PhotoDocument> {
+    override fun read(buf: ByteBuffer): PhotoDocument {
+        return PhotoDocument(
+            FfiConverterTypeAttachedFile.read(buf),
+            FfiConverterSequenceTypePhotoPage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PhotoDocument) = (
+            FfiConverterTypeAttachedFile.allocationSize(value.`file`) +
+            FfiConverterSequenceTypePhotoPage.allocationSize(value.`pages`)
+    )
+
+    override fun write(value: PhotoDocument, buf: ByteBuffer) {
+            FfiConverterTypeAttachedFile.write(value.`file`, buf)
+            FfiConverterSequenceTypePhotoPage.write(value.`pages`, buf)
+    }
+}
+
+
+
+/**
+ * How photos given for a slot become one document.
+ */
+data class PhotoOptions (
+    /**
+     * Grey pages with their levels stretched (text pages: smaller).
+     */
+    val `grayscale`: kotlin.Boolean
+    , 
+    /**
+     * The most the PDF may take, in bytes (never above the slot's limit;
+     * `null`: about 1 MB a page).
+     */
+    val `maxBytes`: kotlin.Long?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhotoOptions: FfiConverterRustBuffer<PhotoOptions> {
+    override fun read(buf: ByteBuffer): PhotoOptions {
+        return PhotoOptions(
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PhotoOptions) = (
+            FfiConverterBoolean.allocationSize(value.`grayscale`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxBytes`)
+    )
+
+    override fun write(value: PhotoOptions, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`grayscale`, buf)
+            FfiConverterOptionalLong.write(value.`maxBytes`, buf)
+    }
+}
+
+
+
+/**
+ * One page of a document made of photos.
+ */
+data class PhotoPage (
+    val `width`: kotlin.Int
+    , 
+    val `height`: kotlin.Int
+    , 
+    val `dpi`: kotlin.Int
+    , 
+    /**
+     * JPEG quality used (50–80).
+     */
+    val `quality`: kotlin.Int
+    , 
+    val `bytes`: kotlin.Long
+    , 
+    val `gray`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhotoPage: FfiConverterRustBuffer<PhotoPage> {
+    override fun read(buf: ByteBuffer): PhotoPage {
+        return PhotoPage(
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PhotoPage) = (
+            FfiConverterInt.allocationSize(value.`width`) +
+            FfiConverterInt.allocationSize(value.`height`) +
+            FfiConverterInt.allocationSize(value.`dpi`) +
+            FfiConverterInt.allocationSize(value.`quality`) +
+            FfiConverterLong.allocationSize(value.`bytes`) +
+            FfiConverterBoolean.allocationSize(value.`gray`)
+    )
+
+    override fun write(value: PhotoPage, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`width`, buf)
+            FfiConverterInt.write(value.`height`, buf)
+            FfiConverterInt.write(value.`dpi`, buf)
+            FfiConverterInt.write(value.`quality`, buf)
+            FfiConverterLong.write(value.`bytes`, buf)
+            FfiConverterBoolean.write(value.`gray`, buf)
+    }
+}
+
+
+
+/**
  * The portal account logged in to.
  */
 data class PortalAccount (
@@ -12018,6 +12221,22 @@ sealed class HosoEvent {
     }
     
     /**
+     * Page `page` of `pages` of a document being made of photos is done
+     * (`attachPhotos`).
+     */
+    data class PhotoPageMade(
+        val `draftId`: kotlin.String, 
+        val `slot`: kotlin.String, 
+        val `page`: kotlin.Int, 
+        val `pages`: kotlin.Int) : HosoEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
      * File `file_index` (from 0) of `files` has `done` of `total` bytes at
      * the portal; the submission as a whole `dossier_done` of
      * `dossier_total`.
@@ -12157,7 +12376,13 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 FfiConverterLong.read(buf),
                 FfiConverterLong.read(buf),
                 )
-            2 -> HosoEvent.UploadProgress(
+            2 -> HosoEvent.PhotoPageMade(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterInt.read(buf),
+                FfiConverterInt.read(buf),
+                )
+            3 -> HosoEvent.UploadProgress(
                 FfiConverterString.read(buf),
                 FfiConverterInt.read(buf),
                 FfiConverterInt.read(buf),
@@ -12166,25 +12391,25 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 FfiConverterLong.read(buf),
                 FfiConverterLong.read(buf),
                 )
-            3 -> HosoEvent.Submitted(
+            4 -> HosoEvent.Submitted(
                 FfiConverterString.read(buf),
                 FfiConverterTypeSubmissionKind.read(buf),
                 FfiConverterString.read(buf),
                 )
-            4 -> HosoEvent.SubmissionStateChanged(
+            5 -> HosoEvent.SubmissionStateChanged(
                 FfiConverterString.read(buf),
                 FfiConverterTypeSubmissionState.read(buf),
                 )
-            5 -> HosoEvent.WaitingForUnmetered(
+            6 -> HosoEvent.WaitingForUnmetered(
                 FfiConverterString.read(buf),
                 FfiConverterLong.read(buf),
                 )
-            6 -> HosoEvent.StatusChanged(
+            7 -> HosoEvent.StatusChanged(
                 FfiConverterString.read(buf),
                 FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 )
-            7 -> HosoEvent.PaymentChanged(
+            8 -> HosoEvent.PaymentChanged(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
@@ -12192,10 +12417,10 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 FfiConverterLong.read(buf),
                 FfiConverterLong.read(buf),
                 )
-            8 -> HosoEvent.SyncStateChanged(
+            9 -> HosoEvent.SyncStateChanged(
                 FfiConverterTypeSyncState.read(buf),
                 )
-            9 -> HosoEvent.SyncPassFinished(
+            10 -> HosoEvent.SyncPassFinished(
                 FfiConverterTypeSyncSummary.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -12211,6 +12436,16 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 + FfiConverterString.allocationSize(value.`slot`)
                 + FfiConverterLong.allocationSize(value.`done`)
                 + FfiConverterLong.allocationSize(value.`total`)
+            )
+        }
+        is HosoEvent.PhotoPageMade -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`draftId`)
+                + FfiConverterString.allocationSize(value.`slot`)
+                + FfiConverterInt.allocationSize(value.`page`)
+                + FfiConverterInt.allocationSize(value.`pages`)
             )
         }
         is HosoEvent.UploadProgress -> {
@@ -12298,8 +12533,16 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 FfiConverterLong.write(value.`total`, buf)
                 Unit
             }
-            is HosoEvent.UploadProgress -> {
+            is HosoEvent.PhotoPageMade -> {
                 buf.putInt(2)
+                FfiConverterString.write(value.`draftId`, buf)
+                FfiConverterString.write(value.`slot`, buf)
+                FfiConverterInt.write(value.`page`, buf)
+                FfiConverterInt.write(value.`pages`, buf)
+                Unit
+            }
+            is HosoEvent.UploadProgress -> {
+                buf.putInt(3)
                 FfiConverterString.write(value.`submissionId`, buf)
                 FfiConverterInt.write(value.`fileIndex`, buf)
                 FfiConverterInt.write(value.`files`, buf)
@@ -12310,33 +12553,33 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 Unit
             }
             is HosoEvent.Submitted -> {
-                buf.putInt(3)
+                buf.putInt(4)
                 FfiConverterString.write(value.`submissionId`, buf)
                 FfiConverterTypeSubmissionKind.write(value.`kind`, buf)
                 FfiConverterString.write(value.`dossierCode`, buf)
                 Unit
             }
             is HosoEvent.SubmissionStateChanged -> {
-                buf.putInt(4)
+                buf.putInt(5)
                 FfiConverterString.write(value.`submissionId`, buf)
                 FfiConverterTypeSubmissionState.write(value.`state`, buf)
                 Unit
             }
             is HosoEvent.WaitingForUnmetered -> {
-                buf.putInt(5)
+                buf.putInt(6)
                 FfiConverterString.write(value.`submissionId`, buf)
                 FfiConverterLong.write(value.`size`, buf)
                 Unit
             }
             is HosoEvent.StatusChanged -> {
-                buf.putInt(6)
+                buf.putInt(7)
                 FfiConverterString.write(value.`dossierCode`, buf)
                 FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`at`, buf)
                 Unit
             }
             is HosoEvent.PaymentChanged -> {
-                buf.putInt(7)
+                buf.putInt(8)
                 FfiConverterString.write(value.`dossierCode`, buf)
                 FfiConverterString.write(value.`reference`, buf)
                 FfiConverterString.write(value.`kind`, buf)
@@ -12346,12 +12589,12 @@ public object FfiConverterTypeHosoEvent : FfiConverterRustBuffer<HosoEvent>{
                 Unit
             }
             is HosoEvent.SyncStateChanged -> {
-                buf.putInt(8)
+                buf.putInt(9)
                 FfiConverterTypeSyncState.write(value.`state`, buf)
                 Unit
             }
             is HosoEvent.SyncPassFinished -> {
-                buf.putInt(9)
+                buf.putInt(10)
                 FfiConverterTypeSyncSummary.write(value.`summary`, buf)
                 Unit
             }
@@ -14564,6 +14807,34 @@ public object FfiConverterSequenceTypeLinkedFiling: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeLinkedFiling.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePhotoPage: FfiConverterRustBuffer<List<PhotoPage>> {
+    override fun read(buf: ByteBuffer): List<PhotoPage> {
+        val len = buf.getInt()
+        return List<PhotoPage>(len) {
+            FfiConverterTypePhotoPage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PhotoPage>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePhotoPage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PhotoPage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePhotoPage.write(it, buf)
         }
     }
 }
