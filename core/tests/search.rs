@@ -371,3 +371,26 @@ fn pruning_never_changes_the_best_results() {
         }
     }
 }
+
+/// A long query whose text scores pass a code match's (500) once made a
+/// document's best depend on the order its variants were scored in, so a
+/// filter, which scores them in another order, changed its score (found
+/// by the search_query fuzz target). The best of the variants is a
+/// maximum, whatever the order.
+#[test]
+fn a_long_querys_scores_do_not_depend_on_the_order_of_its_variants() {
+    let bytes =
+        include_bytes!("../../fuzz/seeds/search_query/long-query-scores-past-code-prefix.bin");
+    let text = String::from_utf8_lossy(&bytes[2..]).into_owned();
+    let all = index().search(&SearchQuery {
+        limit: usize::MAX,
+        ..SearchQuery::new(text.as_str())
+    });
+    let online = index().search(&SearchQuery {
+        limit: 39,
+        online_only: true,
+        ..SearchQuery::new(text.as_str())
+    });
+    let expected: Vec<SearchHit> = all.into_iter().filter(|h| h.online).take(39).collect();
+    assert_eq!(online, expected);
+}

@@ -49,6 +49,8 @@ pub(crate) struct Scratch {
     /// variant ([`UNSCORED`] where none), and the documents that have one.
     best: Vec<f32>,
     scored: Vec<u32>,
+    /// Documents a typed code matched (their text scores add up).
+    code: Vec<bool>,
     /// One variant's reranked candidates.
     candidates: Vec<(u32, f32)>,
     /// The scores held, to find the `keep`-th best.
@@ -71,19 +73,22 @@ impl Scratch {
             pair_seen: Vec::new(),
             best: vec![UNSCORED; docs],
             scored: Vec::new(),
+            code: vec![false; docs],
             candidates: Vec::new(),
             held: Vec::new(),
         }
     }
 
     /// Raises `doc`'s best score to `score` (a code match stays on top, and
-    /// words typed with it order ties).
+    /// words typed with it order ties: its text scores add up). Told apart
+    /// by the mark, not the score: a long query's text score can pass a
+    /// code's, and the best of the variants must not depend on their order.
     fn offer(&mut self, doc: u32, score: f32) {
         let held = &mut self.best[doc as usize];
         if *held == UNSCORED {
             self.scored.push(doc);
             *held = score;
-        } else if *held >= CODE_PREFIX {
+        } else if self.code[doc as usize] {
             *held += score;
         } else if score > *held {
             *held = score;
@@ -125,6 +130,7 @@ pub(crate) fn score(
                 scratch.scored.push(doc);
             }
             *held = s;
+            scratch.code[doc as usize] = true;
         }
     }
     // The words every variant has are added once, then copied into each.
@@ -163,6 +169,7 @@ pub(crate) fn score(
         .collect();
     for &doc in &scratch.scored {
         scratch.best[doc as usize] = UNSCORED;
+        scratch.code[doc as usize] = false;
     }
     scratch.scored.clear();
     found
