@@ -339,3 +339,43 @@ fn an_attached_photo_is_stored_without_its_metadata_and_the_original_is_left_alo
         .unwrap_err();
     assert_eq!(err.code(), "photo_heic", "{err}");
 }
+
+#[test]
+fn a_picture_larger_than_any_photo_is_refused_not_read_into_memory() {
+    // The building permit's drawings slots take 2 GiB, pictures too.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let permit = hoso_core::catalog::source::read_records(Path::new(common::SOURCE))
+        .unwrap()
+        .iter()
+        .filter(|r| r.ma_thu_tuc == "1.013225")
+        .map(hoso_core::catalog::parse::parse_record)
+        .collect();
+    hoso_core::catalog::store::CatalogStore::open(&data)
+        .unwrap()
+        .install(&hoso_core::catalog::bundle::Bundle::new(1, permit))
+        .unwrap();
+    let drafts = Drafts::open(&data, &KEY).unwrap();
+    let d = drafts.create("1.013225", false).unwrap();
+    let schema = drafts.schema(&d).unwrap();
+    let drawings = schema
+        .slots
+        .iter()
+        .find(|s| {
+            s.max_bytes > hoso_core::photos::MAX_PHOTO_BYTES
+                && s.accepted.contains(&MediaType::Jpeg)
+        })
+        .unwrap()
+        .id
+        .clone();
+    let path = dir.path().join("ban-ve.jpg");
+    let mut file = std::fs::File::create(&path).unwrap();
+    std::io::Write::write_all(&mut file, &jpeg(8, 8, &[])).unwrap();
+    // Sparse: 80 MiB on paper, nothing on the disk.
+    file.set_len(80 * 1024 * 1024).unwrap();
+    let err = drafts
+        .attach(&d.id, &drawings, &path, &mut |_| true)
+        .unwrap_err();
+    assert_eq!(err.code(), "photo_file_too_large", "{err}");
+    assert!(drafts.attachments(&d.id).unwrap().is_empty());
+}

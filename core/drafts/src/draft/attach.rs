@@ -240,6 +240,17 @@ impl Drafts {
         let head = &head[..n];
         let name = file_name(path);
         let (pending, media) = match hoso_photos::sniff(head) {
+            // A photo larger than any camera's is not read into memory to be
+            // cleaned, nor stored with its metadata: refused (a 2 GiB
+            // drawing slot also takes pictures).
+            Some(_) if size > hoso_photos::MAX_PHOTO_BYTES => {
+                return Err(PhotoError::FileTooLarge {
+                    page: 1,
+                    bytes: size,
+                    max: hoso_photos::MAX_PHOTO_BYTES,
+                }
+                .into())
+            }
             // HEIC is refused there: its metadata cannot be taken out.
             Some(_) => {
                 // Read whole (a photo is at most the slot's limit), cleaned
