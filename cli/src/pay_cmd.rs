@@ -126,15 +126,7 @@ fn chosen(all: &DossierPayments, number: Option<usize>) -> Result<Option<&DuePay
 
 /// An amount as Vietnamese write it: `35.000 đồng`.
 fn dong(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 5);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(d);
-    }
-    out + " đồng"
+    format!("{} đồng", hoso_core::papers::grouped(n, '.'))
 }
 
 fn state_text(state: PaymentState) -> &'static str {

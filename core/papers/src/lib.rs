@@ -27,6 +27,7 @@ mod layout;
 pub mod limits;
 mod model;
 mod numbers;
+pub use numbers::grouped;
 mod pdf;
 mod png;
 mod qr;

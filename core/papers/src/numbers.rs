@@ -2,7 +2,7 @@
 //! style (10.000) or English style (10,000), and fees in đồng.
 
 /// `n` with `separator` between groups of three digits.
-pub(crate) fn grouped(n: u64, separator: char) -> String {
+pub fn grouped(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {

@@ -7,6 +7,8 @@
 //!   [`vietqr::decode`] is a validator that treats every payload as
 //!   hostile and either gives back a checked [`Payment`] or refuses it with
 //!   a typed [`VietQrError`];
+//! - [`reference::references_in`]: the payment references a transfer's
+//!   message may hold, read one way by the portal and the phone;
 //! - the bank table: each bank's NAPAS BIN with its short and full name
 //!   (`data/banks.tsv`, generated from a pinned public package by
 //!   `data/generate.py`), compiled in and read once ([`bank_by_bin`]).
@@ -18,6 +20,7 @@ mod charset;
 mod error;
 pub mod fee;
 mod payment;
+pub mod reference;
 pub mod vietqr;
 
 pub use banks::{bank_by_bin, Bank};

@@ -401,7 +401,8 @@ pub fn check_scanned(
     let keys = receipts.key_set()?;
     let mut found = None;
     if let Some(purpose) = payment.purpose() {
-        let words = words_of(purpose);
+        // Read as the portal reads a transfer's message.
+        let words = hoso_pay::reference::references_in(purpose);
         'dossiers: for dossier in filed.all()? {
             for (i, request) in dossier.payments.iter().enumerate() {
                 if words.contains(&request.reference) {
@@ -453,16 +454,6 @@ pub fn check_scanned(
         request,
         advice,
     })
-}
-
-/// A transfer message's words of letters and digits, upper-cased (as the
-/// portal reads it).
-fn words_of(message: &str) -> Vec<String> {
-    message
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_uppercase)
-        .collect()
 }
 
 #[cfg(test)]
@@ -521,9 +512,5 @@ mod tests {
         assert!(is_payment_qr(" 00020101021238570010A000000727"));
         assert!(!is_payment_qr("HS1:ABC"));
         assert!(!is_payment_qr("https://dichvucong.gov.vn/"));
-        assert_eq!(
-            words_of("CT DEN:0123 hsh40.22 le-phi"),
-            ["CT", "DEN", "0123", "HSH40", "22", "LE", "PHI"]
-        );
     }
 }

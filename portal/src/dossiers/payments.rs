@@ -48,16 +48,6 @@ fn reference(dossier_code: &str, n: usize) -> String {
     format!("HS{compact}{:02}", n.min(99))
 }
 
-/// A transfer's message read for its reference: its letters and digits,
-/// upper-cased, and every run of them that starts with `HS`.
-fn references_in(message: &str) -> Vec<String> {
-    message
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .map(str::to_ascii_uppercase)
-        .filter(|w| w.starts_with("HS") && w.len() <= 25)
-        .collect()
-}
-
 /// A new request on `record` (its next reference) and the write indexing
 /// its reference.
 fn open(
@@ -241,7 +231,7 @@ pub(super) async fn notified(
         && note.account_number == portal.config.collecting_account.account_number;
     let mut found = None;
     if on_our_account {
-        for reference in references_in(&note.reference) {
+        for reference in hoso_core::pay::reference::references_in(&note.reference) {
             if let Some(code) = portal.db.get::<String>(REFERENCES, &reference)? {
                 found = Some((reference, code));
                 break;
@@ -364,6 +354,7 @@ fn credit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hoso_core::pay::reference::references_in;
 
     #[test]
     fn references_hold_the_dossier_code_in_letters_and_digits() {
